@@ -1,0 +1,133 @@
+# nfkit: one build for the library, the four programs, tests and demo.
+#
+#   make            build sensor/nfsensord sensor/nfctl collector/nfcollectd
+#                   report/nfreport
+#   make check      unit tests, the same under ASan+UBSan, integration tests
+#   make demo       run the whole pipeline on tests/data/demo.pcap
+#   make install    PREFIX=/usr/local DESTDIR=
+#
+# B is the object directory, P the prefix the programs land under (empty:
+# in the tree).  The sanitizer pass uses B=build/asan P=build/asan/.
+
+B	?= build
+P	?=
+SAN	?=
+PREFIX	?= /usr/local
+DESTDIR	?=
+MANDIR	?= $(PREFIX)/share/man
+
+CC	?= cc
+PKGCONF	?= pkg-config
+DEPS_CFLAGS := $(shell $(PKGCONF) --cflags libpcap zlib 2>/dev/null)
+DEPS_LIBS   := $(shell $(PKGCONF) --libs libpcap zlib 2>/dev/null || echo -lpcap -lz)
+CHECK_CFLAGS := $(shell $(PKGCONF) --cflags check 2>/dev/null)
+CHECK_LIBS   := $(shell $(PKGCONF) --libs check 2>/dev/null)
+
+CFLAGS	?= -O2 -g
+WFLAGS	 = -Wall -Wextra -Werror
+ALL_CFLAGS = -std=gnu11 $(CFLAGS) $(WFLAGS) $(SAN) -D_GNU_SOURCE -Icommon \
+	     $(DEPS_CFLAGS) -MMD -MP
+ALL_LDFLAGS = $(LDFLAGS) $(SAN)
+LIBS	 = $(DEPS_LIBS) -lpthread -lm
+
+COMMON_SRC	:= $(wildcard common/*.c)
+SENSOR_MAINS	:= sensor/main.c sensor/nfctl.c
+SENSOR_SRC	:= $(filter-out $(SENSOR_MAINS),$(wildcard sensor/*.c))
+COLLECTOR_SRC	:= $(filter-out collector/main.c,$(wildcard collector/*.c))
+REPORT_SRC	:= $(filter-out report/main.c,$(wildcard report/*.c))
+UNIT_SRC	:= $(wildcard tests/unit/test_*.c)
+TOOL_SRC	:= $(wildcard tests/tools/*.c)
+
+obj = $(patsubst %.c,$(B)/%.o,$(1))
+
+LIBNFKIT	= $(B)/libnfkit.a
+LIBSENSOR	= $(B)/libsensor.a
+LIBCOLLECTOR	= $(B)/libcollector.a
+LIBREPORT	= $(B)/libreport.a
+
+PROGS	= $(P)sensor/nfsensord $(P)sensor/nfctl $(P)collector/nfcollectd \
+	  $(P)report/nfreport
+UNITS	= $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
+TOOLS	= $(patsubst tests/tools/%.c,$(B)/tools/%,$(TOOL_SRC))
+
+.PHONY: all check unit asan integration demo install clean format deps bench fuzz lint golden
+all: $(PROGS) $(TOOLS)
+
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(if $(findstring tests/,$<),$(CHECK_CFLAGS)) -c $< -o $@
+
+$(LIBNFKIT): $(call obj,$(COMMON_SRC))
+	@mkdir -p $(@D)
+	rm -f $@ && $(AR) rcs $@ $^
+$(LIBSENSOR): $(call obj,$(SENSOR_SRC))
+	@mkdir -p $(@D)
+	rm -f $@ && $(AR) rcs $@ $^
+$(LIBCOLLECTOR): $(call obj,$(COLLECTOR_SRC))
+	@mkdir -p $(@D)
+	rm -f $@ && $(AR) rcs $@ $^
+$(LIBREPORT): $(call obj,$(REPORT_SRC))
+	@mkdir -p $(@D)
+	rm -f $@ && $(AR) rcs $@ $^
+
+$(P)sensor/nfsensord: $(B)/sensor/main.o $(LIBSENSOR) $(LIBNFKIT)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+$(P)sensor/nfctl: $(B)/sensor/nfctl.o $(LIBSENSOR) $(LIBNFKIT)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+$(P)collector/nfcollectd: $(B)/collector/main.o $(LIBCOLLECTOR) $(LIBNFKIT)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+$(P)report/nfreport: $(B)/report/main.o $(LIBREPORT) $(LIBNFKIT)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+# Unit tests link every module library; only what a test uses is pulled in.
+$(B)/tests/%: $(B)/tests/unit/%.o $(LIBSENSOR) $(LIBCOLLECTOR) $(LIBREPORT) $(LIBNFKIT)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LIBS)
+# Small helper programs for tests (generators, probes).
+$(B)/tools/%: $(B)/tests/tools/%.o $(LIBNFKIT)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+unit: $(UNITS)
+
+deps:
+	@sh tests/deps.sh
+
+check: deps
+	@$(MAKE) --no-print-directory all unit
+	@$(MAKE) --no-print-directory B=build/asan P=build/asan/ \
+	    SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	    CFLAGS="-O1 -g" all unit
+	@sh tests/run.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@sh tests/demo.sh
+
+golden: all
+	@sh tests/golden.sh regen
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	install -m 755 sensor/nfsensord collector/nfcollectd $(DESTDIR)$(PREFIX)/sbin
+	install -m 755 sensor/nfctl report/nfreport $(DESTDIR)$(PREFIX)/bin
+	for m in man/*.[158]; do \
+	    s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s; done
+	install -d $(DESTDIR)$(PREFIX)/etc/rc.d $(DESTDIR)$(PREFIX)/lib/systemd/system
+	for f in rc.d/*; do case $$f in \
+	    *.service) install -m 644 $$f $(DESTDIR)$(PREFIX)/lib/systemd/system ;; \
+	    *) install -m 755 $$f $(DESTDIR)$(PREFIX)/etc/rc.d ;; esac; done
+
+format:
+	clang-format -i common/*.[ch] sensor/*.[ch] collector/*.[ch] report/*.[ch] \
+	    tests/unit/*.c $(wildcard tests/tools/*.c)
+
+clean:
+	rm -rf build sensor/nfsensord sensor/nfctl collector/nfcollectd report/nfreport
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

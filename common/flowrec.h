@@ -1,0 +1,61 @@
+/*
+ * flowrec: the one flow record every nfkit program speaks.
+ *
+ * It holds what a NetFlow v5 record and a flow-tools fts3rec_v5 record can
+ * carry, with 64-bit counters and absolute times so that no program has to
+ * know about sysUptime arithmetic.  The export-header fields (unix_secs,
+ * unix_nsecs, sys_uptime) are kept too, so that a record read from a
+ * flow-tools file and written again comes out bit for bit the same.
+ */
+#ifndef NFKIT_FLOWREC_H
+#define NFKIT_FLOWREC_H
+
+#include <stdint.h>
+
+struct flowrec {
+	uint64_t	packets;	/* packets in the flow */
+	uint64_t	bytes;		/* IP bytes (IP total length summed) */
+	int64_t		first_ms;	/* unix time of first packet, ms */
+	int64_t		last_ms;	/* unix time of last packet, ms */
+	uint32_t	srcaddr;	/* IPv4, host byte order */
+	uint32_t	dstaddr;	/* IPv4, host byte order */
+	uint32_t	nexthop;	/* IPv4, host byte order */
+	uint32_t	exaddr;		/* exporter IPv4, host order; 0 = unknown */
+	uint32_t	unix_secs;	/* export header time base, seconds */
+	uint32_t	unix_nsecs;	/* export header time base, nanoseconds */
+	uint32_t	sys_uptime;	/* export header sysUptime, ms */
+	uint16_t	srcport;
+	uint16_t	dstport;	/* ICMP: type * 256 + code */
+	uint16_t	input;		/* input ifIndex */
+	uint16_t	output;		/* output ifIndex */
+	uint16_t	src_as;
+	uint16_t	dst_as;
+	uint8_t		proto;
+	uint8_t		tos;
+	uint8_t		tcp_flags;	/* OR of all TCP flags seen */
+	uint8_t		src_mask;
+	uint8_t		dst_mask;
+	uint8_t		engine_type;
+	uint8_t		engine_id;
+};
+
+/* TCP flag bits as in the TCP header and NetFlow. */
+#define TCPF_FIN	0x01
+#define TCPF_SYN	0x02
+#define TCPF_RST	0x04
+#define TCPF_PUSH	0x08
+#define TCPF_ACK	0x10
+#define TCPF_URG	0x20
+
+/* Milliseconds of the export header time base (unix_secs, unix_nsecs). */
+int64_t	flowrec_base_ms(uint32_t unix_secs, uint32_t unix_nsecs);
+/*
+ * Absolute ms of an uptime-relative stamp (First/Last), as flow-print and
+ * Cflow compute it: base_ms - sys_uptime + stamp.
+ */
+int64_t	flowrec_abs_ms(uint32_t unix_secs, uint32_t unix_nsecs,
+	    uint32_t sys_uptime, uint32_t stamp);
+/* The inverse: the uptime-relative stamp (mod 2^32) of absolute ms. */
+uint32_t flowrec_rel_ms(const struct flowrec *, int64_t abs_ms);
+
+#endif

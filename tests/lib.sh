@@ -1,0 +1,84 @@
+# Shared helpers for integration tests (sourced by tests/integration/*.sh).
+#
+# Each test prints one line per case: "PASS: name", "FAIL: name: why",
+# "SKIP: name: why".  Everything runs on 127.0.0.1 in a temporary directory
+# that is removed at exit, and every process a test starts is stopped by PID.
+set -u
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+SHARED=${SHARED:-$ROOT/../shared}
+PCAPS=$SHARED/pcaps/public
+FTDATA=$SHARED/testdata/flow-tools
+# NFKIT_BIN lets the same tests run the sanitizer build (build/asan/).
+BIN=${NFKIT_BIN:-$ROOT}
+NFSENSORD=$BIN/sensor/nfsensord
+NFCTL=$BIN/sensor/nfctl
+NFCOLLECTD=$BIN/collector/nfcollectd
+NFREPORT=$BIN/report/nfreport
+TMP=$(mktemp -d /tmp/nfkit-test.XXXXXX)
+PIDS=""
+
+cleanup() {
+	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	sleep 0.2
+	for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
+	rm -rf "$TMP"
+}
+trap cleanup EXIT INT TERM
+
+pass() { echo "PASS: $*"; }
+fail() { echo "FAIL: $*"; FAILED=1; }
+skip() { echo "SKIP: $*"; }
+FAILED=0
+
+# have_shared: true if ../shared is beside the tree; otherwise print the
+# skip line for test "$1" and return false.
+have_shared() {
+	if [ -d "$PCAPS" ] && [ -d "$FTDATA" ]; then return 0; fi
+	skip "$1: skipped: ../shared not present"
+	return 1
+}
+
+# need CMD...: true if every command exists, else a skip line naming them.
+need() {
+	t=$1; shift
+	for c in "$@"; do
+		command -v "$c" >/dev/null 2>&1 || { skip "$t: $c not installed"; return 1; }
+	done
+}
+
+# free_udp_port: a UDP port on 127.0.0.1 nobody uses right now.
+free_udp_port() {
+	python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# bg CMD...: start in the background, remember the PID in $LASTPID.
+bg() {
+	"$@" &
+	LASTPID=$!
+	PIDS="$PIDS $LASTPID"
+}
+
+# stop PID [SIGNAL]: signal a process we started and wait for it (max 10 s).
+stop() {
+	kill -"${2:-TERM}" "$1" 2>/dev/null
+	i=0
+	while kill -0 "$1" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	wait "$1" 2>/dev/null
+}
+
+# wait_for COND-CMD: poll up to 10 s.
+wait_for() {
+	i=0
+	while ! eval "$1" >/dev/null 2>&1; do
+		i=$((i + 1)); [ $i -gt 100 ] && return 1; sleep 0.1
+	done
+}
+
+# ref COLUMN FILE: a column of ../shared/pcaps/reference.tsv for one capture.
+ref() {
+	awk -F'\t' -v col="$1" -v f="$2" '
+	    NR == 1 { for (i = 1; i <= NF; i++) idx[$i] = i; next }
+	    $1 == f { print $(idx[col]) }' "$SHARED/pcaps/reference.tsv"
+}
+
+finish() { exit "$FAILED"; }

@@ -1,0 +1,62 @@
+#!/bin/sh
+# Runs every test and prints the closing line "N passed, N failed, N skipped".
+#
+# Unit tests: every build/tests/test_* (check), then the same programs built
+# with ASan+UBSan in build/asan/tests/.  Check prints "NN%: Checks: C,
+# Failures: F, Errors: E"; each check counts as one test.
+# Integration tests: every tests/integration/*.sh.  A script reports each of
+# its cases on its own line as "PASS: name", "FAIL: name" or "SKIP: name:
+# why"; a script that exits non-zero without a FAIL line counts one failure.
+# Set TESTS=pattern to run only integration scripts matching it.
+cd "$(dirname "$0")/.." || exit 2
+pass=0 fail=0 skip=0
+log=build/test-logs
+mkdir -p "$log"
+
+run_unit() {	# $1 = binary, $2 = label
+	name=$(basename "$1")
+	out="$log/$2-$name.log"
+	if timeout 600 "$1" >"$out" 2>&1; then rc=0; else rc=$?; fi
+	line=$(grep -E '^[0-9]+%: Checks: ' "$out" | tail -n 1)
+	if [ -z "$line" ]; then
+		echo "FAIL: $2 $name (exit $rc, no check summary; see $out)"
+		fail=$((fail + 1)); return
+	fi
+	c=$(echo "$line" | sed -E 's/.*Checks: ([0-9]+).*/\1/')
+	f=$(echo "$line" | sed -E 's/.*Failures: ([0-9]+).*/\1/')
+	e=$(echo "$line" | sed -E 's/.*Errors: ([0-9]+).*/\1/')
+	bad=$((f + e))
+	if [ "$rc" -ne 0 ] && [ "$bad" -eq 0 ]; then bad=1; fi
+	pass=$((pass + c - f - e)); fail=$((fail + bad))
+	if [ "$bad" -ne 0 ]; then
+		echo "FAIL: $2 $name: $line"; grep -E ':(F|E):' "$out" | head -n 20
+	else
+		echo "PASS: $2 $name ($c checks)"
+	fi
+}
+
+if [ -z "${TESTS:-}" ]; then
+	for t in build/tests/test_*; do [ -x "$t" ] && run_unit "$t" unit; done
+	for t in build/asan/tests/test_*; do [ -x "$t" ] && run_unit "$t" asan; done
+fi
+
+for s in tests/integration/*.sh; do
+	[ -f "$s" ] || continue
+	case "$s" in *${TESTS:-}*) ;; *) continue ;; esac
+	name=$(basename "$s" .sh)
+	out="$log/int-$name.log"
+	start=$(date +%s)
+	if timeout 900 sh "$s" >"$out" 2>&1; then rc=0; else rc=$?; fi
+	p=$(grep -c '^PASS: ' "$out"); f=$(grep -c '^FAIL: ' "$out")
+	k=$(grep -c '^SKIP: ' "$out")
+	grep -E '^(PASS|FAIL|SKIP): ' "$out" | sed "s/^/  [$name] /"
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "FAIL: $name exited $rc (see $out)"; tail -n 20 "$out"; f=1
+	fi
+	if [ "$f" -ne 0 ]; then echo "  (log: $out)"; fi
+	pass=$((pass + p)); fail=$((fail + f)); skip=$((skip + k))
+	echo "$name: $p passed, $f failed, $k skipped in $(( $(date +%s) - start ))s"
+done
+
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ]
