@@ -1,0 +1,240 @@
+/*
+ * buf: bounds-checked byte cursors.
+ *
+ * Every read first checks that the requested bytes are present.  If they are
+ * not, the read returns -1, leaves the output untouched and sets the cursor's
+ * failed flag, which stays set, so a decoder can do a run of reads and check
+ * once at the end.  Integers are assembled byte by byte, which keeps the code
+ * independent of host byte order and alignment.
+ */
+#include <string.h>
+
+#include "buf.h"
+
+void
+cur_init(struct cursor *c, const void *p, size_t len)
+{
+	c->p = p;
+	c->len = len;
+	c->off = 0;
+	c->failed = 0;
+}
+
+size_t
+cur_left(const struct cursor *c)
+{
+	return c->off <= c->len ? c->len - c->off : 0;
+}
+
+/* Returns a pointer to n readable bytes and advances, or NULL. */
+static const uint8_t *
+cur_take(struct cursor *c, size_t n)
+{
+	const uint8_t *q;
+
+	if (n > cur_left(c)) {
+		c->failed = 1;
+		return NULL;
+	}
+	q = c->p + c->off;
+	c->off += n;
+	return q;
+}
+
+int
+cur_skip(struct cursor *c, size_t n)
+{
+	return cur_take(c, n) == NULL ? -1 : 0;
+}
+
+int
+cur_get_bytes(struct cursor *c, void *out, size_t n)
+{
+	const uint8_t *q;
+
+	if ((q = cur_take(c, n)) == NULL)
+		return -1;
+	if (n > 0)
+		memcpy(out, q, n);
+	return 0;
+}
+
+int
+cur_get_u8(struct cursor *c, uint8_t *v)
+{
+	const uint8_t *q;
+
+	if ((q = cur_take(c, 1)) == NULL)
+		return -1;
+	*v = q[0];
+	return 0;
+}
+
+int
+cur_get_u16be(struct cursor *c, uint16_t *v)
+{
+	const uint8_t *q;
+
+	if ((q = cur_take(c, 2)) == NULL)
+		return -1;
+	*v = (uint16_t)((q[0] << 8) | q[1]);
+	return 0;
+}
+
+int
+cur_get_u32be(struct cursor *c, uint32_t *v)
+{
+	const uint8_t *q;
+
+	if ((q = cur_take(c, 4)) == NULL)
+		return -1;
+	*v = (uint32_t)q[0] << 24 | (uint32_t)q[1] << 16 |
+	    (uint32_t)q[2] << 8 | q[3];
+	return 0;
+}
+
+int
+cur_get_u16le(struct cursor *c, uint16_t *v)
+{
+	const uint8_t *q;
+
+	if ((q = cur_take(c, 2)) == NULL)
+		return -1;
+	*v = (uint16_t)((q[1] << 8) | q[0]);
+	return 0;
+}
+
+int
+cur_get_u32le(struct cursor *c, uint32_t *v)
+{
+	const uint8_t *q;
+
+	if ((q = cur_take(c, 4)) == NULL)
+		return -1;
+	*v = (uint32_t)q[3] << 24 | (uint32_t)q[2] << 16 |
+	    (uint32_t)q[1] << 8 | q[0];
+	return 0;
+}
+
+int
+cur_get_u16(struct cursor *c, int bigendian, uint16_t *v)
+{
+	return bigendian ? cur_get_u16be(c, v) : cur_get_u16le(c, v);
+}
+
+int
+cur_get_u32(struct cursor *c, int bigendian, uint32_t *v)
+{
+	return bigendian ? cur_get_u32be(c, v) : cur_get_u32le(c, v);
+}
+
+void
+wcur_init(struct wcursor *w, void *p, size_t cap)
+{
+	w->p = p;
+	w->cap = cap;
+	w->off = 0;
+	w->failed = 0;
+}
+
+/* Returns a pointer to n writable bytes and advances, or NULL. */
+static uint8_t *
+wcur_take(struct wcursor *w, size_t n)
+{
+	uint8_t *q;
+
+	if (w->off > w->cap || n > w->cap - w->off) {
+		w->failed = 1;
+		return NULL;
+	}
+	q = w->p + w->off;
+	w->off += n;
+	return q;
+}
+
+int
+wcur_put_bytes(struct wcursor *w, const void *src, size_t n)
+{
+	uint8_t *q;
+
+	if ((q = wcur_take(w, n)) == NULL)
+		return -1;
+	if (n > 0)
+		memcpy(q, src, n);
+	return 0;
+}
+
+int
+wcur_put_u8(struct wcursor *w, uint8_t v)
+{
+	uint8_t *q;
+
+	if ((q = wcur_take(w, 1)) == NULL)
+		return -1;
+	q[0] = v;
+	return 0;
+}
+
+int
+wcur_put_u16be(struct wcursor *w, uint16_t v)
+{
+	uint8_t *q;
+
+	if ((q = wcur_take(w, 2)) == NULL)
+		return -1;
+	q[0] = (uint8_t)(v >> 8);
+	q[1] = (uint8_t)v;
+	return 0;
+}
+
+int
+wcur_put_u32be(struct wcursor *w, uint32_t v)
+{
+	uint8_t *q;
+
+	if ((q = wcur_take(w, 4)) == NULL)
+		return -1;
+	q[0] = (uint8_t)(v >> 24);
+	q[1] = (uint8_t)(v >> 16);
+	q[2] = (uint8_t)(v >> 8);
+	q[3] = (uint8_t)v;
+	return 0;
+}
+
+int
+wcur_put_u16le(struct wcursor *w, uint16_t v)
+{
+	uint8_t *q;
+
+	if ((q = wcur_take(w, 2)) == NULL)
+		return -1;
+	q[0] = (uint8_t)v;
+	q[1] = (uint8_t)(v >> 8);
+	return 0;
+}
+
+int
+wcur_put_u32le(struct wcursor *w, uint32_t v)
+{
+	uint8_t *q;
+
+	if ((q = wcur_take(w, 4)) == NULL)
+		return -1;
+	q[0] = (uint8_t)v;
+	q[1] = (uint8_t)(v >> 8);
+	q[2] = (uint8_t)(v >> 16);
+	q[3] = (uint8_t)(v >> 24);
+	return 0;
+}
+
+int
+wcur_put_u16(struct wcursor *w, int bigendian, uint16_t v)
+{
+	return bigendian ? wcur_put_u16be(w, v) : wcur_put_u16le(w, v);
+}
+
+int
+wcur_put_u32(struct wcursor *w, int bigendian, uint32_t v)
+{
+	return bigendian ? wcur_put_u32be(w, v) : wcur_put_u32le(w, v);
+}
