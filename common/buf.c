@@ -26,25 +26,29 @@ cur_left(const struct cursor *c)
 	return c->off <= c->len ? c->len - c->off : 0;
 }
 
-/* Returns a pointer to n readable bytes and advances, or NULL. */
-static const uint8_t *
-cur_take(struct cursor *c, size_t n)
+/*
+ * Points *q at n readable bytes and advances past them; -1 if they are not
+ * there.  Kept separate from the pointer so that an empty read of an empty
+ * (even NULL) buffer is a success.
+ */
+static int
+cur_take(struct cursor *c, size_t n, const uint8_t **q)
 {
-	const uint8_t *q;
-
 	if (n > cur_left(c)) {
 		c->failed = 1;
-		return NULL;
+		return -1;
 	}
-	q = c->p + c->off;
+	*q = n > 0 ? c->p + c->off : c->p;
 	c->off += n;
-	return q;
+	return 0;
 }
 
 int
 cur_skip(struct cursor *c, size_t n)
 {
-	return cur_take(c, n) == NULL ? -1 : 0;
+	const uint8_t *q;
+
+	return cur_take(c, n, &q);
 }
 
 int
@@ -52,7 +56,7 @@ cur_get_bytes(struct cursor *c, void *out, size_t n)
 {
 	const uint8_t *q;
 
-	if ((q = cur_take(c, n)) == NULL)
+	if (cur_take(c, n, &q) == -1)
 		return -1;
 	if (n > 0)
 		memcpy(out, q, n);
@@ -64,7 +68,7 @@ cur_get_u8(struct cursor *c, uint8_t *v)
 {
 	const uint8_t *q;
 
-	if ((q = cur_take(c, 1)) == NULL)
+	if (cur_take(c, 1, &q) == -1)
 		return -1;
 	*v = q[0];
 	return 0;
@@ -75,7 +79,7 @@ cur_get_u16be(struct cursor *c, uint16_t *v)
 {
 	const uint8_t *q;
 
-	if ((q = cur_take(c, 2)) == NULL)
+	if (cur_take(c, 2, &q) == -1)
 		return -1;
 	*v = (uint16_t)((q[0] << 8) | q[1]);
 	return 0;
@@ -86,7 +90,7 @@ cur_get_u32be(struct cursor *c, uint32_t *v)
 {
 	const uint8_t *q;
 
-	if ((q = cur_take(c, 4)) == NULL)
+	if (cur_take(c, 4, &q) == -1)
 		return -1;
 	*v = (uint32_t)q[0] << 24 | (uint32_t)q[1] << 16 |
 	    (uint32_t)q[2] << 8 | q[3];
@@ -98,7 +102,7 @@ cur_get_u16le(struct cursor *c, uint16_t *v)
 {
 	const uint8_t *q;
 
-	if ((q = cur_take(c, 2)) == NULL)
+	if (cur_take(c, 2, &q) == -1)
 		return -1;
 	*v = (uint16_t)((q[1] << 8) | q[0]);
 	return 0;
@@ -109,7 +113,7 @@ cur_get_u32le(struct cursor *c, uint32_t *v)
 {
 	const uint8_t *q;
 
-	if ((q = cur_take(c, 4)) == NULL)
+	if (cur_take(c, 4, &q) == -1)
 		return -1;
 	*v = (uint32_t)q[3] << 24 | (uint32_t)q[2] << 16 |
 	    (uint32_t)q[1] << 8 | q[0];
@@ -137,19 +141,17 @@ wcur_init(struct wcursor *w, void *p, size_t cap)
 	w->failed = 0;
 }
 
-/* Returns a pointer to n writable bytes and advances, or NULL. */
-static uint8_t *
-wcur_take(struct wcursor *w, size_t n)
+/* Points *q at n writable bytes and advances past them; -1 if no room. */
+static int
+wcur_take(struct wcursor *w, size_t n, uint8_t **q)
 {
-	uint8_t *q;
-
 	if (w->off > w->cap || n > w->cap - w->off) {
 		w->failed = 1;
-		return NULL;
+		return -1;
 	}
-	q = w->p + w->off;
+	*q = n > 0 ? w->p + w->off : w->p;
 	w->off += n;
-	return q;
+	return 0;
 }
 
 int
@@ -157,7 +159,7 @@ wcur_put_bytes(struct wcursor *w, const void *src, size_t n)
 {
 	uint8_t *q;
 
-	if ((q = wcur_take(w, n)) == NULL)
+	if (wcur_take(w, n, &q) == -1)
 		return -1;
 	if (n > 0)
 		memcpy(q, src, n);
@@ -169,7 +171,7 @@ wcur_put_u8(struct wcursor *w, uint8_t v)
 {
 	uint8_t *q;
 
-	if ((q = wcur_take(w, 1)) == NULL)
+	if (wcur_take(w, 1, &q) == -1)
 		return -1;
 	q[0] = v;
 	return 0;
@@ -180,7 +182,7 @@ wcur_put_u16be(struct wcursor *w, uint16_t v)
 {
 	uint8_t *q;
 
-	if ((q = wcur_take(w, 2)) == NULL)
+	if (wcur_take(w, 2, &q) == -1)
 		return -1;
 	q[0] = (uint8_t)(v >> 8);
 	q[1] = (uint8_t)v;
@@ -192,7 +194,7 @@ wcur_put_u32be(struct wcursor *w, uint32_t v)
 {
 	uint8_t *q;
 
-	if ((q = wcur_take(w, 4)) == NULL)
+	if (wcur_take(w, 4, &q) == -1)
 		return -1;
 	q[0] = (uint8_t)(v >> 24);
 	q[1] = (uint8_t)(v >> 16);
@@ -206,7 +208,7 @@ wcur_put_u16le(struct wcursor *w, uint16_t v)
 {
 	uint8_t *q;
 
-	if ((q = wcur_take(w, 2)) == NULL)
+	if (wcur_take(w, 2, &q) == -1)
 		return -1;
 	q[0] = (uint8_t)v;
 	q[1] = (uint8_t)(v >> 8);
@@ -218,7 +220,7 @@ wcur_put_u32le(struct wcursor *w, uint32_t v)
 {
 	uint8_t *q;
 
-	if ((q = wcur_take(w, 4)) == NULL)
+	if (wcur_take(w, 4, &q) == -1)
 		return -1;
 	q[0] = (uint8_t)v;
 	q[1] = (uint8_t)(v >> 8);
