@@ -82,3 +82,31 @@ ref() {
 }
 
 finish() { exit "$FAILED"; }
+
+# pipeline PCAP DIR [sensor flags...]: nfcollectd on a free port writing
+# into DIR, nfsensord -r PCAP exporting to it, then SIGTERM to the collector
+# so the file is finished.  Logs in DIR.log.*; returns non-zero on failure.
+pipeline() {
+	_pcap=$1 _dir=$2; shift 2
+	mkdir -p "$_dir"
+	_port=$(free_udp_port)
+	"$NFCOLLECTD" -D -p "$_dir.pid" -w "$_dir" "127.0.0.1/0/$_port" \
+	    2>"$_dir.log.collector" &
+	_cpid=$!
+	PIDS="$PIDS $_cpid"
+	wait_for "grep -q . /proc/net/udp && ss -lun 2>/dev/null | grep -q ':$_port '" ||
+	    sleep 0.5
+	"$NFSENSORD" -r "$_pcap" -n "127.0.0.1:$_port" -c "$_dir.ctl" -p "$_dir.spid" \
+	    "$@" >"$_dir.log.sensor" 2>&1
+	_src=$?
+	sleep 0.3
+	stop "$_cpid" TERM
+	return $_src
+}
+
+# report_totals DIR...: "flows packets bytes" summed over nfreport's
+# flowdumper lines (packets and bytes are the last two fields).
+report_totals() {
+	"$NFREPORT" -q -U "$@" | awk '/ -> / { f++; p += $(NF-1); b += $NF }
+	    END { printf "%d %d %d\n", f, p, b }'
+}
