@@ -94,8 +94,8 @@ pipeline() {
 	    2>"$_dir.log.collector" &
 	_cpid=$!
 	PIDS="$PIDS $_cpid"
-	wait_for "grep -q . /proc/net/udp && ss -lun 2>/dev/null | grep -q ':$_port '" ||
-	    sleep 0.5
+	# Wait until the collector's socket is bound (or 10 s).
+	wait_for "ss -Hlun 'sport = :$_port' | grep -q ." || sleep 0.5
 	"$NFSENSORD" -r "$_pcap" -n "127.0.0.1:$_port" -c "$_dir.ctl" -p "$_dir.spid" \
 	    "$@" >"$_dir.log.sensor" 2>&1
 	_src=$?
