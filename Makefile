@@ -25,9 +25,13 @@ CHECK_LIBS   := $(shell $(PKGCONF) --libs check 2>/dev/null)
 
 CFLAGS	?= -O2 -g
 WFLAGS	 = -Wall -Wextra -Werror
-ALL_CFLAGS = -std=gnu11 $(CFLAGS) $(WFLAGS) $(SAN) -D_GNU_SOURCE -Icommon \
+# Hardening for every normal build; the sanitizer builds go without
+# FORTIFY, which ASan replaces.
+HARDEN	 = $(if $(SAN),,-D_FORTIFY_SOURCE=3) -fstack-protector-strong -fPIE
+HARDEN_LD = -pie -Wl,-z,relro,-z,now
+ALL_CFLAGS = -std=gnu11 $(CFLAGS) $(WFLAGS) $(HARDEN) $(SAN) -D_GNU_SOURCE -Icommon \
 	     $(DEPS_CFLAGS) -MMD -MP
-ALL_LDFLAGS = $(LDFLAGS) $(SAN)
+ALL_LDFLAGS = $(LDFLAGS) $(HARDEN_LD) $(SAN)
 LIBS	 = $(DEPS_LIBS) -lpthread -lm
 
 COMMON_SRC	:= $(wildcard common/*.c)
@@ -110,6 +114,20 @@ demo: deps
 
 golden: all
 	@sh tests/golden.sh regen
+
+# Benchmarks against the real peers (tests/bench/, docs/PERFORMANCE.md).
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@sh tests/bench/run.sh
+
+# libFuzzer harnesses (tests/fuzz/), FUZZ_SECONDS each.
+FUZZ_SECONDS ?= 60
+fuzz:
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh
+
+# Static analysis: cppcheck and clang-tidy (.clang-tidy).
+lint:
+	@sh tests/lint.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin \
