@@ -103,6 +103,13 @@ size_t	ft_header_encode(const struct ft_header *, uint8_t *, size_t cap);
 /* Returns 0, or -1 and an explanation in err. */
 int	ft_header_decode(const uint8_t *, size_t, struct ft_header *,
 	    char *err, size_t errlen);
+/*
+ * Check the 8 fixed bytes (magic, byte order, stream version, H) and set
+ * byte_order, stream_version and hdr_len (360 for stream version 1), so a
+ * caller knows how many bytes the whole header takes.  0, or -1 with err.
+ */
+int	ft_header_peek(const uint8_t *, size_t, struct ft_header *,
+	    char *err, size_t errlen);
 
 /* ---- reader ---- */
 
