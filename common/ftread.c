@@ -1,0 +1,539 @@
+/*
+ * ftread: read flow-tools files into struct flowrec.
+ *
+ * The header is read with plain read() calls (no seeking, so a pipe works)
+ * and decoded by fthdr.c.  The record stream is then read in 256 KiB blocks
+ * and, when compressed, inflated into an output buffer of 4096 records,
+ * from which records are converted in bulk.  Memory is fixed at open time:
+ * nothing in the file (neither the header's flow count nor what the stream
+ * inflates to) sizes an allocation, so a small file that inflates to
+ * gigabytes only costs time, never memory.
+ *
+ * How a stream ends decides what the caller hears.  A clean end is 0.  A
+ * stream that is damaged (corrupt zlib data, a zlib stream without its end
+ * marker, bytes after the end marker, a partial record, a read error)
+ * first yields every good record before the damage and then -1, with
+ * ftr_error() saying what happened and after how many records.  One case
+ * is not damage: a file that is still being written (neither DONE nor
+ * STREAMING in the header, like flow-capture's tmp- files) normally stops
+ * in mid-stream; its records up to the last flush are returned and then 0.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "buf.h"
+#include "ftfile.h"
+
+#define INBUF_LEN	(256 * 1024)	/* compressed bytes per read() */
+#define OUT_RECS	4096		/* records inflated per round */
+
+/* The stream version 1 record (fts1rec_compat) and the header before it. */
+#define FT_V1_RECLEN	60
+
+typedef void (*rec_decoder)(const uint8_t *, int be, struct flowrec *);
+
+struct ft_reader {
+	int		 fd;
+	char		*name;
+	struct ft_header hdr;
+	size_t		 reclen;
+	rec_decoder	 decode;
+	int		 be;		/* file is big-endian */
+	int		 compress;
+	int		 zinit;		/* zs needs inflateEnd() */
+	z_stream	 zs;
+	uint8_t		*in;		/* INBUF_LEN bytes when compressed */
+	int		 in_eof;	/* read() has returned 0 */
+	uint8_t		*out;		/* decoded record bytes */
+	size_t		 outcap, ostart, oend;
+	int		 ended;		/* no more bytes will come */
+	int		 pending;	/* an error follows the buffered records */
+	int		 failed;	/* the error has been returned */
+	uint64_t	 count;		/* records returned */
+	char		 err[256];
+};
+
+static void
+seterr(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * Mark the stream as damaged.  The message is prefixed with the file name
+ * and ends with the number of good records before the damage, counting
+ * those still waiting in the buffer.
+ */
+static void
+damage(struct ft_reader *r, const char *what, const char *detail)
+{
+	uint64_t good = r->count + (r->oend - r->ostart) / r->reclen;
+
+	seterr(r->err, sizeof(r->err), "%s: %s after %llu records%s%s",
+	    r->name, what, (unsigned long long)good,
+	    detail != NULL ? ": " : "", detail != NULL ? detail : "");
+	r->pending = 1;
+	r->ended = 1;
+}
+
+/* A file still being written: its stream may stop anywhere. */
+static int
+is_open_file(const struct ft_reader *r)
+{
+	return !(r->hdr.flags & (FT_FLAG_DONE | FT_FLAG_STREAMING));
+}
+
+/* One read(), retried on EINTR. */
+static ssize_t
+read_some(int fd, uint8_t *p, size_t n)
+{
+	ssize_t k;
+
+	do
+		k = read(fd, p, n);
+	while (k < 0 && errno == EINTR);
+	return k;
+}
+
+/* Read until n bytes or EOF; the count read, or -1. */
+static ssize_t
+read_full(int fd, uint8_t *p, size_t n)
+{
+	size_t got = 0;
+	ssize_t k;
+
+	while (got < n) {
+		k = read_some(fd, p + got, n - got);
+		if (k < 0)
+			return -1;
+		if (k == 0)
+			break;
+		got += (size_t)k;
+	}
+	return (ssize_t)got;
+}
+
+/*
+ * Records.  All stored record types share the layout of their first 55
+ * bytes (docs/flow-tools-format.md 2.2 and 2.3); v5, v6, v7 and v1005 also
+ * share bytes 56..63.  What follows (v6 encapsulation, v7 router_sc, v1005
+ * tags) has no place in struct flowrec and is skipped.
+ */
+static void
+decode_common(struct cursor *c, int be, struct flowrec *f)
+{
+	uint32_t pkts, octets, first, last;
+
+	memset(f, 0, sizeof(*f));
+	cur_get_u32(c, be, &f->unix_secs);
+	cur_get_u32(c, be, &f->unix_nsecs);
+	cur_get_u32(c, be, &f->sys_uptime);
+	cur_get_u32(c, be, &f->exaddr);
+	cur_get_u32(c, be, &f->srcaddr);
+	cur_get_u32(c, be, &f->dstaddr);
+	cur_get_u32(c, be, &f->nexthop);
+	cur_get_u16(c, be, &f->input);
+	cur_get_u16(c, be, &f->output);
+	cur_get_u32(c, be, &pkts);
+	cur_get_u32(c, be, &octets);
+	cur_get_u32(c, be, &first);
+	cur_get_u32(c, be, &last);
+	cur_get_u16(c, be, &f->srcport);
+	cur_get_u16(c, be, &f->dstport);
+	cur_get_u8(c, &f->proto);
+	cur_get_u8(c, &f->tos);
+	cur_get_u8(c, &f->tcp_flags);
+	f->packets = pkts;
+	f->bytes = octets;
+	f->first_ms = flowrec_abs_ms(f->unix_secs, f->unix_nsecs,
+	    f->sys_uptime, first);
+	f->last_ms = flowrec_abs_ms(f->unix_secs, f->unix_nsecs,
+	    f->sys_uptime, last);
+}
+
+static void
+decode_v1(const uint8_t *p, int be, struct flowrec *f)
+{
+	struct cursor c;
+
+	cur_init(&c, p, 60);
+	decode_common(&c, be, f);
+}
+
+/* v5 and everything built on it (v6, v7, v1005). */
+static void
+decode_v5(const uint8_t *p, int be, struct flowrec *f)
+{
+	struct cursor c;
+
+	cur_init(&c, p, FT_V5_RECLEN);
+	decode_common(&c, be, f);
+	cur_skip(&c, 1);	/* pad; the v7 discard flags */
+	cur_get_u8(&c, &f->engine_type);
+	cur_get_u8(&c, &f->engine_id);
+	cur_get_u8(&c, &f->src_mask);
+	cur_get_u8(&c, &f->dst_mask);
+	cur_get_u16(&c, be, &f->src_as);
+	cur_get_u16(&c, be, &f->dst_as);
+}
+
+/*
+ * Stream version 1 records (fts1rec_compat, 60 bytes) have their own
+ * layout: a millisecond time base, no uptime, no exporter, the flags byte
+ * where tcp_flags would be.  They are converted as flow-tools does:
+ * sysUptime 0, nsecs = msecs * 10^6, AS numbers and masks only for v5.
+ */
+static void
+decode_compat(const uint8_t *p, int be, struct flowrec *f, int v5)
+{
+	struct cursor c;
+	uint32_t msecs, pkts, octets, first, last;
+
+	memset(f, 0, sizeof(*f));
+	cur_init(&c, p, FT_V1_RECLEN);
+	cur_get_u32(&c, be, &f->unix_secs);
+	cur_get_u32(&c, be, &msecs);
+	cur_get_u32(&c, be, &f->srcaddr);
+	cur_get_u32(&c, be, &f->dstaddr);
+	cur_get_u32(&c, be, &f->nexthop);
+	cur_get_u16(&c, be, &f->input);
+	cur_get_u16(&c, be, &f->output);
+	cur_get_u32(&c, be, &pkts);
+	cur_get_u32(&c, be, &octets);
+	cur_get_u32(&c, be, &first);
+	cur_get_u32(&c, be, &last);
+	cur_get_u16(&c, be, &f->srcport);
+	cur_get_u16(&c, be, &f->dstport);
+	cur_skip(&c, 2);
+	cur_get_u8(&c, &f->proto);
+	cur_get_u8(&c, &f->tos);
+	cur_get_u8(&c, &f->tcp_flags);
+	cur_skip(&c, 3);	/* retransmission and misorder counters */
+	if (v5) {
+		cur_get_u16(&c, be, &f->src_as);
+		cur_get_u16(&c, be, &f->dst_as);
+		cur_get_u8(&c, &f->src_mask);
+		cur_get_u8(&c, &f->dst_mask);
+	}
+	f->unix_nsecs = msecs * 1000000u;
+	f->packets = pkts;
+	f->bytes = octets;
+	f->first_ms = flowrec_abs_ms(f->unix_secs, f->unix_nsecs, 0, first);
+	f->last_ms = flowrec_abs_ms(f->unix_secs, f->unix_nsecs, 0, last);
+}
+
+static void
+decode_compat_v1(const uint8_t *p, int be, struct flowrec *f)
+{
+	decode_compat(p, be, f, 0);
+}
+
+static void
+decode_compat_v5(const uint8_t *p, int be, struct flowrec *f)
+{
+	decode_compat(p, be, f, 1);
+}
+
+/* Stream version 3 record types by export version. */
+static const struct rec_type {
+	uint16_t	d_version;
+	size_t		reclen;
+	rec_decoder	decode;
+} rec_types[] = {
+	{ 1, 60, decode_v1 },
+	{ 5, 64, decode_v5 },
+	{ 6, 72, decode_v5 },
+	{ 7, 68, decode_v5 },
+	{ 1005, 72, decode_v5 },
+};
+
+static int
+pick_decoder(struct ft_reader *r, char *err, size_t errlen)
+{
+	size_t i;
+
+	if (r->hdr.stream_version == 1) {
+		r->reclen = FT_V1_RECLEN;
+		if (r->hdr.d_version == 1)
+			r->decode = decode_compat_v1;
+		else if (r->hdr.d_version == 5)
+			r->decode = decode_compat_v5;
+		else
+			goto unsupported;
+		return 0;
+	}
+	for (i = 0; i < sizeof(rec_types) / sizeof(rec_types[0]); i++) {
+		if (rec_types[i].d_version == r->hdr.d_version) {
+			r->reclen = rec_types[i].reclen;
+			r->decode = rec_types[i].decode;
+			return 0;
+		}
+	}
+unsupported:
+	seterr(err, errlen, "%s: export version %u (stream version %u) is "
+	    "not supported", r->name, r->hdr.d_version,
+	    r->hdr.stream_version);
+	return -1;
+}
+
+struct ft_reader *
+ftr_open(int fd, const char *name, char *err, size_t errlen)
+{
+	struct ft_reader *r;
+	uint8_t hbuf[FT_MAXHEADER];
+	char why[200];
+	ssize_t k;
+	size_t got;
+
+	if (name == NULL)
+		name = "(flow file)";
+	if ((r = calloc(1, sizeof(*r))) == NULL ||
+	    (r->name = strdup(name)) == NULL) {
+		seterr(err, errlen, "%s: out of memory", name);
+		free(r);
+		return NULL;
+	}
+	r->fd = fd;
+	if ((k = read_full(fd, hbuf, 8)) < 0) {
+		seterr(err, errlen, "%s: read: %s", name, strerror(errno));
+		goto fail;
+	}
+	got = (size_t)k;
+	if (ft_header_peek(hbuf, got, &r->hdr, why, sizeof(why)) == -1)
+		goto bad;
+	/* hdr_len is at most FT_MAXHEADER (checked by the peek). */
+	if ((k = read_full(fd, hbuf + got, r->hdr.hdr_len - got)) < 0) {
+		seterr(err, errlen, "%s: read: %s", name, strerror(errno));
+		goto fail;
+	}
+	got += (size_t)k;
+	if (ft_header_decode(hbuf, got, &r->hdr, why, sizeof(why)) == -1)
+		goto bad;
+	if (pick_decoder(r, err, errlen) == -1)
+		goto fail;
+	r->be = r->hdr.byte_order == FT_BIG;
+	r->compress = (r->hdr.flags & FT_FLAG_COMPRESS) != 0;
+	r->outcap = r->reclen * OUT_RECS;
+	if ((r->out = malloc(r->outcap)) == NULL)
+		goto nomem;
+	if (r->compress) {
+		if ((r->in = malloc(INBUF_LEN)) == NULL ||
+		    inflateInit(&r->zs) != Z_OK)
+			goto nomem;
+		r->zinit = 1;
+	}
+	return r;
+nomem:
+	seterr(err, errlen, "%s: out of memory", name);
+	goto fail;
+bad:
+	seterr(err, errlen, "%s: %s", name, why);
+fail:
+	ftr_close(r);
+	return NULL;
+}
+
+/* Move a partial record to the front of the output buffer. */
+static void
+compact(struct ft_reader *r)
+{
+	size_t left = r->oend - r->ostart;
+
+	if (r->ostart > 0) {
+		if (left > 0)
+			memmove(r->out, r->out + r->ostart, left);
+		r->ostart = 0;
+		r->oend = left;
+	}
+}
+
+static void
+fill_raw(struct ft_reader *r)
+{
+	ssize_t k;
+
+	compact(r);
+	k = read_some(r->fd, r->out + r->oend, r->outcap - r->oend);
+	if (k < 0)
+		damage(r, "read error", strerror(errno));
+	else if (k == 0)
+		r->ended = 1;
+	else
+		r->oend += (size_t)k;
+}
+
+/* After the zlib end marker the file must end too. */
+static void
+check_trailing(struct ft_reader *r)
+{
+	ssize_t k = 0;
+
+	r->ended = 1;
+	if (r->zs.avail_in == 0 && !r->in_eof) {
+		k = read_some(r->fd, r->in, INBUF_LEN);
+		if (k < 0) {
+			damage(r, "read error", strerror(errno));
+			return;
+		}
+		r->zs.avail_in = (uInt)k;
+	}
+	if (r->zs.avail_in > 0)
+		damage(r, "trailing garbage: bytes follow the end of the "
+		    "zlib stream", NULL);
+}
+
+static void
+fill_zlib(struct ft_reader *r)
+{
+	ssize_t k;
+	int ret;
+
+	compact(r);
+	for (;;) {
+		if (r->zs.avail_in == 0) {
+			if (r->in_eof) {
+				/* A file being written may stop anywhere. */
+				if (is_open_file(r))
+					r->ended = 1;
+				else
+					damage(r, "truncated: zlib stream "
+					    "ends without its end marker",
+					    NULL);
+				return;
+			}
+			k = read_some(r->fd, r->in, INBUF_LEN);
+			if (k < 0) {
+				damage(r, "read error", strerror(errno));
+				return;
+			}
+			if (k == 0)
+				r->in_eof = 1;
+			r->zs.next_in = r->in;
+			r->zs.avail_in = (uInt)k;
+			continue;
+		}
+		r->zs.next_out = r->out + r->oend;
+		r->zs.avail_out = (uInt)(r->outcap - r->oend);
+		ret = inflate(&r->zs, Z_NO_FLUSH);
+		r->oend = r->outcap - r->zs.avail_out;
+		if (ret == Z_STREAM_END) {
+			check_trailing(r);
+			return;
+		}
+		if (ret != Z_OK && ret != Z_BUF_ERROR) {
+			damage(r, "corrupt zlib stream",
+			    r->zs.msg != NULL ? r->zs.msg : zError(ret));
+			return;
+		}
+		/*
+		 * Stop when the buffer is full, or when the input is used up
+		 * and there is a record to return (better than blocking in
+		 * read() on a pipe with records in hand).
+		 */
+		if (r->zs.avail_out == 0 ||
+		    (r->zs.avail_in == 0 && r->oend - r->ostart >= r->reclen))
+			return;
+	}
+}
+
+/* The stream has ended with no error pending: a clean end, or a stub. */
+static int
+finish(struct ft_reader *r)
+{
+	size_t left = r->oend - r->ostart;
+	char detail[64];
+
+	if (left > 0 && !is_open_file(r) && !r->pending) {
+		snprintf(detail, sizeof(detail), "%zu bytes of a %zu-byte "
+		    "record", left, r->reclen);
+		damage(r, "partial record at the end", detail);
+	}
+	r->ostart = r->oend;
+	if (r->pending) {
+		r->failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+long
+ftr_read(struct ft_reader *r, struct flowrec *recs, size_t max)
+{
+	size_t n = 0, k, avail;
+
+	if (r->failed)
+		return -1;
+	while (n < max) {
+		avail = (r->oend - r->ostart) / r->reclen;
+		if (avail > 0) {
+			k = avail < max - n ? avail : max - n;
+			while (k-- > 0) {
+				r->decode(r->out + r->ostart, r->be, &recs[n++]);
+				r->ostart += r->reclen;
+				r->count++;
+			}
+			continue;
+		}
+		if (r->ended)
+			break;
+		if (r->compress)
+			fill_zlib(r);
+		else
+			fill_raw(r);
+	}
+	if (n > 0 || max == 0)
+		return (long)n;
+	return finish(r);
+}
+
+const struct ft_header *
+ftr_header(const struct ft_reader *r)
+{
+	return &r->hdr;
+}
+
+size_t
+ftr_reclen(const struct ft_reader *r)
+{
+	return r->reclen;
+}
+
+const char *
+ftr_error(const struct ft_reader *r)
+{
+	return r->err[0] != '\0' ? r->err : "no error";
+}
+
+uint64_t
+ftr_count(const struct ft_reader *r)
+{
+	return r->count;
+}
+
+void
+ftr_close(struct ft_reader *r)
+{
+	if (r == NULL)
+		return;
+	if (r->zinit)
+		inflateEnd(&r->zs);
+	free(r->in);
+	free(r->out);
+	free(r->name);
+	free(r);
+}
