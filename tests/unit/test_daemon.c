@@ -1,0 +1,256 @@
+/*
+ * Unit tests for common/daemon.c: the pidfile lock (a second holder is
+ * refused with EEXIST, a stale file is taken over, removal unlinks) and
+ * privdrop's checks.  The privilege drop itself is only exercised when the
+ * test runs as root, in a child so the test process keeps its rights.
+ * The temporary directory is made once per run, outside the test children.
+ */
+#include <check.h>
+#include <errno.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "daemon.h"
+
+static char	dir[64];
+static char	path[128];
+
+static void
+setup(void)
+{
+	snprintf(dir, sizeof(dir), "/tmp/nfkit-test-daemon.XXXXXX");
+	if (mkdtemp(dir) == NULL) {
+		perror("mkdtemp");
+		exit(1);
+	}
+	snprintf(path, sizeof(path), "%s/test.pid", dir);
+}
+
+static void
+teardown(void)
+{
+	unlink(path);
+	rmdir(dir);
+}
+
+/* Runs pidfile_create(path) in a child; returns its errno, or 0. */
+static int
+create_in_child(void)
+{
+	pid_t pid;
+	int status;
+
+	if ((pid = fork()) == 0) {
+		if (pidfile_create(path) == 0)
+			_exit(0);
+		_exit(errno > 0 && errno < 256 ? errno : 255);
+	}
+	ck_assert_int_gt(pid, 0);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+START_TEST(test_pidfile_lock)
+{
+	char buf[64];
+	FILE *f;
+	long pid = 0;
+
+	ck_assert_int_eq(pidfile_create(path), 0);
+	ck_assert_ptr_nonnull(f = fopen(path, "r"));
+	ck_assert(fgets(buf, sizeof(buf), f) != NULL);
+	fclose(f);
+	pid = strtol(buf, NULL, 10);
+	ck_assert_int_eq(pid, (long)getpid());
+
+	ck_assert_int_eq(create_in_child(), EEXIST);
+	/* The refused attempt must not have damaged the file. */
+	ck_assert_ptr_nonnull(f = fopen(path, "r"));
+	ck_assert(fgets(buf, sizeof(buf), f) != NULL);
+	fclose(f);
+	ck_assert_int_eq(strtol(buf, NULL, 10), (long)getpid());
+
+	/* A second pidfile in the same process is refused. */
+	ck_assert_int_eq(pidfile_create(path), -1);
+
+	pidfile_remove();
+	ck_assert_int_eq(access(path, F_OK), -1);
+	ck_assert_int_eq(create_in_child(), 0);
+	pidfile_remove();		/* harmless when none is held */
+
+	/* A forked child neither owns nor removes its parent's pidfile. */
+	ck_assert_int_eq(pidfile_create(path), 0);
+	if (fork() == 0) {
+		pidfile_remove();
+		_exit(0);
+	}
+	wait(NULL);
+	ck_assert_int_eq(access(path, F_OK), 0);
+	ck_assert_int_eq(create_in_child(), EEXIST);
+	pidfile_remove();
+	ck_assert_int_eq(access(path, F_OK), -1);
+}
+END_TEST
+
+START_TEST(test_pidfile_stale)
+{
+	FILE *f;
+	char buf[64];
+
+	ck_assert_ptr_nonnull(f = fopen(path, "w"));
+	fputs("99999999 stale garbage that is longer than a pid\n", f);
+	fclose(f);
+	ck_assert_int_eq(pidfile_create(path), 0);
+	ck_assert_ptr_nonnull(f = fopen(path, "r"));
+	ck_assert(fgets(buf, sizeof(buf), f) != NULL);
+	ck_assert(fgets(buf + strlen(buf), 8, f) == NULL);	/* one line */
+	fclose(f);
+	ck_assert_int_eq(strtol(buf, NULL, 10), (long)getpid());
+	pidfile_remove();
+}
+END_TEST
+
+START_TEST(test_pidfile_none)
+{
+	ck_assert_int_eq(pidfile_create(NULL), 0);
+	ck_assert_int_eq(pidfile_create("-"), 0);
+	pidfile_remove();
+	ck_assert_int_eq(pidfile_create("/nonexistent-dir/x.pid"), -1);
+	ck_assert_int_eq(errno, ENOENT);
+}
+END_TEST
+
+START_TEST(test_privdrop_noop)
+{
+	char me[32];
+
+	ck_assert_int_eq(privdrop(NULL, NULL), 0);
+	ck_assert_int_eq(privdrop("no-such-user-nfkit", NULL), -1);
+	if (getuid() != 0) {
+		snprintf(me, sizeof(me), "%u", (unsigned)getuid());
+		ck_assert_int_eq(privdrop(me, NULL), 0);
+	}
+}
+END_TEST
+
+START_TEST(test_privdrop_root)
+{
+	struct passwd *pw;
+	pid_t pid;
+	int status, step;
+
+	if (getuid() != 0 || (pw = getpwnam("nobody")) == NULL) {
+		printf("skipped: not root or no user nobody\n");
+		return;
+	}
+	/*
+	 * The drop happens in a child that leaves with _exit(): after the
+	 * chroot there is no /proc, which LeakSanitizer's exit check needs.
+	 * The exit code names the first step that went wrong.
+	 */
+	if ((pid = fork()) == 0) {
+		step = 1;
+		if (privdrop("nobody", dir) != 0)
+			_exit(step);
+		step++;
+		if (getuid() != pw->pw_uid || geteuid() != pw->pw_uid)
+			_exit(step);
+		step++;
+		if (getgid() != pw->pw_gid || getegid() != pw->pw_gid)
+			_exit(step);
+		step++;
+		if (setuid(0) != -1 || seteuid(0) != -1)
+			_exit(step);
+		step++;
+		/* Inside the (empty) chroot there is no /etc/passwd. */
+		if (access("/etc/passwd", F_OK) != -1)
+			_exit(step);
+		_exit(0);
+	}
+	ck_assert_int_gt(pid, 0);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status));
+	ck_assert_int_eq(WEXITSTATUS(status), 0);
+}
+END_TEST
+
+/*
+ * The detached grandchild reports, through a file, whether it left the
+ * session, moved to / and has /dev/null as stdin/stdout.
+ */
+START_TEST(test_detach)
+{
+	char report[160], part[170], buf[160];
+	struct stat st0, st1, stn;
+	pid_t pid;
+	FILE *f;
+	int i, status;
+
+	snprintf(report, sizeof(report), "%s/detach.txt", dir);
+	snprintf(part, sizeof(part), "%s.part", report);
+	if ((pid = fork()) == 0) {
+		pid_t oldsid = getsid(0);
+
+		if (daemon_detach() == -1)
+			_exit(1);
+		f = fopen(part, "w");
+		if (f == NULL)
+			_exit(1);
+		fstat(0, &st0);
+		fstat(1, &st1);
+		stat("/dev/null", &stn);
+		if (getcwd(buf, sizeof(buf)) == NULL)
+			strcpy(buf, "?");
+		fprintf(f, "%d %d %d %d %s\n", getsid(0) != oldsid,
+		    getsid(0) != getpid(), st0.st_rdev == stn.st_rdev &&
+		    S_ISCHR(st0.st_mode), st1.st_rdev == stn.st_rdev, buf);
+		fclose(f);
+		rename(part, report);	/* appears complete or not at all */
+		_exit(0);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	for (i = 0; i < 200 && access(report, F_OK) == -1; i++)
+		usleep(10000);
+	ck_assert_ptr_nonnull(f = fopen(report, "r"));
+	ck_assert(fgets(buf, sizeof(buf), f) != NULL);
+	fclose(f);
+	unlink(report);
+	ck_assert_str_eq(buf, "1 1 1 1 /\n");
+}
+END_TEST
+
+static Suite *
+daemon_suite(void)
+{
+	Suite *s = suite_create("daemon");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_unchecked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_pidfile_lock);
+	tcase_add_test(tc, test_pidfile_stale);
+	tcase_add_test(tc, test_pidfile_none);
+	tcase_add_test(tc, test_privdrop_noop);
+	tcase_add_test(tc, test_detach);
+	tcase_add_test(tc, test_privdrop_root);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(daemon_suite());
+	int nf;
+
+	srunner_run_all(sr, CK_NORMAL);
+	nf = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
