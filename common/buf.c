@@ -92,8 +92,8 @@ cur_get_u32be(struct cursor *c, uint32_t *v)
 
 	if (cur_take(c, 4, &q) == -1)
 		return -1;
-	*v = (uint32_t)q[0] << 24 | (uint32_t)q[1] << 16 |
-	    (uint32_t)q[2] << 8 | q[3];
+	*v = (uint32_t)q[0] << 24 | (uint32_t)q[1] << 16 | (uint32_t)q[2] << 8 |
+	     q[3];
 	return 0;
 }
 
@@ -115,8 +115,8 @@ cur_get_u32le(struct cursor *c, uint32_t *v)
 
 	if (cur_take(c, 4, &q) == -1)
 		return -1;
-	*v = (uint32_t)q[3] << 24 | (uint32_t)q[2] << 16 |
-	    (uint32_t)q[1] << 8 | q[0];
+	*v = (uint32_t)q[3] << 24 | (uint32_t)q[2] << 16 | (uint32_t)q[1] << 8 |
+	     q[0];
 	return 0;
 }
 

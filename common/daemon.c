@@ -26,9 +26,9 @@
 #include "daemon.h"
 #include "parse.h"
 
-static char	*pidfile_path;
-static int	 pidfile_fd = -1;
-static pid_t	 pidfile_owner;		/* the process that created it */
+static char *pidfile_path;
+static int pidfile_fd = -1;
+static pid_t pidfile_owner; /* the process that created it */
 
 /*
  * A child forked after pidfile_create() inherits these variables but does
@@ -89,7 +89,7 @@ pidfile_create(const char *path)
 		return 0;
 	pidfile_forget_inherited();
 	if (pidfile_fd != -1) {
-		errno = EBUSY;		/* one pidfile per process */
+		errno = EBUSY; /* one pidfile per process */
 		return -1;
 	}
 	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) == -1)
@@ -176,8 +176,8 @@ privdrop(const char *user, const char *chroot_dir)
 	uid_t uid = 0;
 	gid_t gid = 0;
 
-	if (user != NULL && lookup_user(user, &uid, &gid, name,
-	    sizeof(name)) == -1)
+	if (user != NULL &&
+	    lookup_user(user, &uid, &gid, name, sizeof(name)) == -1)
 		return -1;
 	if (chroot_dir != NULL) {
 		if (chroot(chroot_dir) == -1 || chdir("/") == -1)
@@ -187,7 +187,7 @@ privdrop(const char *user, const char *chroot_dir)
 		return 0;
 	if (getuid() == uid && geteuid() == uid && getgid() == gid &&
 	    getegid() == gid && uid != 0)
-		return 0;	/* already that user; setgroups would fail */
+		return 0; /* already that user; setgroups would fail */
 	if (name[0] != '\0') {
 		if (initgroups(name, gid) == -1)
 			return -1;

@@ -19,10 +19,10 @@ flowrec_base_ms(uint32_t unix_secs, uint32_t unix_nsecs)
 
 int64_t
 flowrec_abs_ms(uint32_t unix_secs, uint32_t unix_nsecs, uint32_t sys_uptime,
-    uint32_t stamp)
+	       uint32_t stamp)
 {
 	return flowrec_base_ms(unix_secs, unix_nsecs) - (int64_t)sys_uptime +
-	    (int64_t)stamp;
+	       (int64_t)stamp;
 }
 
 uint32_t

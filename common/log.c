@@ -16,10 +16,10 @@
 
 #include "log.h"
 
-static const char	*log_ident = "nfkit";
-static int		 log_debuglevel;
-static int		 log_facility = LOG_DAEMON;
-static int		 log_tosyslog;
+static const char *log_ident = "nfkit";
+static int log_debuglevel;
+static int log_facility = LOG_DAEMON;
+static int log_tosyslog;
 
 void
 log_init(const char *ident, int debug, int facility)

@@ -69,13 +69,11 @@ static uint64_t
 time_unit(char c)
 {
 	static const struct {
-		char		c;
-		uint64_t	secs;
+		char c;
+		uint64_t secs;
 	} units[] = {
-		{ 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 },
-		{ 'w', 604800 },
-		{ 'S', 1 }, { 'M', 60 }, { 'H', 3600 }, { 'D', 86400 },
-		{ 'W', 604800 },
+	    {'s', 1}, {'m', 60}, {'h', 3600}, {'d', 86400}, {'w', 604800},
+	    {'S', 1}, {'M', 60}, {'H', 3600}, {'D', 86400}, {'W', 604800},
 	};
 	size_t i;
 
@@ -99,7 +97,7 @@ parse_timespec(const char *s, uint64_t *secs)
 			return -1;
 		s += nd;
 		if (*s == '\0') {
-			mul = 1;	/* a bare number is seconds */
+			mul = 1; /* a bare number is seconds */
 		} else {
 			if ((mul = time_unit(*s)) == 0)
 				return -1;
@@ -121,12 +119,26 @@ parse_size(const char *s, uint64_t *bytes)
 	if (s == NULL || (nd = parse_digits(s, &n)) <= 0)
 		return -1;
 	switch (s[nd]) {
-	case '\0':		mul = 1; break;
-	case 'b':		mul = 512; break;
-	case 'k': case 'K':	mul = 1024; break;
-	case 'm': case 'M':	mul = 1024 * 1024; break;
-	case 'g': case 'G':	mul = 1024 * 1024 * 1024; break;
-	default:		return -1;
+	case '\0':
+		mul = 1;
+		break;
+	case 'b':
+		mul = 512;
+		break;
+	case 'k':
+	case 'K':
+		mul = 1024;
+		break;
+	case 'm':
+	case 'M':
+		mul = 1024 * 1024;
+		break;
+	case 'g':
+	case 'G':
+		mul = 1024 * 1024 * 1024;
+		break;
+	default:
+		return -1;
 	}
 	if (s[nd] != '\0' && s[nd + 1] != '\0')
 		return -1;
@@ -143,7 +155,7 @@ parse_size(const char *s, uint64_t *bytes)
  */
 static int
 resolve(const char *host, const char *port, struct sockaddr_storage *ss,
-    socklen_t *sslen)
+	socklen_t *sslen)
 {
 	struct addrinfo hints, *res;
 
@@ -238,8 +250,8 @@ is_any(const char *host, int remote)
 	if (strcmp(host, "0") == 0)
 		return 1;
 	/* An exporter filter of 0.0.0.0 or :: would match nobody: any. */
-	return remote && (strcmp(host, "0.0.0.0") == 0 ||
-	    strcmp(host, "::") == 0);
+	return remote &&
+	       (strcmp(host, "0.0.0.0") == 0 || strcmp(host, "::") == 0);
 }
 
 /*
@@ -249,7 +261,7 @@ is_any(const char *host, int remote)
  */
 static int
 capspec_addr(const char *host, const char *ptext, uint16_t port, int remote,
-    struct sockaddr_storage *ss)
+	     struct sockaddr_storage *ss)
 {
 	socklen_t len;
 
@@ -284,8 +296,8 @@ parse_capspec(const char *s, struct capspec *cs)
 	    (s2 = strchr(s1 + 1, '/')) == NULL || strchr(s2 + 1, '/') != NULL)
 		return -1;
 	if (copy_host(s, (size_t)(s1 - s), lhost, sizeof(lhost)) == -1 ||
-	    copy_host(s1 + 1, (size_t)(s2 - s1 - 1), rhost,
-	    sizeof(rhost)) == -1)
+	    copy_host(s1 + 1, (size_t)(s2 - s1 - 1), rhost, sizeof(rhost)) ==
+		-1)
 		return -1;
 	if (check_port(s2 + 1, &port, ptext, sizeof(ptext)) == -1)
 		return -1;

@@ -14,11 +14,11 @@
 #include "v5.h"
 
 static const char *const v5_errstr[V5_NSTATUS] = {
-	[V5_OK]		= "ok",
-	[V5_ESHORT]	= "datagram shorter than a v5 header",
-	[V5_EVERSION]	= "version is not 5",
-	[V5_ECOUNT]	= "record count is 0 or above 30",
-	[V5_ELENGTH]	= "length does not match record count",
+    [V5_OK] = "ok",
+    [V5_ESHORT] = "datagram shorter than a v5 header",
+    [V5_EVERSION] = "version is not 5",
+    [V5_ECOUNT] = "record count is 0 or above 30",
+    [V5_ELENGTH] = "length does not match record count",
 };
 
 const char *
@@ -58,7 +58,7 @@ v5_get_record(struct cursor *c, struct v5_record *r)
 	cur_get_u32be(c, &r->last);
 	cur_get_u16be(c, &r->srcport);
 	cur_get_u16be(c, &r->dstport);
-	cur_skip(c, 1);				/* pad1 */
+	cur_skip(c, 1); /* pad1 */
 	cur_get_u8(c, &r->tcp_flags);
 	cur_get_u8(c, &r->proto);
 	cur_get_u8(c, &r->tos);
@@ -66,12 +66,12 @@ v5_get_record(struct cursor *c, struct v5_record *r)
 	cur_get_u16be(c, &r->dst_as);
 	cur_get_u8(c, &r->src_mask);
 	cur_get_u8(c, &r->dst_mask);
-	cur_skip(c, 2);				/* pad2 */
+	cur_skip(c, 2); /* pad2 */
 }
 
 enum v5_status
 v5_decode(const void *buf, size_t len, struct v5_header *h,
-    struct v5_record *recs)
+	  struct v5_record *recs)
 {
 	struct cursor c;
 	struct v5_header hh;
@@ -89,7 +89,7 @@ v5_decode(const void *buf, size_t len, struct v5_header *h,
 		return V5_ELENGTH;
 	for (i = 0; i < hh.count; i++)
 		v5_get_record(&c, &recs[i]);
-	if (c.failed)			/* cannot happen after the length check */
+	if (c.failed) /* cannot happen after the length check */
 		return V5_ELENGTH;
 	*h = hh;
 	return V5_OK;
@@ -97,7 +97,7 @@ v5_decode(const void *buf, size_t len, struct v5_header *h,
 
 size_t
 v5_encode(const struct v5_header *h, const struct v5_record *recs, void *out,
-    size_t cap)
+	  size_t cap)
 {
 	struct wcursor w;
 	const struct v5_record *r;
@@ -130,7 +130,7 @@ v5_encode(const struct v5_header *h, const struct v5_record *recs, void *out,
 		wcur_put_u32be(&w, r->last);
 		wcur_put_u16be(&w, r->srcport);
 		wcur_put_u16be(&w, r->dstport);
-		wcur_put_u8(&w, 0);		/* pad1 */
+		wcur_put_u8(&w, 0); /* pad1 */
 		wcur_put_u8(&w, r->tcp_flags);
 		wcur_put_u8(&w, r->proto);
 		wcur_put_u8(&w, r->tos);
@@ -138,22 +138,22 @@ v5_encode(const struct v5_header *h, const struct v5_record *recs, void *out,
 		wcur_put_u16be(&w, r->dst_as);
 		wcur_put_u8(&w, r->src_mask);
 		wcur_put_u8(&w, r->dst_mask);
-		wcur_put_u16be(&w, 0);		/* pad2 */
+		wcur_put_u16be(&w, 0); /* pad2 */
 	}
 	return w.failed ? 0 : w.off;
 }
 
 void
 v5_to_flowrec(const struct v5_header *h, const struct v5_record *v,
-    uint32_t exaddr, struct flowrec *r)
+	      uint32_t exaddr, struct flowrec *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->packets = v->packets;
 	r->bytes = v->octets;
-	r->first_ms = flowrec_abs_ms(h->unix_secs, h->unix_nsecs,
-	    h->sys_uptime, v->first);
-	r->last_ms = flowrec_abs_ms(h->unix_secs, h->unix_nsecs,
-	    h->sys_uptime, v->last);
+	r->first_ms = flowrec_abs_ms(h->unix_secs, h->unix_nsecs, h->sys_uptime,
+				     v->first);
+	r->last_ms =
+	    flowrec_abs_ms(h->unix_secs, h->unix_nsecs, h->sys_uptime, v->last);
 	r->srcaddr = v->srcaddr;
 	r->dstaddr = v->dstaddr;
 	r->nexthop = v->nexthop;
@@ -178,7 +178,7 @@ v5_to_flowrec(const struct v5_header *h, const struct v5_record *v,
 
 void
 v5_from_flowrec(const struct flowrec *r, const struct v5_header *h,
-    struct v5_record *v)
+		struct v5_record *v)
 {
 	struct flowrec base;
 
@@ -194,7 +194,8 @@ v5_from_flowrec(const struct flowrec *r, const struct v5_header *h,
 	v->nexthop = r->nexthop;
 	v->input = r->input;
 	v->output = r->output;
-	v->packets = r->packets > UINT32_MAX ? UINT32_MAX : (uint32_t)r->packets;
+	v->packets =
+	    r->packets > UINT32_MAX ? UINT32_MAX : (uint32_t)r->packets;
 	v->octets = r->bytes > UINT32_MAX ? UINT32_MAX : (uint32_t)r->bytes;
 	v->first = flowrec_rel_ms(&base, r->first_ms);
 	v->last = flowrec_rel_ms(&base, r->last_ms);

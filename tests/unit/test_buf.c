@@ -12,7 +12,7 @@
 
 #include "buf.h"
 
-static const uint8_t pat[8] = { 0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, 0xde, 0xf0 };
+static const uint8_t pat[8] = {0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, 0xde, 0xf0};
 
 START_TEST(test_init_left)
 {
@@ -70,9 +70,20 @@ END_TEST
  * Table of getters so the boundary test covers each one the same way: a
  * buffer of exactly the right size works, one byte less fails.
  */
-enum { G_U8, G_U16BE, G_U32BE, G_U16LE, G_U32LE, G_U16B, G_U16L, G_U32B,
-    G_U32L, G_BYTES3, G_NGET };
-static const size_t gsize[G_NGET] = { 1, 2, 4, 2, 4, 2, 2, 4, 4, 3 };
+enum {
+	G_U8,
+	G_U16BE,
+	G_U32BE,
+	G_U16LE,
+	G_U32LE,
+	G_U16B,
+	G_U16L,
+	G_U32B,
+	G_U32L,
+	G_BYTES3,
+	G_NGET
+};
+static const size_t gsize[G_NGET] = {1, 2, 4, 2, 4, 2, 2, 4, 4, 3};
 
 static int
 do_get(struct cursor *c, int which, uint32_t *out)
@@ -82,15 +93,38 @@ do_get(struct cursor *c, int which, uint32_t *out)
 	int rc = -1;
 
 	switch (which) {
-	case G_U8:	if ((rc = cur_get_u8(c, &b)) == 0) *out = b; break;
-	case G_U16BE:	if ((rc = cur_get_u16be(c, &s)) == 0) *out = s; break;
-	case G_U32BE:	rc = cur_get_u32be(c, out); break;
-	case G_U16LE:	if ((rc = cur_get_u16le(c, &s)) == 0) *out = s; break;
-	case G_U32LE:	rc = cur_get_u32le(c, out); break;
-	case G_U16B:	if ((rc = cur_get_u16(c, 1, &s)) == 0) *out = s; break;
-	case G_U16L:	if ((rc = cur_get_u16(c, 0, &s)) == 0) *out = s; break;
-	case G_U32B:	rc = cur_get_u32(c, 1, out); break;
-	case G_U32L:	rc = cur_get_u32(c, 0, out); break;
+	case G_U8:
+		if ((rc = cur_get_u8(c, &b)) == 0)
+			*out = b;
+		break;
+	case G_U16BE:
+		if ((rc = cur_get_u16be(c, &s)) == 0)
+			*out = s;
+		break;
+	case G_U32BE:
+		rc = cur_get_u32be(c, out);
+		break;
+	case G_U16LE:
+		if ((rc = cur_get_u16le(c, &s)) == 0)
+			*out = s;
+		break;
+	case G_U32LE:
+		rc = cur_get_u32le(c, out);
+		break;
+	case G_U16B:
+		if ((rc = cur_get_u16(c, 1, &s)) == 0)
+			*out = s;
+		break;
+	case G_U16L:
+		if ((rc = cur_get_u16(c, 0, &s)) == 0)
+			*out = s;
+		break;
+	case G_U32B:
+		rc = cur_get_u32(c, 1, out);
+		break;
+	case G_U32L:
+		rc = cur_get_u32(c, 0, out);
+		break;
 	case G_BYTES3:
 		if ((rc = cur_get_bytes(c, bb, 3)) == 0)
 			*out = (uint32_t)bb[0] << 16 | bb[1] << 8 | bb[2];
@@ -173,8 +207,8 @@ START_TEST(test_put_be_le)
 	uint8_t out[16];
 	struct wcursor w;
 	static const uint8_t want[] = {
-		0x12, 0x12, 0x34, 0x12, 0x34, 0x56, 0x78,
-		0x34, 0x12, 0x78, 0x56, 0x34, 0x12, 0xaa, 0xbb, 0xcc,
+	    0x12, 0x12, 0x34, 0x12, 0x34, 0x56, 0x78, 0x34,
+	    0x12, 0x78, 0x56, 0x34, 0x12, 0xaa, 0xbb, 0xcc,
 	};
 
 	wcur_init(&w, out, sizeof(out));
@@ -193,8 +227,11 @@ START_TEST(test_put_be_le)
 	ck_assert_int_eq(wcur_put_u16(&w, 0, 0xa1b2), 0);
 	ck_assert_int_eq(wcur_put_u32(&w, 1, 0x01020304), 0);
 	ck_assert_int_eq(wcur_put_u32(&w, 0, 0x01020304), 0);
-	ck_assert_int_eq(memcmp(out, "\xa1\xb2\xb2\xa1\x01\x02\x03\x04"
-	    "\x04\x03\x02\x01", 12), 0);
+	ck_assert_int_eq(memcmp(out,
+				"\xa1\xb2\xb2\xa1\x01\x02\x03\x04"
+				"\x04\x03\x02\x01",
+				12),
+			 0);
 }
 END_TEST
 
@@ -202,16 +239,26 @@ static int
 do_put(struct wcursor *w, int which)
 {
 	switch (which) {
-	case G_U8:	return wcur_put_u8(w, 0x11);
-	case G_U16BE:	return wcur_put_u16be(w, 0x1122);
-	case G_U32BE:	return wcur_put_u32be(w, 0x11223344);
-	case G_U16LE:	return wcur_put_u16le(w, 0x1122);
-	case G_U32LE:	return wcur_put_u32le(w, 0x11223344);
-	case G_U16B:	return wcur_put_u16(w, 1, 0x1122);
-	case G_U16L:	return wcur_put_u16(w, 0, 0x1122);
-	case G_U32B:	return wcur_put_u32(w, 1, 0x11223344);
-	case G_U32L:	return wcur_put_u32(w, 0, 0x11223344);
-	case G_BYTES3:	return wcur_put_bytes(w, "\x11\x22\x33", 3);
+	case G_U8:
+		return wcur_put_u8(w, 0x11);
+	case G_U16BE:
+		return wcur_put_u16be(w, 0x1122);
+	case G_U32BE:
+		return wcur_put_u32be(w, 0x11223344);
+	case G_U16LE:
+		return wcur_put_u16le(w, 0x1122);
+	case G_U32LE:
+		return wcur_put_u32le(w, 0x11223344);
+	case G_U16B:
+		return wcur_put_u16(w, 1, 0x1122);
+	case G_U16L:
+		return wcur_put_u16(w, 0, 0x1122);
+	case G_U32B:
+		return wcur_put_u32(w, 1, 0x11223344);
+	case G_U32L:
+		return wcur_put_u32(w, 0, 0x11223344);
+	case G_BYTES3:
+		return wcur_put_bytes(w, "\x11\x22\x33", 3);
 	}
 	return -1;
 }
@@ -228,7 +275,7 @@ START_TEST(test_put_boundary)
 	ck_assert_int_eq(do_put(&w, _i), 0);
 	ck_assert_uint_eq(w.off, 2 + n);
 	ck_assert_int_eq(w.failed, 0);
-	ck_assert_uint_eq(out[2 + n], 0);	/* nothing past cap */
+	ck_assert_uint_eq(out[2 + n], 0); /* nothing past cap */
 
 	memset(out, 0, sizeof(out));
 	wcur_init(&w, out, 2 + n - 1);

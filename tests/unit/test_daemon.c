@@ -17,8 +17,8 @@
 
 #include "daemon.h"
 
-static char	dir[64];
-static char	path[128];
+static char dir[64];
+static char path[128];
 
 static void
 setup(void)
@@ -82,7 +82,7 @@ START_TEST(test_pidfile_lock)
 	pidfile_remove();
 	ck_assert_int_eq(access(path, F_OK), -1);
 	ck_assert_int_eq(create_in_child(), 0);
-	pidfile_remove();		/* harmless when none is held */
+	pidfile_remove(); /* harmless when none is held */
 
 	/* A forked child neither owns nor removes its parent's pidfile. */
 	ck_assert_int_eq(pidfile_create(path), 0);
@@ -109,7 +109,7 @@ START_TEST(test_pidfile_stale)
 	ck_assert_int_eq(pidfile_create(path), 0);
 	ck_assert_ptr_nonnull(f = fopen(path, "r"));
 	ck_assert(fgets(buf, sizeof(buf), f) != NULL);
-	ck_assert(fgets(buf + strlen(buf), 8, f) == NULL);	/* one line */
+	ck_assert(fgets(buf + strlen(buf), 8, f) == NULL); /* one line */
 	fclose(f);
 	ck_assert_int_eq(strtol(buf, NULL, 10), (long)getpid());
 	pidfile_remove();
@@ -208,10 +208,11 @@ START_TEST(test_detach)
 		if (getcwd(buf, sizeof(buf)) == NULL)
 			strcpy(buf, "?");
 		fprintf(f, "%d %d %d %d %s\n", getsid(0) != oldsid,
-		    getsid(0) != getpid(), st0.st_rdev == stn.st_rdev &&
-		    S_ISCHR(st0.st_mode), st1.st_rdev == stn.st_rdev, buf);
+			getsid(0) != getpid(),
+			st0.st_rdev == stn.st_rdev && S_ISCHR(st0.st_mode),
+			st1.st_rdev == stn.st_rdev, buf);
 		fclose(f);
-		rename(part, report);	/* appears complete or not at all */
+		rename(part, report); /* appears complete or not at all */
 		_exit(0);
 	}
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);

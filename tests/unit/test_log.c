@@ -13,7 +13,7 @@
 
 #include "log.h"
 
-static char	logbuf[4096];
+static char logbuf[4096];
 
 /* Runs fn with stderr sent to a temporary file; leaves its text in logbuf. */
 static void
@@ -54,7 +54,7 @@ START_TEST(test_stderr_format)
 }
 END_TEST
 
-static int	errno_after;
+static int errno_after;
 
 static void
 do_warn(void)
@@ -74,7 +74,7 @@ START_TEST(test_warn_errno)
 
 	capture(do_warn);
 	snprintf(want, sizeof(want), "tlog: open x: %s\ntlog: dbg 1\n",
-	    strerror(ENOENT));
+		 strerror(ENOENT));
 	ck_assert_str_eq(logbuf, want);
 	ck_assert_int_eq(errno_after, ENOENT);
 	ck_assert_int_eq(log_getdebug(), 0);
@@ -90,7 +90,7 @@ do_fatalx(void)
 
 START_TEST(test_fatalx)
 {
-	fclose(stderr);		/* this child's stderr; output is not needed */
+	fclose(stderr); /* this child's stderr; output is not needed */
 	do_fatalx();
 }
 END_TEST

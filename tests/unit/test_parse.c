@@ -10,8 +10,8 @@
 
 #include "parse.h"
 
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
-#define UNTOUCHED	UINT64_C(0xabcdabcdabcdabcd)
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+#define UNTOUCHED UINT64_C(0xabcdabcdabcdabcd)
 
 START_TEST(test_u64)
 {
@@ -23,8 +23,8 @@ START_TEST(test_u64)
 	ck_assert_uint_eq(v, 10);
 	ck_assert_int_eq(parse_u64("007", 0, 10, &v), 0);
 	ck_assert_uint_eq(v, 7);
-	ck_assert_int_eq(parse_u64("18446744073709551615", 0, UINT64_MAX,
-	    &v), 0);
+	ck_assert_int_eq(parse_u64("18446744073709551615", 0, UINT64_MAX, &v),
+			 0);
 	ck_assert_uint_eq(v, UINT64_MAX);
 
 	v = UNTOUCHED;
@@ -38,32 +38,55 @@ START_TEST(test_u64)
 	ck_assert_int_eq(parse_u64("1 ", 0, UINT64_MAX, &v), -1);
 	ck_assert_int_eq(parse_u64("0x10", 0, UINT64_MAX, &v), -1);
 	ck_assert_int_eq(parse_u64("1k", 0, UINT64_MAX, &v), -1);
-	ck_assert_int_eq(parse_u64("18446744073709551616", 0, UINT64_MAX,
-	    &v), -1);
-	ck_assert_int_eq(parse_u64("99999999999999999999999", 0, UINT64_MAX,
-	    &v), -1);
+	ck_assert_int_eq(parse_u64("18446744073709551616", 0, UINT64_MAX, &v),
+			 -1);
+	ck_assert_int_eq(
+	    parse_u64("99999999999999999999999", 0, UINT64_MAX, &v), -1);
 	ck_assert_uint_eq(v, UNTOUCHED);
 }
 END_TEST
 
 static const struct {
-	const char	*in;
-	uint64_t	 secs;
+	const char *in;
+	uint64_t secs;
 } good_times[] = {
-	{ "0", 0 }, { "300", 300 }, { "45s", 45 }, { "5m", 300 },
-	{ "1h", 3600 }, { "2d", 172800 }, { "1w", 604800 },
-	{ "1h30m", 5400 }, { "1h30", 3630 }, { "1d1h1m1s", 90061 },
-	{ "1w2d", 777600 }, { "5M", 300 }, { "3600s", 3600 },
-	{ "1m1m", 120 },
-	{ "18446744073709551615", UINT64_MAX },
-	{ "18446744073709551615s", UINT64_MAX },
+    {"0", 0},
+    {"300", 300},
+    {"45s", 45},
+    {"5m", 300},
+    {"1h", 3600},
+    {"2d", 172800},
+    {"1w", 604800},
+    {"1h30m", 5400},
+    {"1h30", 3630},
+    {"1d1h1m1s", 90061},
+    {"1w2d", 777600},
+    {"5M", 300},
+    {"3600s", 3600},
+    {"1m1m", 120},
+    {"18446744073709551615", UINT64_MAX},
+    {"18446744073709551615s", UINT64_MAX},
 };
 
 static const char *const bad_times[] = {
-	"", "m", "h5", "1x", "1h m", " 1", "1 ", "-5", "+5", "1.5h", "1hm",
-	"5mm", "1h30x", "0x10", "18446744073709551616",
-	"1w18446744073709551615",	/* overflow in the sum */
-	"30500568904944w", "18446744073709551615s1",
+    "",
+    "m",
+    "h5",
+    "1x",
+    "1h m",
+    " 1",
+    "1 ",
+    "-5",
+    "+5",
+    "1.5h",
+    "1hm",
+    "5mm",
+    "1h30x",
+    "0x10",
+    "18446744073709551616",
+    "1w18446744073709551615", /* overflow in the sum */
+    "30500568904944w",
+    "18446744073709551615s1",
 };
 
 START_TEST(test_timespec_good)
@@ -71,7 +94,7 @@ START_TEST(test_timespec_good)
 	uint64_t v = UNTOUCHED;
 
 	ck_assert_msg(parse_timespec(good_times[_i].in, &v) == 0,
-	    "rejected \"%s\"", good_times[_i].in);
+		      "rejected \"%s\"", good_times[_i].in);
 	ck_assert_uint_eq(v, good_times[_i].secs);
 }
 END_TEST
@@ -81,33 +104,52 @@ START_TEST(test_timespec_bad)
 	uint64_t v = UNTOUCHED;
 
 	ck_assert_msg(parse_timespec(bad_times[_i], &v) == -1,
-	    "accepted \"%s\"", bad_times[_i]);
+		      "accepted \"%s\"", bad_times[_i]);
 	ck_assert_uint_eq(v, UNTOUCHED);
 }
 END_TEST
 
 static const struct {
-	const char	*in;
-	uint64_t	 bytes;
+	const char *in;
+	uint64_t bytes;
 } good_sizes[] = {
-	{ "0", 0 }, { "1", 1 }, { "4096", 4096 }, { "1b", 512 },
-	{ "3b", 1536 }, { "1K", 1024 }, { "2k", 2048 }, { "10M", 10485760 },
-	{ "1m", 1048576 }, { "2G", UINT64_C(2147483648) },
-	{ "16777216G", UINT64_C(1) << 54 },
-	{ "18446744073709551615", UINT64_MAX },
+    {"0", 0},
+    {"1", 1},
+    {"4096", 4096},
+    {"1b", 512},
+    {"3b", 1536},
+    {"1K", 1024},
+    {"2k", 2048},
+    {"10M", 10485760},
+    {"1m", 1048576},
+    {"2G", UINT64_C(2147483648)},
+    {"16777216G", UINT64_C(1) << 54},
+    {"18446744073709551615", UINT64_MAX},
 };
 
 static const char *const bad_sizes[] = {
-	"", "K", "b", "1KB", "1x", "1 K", " 1", "-1", "1.5G", "1T", "1KK",
-	"17179869184G", "36028797018963968b", "18446744073709551616",
+    "",
+    "K",
+    "b",
+    "1KB",
+    "1x",
+    "1 K",
+    " 1",
+    "-1",
+    "1.5G",
+    "1T",
+    "1KK",
+    "17179869184G",
+    "36028797018963968b",
+    "18446744073709551616",
 };
 
 START_TEST(test_size_good)
 {
 	uint64_t v = UNTOUCHED;
 
-	ck_assert_msg(parse_size(good_sizes[_i].in, &v) == 0,
-	    "rejected \"%s\"", good_sizes[_i].in);
+	ck_assert_msg(parse_size(good_sizes[_i].in, &v) == 0, "rejected \"%s\"",
+		      good_sizes[_i].in);
 	ck_assert_uint_eq(v, good_sizes[_i].bytes);
 }
 END_TEST
@@ -116,8 +158,8 @@ START_TEST(test_size_bad)
 {
 	uint64_t v = UNTOUCHED;
 
-	ck_assert_msg(parse_size(bad_sizes[_i], &v) == -1,
-	    "accepted \"%s\"", bad_sizes[_i]);
+	ck_assert_msg(parse_size(bad_sizes[_i], &v) == -1, "accepted \"%s\"",
+		      bad_sizes[_i]);
 	ck_assert_uint_eq(v, UNTOUCHED);
 }
 END_TEST
@@ -177,11 +219,25 @@ START_TEST(test_hostport_good)
 END_TEST
 
 static const char *const bad_hostports[] = {
-	"", "127.0.0.1", "127.0.0.1:", ":9995", "127.0.0.1:0",
-	"127.0.0.1:65536", "127.0.0.1:99999999999", "127.0.0.1:-1",
-	"127.0.0.1:http", "127.0.0.1:99x", "::1:9995", "[::1]9995",
-	"[::1:9995", "[::1]:", "[]:9995", "300.1.2.3:9995",
-	"no.such.host.invalid:9995", "127.0.0.1: 9995", "[[::1]]:9995",
+    "",
+    "127.0.0.1",
+    "127.0.0.1:",
+    ":9995",
+    "127.0.0.1:0",
+    "127.0.0.1:65536",
+    "127.0.0.1:99999999999",
+    "127.0.0.1:-1",
+    "127.0.0.1:http",
+    "127.0.0.1:99x",
+    "::1:9995",
+    "[::1]9995",
+    "[::1:9995",
+    "[::1]:",
+    "[]:9995",
+    "300.1.2.3:9995",
+    "no.such.host.invalid:9995",
+    "127.0.0.1: 9995",
+    "[[::1]]:9995",
 };
 
 START_TEST(test_hostport_bad)
@@ -191,7 +247,7 @@ START_TEST(test_hostport_bad)
 
 	memset(&ss, 0xee, sizeof(ss));
 	ck_assert_msg(parse_hostport(bad_hostports[_i], &ss, &len) == -1,
-	    "accepted \"%s\"", bad_hostports[_i]);
+		      "accepted \"%s\"", bad_hostports[_i]);
 	ck_assert_uint_eq(len, 77);
 	ck_assert_uint_eq(((uint8_t *)&ss)[0], 0xee);
 }
@@ -206,7 +262,7 @@ START_TEST(test_capspec_good)
 	ck_assert_int_eq(cs.local.ss_family, AF_UNSPEC);
 	ck_assert_int_eq(cs.remote.ss_family, AF_UNSPEC);
 	ck_assert_uint_eq(ntohs(((struct sockaddr_in *)&cs.local)->sin_port),
-	    8818);
+			  8818);
 
 	ck_assert_int_eq(parse_capspec("127.0.0.1/0/9991", &cs), 0);
 	ck_assert_uint_eq(cs.port, 9991);
@@ -232,9 +288,22 @@ START_TEST(test_capspec_good)
 END_TEST
 
 static const char *const bad_capspecs[] = {
-	"", "8818", "0/8818", "0/0/", "0/0/0", "0/0/65536", "0/0/88x",
-	"0/0/8818/", "0/0/0/8818", "/0/8818", "0//8818", "x.y.invalid/0/1",
-	"0/999.1.1.1/8818", "127.0.0.1:9995", "0/0/-1", "[::1/0/9991",
+    "",
+    "8818",
+    "0/8818",
+    "0/0/",
+    "0/0/0",
+    "0/0/65536",
+    "0/0/88x",
+    "0/0/8818/",
+    "0/0/0/8818",
+    "/0/8818",
+    "0//8818",
+    "x.y.invalid/0/1",
+    "0/999.1.1.1/8818",
+    "127.0.0.1:9995",
+    "0/0/-1",
+    "[::1/0/9991",
 };
 
 START_TEST(test_capspec_bad)
@@ -243,7 +312,7 @@ START_TEST(test_capspec_bad)
 
 	memset(&cs, 0xee, sizeof(cs));
 	ck_assert_msg(parse_capspec(bad_capspecs[_i], &cs) == -1,
-	    "accepted \"%s\"", bad_capspecs[_i]);
+		      "accepted \"%s\"", bad_capspecs[_i]);
 	ck_assert_uint_eq(cs.port, 0xeeee);
 }
 END_TEST

@@ -114,9 +114,9 @@ round_trip(uint16_t count)
 	ck_assert_uint_eq(buf[0], 0);
 	ck_assert_uint_eq(buf[1], 5);
 	ck_assert_uint_eq(buf[3], count);
-	ck_assert_uint_eq(buf[V5_HDRLEN + 36], 0);	/* pad1 */
+	ck_assert_uint_eq(buf[V5_HDRLEN + 36], 0); /* pad1 */
 	ck_assert_uint_eq(buf[V5_HDRLEN + 37], in[0].tcp_flags);
-	ck_assert_uint_eq(buf[V5_HDRLEN + 46], 0);	/* pad2 */
+	ck_assert_uint_eq(buf[V5_HDRLEN + 46], 0); /* pad2 */
 	ck_assert_uint_eq(buf[V5_HDRLEN + 47], 0);
 
 	memset(&h2, 0, sizeof(h2));
@@ -153,9 +153,9 @@ START_TEST(test_encode_limits)
 	ck_assert_uint_eq(v5_encode(&h, r, buf, sizeof(buf)), 0);
 	fill_header(&h, 2);
 	ck_assert_uint_eq(v5_encode(&h, r, buf, V5_HDRLEN + 2 * V5_RECLEN - 1),
-	    0);
+			  0);
 	ck_assert_uint_eq(v5_encode(&h, r, buf, V5_HDRLEN + 2 * V5_RECLEN),
-	    V5_HDRLEN + 2 * V5_RECLEN);
+			  V5_HDRLEN + 2 * V5_RECLEN);
 	fill_header(&h, 30);
 	ck_assert_uint_eq(v5_encode(&h, r, buf, V5_MAXLEN), V5_MAXLEN);
 }
@@ -200,22 +200,26 @@ START_TEST(test_reject)
 	/* Version 9 with an otherwise perfect length. */
 	buf[1] = 9;
 	ck_assert_int_eq(v5_decode(buf, len, &h, r), V5_EVERSION);
-	buf[0] = 5; buf[1] = 0;		/* 0x0500 is not 5 either */
+	buf[0] = 5;
+	buf[1] = 0; /* 0x0500 is not 5 either */
 	ck_assert_int_eq(v5_decode(buf, len, &h, r), V5_EVERSION);
-	buf[0] = 0; buf[1] = 5;
+	buf[0] = 0;
+	buf[1] = 5;
 
 	/* Count 0 and 31, each with the length it would imply. */
 	buf[3] = 0;
 	ck_assert_int_eq(v5_decode(buf, V5_HDRLEN, &h, r), V5_ECOUNT);
 	buf[3] = 31;
 	ck_assert_int_eq(v5_decode(buf, V5_HDRLEN + 31 * V5_RECLEN, &h, r),
-	    V5_ECOUNT);
-	buf[2] = 1; buf[3] = 3;		/* count 259 */
+			 V5_ECOUNT);
+	buf[2] = 1;
+	buf[3] = 3; /* count 259 */
 	ck_assert_int_eq(v5_decode(buf, len, &h, r), V5_ECOUNT);
 	buf[2] = 0;
 
 	/* Order of checks: version before count, count before length. */
-	buf[1] = 9; buf[3] = 0;
+	buf[1] = 9;
+	buf[3] = 0;
 	ck_assert_int_eq(v5_decode(buf, 7 + V5_HDRLEN, &h, r), V5_EVERSION);
 	buf[1] = 5;
 	ck_assert_int_eq(v5_decode(buf, 7 + V5_HDRLEN, &h, r), V5_ECOUNT);
@@ -232,7 +236,7 @@ START_TEST(test_strerror)
 	}
 	ck_assert_str_ne(v5_strerror(V5_ESHORT), v5_strerror(V5_ELENGTH));
 	ck_assert_ptr_nonnull(v5_strerror(V5_NSTATUS));
-	ck_assert_ptr_nonnull(v5_strerror((enum v5_status)-1));
+	ck_assert_ptr_nonnull(v5_strerror((enum v5_status) - 1));
 }
 END_TEST
 
@@ -241,25 +245,25 @@ START_TEST(test_flowrec_time)
 	struct flowrec r;
 	int64_t a;
 	static const uint32_t stamps[] = {
-		0, 1, 5999, 6000, 6001, 0x7fffffff, 0x80000000u, 0xffffff00u,
-		0xffffffffu,
+	    0,		1,	     5999,	  6000,	       6001,
+	    0x7fffffff, 0x80000000u, 0xffffff00u, 0xffffffffu,
 	};
-	static const uint32_t uptimes[] = { 0, 6001, 0x80000000u, 0xffffffffu };
+	static const uint32_t uptimes[] = {0, 6001, 0x80000000u, 0xffffffffu};
 	unsigned i, j;
 
 	ck_assert_int_eq(flowrec_base_ms(1705320006, 1000000),
-	    INT64_C(1705320006001));
+			 INT64_C(1705320006001));
 	ck_assert_int_eq(flowrec_base_ms(1705320006, 999999),
-	    INT64_C(1705320006000));
+			 INT64_C(1705320006000));
 	ck_assert_int_eq(flowrec_base_ms(0xffffffffu, 999999999),
-	    INT64_C(4294967295999));
+			 INT64_C(4294967295999));
 	ck_assert_int_eq(flowrec_abs_ms(1705320006, 1000000, 6001, 6000),
-	    INT64_C(1705320006000));
+			 INT64_C(1705320006000));
 	ck_assert_int_eq(flowrec_abs_ms(1705320006, 1000000, 6001, 0),
-	    INT64_C(1705320000000));
+			 INT64_C(1705320000000));
 	/* A stamp "after" the header, as from a wrapped counter. */
 	ck_assert_int_eq(flowrec_abs_ms(100, 0, 0, 0xffffffffu),
-	    INT64_C(100000) + INT64_C(0xffffffff));
+			 INT64_C(100000) + INT64_C(0xffffffff));
 
 	memset(&r, 0, sizeof(r));
 	r.unix_secs = 1705320006;
@@ -268,14 +272,15 @@ START_TEST(test_flowrec_time)
 		r.sys_uptime = uptimes[j];
 		for (i = 0; i < sizeof(stamps) / sizeof(stamps[0]); i++) {
 			a = flowrec_abs_ms(r.unix_secs, r.unix_nsecs,
-			    r.sys_uptime, stamps[i]);
+					   r.sys_uptime, stamps[i]);
 			ck_assert_uint_eq(flowrec_rel_ms(&r, a), stamps[i]);
 		}
 	}
 	/* Times far before the base still map into uptime mod 2^32. */
 	r.sys_uptime = 10;
-	ck_assert_uint_eq(flowrec_rel_ms(&r, flowrec_base_ms(r.unix_secs,
-	    r.unix_nsecs) - 11), 0xffffffffu);
+	ck_assert_uint_eq(
+	    flowrec_rel_ms(&r, flowrec_base_ms(r.unix_secs, r.unix_nsecs) - 11),
+	    0xffffffffu);
 }
 END_TEST
 
@@ -291,9 +296,9 @@ START_TEST(test_flowrec_round_trip)
 	ck_assert_uint_eq(fr.packets, v.packets);
 	ck_assert_uint_eq(fr.bytes, v.octets);
 	ck_assert_int_eq(fr.first_ms, flowrec_abs_ms(h.unix_secs, h.unix_nsecs,
-	    h.sys_uptime, v.first));
+						     h.sys_uptime, v.first));
 	ck_assert_int_eq(fr.last_ms - fr.first_ms,
-	    (int64_t)v.last - (int64_t)v.first);
+			 (int64_t)v.last - (int64_t)v.first);
 	ck_assert_uint_eq(fr.exaddr, 0x7f000001);
 	ck_assert_uint_eq(fr.unix_secs, h.unix_secs);
 	ck_assert_uint_eq(fr.unix_nsecs, h.unix_nsecs);
@@ -336,8 +341,8 @@ END_TEST
  * or classic pcap file.  Handles the link types our captures use.
  */
 struct payload {
-	const uint8_t	*p;
-	size_t		 len;
+	const uint8_t *p;
+	size_t len;
 };
 
 static int
@@ -350,7 +355,7 @@ frame_payload(int linktype, const uint8_t *f, size_t len, struct payload *pl)
 
 	cur_init(&c, f, len);
 	switch (linktype) {
-	case 1:		/* Ethernet, possibly one VLAN tag */
+	case 1: /* Ethernet, possibly one VLAN tag */
 		cur_skip(&c, 12);
 		cur_get_u16be(&c, &et);
 		if (!c.failed && et == 0x8100) {
@@ -360,14 +365,14 @@ frame_payload(int linktype, const uint8_t *f, size_t len, struct payload *pl)
 		if (c.failed || et != 0x0800)
 			return -1;
 		break;
-	case 0:		/* BSD loopback, host byte order family */
+	case 0: /* BSD loopback, host byte order family */
 		cur_get_u32le(&c, &af);
 		if (c.failed || (af != 2 && af != 0x02000000))
 			return -1;
 		break;
-	case 101:	/* raw IP */
+	case 101: /* raw IP */
 		break;
-	case 113:	/* Linux cooked */
+	case 113: /* Linux cooked */
 		cur_skip(&c, 14);
 		cur_get_u16be(&c, &et);
 		if (c.failed || et != 0x0800)
@@ -421,10 +426,10 @@ read_pcapng(const uint8_t *data, size_t len, struct payload *pl, int max)
 			return -1;
 		cur_init(&b, c.p + c.off, blen - 12);
 		cur_skip(&c, blen - 8);
-		if (type == 1 && nif < 8) {		/* interface */
+		if (type == 1 && nif < 8) { /* interface */
 			cur_get_u16(&b, be, &lt);
 			linktypes[nif++] = lt;
-		} else if (type == 6) {			/* enhanced packet */
+		} else if (type == 6) { /* enhanced packet */
 			cur_get_u32(&b, be, &ifid);
 			cur_skip(&b, 8);
 			cur_get_u32(&b, be, &caplen);
@@ -433,7 +438,7 @@ read_pcapng(const uint8_t *data, size_t len, struct payload *pl, int max)
 			    caplen > cur_left(&b))
 				return -1;
 			if (frame_payload(linktypes[ifid], b.p + b.off, caplen,
-			    &pl[n]) == 0)
+					  &pl[n]) == 0)
 				n++;
 		}
 	}
@@ -464,7 +469,7 @@ read_pcap(const uint8_t *data, size_t len, struct payload *pl, int max)
 		if (c.failed || caplen > cur_left(&c))
 			return -1;
 		if (frame_payload((int)(lt & 0xffff), c.p + c.off, caplen,
-		    &pl[n]) == 0)
+				  &pl[n]) == 0)
 			n++;
 		cur_skip(&c, caplen);
 	}
@@ -481,7 +486,8 @@ slurp(const char *path, size_t *len)
 	if ((f = fopen(path, "rb")) == NULL)
 		return NULL;
 	if (fseek(f, 0, SEEK_END) != 0 || (sz = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET) != 0 || (p = malloc((size_t)sz + 1)) == NULL) {
+	    fseek(f, 0, SEEK_SET) != 0 ||
+	    (p = malloc((size_t)sz + 1)) == NULL) {
 		fclose(f);
 		return NULL;
 	}
@@ -586,7 +592,7 @@ START_TEST(test_real_datagrams)
 
 		/* Re-encoding gives back the exporter's bytes exactly. */
 		ck_assert_uint_eq(v5_encode(&h, r, again, sizeof(again)),
-		    pl[i].len);
+				  pl[i].len);
 		ck_assert_int_eq(memcmp(again, pl[i].p, pl[i].len), 0);
 	}
 	free(data);
