@@ -1,0 +1,154 @@
+/*
+ * fields: names, kinds and units of the flow fields, and their text.
+ *
+ * The table order is the column order of csv and json flow output, so it
+ * reads like a flow: when, who to whom, what, how much, where seen.
+ */
+#include <string.h>
+
+#include "fields.h"
+
+const struct field fields[F_NFIELDS] = {
+	[F_FIRST] = { "first", FK_TIME, "unix ms", 0,
+	    "time of the first packet" },
+	[F_LAST] = { "last", FK_TIME, "unix ms", 0,
+	    "time of the last packet" },
+	[F_DURATION] = { "duration", FK_UINT, "ms", 0,
+	    "last - first" },
+	[F_SRCIP] = { "srcip", FK_IP, "IPv4", 1, "source address" },
+	[F_SRCPORT] = { "srcport", FK_UINT, "", 1, "source port" },
+	[F_DSTIP] = { "dstip", FK_IP, "IPv4", 1, "destination address" },
+	[F_DSTPORT] = { "dstport", FK_UINT, "", 1,
+	    "destination port (ICMP: type * 256 + code)" },
+	[F_PROTO] = { "proto", FK_UINT, "", 1, "IP protocol number" },
+	[F_FLAGS] = { "flags", FK_UINT, "bits", 1,
+	    "OR of TCP flags (FIN 1, SYN 2, RST 4, PUSH 8, ACK 16, URG 32)" },
+	[F_TOS] = { "tos", FK_UINT, "", 1, "IP type of service byte" },
+	[F_PACKETS] = { "packets", FK_UINT, "packets", 0, "packets" },
+	[F_BYTES] = { "bytes", FK_UINT, "bytes", 0,
+	    "bytes (IP total length summed)" },
+	[F_EXPORTER] = { "exporter", FK_IP, "IPv4", 1,
+	    "address of the exporter" },
+	[F_INIF] = { "inif", FK_UINT, "ifIndex", 1, "input interface" },
+	[F_OUTIF] = { "outif", FK_UINT, "ifIndex", 1, "output interface" },
+	[F_NEXTHOP] = { "nexthop", FK_IP, "IPv4", 1, "next-hop router" },
+	[F_SRCAS] = { "srcas", FK_UINT, "AS", 1, "source AS" },
+	[F_DSTAS] = { "dstas", FK_UINT, "AS", 1, "destination AS" },
+	[F_SRCMASK] = { "srcmask", FK_UINT, "bits", 1,
+	    "source prefix length" },
+	[F_DSTMASK] = { "dstmask", FK_UINT, "bits", 1,
+	    "destination prefix length" },
+	[F_ENGINE_TYPE] = { "engine_type", FK_UINT, "", 1,
+	    "exporter engine type" },
+	[F_ENGINE_ID] = { "engine_id", FK_UINT, "", 1,
+	    "exporter engine id" },
+	[F_BPS] = { "bps", FK_UINT, "bits/s", 0,
+	    "bytes * 8 / duration (0 if the duration is 0)" },
+	[F_PPS] = { "pps", FK_UINT, "packets/s", 0,
+	    "packets / duration (0 if the duration is 0)" },
+	[F_BPP] = { "bpp", FK_UINT, "bytes/packet", 0,
+	    "bytes / packets" },
+	[F_FLOWS] = { "flows", FK_UINT, "flows", 0,
+	    "flows folded into an aggregated row" },
+};
+
+/* Other spellings people type (nfdump's and flow-tools' words). */
+static const struct {
+	const char	*alias;
+	int		 id;
+} aliases[] = {
+	{ "srcaddr", F_SRCIP }, { "dstaddr", F_DSTIP },
+	{ "sport", F_SRCPORT }, { "dport", F_DSTPORT },
+	{ "prot", F_PROTO }, { "protocol", F_PROTO },
+	{ "tcp_flags", F_FLAGS }, { "in", F_INIF }, { "out", F_OUTIF },
+	{ "input", F_INIF }, { "output", F_OUTIF },
+	{ "src_as", F_SRCAS }, { "dst_as", F_DSTAS },
+	{ "exaddr", F_EXPORTER }, { "router", F_EXPORTER },
+	{ "start", F_FIRST }, { "end", F_LAST },
+};
+
+int
+field_lookup(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < F_NFIELDS; i++)
+		if (strcmp(fields[i].name, name) == 0)
+			return (int)i;
+	for (i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
+		if (strcmp(aliases[i].alias, name) == 0)
+			return aliases[i].id;
+	return -1;
+}
+
+void
+field_set(int id, struct flowrec *r, uint64_t v)
+{
+	switch (id) {
+	case F_FIRST:		r->first_ms = (int64_t)v; break;
+	case F_LAST:		r->last_ms = (int64_t)v; break;
+	case F_SRCIP:		r->srcaddr = (uint32_t)v; break;
+	case F_SRCPORT:		r->srcport = (uint16_t)v; break;
+	case F_DSTIP:		r->dstaddr = (uint32_t)v; break;
+	case F_DSTPORT:		r->dstport = (uint16_t)v; break;
+	case F_PROTO:		r->proto = (uint8_t)v; break;
+	case F_FLAGS:		r->tcp_flags = (uint8_t)v; break;
+	case F_TOS:		r->tos = (uint8_t)v; break;
+	case F_PACKETS:		r->packets = v; break;
+	case F_BYTES:		r->bytes = v; break;
+	case F_EXPORTER:	r->exaddr = (uint32_t)v; break;
+	case F_INIF:		r->input = (uint16_t)v; break;
+	case F_OUTIF:		r->output = (uint16_t)v; break;
+	case F_NEXTHOP:		r->nexthop = (uint32_t)v; break;
+	case F_SRCAS:		r->src_as = (uint16_t)v; break;
+	case F_DSTAS:		r->dst_as = (uint16_t)v; break;
+	case F_SRCMASK:		r->src_mask = (uint8_t)v; break;
+	case F_DSTMASK:		r->dst_mask = (uint8_t)v; break;
+	case F_ENGINE_TYPE:	r->engine_type = (uint8_t)v; break;
+	case F_ENGINE_ID:	r->engine_id = (uint8_t)v; break;
+	default:		break;	/* derived fields have no storage */
+	}
+}
+
+size_t
+fmt_u64(uint64_t v, char *out)
+{
+	char tmp[20];
+	size_t n = 0, i;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	for (i = 0; i < n; i++)
+		out[i] = tmp[n - 1 - i];
+	return n;
+}
+
+size_t
+fmt_ip(uint32_t a, char *out)
+{
+	size_t n = 0;
+	int shift;
+
+	for (shift = 24; shift >= 0; shift -= 8) {
+		n += fmt_u64((a >> shift) & 0xff, out + n);
+		if (shift)
+			out[n++] = '.';
+	}
+	return n;
+}
+
+size_t
+field_text(int id, const struct flowrec *r, uint64_t flows, char *out)
+{
+	uint64_t v = field_get(id, r, flows);
+
+	if (fields[id].kind == FK_IP)
+		return fmt_ip((uint32_t)v, out);
+	if (fields[id].kind == FK_TIME)
+		return (int64_t)v < 0 ? (out[0] = '-',
+		    1 + fmt_u64((uint64_t)-(int64_t)v, out + 1)) :
+		    fmt_u64(v, out);
+	return fmt_u64(v, out);
+}
