@@ -1,0 +1,180 @@
+#!/bin/sh
+# Builds the libFuzzer harnesses (tests/fuzz/fuzz_*.c) and runs each for
+# FUZZ_SECONDS (default 60).  `make fuzz` calls this; the short pass in
+# `make check` (tests/integration/fuzz_short.sh) calls it with a few seconds.
+#
+# Everything lands in build/fuzz/:
+#   obj/       the project's sources compiled with clang and
+#              -fsanitize=fuzzer-no-link,address,undefined
+#   bin/NAME   one harness per decoder, linked with -fsanitize=fuzzer,...
+#   seeds/     seed inputs made by tests/fuzz/seeds.py from ../shared
+#   corpus/NAME  the working corpus (seeds + what libFuzzer keeps; grows
+#              over runs, delete it to start afresh)
+#   crashes/   crash-*, leak-*, timeout-*, oom-* inputs, prefixed NAME-
+#   logs/NAME.log, summary.tsv   per harness: executions, cov, ft, result
+#
+# A harness is built only if the sources it needs exist (the programs are
+# written in parallel); a missing one is reported as SKIP, not as failure.
+#
+# Environment: FUZZ_SECONDS, FUZZ_ONLY="v5 packet" (subset), SHARED, CC
+# (default clang).  Exit status: 0 if every harness ran without a crash,
+# 1 if one crashed or failed to build, 0 with SKIP lines if clang's
+# libFuzzer is not installed.
+set -u
+cd "$(dirname "$0")/../.." || exit 2
+ROOT=$(pwd)
+SHARED=${SHARED:-$ROOT/../shared}
+SECS=${FUZZ_SECONDS:-60}
+ONLY=${FUZZ_ONLY:-}
+FCC=${FUZZ_CC:-clang}
+OUT=build/fuzz
+SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+CFLAGS_F="-std=gnu11 -g -O1 -D_GNU_SOURCE -Wall -Wno-unused-function $SAN"
+LIBS="-lz -lpcap -ldl -lm -lpthread"
+mkdir -p "$OUT/obj" "$OUT/bin" "$OUT/corpus" "$OUT/crashes" "$OUT/logs"
+
+# Is libFuzzer there at all?
+probe=$OUT/probe
+printf '#include <stdint.h>\n#include <stddef.h>\nint LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) { (void)d; (void)n; return 0; }\n' >"$probe.c"
+if ! command -v "$FCC" >/dev/null 2>&1 ||
+    ! "$FCC" -fsanitize=fuzzer,address,undefined -o "$probe" "$probe.c" \
+    >/dev/null 2>&1; then
+	echo "SKIP: fuzz: $FCC with libFuzzer not available (install clang and libclang-rt-dev)"
+	exit 0
+fi
+
+# obj SRC: compile one project source with the fuzzing flags into
+# $OUT/obj (unless up to date with the source and the headers beside it
+# and in common/); prints the object path, or fails.
+obj() {
+	o=$OUT/obj/$(echo "$1" | tr / _ | sed 's/\.c$/.o/')
+	d=$(dirname "$1")
+	if [ -f "$o" ] && [ "$o" -nt "$1" ] &&
+	    [ -z "$(find common "$d" -name '*.h' -newer "$o" 2>/dev/null)" ]; then
+		echo "$o"; return 0
+	fi
+	if $FCC $CFLAGS_F -fsanitize=fuzzer-no-link -Icommon -I"$d" \
+	    -c "$1" -o "$o" 2>"$o.err"; then
+		rm -f "$o.err"; echo "$o"; return 0
+	fi
+	rm -f "$o"
+	return 1
+}
+
+# Each harness: NAME, include dirs, sources it needs (all must exist),
+# optional sources and the define each enables ("file:DEFINE").
+harness_spec() {
+	case $1 in
+	v5)	INC="-Icommon"
+		SRCS="common/v5.c common/buf.c common/flowrec.c"; OPT="" ;;
+	collector) INC="-Icollector -Icommon"
+		SRCS="collector/decode.c common/v5.c common/buf.c common/flowrec.c"
+		OPT="" ;;
+	packet)	INC="-Isensor -Icommon"
+		SRCS="sensor/decode.c"; OPT="" ;;
+	ftfile)	INC="-Icommon"
+		SRCS="common/ftfile.c common/fthdr.c common/buf.c common/flowrec.c"
+		OPT="" ;;
+	parse)	INC="-Icommon -Ireport"
+		SRCS="common/parse.c"
+		OPT="report/timefmt.c:HAVE_TIMEFMT common/ftname.c:HAVE_FTNAME" ;;
+	filter)	INC="-Ireport -Icommon"
+		SRCS="report/filter.c"; OPT="" ;;
+	ctl)	INC="-Isensor -Icommon"
+		SRCS="sensor/ctlproto.c"; OPT="" ;;
+	*)	return 1 ;;
+	esac
+}
+ALL="v5 collector packet ftfile parse filter ctl"
+
+# Seeds: regenerated each run (cheap), then merged into the corpus.
+rm -rf "$OUT/seeds"
+if command -v python3 >/dev/null 2>&1 && [ -d "$SHARED" ]; then
+	python3 tests/fuzz/seeds.py "$SHARED" "$OUT/seeds" ||
+	    echo "fuzz: seed generation failed; running on checked-in seeds" >&2
+fi
+
+summary=$OUT/summary.tsv
+printf 'harness\tseconds\texecs\texec_per_s\tcov\tft\tcorpus\tresult\n' >"$summary"
+rc=0
+for name in ${ONLY:-$ALL}; do
+	harness_spec "$name" || { echo "FAIL: fuzz_$name: unknown harness"; rc=1; continue; }
+	[ -f "tests/fuzz/fuzz_$name.c" ] || { echo "SKIP: fuzz_$name: no harness yet"; continue; }
+	missing=""
+	for s in $SRCS; do [ -f "$s" ] || missing="$missing $s"; done
+	if [ -n "$missing" ]; then
+		echo "SKIP: fuzz_$name: sources not written yet:$missing"
+		printf '%s\t0\t-\t-\t-\t-\t-\tskip (no%s)\n' "$name" "$missing" >>"$summary"
+		continue
+	fi
+	objs="" defs="" bad=""
+	for s in $SRCS; do
+		o=$(obj "$s") || { bad="$s"; break; }
+		objs="$objs $o"
+	done
+	for pair in $OPT; do
+		s=${pair%%:*}
+		[ -f "$s" ] || continue
+		o=$(obj "$s") || continue	# optional: leave it out
+		objs="$objs $o"; defs="$defs -D${pair#*:}"
+	done
+	# A harness may need more than one definition: ftfile's reader part.
+	if [ "$name" = ftfile ] && grep -q '^ftr_open(' common/ftfile.c; then
+		defs="$defs -DHAVE_FTREADER"
+	fi
+	bin=$OUT/bin/fuzz_$name
+	if [ -n "$bad" ]; then
+		echo "FAIL: fuzz_$name: $bad does not compile with clang:"
+		sed 's/^/    /' "$OUT/obj/$(echo "$bad" | tr / _ | sed 's/\.c$/.o/').err" | head -n 20
+		printf '%s\t0\t-\t-\t-\t-\t-\tbuild failed\n' "$name" >>"$summary"
+		rc=1; continue
+	fi
+	# shellcheck disable=SC2086
+	if ! $FCC $CFLAGS_F -fsanitize=fuzzer $INC $defs -o "$bin" \
+	    "tests/fuzz/fuzz_$name.c" $objs $LIBS 2>"$OUT/logs/$name.build"; then
+		echo "FAIL: fuzz_$name: harness does not build:"
+		sed 's/^/    /' "$OUT/logs/$name.build" | head -n 20
+		printf '%s\t0\t-\t-\t-\t-\t-\tbuild failed\n' "$name" >>"$summary"
+		rc=1; continue
+	fi
+
+	corpus=$OUT/corpus/$name
+	mkdir -p "$corpus"
+	for d in "$OUT/seeds/$name" "tests/fuzz/seeds/$name" "tests/fuzz/regress/$name"; do
+		[ -d "$d" ] && cp -n "$d"/* "$corpus"/ 2>/dev/null
+	done
+	log=$OUT/logs/$name.log
+	# max_len: packets and datagrams are small; files get room for a
+	# zlib stream that inflates to many records.
+	case $name in
+	ftfile) maxlen=65536 ;;
+	parse|filter|ctl) maxlen=4096 ;;
+	*) maxlen=9000 ;;
+	esac
+	start=$(date +%s)
+	"$bin" -max_total_time="$SECS" -max_len="$maxlen" -timeout=10 \
+	    -rss_limit_mb=2048 -print_final_stats=1 \
+	    -artifact_prefix="$OUT/crashes/$name-" "$corpus" >"$log" 2>&1
+	frc=$?
+	secs=$(( $(date +%s) - start ))
+	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+	eps=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)
+	last=$(grep -E '^#[0-9]+.*cov: [0-9]+' "$log" | tail -n 1)
+	cov=$(echo "$last" | sed -n 's/.*cov: \([0-9]*\).*/\1/p')
+	ft=$(echo "$last" | sed -n 's/.* ft: \([0-9]*\).*/\1/p')
+	ncorp=$(ls "$corpus" | wc -l)
+	if [ "$frc" -eq 0 ]; then
+		result=ok
+		echo "PASS: fuzz_$name: ${execs:-?} execs in ${secs}s, cov ${cov:-?} ft ${ft:-?}, corpus $ncorp"
+	else
+		art=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -n 1)
+		why=$(grep -m1 -E '^(==[0-9]+==ERROR|SUMMARY|.*runtime error)' "$log")
+		result="crash ${art:-exit $frc}"
+		echo "FAIL: fuzz_$name: ${art:-exit $frc}: $why (log $log)"
+		rc=1
+	fi
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$secs" "${execs:--}" \
+	    "${eps:--}" "${cov:--}" "${ft:--}" "$ncorp" "$result" >>"$summary"
+done
+echo "fuzz: summary in $summary"
+exit $rc
