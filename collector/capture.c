@@ -1,0 +1,305 @@
+/*
+ * capture: receive, validate, account, hand over.
+ *
+ * Per datagram the work is a filter check, a strict decode straight into
+ * the writer's batch and one exporter lookup (a one-entry cache makes the
+ * usual case a compare).  A batch is handed to the writer when it cannot
+ * hold another full datagram, or when its first record is 50 ms old, so
+ * that a quiet exporter's flows still reach the file promptly while a busy
+ * one pays for the handover only once per thousand records.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <time.h>
+
+#include "capture.h"
+#include "decode.h"
+#include "exporter.h"
+#include "listen.h"
+#include "log.h"
+#include "rotate.h"
+#include "stat.h"
+#include "writer.h"
+
+#define BATCH_AGE_MS	50	/* longest a record waits in a batch */
+#define RECV_ROUNDS	8	/* recvmmsg calls per socket per wakeup */
+
+static volatile sig_atomic_t sig_quit, sig_hup;
+static sigset_t wait_mask;	/* the mask while waiting: nothing blocked */
+
+static void
+on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		sig_hup = 1;
+	else
+		sig_quit = sig;
+}
+
+void
+capture_signals(void)
+{
+	struct sigaction sa;
+	sigset_t block;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	/* Children of -R are not waited for; let the kernel reap them. */
+	sa.sa_flags = SA_NOCLDWAIT;
+	sa.sa_handler = SIG_DFL;
+	sigaction(SIGCHLD, &sa, NULL);
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, &wait_mask);
+	sigdelset(&wait_mask, SIGTERM);
+	sigdelset(&wait_mask, SIGINT);
+	sigdelset(&wait_mask, SIGHUP);
+}
+
+struct cap {
+	const struct capture_config *cfg;
+	struct stat_totals tot;
+	int		 started;	/* the first file has been opened */
+	time_t		 next_rotate;
+	time_t		 next_minute;
+};
+
+static long
+ms_since(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - t->tv_sec) * 1000 +
+	    (now.tv_nsec - t->tv_nsec) / 1000000;
+}
+
+static void
+submit(struct cap *c, enum wctl ctl, time_t when)
+{
+	writer_submit(c->cfg->writer, ctl, when);
+}
+
+/* The first valid datagram: open the first file before its records. */
+static void
+start_file(struct cap *c, struct wbatch **bp, size_t n, time_t now)
+{
+	struct flowrec tmp[DECODE_MAXRECS];
+	struct wbatch *b = *bp;
+
+	memcpy(tmp, b->recs + b->n, n * sizeof(tmp[0]));
+	submit(c, WCTL_OPEN, now);
+	b = writer_batch(c->cfg->writer);
+	memcpy(b->recs + b->n, tmp, n * sizeof(tmp[0]));
+	c->started = 1;
+	c->next_rotate = rotate_next(now, c->cfg->rotate_secs);
+	*bp = b;
+}
+
+static void
+account_seq(struct cap *c, struct exporter *e, const struct decode_info *di,
+    struct wbatch *b, time_t now)
+{
+	uint32_t expected, gap;
+	char src[64];
+
+	switch (exporter_seq(e, di->version, di->engine_type, di->engine_id,
+	    di->flow_sequence, di->count, &expected, &gap)) {
+	case EXP_SEQ_OK:
+		return;
+	case EXP_SEQ_LOST:
+		b->lost += gap;
+		break;
+	case EXP_SEQ_RESET:
+		b->resets++;
+		break;
+	}
+	if (stat_may_warn(now))
+		log_warnx("sequence: src_ip=%s d_version=%u engine=%u/%u "
+		    "expecting=%u received=%u lost=%u%s",
+		    exp_addr_str(&e->src, src, sizeof(src)), di->version,
+		    di->engine_type, di->engine_id, expected,
+		    di->flow_sequence, gap,
+		    gap >= EXPORTER_MAXGAP ? " (reset)" : "");
+	(void)c;
+}
+
+static void
+handle(struct cap *c, const struct listen_msg *m, time_t now)
+{
+	struct writer *w = c->cfg->writer;
+	struct wbatch *b = writer_batch(w);
+	struct decode_info di;
+	struct exporter *e;
+	enum decode_status st;
+	char src[64], dst[64];
+	int isnew;
+
+	if (m->filtered) {
+		/* Not entered in the exporter table: anyone may spoof it. */
+		c->tot.rejects[DECODE_EFILTER]++;
+		b->corrupt++;
+		return;
+	}
+	if (WRITER_BATCH - b->n < DECODE_MAXRECS) {
+		submit(c, WCTL_NONE, 0);
+		b = writer_batch(w);
+	}
+	if (m->truncated)
+		st = DECODE_ETRUNC;
+	else
+		st = decode_datagram(m->data, m->len, exp_addr_v4(&m->src),
+		    &di, b->recs + b->n);
+	e = exporter_get(c->cfg->exporters, &m->src, &m->dst, now, &isnew);
+	if (e == NULL)
+		c->tot.refused++;
+	if (st != DECODE_OK) {
+		c->tot.rejects[st]++;
+		b->corrupt++;
+		if (e != NULL)
+			e->corrupt++;
+		return;
+	}
+	if (isnew)
+		log_info("New exporter: time=%lld src_ip=%s dst_ip=%s "
+		    "d_version=%u", (long long)now,
+		    exp_addr_str(&m->src, src, sizeof(src)),
+		    exp_addr_str(&m->dst, dst, sizeof(dst)), di.version);
+	if (!c->started)
+		start_file(c, &b, di.count, now);
+	if (e != NULL) {
+		e->pkts++;
+		e->flows += di.count;
+		e->last_version = di.version;
+		if (di.has_seq)
+			account_seq(c, e, &di, b, now);
+	}
+	if (b->n == 0)
+		clock_gettime(CLOCK_MONOTONIC, &b->born);
+	b->n += di.count;
+}
+
+/* Once a minute: reject summary, and -S lines when the minute is due. */
+static void
+minute(struct cap *c, time_t now)
+{
+	struct writer_stats ws;
+	struct tm tm;
+
+	stat_log_rejects(&c->tot);
+	if (c->cfg->stat_minutes <= 0)
+		return;
+	localtime_r(&now, &tm);
+	if (tm.tm_min % c->cfg->stat_minutes != 0)
+		return;
+	c->tot.kernel_drops = listen_kernel_drops(c->cfg->listener);
+	writer_stats(c->cfg->writer, &ws);
+	stat_log(c->cfg->exporters, &c->tot, &ws, now);
+}
+
+/* Milliseconds ppoll may sleep before something is due. */
+static long
+timeout_ms(struct cap *c, time_t now)
+{
+	struct wbatch *b = writer_batch(c->cfg->writer);
+	struct timespec rt;
+	long ms = 1000, left;
+
+	(void)now;
+	if (c->started) {
+		/* Wake exactly at the boundary, not up to a second late. */
+		clock_gettime(CLOCK_REALTIME, &rt);
+		left = (long)(c->next_rotate - rt.tv_sec) * 1000 -
+		    rt.tv_nsec / 1000000;
+		if (left < ms)
+			ms = left < 0 ? 0 : left;
+	}
+	if (b->n > 0) {
+		left = BATCH_AGE_MS - ms_since(&b->born);
+
+		if (left < ms)
+			ms = left < 0 ? 0 : left;
+	}
+	return ms;
+}
+
+void
+capture_run(const struct capture_config *cfg)
+{
+	struct pollfd pfd[LISTEN_MAXSOCK];
+	struct listen_msg *msgs;
+	struct cap c;
+	struct timespec ts;
+	struct wbatch *b;
+	size_t nfd, i;
+	time_t now;
+	long ms;
+	int n, j, k, round;
+
+	memset(&c, 0, sizeof(c));
+	c.cfg = cfg;
+	c.tot.startup = time(NULL);
+	c.next_minute = c.tot.startup - c.tot.startup % 60 + 60;
+	nfd = listen_pollfds(cfg->listener, pfd, LISTEN_MAXSOCK);
+
+	while (!sig_quit) {
+		now = time(NULL);
+		if (sig_hup) {
+			sig_hup = 0;
+			log_info("SIGHUP");
+			if (c.started)
+				submit(&c, WCTL_ROTATE, now);
+		}
+		if (c.started && now >= c.next_rotate) {
+			submit(&c, WCTL_ROTATE, now);
+			c.next_rotate = rotate_next(now, cfg->rotate_secs);
+		}
+		if (now >= c.next_minute) {
+			minute(&c, now);
+			c.next_minute = now - now % 60 + 60;
+		}
+		b = writer_batch(cfg->writer);
+		if (b->n > 0 && ms_since(&b->born) >= BATCH_AGE_MS)
+			submit(&c, WCTL_NONE, 0);
+
+		ms = timeout_ms(&c, now);
+		ts.tv_sec = ms / 1000;
+		ts.tv_nsec = (ms % 1000) * 1000000;
+		n = ppoll(pfd, nfd, &ts, &wait_mask);
+		if (n == -1) {
+			if (errno != EINTR)
+				log_warn("ppoll");
+			continue;
+		}
+		now = time(NULL);
+		for (i = 0; i < nfd; i++) {
+			if (!(pfd[i].revents & (POLLIN | POLLERR)))
+				continue;
+			for (round = 0; round < RECV_ROUNDS; round++) {
+				k = listen_recv(cfg->listener, i, &msgs);
+				if (k == -1 && stat_may_warn(now))
+					log_warn("recvmmsg");
+				if (k <= 0)
+					break;
+				for (j = 0; j < k; j++)
+					handle(&c, &msgs[j], now);
+				if (k < LISTEN_VLEN)
+					break;
+			}
+		}
+	}
+	log_info("%s", sig_quit == SIGINT ? "SIGINT" : "SIGTERM");
+	stat_log_rejects(&c.tot);
+	submit(&c, WCTL_STOP, time(NULL));
+}

@@ -1,0 +1,34 @@
+/*
+ * capture: the receive thread's loop.
+ *
+ * Waits for datagrams on every socket (ppoll, so a signal can only arrive
+ * while waiting), takes them in batches, applies the remote filter, decodes
+ * them into the writer's current batch, keeps the exporter table and its
+ * sequence accounting, and tells the writer when to open the first file
+ * (at the first valid datagram), when to rotate (each boundary, SIGHUP) and
+ * when to stop (SIGTERM, SIGINT).  It also writes the -S STAT lines.
+ */
+#ifndef NFKIT_COLLECTOR_CAPTURE_H
+#define NFKIT_COLLECTOR_CAPTURE_H
+
+struct listener;
+struct writer;
+struct exporter_table;
+
+struct capture_config {
+	struct listener		*listener;
+	struct writer		*writer;
+	struct exporter_table	*exporters;
+	long			 rotate_secs;	/* rotation interval */
+	int			 stat_minutes;	/* -S, 0 = off */
+};
+
+/*
+ * Install the handlers for SIGTERM, SIGINT, SIGHUP and block those
+ * signals outside the wait.  Call before starting threads.
+ */
+void	capture_signals(void);
+/* Run until SIGTERM/SIGINT; the writer has been told to stop on return. */
+void	capture_run(const struct capture_config *);
+
+#endif

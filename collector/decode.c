@@ -1,0 +1,213 @@
+/*
+ * decode: NetFlow v1, v5 and v7 datagrams into struct flowrec.
+ *
+ * One table row per export version says how long its header and records
+ * are, how many records a datagram may hold (flow-tools' limits: 24, 30,
+ * 27) and which function reads it.  The checks common to all versions
+ * (enough bytes for a header, count in range, exact length) are made here,
+ * once, before a version's reader looks at any record; the readers then go
+ * through a bounds-checked cursor anyway.  v5 is read by common/v5.c, the
+ * codec the sensor uses to write it.
+ */
+#include <string.h>
+
+#include "buf.h"
+#include "decode.h"
+#include "v5.h"
+
+struct version {
+	uint16_t	version;
+	size_t		hdrlen;
+	size_t		reclen;
+	uint16_t	maxrecs;
+	int		(*read)(const void *, size_t, uint32_t,
+			    struct decode_info *, struct flowrec *);
+};
+
+static int	read_v1(const void *, size_t, uint32_t, struct decode_info *,
+		    struct flowrec *);
+static int	read_v5(const void *, size_t, uint32_t, struct decode_info *,
+		    struct flowrec *);
+static int	read_v7(const void *, size_t, uint32_t, struct decode_info *,
+		    struct flowrec *);
+
+static const struct version versions[] = {
+	{ 1, 16, 48, 24, read_v1 },
+	{ 5, V5_HDRLEN, V5_RECLEN, V5_MAXRECS, read_v5 },
+	{ 7, 24, 52, 27, read_v7 },
+};
+
+static const struct {
+	const char	*name;
+	const char	*text;
+} statuses[DECODE_NSTATUS] = {
+	[DECODE_OK]	  = { "ok", "ok" },
+	[DECODE_ESHORT]	  = { "short", "datagram shorter than its header" },
+	[DECODE_EVERSION] = { "version", "unsupported export version" },
+	[DECODE_ECOUNT]	  = { "count", "record count is 0 or above the limit" },
+	[DECODE_ELENGTH]  = { "length", "length does not match record count" },
+	[DECODE_ETRUNC]	  = { "oversize", "datagram larger than any valid one" },
+	[DECODE_EFILTER]  = { "filtered", "source refused by the remote filter" },
+};
+
+const char *
+decode_strerror(enum decode_status s)
+{
+	return (unsigned)s < DECODE_NSTATUS ? statuses[s].text : "unknown";
+}
+
+const char *
+decode_statname(enum decode_status s)
+{
+	return (unsigned)s < DECODE_NSTATUS ? statuses[s].name : "unknown";
+}
+
+enum decode_status
+decode_datagram(const void *buf, size_t len, uint32_t exaddr,
+    struct decode_info *info, struct flowrec *recs)
+{
+	const struct version *v = NULL;
+	struct cursor c;
+	uint16_t version, count;
+	size_t i;
+
+	cur_init(&c, buf, len);
+	if (cur_get_u16be(&c, &version) == -1 ||
+	    cur_get_u16be(&c, &count) == -1)
+		return DECODE_ESHORT;
+	for (i = 0; i < sizeof(versions) / sizeof(versions[0]); i++)
+		if (versions[i].version == version)
+			v = &versions[i];
+	if (v == NULL)
+		return DECODE_EVERSION;
+	if (len < v->hdrlen)
+		return DECODE_ESHORT;
+	if (count == 0 || count > v->maxrecs)
+		return DECODE_ECOUNT;
+	if (len != v->hdrlen + v->reclen * count)
+		return DECODE_ELENGTH;
+	memset(info, 0, sizeof(*info));
+	info->version = version;
+	if (v->read(buf, len, exaddr, info, recs) == -1)
+		return DECODE_ELENGTH;
+	info->count = count;
+	return DECODE_OK;
+}
+
+static int
+read_v5(const void *buf, size_t len, uint32_t exaddr,
+    struct decode_info *info, struct flowrec *recs)
+{
+	struct v5_header h;
+	struct v5_record w[V5_MAXRECS];
+	uint16_t i;
+
+	if (v5_decode(buf, len, &h, w) != V5_OK)
+		return -1;
+	info->has_seq = 1;
+	info->flow_sequence = h.flow_sequence;
+	info->engine_type = h.engine_type;
+	info->engine_id = h.engine_id;
+	for (i = 0; i < h.count; i++)
+		v5_to_flowrec(&h, &w[i], exaddr, &recs[i]);
+	return 0;
+}
+
+/*
+ * The part of a v1 or v7 record that is laid out as in v5: addresses,
+ * interfaces, counters, times and ports (36 bytes).
+ */
+static void
+read_common(struct cursor *c, const struct v5_header *h, uint32_t exaddr,
+    struct flowrec *r)
+{
+	struct v5_record w;
+
+	memset(&w, 0, sizeof(w));
+	cur_get_u32be(c, &w.srcaddr);
+	cur_get_u32be(c, &w.dstaddr);
+	cur_get_u32be(c, &w.nexthop);
+	cur_get_u16be(c, &w.input);
+	cur_get_u16be(c, &w.output);
+	cur_get_u32be(c, &w.packets);
+	cur_get_u32be(c, &w.octets);
+	cur_get_u32be(c, &w.first);
+	cur_get_u32be(c, &w.last);
+	cur_get_u16be(c, &w.srcport);
+	cur_get_u16be(c, &w.dstport);
+	v5_to_flowrec(h, &w, exaddr, r);
+}
+
+/*
+ * v1: 16-byte header (no sequence, no engine); records end with pad(2),
+ * prot, tos, tcp_flags, pad(3), reserved(4).
+ */
+static int
+read_v1(const void *buf, size_t len, uint32_t exaddr,
+    struct decode_info *info, struct flowrec *recs)
+{
+	struct cursor c;
+	struct v5_header h;
+	uint16_t i;
+
+	(void)info;
+	memset(&h, 0, sizeof(h));
+	cur_init(&c, buf, len);
+	cur_get_u16be(&c, &h.version);
+	cur_get_u16be(&c, &h.count);
+	cur_get_u32be(&c, &h.sys_uptime);
+	cur_get_u32be(&c, &h.unix_secs);
+	cur_get_u32be(&c, &h.unix_nsecs);
+	for (i = 0; i < h.count; i++) {
+		struct flowrec *r = &recs[i];
+
+		read_common(&c, &h, exaddr, r);
+		cur_skip(&c, 2);
+		cur_get_u8(&c, &r->proto);
+		cur_get_u8(&c, &r->tos);
+		cur_get_u8(&c, &r->tcp_flags);
+		cur_skip(&c, 3 + 4);
+	}
+	return c.failed ? -1 : 0;
+}
+
+/*
+ * v7 (Catalyst): the v5 header with a reserved word where engine and
+ * sampling would be; records as v5 with a flags byte in pad1, a flags word
+ * in pad2 and the shortcut router address (router_sc) appended.
+ */
+static int
+read_v7(const void *buf, size_t len, uint32_t exaddr,
+    struct decode_info *info, struct flowrec *recs)
+{
+	struct cursor c;
+	struct v5_header h;
+	uint16_t i;
+
+	memset(&h, 0, sizeof(h));
+	cur_init(&c, buf, len);
+	cur_get_u16be(&c, &h.version);
+	cur_get_u16be(&c, &h.count);
+	cur_get_u32be(&c, &h.sys_uptime);
+	cur_get_u32be(&c, &h.unix_secs);
+	cur_get_u32be(&c, &h.unix_nsecs);
+	cur_get_u32be(&c, &h.flow_sequence);
+	cur_skip(&c, 4);
+	info->has_seq = 1;
+	info->flow_sequence = h.flow_sequence;
+	for (i = 0; i < h.count; i++) {
+		struct flowrec *r = &recs[i];
+
+		read_common(&c, &h, exaddr, r);
+		cur_skip(&c, 1);
+		cur_get_u8(&c, &r->tcp_flags);
+		cur_get_u8(&c, &r->proto);
+		cur_get_u8(&c, &r->tos);
+		cur_get_u16be(&c, &r->src_as);
+		cur_get_u16be(&c, &r->dst_as);
+		cur_get_u8(&c, &r->src_mask);
+		cur_get_u8(&c, &r->dst_mask);
+		cur_skip(&c, 2 + 4);
+	}
+	return c.failed ? -1 : 0;
+}

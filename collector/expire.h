@@ -1,0 +1,35 @@
+/*
+ * expire: -E size and -e count, removal of the oldest finished files.
+ *
+ * The list of finished files is built once at start by scanning the work
+ * directory (names ft-vNN.<time>, optionally with a ".N" suffix, whose first
+ * bytes are the flow-tools magic) and then kept up to date as files are
+ * finished, so a check costs no directory scan.  Files are ordered by the
+ * capture start their name gives; the oldest go first until both limits
+ * hold.  Only ft- files are ever removed, never tmp- files or directories.
+ */
+#ifndef NFKIT_COLLECTOR_EXPIRE_H
+#define NFKIT_COLLECTOR_EXPIRE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+struct expire;
+
+/* Limits: maxbytes and maxfiles, 0 = no limit.  NULL on failure. */
+struct expire	*expire_new(uint64_t maxbytes, uint64_t maxfiles);
+void		 expire_free(struct expire *);
+/* Add every finished file under dir.  Returns how many were found. */
+size_t		 expire_scan(struct expire *, const char *dir);
+void		 expire_add(struct expire *, const char *path, time_t start,
+		    uint64_t size);
+/*
+ * Remove the oldest files until the total plus extra bytes (the open file)
+ * fits.  Returns how many were removed.
+ */
+size_t		 expire_run(struct expire *, uint64_t extra);
+size_t		 expire_files(const struct expire *);
+uint64_t	 expire_bytes(const struct expire *);
+
+#endif

@@ -1,0 +1,295 @@
+/*
+ * nfcollectd: receive NetFlow over UDP and store it in flow-tools files,
+ * with flow-capture's flags, names and file format.
+ *
+ * This file only reads the command line and wires the modules together:
+ * listen (sockets) -> capture (receive thread: decode, exporters, rotation
+ * clock) -> writer (thread: queue, flush) -> spool (files) -> expire.
+ */
+#include <sys/stat.h>
+#include <err.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "daemon.h"
+#include "exporter.h"
+#include "expire.h"
+#include "ftfile.h"
+#include "listen.h"
+#include "log.h"
+#include "parse.h"
+#include "rotate.h"
+#include "spool.h"
+#include "writer.h"
+
+#define DEFAULT_PIDFILE		"/var/run/nfcollectd.pid"
+#define DEFAULT_RCVBUF		(4 * 1024 * 1024)
+#define DEFAULT_ROTATIONS	287	/* every five minutes */
+#define DEFAULT_FLUSH		10
+#define DEFAULT_EXPORTERS	1024
+#define MAX_SPECS		16
+
+struct options {
+	const char	*workdir;
+	const char	*pidfile;
+	const char	*user;
+	const char	*comment;
+	const char	*hook;
+	unsigned	 rotations;
+	int		 nest;
+	int		 zlevel;
+	int		 byte_order;
+	int		 foreground;
+	int		 debug;
+	int		 rcvbuf;
+	int		 flush;
+	int		 stat_minutes;
+	uint64_t	 expire_size;
+	uint64_t	 expire_count;
+	uint64_t	 max_exporters;
+	struct capspec	 specs[MAX_SPECS];
+	size_t		 nspecs;
+};
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: nfcollectd [-D] [-b big | little] [-B bytes] "
+	    "[-C comment] [-d level]\n"
+	    "                  [-E size] [-e count] [-F seconds] "
+	    "[-N nesting] [-n rotations]\n"
+	    "                  [-p pidfile] [-R program] [-S minutes] "
+	    "[-u user] [-X exporters]\n"
+	    "                  [-z level] -w dir "
+	    "localip/remoteip/port ...\n");
+	exit(1);
+}
+
+/* One bad flag: say which and what it takes, and stop before starting. */
+static void __attribute__((noreturn))
+badflag(char flag, const char *value, const char *form)
+{
+	fprintf(stderr, "nfcollectd: -%c %s: expected %s\n", flag, value,
+	    form);
+	exit(1);
+}
+
+static uint64_t
+num(char flag, const char *s, uint64_t min, uint64_t max, const char *form)
+{
+	uint64_t v;
+
+	if (parse_u64(s, min, max, &v) == -1)
+		badflag(flag, s, form);
+	return v;
+}
+
+static void
+parse_args(int argc, char **argv, struct options *o)
+{
+	int ch;
+
+	memset(o, 0, sizeof(*o));
+	o->pidfile = DEFAULT_PIDFILE;
+	o->rotations = DEFAULT_ROTATIONS;
+	o->zlevel = -1;
+	o->rcvbuf = DEFAULT_RCVBUF;
+	o->flush = DEFAULT_FLUSH;
+	o->max_exporters = DEFAULT_EXPORTERS;
+
+	while ((ch = getopt(argc, argv, "B:b:C:Dd:E:e:F:hN:n:p:R:S:u:w:X:z:"))
+	    != -1) {
+		switch (ch) {
+		case 'B':
+			o->rcvbuf = (int)num('B', optarg, 4096, INT_MAX / 2,
+			    "a buffer size in bytes (4096..1073741823)");
+			break;
+		case 'b':
+			if (strcmp(optarg, "big") == 0)
+				o->byte_order = FT_BIG;
+			else if (strcmp(optarg, "little") == 0)
+				o->byte_order = FT_LITTLE;
+			else
+				badflag('b', optarg, "big or little");
+			break;
+		case 'C':
+			if (strlen(optarg) > 200)
+				badflag('C', "...", "a comment of at most "
+				    "200 characters");
+			o->comment = optarg;
+			break;
+		case 'D':
+			o->foreground = 1;
+			break;
+		case 'd':
+			o->debug = (int)num('d', optarg, 0, 100,
+			    "a debug level (0..100)");
+			break;
+		case 'E':
+			if (parse_size(optarg, &o->expire_size) == -1 ||
+			    o->expire_size == 0)
+				badflag('E', optarg, "a size: bytes, or a "
+				    "number with b (512-byte blocks), K, M or G");
+			break;
+		case 'e':
+			o->expire_count = num('e', optarg, 1, UINT32_MAX,
+			    "a number of files (1..4294967295)");
+			break;
+		case 'F':
+			o->flush = (int)num('F', optarg, 0, 3600,
+			    "seconds between flushes (0..3600, 0 = off)");
+			break;
+		case 'N':
+			if (strcmp(optarg, "-1") == 0 ||
+			    strcmp(optarg, "-2") == 0 ||
+			    strcmp(optarg, "-3") == 0)
+				o->nest = -(optarg[1] - '0');
+			else
+				o->nest = (int)num('N', optarg, 0, 3,
+				    "a nesting level (-3..3)");
+			break;
+		case 'n':
+			o->rotations = (unsigned)num('n', optarg, 0,
+			    ROTATE_MAXN, "rotations per day (0..1439)");
+			break;
+		case 'p':
+			o->pidfile = optarg;
+			break;
+		case 'R':
+			o->hook = optarg;
+			break;
+		case 'S':
+			o->stat_minutes = (int)num('S', optarg, 0, 60,
+			    "minutes between STAT lines (0..60)");
+			break;
+		case 'u':
+			o->user = optarg;
+			break;
+		case 'w':
+			o->workdir = optarg;
+			break;
+		case 'X':
+			o->max_exporters = num('X', optarg, 1, 1000000,
+			    "a number of exporters (1..1000000)");
+			break;
+		case 'z':
+			o->zlevel = (int)num('z', optarg, 0, 9,
+			    "a compression level (0..9)");
+			break;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (o->workdir == NULL) {
+		fprintf(stderr, "nfcollectd: -w dir is required\n");
+		usage();
+	}
+	if (argc == 0) {
+		fprintf(stderr, "nfcollectd: no localip/remoteip/port given\n");
+		usage();
+	}
+	for (; argc > 0; argc--, argv++) {
+		if (o->nspecs == MAX_SPECS) {
+			fprintf(stderr, "nfcollectd: at most %d listening "
+			    "specs\n", MAX_SPECS);
+			exit(1);
+		}
+		if (parse_capspec(argv[0], &o->specs[o->nspecs]) == -1) {
+			fprintf(stderr, "nfcollectd: %s: expected "
+			    "localip/remoteip/port, e.g. 0/0/9991\n", argv[0]);
+			exit(1);
+		}
+		o->nspecs++;
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o;
+	struct spool_config sc;
+	struct capture_config cc;
+	struct expire *expire = NULL;
+	struct exporter_table *exporters;
+	struct listener *listener;
+	struct spool *spool;
+	struct writer *writer;
+	char workdir[PATH_MAX];
+	int n;
+
+	parse_args(argc, argv, &o);
+	log_init("nfcollectd", o.debug, LOG_LOCAL6);
+	if (realpath(o.workdir, workdir) == NULL)
+		err(1, "-w %s", o.workdir);
+
+	/* Privileged things first: sockets, pidfile; then drop. */
+	if ((listener = listen_open(o.specs, o.nspecs, o.rcvbuf)) == NULL)
+		exit(1);
+	if (!o.foreground) {
+		if (daemon_detach() == -1)
+			err(1, "daemon");
+		log_detach();
+	} else
+		umask(022);
+	if (pidfile_create(o.pidfile) == -1)
+		fatal("pidfile %s (is another nfcollectd running?)",
+		    o.pidfile);
+	if (o.user != NULL && privdrop(o.user, NULL) == -1)
+		fatal("-u %s", o.user);
+
+	if (o.expire_size != 0 || o.expire_count != 0) {
+		if ((expire = expire_new(o.expire_size, o.expire_count)) ==
+		    NULL)
+			fatal("expire");
+		expire_scan(expire, workdir);
+	}
+	memset(&sc, 0, sizeof(sc));
+	sc.dir = workdir;
+	sc.nest = o.nest;
+	sc.zlevel = o.zlevel;
+	sc.byte_order = o.byte_order;
+	sc.comment = o.comment;
+	sc.hook = o.hook;
+	sc.expire = expire;
+	if ((spool = spool_new(&sc)) == NULL)
+		fatal("spool");
+	if ((n = spool_recover_all(spool)) > 0)
+		log_info("finished %d leftover tmp- file%s", n,
+		    n == 1 ? "" : "s");
+	if (expire != NULL)
+		expire_run(expire, 0);
+	if ((exporters = exporter_table_new(o.max_exporters)) == NULL)
+		fatal("exporter table");
+
+	capture_signals();
+	if ((writer = writer_start(spool, expire, o.flush)) == NULL)
+		fatal("writer thread");
+	memset(&cc, 0, sizeof(cc));
+	cc.listener = listener;
+	cc.writer = writer;
+	cc.exporters = exporters;
+	cc.rotate_secs = rotate_interval(o.rotations);
+	cc.stat_minutes = o.stat_minutes;
+	log_info("started: -w %s, rotation every %ld s, flush every %d s",
+	    workdir, cc.rotate_secs, o.flush);
+
+	capture_run(&cc);
+
+	writer_join(writer);
+	spool_free(spool);
+	exporter_table_free(exporters);
+	expire_free(expire);
+	listen_close(listener);
+	pidfile_remove();
+	log_info("exiting");
+	return 0;
+}

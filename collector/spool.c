@@ -1,0 +1,580 @@
+/*
+ * spool: open, flush, finish and recover flow files.
+ *
+ * Durability order at close: the header rewrite and the end of the zlib
+ * stream reach the file, the file is fsync()ed, and only then is it renamed
+ * to ft- and the directory fsync()ed.  So an ft- file is always complete,
+ * and a crash at any point leaves either a tmp- file (finished by recovery
+ * at the next start) or a finished ft- file, never a half-finished ft-.
+ *
+ * The rename uses RENAME_NOREPLACE: even if someone created the ft- name
+ * meanwhile, it is not replaced; the file gets a ".N" suffix instead.
+ * Filesystems without that flag fall back to link() + unlink(), which also
+ * refuses to replace.
+ */
+#include <sys/stat.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "expire.h"
+#include "ftname.h"
+#include "log.h"
+#include "spool.h"
+
+#define SPOOL_MAXPENDING	64	/* abandoned files remembered for retry */
+#define SPOOL_MAXSUFFIX		1000
+#define RECOVER_RECS		1024
+
+extern char **environ;
+
+struct spool {
+	struct spool_config cfg;
+	int		 fd;		/* open file, or -1 */
+	struct ft_writer *w;
+	time_t		 start;
+	char		 dirpath[PATH_MAX];	/* directory of the open file */
+	char		 tmppath[PATH_MAX];
+	char		 ftpath[PATH_MAX];	/* its name once finished */
+	char		*pending[SPOOL_MAXPENDING];
+	size_t		 npending;
+};
+
+struct spool *
+spool_new(const struct spool_config *cfg)
+{
+	struct spool *s;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return NULL;
+	s->cfg = *cfg;
+	s->fd = -1;
+	return s;
+}
+
+void
+spool_free(struct spool *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	if (s->w != NULL)
+		ftw_abort(s->w);
+	if (s->fd != -1)
+		close(s->fd);
+	for (i = 0; i < s->npending; i++)
+		free(s->pending[i]);
+	free(s);
+}
+
+int
+spool_isopen(const struct spool *s)
+{
+	return s->w != NULL;
+}
+
+uint64_t
+spool_count(const struct spool *s)
+{
+	return s->w != NULL ? ftw_count(s->w) : 0;
+}
+
+/* mkdir -p, mode 0755, for a path below the work directory. */
+static int
+mkdirs(const char *path)
+{
+	char buf[PATH_MAX];
+	char *p;
+
+	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (p = buf + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) == -1 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(buf, 0755) == -1 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+/* fsync a directory so a rename in it is durable. */
+static void
+sync_dir(const char *dir)
+{
+	int fd;
+
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return;
+	if (fsync(fd) == -1 && errno != EINVAL)
+		log_warn("fsync %s", dir);
+	close(fd);
+}
+
+static int
+exists(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0 || errno != ENOENT;
+}
+
+/*
+ * The path dir/prefix<rest><suffix>, where rest is a base name without its
+ * "tmp-" or "ft-" prefix and suffix is ".n" for n > 0.
+ */
+static int
+make_path(char *out, size_t len, const char *dir, const char *prefix,
+    const char *rest, unsigned n)
+{
+	int k;
+
+	if (n == 0)
+		k = snprintf(out, len, "%s/%s%s", dir, prefix, rest);
+	else
+		k = snprintf(out, len, "%s/%s%s.%u", dir, prefix, rest, n);
+	return k < 0 || (size_t)k >= len ? -1 : 0;
+}
+
+/* The part of a base name after "tmp-" / "ft-" / "rec-". */
+static const char *
+name_rest(const char *base)
+{
+	const char *d = strchr(base, '-');
+
+	return d != NULL ? d + 1 : base;
+}
+
+/*
+ * Rename from to dir/ft-<rest>[.n] without replacing anything.  The
+ * finished path is left in out.
+ */
+static int
+rename_noreplace(const char *from, const char *dir, const char *rest,
+    char *out, size_t len)
+{
+	unsigned n;
+
+	for (n = 0; n < SPOOL_MAXSUFFIX; n++) {
+		if (make_path(out, len, dir, "ft-", rest, n) == -1) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		if (renameat2(AT_FDCWD, from, AT_FDCWD, out,
+		    RENAME_NOREPLACE) == 0)
+			return 0;
+		if (errno == EEXIST)
+			continue;
+		if (errno != EINVAL && errno != ENOSYS)
+			return -1;
+		/* No RENAME_NOREPLACE here: link() refuses to replace too. */
+		if (link(from, out) == 0)
+			return unlink(from);
+		if (errno != EEXIST)
+			return -1;
+	}
+	errno = EEXIST;
+	return -1;
+}
+
+/* Run the -R program on a finished file, without waiting for it. */
+static void
+run_hook(const char *hook, const char *path)
+{
+	posix_spawnattr_t attr;
+	sigset_t none, dfl;
+	char *argv[3];
+	pid_t pid;
+	int e;
+
+	sigemptyset(&none);
+	sigemptyset(&dfl);
+	sigaddset(&dfl, SIGCHLD);
+	sigaddset(&dfl, SIGPIPE);
+	posix_spawnattr_init(&attr);
+	/* The writer thread blocks every signal; the program must not. */
+	posix_spawnattr_setsigmask(&attr, &none);
+	posix_spawnattr_setsigdefault(&attr, &dfl);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK |
+	    POSIX_SPAWN_SETSIGDEF);
+	argv[0] = (char *)hook;
+	argv[1] = (char *)path;
+	argv[2] = NULL;
+	if ((e = posix_spawnp(&pid, hook, NULL, &attr, argv, environ)) != 0) {
+		errno = e;
+		log_warn("-R %s %s", hook, path);
+	} else
+		log_debug("-R %s %s: pid %ld", hook, path, (long)pid);
+	posix_spawnattr_destroy(&attr);
+}
+
+/* Remember an abandoned tmp- file for spool_retry(). */
+static void
+add_pending(struct spool *s, const char *path)
+{
+	char *p;
+
+	if (s->npending == SPOOL_MAXPENDING || (p = strdup(path)) == NULL) {
+		log_warnx("%s: left for recovery at the next start", path);
+		return;
+	}
+	s->pending[s->npending++] = p;
+}
+
+/* Give up on the open file after a write error; it stays a tmp- file. */
+static void
+abandon(struct spool *s, const char *what)
+{
+	log_warn("%s %s; file abandoned, finished when space returns", what,
+	    s->tmppath);
+	ftw_abort(s->w);
+	s->w = NULL;
+	close(s->fd);
+	s->fd = -1;
+	add_pending(s, s->tmppath);
+}
+
+int
+spool_open(struct spool *s, time_t t)
+{
+	struct ft_wopts o;
+	char base[128], sub[64];
+	unsigned n;
+	int fd = -1;
+
+	if (s->w != NULL)
+		return 0;
+	if (ftname_format(base, sizeof(base), "tmp", 5, t) == -1 ||
+	    ftname_nestdir(sub, sizeof(sub), s->cfg.nest, t) == -1) {
+		log_warnx("cannot make a file name for time %lld",
+		    (long long)t);
+		return -1;
+	}
+	if (snprintf(s->dirpath, sizeof(s->dirpath), "%s%s%s", s->cfg.dir,
+	    sub[0] != '\0' ? "/" : "", sub) >= (int)sizeof(s->dirpath)) {
+		log_warnx("%s/%s: path too long", s->cfg.dir, sub);
+		return -1;
+	}
+	if (sub[0] != '\0' && mkdirs(s->dirpath) == -1) {
+		log_warn("mkdir %s", s->dirpath);
+		return -1;
+	}
+	for (n = 0; n < SPOOL_MAXSUFFIX; n++) {
+		if (make_path(s->tmppath, sizeof(s->tmppath), s->dirpath,
+		    "tmp-", name_rest(base), n) == -1 ||
+		    make_path(s->ftpath, sizeof(s->ftpath), s->dirpath,
+		    "ft-", name_rest(base), n) == -1) {
+			log_warnx("%s: path too long", s->dirpath);
+			return -1;
+		}
+		if (exists(s->ftpath))
+			continue;
+		fd = open(s->tmppath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+		    0644);
+		if (fd != -1 || errno != EEXIST)
+			break;
+	}
+	if (fd == -1) {
+		log_warn("open %s", s->tmppath);
+		return -1;
+	}
+	memset(&o, 0, sizeof(o));
+	o.byte_order = s->cfg.byte_order;
+	o.zlevel = s->cfg.zlevel;
+	o.cap_start = (uint32_t)t;
+	o.comment = s->cfg.comment;
+	if ((s->w = ftw_open(fd, &o)) == NULL) {
+		log_warn("writing header of %s", s->tmppath);
+		close(fd);
+		/* Nothing useful in it: a header that did not fit. */
+		unlink(s->tmppath);
+		return -1;
+	}
+	s->fd = fd;
+	s->start = t;
+	log_debug("opened %s", s->tmppath);
+	return 0;
+}
+
+int
+spool_write(struct spool *s, const struct flowrec *r, size_t n)
+{
+	if (s->w == NULL)
+		return -1;
+	if (ftw_write(s->w, r, n) == -1) {
+		abandon(s, "write");
+		return -1;
+	}
+	return 0;
+}
+
+int
+spool_flush(struct spool *s)
+{
+	if (s->w == NULL)
+		return 0;
+	if (ftw_flush(s->w) == -1) {
+		abandon(s, "flush");
+		return -1;
+	}
+	if (fdatasync(s->fd) == -1 && errno != EINVAL)
+		log_warn("fdatasync %s", s->tmppath);
+	return 0;
+}
+
+/* A finished file: to expiry, and to the -R program. */
+static void
+finished(struct spool *s, const char *path, time_t start)
+{
+	struct stat st;
+
+	if (s->cfg.expire != NULL && stat(path, &st) == 0)
+		expire_add(s->cfg.expire, path, start, (uint64_t)st.st_size);
+	if (s->cfg.hook != NULL)
+		run_hook(s->cfg.hook, path);
+}
+
+int
+spool_close(struct spool *s, const struct ft_counts *cnt)
+{
+	char done[PATH_MAX];
+	const char *base;
+	uint64_t flows;
+
+	if (s->w == NULL)
+		return 0;
+	flows = ftw_count(s->w);
+	if (ftw_close(s->w, cnt) == -1) {
+		s->w = NULL;
+		log_warn("finishing %s", s->tmppath);
+		close(s->fd);
+		s->fd = -1;
+		add_pending(s, s->tmppath);
+		return -1;
+	}
+	s->w = NULL;
+	if (fsync(s->fd) == -1 && errno != EINVAL) {
+		log_warn("fsync %s", s->tmppath);
+		close(s->fd);
+		s->fd = -1;
+		add_pending(s, s->tmppath);
+		return -1;
+	}
+	close(s->fd);
+	s->fd = -1;
+	base = strrchr(s->tmppath, '/');
+	base = base != NULL ? base + 1 : s->tmppath;
+	if (rename_noreplace(s->tmppath, s->dirpath, name_rest(base), done,
+	    sizeof(done)) == -1) {
+		log_warn("rename %s", s->tmppath);
+		add_pending(s, s->tmppath);
+		return -1;
+	}
+	sync_dir(s->dirpath);
+	log_info("finished %s: %llu flows, %u lost, %u corrupt, %u resets",
+	    done, (unsigned long long)flows, cnt->lost, cnt->corrupt,
+	    cnt->resets);
+	finished(s, done, s->start);
+	return 0;
+}
+
+size_t
+spool_retry(struct spool *s)
+{
+	size_t i = 0;
+
+	while (i < s->npending) {
+		if (spool_recover(s, s->pending[i]) == 0 ||
+		    !exists(s->pending[i])) {
+			free(s->pending[i]);
+			s->pending[i] = s->pending[--s->npending];
+		} else
+			i++;
+	}
+	return s->npending;
+}
+
+/* Copy every readable record of in into the writer w; -1 on write error. */
+static int
+copy_records(struct ft_reader *in, struct ft_writer *w, const char *path)
+{
+	struct flowrec *buf;
+	long n;
+	int ret = 0;
+
+	if ((buf = malloc(RECOVER_RECS * sizeof(*buf))) == NULL)
+		return -1;
+	while ((n = ftr_read(in, buf, RECOVER_RECS)) > 0)
+		if (ftw_write(w, buf, (size_t)n) == -1) {
+			ret = -1;
+			break;
+		}
+	if (n < 0)
+		log_warnx("%s: %s; keeping the %llu records before it", path,
+		    ftr_error(in), (unsigned long long)ftr_count(in));
+	free(buf);
+	return ret;
+}
+
+int
+spool_recover(struct spool *s, const char *path)
+{
+	const struct ft_header *h;
+	struct ft_reader *in = NULL;
+	struct ft_writer *w = NULL;
+	struct ft_wopts o;
+	struct ft_counts cnt;
+	struct stat st;
+	char dir[PATH_MAX], rec[PATH_MAX], done[PATH_MAX], err[256];
+	const char *base, *slash;
+	time_t start;
+	int ifd, ofd = -1, is_tmp;
+
+	if ((ifd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		log_warn("recover: open %s", path);
+		return -1;
+	}
+	if (fstat(ifd, &st) == -1 || st.st_size == 0) {
+		/* Created but never written: nothing to save. */
+		close(ifd);
+		log_info("recover: %s is empty, removed", path);
+		return unlink(path);
+	}
+	if ((in = ftr_open(ifd, path, err, sizeof(err))) == NULL) {
+		log_warnx("recover: %s: %s; left as it is", path, err);
+		close(ifd);
+		return -1;
+	}
+	h = ftr_header(in);
+	slash = strrchr(path, '/');
+	base = slash != NULL ? slash + 1 : path;
+	snprintf(dir, sizeof(dir), "%.*s", slash != NULL ?
+	    (int)(slash - path) : 1, slash != NULL ? path : ".");
+	if (make_path(rec, sizeof(rec), dir, "rec-", name_rest(base), 0) ==
+	    -1)
+		goto fail;
+	if ((ofd = open(rec, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0644)) == -1) {
+		log_warn("recover: open %s", rec);
+		goto fail;
+	}
+	memset(&o, 0, sizeof(o));
+	o.byte_order = h->byte_order;
+	o.zlevel = (h->flags & FT_FLAG_COMPRESS) ?
+	    (s->cfg.zlevel > 0 ? s->cfg.zlevel : -1) : 0;
+	o.cap_start = h->cap_start;
+	if (o.cap_start == 0 && ftname_parse(base, &start, &is_tmp) == 0)
+		o.cap_start = (uint32_t)start;
+	o.hostname = h->hostname;
+	o.comment = h->comment[0] != '\0' ? h->comment : NULL;
+	if ((w = ftw_open(ofd, &o)) == NULL) {
+		log_warn("recover: header of %s", rec);
+		goto fail;
+	}
+	if (copy_records(in, w, path) == -1) {
+		log_warn("recover: write %s", rec);
+		goto fail;
+	}
+	memset(&cnt, 0, sizeof(cnt));
+	cnt.cap_end = (uint32_t)st.st_mtime;
+	cnt.lost = h->lost;
+	cnt.corrupt = h->corrupt;
+	cnt.resets = h->resets;
+	if (ftw_close(w, &cnt) == -1) {
+		w = NULL;
+		log_warn("recover: finishing %s", rec);
+		goto fail;
+	}
+	w = NULL;
+	if (fsync(ofd) == -1 && errno != EINVAL) {
+		log_warn("recover: fsync %s", rec);
+		goto fail;
+	}
+	close(ofd);
+	ofd = -1;
+	if (rename_noreplace(rec, dir, name_rest(base), done,
+	    sizeof(done)) == -1) {
+		log_warn("recover: rename %s", rec);
+		goto fail;
+	}
+	unlink(path);
+	sync_dir(dir);
+	log_info("recovered %s as %s: %llu flows", path, done,
+	    (unsigned long long)ftr_count(in));
+	ftr_close(in);
+	close(ifd);
+	finished(s, done, (time_t)o.cap_start);
+	return 0;
+fail:
+	if (w != NULL)
+		ftw_abort(w);
+	if (ofd != -1) {
+		close(ofd);
+		unlink(rec);
+	}
+	ftr_close(in);
+	close(ifd);
+	return -1;
+}
+
+static int
+is_dir(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Walk dir recursively, recovering tmp- files and removing stale rec- ones. */
+static int
+recover_walk(struct spool *s, const char *dir, int depth)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+	int n = 0;
+
+	if (depth > 4 || (d = opendir(dir)) == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >=
+		    (int)sizeof(path))
+			continue;
+		if (de->d_type == DT_DIR || (de->d_type == DT_UNKNOWN &&
+		    is_dir(path))) {
+			n += recover_walk(s, path, depth + 1);
+			continue;
+		}
+		if (strncmp(de->d_name, "rec-v", 5) == 0) {
+			/* A copy interrupted by a crash; its tmp- is intact. */
+			unlink(path);
+			continue;
+		}
+		if (strncmp(de->d_name, "tmp-v", 5) == 0 &&
+		    spool_recover(s, path) == 0)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+int
+spool_recover_all(struct spool *s)
+{
+	return recover_walk(s, s->cfg.dir, 0);
+}

@@ -1,0 +1,49 @@
+/*
+ * stat: what the collector tells the log about its input.
+ *
+ * -S minutes: at each wall-clock minute that is a multiple of the interval,
+ * one line per exporter in flow-capture's format, counters cumulative since
+ * startup:
+ *
+ *   STAT: now=<unix> startup=<unix> src_ip=A dst_ip=B d_ver=5 pkts=N
+ *   flows=N lost=N reset=N filter_drops=N
+ *
+ * followed by one "totals:" line with what flow-capture did not count
+ * (rejects by reason, refused exporters, kernel drops, queue waits, write
+ * errors).  Independently of -S, rejected datagrams are summarised once a
+ * minute (bad input is counted and logged once per interval, never once
+ * per datagram), and warnings that an exporter can trigger at will, such
+ * as sequence gaps, go through a rate limit.
+ */
+#ifndef NFKIT_COLLECTOR_STAT_H
+#define NFKIT_COLLECTOR_STAT_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include "decode.h"
+
+struct exporter_table;
+struct writer_stats;
+
+struct stat_totals {
+	uint64_t	rejects[DECODE_NSTATUS];	/* by reason */
+	uint64_t	logged[DECODE_NSTATUS];		/* at the last summary */
+	uint64_t	refused;	/* datagrams from exporters not admitted */
+	uint64_t	kernel_drops;
+	time_t		startup;
+};
+
+/* One STAT line per exporter, then the totals line. */
+void	stat_log(struct exporter_table *, const struct stat_totals *,
+	    const struct writer_stats *, time_t now);
+/* Log the rejects since the last call, if any. */
+void	stat_log_rejects(struct stat_totals *);
+/*
+ * Rate limit for warnings: at most STAT_BURST per minute; returns 1 if
+ * this one may be logged.  The limiter logs how many it suppressed.
+ */
+#define STAT_BURST	10
+int	stat_may_warn(time_t now);
+
+#endif

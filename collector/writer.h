@@ -1,0 +1,75 @@
+/*
+ * writer: the writer thread and the bounded queue that feeds it.
+ *
+ * The receive thread decodes datagrams straight into the batch it is
+ * filling (writer_batch()) and hands it over with writer_submit(); the
+ * writer thread compresses and writes batches, rotates, flushes every -F
+ * seconds and expires, so the receive path never waits on deflate or the
+ * disk.  The queue is a fixed ring of batches allocated at start: nothing
+ * is allocated per datagram.  Only if the ring is full (the disk or deflate
+ * is slower than the input for longer than the ring lasts) does
+ * writer_submit() wait; such waits are counted.
+ *
+ * A batch carries, besides records, the counters that belong in the file
+ * header (lost flows, corrupt datagrams, sequence resets) and optionally a
+ * control action performed after its records are written, so records and
+ * counters always land in the file that was open when they arrived.
+ */
+#ifndef NFKIT_COLLECTOR_WRITER_H
+#define NFKIT_COLLECTOR_WRITER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "flowrec.h"
+
+#define WRITER_BATCH	1024	/* records per batch */
+#define WRITER_SLOTS	64	/* batches in the ring */
+
+struct spool;
+struct expire;
+
+enum wctl {
+	WCTL_NONE = 0,
+	WCTL_OPEN,	/* open the first file, capture start = when */
+	WCTL_ROTATE,	/* finish the file at when, open the next */
+	WCTL_STOP	/* finish the file at when, end the thread */
+};
+
+struct wbatch {
+	struct flowrec	*recs;		/* WRITER_BATCH entries */
+	size_t		 n;		/* records filled */
+	uint32_t	 lost, corrupt, resets;
+	enum wctl	 ctl;
+	time_t		 when;
+	struct timespec	 born;		/* monotonic time of the first record */
+};
+
+struct writer_stats {
+	uint64_t	written;	/* records handed to a file */
+	uint64_t	dropped;	/* records lost to write errors */
+	uint64_t	errors;		/* write/open/close failures */
+	uint64_t	waits;		/* times the receiver waited for room */
+	uint64_t	files;		/* files finished */
+};
+
+struct writer;
+
+/*
+ * Start the thread.  flush_secs: periodic flush interval (0 = none).
+ * expire may be NULL.  NULL on failure.
+ */
+struct writer	*writer_start(struct spool *, struct expire *, int flush_secs);
+/* The batch the receive thread is filling (never NULL). */
+struct wbatch	*writer_batch(struct writer *);
+/*
+ * Hand the current batch over with a control action (WCTL_NONE for plain
+ * records) and make the next one current.  May wait if the ring is full.
+ */
+void		 writer_submit(struct writer *, enum wctl, time_t when);
+/* After a WCTL_STOP submit: wait for the thread and free everything. */
+void		 writer_join(struct writer *);
+void		 writer_stats(struct writer *, struct writer_stats *);
+
+#endif
