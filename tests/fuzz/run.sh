@@ -74,14 +74,14 @@ harness_spec() {
 		SRCS="sensor/decode.c"; OPT="" ;;
 	ftfile)	INC="-Icommon"
 		SRCS="common/ftfile.c common/fthdr.c common/buf.c common/flowrec.c"
-		OPT="" ;;
+		OPT="common/ftread.c:HAVE_FTREADER" ;;
 	parse)	INC="-Icommon -Ireport"
 		SRCS="common/parse.c"
 		OPT="report/timefmt.c:HAVE_TIMEFMT common/ftname.c:HAVE_FTNAME" ;;
 	filter)	INC="-Ireport -Icommon"
-		SRCS="report/filter.c"; OPT="" ;;
+		SRCS="report/filter.c report/fields.c"; OPT="" ;;
 	ctl)	INC="-Isensor -Icommon"
-		SRCS="sensor/ctlproto.c"; OPT="" ;;
+		SRCS="sensor/ctlproto.c common/buf.c"; OPT="" ;;
 	*)	return 1 ;;
 	esac
 }
@@ -119,7 +119,8 @@ for name in ${ONLY:-$ALL}; do
 		objs="$objs $o"; defs="$defs -D${pair#*:}"
 	done
 	# A harness may need more than one definition: ftfile's reader part.
-	if [ "$name" = ftfile ] && grep -q '^ftr_open(' common/ftfile.c; then
+	if [ "$name" = ftfile ] && grep -q '^ftr_open(' common/ftfile.c &&
+	    ! echo "$defs" | grep -q HAVE_FTREADER; then
 		defs="$defs -DHAVE_FTREADER"
 	fi
 	bin=$OUT/bin/fuzz_$name
