@@ -168,12 +168,13 @@ expire_scan(struct expire *e, const char *dir)
 	return scan(e, dir, 0);
 }
 
+/* Are the limits exceeded with the first k files already removed? */
 static int
-over(const struct expire *e, uint64_t extra)
+over(const struct expire *e, size_t k, uint64_t extra)
 {
 	if (e->maxbytes != 0 && e->bytes + extra > e->maxbytes)
 		return 1;
-	return e->maxfiles != 0 && e->n > e->maxfiles;
+	return e->maxfiles != 0 && e->n - k > e->maxfiles;
 }
 
 size_t
@@ -181,7 +182,7 @@ expire_run(struct expire *e, uint64_t extra)
 {
 	size_t k = 0;
 
-	while (k < e->n && over(e, extra)) {
+	while (k < e->n && over(e, k, extra)) {
 		struct efile *f = &e->files[k];
 
 		if (unlink(f->path) == -1 && errno != ENOENT)

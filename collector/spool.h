@@ -67,7 +67,10 @@ uint64_t	 spool_count(const struct spool *);
  * 0, or -1 (logged; the tmp- file is left alone).
  */
 int		 spool_recover(struct spool *, const char *path);
-/* Recover every tmp- file under the work directory.  Returns how many. */
+/*
+ * Recover every tmp- file under the work directory (empty ones are just
+ * removed).  Returns how many were finished or removed.
+ */
 int		 spool_recover_all(struct spool *);
 
 #endif

@@ -1,0 +1,331 @@
+/*
+ * Unit tests for collector/spool.c and collector/expire.c: a file's life
+ * from tmp- to ft-, never clobbering, nesting, recovery of leftovers,
+ * and expiry of the oldest files.  Each test works in its own temporary
+ * directory under /tmp, with TZ=UTC so names are predictable.
+ */
+#include <sys/stat.h>
+#include <check.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ftfile.h"
+#include "../../collector/expire.h"
+#include "../../collector/spool.h"
+
+#define T0	1795716315	/* 2026-11-26 18:05:15 UTC */
+#define NAME0	"v05.2026-11-26.180515+0000"
+
+static char dir[64];
+
+static void
+setup(void)
+{
+	setenv("TZ", "UTC", 1);
+	tzset();
+	snprintf(dir, sizeof(dir), "/tmp/nfkit-spool.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
+static void
+teardown(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", dir);
+}
+
+static struct spool *
+new_spool(int nest, struct expire *e)
+{
+	struct spool_config c;
+
+	memset(&c, 0, sizeof(c));
+	c.dir = dir;
+	c.nest = nest;
+	c.zlevel = -1;
+	c.expire = e;
+	return spool_new(&c);
+}
+
+static void
+fill(struct flowrec *r, size_t n)
+{
+	size_t i;
+
+	memset(r, 0, n * sizeof(*r));
+	for (i = 0; i < n; i++) {
+		r[i].srcaddr = 0x0a000000 + (uint32_t)i;
+		r[i].packets = 1;
+		r[i].bytes = 100 + i;
+		r[i].unix_secs = T0;
+		r[i].first_ms = (int64_t)T0 * 1000;
+		r[i].last_ms = (int64_t)T0 * 1000 + 5;
+	}
+}
+
+static int
+path_exists(const char *rel)
+{
+	char p[256];
+	struct stat st;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, rel);
+	return stat(p, &st) == 0;
+}
+
+/* Open a flow file and return its header and record count (-1 on damage). */
+static long
+read_file(const char *rel, struct ft_header *h)
+{
+	static struct flowrec buf[4096];
+	struct ft_reader *r;
+	char p[256], err[256];
+	long n, total = 0;
+	int fd;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, rel);
+	if ((fd = open(p, O_RDONLY)) == -1)
+		return -2;
+	if ((r = ftr_open(fd, p, err, sizeof(err))) == NULL) {
+		close(fd);
+		return -3;
+	}
+	*h = *ftr_header(r);
+	while ((n = ftr_read(r, buf, 4096)) > 0)
+		total += n;
+	if (n < 0)
+		total = -1;
+	ftr_close(r);
+	close(fd);
+	return total;
+}
+
+START_TEST(test_open_close)
+{
+	struct spool *s = new_spool(0, NULL);
+	struct flowrec r[100];
+	struct ft_counts c = { T0 + 300, 7, 2, 1 };
+	struct ft_header h;
+
+	fill(r, 100);
+	ck_assert_int_eq(spool_open(s, T0), 0);
+	ck_assert(path_exists("tmp-" NAME0));
+	ck_assert_int_eq(spool_write(s, r, 100), 0);
+	ck_assert_uint_eq(spool_count(s), 100);
+	ck_assert_int_eq(spool_close(s, &c), 0);
+	ck_assert(!path_exists("tmp-" NAME0));
+	ck_assert(path_exists("ft-" NAME0));
+	ck_assert_int_eq(read_file("ft-" NAME0, &h), 100);
+	ck_assert_uint_eq(h.flags, FT_FLAG_DONE | FT_FLAG_COMPRESS);
+	ck_assert_uint_eq(h.cap_start, T0);
+	ck_assert_uint_eq(h.cap_end, T0 + 300);
+	ck_assert_uint_eq(h.flows, 100);
+	ck_assert_uint_eq(h.lost, 7);
+	ck_assert_uint_eq(h.corrupt, 2);
+	ck_assert_uint_eq(h.resets, 1);
+	ck_assert_uint_eq(h.hdr_len, 80 + 0 * 0 + 0);
+	spool_free(s);
+}
+END_TEST
+
+/* An open file is readable up to the last flush. */
+START_TEST(test_flush_readable)
+{
+	struct spool *s = new_spool(0, NULL);
+	struct flowrec r[50];
+	struct ft_header h;
+
+	fill(r, 50);
+	ck_assert_int_eq(spool_open(s, T0), 0);
+	spool_write(s, r, 50);
+	ck_assert_int_eq(spool_flush(s), 0);
+	spool_write(s, r, 10);		/* not flushed */
+	ck_assert_int_eq(read_file("tmp-" NAME0, &h), 50);
+	ck_assert_uint_eq(h.flags & FT_FLAG_DONE, 0);
+	spool_free(s);
+}
+END_TEST
+
+START_TEST(test_no_clobber)
+{
+	struct spool *s = new_spool(0, NULL);
+	struct ft_counts c = { T0, 0, 0, 0 };
+	struct ft_header h;
+	char p[256];
+	FILE *f;
+
+	/* Someone's file already has the name. */
+	snprintf(p, sizeof(p), "%s/ft-" NAME0, dir);
+	f = fopen(p, "w");
+	fputs("precious", f);
+	fclose(f);
+	ck_assert_int_eq(spool_open(s, T0), 0);
+	ck_assert(path_exists("tmp-" NAME0 ".1"));
+	ck_assert_int_eq(spool_close(s, &c), 0);
+	ck_assert(path_exists("ft-" NAME0 ".1"));
+	ck_assert_int_eq(read_file("ft-" NAME0 ".1", &h), 0);
+	/* Two files in the same second. */
+	ck_assert_int_eq(spool_open(s, T0), 0);
+	ck_assert_int_eq(spool_close(s, &c), 0);
+	ck_assert(path_exists("ft-" NAME0 ".2"));
+	f = fopen(p, "r");
+	ck_assert_int_eq(fgetc(f), 'p');
+	fclose(f);
+	spool_free(s);
+}
+END_TEST
+
+START_TEST(test_nesting)
+{
+	static const struct {
+		int		 nest;
+		const char	*sub;
+	} t[] = {
+		{ 1, "2026/" },
+		{ 2, "2026/2026-11/" },
+		{ 3, "2026/2026-11/2026-11-26/" },
+		{ -1, "2026-11-26/" },
+		{ -2, "2026-11/2026-11-26/" },
+		{ -3, "2026/2026-11/2026-11-26/" },
+	};
+	struct ft_counts c = { T0, 0, 0, 0 };
+	char rel[128];
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct spool *s = new_spool(t[i].nest, NULL);
+
+		ck_assert_int_eq(spool_open(s, T0 + (time_t)i), 0);
+		ck_assert_int_eq(spool_close(s, &c), 0);
+		snprintf(rel, sizeof(rel), "%sft-v05.2026-11-26.1805%02zu+0000",
+		    t[i].sub, 15 + i);
+		ck_assert_msg(path_exists(rel), "missing %s", rel);
+		spool_free(s);
+	}
+}
+END_TEST
+
+/* A crash leaves a tmp- file; recovery finishes it with what was flushed. */
+START_TEST(test_recover)
+{
+	struct spool *s = new_spool(2, NULL);
+	struct flowrec r[300];
+	struct ft_header h;
+	char p[256];
+	int fd;
+
+	fill(r, 300);
+	ck_assert_int_eq(spool_open(s, T0), 0);
+	spool_write(s, r, 300);
+	spool_flush(s);
+	spool_write(s, r, 100);		/* lost with the "crash" */
+	spool_free(s);			/* no close: as if killed */
+	ck_assert(path_exists("2026/2026-11/tmp-" NAME0));
+	/* An empty tmp- file (killed right after creating it). */
+	snprintf(p, sizeof(p), "%s/tmp-v05.2026-11-26.190000+0000", dir);
+	fd = open(p, O_CREAT | O_WRONLY, 0644);
+	close(fd);
+	/* A stale copy from a recovery that was itself interrupted. */
+	snprintf(p, sizeof(p), "%s/2026/2026-11/rec-" NAME0, dir);
+	fd = open(p, O_CREAT | O_WRONLY, 0644);
+	close(fd);
+
+	s = new_spool(2, NULL);
+	/* One recovered, one empty file removed. */
+	ck_assert_int_eq(spool_recover_all(s), 2);
+	ck_assert(!path_exists("2026/2026-11/tmp-" NAME0));
+	ck_assert(!path_exists("2026/2026-11/rec-" NAME0));
+	ck_assert(!path_exists("tmp-v05.2026-11-26.190000+0000"));
+	ck_assert_int_eq(read_file("2026/2026-11/ft-" NAME0, &h), 300);
+	ck_assert_uint_eq(h.flags & FT_FLAG_DONE, FT_FLAG_DONE);
+	ck_assert_uint_eq(h.flows, 300);
+	ck_assert_uint_eq(h.cap_start, T0);
+	ck_assert_uint_ne(h.cap_end, 0);
+	spool_free(s);
+}
+END_TEST
+
+/* A tmp- file that is not a flow file is left alone. */
+START_TEST(test_recover_garbage)
+{
+	struct spool *s = new_spool(0, NULL);
+	char p[256];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/tmp-" NAME0, dir);
+	f = fopen(p, "w");
+	fputs("not a flow file at all", f);
+	fclose(f);
+	ck_assert_int_eq(spool_recover_all(s), 0);
+	ck_assert(path_exists("tmp-" NAME0));
+	ck_assert(!path_exists("ft-" NAME0));
+	spool_free(s);
+}
+END_TEST
+
+START_TEST(test_expire)
+{
+	struct expire *e = expire_new(0, 3);
+	struct spool *s = new_spool(1, e);
+	struct ft_counts c = { T0, 0, 0, 0 };
+	int i;
+
+	for (i = 0; i < 5; i++) {
+		ck_assert_int_eq(spool_open(s, T0 + 60 * i), 0);
+		ck_assert_int_eq(spool_close(s, &c), 0);
+	}
+	ck_assert_uint_eq(expire_files(e), 5);
+	ck_assert_uint_eq(expire_run(e, 0), 2);
+	ck_assert(!path_exists("2026/ft-v05.2026-11-26.180515+0000"));
+	ck_assert(!path_exists("2026/ft-v05.2026-11-26.180615+0000"));
+	ck_assert(path_exists("2026/ft-v05.2026-11-26.180715+0000"));
+	spool_free(s);
+	expire_free(e);
+
+	/* A fresh scan finds the three, oldest first; by size keep one. */
+	e = expire_new(100, 0);
+	ck_assert_uint_eq(expire_scan(e, dir), 3);
+	ck_assert_uint_eq(expire_bytes(e), 3 * 88);
+	ck_assert_uint_eq(expire_run(e, 0), 2);
+	ck_assert(path_exists("2026/ft-v05.2026-11-26.180915+0000"));
+	ck_assert_uint_eq(expire_files(e), 1);
+	expire_free(e);
+}
+END_TEST
+
+static Suite *
+spool_suite(void)
+{
+	Suite *s = suite_create("collector_spool");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_open_close);
+	tcase_add_test(tc, test_flush_readable);
+	tcase_add_test(tc, test_no_clobber);
+	tcase_add_test(tc, test_nesting);
+	tcase_add_test(tc, test_recover);
+	tcase_add_test(tc, test_recover_garbage);
+	tcase_add_test(tc, test_expire);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(spool_suite());
+	int nf;
+
+	srunner_run_all(sr, CK_NORMAL);
+	nf = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
