@@ -1,0 +1,242 @@
+/*
+ * input: finding flow files and streaming their records.
+ *
+ * Directory walks collect names first and sort them, so the output order
+ * does not depend on readdir().  Reading is one ft_reader per file, in
+ * INPUT_BLOCK-record blocks; the reader never trusts the header's count,
+ * and neither do we: a finished file whose stream holds more records than
+ * its header says is cut off at the header's count (so a zlib bomb costs
+ * nothing), and one that holds fewer is reported.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ftfile.h"
+#include "ftname.h"
+#include "input.h"
+
+static int
+push(struct inlist *l, const char *path, int64_t start)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+		struct infile *v = realloc(l->v, cap * sizeof(*v));
+
+		if (v == NULL)
+			return -1;
+		l->v = v;
+		l->cap = cap;
+	}
+	if ((l->v[l->n].path = strdup(path)) == NULL)
+		return -1;
+	l->v[l->n++].start_ms = start;
+	return 0;
+}
+
+static int
+by_time(const void *a, const void *b)
+{
+	const struct infile *x = a, *y = b;
+
+	if (x->start_ms != y->start_ms)
+		return x->start_ms < y->start_ms ? -1 : 1;
+	return strcmp(x->path, y->path);
+}
+
+/* Start time of a flow-capture name, or INT64_MIN. */
+static int64_t
+name_start(const char *path, int *is_tmp)
+{
+	const char *base = strrchr(path, '/');
+	time_t t;
+
+	*is_tmp = 0;
+	base = base ? base + 1 : path;
+	if (ftname_parse(base, &t, is_tmp) == -1)
+		return INT64_MIN;
+	return (int64_t)t * 1000;
+}
+
+static int
+walk(struct inlist *l, const char *dir, int with_tmp, int depth)
+{
+	struct dirent *de;
+	struct stat st;
+	char *path;
+	DIR *d;
+	int is_tmp, rc = 0;
+	int64_t start;
+
+	if (depth > 32)
+		return 0;
+	if ((d = opendir(dir)) == NULL) {
+		fprintf(stderr, "%s: %s: %s\n", program_invocation_short_name,
+		    dir, strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (asprintf(&path, "%s/%s", dir, de->d_name) == -1) {
+			rc = -1;
+			break;
+		}
+		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+			if (walk(l, path, with_tmp, depth + 1) == -1)
+				rc = -1;
+		} else if (strncmp(de->d_name, "ft-", 3) == 0 ||
+		    (with_tmp && strncmp(de->d_name, "tmp-", 4) == 0)) {
+			start = name_start(de->d_name, &is_tmp);
+			if (push(l, path, start) == -1)
+				rc = -1;
+		}
+		free(path);
+	}
+	closedir(d);
+	return rc;
+}
+
+int
+input_add(struct inlist *l, const char *path, int with_tmp)
+{
+	struct stat st;
+	size_t first = l->n;
+	int is_tmp;
+
+	if (strcmp(path, "-") == 0)
+		return push(l, path, INT64_MIN);
+	if (stat(path, &st) == -1) {
+		fprintf(stderr, "%s: %s: %s\n", program_invocation_short_name,
+		    path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode))
+		return push(l, path, name_start(path, &is_tmp));
+	if (walk(l, path, with_tmp, 0) == -1)
+		return -1;
+	qsort(l->v + first, l->n - first, sizeof(*l->v), by_time);
+	return 0;
+}
+
+void
+input_free(struct inlist *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i].path);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+/* Keep the records whose end time is in the window. */
+static size_t
+in_window(const struct window *w, struct flowrec *r, size_t n)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (r[i].last_ms >= w->start && r[i].last_ms < w->end) {
+			if (k != i)
+				r[k] = r[i];
+			k++;
+		}
+	return k;
+}
+
+static int
+window_open(const struct window *w)
+{
+	return w->start == INT64_MIN && w->end == INT64_MAX;
+}
+
+static int
+sub_slack_lt(int64_t t, int64_t limit)
+{
+	return limit != INT64_MIN && t < limit - INPUT_SLACK_MS;
+}
+
+static int
+add_slack_gt(int64_t t, int64_t limit)
+{
+	return limit != INT64_MAX && t > limit + INPUT_SLACK_MS;
+}
+
+enum input_result
+input_read(const struct infile *f, const struct window *w,
+    struct flowrec *buf, input_fn fn, void *ctx)
+{
+	const char *me = program_invocation_short_name;
+	const char *name = strcmp(f->path, "-") == 0 ? "(stdin)" : f->path;
+	const struct ft_header *h;
+	enum input_result res = IN_OK;
+	struct ft_reader *r;
+	char err[512];
+	uint64_t limit = UINT64_MAX, got = 0;
+	int fd, trusted;
+	long n;
+
+	if (f->start_ms != INT64_MIN && add_slack_gt(f->start_ms, w->end))
+		return IN_SKIPPED;
+	fd = strcmp(f->path, "-") == 0 ? 0 : open(f->path, O_RDONLY);
+	if (fd == -1) {
+		fprintf(stderr, "%s: %s: %s\n", me, name, strerror(errno));
+		return IN_DAMAGED;
+	}
+	if ((r = ftr_open(fd, name, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "%s: %s\n", me, err);
+		if (fd != 0)
+			close(fd);
+		return IN_DAMAGED;
+	}
+	h = ftr_header(r);
+	/* A closed file cannot hold flows that ended after it closed. */
+	if ((h->flags & FT_FLAG_DONE) && h->cap_end != 0 &&
+	    sub_slack_lt((int64_t)h->cap_end * 1000, w->start))
+		res = IN_SKIPPED;
+	if (h->cap_start != 0 && add_slack_gt((int64_t)h->cap_start * 1000,
+	    w->end))
+		res = IN_SKIPPED;
+	/* Only a finished, non-streamed file's flow count means anything. */
+	trusted = h->stream_version == 3 && (h->flags & FT_FLAG_DONE) &&
+	    !(h->flags & FT_FLAG_STREAMING) && (h->tlv_seen & (1u << 0x0A));
+	if (trusted)
+		limit = h->flows;
+	while (res == IN_OK && (n = ftr_read(r, buf, INPUT_BLOCK)) != 0) {
+		size_t k;
+
+		if (n < 0) {
+			fprintf(stderr, "%s: %s\n", me, ftr_error(r));
+			res = IN_DAMAGED;
+			break;
+		}
+		if ((uint64_t)n > limit - got) {
+			fprintf(stderr, "%s: %s: the stream holds more records "
+			    "than the header's %lu; using the first %lu\n", me,
+			    name, (unsigned long)h->flows,
+			    (unsigned long)h->flows);
+			n = (long)(limit - got);
+			res = IN_DAMAGED;
+		}
+		got += (uint64_t)n;
+		k = window_open(w) ? (size_t)n : in_window(w, buf, (size_t)n);
+		if (k > 0 && fn(ctx, buf, k) != 0 && res == IN_OK)
+			res = IN_STOPPED;
+	}
+	if (res == IN_OK && trusted && got != limit) {
+		fprintf(stderr, "%s: %s: the header says %lu flows but the "
+		    "stream holds %llu\n", me, name, (unsigned long)h->flows,
+		    (unsigned long long)got);
+		res = IN_DAMAGED;
+	}
+	ftr_close(r);
+	if (fd != 0)
+		close(fd);
+	return res;
+}

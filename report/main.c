@@ -1,0 +1,331 @@
+/*
+ * nfreport: print, filter, aggregate and rank flows from flow-tools files.
+ *
+ * main() only reads the command line and wires the modules together:
+ * input (which files), filter (which flows), run (read and aggregate),
+ * output (how to print).  See nfreport(1).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fields.h"
+#include "filter.h"
+#include "input.h"
+#include "output.h"
+#include "parse.h"
+#include "run.h"
+#include "stats.h"
+#include "timefmt.h"
+
+#define EXIT_DAMAGED	1
+#define EXIT_USAGE	2
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: nfreport [-aqU] [-A fields] [-c count] [-f filterfile] "
+	    "[-n count]\n"
+	    "                [-O order] [-o format] [-r path] "
+	    "[-s stat[/order]]\n"
+	    "                [-t start[,end]] [--ignore-errors] "
+	    "[--series interval]\n"
+	    "                [--threads n] [path ...] [filter]\n");
+	exit(EXIT_USAGE);
+}
+
+static void __attribute__((noreturn, format(printf, 1, 2)))
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", program_invocation_short_name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(EXIT_USAGE);
+}
+
+struct cmdline {
+	struct runopts	 run;
+	const char	*format;
+	const char	*filterfile;
+	char		*expr;		/* joined filter words */
+	int		 with_tmp, quiet, ignore_errors;
+	char		*paths[256];	/* -r and path arguments */
+	int		 npaths;
+};
+
+/* -A srcip,dstport: the key fields, then the counters. */
+static void
+opt_aggregate(struct cmdline *c, char *list, struct cols *cols)
+{
+	static const int tail[] = { F_FIRST, F_LAST, F_DURATION, F_FLOWS,
+	    F_PACKETS, F_BYTES, F_BPS, F_PPS, F_BPP };
+	struct aggspec *s = &c->run.aggspec;
+	char *name, *save = NULL;
+	size_t i;
+	int id;
+
+	memset(s, 0, sizeof(*s));
+	memset(cols, 0, sizeof(*cols));
+	for (name = strtok_r(list, ",", &save); name != NULL;
+	    name = strtok_r(NULL, ",", &save)) {
+		id = field_lookup(name);
+		if (id < 0 || !fields[id].keyable)
+			usage_error("-A: '%s' is not a field to aggregate on",
+			    name);
+		if (s->nkeys == AGG_MAXKEY)
+			usage_error("-A: too many fields");
+		s->keys[s->nkeys++] = id;
+		cols->id[cols->n++] = id;
+	}
+	if (s->nkeys == 0)
+		usage_error("-A: no fields");
+	for (i = 0; i < sizeof(tail) / sizeof(tail[0]); i++)
+		cols->id[cols->n++] = tail[i];
+	c->run.agg = 1;
+}
+
+/* -s srcip/bytes */
+static void
+opt_stat(struct cmdline *c, const char *arg)
+{
+	char name[64], *slash;
+	int o = O_FLOWS;
+
+	if (c->run.nstats == RUN_MAXSTATS)
+		usage_error("-s: at most %d statistics", RUN_MAXSTATS);
+	snprintf(name, sizeof(name), "%s", arg);
+	if ((slash = strchr(name, '/')) != NULL) {
+		*slash++ = '\0';
+		if ((o = order_lookup(slash)) < 0 || o > O_BPP)
+			usage_error("-s: unknown order '%s' (flows packets "
+			    "bytes bps pps bpp)", slash);
+	}
+	if ((c->run.stat[c->run.nstats] = statdef_lookup(name)) == NULL)
+		usage_error("-s: unknown statistic '%s' (%s)", name,
+		    statdef_names());
+	c->run.stat_order[c->run.nstats++] = (enum order)o;
+}
+
+/* -t START[,END] */
+static void
+opt_window(struct cmdline *c, const char *arg)
+{
+	char buf[128], *comma;
+	time_t now = time(NULL);
+
+	snprintf(buf, sizeof(buf), "%s", arg);
+	c->run.win.start = INT64_MIN;
+	c->run.win.end = INT64_MAX;
+	if ((comma = strchr(buf, ',')) != NULL) {
+		*comma++ = '\0';
+		if (timefmt_parse(comma, now, &c->run.win.end) == -1)
+			usage_error("-t: bad end time '%s'", comma);
+	}
+	if (buf[0] != '\0' && timefmt_parse(buf, now, &c->run.win.start) == -1)
+		usage_error("-t: bad start time '%s'", buf);
+	if (c->run.win.end <= c->run.win.start)
+		usage_error("-t: the window ends before it starts");
+}
+
+/* Append one word of the filter expression. */
+static void
+add_expr(struct cmdline *c, const char *w)
+{
+	size_t old = c->expr ? strlen(c->expr) : 0;
+	char *e = realloc(c->expr, old + strlen(w) + 2);
+
+	if (e == NULL)
+		usage_error("out of memory");
+	if (old)
+		e[old++] = ' ';
+	strcpy(e + old, w);
+	c->expr = e;
+}
+
+static void
+read_filterfile(struct cmdline *c)
+{
+	char line[4096], *nl;
+	FILE *f = fopen(c->filterfile, "r");
+
+	if (f == NULL)
+		usage_error("-f %s: %s", c->filterfile, strerror(errno));
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if ((nl = strchr(line, '#')) != NULL)
+			*nl = '\0';
+		while ((nl = strpbrk(line, "\r\n\t")) != NULL)
+			*nl = ' ';
+		add_expr(c, line);
+	}
+	fclose(f);
+}
+
+enum { OPT_SERIES = 256, OPT_IGNORE, OPT_THREADS };
+
+static const struct option longopts[] = {
+	{ "series", required_argument, NULL, OPT_SERIES },
+	{ "ignore-errors", no_argument, NULL, OPT_IGNORE },
+	{ "threads", required_argument, NULL, OPT_THREADS },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void
+parse_args(struct cmdline *c, int argc, char **argv, struct cols *aggcols)
+{
+	struct stat st;
+	uint64_t v;
+	int ch, i, explicit_paths = 0;
+
+	memset(c, 0, sizeof(*c));
+	c->format = "short";
+	c->run.topn = 10;
+	c->run.win.start = INT64_MIN;
+	c->run.win.end = INT64_MAX;
+	while ((ch = getopt_long(argc, argv, "aA:c:f:hn:O:o:qr:s:t:U",
+	    longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'a': c->with_tmp = 1; break;
+		case 'A': opt_aggregate(c, optarg, aggcols); break;
+		case 'c':
+			if (parse_u64(optarg, 1, UINT64_MAX, &c->run.limit))
+				usage_error("-c: bad count '%s'", optarg);
+			break;
+		case 'f': c->filterfile = optarg; break;
+		case 'n':
+			if (parse_u64(optarg, 1, 1000000000, &v))
+				usage_error("-n: bad count '%s'", optarg);
+			c->run.topn = (size_t)v;
+			break;
+		case 'O':
+			if ((i = order_lookup(optarg)) < 0)
+				usage_error("-O: unknown order '%s' (tstart "
+				    "tend flows packets bytes bps pps bpp)",
+				    optarg);
+			c->run.sort = 1;
+			c->run.sort_order = (enum order)i;
+			break;
+		case 'o': c->format = optarg; break;
+		case 'q': c->quiet = 1; break;
+		case 'r':
+			if (c->npaths == 256)
+				usage_error("too many paths");
+			c->paths[c->npaths++] = optarg;
+			explicit_paths = 1;
+			break;
+		case 's': opt_stat(c, optarg); break;
+		case 't': opt_window(c, optarg); break;
+		case 'U': timefmt_utc(1); break;
+		case OPT_SERIES:
+			if (parse_timespec(optarg, &v) || v == 0 ||
+			    v > 366 * 86400)
+				usage_error("--series: bad interval '%s'",
+				    optarg);
+			c->run.series_ms = (int64_t)v * 1000;
+			break;
+		case OPT_IGNORE: c->ignore_errors = 1; break;
+		case OPT_THREADS:
+			if (parse_u64(optarg, 1, 16, &v))
+				usage_error("--threads: 1 to 16");
+			c->run.threads = (int)v;
+			break;
+		default: usage();
+		}
+	}
+	/*
+	 * The rest: paths (anything that exists, starts with '/' or '.', or
+	 * is "-") and then the words of the filter.  With -r, every
+	 * remaining word is filter.
+	 */
+	for (i = optind; i < argc; i++) {
+		if (!explicit_paths && c->expr == NULL &&
+		    (strcmp(argv[i], "-") == 0 || argv[i][0] == '/' ||
+		    argv[i][0] == '.' || stat(argv[i], &st) == 0)) {
+			if (c->npaths == 256)
+				usage_error("too many paths");
+			c->paths[c->npaths++] = argv[i];
+		} else
+			add_expr(c, argv[i]);
+	}
+	if (c->filterfile != NULL) {
+		if (c->expr != NULL)
+			usage_error("-f and a filter expression both given");
+		read_filterfile(c);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct cmdline c;
+	struct cols aggcols;
+	struct filter_error ferr;
+	struct filter *filter;
+	struct inlist in;
+	struct summary total;
+	int i, rc, bad_input = 0;
+
+	timefmt_utc(0);
+	parse_args(&c, argc, argv, &aggcols);
+
+	filter = filter_compile(c.expr ? c.expr : "", &ferr);
+	if (filter == NULL) {
+		filter_perror(c.expr ? c.expr : "", &ferr);
+		free(c.expr);
+		return EXIT_USAGE;
+	}
+	c.run.filter = filter;
+
+	if ((c.run.out = output_open(c.format, stdout)) == NULL)
+		usage_error("-o: unknown format '%s' (%s)", c.format,
+		    output_names());
+	if (!output_is_text(c.run.out)) {
+		if (c.run.nstats || c.run.series_ms)
+			usage_error("-o %s prints flows only (no -s, "
+			    "--series)", c.format);
+		c.quiet = 1;
+	}
+	if (c.run.agg)
+		output_set_cols(c.run.out, &aggcols);
+
+
+	memset(&in, 0, sizeof(in));
+	if (c.npaths == 0) {
+		if (isatty(0))
+			usage_error("no input: give files or directories, "
+			    "or pipe a flow stream to stdin");
+		c.paths[c.npaths++] = "-";
+	}
+	for (i = 0; i < c.npaths; i++)
+		if (input_add(&in, c.paths[i], c.with_tmp) == -1)
+			bad_input = 1;
+
+	rc = run_report(&c.run, &in, &total);
+	if (rc >= 0 && !c.quiet)
+		output_summary(c.run.out, &total);
+	if (output_close(c.run.out) == -1) {
+		fprintf(stderr, "%s: write: %s\n",
+		    program_invocation_short_name, strerror(errno));
+		rc = -1;
+	}
+
+	input_free(&in);
+	filter_free(filter);
+	free(c.expr);
+	if (rc < 0)
+		return EXIT_DAMAGED;
+	if ((rc > 0 || bad_input) && !c.ignore_errors)
+		return EXIT_DAMAGED;
+	return EXIT_SUCCESS;
+}

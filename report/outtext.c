@@ -1,0 +1,438 @@
+/*
+ * outtext: the human formats.
+ *
+ *   short  Cflow flowdumper -s lines: end time, addresses, TCP flag names,
+ *          ICMP type names (docs/flow-tools-format.md section 6)
+ *   line   start time with ms, duration, proto, src:port -> dst:port,
+ *          flags as letters, packets, bytes, under a header line
+ *   long   line plus ToS, exporter, engine, ifIndexes, next hop, AS, masks
+ *
+ * Aggregated rows (-A) print their chosen columns as an aligned table;
+ * stats, series and the summary have one text form for all three.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "outpriv.h"
+
+/* ---- names ---- */
+
+static const char *const icmp_types[19] = {
+	[0] = "ECHOREPLY", [3] = "UNREACH", [4] = "SOURCE_QUENCH",
+	[5] = "REDIRECT", [8] = "ECHO", [11] = "TIME_EXCEEDED",
+	[12] = "PARAMPROB", [13] = "TIMESTAMP", [14] = "TIMESTAMPREPLY",
+	[15] = "INFO_REQUEST", [16] = "INFO_REPLY", [17] = "MASKREQ",
+	[18] = "MASKREPLY",
+};
+static const char *const unreach_codes[16] = {
+	"NET_", "HOST_", "PROTOCOL_", "PORT_", "NEEDFRAG_", "SRCFAIL_",
+	"NET_UNKNOWN_", "HOST_UNKNOWN_", "HOST_ISOLATED_", "NET_ANO_",
+	"HOST_ANO_", "NET_UNR_TOS_", "HOST_UNR_TOS_", "PKT_FILTERED_",
+	"PREC_VIOLATION_", "PREC_CUTOFF_",
+};
+static const char *const redirect_codes[4] = {
+	"NET_", "HOST_", "TOSNET_", "TOSHOST_",
+};
+static const char *const timex_codes[2] = { "INTRANS_", "REASS_" };
+
+/* Cflow's ICMP_<CODE><TYPE> text after "ICMP_". */
+static void
+icmp_name(char **p, uint16_t dstport)
+{
+	unsigned type = dstport >> 8, code = dstport & 0xff;
+
+	if (type == 3 && code < 16)
+		puts_(p, unreach_codes[code]);
+	else if (type == 5 && code < 4)
+		puts_(p, redirect_codes[code]);
+	else if (type == 11 && code < 2)
+		puts_(p, timex_codes[code]);
+	if (type < 19 && icmp_types[type] != NULL)
+		puts_(p, icmp_types[type]);
+}
+
+static const char *const flag_names[6] = {
+	"FIN", "SYN", "RST", "PUSH", "ACK", "URG",
+};
+
+static const struct {
+	uint8_t		num;
+	const char	*name;
+} proto_names[] = {
+	{ 1, "ICMP" }, { 2, "IGMP" }, { 6, "TCP" }, { 17, "UDP" },
+	{ 41, "IPv6" }, { 47, "GRE" }, { 50, "ESP" }, { 51, "AH" },
+	{ 58, "ICMP6" }, { 89, "OSPF" }, { 103, "PIM" }, { 132, "SCTP" },
+};
+
+static void
+proto_text(char **p, uint8_t proto, int width)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(proto_names) / sizeof(proto_names[0]); i++)
+		if (proto_names[i].num == proto) {
+			col(p, proto_names[i].name,
+			    strlen(proto_names[i].name), width);
+			return;
+		}
+	col_u64(p, proto, width);
+}
+
+/* nfdump-style letters: U A P R S F, '.' where unset. */
+static void
+flag_letters(char **p, uint8_t f)
+{
+	static const char l[] = "UAPRSF";
+	int i;
+
+	for (i = 0; i < 6; i++)
+		*(*p)++ = f & (0x20 >> i) ? l[i] : '.';
+}
+
+/* "addr:port" into t; returns its length. */
+static size_t
+ipport(char *t, uint32_t a, uint16_t port)
+{
+	size_t n = fmt_ip(a, t);
+
+	t[n++] = ':';
+	return n + fmt_u64(port, t + n);
+}
+
+/* ---- short: flowdumper -s ---- */
+
+void
+short_row(struct output *o, const struct flowrec *r, uint64_t flows)
+{
+	char *p = room(o);
+	int i, first = 1;
+
+	(void)flows;
+	p += timefmt_dumper(&o->tc, r->last_ms, p);
+	*p++ = ' ';
+	p += fmt_ip(r->srcaddr, p);
+	if (r->proto != 1) {
+		*p++ = '.';
+		p += fmt_u64(r->srcport, p);
+	}
+	puts_(&p, " -> ");
+	p += fmt_ip(r->dstaddr, p);
+	if (r->proto != 1) {
+		*p++ = '.';
+		p += fmt_u64(r->dstport, p);
+	}
+	*p++ = ' ';
+	if (r->proto == 1) {
+		puts_(&p, "ICMP_");
+		icmp_name(&p, r->dstport);
+	} else {
+		p += fmt_u64(r->proto, p);
+		if (r->proto == 6 && (r->tcp_flags & 0x3f) != 0) {
+			*p++ = '(';
+			for (i = 0; i < 6; i++)
+				if (r->tcp_flags & (1 << i)) {
+					if (!first)
+						*p++ = '|';
+					puts_(&p, flag_names[i]);
+					first = 0;
+				}
+			*p++ = ')';
+		}
+	}
+	*p++ = ' ';
+	p += fmt_u64(r->packets, p);
+	*p++ = ' ';
+	p += fmt_u64(r->bytes, p);
+	*p++ = '\n';
+	done(o, p);
+}
+
+/* ---- line and long ---- */
+
+static void
+line_cols(struct output *o, char **p, const struct flowrec *r)
+{
+	char t[32];
+	uint64_t d = field_get(F_DURATION, r, 1);
+
+	*p += timefmt_ms(&o->tc, r->first_ms, *p);
+	/* Duration in seconds with ms, e.g. "    2.000". */
+	col_u64(p, d / 1000, 6);
+	*(*p)++ = '.';
+	t[0] = (char)('0' + d % 1000 / 100);
+	t[1] = (char)('0' + d % 100 / 10);
+	t[2] = (char)('0' + d % 10);
+	put(p, t, 3);
+	*(*p)++ = ' ';
+	proto_text(p, r->proto, -5);
+	col(p, t, ipport(t, r->srcaddr, r->srcport), 22);
+	puts_(p, " -> ");
+	col(p, t, ipport(t, r->dstaddr, r->dstport), -21);
+	*(*p)++ = ' ';
+	flag_letters(p, r->tcp_flags);
+	col_u64(p, r->packets, 9);
+	col_u64(p, r->bytes, 12);
+}
+
+static const char line_head[] =
+    "Date first seen           Duration Proto     Src IP Addr:Port    "
+    "   Dst IP Addr:Port      Flags    Packets       Bytes";
+
+void
+line_row(struct output *o, const struct flowrec *r, uint64_t flows)
+{
+	char *p = room(o);
+
+	(void)flows;
+	line_cols(o, &p, r);
+	*p++ = '\n';
+	done(o, p);
+}
+
+void
+long_row(struct output *o, const struct flowrec *r, uint64_t flows)
+{
+	char *p = room(o), t[24];
+
+	(void)flows;
+	line_cols(o, &p, r);
+	col_u64(&p, r->tos, 4);
+	*p++ = ' ';
+	col(&p, t, fmt_ip(r->exaddr, t), 15);
+	col_u64(&p, r->engine_type, 4);
+	*p++ = '/';
+	col_u64(&p, r->engine_id, -3);
+	col_u64(&p, r->input, 6);
+	col_u64(&p, r->output, 6);
+	*p++ = ' ';
+	col(&p, t, fmt_ip(r->nexthop, t), 15);
+	col_u64(&p, r->src_as, 6);
+	col_u64(&p, r->dst_as, 6);
+	col_u64(&p, r->src_mask, 4);
+	col_u64(&p, r->dst_mask, 4);
+	*p++ = '\n';
+	done(o, p);
+}
+
+static const char long_tail[] =
+    " ToS        Exporter  Eng/Id  InIf OutIf         NextHop "
+    "SrcAS DstAS SMsk DMsk";
+
+/* ---- aggregated rows in text: an aligned table of the columns ---- */
+
+static int
+text_width(int id)
+{
+	switch (fields[id].kind) {
+	case FK_IP:	return 15;
+	case FK_TIME:	return 23;
+	default:	return id == F_BYTES || id == F_BPS ? 12 : 9;
+	}
+}
+
+static void
+table_head(struct output *o)
+{
+	char *p = room(o);
+	int i;
+
+	for (i = 0; i < o->cols.n; i++) {
+		const char *l = col_label(&o->cols, i);
+
+		if (i)
+			*p++ = ' ';
+		col(&p, l, strlen(l), fields[o->cols.id[i]].kind == FK_UINT ?
+		    text_width(o->cols.id[i]) : -text_width(o->cols.id[i]));
+	}
+	*p++ = '\n';
+	done(o, p);
+}
+
+void
+table_row(struct output *o, const struct flowrec *r, uint64_t flows)
+{
+	char *p = room(o), t[32];
+	int i, id;
+
+	for (i = 0; i < o->cols.n; i++) {
+		id = o->cols.id[i];
+		if (i)
+			*p++ = ' ';
+		if (fields[id].kind == FK_TIME)
+			p += timefmt_ms(&o->tc, (int64_t)field_get(id, r, flows),
+			    p);
+		else if (fields[id].kind == FK_IP)
+			col(&p, t, field_text(id, r, flows, t),
+			    -text_width(id));
+		else
+			col(&p, t, field_text(id, r, flows, t), text_width(id));
+	}
+	*p++ = '\n';
+	done(o, p);
+}
+
+static void
+text_headline(struct output *o, const char *s1, const char *s2)
+{
+	char *p = room(o);
+
+	puts_(&p, s1);
+	if (s2 != NULL)
+		puts_(&p, s2);
+	*p++ = '\n';
+	done(o, p);
+}
+
+int
+short_begin(struct output *o)
+{
+	if (o->agg)
+		table_head(o);
+	return 0;
+}
+
+int
+line_begin(struct output *o)
+{
+	if (o->agg)
+		table_head(o);
+	else
+		text_headline(o, line_head, NULL);
+	return 0;
+}
+
+int
+long_begin(struct output *o)
+{
+	if (o->agg)
+		table_head(o);
+	else
+		text_headline(o, line_head, long_tail);
+	return 0;
+}
+
+int
+no_end(struct output *o)
+{
+	(void)o;
+	return 0;
+}
+
+/* ---- text stats, series and summary ---- */
+
+static void
+pct(char **p, uint64_t part, uint64_t total)
+{
+	char t[32];
+	int n = snprintf(t, sizeof(t), "%.1f",
+	    total ? 100.0 * (double)part / (double)total : 0.0);
+
+	col(p, t, (size_t)n, 6);
+}
+
+void
+text_stat(struct output *o, const struct statview *v)
+{
+	const struct aggspec *s = &v->def->spec;
+	char *p = room(o), t[32];
+	size_t i;
+	int k, w;
+
+	puts_(&p, "Top ");
+	p += fmt_u64(v->n, p);
+	*p++ = ' ';
+	puts_(&p, v->def->name);
+	puts_(&p, " by ");
+	puts_(&p, order_names[v->order]);
+	puts_(&p, ":\n");
+	for (k = 0; k < s->nkeys; k++) {
+		const char *l = v->def->label ? v->def->label :
+		    fields[s->keys[k]].name;
+
+		w = text_width(s->keys[k]);
+		col(&p, l, strlen(l), fields[s->keys[k]].kind == FK_IP ? -w :
+		    w);
+		*p++ = ' ';
+	}
+	puts_(&p, "     flows      %    packets      %        bytes      %"
+	    "          bps        pps    bpp\n");
+	done(o, p);
+	for (i = 0; i < v->n; i++) {
+		const struct aggrow *r = &v->rows[i];
+
+		p = room(o);
+		for (k = 0; k < s->nkeys; k++) {
+			int id = s->keys[k];
+
+			w = text_width(id);
+			col(&p, t, field_text(id, &r->r, r->flows, t),
+			    fields[id].kind == FK_IP ? -w : w);
+			*p++ = ' ';
+		}
+		col_u64(&p, r->flows, 10);
+		pct(&p, r->flows, v->total->flows);
+		col_u64(&p, r->r.packets, 11);
+		pct(&p, r->r.packets, v->total->packets);
+		col_u64(&p, r->r.bytes, 13);
+		pct(&p, r->r.bytes, v->total->bytes);
+		col_u64(&p, field_get(F_BPS, &r->r, r->flows), 13);
+		col_u64(&p, field_get(F_PPS, &r->r, r->flows), 11);
+		col_u64(&p, field_get(F_BPP, &r->r, r->flows), 7);
+		*p++ = '\n';
+		done(o, p);
+	}
+	text_headline(o, "", NULL);
+}
+
+void
+text_series(struct output *o, const struct seriesview *v)
+{
+	size_t i;
+	char *p;
+
+	text_headline(o, "Bucket start                  flows    packets"
+	    "        bytes          bps        pps", NULL);
+	for (i = 0; i < v->n; i++) {
+		const struct aggrow *r = &v->rows[i];
+
+		p = room(o);
+		p += timefmt_ms(&o->tc, r->r.first_ms, p);
+		col_u64(&p, r->flows, 11);
+		col_u64(&p, r->r.packets, 11);
+		col_u64(&p, r->r.bytes, 13);
+		col_u64(&p, per_sec(r->r.bytes, v->interval_ms, 8), 13);
+		col_u64(&p, per_sec(r->r.packets, v->interval_ms, 1), 11);
+		*p++ = '\n';
+		done(o, p);
+	}
+}
+
+void
+text_summary(struct output *o, const struct summary *s)
+{
+	char *p = room(o), t[64];
+	int64_t span = s->flows ? s->last - s->first : 0;
+	int n;
+
+	puts_(&p, "Summary: flows ");
+	p += fmt_u64(s->flows, p);
+	puts_(&p, ", packets ");
+	p += fmt_u64(s->packets, p);
+	puts_(&p, ", bytes ");
+	p += fmt_u64(s->bytes, p);
+	if (s->flows) {
+		puts_(&p, ", first ");
+		p += timefmt_ms(&o->tc, s->first, p);
+		puts_(&p, ", last ");
+		p += timefmt_ms(&o->tc, s->last, p);
+		n = snprintf(t, sizeof(t), ", span %.3f s", span / 1000.0);
+		put(&p, t, (size_t)n);
+	}
+	puts_(&p, ", ");
+	p += fmt_u64(per_sec(s->bytes, span, 8), p);
+	puts_(&p, " bps, ");
+	p += fmt_u64(per_sec(s->packets, span, 1), p);
+	puts_(&p, " pps\n");
+	done(o, p);
+}
+

@@ -1,0 +1,340 @@
+/*
+ * run: reading, filtering and aggregating, single- or multi-threaded.
+ *
+ * Flow output must keep the order of the input, so it stays on one
+ * thread: read a block, filter it in place, print it.  Aggregation does
+ * not care about order, so files are handed to workers through an atomic
+ * index and each worker fills private tables; merging costs one pass over
+ * the (much smaller) tables.  With -c the order matters again ("the first
+ * N flows"), so one worker is used.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fields.h"
+#include "run.h"
+#include "series.h"
+
+#define MAX_THREADS	16
+
+struct worker {
+	const struct runopts	*o;
+	const struct inlist	*in;
+	size_t			*next;		/* shared file index */
+	struct aggtab		*stat[RUN_MAXSTATS], *agg, *series;
+	struct summary		 sum;
+	uint64_t		 seen;		/* flows taken, for -c */
+	int			 damaged, nomem;
+	struct flowrec		*buf;
+	/* Flows mode only: */
+	struct flowrec		*keep;		/* -O: everything, to sort */
+	size_t			 nkeep, capkeep;
+	pthread_t		 tid;
+};
+
+/* Filter a block and apply -c; returns how many records stay. */
+static size_t
+take(struct worker *w, struct flowrec *r, size_t n, int *stop)
+{
+	const struct runopts *o = w->o;
+
+	n = filter_block(o->filter, r, n);
+	if (o->limit != 0 && n >= o->limit - w->seen) {
+		n = (size_t)(o->limit - w->seen);
+		*stop = 1;
+	}
+	w->seen += n;
+	summary_add(&w->sum, r, n);
+	return n;
+}
+
+static int
+flow_block(void *ctx, struct flowrec *r, size_t n)
+{
+	struct worker *w = ctx;
+	int stop = 0;
+
+	n = take(w, r, n, &stop);
+	if (!w->o->sort) {
+		output_rows(w->o->out, r, n);
+		return stop;
+	}
+	if (w->nkeep + n > w->capkeep) {
+		size_t cap = (w->nkeep + n) * 2;
+		struct flowrec *k = realloc(w->keep, cap * sizeof(*k));
+
+		if (k == NULL) {
+			w->nomem = 1;
+			return 1;
+		}
+		w->keep = k;
+		w->capkeep = cap;
+	}
+	memcpy(w->keep + w->nkeep, r, n * sizeof(*r));
+	w->nkeep += n;
+	return stop;
+}
+
+static int
+agg_block(void *ctx, struct flowrec *r, size_t n)
+{
+	struct worker *w = ctx;
+	const struct runopts *o = w->o;
+	int i, stop = 0, bad = 0;
+
+	n = take(w, r, n, &stop);
+	for (i = 0; i < o->nstats; i++)
+		bad |= aggtab_add(w->stat[i], r, n);
+	if (o->agg)
+		bad |= aggtab_add(w->agg, r, n);
+	if (o->series_ms)
+		bad |= series_add(w->series, o->series_ms, r, n);
+	if (bad) {
+		w->nomem = 1;
+		return 1;
+	}
+	return stop;
+}
+
+static void
+read_files(struct worker *w, input_fn fn)
+{
+	size_t i;
+
+	while (!w->nomem && (i = __atomic_fetch_add(w->next, 1,
+	    __ATOMIC_RELAXED)) < w->in->n) {
+		switch (input_read(&w->in->v[i], &w->o->win, w->buf, fn, w)) {
+		case IN_DAMAGED:
+			w->damaged = 1;
+			break;
+		case IN_STOPPED:
+			/* -c reached: no other file is wanted. */
+			__atomic_store_n(w->next, w->in->n, __ATOMIC_RELAXED);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+static void *
+agg_thread(void *arg)
+{
+	read_files(arg, agg_block);
+	return NULL;
+}
+
+static int
+worker_init(struct worker *w, const struct runopts *o,
+    const struct inlist *in, size_t *next)
+{
+	struct aggspec ss;
+	int i;
+
+	memset(w, 0, sizeof(*w));
+	w->o = o;
+	w->in = in;
+	w->next = next;
+	summary_init(&w->sum);
+	if ((w->buf = malloc(INPUT_BLOCK * sizeof(*w->buf))) == NULL)
+		return -1;
+	for (i = 0; i < o->nstats; i++)
+		if ((w->stat[i] = aggtab_new(&o->stat[i]->spec)) == NULL)
+			return -1;
+	if (o->agg && (w->agg = aggtab_new(&o->aggspec)) == NULL)
+		return -1;
+	series_spec(&ss);
+	if (o->series_ms && (w->series = aggtab_new(&ss)) == NULL)
+		return -1;
+	return 0;
+}
+
+static void
+worker_free(struct worker *w)
+{
+	int i;
+
+	for (i = 0; i < RUN_MAXSTATS; i++)
+		aggtab_free(w->stat[i]);
+	aggtab_free(w->agg);
+	aggtab_free(w->series);
+	free(w->buf);
+	free(w->keep);
+}
+
+/* Fold worker b into worker a. */
+static int
+worker_merge(struct worker *a, const struct worker *b)
+{
+	int i;
+
+	summary_merge(&a->sum, &b->sum);
+	a->damaged |= b->damaged;
+	a->nomem |= b->nomem;
+	for (i = 0; i < a->o->nstats; i++)
+		if (aggtab_merge(a->stat[i], b->stat[i]) == -1)
+			return -1;
+	if (a->agg && aggtab_merge(a->agg, b->agg) == -1)
+		return -1;
+	if (a->series && aggtab_merge(a->series, b->series) == -1)
+		return -1;
+	return 0;
+}
+
+static int
+nthreads(const struct runopts *o, const struct inlist *in)
+{
+	long n = o->threads;
+
+	if (n <= 0) {
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+		if (n > MAX_THREADS)
+			n = MAX_THREADS;
+	}
+	if (o->limit != 0 || n < 1)
+		n = 1;
+	if ((size_t)n > in->n)
+		n = in->n ? (long)in->n : 1;
+	return (int)n;
+}
+
+static enum order flow_order;
+
+/* -O on single flows: times ascending, counts descending. */
+static int
+flow_cmp(const void *a, const void *b)
+{
+	const struct flowrec *x = a, *y = b;
+	uint64_t u, v;
+
+	switch (flow_order) {
+	case O_TSTART:
+		return x->first_ms < y->first_ms ? -1 : x->first_ms >
+		    y->first_ms;
+	case O_TEND:
+		return x->last_ms < y->last_ms ? -1 : x->last_ms > y->last_ms;
+	default:
+		u = field_get(order_field(flow_order), x, 1);
+		v = field_get(order_field(flow_order), y, 1);
+		return u > v ? -1 : u < v;
+	}
+}
+
+static int
+run_flows(const struct runopts *o, const struct inlist *in,
+    struct summary *total)
+{
+	struct worker w;
+	size_t next = 0;
+	int rc;
+
+	if (worker_init(&w, o, in, &next) == -1) {
+		fprintf(stderr, "%s: out of memory\n",
+		    program_invocation_short_name);
+		worker_free(&w);
+		return -1;
+	}
+	output_begin(o->out);
+	read_files(&w, flow_block);
+	if (o->sort && !w.nomem) {
+		flow_order = o->sort_order;
+		qsort(w.keep, w.nkeep, sizeof(*w.keep), flow_cmp);
+		output_rows(o->out, w.keep, w.nkeep);
+	}
+	output_end(o->out);
+	*total = w.sum;
+	rc = w.nomem ? -1 : w.damaged;
+	if (w.nomem)
+		fprintf(stderr, "%s: out of memory\n",
+		    program_invocation_short_name);
+	worker_free(&w);
+	return rc;
+}
+
+static void
+print_aggregates(const struct runopts *o, struct worker *w)
+{
+	struct statview v;
+	struct seriesview sv;
+	struct aggrow *rows;
+	size_t n, i;
+	int s;
+
+	if (o->agg) {
+		rows = aggtab_rows(w->agg, &n);
+		aggrows_sort(rows, n, o->sort ? o->sort_order : O_TSTART);
+		output_begin(o->out);
+		for (i = 0; i < n && (o->limit == 0 || i < o->limit); i++)
+			output_row(o->out, &rows[i].r, rows[i].flows);
+		output_end(o->out);
+		free(rows);
+	}
+	for (s = 0; s < o->nstats; s++) {
+		rows = aggtab_rows(w->stat[s], &n);
+		v.def = o->stat[s];
+		v.order = o->stat_order[s];
+		v.rows = rows;
+		v.n = aggrows_top(rows, n, v.order, o->topn);
+		v.total = &w->sum;
+		output_stat(o->out, &v);
+		free(rows);
+	}
+	if (o->series_ms) {
+		sv.interval_ms = o->series_ms;
+		sv.rows = series_rows(w->series, o->series_ms, &sv.n);
+		output_series(o->out, &sv);
+		free((void *)sv.rows);
+	}
+}
+
+static int
+run_aggregate(const struct runopts *o, const struct inlist *in,
+    struct summary *total)
+{
+	struct worker w[MAX_THREADS];
+	size_t next = 0;
+	int i, n = nthreads(o, in), started = 0, rc = -1;
+
+	for (i = 0; i < n; i++)
+		if (worker_init(&w[i], o, in, &next) == -1) {
+			n = i + 1;
+			goto out;
+		}
+	for (i = 1; i < n; i++) {
+		if (pthread_create(&w[i].tid, NULL, agg_thread, &w[i]) != 0)
+			break;
+		started = i;
+	}
+	read_files(&w[0], agg_block);
+	for (i = 1; i <= started; i++)
+		pthread_join(w[i].tid, NULL);
+	for (i = 1; i < n; i++)
+		if (worker_merge(&w[0], &w[i]) == -1)
+			goto out;
+	if (w[0].nomem)
+		goto out;
+	print_aggregates(o, &w[0]);
+	*total = w[0].sum;
+	rc = w[0].damaged;
+out:
+	if (rc == -1)
+		fprintf(stderr, "%s: out of memory\n",
+		    program_invocation_short_name);
+	for (i = 0; i < n; i++)
+		worker_free(&w[i]);
+	return rc;
+}
+
+int
+run_report(const struct runopts *o, const struct inlist *in,
+    struct summary *total)
+{
+	summary_init(total);
+	if (o->nstats == 0 && !o->agg && o->series_ms == 0)
+		return run_flows(o, in, total);
+	return run_aggregate(o, in, total);
+}

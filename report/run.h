@@ -1,0 +1,45 @@
+/*
+ * run: the reporter's two pipelines.
+ *
+ * Flows: files are read one after the other, each block is filtered and
+ * printed (or kept for -O sorting).  Aggregates (-s, -A, --series): files
+ * are shared out to worker threads, each filtering into its own hash
+ * tables, which are merged at the end and then ranked and printed.
+ */
+#ifndef NFKIT_REPORT_RUN_H
+#define NFKIT_REPORT_RUN_H
+
+#include <stdint.h>
+
+#include "filter.h"
+#include "input.h"
+#include "output.h"
+#include "stats.h"
+
+#define RUN_MAXSTATS	16
+
+struct runopts {
+	const struct filter	*filter;
+	struct window		 win;
+	struct output		*out;
+	int			 nstats;		/* -s */
+	const struct statdef	*stat[RUN_MAXSTATS];
+	enum order		 stat_order[RUN_MAXSTATS];
+	size_t			 topn;			/* -n */
+	int			 agg;			/* -A given */
+	struct aggspec		 aggspec;
+	int			 sort;			/* -O given */
+	enum order		 sort_order;
+	uint64_t		 limit;			/* -c; 0 = all */
+	int64_t			 series_ms;		/* 0 = no series */
+	int			 threads;		/* 0 = automatic */
+};
+
+/*
+ * Read every file and print the result (not the summary).  Returns 0, or 1
+ * if some input was damaged; -1 on a fatal error (message printed).
+ */
+int	run_report(const struct runopts *, const struct inlist *,
+	    struct summary *total);
+
+#endif

@@ -1,0 +1,84 @@
+/*
+ * stats: aggregation of flows into rows keyed on fields, and ranking.
+ *
+ * One engine serves -s (top-N tables), -A (aggregated flows) and --series
+ * (time buckets): an open-addressing hash table maps a key of up to
+ * AGG_MAXKEY 32-bit words to counters (flows, packets, bytes, first and
+ * last time).  Tables are filled per thread and merged at the end.  The
+ * rows come out as struct aggrow, whose flowrec holds the key fields and
+ * the counters, so that derived values (bps, pps, bpp, duration) and the
+ * output formats work on them exactly as on single flows.
+ */
+#ifndef NFKIT_REPORT_STATS_H
+#define NFKIT_REPORT_STATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "flowrec.h"
+
+#define AGG_MAXKEY	24
+
+/* Totals of every flow that passed the filter. */
+struct summary {
+	uint64_t	flows, packets, bytes;
+	int64_t		first, last;	/* unix ms; first > last if empty */
+};
+
+void	summary_init(struct summary *);
+void	summary_add(struct summary *, const struct flowrec *, size_t n);
+void	summary_merge(struct summary *, const struct summary *);
+
+/* What a table keys on. */
+struct aggspec {
+	int	nkeys;
+	int	keys[AGG_MAXKEY];	/* field ids (enum field_id) */
+	int	either;			/* -s ip/port: key once from keys[0], */
+	int	other;			/* ... once from this field */
+};
+
+struct aggrow {
+	struct flowrec	r;		/* key fields + packets, bytes, times */
+	uint64_t	flows;
+	uint32_t	key[AGG_MAXKEY];
+};
+
+struct aggtab;
+
+struct aggtab *aggtab_new(const struct aggspec *);
+void	aggtab_free(struct aggtab *);
+/* Fold n flows in.  0, or -1 when memory ran out. */
+int	aggtab_add(struct aggtab *, const struct flowrec *, size_t n);
+/* Fold one flow in under an explicit key of nkeys words (series). */
+int	aggtab_add_key(struct aggtab *, const uint32_t *key,
+	    const struct flowrec *);
+/* Fold every row of src into dst (same spec).  0 or -1. */
+int	aggtab_merge(struct aggtab *dst, const struct aggtab *src);
+size_t	aggtab_size(const struct aggtab *);
+/* The rows, unordered, in a new array (free() it).  NULL if empty/ENOMEM. */
+struct aggrow *aggtab_rows(const struct aggtab *, size_t *n);
+
+/* Orders for -s /ORDER and -O. */
+enum order { O_FLOWS, O_PACKETS, O_BYTES, O_BPS, O_PPS, O_BPP, O_TSTART,
+    O_TEND, O_NORDERS };
+extern const char *const order_names[O_NORDERS];
+int	order_lookup(const char *);
+/* The field an order ranks on (F_FLOWS, F_BYTES, ... F_FIRST, F_LAST). */
+int	order_field(enum order);
+
+/* Sort all rows by order (ties broken by key); */
+void	aggrows_sort(struct aggrow *, size_t n, enum order);
+/* Put the best topn rows, sorted, at the front; returns min(n, topn). */
+size_t	aggrows_top(struct aggrow *, size_t n, enum order, size_t topn);
+
+/* A -s statistic: a name, the table spec, and the column labels. */
+struct statdef {
+	const char	*name;
+	struct aggspec	 spec;
+	const char	*label;		/* header of the one key column of */
+};					/* either-side stats ("ip", "port") */
+const struct statdef *statdef_lookup(const char *);
+/* All statistic names, space separated (usage messages). */
+const char *statdef_names(void);
+
+#endif
