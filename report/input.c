@@ -196,13 +196,19 @@ input_read(const struct infile *f, const struct window *w,
 		return IN_DAMAGED;
 	}
 	h = ftr_header(r);
-	/* A closed file cannot hold flows that ended after it closed. */
-	if ((h->flags & FT_FLAG_DONE) && h->cap_end != 0 &&
-	    sub_slack_lt((int64_t)h->cap_end * 1000, w->start))
-		res = IN_SKIPPED;
-	if (h->cap_start != 0 && add_slack_gt((int64_t)h->cap_start * 1000,
-	    w->end))
-		res = IN_SKIPPED;
+	/*
+	 * A closed capture file cannot hold flows that ended after it
+	 * closed, nor (give or take the slack) before it opened.  A streamed
+	 * file's times are those of the copy, so they prove nothing.
+	 */
+	if (!(h->flags & FT_FLAG_STREAMING)) {
+		if ((h->flags & FT_FLAG_DONE) && h->cap_end != 0 &&
+		    sub_slack_lt((int64_t)h->cap_end * 1000, w->start))
+			res = IN_SKIPPED;
+		if (h->cap_start != 0 && add_slack_gt((int64_t)h->cap_start *
+		    1000, w->end))
+			res = IN_SKIPPED;
+	}
 	/* Only a finished, non-streamed file's flow count means anything. */
 	trusted = h->stream_version == 3 && (h->flags & FT_FLAG_DONE) &&
 	    !(h->flags & FT_FLAG_STREAMING) && (h->tlv_seen & (1u << 0x0A));
