@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -19,11 +20,17 @@
 #include "exporter.h"
 #include "listen.h"
 #include "log.h"
+#include "parse.h"
 #include "rotate.h"
 #include "stat.h"
 #include "writer.h"
 
 #define BATCH_AGE_MS	50	/* longest a record waits in a batch */
+/*
+ * Test only: the length in seconds of the "minute" that paces -S lines and
+ * reject summaries, so a test need not wait for the wall-clock minute.
+ */
+#define MINUTE_TESTENV	"NFCOLLECTD_TEST_MINUTE_SECONDS"
 #define RECV_ROUNDS	8	/* recvmmsg calls per socket per wakeup */
 
 static volatile sig_atomic_t sig_quit, sig_hup;
@@ -73,6 +80,7 @@ struct cap {
 	int		 started;	/* the first file has been opened */
 	time_t		 next_rotate;
 	time_t		 next_minute;
+	long		 minute_secs;	/* 60, or the test override */
 };
 
 static long
@@ -197,11 +205,17 @@ minute(struct cap *c, time_t now)
 	struct writer_stats ws;
 	struct tm tm;
 
+	long k;
+
 	stat_log_rejects(&c->tot);
 	if (c->cfg->stat_minutes <= 0)
 		return;
-	localtime_r(&now, &tm);
-	if (tm.tm_min % c->cfg->stat_minutes != 0)
+	if (c->minute_secs == 60) {
+		localtime_r(&now, &tm);
+		k = tm.tm_min;
+	} else
+		k = (long)(now / c->minute_secs);
+	if (k % c->cfg->stat_minutes != 0)
 		return;
 	c->tot.kernel_drops = listen_kernel_drops(c->cfg->listener);
 	writer_stats(c->cfg->writer, &ws);
@@ -245,12 +259,19 @@ capture_run(const struct capture_config *cfg)
 	size_t nfd, i;
 	time_t now;
 	long ms;
+	const char *env;
+	uint64_t v;
 	int n, j, k, round;
 
 	memset(&c, 0, sizeof(c));
 	c.cfg = cfg;
 	c.tot.startup = time(NULL);
-	c.next_minute = c.tot.startup - c.tot.startup % 60 + 60;
+	c.minute_secs = 60;
+	if ((env = getenv(MINUTE_TESTENV)) != NULL &&
+	    parse_u64(env, 1, 60, &v) == 0)
+		c.minute_secs = (long)v;
+	c.next_minute = c.tot.startup - c.tot.startup % c.minute_secs +
+	    c.minute_secs;
 	nfd = listen_pollfds(cfg->listener, pfd, LISTEN_MAXSOCK);
 
 	while (!sig_quit) {
@@ -267,7 +288,8 @@ capture_run(const struct capture_config *cfg)
 		}
 		if (now >= c.next_minute) {
 			minute(&c, now);
-			c.next_minute = now - now % 60 + 60;
+			c.next_minute = now - now % c.minute_secs +
+			    c.minute_secs;
 		}
 		b = writer_batch(cfg->writer);
 		if (b->n > 0 && ms_since(&b->born) >= BATCH_AGE_MS)
