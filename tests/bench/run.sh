@@ -1,0 +1,578 @@
+#!/bin/sh
+# make bench: nfkit side by side with the real peers, in one run.
+#
+#   sensor     nfsensord -r CAP   vs softflowd -r CAP   (both export to a UDP
+#              discard sink on loopback; same -m), floor = pcount (bare libpcap)
+#   collector  nfv5blast at increasing offered rates into nfcollectd (default
+#              compression) and into nfcapd (plain, -y LZ4, -z LZO); highest
+#              offered rate with zero loss (sent vs stored), kernel
+#              RcvbufErrors, bytes on disk per million flows
+#   reporter   nfreport vs nfdump on the same flows (five-minute flow-tools
+#              files written by tests/bench/ftgen; the same datagrams sent to
+#              nfcapd for nfdump): top-10 srcip/bytes, a filter, print-all;
+#              floor = pure inflate of the same files (tests/bench/ftinflate)
+#
+# Variables: BENCH=quick (default, ~1M packets/flows, a few minutes) or full
+# (the 10M sizes of issue 7); RUNS (default 3, alternating nfkit/peer);
+# JOBS (default "sensor collector reporter"); BENCH_DIR (default
+# build/bench: inputs are generated there once and reused); SHARED (default
+# ../shared, for pcapgen, nfv5blast and pcount).  Every size can be set:
+# SENSOR_PKTS, SENSOR_DUR, SENSOR_M, COLLECT_FLOWS, RATES, REPORT_FLOWS,
+# REPORT_FILES.
+#
+# Nothing is installed: a missing peer is named and its column skipped; a
+# missing or failing nfkit program prints "n/a" -- never a made-up number.
+# Everything runs on 127.0.0.1; every process started here is stopped by PID.
+set -u
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+SHARED=${SHARED:-$ROOT/../shared}
+BENCH=${BENCH:-quick}
+RUNS=${RUNS:-3}
+JOBS=${JOBS:-sensor collector reporter}
+W=${BENCH_DIR:-$ROOT/build/bench}
+BIN=$W/bin
+LOG=$W/logs
+NFSENSORD=${NFSENSORD:-$ROOT/sensor/nfsensord}
+NFCOLLECTD=${NFCOLLECTD:-$ROOT/collector/nfcollectd}
+NFREPORT=${NFREPORT:-$ROOT/report/nfreport}
+
+case $BENCH in
+quick)
+	: "${SENSOR_PKTS:=1000000}" "${SENSOR_DUR:=60}"
+	: "${SENSOR_M:=8192 1000000}"
+	: "${COLLECT_FLOWS:=1000000}"
+	: "${RATES:=250000 500000 1000000 2000000 3000000 4000000 max}"
+	: "${REPORT_FLOWS:=1000000}" "${REPORT_FILES:=12}" ;;
+full)
+	: "${SENSOR_PKTS:=10000000}" "${SENSOR_DUR:=600}"
+	: "${SENSOR_M:=8192 1000000}"
+	: "${COLLECT_FLOWS:=5000000}"
+	: "${RATES:=500000 1000000 2000000 2400000 3200000 4000000 max}"
+	: "${REPORT_FLOWS:=10000000}" "${REPORT_FILES:=24}" ;;
+*)
+	echo "bench: BENCH must be quick or full" >&2; exit 2 ;;
+esac
+
+mkdir -p "$BIN" "$LOG"
+RAW=$W/raw.tsv		# one line per run: job prog run wall user sys rss_kb rc count
+TABLE=$W/table.tsv	# one line per result row, printed at the end
+COLL=$W/collector.tsv	# one line per collector run
+: >"$RAW"; : >"$TABLE"; : >"$COLL"
+PIDS=""
+
+cleanup() {
+	for p in $PIDS; do kill "$p" 2>/dev/null; done
+}
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT TERM
+
+say() { printf '%s\n' "bench: $*" >&2; }
+
+# ---- machine, peers, helpers -------------------------------------------
+
+machine() {
+	cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+	mem=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
+	echo "$(nproc) cores, $cpu, $mem, $(uname -sr)"
+}
+
+have() { command -v "$1" >/dev/null 2>&1; }
+
+PEERS_MISSING=""
+peer() {	# peer CMD PACKAGE: true if present, else remember and say so
+	have "$1" && return 0
+	case " $PEERS_MISSING " in *" $1 "*) ;; *)
+		say "peer $1 is missing (apt-get install $2): its column is skipped"
+		PEERS_MISSING="$PEERS_MISSING $1" ;;
+	esac
+	return 1
+}
+
+build_tools() {
+	T=$SHARED/tools
+	for t in pcapgen nfv5blast pcount; do
+		[ -f "$T/$t.c" ] || { say "$T/$t.c not found (set SHARED)"; exit 1; }
+	done
+	cc -O2 -o "$BIN/pcapgen" "$T/pcapgen.c" -lm &&
+	cc -O2 -o "$BIN/nfv5blast" "$T/nfv5blast.c" &&
+	cc -O2 -o "$BIN/pcount" "$T/pcount.c" -lpcap &&
+	cc -O2 -Wall -o "$BIN/tm" "$ROOT/tests/bench/tm.c" &&
+	cc -O2 -Wall -o "$BIN/udpsink" "$ROOT/tests/bench/udpsink.c" &&
+	cc -O2 -Wall -o "$BIN/ftinflate" "$ROOT/tests/bench/ftinflate.c" -lz &&
+	cc -O2 -Wall -D_GNU_SOURCE -I"$ROOT/common" -o "$BIN/ftgen" \
+	    "$ROOT/tests/bench/ftgen.c" "$ROOT/build/libnfkit.a" -lz ||
+	    { say "building the bench tools failed"; exit 1; }
+}
+
+# nfkit_ok PATH: true if the program was built.
+nfkit_ok() { [ -x "$1" ]; }
+
+# timed TAG CMD...: run CMD under tm; stdout/stderr go to $LOG/TAG.out/.err.
+# Sets T_WALL T_RSS T_RC.
+timed() {
+	tag=$1; shift
+	"$BIN/tm" "$LOG/$tag.tm" "$@" >"$LOG/$tag.out" 2>"$LOG/$tag.err" </dev/null
+	read -r T_WALL T_USER T_SYS T_RSS T_RC <"$LOG/$tag.tm"
+}
+
+record() {	# record JOB PROG RUN COUNT
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" \
+	    "$T_WALL" "$T_USER" "$T_SYS" "$T_RSS" "$T_RC" "$4" >>"$RAW"
+}
+
+# median JOB PROG FIELD: median of a raw.tsv column over the good runs
+# (field 4 wall, 7 rss_kb, 9 count); empty if there was no good run.
+median() {
+	awk -F'\t' -v j="$1" -v p="$2" -v f="$3" \
+	    '$1 == j && $2 == p && $8 == 0 { print $f }' "$RAW" | sort -g |
+	    awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'
+}
+runs_ok() {
+	awk -F'\t' -v j="$1" -v p="$2" '$1 == j && $2 == p && $8 == 0 { n++ }
+	    END { print n + 0 }' "$RAW"
+}
+
+# row JOB PROG MEDIAN_S RATE UNIT RSS_KB VS_PEER VS_FLOOR NOTE
+row() {
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$TABLE"
+}
+
+# ratio A B: A/B with two decimals, or "-" if either is missing.
+ratio() {
+	awk -v a="${1:-}" -v b="${2:-}" 'BEGIN {
+	    if (a == "" || b == "" || b + 0 == 0 || a !~ /^[0-9.e+-]+$/) print "-";
+	    else printf "%.2fx\n", a / b }'
+}
+
+# summarize JOB PROG UNITS [PEERPROG] [FLOORPROG] [NOTE]: a table row from
+# raw.tsv; the rate is UNITS / median wall time.
+summarize() {
+	j=$1 p=$2 u=$3 peer=${4:-} floor=${5:-} note=${6:-}
+	m=$(median "$j" "$p" 4)
+	if [ -z "$m" ]; then
+		row "$j" "$p" "n/a" "n/a" "" "n/a" "-" "-" "${note:-no good run}"
+		return
+	fi
+	rate=$(awk -v n="$u" -v t="$m" 'BEGIN { printf "%.0f", n / t }')
+	rss=$(median "$j" "$p" 7)
+	vp="-" vf="-"
+	[ -n "$peer" ] && vp=$(ratio "$rate" "$(rate_of "$j" "$peer" "$u")")
+	[ -n "$floor" ] && vf=$(ratio "$rate" "$(rate_of "$j" "$floor" "$u")")
+	ok=$(runs_ok "$j" "$p")
+	[ "$ok" -lt "$RUNS" ] && note="${note:+$note; }$ok of $RUNS runs good"
+	row "$j" "$p" "$m" "$rate" "" "$rss" "$vp" "$vf" "$note"
+}
+rate_of() {	# rate_of JOB PROG UNITS
+	m=$(median "$1" "$2" 4)
+	[ -n "$m" ] && awk -v n="$3" -v t="$m" 'BEGIN { printf "%.0f", n / t }'
+}
+
+# wait_udp PORT: until something is bound to 127.0.0.1:PORT or 0:PORT.
+wait_udp() {
+	hex=$(printf ':%04X' "$1")
+	i=0
+	while [ $i -lt 100 ]; do
+		awk -v h="$hex" 'NR > 1 && substr($2, 9) == h { f = 1 } END { exit !f }' \
+		    /proc/net/udp && return 0
+		sleep 0.05; i=$((i + 1))
+	done
+	return 1
+}
+
+free_port() {
+	python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+rcvbuf_errors() {
+	awk '/^Udp:/ { if (!h) { for (i = 1; i <= NF; i++) c[$i] = i; h = 1 }
+	    else print $c["RcvbufErrors"] }' /proc/net/snmp
+}
+
+# stop PID: SIGTERM, wait up to 60 s, then SIGKILL.
+stop() {
+	kill -TERM "$1" 2>/dev/null
+	i=0
+	while kill -0 "$1" 2>/dev/null && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+	kill -KILL "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+}
+
+# ---- sensor -------------------------------------------------------------
+
+sink_start() {	# sets SINK_PID SINK_PORT
+	rm -f "$W/sink.port"
+	"$BIN/udpsink" -f "$W/sink.port" >"$W/sink.out" 2>&1 &
+	SINK_PID=$!; PIDS="$PIDS $SINK_PID"
+	i=0
+	while [ ! -s "$W/sink.port" ] && [ $i -lt 100 ]; do sleep 0.02; i=$((i + 1)); done
+	SINK_PORT=$(cat "$W/sink.port")
+}
+sink_stop() {	# sets SINK_GOT: the records the sink received
+	sleep 0.2
+	stop "$SINK_PID"
+	SINK_GOT=$(sed -n 's/.*records=\([0-9]*\).*/\1/p' "$W/sink.out")
+}
+
+job_sensor() {
+	CAP=$W/sensor-$SENSOR_PKTS.pcap
+	if [ ! -s "$CAP" ]; then
+		say "generating $CAP ($SENSOR_PKTS packets)"
+		"$BIN/pcapgen" -o "$CAP.tmp" -n "$SENSOR_PKTS" -s 1 -d "$SENSOR_DUR" -S 128 \
+		    >"$LOG/pcapgen.out" 2>&1 && mv "$CAP.tmp" "$CAP" ||
+		    { say "pcapgen failed"; return; }
+	fi
+	pkts=$SENSOR_PKTS
+	have_sf=0; peer softflowd softflowd && have_sf=1
+	have_nf=0; nfkit_ok "$NFSENSORD" && have_nf=1
+	for m in $SENSOR_M; do
+		j="sensor -m $m"
+		say "$j: $RUNS runs of pcount, softflowd, nfsensord"
+		r=1
+		while [ $r -le "$RUNS" ]; do
+			timed "pcount.$r" "$BIN/pcount" "$CAP"
+			record "$j" pcount $r "$(sed -n 's/packets=\([0-9]*\).*/\1/p' "$LOG/pcount.$r.out")"
+			if [ $have_sf = 1 ]; then
+				sink_start
+				tag="softflowd-m$m.$r"
+				timed "$tag" softflowd -d -r "$CAP" -c none -a -m "$m" \
+				    -n "127.0.0.1:$SINK_PORT"
+				sink_stop; got=$SINK_GOT
+				exp=$(sed -n 's/.*Flows exported: \([0-9]*\).*/\1/p' "$LOG/$tag.out" "$LOG/$tag.err" | head -1)
+				[ -n "$got" ] && [ "$got" -gt 0 ] || T_RC=99
+				record "$j" softflowd $r "$got/${exp:-?}"
+			fi
+			if [ $have_nf = 1 ]; then
+				sink_start
+				tag="nfsensord-m$m.$r"
+				timed "$tag" "$NFSENSORD" -d -r "$CAP" -m "$m" \
+				    -n "127.0.0.1:$SINK_PORT" -c "$W/nfsensord.ctl" \
+				    -p "$W/nfsensord.pid"
+				sink_stop; got=$SINK_GOT
+				[ -n "$got" ] && [ "$got" -gt 0 ] || T_RC=99
+				record "$j" nfsensord $r "$got"
+			fi
+			r=$((r + 1))
+		done
+		summarize "$j" pcount "$pkts" "" "" "floor"
+		if [ $have_sf = 1 ]; then
+			flows=$(awk -F'\t' -v j="$j" '$1 == j && $2 == "softflowd" { split($9, a, "/"); print a[1]; exit }' "$RAW")
+			summarize "$j" softflowd "$pkts" "" pcount "$flows flows exported$(bpf "$j" softflowd "$flows")"
+		else
+			row "$j" softflowd "-" "-" "" "-" "-" "-" "peer missing"
+		fi
+		if [ $have_nf = 1 ]; then
+			flows=$(awk -F'\t' -v j="$j" '$1 == j && $2 == "nfsensord" { print $9; exit }' "$RAW")
+			summarize "$j" nfsensord "$pkts" "$([ $have_sf = 1 ] && echo softflowd)" pcount \
+			    "$flows flows exported$(bpf "$j" nfsensord "$flows")"
+		else
+			row "$j" nfsensord "n/a" "n/a" "" "n/a" "-" "-" "not built"
+		fi
+	done
+}
+
+# bpf JOB PROG FLOWS: ", N B RSS/flow" = peak RSS / flows exported, printed
+# only when -m is at least that many flows.  softflowd -r applies no
+# timeouts, so its table holds every flow at the end; nfsensord expires by
+# packet time, so fewer flows may be live at once and its figure is per flow
+# exported, not per live flow.
+bpf() {
+	rss=$(median "$1" "$2" 7)
+	m=${1##* }
+	[ -n "$3" ] && [ "$m" -ge "$3" ] 2>/dev/null && [ -n "$rss" ] && [ -n "$3" ] && [ "$3" -gt 0 ] 2>/dev/null &&
+	    awk -v r="$rss" -v f="$3" 'BEGIN { printf ", %.0f B RSS/flow", r * 1024 / f }'
+}
+
+# ---- collector ----------------------------------------------------------
+
+# coll_run PROG RATE RUN: one collector run; appends to collector.tsv:
+# prog rate run offered_fps sent stored lost rcvbuf_errs cpu_s rss_kb bytes
+coll_run() {
+	prog=$1 rate=$2 r=$3
+	d=$W/coll/$prog; rm -rf "$d"; mkdir -p "$d"
+	port=$(free_port)
+	case $prog in
+	nfcollectd)
+		"$NFCOLLECTD" -D -w "$d" -p "$W/coll/nfcollectd.pid" "127.0.0.1/0/$port" \
+		    >"$LOG/coll-$prog.$rate.$r.log" 2>&1 & ;;
+	nfcapd)
+		nfcapd -w "$d" -p "$port" -b 127.0.0.1 -t 300 -B 4194304 \
+		    >"$LOG/coll-$prog.$rate.$r.log" 2>&1 & ;;
+	nfcapd-lz4)
+		nfcapd -w "$d" -p "$port" -b 127.0.0.1 -t 300 -B 4194304 -y \
+		    >"$LOG/coll-$prog.$rate.$r.log" 2>&1 & ;;
+	nfcapd-lzo)
+		nfcapd -w "$d" -p "$port" -b 127.0.0.1 -t 300 -B 4194304 -z \
+		    >"$LOG/coll-$prog.$rate.$r.log" 2>&1 & ;;
+	esac
+	cpid=$!; PIDS="$PIDS $cpid"
+	if ! wait_udp "$port"; then
+		stop "$cpid"
+		printf '%s\t%s\t%s\t-\t-\t-\t-\t-\t-\t-\t-\tnot listening\n' "$prog" "$rate" "$r" >>"$COLL"
+		return 1
+	fi
+	rb0=$(rcvbuf_errors)
+	rr=$rate; [ "$rate" = max ] && rr=0
+	"$BIN/nfv5blast" -p "$port" -n "$COLLECT_FLOWS" -r "$rr" >"$LOG/blast.out" 2>&1
+	offered=$(sed -n 's/.*flows_per_s=\([0-9]*\).*/\1/p' "$LOG/blast.out")
+	sent=$(sed -n 's/.* flows=\([0-9]*\).*/\1/p' "$LOG/blast.out")
+	serr=$(sed -n 's/.*send_errors=\([0-9]*\).*/\1/p' "$LOG/blast.out")
+	sleep 1
+	rb1=$(rcvbuf_errors)
+	rss=$(awk '/^VmHWM/ { print $2 }' "/proc/$cpid/status" 2>/dev/null)
+	cpu=$(awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' \
+	    "/proc/$cpid/stat" 2>/dev/null)
+	stop "$cpid"
+	case $prog in
+	nfcollectd)
+		files=$(find "$d" -type f \( -name 'ft-*' -o -name 'tmp-*' \))
+		# shellcheck disable=SC2086
+		stored=$([ -n "$files" ] && "$BIN/ftinflate" $files 2>>"$LOG/ftinflate.err" |
+		    sed -n 's/.*records=\([0-9]*\).*/\1/p')
+		bytes=$(find "$d" -type f \( -name 'ft-*' -o -name 'tmp-*' \) -printf '%s\n' |
+		    awk '{ s += $1 } END { print s + 0 }') ;;
+	nfcapd*)
+		stored=$(nfdump -R "$d" -I 2>/dev/null | awk '/^Flows:/ { print $2 }')
+		bytes=$(find "$d" -type f -name 'nfcapd.*' -printf '%s\n' |
+		    awk '{ s += $1 } END { print s + 0 }') ;;
+	esac
+	stored=${stored:-0}
+	lost=$((sent - stored))
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$prog" "$rate" "$r" \
+	    "$offered" "$sent" "$stored" "$lost" "$((rb1 - rb0))" "${cpu:-?}" "${rss:-?}" \
+	    "$bytes" "send_errors=$serr" >>"$COLL"
+	say "  $prog rate=$rate run $r: offered $offered/s sent $sent stored $stored lost $lost RcvbufErrors +$((rb1 - rb0))"
+	[ "$lost" -eq 0 ]
+}
+
+job_collector() {
+	progs=""
+	nfkit_ok "$NFCOLLECTD" && progs="nfcollectd"
+	if peer nfcapd nfdump && peer nfdump nfdump; then
+		progs="$progs nfcapd nfcapd-lz4 nfcapd-lzo"
+	fi
+	alive=$progs
+	for rate in $RATES; do
+		[ -z "$alive" ] && break
+		say "collector: offered rate $rate flows/s, $COLLECT_FLOWS flows, $RUNS runs of:$alive"
+		failed=""
+		r=1
+		while [ $r -le "$RUNS" ]; do
+			for p in $alive; do
+				coll_run "$p" "$rate" $r || case " $failed " in
+				    *" $p "*) ;; *) failed="$failed $p" ;; esac
+			done
+			r=$((r + 1))
+		done
+		next=""
+		for p in $alive; do
+			case " $failed " in *" $p "*) ;; *) next="$next $p" ;; esac
+		done
+		alive=$next
+	done
+	# Summary rows: highest rate where every run lost nothing.
+	for p in nfcollectd nfcapd nfcapd-lz4 nfcapd-lzo; do
+		case " $progs " in *" $p "*) ;; *)
+			if [ $p = nfcollectd ]; then
+				row collector nfcollectd "n/a" "n/a" "" "n/a" "-" "-" "not built"
+			else
+				row collector "$p" "-" "-" "" "-" "-" "-" "peer missing"
+			fi
+			continue ;;
+		esac
+		awk -F'\t' -v p="$p" -v runs="$RUNS" '
+		    $1 != p || $4 == "-" { next }
+		    { n[$2]++; if ($7 != 0) bad[$2]++; off[$2] = off[$2] " " $4;
+		      if ($7 == 0 && $6 > 0) { b = $11 * 1e6 / $6; if (!best || b < best) best = b }
+		      rss[$2] = $10; cpu[$2] = $9; order[++k] = $2 }
+		    END {
+			held = ""; fail = ""
+			for (i = 1; i <= k; i++) { r = order[i]; if (seen[r]++) continue
+			    if (bad[r] == 0 && n[r] >= runs) { held = r; hrss = rss[r] }
+			    else if (fail == "") fail = r }
+			# A held "max" rate is what the blaster achieved (median).
+			if (held == "max") { m = split(off["max"], a, " "); asort(a); held = a[int((m + 1) / 2)] }
+			printf "%s\t%s\t%s\t%.1f\n", held == "" ? "none" : held,
+			    fail == "" ? "-" : fail, hrss, best / 1048576
+		    }' "$COLL" >"$W/coll.$p.sum"
+		read -r held fail rss mbpm <"$W/coll.$p.sum"
+		note="$mbpm MiB per 1M flows on disk"
+		[ "$fail" != "-" ] && note="$note; loss at $fail"
+		[ "$fail" = "-" ] && note="$note; no loss at any rate tried"
+		row collector "$p" "-" "$held" "" "$rss" "-" "-" "$note"
+	done
+	# Ratios: nfcollectd's held rate vs nfcapd's, its size vs nfcapd-lz4's.
+	awk -F'\t' 'BEGIN { OFS = "\t" } $1 == "collector" { r[$2] = $4; n[$2] = $9 }
+	    { line[NR] = $0; job[NR] = $1; pr[NR] = $2 }
+	    END { for (i = 1; i <= NR; i++) {
+		if (job[i] == "collector" && pr[i] == "nfcollectd" && r["nfcapd"] + 0 > 0 && r["nfcollectd"] ~ /^[0-9]/) {
+		    split(line[i], f, "\t"); f[7] = sprintf("%.2fx", r["nfcollectd"] / r["nfcapd"])
+		    split(n["nfcollectd"], a, " "); split(n["nfcapd-lz4"], b, " ")
+		    if (b[1] + 0 > 0) f[9] = f[9] sprintf("; size %.2fx nfcapd-lz4", a[1] / b[1])
+		    line[i] = f[1]; for (k = 2; k <= 9; k++) line[i] = line[i] OFS f[k] }
+		print line[i] } }' "$TABLE" >"$TABLE.new" && mv "$TABLE.new" "$TABLE"
+}
+
+# ---- reporter -----------------------------------------------------------
+
+FILTER='proto tcp and dst port 80'
+
+job_reporter() {
+	N=$REPORT_FLOWS
+	FT=$W/ft-$N-$REPORT_FILES
+	FT1=$W/ft-$N-1
+	NFD=$W/nfd-$N
+	for d in "$FT:$REPORT_FILES" "$FT1:1"; do
+		dir=${d%:*} nf=${d#*:}
+		[ -f "$dir.done" ] && continue
+		say "generating $dir ($N flows in $nf five-minute files)"
+		rm -rf "$dir"
+		"$BIN/ftgen" -n "$N" -f "$nf" -o "$dir" >"$LOG/ftgen.out" 2>&1 &&
+		    touch "$dir.done" || { say "ftgen failed: $(cat "$LOG/ftgen.out")"; return; }
+	done
+	have_nd=0
+	if peer nfcapd nfdump && peer nfdump nfdump; then
+		have_nd=1
+		if [ ! -f "$NFD.done" ]; then
+			say "sending the same $N flows to nfcapd for nfdump"
+			rm -rf "$NFD"; mkdir -p "$NFD"
+			port=$(free_port)
+			nfcapd -w "$NFD" -p "$port" -b 127.0.0.1 -t 300 -B 4194304 \
+			    >"$LOG/nfcapd-report.log" 2>&1 &
+			cpid=$!; PIDS="$PIDS $cpid"
+			wait_udp "$port"
+			"$BIN/ftgen" -n "$N" -f "$REPORT_FILES" -p "$port" -r 300000 \
+			    >"$LOG/ftgen-send.out" 2>&1
+			sleep 1
+			stop "$cpid"
+			got=$(nfdump -R "$NFD" -I 2>/dev/null | awk '/^Flows:/ { print $2 }')
+			if [ "${got:-0}" = "$N" ]; then
+				touch "$NFD.done"
+			else
+				say "nfcapd stored ${got:-0} of $N flows; nfdump results are on those"
+			fi
+		fi
+		NDN=$(nfdump -R "$NFD" -I 2>/dev/null | awk '/^Flows:/ { print $2 }')
+	fi
+	have_nr=0; nfkit_ok "$NFREPORT" && have_nr=1
+	ft1=$(ls "$FT1"/ft-* | head -1)
+	say "reporter: $N flows, $RUNS runs of each job"
+	r=1
+	while [ $r -le "$RUNS" ]; do
+		timed "inflate.$r" "$BIN/ftinflate" "$FT"/ft-*
+		record reporter inflate $r "$(sed -n 's/.*records=\([0-9]*\).*/\1/p' "$LOG/inflate.$r.out")"
+		timed "inflate1.$r" "$BIN/ftinflate" "$ft1"
+		record reporter inflate-1file $r "$(sed -n 's/.*records=\([0-9]*\).*/\1/p' "$LOG/inflate1.$r.out")"
+		if [ $have_nr = 1 ]; then
+			timed "nfr-top.$r" "$NFREPORT" -q -s srcip/bytes -n 10 "$FT"
+			record reporter "nfreport top10" $r "$(wc -l <"$LOG/nfr-top.$r.out")"
+			timed "nfr-top1.$r" "$NFREPORT" -q -s srcip/bytes -n 10 "$ft1"
+			record reporter "nfreport top10 1file" $r "$(wc -l <"$LOG/nfr-top1.$r.out")"
+			timed "nfr-filter.$r" "$NFREPORT" -q -o csv "$FT" "$FILTER"
+			record reporter "nfreport filter csv" $r "$(wc -l <"$LOG/nfr-filter.$r.out")"
+			for o in short line csv; do
+				timed "nfr-$o.$r" sh -c '"$0" -q -o "$1" "$2" >/dev/null' \
+				    "$NFREPORT" "$o" "$FT"
+				record reporter "nfreport print $o" $r ""
+			done
+		fi
+		if [ $have_nd = 1 ]; then
+			timed "nfd-top.$r" nfdump -R "$NFD" -q -N -s srcip/bytes -n 10
+			record reporter "nfdump top10" $r "$(wc -l <"$LOG/nfd-top.$r.out")"
+			timed "nfd-filter.$r" nfdump -R "$NFD" -q -o csv "$FILTER"
+			record reporter "nfdump filter csv" $r "$(wc -l <"$LOG/nfd-filter.$r.out")"
+			timed "nfd-line.$r" sh -c 'nfdump -R "$0" -q -o line >/dev/null' "$NFD"
+			record reporter "nfdump print line" $r ""
+		fi
+		r=$((r + 1))
+	done
+	summarize reporter inflate "$N" "" "" "floor: $REPORT_FILES files, one thread"
+	n1=$(median reporter inflate-1file 9)
+	summarize reporter inflate-1file "${n1:-0}" "" "" "floor: one file"
+	pd=""; [ $have_nd = 1 ] && pd=1
+	if [ $have_nd = 1 ]; then
+		for p in "nfdump top10" "nfdump filter csv" "nfdump print line"; do
+			summarize reporter "$p" "${NDN:-$N}" "" inflate "$(nd_note "$p")"
+		done
+	fi
+	for j in "top10:nfdump top10" "filter csv:nfdump filter csv" \
+	    "print short:nfdump print line" "print line:nfdump print line" \
+	    "print csv:nfdump print line"; do
+		what=${j%%:*} theirs=${j#*:}
+		if [ $have_nr = 1 ]; then
+			summarize reporter "nfreport $what" "$N" "${pd:+$theirs}" inflate "$(nr_note "$what")"
+		else
+			row reporter "nfreport $what" "n/a" "n/a" "" "n/a" "-" "-" "not built"
+		fi
+	done
+	if [ $have_nr = 1 ]; then
+		summarize reporter "nfreport top10 1file" "${n1:-0}" "" inflate-1file "one file"
+	fi
+	[ $have_nd = 1 ] || row reporter nfdump "-" "-" "" "-" "-" "-" "peer missing"
+	reporter_check
+}
+
+nd_note() {
+	case $1 in
+	"nfdump filter csv") echo "$(median reporter "$1" 9) lines" ;;
+	"nfdump print line") echo "uncompressed nfcapd files" ;;
+	esac
+}
+nr_note() {
+	case $1 in
+	"filter csv") echo "$(median reporter "nfreport $1" 9) lines" ;;
+	esac
+}
+
+# Do nfreport and nfdump agree on the top-10 sources?  (Addresses only.)
+reporter_check() {
+	[ -s "$LOG/nfr-top.1.out" ] && [ -s "$LOG/nfd-top.1.out" ] || return 0
+	a=$(grep -Eo '10\.0\.[0-9]+\.[0-9]+' "$LOG/nfr-top.1.out" | head -10 | tr '\n' ' ')
+	b=$(grep -Eo '10\.0\.[0-9]+\.[0-9]+' "$LOG/nfd-top.1.out" | head -10 | tr '\n' ' ')
+	if [ "$a" = "$b" ]; then
+		say "check: nfreport and nfdump agree on the top-10 sources"
+	else
+		say "check: top-10 sources DIFFER: nfreport [$a] nfdump [$b]"
+	fi
+}
+
+# ---- table --------------------------------------------------------------
+
+print_table() {
+	echo
+	echo "nfkit bench ($BENCH, $RUNS runs each, medians; ratios from this run): $(machine)"
+	echo "sensor: $SENSOR_PKTS packets; collector: $COLLECT_FLOWS flows per run; reporter: $REPORT_FLOWS flows"
+	awk -F'\t' 'BEGIN {
+	    printf "%-18s %-22s %9s %14s %9s %8s %8s  %s\n", "job", "program", "median s",
+		"rate /s", "RSS MiB", "vs peer", "vs floor", "note" }
+	    { t = $3; if (t ~ /^[0-9.]+$/) t = sprintf("%.3f", t)
+	      rss = $6; if (rss ~ /^[0-9]+$/) rss = sprintf("%.1f", rss / 1024)
+	      rate = $4; if (rate ~ /^[0-9]+$/) rate = sprintf("%.3fM", rate / 1e6)
+	      printf "%-18s %-22s %9s %14s %9s %8s %8s  %s\n", $1, $2, t, rate, rss, $7, $8, $9 }' \
+	    "$TABLE"
+	if [ -s "$COLL" ]; then
+		echo
+		echo "collector runs (offered = achieved by nfv5blast; lost = sent - stored):"
+		awk -F'\t' 'BEGIN { printf "%-11s %8s %3s %10s %9s %9s %8s %8s %6s %8s %8s\n", "program",
+		    "rate", "run", "offered/s", "sent", "stored", "lost", "rcvbuf", "cpu s", "RSS MiB", "MiB/1M" }
+		    { printf "%-11s %8s %3s %10s %9s %9s %8s %8s %6s %8.1f %8.1f\n", $1, $2, $3, $4, $5,
+		      $6, $7, $8, $9, $10 / 1024, $6 > 0 ? $11 / $6 * 1e6 / 1048576 : 0 }' "$COLL"
+	fi
+}
+
+# ---- main ---------------------------------------------------------------
+
+say "BENCH=$BENCH RUNS=$RUNS JOBS=$JOBS in $W"
+for p in "$NFSENSORD" "$NFCOLLECTD" "$NFREPORT"; do
+	nfkit_ok "$p" || say "$p is not built: its column prints n/a"
+done
+build_tools
+for j in $JOBS; do
+	case $j in
+	sensor) job_sensor ;;
+	collector) job_collector ;;
+	reporter) job_reporter ;;
+	*) say "unknown job $j" ;;
+	esac
+done
+print_table | tee "$W/results-$BENCH.txt"
+say "raw runs in $RAW, logs in $LOG, table in $W/results-$BENCH.txt"
