@@ -1,0 +1,260 @@
+/*
+ * Unit tests for report/stats.c and report/series.c: aggregation against a
+ * brute-force count, either-side statistics, merging, top-N against a full
+ * sort, series buckets and gap filling.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../report/fields.h"
+#include "../../report/series.h"
+#include "../../report/stats.h"
+
+static unsigned rng = 4242;
+
+static unsigned
+rnd(unsigned n)
+{
+	rng = rng * 1103515245u + 12345u;
+	return (rng >> 16) % n;
+}
+
+static struct flowrec
+rec(uint32_t src, uint32_t dst, uint16_t sp, uint16_t dp, uint64_t bytes)
+{
+	struct flowrec r;
+
+	memset(&r, 0, sizeof(r));
+	r.srcaddr = src;
+	r.dstaddr = dst;
+	r.srcport = sp;
+	r.dstport = dp;
+	r.proto = 6;
+	r.packets = 1 + bytes / 100;
+	r.bytes = bytes;
+	r.first_ms = 1000000 + (int64_t)bytes;
+	r.last_ms = r.first_ms + 1000;
+	return r;
+}
+
+START_TEST(test_summary)
+{
+	struct summary s, t;
+	struct flowrec r[2] = { rec(1, 2, 3, 4, 100), rec(1, 2, 3, 4, 300) };
+
+	summary_init(&s);
+	summary_add(&s, r, 2);
+	ck_assert_uint_eq(s.flows, 2);
+	ck_assert_uint_eq(s.bytes, 400);
+	ck_assert_int_eq(s.first, 1000100);
+	ck_assert_int_eq(s.last, 1001300);
+	summary_init(&t);
+	summary_merge(&t, &s);
+	summary_merge(&t, &s);
+	ck_assert_uint_eq(t.flows, 4);
+	ck_assert_int_eq(t.first, 1000100);
+}
+END_TEST
+
+/* Random flows; the table must agree with counting by hand. */
+START_TEST(test_aggregate_bruteforce)
+{
+	const struct statdef *d = statdef_lookup("srcip");
+	enum { N = 20000, KEYS = 300 };
+	static struct flowrec r[N];
+	uint64_t bytes[KEYS], flows[KEYS];
+	struct aggtab *t;
+	struct aggrow *rows;
+	size_t n, i;
+
+	memset(bytes, 0, sizeof(bytes));
+	memset(flows, 0, sizeof(flows));
+	for (i = 0; i < N; i++) {
+		uint32_t k = rnd(KEYS);
+
+		r[i] = rec(k, 7, 1, 2, rnd(5000));
+		bytes[k] += r[i].bytes;
+		flows[k]++;
+	}
+	ck_assert_ptr_nonnull(d);
+	t = aggtab_new(&d->spec);
+	ck_assert_int_eq(aggtab_add(t, r, N), 0);
+	rows = aggtab_rows(t, &n);
+	for (i = 0; i < n; i++) {
+		ck_assert_uint_eq(rows[i].r.bytes, bytes[rows[i].r.srcaddr]);
+		ck_assert_uint_eq(rows[i].flows, flows[rows[i].r.srcaddr]);
+	}
+	for (n = 0, i = 0; i < KEYS; i++)
+		n += flows[i] != 0;
+	ck_assert_uint_eq(aggtab_size(t), n);
+	free(rows);
+	aggtab_free(t);
+}
+END_TEST
+
+START_TEST(test_either_side)
+{
+	const struct statdef *d = statdef_lookup("ip");
+	struct flowrec r[3] = { rec(1, 2, 0, 0, 10), rec(2, 3, 0, 0, 20),
+	    rec(5, 5, 0, 0, 40) };
+	struct aggtab *t = aggtab_new(&d->spec);
+	struct aggrow *rows;
+	size_t n, i;
+
+	ck_assert_str_eq(d->label, "ip");
+	aggtab_add(t, r, 3);
+	rows = aggtab_rows(t, &n);
+	ck_assert_uint_eq(n, 4);
+	for (i = 0; i < n; i++) {
+		switch (rows[i].r.srcaddr) {
+		case 1: ck_assert_uint_eq(rows[i].r.bytes, 10); break;
+		case 2: ck_assert_uint_eq(rows[i].r.bytes, 30);
+			ck_assert_uint_eq(rows[i].flows, 2); break;
+		case 3: ck_assert_uint_eq(rows[i].r.bytes, 20); break;
+		/* src == dst counts the flow once. */
+		case 5: ck_assert_uint_eq(rows[i].flows, 1); break;
+		default: ck_abort_msg("unexpected key");
+		}
+	}
+	free(rows);
+	aggtab_free(t);
+}
+END_TEST
+
+START_TEST(test_merge_and_conversation)
+{
+	const struct statdef *d = statdef_lookup("conversation");
+	struct aggtab *a = aggtab_new(&d->spec), *b = aggtab_new(&d->spec);
+	struct flowrec r1 = rec(1, 2, 3, 4, 100), r2 = rec(1, 2, 3, 5, 50);
+	struct aggrow *rows;
+	size_t n;
+
+	aggtab_add(a, &r1, 1);
+	aggtab_add(b, &r1, 1);
+	aggtab_add(b, &r2, 1);
+	ck_assert_int_eq(aggtab_merge(a, b), 0);
+	rows = aggtab_rows(a, &n);
+	ck_assert_uint_eq(n, 2);
+	aggrows_sort(rows, n, O_BYTES);
+	ck_assert_uint_eq(rows[0].r.bytes, 200);
+	ck_assert_uint_eq(rows[0].flows, 2);
+	ck_assert_uint_eq(rows[0].r.dstport, 4);
+	ck_assert_uint_eq(rows[0].r.srcport, 3);
+	ck_assert_uint_eq(rows[0].r.proto, 6);
+	ck_assert_uint_eq(rows[1].r.dstport, 5);
+	free(rows);
+	aggtab_free(a);
+	aggtab_free(b);
+}
+END_TEST
+
+/* aggrows_top must give exactly the head of a full sort, for every order. */
+START_TEST(test_top_matches_sort)
+{
+	enum { N = 3000 };
+	static struct aggrow a[N], b[N];
+	size_t i, k, top;
+	int o;
+
+	for (o = 0; o < O_NORDERS; o++) {
+		for (i = 0; i < N; i++) {
+			memset(&a[i], 0, sizeof(a[i]));
+			a[i].key[0] = (uint32_t)i;
+			a[i].flows = 1 + rnd(50);
+			a[i].r.packets = 1 + rnd(100);
+			a[i].r.bytes = rnd(100000);
+			a[i].r.first_ms = rnd(1000);
+			a[i].r.last_ms = a[i].r.first_ms + rnd(3000);
+			b[i] = a[i];
+		}
+		aggrows_sort(b, N, (enum order)o);
+		for (top = 1; top <= 100; top *= 10) {
+			memcpy(a, b, sizeof(a));
+			/* Shuffle, then select. */
+			for (i = N - 1; i > 0; i--) {
+				struct aggrow t = a[i];
+
+				k = rnd((unsigned)i + 1);
+				a[i] = a[k];
+				a[k] = t;
+			}
+			ck_assert_uint_eq(aggrows_top(a, N, (enum order)o, top),
+			    top);
+			for (i = 0; i < top; i++)
+				ck_assert_msg(a[i].key[0] == b[i].key[0],
+				    "order %s top %zu row %zu",
+				    order_names[o], top, i);
+		}
+	}
+	ck_assert_uint_eq(aggrows_top(a, 5, O_BYTES, 10), 5);
+	ck_assert_uint_eq(aggrows_top(a, 5, O_BYTES, 0), 0);
+}
+END_TEST
+
+START_TEST(test_lookups)
+{
+	ck_assert_ptr_null(statdef_lookup("nosuch"));
+	ck_assert_int_eq(order_lookup("bytes"), O_BYTES);
+	ck_assert_int_eq(order_lookup("tend"), O_TEND);
+	ck_assert_int_eq(order_lookup("x"), -1);
+	ck_assert_int_eq(field_lookup("srcip"), F_SRCIP);
+	ck_assert_int_eq(field_lookup("dport"), F_DSTPORT);
+	ck_assert_int_eq(field_lookup("nosuch"), -1);
+}
+END_TEST
+
+START_TEST(test_series)
+{
+	struct aggspec s;
+	struct aggtab *t;
+	struct aggrow *rows;
+	struct flowrec r[3];
+	size_t n;
+
+	series_spec(&s);
+	t = aggtab_new(&s);
+	r[0] = rec(1, 2, 3, 4, 100);
+	r[0].last_ms = 10500;		/* bucket 10 s */
+	r[1] = r[0];
+	r[1].last_ms = 10999;		/* same bucket */
+	r[2] = r[0];
+	r[2].last_ms = 13000;		/* bucket 13 s, two empty between */
+	ck_assert_int_eq(series_add(t, 1000, r, 3), 0);
+	rows = series_rows(t, 1000, &n);
+	ck_assert_uint_eq(n, 4);
+	ck_assert_int_eq(rows[0].r.first_ms, 10000);
+	ck_assert_uint_eq(rows[0].flows, 2);
+	ck_assert_uint_eq(rows[0].r.bytes, 200);
+	ck_assert_uint_eq(rows[1].flows, 0);
+	ck_assert_int_eq(rows[2].r.first_ms, 12000);
+	ck_assert_uint_eq(rows[3].flows, 1);
+	/* bps over the bucket: 100 bytes in 1 s. */
+	ck_assert_uint_eq(field_get(F_BPS, &rows[3].r, 1), 800);
+	free(rows);
+	aggtab_free(t);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("report_stats");
+	TCase *tc = tcase_create("stats");
+	SRunner *sr;
+	int nf;
+
+	tcase_add_test(tc, test_summary);
+	tcase_add_test(tc, test_aggregate_bruteforce);
+	tcase_add_test(tc, test_either_side);
+	tcase_add_test(tc, test_merge_and_conversation);
+	tcase_add_test(tc, test_top_matches_sort);
+	tcase_add_test(tc, test_lookups);
+	tcase_add_test(tc, test_series);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	nf = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return nf == 0 ? 0 : 1;
+}
