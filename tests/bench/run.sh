@@ -53,6 +53,24 @@ full)
 	echo "bench: BENCH must be quick or full" >&2; exit 2 ;;
 esac
 
+# As root, run everything in a network namespace of its own: its loopback
+# carries only this benchmark's datagrams and /proc/net/snmp (RcvbufErrors)
+# counts only its drops, whatever else runs on the machine.
+if [ -z "${BENCH_NETNS:-}" ] && [ "$(id -u)" = 0 ] && command -v ip >/dev/null 2>&1; then
+	NS=nfkit-bench-$$
+	if ip netns add "$NS" 2>/dev/null; then
+		ip netns exec "$NS" ip link set lo up
+		BENCH_NETNS=$NS ip netns exec "$NS" sh "$0" "$@"
+		rc=$?
+		ip netns del "$NS"
+		exit $rc
+	fi
+fi
+if [ -z "${BENCH_NETNS:-}" ]; then
+	echo "bench: no network namespace (needs root and ip): RcvbufErrors are machine-wide" >&2
+	BENCH_NETNS=none
+fi
+
 mkdir -p "$BIN" "$LOG"
 RAW=$W/raw.tsv		# one line per run: job prog run wall user sys rss_kb rc count
 TABLE=$W/table.tsv	# one line per result row, printed at the end
@@ -390,7 +408,13 @@ job_collector() {
 			    if (bad[r] == 0 && n[r] >= runs) { held = r; hrss = rss[r] }
 			    else if (fail == "") fail = r }
 			# A held "max" rate is what the blaster achieved (median).
-			if (held == "max") { m = split(off["max"], a, " "); asort(a); held = a[int((m + 1) / 2)] }
+			if (held == "max") {	# mawk has no asort: insertion sort
+				m = split(off["max"], a, " ")
+				for (i = 2; i <= m; i++) { v = a[i] + 0
+				    for (j = i - 1; j >= 1 && a[j] + 0 > v; j--) a[j + 1] = a[j]
+				    a[j + 1] = v }
+				held = a[int((m + 1) / 2)]
+			}
 			printf "%s\t%s\t%s\t%.1f\n", held == "" ? "none" : held,
 			    fail == "" ? "-" : fail, hrss, best / 1048576
 		    }' "$COLL" >"$W/coll.$p.sum"
@@ -555,13 +579,13 @@ print_table() {
 		awk -F'\t' 'BEGIN { printf "%-11s %8s %3s %10s %9s %9s %8s %8s %6s %8s %8s\n", "program",
 		    "rate", "run", "offered/s", "sent", "stored", "lost", "rcvbuf", "cpu s", "RSS MiB", "MiB/1M" }
 		    { printf "%-11s %8s %3s %10s %9s %9s %8s %8s %6s %8.1f %8.1f\n", $1, $2, $3, $4, $5,
-		      $6, $7, $8, $9, $10 / 1024, $6 > 0 ? $11 / $6 * 1e6 / 1048576 : 0 }' "$COLL"
+		      $6, $7, $8, $9, $10 / 1024, ($6 > 0 ? $11 / $6 * 1e6 / 1048576 : 0) }' "$COLL"
 	fi
 }
 
 # ---- main ---------------------------------------------------------------
 
-say "BENCH=$BENCH RUNS=$RUNS JOBS=$JOBS in $W"
+say "BENCH=$BENCH RUNS=$RUNS JOBS=$JOBS in $W, network namespace $BENCH_NETNS"
 for p in "$NFSENSORD" "$NFCOLLECTD" "$NFREPORT"; do
 	nfkit_ok "$p" || say "$p is not built: its column prints n/a"
 done
