@@ -492,7 +492,7 @@ job_reporter() {
 			timed "nfr-top1.$r" "$NFREPORT" -q -s srcip/bytes -n 10 "$ft1"
 			record reporter "nfreport top10 1file" $r "$(wc -l <"$LOG/nfr-top1.$r.out")"
 			timed "nfr-filter.$r" "$NFREPORT" -q -o csv "$FT" "$FILTER"
-			record reporter "nfreport filter csv" $r "$(wc -l <"$LOG/nfr-filter.$r.out")"
+			record reporter "nfreport filter csv" $r "$(grep -c '^[0-9]' "$LOG/nfr-filter.$r.out")"
 			for o in short line csv; do
 				timed "nfr-$o.$r" sh -c '"$0" -q -o "$1" "$2" >/dev/null' \
 				    "$NFREPORT" "$o" "$FT"
@@ -503,7 +503,7 @@ job_reporter() {
 			timed "nfd-top.$r" nfdump -R "$NFD" -q -N -s srcip/bytes -n 10
 			record reporter "nfdump top10" $r "$(wc -l <"$LOG/nfd-top.$r.out")"
 			timed "nfd-filter.$r" nfdump -R "$NFD" -q -o csv "$FILTER"
-			record reporter "nfdump filter csv" $r "$(wc -l <"$LOG/nfd-filter.$r.out")"
+			record reporter "nfdump filter csv" $r "$(grep -c '^[0-9]' "$LOG/nfd-filter.$r.out")"
 			timed "nfd-line.$r" sh -c 'nfdump -R "$0" -q -o line >/dev/null' "$NFD"
 			record reporter "nfdump print line" $r ""
 		fi
