@@ -1,0 +1,194 @@
+/*
+ * capture: libpcap wrapper.
+ *
+ * Live captures use pcap_create()/pcap_activate() so that promiscuous
+ * mode, snap length and buffer size can be set, and are switched to
+ * non-blocking so the main loop can poll() the capture descriptor beside
+ * the control socket.  The header's snaplen is never trusted: the decoder
+ * only ever sees caplen.
+ */
+#include <pcap/pcap.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture.h"
+#include "decode.h"
+
+struct capture {
+	pcap_t			*p;
+	const struct linktype	*lt;
+	int			 live;
+	char			 name[256];
+	capture_fn		 fn;
+	void			*arg;
+};
+
+static int
+set_filter(struct capture *c, const char *expr, char *err, size_t errlen)
+{
+	struct bpf_program prog;
+
+	if (expr == NULL || *expr == '\0')
+		return 0;
+	if (pcap_compile(c->p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) == -1) {
+		snprintf(err, errlen, "bad filter expression \"%s\": %s",
+		    expr, pcap_geterr(c->p));
+		return -1;
+	}
+	if (pcap_setfilter(c->p, &prog) == -1) {
+		snprintf(err, errlen, "cannot set filter: %s",
+		    pcap_geterr(c->p));
+		pcap_freecode(&prog);
+		return -1;
+	}
+	pcap_freecode(&prog);
+	return 0;
+}
+
+static int
+open_live(struct capture *c, const struct capture_config *cfg, char *err,
+    size_t errlen)
+{
+	char ebuf[PCAP_ERRBUF_SIZE];
+	int rc;
+
+	if ((c->p = pcap_create(cfg->iface, ebuf)) == NULL) {
+		snprintf(err, errlen, "%s: %s", cfg->iface, ebuf);
+		return -1;
+	}
+	pcap_set_promisc(c->p, cfg->promisc);
+	if (cfg->snaplen > 0)
+		pcap_set_snaplen(c->p, cfg->snaplen);
+	if (cfg->bufsize > 0)
+		pcap_set_buffer_size(c->p, cfg->bufsize);
+	pcap_set_timeout(c->p, 100);
+	pcap_set_immediate_mode(c->p, 1);
+	if ((rc = pcap_activate(c->p)) < 0) {
+		snprintf(err, errlen, "%s: %s", cfg->iface,
+		    rc == PCAP_ERROR ? pcap_geterr(c->p) :
+		    pcap_statustostr(rc));
+		return -1;
+	}
+	if (pcap_setnonblock(c->p, 1, ebuf) == -1) {
+		snprintf(err, errlen, "%s: %s", cfg->iface, ebuf);
+		return -1;
+	}
+	c->live = 1;
+	return 0;
+}
+
+struct capture *
+capture_open(const struct capture_config *cfg, char *err, size_t errlen)
+{
+	char ebuf[PCAP_ERRBUF_SIZE];
+	struct capture *c;
+	int dlt;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (cfg->iface != NULL) {
+		snprintf(c->name, sizeof(c->name), "%s", cfg->iface);
+		if (open_live(c, cfg, err, errlen) == -1)
+			goto fail;
+	} else {
+		snprintf(c->name, sizeof(c->name), "%s", cfg->file);
+		c->p = pcap_open_offline_with_tstamp_precision(cfg->file,
+		    PCAP_TSTAMP_PRECISION_MICRO, ebuf);
+		if (c->p == NULL) {
+			snprintf(err, errlen, "%s: %s", cfg->file, ebuf);
+			goto fail;
+		}
+	}
+	dlt = pcap_datalink(c->p);
+	if ((c->lt = decode_linktype(dlt)) == NULL) {
+		snprintf(err, errlen, "%s: unsupported link type %d (%s); "
+		    "supported: %s", c->name, dlt,
+		    pcap_datalink_val_to_name(dlt) ?
+		    pcap_datalink_val_to_name(dlt) : "unknown",
+		    decode_linktype_list());
+		goto fail;
+	}
+	if (set_filter(c, cfg->filter, err, errlen) == -1)
+		goto fail;
+	return c;
+fail:
+	capture_close(c);
+	return NULL;
+}
+
+void
+capture_close(struct capture *c)
+{
+	if (c == NULL)
+		return;
+	if (c->p != NULL)
+		pcap_close(c->p);
+	free(c);
+}
+
+const struct linktype *
+capture_linktype(const struct capture *c)
+{
+	return c->lt;
+}
+
+const char *
+capture_name(const struct capture *c)
+{
+	return c->name;
+}
+
+int
+capture_fd(const struct capture *c)
+{
+	return c->live ? pcap_get_selectable_fd(c->p) : -1;
+}
+
+static void
+handler(u_char *arg, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+	struct capture *c = (struct capture *)arg;
+
+	c->fn(c->arg, &h->ts, bytes, h->caplen);
+}
+
+int
+capture_read(struct capture *c, int max, capture_fn fn, void *arg)
+{
+	int n;
+
+	c->fn = fn;
+	c->arg = arg;
+	n = pcap_dispatch(c->p, max, handler, (u_char *)c);
+	if (n == PCAP_ERROR_BREAK)
+		return 0;
+	if (n < 0)
+		return -2;
+	if (n == 0 && !c->live)
+		return -1;
+	return n;
+}
+
+const char *
+capture_error(const struct capture *c)
+{
+	return pcap_geterr(c->p);
+}
+
+int
+capture_stats(struct capture *c, uint64_t *recv, uint64_t *drop,
+    uint64_t *ifdrop)
+{
+	struct pcap_stat ps;
+
+	if (!c->live || pcap_stats(c->p, &ps) == -1)
+		return -1;
+	*recv = ps.ps_recv;
+	*drop = ps.ps_drop;
+	*ifdrop = ps.ps_ifdrop;
+	return 0;
+}

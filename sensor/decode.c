@@ -1,0 +1,420 @@
+/*
+ * decode: link layer, IPv4 and IPv6 parsing for the sensor.
+ *
+ * Every read goes through rd8/rd16/rd32 below, which check the offset
+ * against caplen before touching the packet.  They are inlined static
+ * functions rather than calls into common/buf.c because they run a dozen
+ * times per packet on the sensor's hot path; the checking rule is the same:
+ * a read past the end fails, and the caller turns the failure into
+ * DEC_SHORT (a header we need is cut off) or into "transport header cut"
+ * (the IP header is complete, so the packet still counts in its flow).
+ *
+ * Counting rules, chosen so that totals can be checked against an
+ * independent decoder: bytes are the IPv4 Total Length or the IPv6 Payload
+ * Length + 40, never the captured or wire length; a packet whose IP header
+ * is invalid (version, IHL < 5, Total Length < header length) is DEC_BADHDR
+ * and not counted in any flow.  Only the outermost IP header is looked at,
+ * so the UDP header quoted inside an ICMP error never becomes the key.
+ */
+#include <string.h>
+
+#include <pcap/dlt.h>
+
+#include "decode.h"
+
+/* Bounded loops: VLAN tags per frame, IPv6 extension headers per packet. */
+#define MAX_VLAN_TAGS	8
+#define MAX_V6_EXTHDRS	8
+
+#define ETHERTYPE_IP	0x0800
+#define ETHERTYPE_IPV6	0x86dd
+#define ETHERTYPE_VLAN	0x8100
+#define ETHERTYPE_QINQ	0x88a8
+#define ETHERTYPE_QINQ9	0x9100
+#define ETHERTYPE_MPLS	0x8847
+#define ETHERTYPE_MPLSM	0x8848
+
+/* LINKTYPE_ values that libpcap may hand through unmapped. */
+#define LT_RAW		101
+#define LT_IPV4		228
+#define LT_IPV6		229
+#define LT_SLL2		276
+
+typedef enum decode_status (*link_fn)(const uint8_t *, size_t,
+    struct decoded *);
+
+struct linktype {
+	int		 dlt;		/* pcap_datalink() value */
+	const char	*name;
+	link_fn		 decode;
+};
+
+static inline int
+rd8(const uint8_t *p, size_t len, size_t off, uint8_t *v)
+{
+	if (off >= len)
+		return -1;
+	*v = p[off];
+	return 0;
+}
+
+static inline int
+rd16(const uint8_t *p, size_t len, size_t off, uint16_t *v)
+{
+	if (len < 2 || off > len - 2)
+		return -1;
+	*v = (uint16_t)(p[off] << 8 | p[off + 1]);
+	return 0;
+}
+
+static inline int
+rd32(const uint8_t *p, size_t len, size_t off, uint32_t *v)
+{
+	if (len < 4 || off > len - 4)
+		return -1;
+	*v = (uint32_t)p[off] << 24 | (uint32_t)p[off + 1] << 16 |
+	    (uint32_t)p[off + 2] << 8 | p[off + 3];
+	return 0;
+}
+
+/*
+ * The transport header: ports for TCP and UDP, type/code for ICMP (as
+ * dst port, the Cisco convention), TCP flags.  p/len cover only the IP
+ * payload that was captured and lies within the IP length.
+ */
+static void
+transport(uint8_t proto, const uint8_t *p, size_t len, struct decoded *d)
+{
+	uint8_t type, code;
+
+	switch (proto) {
+	case 6:		/* TCP */
+	case 17:	/* UDP */
+		if (rd16(p, len, 0, &d->sport) == -1 ||
+		    rd16(p, len, 2, &d->dport) == -1) {
+			d->sport = d->dport = 0;
+			d->l4cut = 1;
+			return;
+		}
+		if (proto == 6 && rd8(p, len, 13, &d->tcp_flags) == -1)
+			d->l4cut = 1;
+		break;
+	case 1:		/* ICMP */
+	case 58:	/* ICMPv6 */
+		if (rd8(p, len, 0, &type) == -1 || rd8(p, len, 1, &code) == -1) {
+			d->l4cut = 1;
+			return;
+		}
+		d->dport = (uint16_t)(type << 8 | code);
+		break;
+	default:
+		break;
+	}
+}
+
+static enum decode_status
+ipv4(const uint8_t *p, size_t len, struct decoded *d)
+{
+	uint8_t vhl;
+	uint16_t totlen, fragfield;
+	size_t hl, end;
+
+	if (rd8(p, len, 0, &vhl) == -1 || len < 20)
+		return DEC_SHORT;
+	hl = (size_t)(vhl & 0x0f) * 4;
+	if (vhl >> 4 != 4 || hl < 20)
+		return DEC_BADHDR;
+	rd16(p, len, 2, &totlen);
+	if (totlen < hl)
+		return DEC_BADHDR;
+	if (len < hl)
+		return DEC_SHORT;
+	rd16(p, len, 6, &fragfield);
+	d->af = 4;
+	d->tos = p[1];
+	d->proto = p[9];
+	d->bytes = totlen;
+	memcpy(d->src, p + 12, 4);
+	memcpy(d->dst, p + 16, 4);
+	d->frag = (fragfield & 0x3fff) != 0;
+	/* A non-first fragment has no transport header: ports stay 0. */
+	if ((fragfield & 0x1fff) != 0)
+		return DEC_IPV4;
+	end = len < totlen ? len : totlen;
+	transport(d->proto, p + hl, end - hl, d);
+	return DEC_IPV4;
+}
+
+static enum decode_status
+ipv6(const uint8_t *p, size_t len, struct decoded *d)
+{
+	uint32_t vtf;
+	uint16_t plen, fragfield;
+	uint8_t nh, next, extlen;
+	size_t off, end;
+	int i;
+
+	if (rd32(p, len, 0, &vtf) == -1 || len < 40)
+		return DEC_SHORT;
+	if (vtf >> 28 != 6)
+		return DEC_BADHDR;
+	rd16(p, len, 4, &plen);
+	nh = p[6];
+	d->af = 6;
+	d->tos = (uint8_t)(vtf >> 20);
+	d->bytes = (uint32_t)plen + 40;
+	memcpy(d->src, p + 8, 16);
+	memcpy(d->dst, p + 24, 16);
+	/* A zero payload length means a jumbogram: trust caplen instead. */
+	end = plen == 0 || len < 40 + (size_t)plen ? len : 40 + (size_t)plen;
+
+	off = 40;
+	for (i = 0; i < MAX_V6_EXTHDRS; i++) {
+		switch (nh) {
+		case 0:		/* hop-by-hop options */
+		case 43:	/* routing */
+		case 60:	/* destination options */
+		case 51:	/* authentication header: 4-byte units */
+			if (rd8(p, end, off, &next) == -1 ||
+			    rd8(p, end, off + 1, &extlen) == -1)
+				goto cut;
+			off += nh == 51 ? ((size_t)extlen + 2) * 4 :
+			    ((size_t)extlen + 1) * 8;
+			nh = next;
+			continue;
+		case 44:	/* fragment */
+			if (rd8(p, end, off, &next) == -1 ||
+			    rd16(p, end, off + 2, &fragfield) == -1)
+				goto cut;
+			d->frag = 1;
+			off += 8;
+			nh = next;
+			if ((fragfield & 0xfff8) != 0) {
+				d->proto = nh;	/* non-first: no ports */
+				return DEC_IPV6;
+			}
+			continue;
+		default:
+			break;
+		}
+		break;
+	}
+	d->proto = nh;
+	if (i == MAX_V6_EXTHDRS) {
+		d->l4cut = 1;
+		return DEC_IPV6;
+	}
+	if (off > end) {
+		d->l4cut = 1;
+		return DEC_IPV6;
+	}
+	transport(nh, p + off, end - off, d);
+	return DEC_IPV6;
+cut:
+	d->proto = nh;
+	d->l4cut = 1;
+	return DEC_IPV6;
+}
+
+/* The payload of an ethertype-labelled frame, after any VLAN tags. */
+static enum decode_status
+ethertype(uint16_t type, const uint8_t *p, size_t len, struct decoded *d)
+{
+	uint16_t tci;
+	int tags;
+
+	for (tags = 0; tags < MAX_VLAN_TAGS; tags++) {
+		if (type != ETHERTYPE_VLAN && type != ETHERTYPE_QINQ &&
+		    type != ETHERTYPE_QINQ9)
+			break;
+		if (rd16(p, len, 0, &tci) == -1 || rd16(p, len, 2, &type) == -1)
+			return DEC_SHORT;
+		if (tags == 0)
+			d->vlan = tci & 0x0fff;
+		p += 4;
+		len -= 4;
+	}
+	switch (type) {
+	case ETHERTYPE_IP:
+		return ipv4(p, len, d);
+	case ETHERTYPE_IPV6:
+		return ipv6(p, len, d);
+	case ETHERTYPE_MPLS:
+	case ETHERTYPE_MPLSM:
+		return DEC_MPLS;
+	default:
+		return DEC_NONIP;
+	}
+}
+
+static enum decode_status
+link_ether(const uint8_t *p, size_t len, struct decoded *d)
+{
+	uint16_t type;
+
+	if (rd16(p, len, 12, &type) == -1)
+		return DEC_SHORT;
+	/* Below 0x0600 the field is an 802.3 length: LLC, not IP. */
+	if (type < 0x0600)
+		return DEC_NONIP;
+	return ethertype(type, p + 14, len - 14, d);
+}
+
+static enum decode_status
+link_sll(const uint8_t *p, size_t len, struct decoded *d)
+{
+	uint16_t type;
+
+	if (rd16(p, len, 14, &type) == -1)
+		return DEC_SHORT;
+	return ethertype(type, p + 16, len - 16, d);
+}
+
+static enum decode_status
+link_sll2(const uint8_t *p, size_t len, struct decoded *d)
+{
+	uint16_t type;
+
+	if (len < 20 || rd16(p, len, 0, &type) == -1)
+		return DEC_SHORT;
+	return ethertype(type, p + 20, len - 20, d);
+}
+
+/*
+ * BSD loopback: a 4-byte address family, in the capturing host's byte
+ * order for DLT_NULL and (in theory) network order for DLT_LOOP.  Both
+ * orders are accepted, and every BSD value of AF_INET6 (24 NetBSD/OpenBSD,
+ * 28 FreeBSD, 30 Darwin, 10 Linux).
+ */
+static enum decode_status
+link_null(const uint8_t *p, size_t len, struct decoded *d)
+{
+	uint32_t af;
+
+	if (rd32(p, len, 0, &af) == -1)
+		return DEC_SHORT;
+	if ((af & 0xffff0000) != 0)
+		af = __builtin_bswap32(af);
+	switch (af) {
+	case 2:
+		return ipv4(p + 4, len - 4, d);
+	case 10:
+	case 24:
+	case 28:
+	case 30:
+		return ipv6(p + 4, len - 4, d);
+	default:
+		return DEC_NONIP;
+	}
+}
+
+static enum decode_status
+link_raw(const uint8_t *p, size_t len, struct decoded *d)
+{
+	uint8_t v;
+
+	if (rd8(p, len, 0, &v) == -1)
+		return DEC_SHORT;
+	switch (v >> 4) {
+	case 4:
+		return ipv4(p, len, d);
+	case 6:
+		return ipv6(p, len, d);
+	default:
+		return DEC_BADHDR;
+	}
+}
+
+static enum decode_status
+link_ipv4(const uint8_t *p, size_t len, struct decoded *d)
+{
+	return ipv4(p, len, d);
+}
+
+static enum decode_status
+link_ipv6(const uint8_t *p, size_t len, struct decoded *d)
+{
+	return ipv6(p, len, d);
+}
+
+/* PPP in HDLC-like framing; the address/control bytes may be omitted. */
+static enum decode_status
+link_ppp(const uint8_t *p, size_t len, struct decoded *d)
+{
+	uint16_t proto;
+	size_t off;
+
+	off = len >= 2 && p[0] == 0xff && p[1] == 0x03 ? 2 : 0;
+	if (rd16(p, len, off, &proto) == -1)
+		return DEC_SHORT;
+	switch (proto) {
+	case 0x0021:
+		return ipv4(p + off + 2, len - off - 2, d);
+	case 0x0057:
+		return ipv6(p + off + 2, len - off - 2, d);
+	default:
+		return DEC_NONIP;
+	}
+}
+
+static const struct linktype linktypes[] = {
+	{ DLT_EN10MB,		"EN10MB (Ethernet)",		link_ether },
+	{ DLT_LINUX_SLL,	"LINUX_SLL (Linux cooked)",	link_sll },
+	{ LT_SLL2,		"LINUX_SLL2 (Linux cooked v2)",	link_sll2 },
+	{ DLT_NULL,		"NULL (BSD loopback)",		link_null },
+	{ DLT_LOOP,		"LOOP (OpenBSD loopback)",	link_null },
+	{ DLT_RAW,		"RAW (raw IP)",			link_raw },
+	{ 14,			"RAW (raw IP, OpenBSD value)",	link_raw },
+	{ LT_RAW,		"RAW (LINKTYPE_RAW)",		link_raw },
+	{ LT_IPV4,		"IPV4 (raw IPv4)",		link_ipv4 },
+	{ LT_IPV6,		"IPV6 (raw IPv6)",		link_ipv6 },
+	{ DLT_PPP,		"PPP",				link_ppp },
+	{ DLT_PPP_SERIAL,	"PPP_SERIAL",			link_ppp },
+};
+
+const struct linktype *
+decode_linktype(int dlt)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(linktypes) / sizeof(linktypes[0]); i++)
+		if (linktypes[i].dlt == dlt)
+			return &linktypes[i];
+	return NULL;
+}
+
+const char *
+decode_linktype_name(const struct linktype *lt)
+{
+	return lt->name;
+}
+
+const char *
+decode_linktype_list(void)
+{
+	return "EN10MB (with 802.1Q/QinQ), LINUX_SLL, LINUX_SLL2, NULL, LOOP, "
+	    "RAW, IPV4, IPV6, PPP";
+}
+
+enum decode_status
+decode_packet(const struct linktype *lt, const uint8_t *bytes, size_t caplen,
+    struct decoded *out)
+{
+	memset(out, 0, sizeof(*out));
+	return lt->decode(bytes, caplen, out);
+}
+
+const char *
+decode_status_name(enum decode_status s)
+{
+	static const char *const names[DEC_NSTATUS] = {
+		[DEC_IPV4] = "ipv4",
+		[DEC_IPV6] = "ipv6",
+		[DEC_NONIP] = "non-ip",
+		[DEC_MPLS] = "mpls",
+		[DEC_SHORT] = "too-short",
+		[DEC_BADHDR] = "bad-header",
+	};
+
+	return (unsigned)s < DEC_NSTATUS ? names[s] : "unknown";
+}

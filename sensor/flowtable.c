@@ -1,0 +1,290 @@
+/*
+ * flowtable: open-addressing flow index over a preallocated flow array.
+ *
+ * The index has a power-of-two number of slots, at least twice max_flows,
+ * so the load factor stays at or below one half and linear probes stay
+ * short.  A slot holds the flow's 32-bit hash beside its array index:
+ * most probes that miss are rejected on the hash without touching the flow
+ * itself, which costs a cache miss.  Removal shifts the following entries
+ * back (no tombstones), so a table that churns through millions of flows
+ * never degrades.
+ *
+ * Memory is fixed at creation: sizeof(struct flow) per flow plus 2 x 8
+ * bytes of index per flow, about 120 bytes per flow in all.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "flowtable.h"
+#include "siphash.h"
+
+struct slot {
+	uint32_t	hash;
+	uint32_t	idx;	/* flow index + 1; 0 = empty */
+};
+
+struct list {
+	uint32_t	head, tail;
+};
+
+struct flowtable {
+	struct flow	*flows;
+	struct slot	*slots;
+	uint32_t	 max;
+	uint32_t	 count;
+	uint32_t	 mask;		/* slots - 1 */
+	uint32_t	 freelist;	/* chained through flow.next */
+	struct list	 lists[FT_NLISTS];
+	struct list	 age;
+	uint8_t		 seed[16];
+};
+
+struct flowtable *
+flowtable_create(uint32_t max_flows, const uint8_t seed[16])
+{
+	struct flowtable *ft;
+	uint64_t nslots;
+	uint32_t i;
+
+	if (max_flows == 0 || max_flows > (1U << 30))
+		return NULL;
+	if ((ft = calloc(1, sizeof(*ft))) == NULL)
+		return NULL;
+	for (nslots = 16; nslots < 2 * (uint64_t)max_flows; nslots <<= 1)
+		;
+	ft->flows = calloc(max_flows, sizeof(*ft->flows));
+	ft->slots = calloc(nslots, sizeof(*ft->slots));
+	if (ft->flows == NULL || ft->slots == NULL) {
+		flowtable_destroy(ft);
+		return NULL;
+	}
+	ft->max = max_flows;
+	ft->mask = (uint32_t)(nslots - 1);
+	memcpy(ft->seed, seed, sizeof(ft->seed));
+	for (i = 0; i < max_flows; i++)
+		ft->flows[i].next = i + 1 < max_flows ? i + 1 : FT_NIL;
+	ft->freelist = 0;
+	for (i = 0; i < FT_NLISTS; i++)
+		ft->lists[i].head = ft->lists[i].tail = FT_NIL;
+	ft->age.head = ft->age.tail = FT_NIL;
+	return ft;
+}
+
+void
+flowtable_destroy(struct flowtable *ft)
+{
+	if (ft == NULL)
+		return;
+	free(ft->flows);
+	free(ft->slots);
+	free(ft);
+}
+
+uint32_t
+flowtable_hash(const struct flowtable *ft, const struct flowkey *k)
+{
+	return (uint32_t)siphash13(ft->seed, k, sizeof(*k));
+}
+
+static inline uint32_t
+index_of(const struct flowtable *ft, const struct flow *f)
+{
+	return (uint32_t)(f - ft->flows);
+}
+
+struct flow *
+flowtable_find(struct flowtable *ft, const struct flowkey *k, uint32_t hash)
+{
+	uint32_t i;
+	struct slot *s;
+	struct flow *f;
+
+	for (i = hash & ft->mask;; i = (i + 1) & ft->mask) {
+		s = &ft->slots[i];
+		if (s->idx == 0)
+			return NULL;
+		if (s->hash != hash)
+			continue;
+		f = &ft->flows[s->idx - 1];
+		if (memcmp(&f->key, k, sizeof(*k)) == 0)
+			return f;
+	}
+}
+
+/* Doubly linked lists through the flow array, by index. */
+static void
+list_append(struct flowtable *ft, struct list *l, uint32_t i, int age)
+{
+	struct flow *f = &ft->flows[i];
+
+	if (age) {
+		f->aprev = l->tail;
+		f->anext = FT_NIL;
+		if (l->tail != FT_NIL)
+			ft->flows[l->tail].anext = i;
+		else
+			l->head = i;
+	} else {
+		f->prev = l->tail;
+		f->next = FT_NIL;
+		if (l->tail != FT_NIL)
+			ft->flows[l->tail].next = i;
+		else
+			l->head = i;
+	}
+	l->tail = i;
+}
+
+static void
+list_unlink(struct flowtable *ft, struct list *l, uint32_t i, int age)
+{
+	struct flow *f = &ft->flows[i];
+	uint32_t prev = age ? f->aprev : f->prev;
+	uint32_t next = age ? f->anext : f->next;
+
+	if (prev != FT_NIL) {
+		if (age)
+			ft->flows[prev].anext = next;
+		else
+			ft->flows[prev].next = next;
+	} else
+		l->head = next;
+	if (next != FT_NIL) {
+		if (age)
+			ft->flows[next].aprev = prev;
+		else
+			ft->flows[next].prev = prev;
+	} else
+		l->tail = prev;
+}
+
+struct flow *
+flowtable_insert(struct flowtable *ft, const struct flowkey *k, uint32_t hash,
+    unsigned cls)
+{
+	uint32_t i, idx;
+	struct flow *f;
+
+	if (ft->freelist == FT_NIL || cls >= FT_NLISTS)
+		return NULL;
+	idx = ft->freelist;
+	f = &ft->flows[idx];
+	ft->freelist = f->next;
+	memset(f, 0, sizeof(*f));
+	f->key = *k;
+	f->hash = hash;
+	f->cls = (uint8_t)cls;
+	f->in_use = 1;
+	for (i = hash & ft->mask; ft->slots[i].idx != 0; i = (i + 1) & ft->mask)
+		;
+	ft->slots[i].hash = hash;
+	ft->slots[i].idx = idx + 1;
+	list_append(ft, &ft->lists[cls], idx, 0);
+	list_append(ft, &ft->age, idx, 1);
+	ft->count++;
+	return f;
+}
+
+void
+flowtable_remove(struct flowtable *ft, struct flow *f)
+{
+	uint32_t idx = index_of(ft, f), i, j, home;
+
+	for (i = f->hash & ft->mask; ft->slots[i].idx != idx + 1;
+	    i = (i + 1) & ft->mask)
+		;
+	/*
+	 * Backward shift: move each following entry of the probe run into
+	 * the hole unless that would put it before its home slot.
+	 */
+	for (j = (i + 1) & ft->mask; ft->slots[j].idx != 0;
+	    j = (j + 1) & ft->mask) {
+		home = ft->slots[j].hash & ft->mask;
+		if (((j - home) & ft->mask) >= ((j - i) & ft->mask)) {
+			ft->slots[i] = ft->slots[j];
+			i = j;
+		}
+	}
+	ft->slots[i].idx = 0;
+	ft->slots[i].hash = 0;
+
+	list_unlink(ft, &ft->lists[f->cls], idx, 0);
+	list_unlink(ft, &ft->age, idx, 1);
+	f->in_use = 0;
+	f->next = ft->freelist;
+	ft->freelist = idx;
+	ft->count--;
+}
+
+void
+flowtable_touch(struct flowtable *ft, struct flow *f, unsigned cls)
+{
+	uint32_t idx = index_of(ft, f);
+
+	if (cls >= FT_NLISTS)
+		cls = f->cls;
+	if (ft->lists[f->cls].tail == idx && f->cls == cls)
+		return;
+	list_unlink(ft, &ft->lists[f->cls], idx, 0);
+	f->cls = (uint8_t)cls;
+	list_append(ft, &ft->lists[cls], idx, 0);
+}
+
+struct flow *
+flowtable_head(struct flowtable *ft, unsigned cls)
+{
+	if (cls >= FT_NLISTS || ft->lists[cls].head == FT_NIL)
+		return NULL;
+	return &ft->flows[ft->lists[cls].head];
+}
+
+struct flow *
+flowtable_oldest(struct flowtable *ft)
+{
+	return ft->age.head == FT_NIL ? NULL : &ft->flows[ft->age.head];
+}
+
+struct flow *
+flowtable_younger(struct flowtable *ft, const struct flow *f)
+{
+	return f->anext == FT_NIL ? NULL : &ft->flows[f->anext];
+}
+
+struct flow *
+flowtable_lru(struct flowtable *ft)
+{
+	struct flow *best = NULL, *f;
+	unsigned c;
+
+	for (c = 0; c < FT_NLISTS; c++) {
+		f = flowtable_head(ft, c);
+		if (f != NULL && (best == NULL || f->last_ms < best->last_ms))
+			best = f;
+	}
+	return best;
+}
+
+uint32_t
+flowtable_count(const struct flowtable *ft)
+{
+	return ft->count;
+}
+
+uint32_t
+flowtable_max(const struct flowtable *ft)
+{
+	return ft->max;
+}
+
+int
+flowtable_full(const struct flowtable *ft)
+{
+	return ft->freelist == FT_NIL;
+}
+
+size_t
+flowtable_memory(const struct flowtable *ft)
+{
+	return sizeof(*ft) + (size_t)ft->max * sizeof(struct flow) +
+	    ((size_t)ft->mask + 1) * sizeof(struct slot);
+}

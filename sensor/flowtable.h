@@ -1,0 +1,81 @@
+/*
+ * flowtable: the sensor's live flows, in bounded memory.
+ *
+ * All flows live in one array allocated at start (max_flows entries); an
+ * open-addressing index with linear probing, keyed by seeded SipHash, finds
+ * them.  Nothing is allocated per packet.  Every flow is also on two
+ * intrusive lists, so that expiry and eviction look only at list heads:
+ *
+ *  - one of FT_NLISTS "class" lists (the expiry module decides what a class
+ *    means: tcp, udp, after-RST ...).  flowtable_touch() moves a flow to the
+ *    tail, so each list is ordered by last packet, oldest first, and all
+ *    flows on it share one idle timeout;
+ *  - the age list, ordered by creation, for the maximum lifetime.
+ */
+#ifndef NFKIT_FLOWTABLE_H
+#define NFKIT_FLOWTABLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define FT_NLISTS	8
+#define FT_NIL		UINT32_MAX
+
+/* The key is compared with memcmp: unused bytes must be zero. */
+struct flowkey {
+	uint8_t		src[16];	/* network order; IPv4 in first 4 */
+	uint8_t		dst[16];
+	uint16_t	sport;		/* host order */
+	uint16_t	dport;		/* host order; ICMP type * 256 + code */
+	uint16_t	vlan;		/* only with -T vlan, else 0 */
+	uint8_t		proto;
+	uint8_t		tos;
+	uint8_t		af;		/* 4 or 6 */
+	uint8_t		pad[3];
+};
+
+struct flow {
+	struct flowkey	key;
+	uint32_t	hash;		/* of key, kept for probing */
+	uint64_t	packets;
+	uint64_t	bytes;		/* IP bytes */
+	int64_t		first_ms;	/* unix ms of first packet */
+	int64_t		last_ms;	/* unix ms of last packet */
+	uint32_t	prev, next;	/* class list; next = free list link */
+	uint32_t	aprev, anext;	/* age list */
+	uint8_t		tcp_flags;	/* OR of all TCP flags seen */
+	uint8_t		cls;		/* class list the flow is on */
+	uint8_t		in_use;
+};
+
+struct flowtable;
+
+/* NULL if max_flows is 0 or memory is short. */
+struct flowtable *flowtable_create(uint32_t max_flows, const uint8_t seed[16]);
+void		flowtable_destroy(struct flowtable *);
+
+uint32_t	flowtable_hash(const struct flowtable *, const struct flowkey *);
+struct flow	*flowtable_find(struct flowtable *, const struct flowkey *,
+		    uint32_t hash);
+/*
+ * A new zeroed flow with this key, at the tail of list cls and of the age
+ * list; NULL if the table is full (the caller evicts first).
+ */
+struct flow	*flowtable_insert(struct flowtable *, const struct flowkey *,
+		    uint32_t hash, unsigned cls);
+void		flowtable_remove(struct flowtable *, struct flow *);
+/* Move to the tail of list cls (after a packet, or a class change). */
+void		flowtable_touch(struct flowtable *, struct flow *, unsigned cls);
+
+struct flow	*flowtable_head(struct flowtable *, unsigned cls);
+struct flow	*flowtable_oldest(struct flowtable *);	/* age list head */
+struct flow	*flowtable_younger(struct flowtable *, const struct flow *);
+/* The least recently used flow over all lists, NULL if empty. */
+struct flow	*flowtable_lru(struct flowtable *);
+
+uint32_t	flowtable_count(const struct flowtable *);
+uint32_t	flowtable_max(const struct flowtable *);
+int		flowtable_full(const struct flowtable *);
+size_t		flowtable_memory(const struct flowtable *);
+
+#endif

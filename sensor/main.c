@@ -1,0 +1,392 @@
+/*
+ * nfsensord: NetFlow sensor daemon.
+ *
+ * Reads packets from an interface (-i) or a capture file (-r), keeps flows
+ * in a bounded table, expires them by softflowd's timeouts and exports
+ * NetFlow v5 to one or more collectors.  This file only parses flags,
+ * wires the modules together in dependency order and runs the loop:
+ *
+ *   capture (libpcap) -> meter (decode, flow table, expiry) -> export
+ *   control socket (ctl) -> commands on the meter and the loop
+ */
+#include <sys/random.h>
+#include <sys/time.h>
+
+#include <err.h>
+#include <errno.h>
+#include <net/if.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "ctl.h"
+#include "daemon.h"
+#include "export.h"
+#include "flowtable.h"
+#include "log.h"
+#include "meter.h"
+#include "outbuf.h"
+#include "parse.h"
+
+#define DEFAULT_CTLSOCK	"/var/run/nfsensord.ctl"
+#define DEFAULT_PIDFILE	"/var/run/nfsensord.pid"
+#define DEFAULT_MAXFLOWS 8192
+#define READ_BATCH	1024	/* packets per pcap_dispatch() */
+
+struct options {
+	struct capture_config	 cap;
+	struct meter_config	 meter;
+	const char		*dests[EXPORT_MAXDEST];
+	int			 ndests;
+	const char		*ctlsock;
+	const char		*pidfile;
+	const char		*user;
+	int			 foreground;
+	int			 debug;
+	int			 version;
+	uint8_t			 engine_type, engine_id;
+	char			*filter;
+};
+
+static volatile sig_atomic_t got_term;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	got_term = 1;
+}
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: nfsensord [-dDhN] [-B bufsize] [-C snaplen] [-c ctlsock] "
+	    "[-e type:id]\n"
+	    "                 [-i [ifindex:]interface | -r file] "
+	    "[-m max_flows] [-n host:port]\n"
+	    "                 [-p pidfile] [-s rate] [-T full|proto|ip|vlan] "
+	    "[-t name=time]\n"
+	    "                 [-u user] [-v version] [bpf_expression]\n");
+	exit(1);
+}
+
+/* One line naming the flag and the accepted form, exit 1. */
+static void __attribute__((noreturn))
+badflag(int ch, const char *val, const char *want)
+{
+	errx(1, "-%c %s: expected %s", ch, val, want);
+}
+
+static uint64_t
+numflag(int ch, const char *val, uint64_t min, uint64_t max)
+{
+	char want[64];
+	uint64_t v;
+
+	if (parse_u64(val, min, max, &v) == -1) {
+		snprintf(want, sizeof(want), "a number from %llu to %llu",
+		    (unsigned long long)min, (unsigned long long)max);
+		badflag(ch, val, want);
+	}
+	return v;
+}
+
+/* -i [ifindex:]interface: the ifIndex defaults to if_nametoindex(). */
+static void
+iface_flag(struct options *o, char *val)
+{
+	char *colon = strchr(val, ':');
+
+	if (colon != NULL && colon != val &&
+	    strspn(val, "0123456789") == (size_t)(colon - val)) {
+		*colon = '\0';
+		o->meter.ifindex = (uint16_t)numflag('i', val, 0, 65535);
+		o->cap.iface = colon + 1;
+	} else {
+		o->cap.iface = val;
+		o->meter.ifindex = (uint16_t)if_nametoindex(val);
+	}
+}
+
+static void
+engine_flag(struct options *o, const char *val)
+{
+	unsigned t, i;
+	char end;
+
+	if (sscanf(val, "%u:%u%c", &t, &i, &end) != 2 || t > 255 || i > 255)
+		badflag('e', val, "type:id, each 0..255");
+	o->engine_type = (uint8_t)t;
+	o->engine_id = (uint8_t)i;
+}
+
+/* Trailing arguments form the BPF expression, as in tcpdump. */
+static char *
+join_args(int argc, char **argv)
+{
+	size_t len = 1;
+	char *s;
+	int i;
+
+	if (argc == 0)
+		return NULL;
+	for (i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	if ((s = calloc(1, len)) == NULL)
+		err(1, "calloc");
+	for (i = 0; i < argc; i++) {
+		if (i > 0)
+			strcat(s, " ");
+		strcat(s, argv[i]);
+	}
+	return s;
+}
+
+static void
+parse_options(struct options *o, int argc, char **argv)
+{
+	uint64_t v;
+	int ch;
+
+	memset(o, 0, sizeof(*o));
+	o->cap.promisc = 1;
+	o->meter.max_flows = DEFAULT_MAXFLOWS;
+	o->meter.key = KEY_FULL;
+	o->meter.sample = 1;
+	expiry_defaults(&o->meter.to);
+	o->ctlsock = DEFAULT_CTLSOCK;
+	o->pidfile = DEFAULT_PIDFILE;
+	o->version = 5;
+
+	while ((ch = getopt(argc, argv, "B:C:c:dDe:hi:m:Nn:p:r:s:T:t:u:v:")) !=
+	    -1) {
+		switch (ch) {
+		case 'B':
+			if (parse_size(optarg, &v) == -1 || v > INT32_MAX)
+				badflag(ch, optarg, "a size such as 4M");
+			o->cap.bufsize = (int)v;
+			break;
+		case 'C':
+			o->cap.snaplen = (int)numflag(ch, optarg, 64, 262144);
+			break;
+		case 'c':
+			o->ctlsock = optarg;
+			break;
+		case 'd':
+			o->foreground = 1;
+			break;
+		case 'D':
+			o->foreground = 1;
+			o->debug++;
+			break;
+		case 'e':
+			engine_flag(o, optarg);
+			break;
+		case 'i':
+			iface_flag(o, optarg);
+			break;
+		case 'm':
+			o->meter.max_flows =
+			    (uint32_t)numflag(ch, optarg, 1, 1U << 30);
+			break;
+		case 'N':
+			o->cap.promisc = 0;
+			break;
+		case 'n':
+			if (o->ndests == EXPORT_MAXDEST)
+				badflag(ch, optarg, "at most 16 destinations");
+			o->dests[o->ndests++] = optarg;
+			break;
+		case 'p':
+			o->pidfile = optarg;
+			break;
+		case 'r':
+			o->cap.file = optarg;
+			break;
+		case 's':
+			o->meter.sample = (uint32_t)numflag(ch, optarg, 1,
+			    16383);
+			break;
+		case 'T':
+			if (meter_key_parse(optarg, &o->meter.key) == -1)
+				badflag(ch, optarg, meter_key_names());
+			break;
+		case 't':
+			if (expiry_set(&o->meter.to, optarg) == -1)
+				errx(1, "-t %s: expected name=time with name "
+				    "one of %s and time such as 300, 5m, 1h30m",
+				    optarg, expiry_timeout_names());
+			break;
+		case 'u':
+			o->user = optarg;
+			break;
+		case 'v':
+			o->version = (int)numflag(ch, optarg, 1, 65535);
+			if (!export_version_supported(o->version))
+				badflag(ch, optarg, export_versions());
+			break;
+		case 'h':
+		default:
+			usage();
+		}
+	}
+	if ((o->cap.iface == NULL) == (o->cap.file == NULL))
+		errx(1, "exactly one of -i interface and -r file is required");
+	o->filter = join_args(argc - optind, argv + optind);
+	o->cap.filter = o->filter;
+	if (strcmp(o->ctlsock, "none") == 0 || strcmp(o->ctlsock, "-") == 0)
+		o->ctlsock = NULL;
+}
+
+static void
+on_packet(void *arg, const struct timeval *ts, const uint8_t *bytes,
+    uint32_t caplen)
+{
+	meter_packet(arg, ts, bytes, caplen);
+}
+
+static int64_t
+wall_ms(void)
+{
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);
+	return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+}
+
+/* -r: the whole file, then every flow expired, exported and summed up. */
+static int
+run_file(struct ctl_env *env)
+{
+	struct outbuf o;
+	int n;
+
+	while ((n = capture_read(env->cap, -1, on_packet, env->meter)) >= 0)
+		if (got_term)
+			break;
+	if (n == -2)
+		log_warnx("%s: %s", capture_name(env->cap),
+		    capture_error(env->cap));
+	meter_expire_all(env->meter);
+	outbuf_init(&o);
+	ctl_render_stats(env, &o, 0);
+	if (o.p != NULL)
+		fputs(o.p, stdout);
+	outbuf_free(&o);
+	return n == -2 ? 1 : 0;
+}
+
+/* -i: poll the capture and the control socket until told to stop. */
+static void
+run_live(struct ctl_env *env, struct ctl *ctl)
+{
+	struct pollfd pfd[2];
+	int64_t wait;
+	int n;
+
+	while (!got_term && env->quit == CTL_RUN) {
+		pfd[0].fd = env->gather ? capture_fd(env->cap) : -1;
+		pfd[0].events = POLLIN;
+		pfd[1].fd = ctl != NULL ? ctl_fd(ctl) : -1;
+		pfd[1].events = POLLIN;
+		wait = meter_next_expiry(env->meter);
+		if (wait < 0 || wait > 1000)
+			wait = 1000;
+		if (poll(pfd, 2, (int)wait) == -1 && errno != EINTR)
+			fatal("poll");
+		if (env->gather && (pfd[0].revents & (POLLIN | POLLERR))) {
+			n = capture_read(env->cap, READ_BATCH, on_packet,
+			    env->meter);
+			if (n == -2)
+				fatalx("%s: %s", capture_name(env->cap),
+				    capture_error(env->cap));
+		}
+		/* Idle time moves the packet clock too. */
+		meter_tick(env->meter, wall_ms());
+		if (pfd[1].revents & POLLIN)
+			ctl_serve(ctl, env);
+	}
+	if (got_term || env->quit == CTL_SHUTDOWN) {
+		log_info("shutting down: exporting %u flows",
+		    flowtable_count(meter_flowtable(env->meter)));
+		meter_expire_all(env->meter);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o;
+	struct ctl_env env;
+	struct ctl *ctl = NULL;
+	struct exporter *ex;
+	char errbuf[512];
+	const char *bad;
+	int i, rc = 0;
+
+	parse_options(&o, argc, argv);
+	log_init("nfsensord", o.debug, LOG_DAEMON);
+	if (getrandom(o.meter.seed, sizeof(o.meter.seed), 0) !=
+	    (ssize_t)sizeof(o.meter.seed))
+		err(1, "getrandom");
+
+	/* Privileged resources first: capture handle, sockets. */
+	memset(&env, 0, sizeof(env));
+	env.gather = 1;
+	if ((env.cap = capture_open(&o.cap, errbuf, sizeof(errbuf))) == NULL)
+		errx(1, "%s", errbuf);
+	if ((ex = export_create(o.version)) == NULL)
+		errx(1, "-v %d: unsupported export version", o.version);
+	export_set_engine(ex, o.engine_type, o.engine_id);
+	if (o.meter.sample > 1)
+		export_set_sampling(ex, (uint16_t)(1U << 14 | o.meter.sample));
+	for (i = 0; i < o.ndests; i++)
+		if (export_add_dests(ex, o.dests[i], &bad) == -1)
+			errx(1, "-n %s: expected host:port or [v6addr]:port "
+			    "(%s)", bad, strerror(errno));
+	env.ex = ex;
+	if ((env.meter = meter_create(&o.meter, ex)) == NULL)
+		errx(1, "-m %u: cannot allocate the flow table",
+		    o.meter.max_flows);
+	meter_set_linktype(env.meter, capture_linktype(env.cap));
+	env.source = capture_name(env.cap);
+
+	signal(SIGTERM, on_signal);
+	signal(SIGINT, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (o.cap.file != NULL) {
+		/* Offline: no daemon, no control socket, no pidfile. */
+		rc = run_file(&env);
+	} else {
+		if (o.ctlsock != NULL &&
+		    (ctl = ctl_open(o.ctlsock, errbuf, sizeof(errbuf))) == NULL)
+			errx(1, "%s", errbuf);
+		if (!o.foreground) {
+			if (daemon_detach() == -1)
+				err(1, "daemon");
+			log_detach();
+		}
+		if (pidfile_create(o.pidfile) == -1)
+			fatal("pidfile %s", o.pidfile);
+		if (o.user != NULL && privdrop(o.user, NULL) == -1)
+			fatal("cannot drop privileges to %s", o.user);
+		log_info("capturing on %s, exporting to %zu collector(s)",
+		    capture_name(env.cap), export_ndests(ex));
+		run_live(&env, ctl);
+		ctl_close(ctl);
+		pidfile_remove();
+	}
+
+	meter_destroy(env.meter);
+	export_destroy(ex);
+	capture_close(env.cap);
+	free(o.filter);
+	return rc;
+}

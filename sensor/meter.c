@@ -1,0 +1,373 @@
+/*
+ * meter: per-packet flow accounting.
+ *
+ * For each packet: decode, build the key for the -T level, find or create
+ * the flow, add the packet, and move the flow to the tail of its class
+ * list.  Creating a flow in a full table first evicts the least recently
+ * used flow (exported, counted as forced); adding to a flow whose 32-bit
+ * v5 packet or byte counter would overflow first expires it (counted as
+ * overbytes).  Nothing is allocated and no other flow is looked at, so the
+ * cost per packet is constant.  Expiry runs every expint seconds of packet
+ * clock and ends with a flush, so a datagram goes out when 30 records are
+ * ready or when the run ends.
+ */
+#include <arpa/inet.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "export.h"
+#include "flowrec.h"
+#include "flowtable.h"
+#include "meter.h"
+#include "outbuf.h"
+
+struct meter {
+	struct meter_config	 cfg;
+	struct flowtable	*ft;
+	struct exporter		*ex;
+	const struct linktype	*lt;
+	struct sensor_stats	 st;
+	int64_t			 clock_ms;	/* sensor clock, unix ms */
+	int64_t			 boot_ms;	/* first packet; -1 before */
+	int64_t			 next_expiry_ms;
+	uint64_t		 sample_count;
+};
+
+static const char *const key_names[KEY_N] = {
+	[KEY_FULL] = "full",
+	[KEY_PROTO] = "proto",
+	[KEY_IP] = "ip",
+	[KEY_VLAN] = "vlan",
+};
+
+int
+meter_key_parse(const char *s, enum meter_key *k)
+{
+	int i;
+
+	for (i = 0; i < KEY_N; i++) {
+		if (strcmp(s, key_names[i]) == 0) {
+			*k = (enum meter_key)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+const char *
+meter_key_names(void)
+{
+	return "full, proto, ip, vlan";
+}
+
+struct meter *
+meter_create(const struct meter_config *cfg, struct exporter *ex)
+{
+	struct meter *m;
+
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		return NULL;
+	m->cfg = *cfg;
+	m->ex = ex;
+	m->boot_ms = -1;
+	if ((m->ft = flowtable_create(cfg->max_flows, cfg->seed)) == NULL) {
+		free(m);
+		return NULL;
+	}
+	return m;
+}
+
+void
+meter_destroy(struct meter *m)
+{
+	if (m == NULL)
+		return;
+	flowtable_destroy(m->ft);
+	free(m);
+}
+
+void
+meter_set_linktype(struct meter *m, const struct linktype *lt)
+{
+	m->lt = lt;
+}
+
+static uint32_t
+addr4(const uint8_t *a)
+{
+	return (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 |
+	    (uint32_t)a[2] << 8 | a[3];
+}
+
+/* The expiry callback: count the flow and hand it to the exporter. */
+static void
+expire_one(void *arg, struct flow *f, enum expiry_reason why)
+{
+	struct meter *m = arg;
+	struct flowrec r;
+
+	m->st.expired[why]++;
+	m->st.proto_flows[f->key.proto]++;
+	m->st.proto_packets[f->key.proto] += f->packets;
+	m->st.proto_bytes[f->key.proto] += f->bytes;
+	if (f->key.af == 6)
+		m->st.v6_flows++;
+	if (m->ex == NULL)
+		return;
+	memset(&r, 0, sizeof(r));
+	r.packets = f->packets;
+	r.bytes = f->bytes;
+	r.first_ms = f->first_ms;
+	r.last_ms = f->last_ms;
+	if (f->key.af == 4) {
+		r.srcaddr = addr4(f->key.src);
+		r.dstaddr = addr4(f->key.dst);
+	}
+	r.srcport = f->key.sport;
+	r.dstport = f->key.dport;
+	r.input = m->cfg.ifindex;
+	r.proto = f->key.proto;
+	r.tos = f->key.tos;
+	r.tcp_flags = f->tcp_flags;
+	export_flow(m->ex, &r, f->key.af, m->clock_ms, m->boot_ms);
+}
+
+static void
+flush(struct meter *m)
+{
+	if (m->ex != NULL && m->boot_ms >= 0)
+		export_flush(m->ex, m->clock_ms, m->boot_ms);
+}
+
+static void
+run_expiry(struct meter *m)
+{
+	expiry_run(m->ft, &m->cfg.to, m->clock_ms, expire_one, m);
+	flush(m);
+	m->next_expiry_ms = m->clock_ms +
+	    (int64_t)m->cfg.to.secs[EXT_EXPINT] * 1000;
+}
+
+/* Advance the clock to t (never backwards); run expiry when it is due. */
+static int64_t
+advance(struct meter *m, int64_t t)
+{
+	if (m->boot_ms < 0) {
+		m->boot_ms = m->clock_ms = t;
+		m->next_expiry_ms = t +
+		    (int64_t)m->cfg.to.secs[EXT_EXPINT] * 1000;
+	} else if (t < m->clock_ms) {
+		m->st.clock_backwards++;
+		t = m->clock_ms;
+	} else
+		m->clock_ms = t;
+	if (m->clock_ms >= m->next_expiry_ms)
+		run_expiry(m);
+	return t;
+}
+
+static void
+make_key(const struct meter *m, const struct decoded *d, struct flowkey *k)
+{
+	size_t alen = d->af == 4 ? 4 : 16;
+
+	memset(k, 0, sizeof(*k));
+	memcpy(k->src, d->src, alen);
+	memcpy(k->dst, d->dst, alen);
+	k->af = d->af;
+	switch (m->cfg.key) {
+	case KEY_VLAN:
+		k->vlan = d->vlan;
+		/* FALLTHROUGH */
+	case KEY_FULL:
+		k->sport = d->sport;
+		k->dport = d->dport;
+		k->tos = d->tos;
+		/* FALLTHROUGH */
+	case KEY_PROTO:
+		k->proto = d->proto;
+		break;
+	default:
+		break;
+	}
+}
+
+void
+meter_packet(struct meter *m, const struct timeval *ts, const uint8_t *bytes,
+    uint32_t caplen)
+{
+	struct decoded d;
+	struct flowkey k;
+	struct flow *f;
+	enum decode_status s;
+	uint32_t h;
+	int64_t t;
+
+	m->st.packets++;
+	t = advance(m, (int64_t)ts->tv_sec * 1000 + ts->tv_usec / 1000);
+	if (m->cfg.sample > 1 && m->sample_count++ % m->cfg.sample != 0) {
+		m->st.sampled_out++;
+		return;
+	}
+	s = decode_packet(m->lt, bytes, caplen, &d);
+	m->st.decoded[s]++;
+	if (s != DEC_IPV4 && s != DEC_IPV6)
+		return;
+	m->st.fragments += d.frag;
+	m->st.l4cut += d.l4cut;
+	if (s == DEC_IPV4) {
+		m->st.v4_packets++;
+		m->st.v4_bytes += d.bytes;
+	} else {
+		m->st.v6_packets++;
+		m->st.v6_bytes += d.bytes;
+	}
+
+	make_key(m, &d, &k);
+	h = flowtable_hash(m->ft, &k);
+	f = flowtable_find(m->ft, &k, h);
+	if (f != NULL && (f->packets >= UINT32_MAX ||
+	    f->bytes + d.bytes > UINT32_MAX)) {
+		expire_one(m, f, EXR_OVERFLOW);
+		flowtable_remove(m->ft, f);
+		f = NULL;
+	}
+	if (f == NULL) {
+		if (flowtable_full(m->ft)) {
+			f = flowtable_lru(m->ft);
+			expire_one(m, f, EXR_FORCED);
+			flowtable_remove(m->ft, f);
+		}
+		f = flowtable_insert(m->ft, &k, h,
+		    expiry_class_of(k.proto, d.tcp_flags));
+		f->first_ms = t;
+		m->st.flows_created++;
+	}
+	f->packets++;
+	f->bytes += d.bytes;
+	f->last_ms = t;
+	f->tcp_flags |= d.tcp_flags;
+	flowtable_touch(m->ft, f, expiry_class_of(k.proto, f->tcp_flags));
+}
+
+void
+meter_tick(struct meter *m, int64_t now_ms)
+{
+	if (m->boot_ms >= 0)
+		advance(m, now_ms);
+}
+
+void
+meter_expire_all(struct meter *m)
+{
+	expiry_all(m->ft, EXR_ALL, expire_one, m);
+	flush(m);
+}
+
+static void
+forget(void *arg, struct flow *f, enum expiry_reason why)
+{
+	(void)arg;
+	(void)f;
+	(void)why;
+}
+
+void
+meter_delete_all(struct meter *m)
+{
+	expiry_all(m->ft, EXR_ALL, forget, NULL);
+}
+
+static void
+addr_text(const struct flow *f, const uint8_t *a, char *out, size_t cap)
+{
+	inet_ntop(f->key.af == 4 ? AF_INET : AF_INET6, a, out, (socklen_t)cap);
+}
+
+void
+meter_dump_flows(struct meter *m, struct outbuf *o, int json)
+{
+	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
+	struct flow *f;
+	int first = 1;
+
+	if (json)
+		outbuf_printf(o, "[");
+	else
+		outbuf_printf(o, "%-6s %-39s %5s %-39s %5s %4s %3s %5s %10s "
+		    "%12s %8s %8s %s\n", "proto", "src", "sport", "dst",
+		    "dport", "tos", "flg", "vlan", "packets", "bytes",
+		    "age_s", "idle_s", "expiry");
+	for (f = flowtable_oldest(m->ft); f != NULL;
+	    f = flowtable_younger(m->ft, f)) {
+		addr_text(f, f->key.src, src, sizeof(src));
+		addr_text(f, f->key.dst, dst, sizeof(dst));
+		if (json) {
+			outbuf_printf(o, "%s\n {\"proto\": %u, \"src\": \"%s\", "
+			    "\"sport\": %u, \"dst\": \"%s\", \"dport\": %u, "
+			    "\"tos\": %u, \"tcp_flags\": %u, \"vlan\": %u, "
+			    "\"packets\": %llu, \"bytes\": %llu, "
+			    "\"first_ms\": %lld, \"last_ms\": %lld, "
+			    "\"class\": \"%s\"}", first ? "" : ",",
+			    f->key.proto, src, f->key.sport, dst,
+			    f->key.dport, f->key.tos, f->tcp_flags,
+			    f->key.vlan, (unsigned long long)f->packets,
+			    (unsigned long long)f->bytes,
+			    (long long)f->first_ms, (long long)f->last_ms,
+			    expiry_timeout_name(f->cls));
+		} else {
+			outbuf_printf(o, "%-6u %-39s %5u %-39s %5u %4u %3x %5u "
+			    "%10llu %12llu %8.3f %8.3f %s\n", f->key.proto,
+			    src, f->key.sport, dst, f->key.dport,
+			    f->key.tos, f->tcp_flags, f->key.vlan,
+			    (unsigned long long)f->packets,
+			    (unsigned long long)f->bytes,
+			    (double)(m->clock_ms - f->first_ms) / 1000,
+			    (double)(m->clock_ms - f->last_ms) / 1000,
+			    expiry_timeout_name(f->cls));
+		}
+		first = 0;
+	}
+	if (json)
+		outbuf_printf(o, "%s]\n", first ? "" : "\n");
+}
+
+const struct sensor_stats *
+meter_stats(const struct meter *m)
+{
+	return &m->st;
+}
+
+struct timeouts *
+meter_timeouts(struct meter *m)
+{
+	return &m->cfg.to;
+}
+
+struct flowtable *
+meter_flowtable(const struct meter *m)
+{
+	return m->ft;
+}
+
+int64_t
+meter_clock(const struct meter *m)
+{
+	return m->clock_ms;
+}
+
+int64_t
+meter_boot(const struct meter *m)
+{
+	return m->boot_ms;
+}
+
+int64_t
+meter_next_expiry(const struct meter *m)
+{
+	if (m->boot_ms < 0)
+		return -1;
+	return m->next_expiry_ms > m->clock_ms ?
+	    m->next_expiry_ms - m->clock_ms : 0;
+}

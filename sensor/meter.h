@@ -1,0 +1,72 @@
+/*
+ * meter: packets in, flows out.  The metering process that ties the
+ * decoder, the flow table, expiry and export together.
+ *
+ * The meter's clock is the packet clock: it starts at the first packet's
+ * timestamp and never runs backwards (a packet stamped earlier than the
+ * clock is counted at the clock and noted in clock_backwards).  In live
+ * mode meter_tick() moves it on when no packets arrive.
+ */
+#ifndef NFKIT_METER_H
+#define NFKIT_METER_H
+
+#include <stdint.h>
+#include <sys/time.h>
+
+#include "decode.h"
+#include "expiry.h"
+#include "stats.h"
+
+struct exporter;
+struct flow;
+struct flowtable;
+struct outbuf;
+
+/* -T: what identifies a flow. */
+enum meter_key {
+	KEY_FULL = 0,	/* addresses, ports, protocol, ToS */
+	KEY_PROTO,	/* addresses and protocol */
+	KEY_IP,		/* addresses only */
+	KEY_VLAN,	/* full + VLAN id */
+	KEY_N
+};
+
+struct meter_config {
+	uint32_t	max_flows;	/* -m */
+	struct timeouts	to;		/* -t */
+	enum meter_key	key;		/* -T */
+	uint32_t	sample;		/* -s: 1 in N packets; 0, 1 = all */
+	uint16_t	ifindex;	/* input ifIndex of exported flows */
+	uint8_t		seed[16];	/* hash key */
+};
+
+struct meter;
+
+/* ex may be NULL (statistics only).  NULL if the table cannot be made. */
+struct meter	*meter_create(const struct meter_config *, struct exporter *);
+void		 meter_destroy(struct meter *);
+/* -1 if the -T name is unknown. */
+int		 meter_key_parse(const char *, enum meter_key *);
+const char	*meter_key_names(void);
+
+void		 meter_set_linktype(struct meter *, const struct linktype *);
+void		 meter_packet(struct meter *, const struct timeval *ts,
+		    const uint8_t *bytes, uint32_t caplen);
+/* Move the clock to now_ms (if later) and run expiry if it is due. */
+void		 meter_tick(struct meter *, int64_t now_ms);
+/* Expire and export every flow now. */
+void		 meter_expire_all(struct meter *);
+/* Forget every flow without exporting it. */
+void		 meter_delete_all(struct meter *);
+/* One line (or JSON object) per active flow. */
+void		 meter_dump_flows(struct meter *, struct outbuf *, int json);
+
+const struct sensor_stats *meter_stats(const struct meter *);
+struct timeouts	*meter_timeouts(struct meter *);
+struct flowtable *meter_flowtable(const struct meter *);
+int64_t		 meter_clock(const struct meter *);
+int64_t		 meter_boot(const struct meter *);	/* -1 before packets */
+/* Milliseconds until the next expiry run is due, -1 if none. */
+int64_t		 meter_next_expiry(const struct meter *);
+
+#endif
