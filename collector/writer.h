@@ -25,7 +25,8 @@
 #include "flowrec.h"
 
 #define WRITER_BATCH	1024	/* records per batch */
-#define WRITER_SLOTS	64	/* batches in the ring */
+#define WRITER_SLOTS	256	/* batches in the ring: 20 MiB, about 2 s of
+				   what deflate -6 can take, to absorb bursts */
 
 struct spool;
 struct expire;
