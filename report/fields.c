@@ -110,33 +110,67 @@ field_set(int id, struct flowrec *r, uint64_t v)
 	}
 }
 
+static const char digits2[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233"
+    "34353637383940414243444546474849505152535455565758596061626364656667"
+    "6869707172737475767778798081828384858687888990919293949596979899";
+
+/* Decimal digits, written backwards two at a time: this is on the path of
+ * every printed field, so it avoids a division per digit. */
 size_t
 fmt_u64(uint64_t v, char *out)
 {
-	char tmp[20];
-	size_t n = 0, i;
+	size_t n = 1;
+	uint64_t t;
+	char *p;
 
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	for (i = 0; i < n; i++)
-		out[i] = tmp[n - 1 - i];
+	for (t = v; t >= 10; t /= 10)
+		n++;
+	p = out + n;
+	while (v >= 100) {
+		unsigned d = (unsigned)(v % 100) * 2;
+
+		v /= 100;
+		*--p = digits2[d + 1];
+		*--p = digits2[d];
+	}
+	if (v >= 10) {
+		*--p = digits2[v * 2 + 1];
+		*--p = digits2[v * 2];
+	} else
+		*--p = (char)('0' + v);
 	return n;
+}
+
+static inline char *
+octet(char *p, unsigned v)
+{
+	if (v >= 100) {
+		*p++ = (char)('0' + v / 100);
+		v %= 100;
+		*p++ = digits2[v * 2];
+		*p++ = digits2[v * 2 + 1];
+	} else if (v >= 10) {
+		*p++ = digits2[v * 2];
+		*p++ = digits2[v * 2 + 1];
+	} else
+		*p++ = (char)('0' + v);
+	return p;
 }
 
 size_t
 fmt_ip(uint32_t a, char *out)
 {
-	size_t n = 0;
-	int shift;
+	char *p = out;
 
-	for (shift = 24; shift >= 0; shift -= 8) {
-		n += fmt_u64((a >> shift) & 0xff, out + n);
-		if (shift)
-			out[n++] = '.';
-	}
-	return n;
+	p = octet(p, a >> 24);
+	*p++ = '.';
+	p = octet(p, (a >> 16) & 0xff);
+	*p++ = '.';
+	p = octet(p, (a >> 8) & 0xff);
+	*p++ = '.';
+	p = octet(p, a & 0xff);
+	return (size_t)(p - out);
 }
 
 size_t

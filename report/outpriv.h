@@ -79,6 +79,9 @@ puts_(char **p, const char *s)
 	put(p, s, strlen(s));
 }
 
+/* A string literal, its length known at compile time. */
+#define PUTLIT(p, lit)	put((p), (lit), sizeof(lit) - 1)
+
 static inline void
 pad(char **p, int n)
 {

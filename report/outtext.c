@@ -115,7 +115,7 @@ short_row(struct output *o, const struct flowrec *r, uint64_t flows)
 		*p++ = '.';
 		p += fmt_u64(r->srcport, p);
 	}
-	puts_(&p, " -> ");
+	PUTLIT(&p, " -> ");
 	p += fmt_ip(r->dstaddr, p);
 	if (r->proto != 1) {
 		*p++ = '.';
@@ -123,7 +123,7 @@ short_row(struct output *o, const struct flowrec *r, uint64_t flows)
 	}
 	*p++ = ' ';
 	if (r->proto == 1) {
-		puts_(&p, "ICMP_");
+		PUTLIT(&p, "ICMP_");
 		icmp_name(&p, r->dstport);
 	} else {
 		p += fmt_u64(r->proto, p);
