@@ -33,23 +33,23 @@
 #include "buf.h"
 #include "ftfile.h"
 
-#define RBUF_RECS	1024			/* records per deflate call */
-#define RBUF_LEN	(RBUF_RECS * FT_V5_RECLEN)	/* 64 KiB */
-#define OBUF_LEN	(256 * 1024)		/* compressed output */
+#define RBUF_RECS 1024			    /* records per deflate call */
+#define RBUF_LEN (RBUF_RECS * FT_V5_RECLEN) /* 64 KiB */
+#define OBUF_LEN (256 * 1024)		    /* compressed output */
 
 struct ft_writer {
-	int		 fd;
-	int		 be;		/* file is big-endian */
-	int		 compress;
-	int		 zinit;		/* zs needs deflateEnd() */
-	int		 error;		/* errno of the first failure, or 0 */
-	z_stream	 zs;
-	struct ft_header hdr;		/* as written at open */
-	size_t		 hdr_len;
-	uint64_t	 count;		/* records accepted */
-	size_t		 rlen;		/* bytes encoded in rbuf */
-	uint8_t		 rbuf[RBUF_LEN];
-	uint8_t		*obuf;		/* OBUF_LEN bytes, compressing only */
+	int fd;
+	int be; /* file is big-endian */
+	int compress;
+	int zinit; /* zs needs deflateEnd() */
+	int error; /* errno of the first failure, or 0 */
+	z_stream zs;
+	struct ft_header hdr; /* as written at open */
+	size_t hdr_len;
+	uint64_t count; /* records accepted */
+	size_t rlen;	/* bytes encoded in rbuf */
+	uint8_t rbuf[RBUF_LEN];
+	uint8_t *obuf; /* OBUF_LEN bytes, compressing only */
 };
 
 /* Write all of p, retrying short writes and EINTR.  0 or -1 with errno. */
@@ -125,9 +125,10 @@ encode_v5(const struct flowrec *r, int be, uint8_t *out)
 	wcur_put_u16(&c, be, r->output);
 	/* The file holds 32-bit counters; larger ones are clamped, not cut. */
 	wcur_put_u32(&c, be,
-	    r->packets > UINT32_MAX ? UINT32_MAX : (uint32_t)r->packets);
+		     r->packets > UINT32_MAX ? UINT32_MAX
+					     : (uint32_t)r->packets);
 	wcur_put_u32(&c, be,
-	    r->bytes > UINT32_MAX ? UINT32_MAX : (uint32_t)r->bytes);
+		     r->bytes > UINT32_MAX ? UINT32_MAX : (uint32_t)r->bytes);
 	wcur_put_u32(&c, be, flowrec_rel_ms(r, r->first_ms));
 	wcur_put_u32(&c, be, flowrec_rel_ms(r, r->last_ms));
 	wcur_put_u16(&c, be, r->srcport);
@@ -214,7 +215,7 @@ ftw_open(int fd, const struct ft_wopts *o)
 
 	if (o->zlevel < -1 || o->zlevel > 9 ||
 	    (o->byte_order != 0 && o->byte_order != FT_LITTLE &&
-	    o->byte_order != FT_BIG)) {
+	     o->byte_order != FT_BIG)) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -238,14 +239,13 @@ ftw_open(int fd, const struct ft_wopts *o)
 		w->hdr.flags |= FT_FLAG_STREAMING;
 	if (o->hostname != NULL) {
 		strncpy(w->hdr.hostname, o->hostname,
-		    sizeof(w->hdr.hostname) - 1);
-	} else if (gethostname(w->hdr.hostname,
-	    sizeof(w->hdr.hostname) - 1) == -1) {
+			sizeof(w->hdr.hostname) - 1);
+	} else if (gethostname(w->hdr.hostname, sizeof(w->hdr.hostname) - 1) ==
+		   -1) {
 		w->hdr.hostname[0] = '\0';
 	}
 	if (o->comment != NULL)
-		strncpy(w->hdr.comment, o->comment,
-		    sizeof(w->hdr.comment) - 1);
+		strncpy(w->hdr.comment, o->comment, sizeof(w->hdr.comment) - 1);
 	w->hdr_len = ft_header_encode(&w->hdr, hbuf, sizeof(hbuf));
 	if (w->hdr_len == 0) {
 		free(w);
@@ -316,8 +316,8 @@ ftw_close(struct ft_writer *w, const struct ft_counts *cnt)
 		h = w->hdr;
 		h.flags |= FT_FLAG_DONE;
 		/* The header holds 32 bits; a bigger count is clamped. */
-		h.flows = w->count > UINT32_MAX ? UINT32_MAX :
-		    (uint32_t)w->count;
+		h.flows =
+		    w->count > UINT32_MAX ? UINT32_MAX : (uint32_t)w->count;
 		if (cnt != NULL) {
 			h.cap_end = cnt->cap_end;
 			h.lost = cnt->lost;

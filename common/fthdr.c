@@ -46,12 +46,11 @@ enum {
 };
 
 /* The legacy stream version 1 header: fixed layout, 360 bytes. */
-#define FT_V1_HDRLEN	360
-#define FT_V1_HOSTLEN	68
-#define FT_V1_COMMLEN	256
+#define FT_V1_HDRLEN 360
+#define FT_V1_HOSTLEN 68
+#define FT_V1_COMMLEN 256
 
-static void
-seterr(char *err, size_t errlen, const char *fmt, ...)
+static void seterr(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 static void
@@ -109,7 +108,7 @@ ft_header_encode(const struct ft_header *h, uint8_t *out, size_t cap)
 	wcur_put_u8(&w, FT_MAGIC2);
 	wcur_put_u8(&w, h->byte_order);
 	wcur_put_u8(&w, 3);
-	wcur_put_u32(&w, be, 0);	/* H, filled in below */
+	wcur_put_u32(&w, be, 0); /* H, filled in below */
 
 	put_tlv_u16(&w, be, TLV_EX_VER, h->d_version);
 	put_tlv_u32(&w, be, TLV_CAP_START, h->cap_start);
@@ -119,11 +118,10 @@ ft_header_encode(const struct ft_header *h, uint8_t *out, size_t cap)
 	put_tlv_u32(&w, be, TLV_FLOW_LOST, h->lost);
 	put_tlv_u32(&w, be, TLV_PKT_CORRUPT, h->corrupt);
 	put_tlv_u32(&w, be, TLV_SEQ_RESET, h->resets);
-	put_tlv_str(&w, be, TLV_CAP_HOSTNAME, h->hostname,
-	    sizeof(h->hostname));
+	put_tlv_str(&w, be, TLV_CAP_HOSTNAME, h->hostname, sizeof(h->hostname));
 	if (h->comment[0] != '\0')
 		put_tlv_str(&w, be, TLV_COMMENTS, h->comment,
-		    sizeof(h->comment));
+			    sizeof(h->comment));
 	/* flow-tools pads the header to a multiple of 4 with zero bytes. */
 	while (!w.failed && w.off % 4 != 0)
 		wcur_put_u8(&w, 0);
@@ -137,8 +135,8 @@ ft_header_encode(const struct ft_header *h, uint8_t *out, size_t cap)
 }
 
 int
-ft_header_peek(const uint8_t *p, size_t len, struct ft_header *h,
-    char *err, size_t errlen)
+ft_header_peek(const uint8_t *p, size_t len, struct ft_header *h, char *err,
+	       size_t errlen)
 {
 	struct cursor c;
 	uint8_t m1, m2, bo, sv;
@@ -156,7 +154,7 @@ ft_header_peek(const uint8_t *p, size_t len, struct ft_header *h,
 	}
 	if (m1 != FT_MAGIC1 || m2 != FT_MAGIC2) {
 		seterr(err, errlen,
-		    "bad magic %02x %02x (not a flow-tools file)", m1, m2);
+		       "bad magic %02x %02x (not a flow-tools file)", m1, m2);
 		return -1;
 	}
 	if (bo != FT_LITTLE && bo != FT_BIG) {
@@ -180,7 +178,7 @@ ft_header_peek(const uint8_t *p, size_t len, struct ft_header *h,
 	}
 	if (hlen < 8 || hlen > FT_MAXHEADER) {
 		seterr(err, errlen, "bad header length %u (must be 8..%u)",
-		    hlen, FT_MAXHEADER);
+		       hlen, FT_MAXHEADER);
 		return -1;
 	}
 	h->hdr_len = hlen;
@@ -206,24 +204,24 @@ get_str(struct cursor *c, size_t n, char *dst, size_t dstlen)
  * us reject a file.
  */
 static const struct tlv_num {
-	uint16_t	tag;
-	uint8_t		size;
-	size_t		off;
+	uint16_t tag;
+	uint8_t size;
+	size_t off;
 } tlv_nums[] = {
-	{ TLV_VENDOR, 1, offsetof(struct ft_header, vendor) },
-	{ TLV_EX_VER, 2, offsetof(struct ft_header, d_version) },
-	{ TLV_AGG_VER, 1, offsetof(struct ft_header, agg_version) },
-	{ TLV_AGG_METHOD, 1, offsetof(struct ft_header, agg_method) },
-	{ TLV_EXPORTER_IP, 4, offsetof(struct ft_header, exporter_ip) },
-	{ TLV_CAP_START, 4, offsetof(struct ft_header, cap_start) },
-	{ TLV_CAP_END, 4, offsetof(struct ft_header, cap_end) },
-	{ TLV_HEADER_FLAGS, 4, offsetof(struct ft_header, flags) },
-	{ TLV_ROT_SCHEDULE, 4, offsetof(struct ft_header, rotation) },
-	{ TLV_FLOW_COUNT, 4, offsetof(struct ft_header, flows) },
-	{ TLV_FLOW_LOST, 4, offsetof(struct ft_header, lost) },
-	{ TLV_FLOW_MISORDERED, 4, offsetof(struct ft_header, misordered) },
-	{ TLV_PKT_CORRUPT, 4, offsetof(struct ft_header, corrupt) },
-	{ TLV_SEQ_RESET, 4, offsetof(struct ft_header, resets) },
+    {TLV_VENDOR, 1, offsetof(struct ft_header, vendor)},
+    {TLV_EX_VER, 2, offsetof(struct ft_header, d_version)},
+    {TLV_AGG_VER, 1, offsetof(struct ft_header, agg_version)},
+    {TLV_AGG_METHOD, 1, offsetof(struct ft_header, agg_method)},
+    {TLV_EXPORTER_IP, 4, offsetof(struct ft_header, exporter_ip)},
+    {TLV_CAP_START, 4, offsetof(struct ft_header, cap_start)},
+    {TLV_CAP_END, 4, offsetof(struct ft_header, cap_end)},
+    {TLV_HEADER_FLAGS, 4, offsetof(struct ft_header, flags)},
+    {TLV_ROT_SCHEDULE, 4, offsetof(struct ft_header, rotation)},
+    {TLV_FLOW_COUNT, 4, offsetof(struct ft_header, flows)},
+    {TLV_FLOW_LOST, 4, offsetof(struct ft_header, lost)},
+    {TLV_FLOW_MISORDERED, 4, offsetof(struct ft_header, misordered)},
+    {TLV_PKT_CORRUPT, 4, offsetof(struct ft_header, corrupt)},
+    {TLV_SEQ_RESET, 4, offsetof(struct ft_header, resets)},
 };
 
 static const struct tlv_num *
@@ -240,7 +238,7 @@ tlv_num_find(uint16_t tag)
 /* Store one numeric TLV value (the cursor spans exactly the value). */
 static int
 tlv_num_get(const struct tlv_num *t, struct cursor *v, int be,
-    struct ft_header *h)
+	    struct ft_header *h)
 {
 	uint8_t *dst = (uint8_t *)h + t->off;
 	uint8_t u8;
@@ -282,9 +280,10 @@ decode_v3(struct cursor *c, struct ft_header *h, char *err, size_t errlen)
 		cur_get_u16(c, be, &tag);
 		cur_get_u16(c, be, &tlen);
 		if (tlen > cur_left(c)) {
-			seterr(err, errlen, "header TLV 0x%02x at offset %zu: "
-			    "length %u runs past the header end (%zu)", tag,
-			    at, tlen, c->len);
+			seterr(err, errlen,
+			       "header TLV 0x%02x at offset %zu: "
+			       "length %u runs past the header end (%zu)",
+			       tag, at, tlen, c->len);
 			return -1;
 		}
 		/* The value gets a cursor of its own, exactly its length. */
@@ -297,10 +296,11 @@ decode_v3(struct cursor *c, struct ft_header *h, char *err, size_t errlen)
 		} else if (tag == TLV_COMMENTS) {
 			get_str(&v, tlen, h->comment, sizeof(h->comment));
 		} else if ((t = tlv_num_find(tag)) != NULL &&
-		    tlv_num_get(t, &v, be, h) == -1) {
-			seterr(err, errlen, "header TLV 0x%02x at offset %zu: "
-			    "length %u, the value needs %u", tag, at, tlen,
-			    t->size);
+			   tlv_num_get(t, &v, be, h) == -1) {
+			seterr(err, errlen,
+			       "header TLV 0x%02x at offset %zu: "
+			       "length %u, the value needs %u",
+			       tag, at, tlen, t->size);
 			return -1;
 		}
 		/* Anything else (0x11, 0x12, 0x13, unknown tags) is skipped. */
@@ -334,8 +334,8 @@ decode_v1(struct cursor *c, struct ft_header *h)
 }
 
 int
-ft_header_decode(const uint8_t *p, size_t len, struct ft_header *h,
-    char *err, size_t errlen)
+ft_header_decode(const uint8_t *p, size_t len, struct ft_header *h, char *err,
+		 size_t errlen)
 {
 	struct cursor c;
 
@@ -343,7 +343,7 @@ ft_header_decode(const uint8_t *p, size_t len, struct ft_header *h,
 		return -1;
 	if (len < h->hdr_len) {
 		seterr(err, errlen, "truncated header: %zu of %u bytes", len,
-		    h->hdr_len);
+		       h->hdr_len);
 		return -1;
 	}
 	cur_init(&c, p, h->hdr_len);

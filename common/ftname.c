@@ -15,7 +15,7 @@
 
 int
 ftname_format(char *buf, size_t len, const char *prefix, unsigned d_version,
-    time_t t)
+	      time_t t)
 {
 	struct tm tm;
 	long off;
@@ -24,10 +24,11 @@ ftname_format(char *buf, size_t len, const char *prefix, unsigned d_version,
 	if (localtime_r(&t, &tm) == NULL)
 		return -1;
 	off = tm.tm_gmtoff;
-	n = snprintf(buf, len, "%s-v%02u.%04d-%02d-%02d.%02d%02d%02d%c%02ld%02ld",
-	    prefix, d_version, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-	    tm.tm_hour, tm.tm_min, tm.tm_sec, off < 0 ? '-' : '+',
-	    labs(off) / 3600, labs(off) % 3600 / 60);
+	n = snprintf(buf, len,
+		     "%s-v%02u.%04d-%02d-%02d.%02d%02d%02d%c%02ld%02ld", prefix,
+		     d_version, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+		     tm.tm_hour, tm.tm_min, tm.tm_sec, off < 0 ? '-' : '+',
+		     labs(off) / 3600, labs(off) % 3600 / 60);
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
@@ -57,11 +58,11 @@ ftname_nestdir(char *buf, size_t len, int nest, time_t t)
 		break;
 	case -2:
 		n = snprintf(buf, len, "%04d-%02d/%04d-%02d-%02d", y, m, y, m,
-		    d);
+			     d);
 		break;
-	default:	/* 3 and -3 are the same */
-		n = snprintf(buf, len, "%04d/%04d-%02d/%04d-%02d-%02d", y, y,
-		    m, y, m, d);
+	default: /* 3 and -3 are the same */
+		n = snprintf(buf, len, "%04d/%04d-%02d/%04d-%02d-%02d", y, y, m,
+			     y, m, d);
 		break;
 	}
 	return n < 0 || (size_t)n >= len ? -1 : 0;
@@ -109,8 +110,8 @@ days_from_civil(int y, int m, int d)
 static int
 days_in_month(int y, int m)
 {
-	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
-	    30, 31 };
+	static const int mdays[] = {31, 28, 31, 30, 31, 30,
+				    31, 31, 30, 31, 30, 31};
 
 	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
 		return 29;
@@ -154,11 +155,11 @@ ftname_parse(const char *base, time_t *start, int *is_tmp)
 	sign = *p++ == '-' ? -1 : 1;
 	if (digits(&p, 2, &oh) || digits(&p, 2, &om) || *p != '\0')
 		return -1;
-	if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) ||
-	    h > 23 || mi > 59 || s > 60 || oh > 23 || om > 59)
+	if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 ||
+	    mi > 59 || s > 60 || oh > 23 || om > 59)
 		return -1;
 	*start = (time_t)(days_from_civil(y, mo, d) * 86400L + h * 3600L +
-	    mi * 60L + s - sign * (oh * 3600L + om * 60L));
+			  mi * 60L + s - sign * (oh * 3600L + om * 60L));
 	*is_tmp = tmp;
 	return 0;
 }

@@ -29,37 +29,36 @@
 #include "buf.h"
 #include "ftfile.h"
 
-#define INBUF_LEN	(256 * 1024)	/* compressed bytes per read() */
-#define OUT_RECS	4096		/* records inflated per round */
+#define INBUF_LEN (256 * 1024) /* compressed bytes per read() */
+#define OUT_RECS 4096	       /* records inflated per round */
 
 /* The stream version 1 record (fts1rec_compat) and the header before it. */
-#define FT_V1_RECLEN	60
+#define FT_V1_RECLEN 60
 
 typedef void (*rec_decoder)(const uint8_t *, int be, struct flowrec *);
 
 struct ft_reader {
-	int		 fd;
-	char		*name;
+	int fd;
+	char *name;
 	struct ft_header hdr;
-	size_t		 reclen;
-	rec_decoder	 decode;
-	int		 be;		/* file is big-endian */
-	int		 compress;
-	int		 zinit;		/* zs needs inflateEnd() */
-	z_stream	 zs;
-	uint8_t		*in;		/* INBUF_LEN bytes when compressed */
-	int		 in_eof;	/* read() has returned 0 */
-	uint8_t		*out;		/* decoded record bytes */
-	size_t		 outcap, ostart, oend;
-	int		 ended;		/* no more bytes will come */
-	int		 pending;	/* an error follows the buffered records */
-	int		 failed;	/* the error has been returned */
-	uint64_t	 count;		/* records returned */
-	char		 err[256];
+	size_t reclen;
+	rec_decoder decode;
+	int be; /* file is big-endian */
+	int compress;
+	int zinit; /* zs needs inflateEnd() */
+	z_stream zs;
+	uint8_t *in;  /* INBUF_LEN bytes when compressed */
+	int in_eof;   /* read() has returned 0 */
+	uint8_t *out; /* decoded record bytes */
+	size_t outcap, ostart, oend;
+	int ended;	/* no more bytes will come */
+	int pending;	/* an error follows the buffered records */
+	int failed;	/* the error has been returned */
+	uint64_t count; /* records returned */
+	char err[256];
 };
 
-static void
-seterr(char *err, size_t errlen, const char *fmt, ...)
+static void seterr(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 static void
@@ -84,9 +83,9 @@ damage(struct ft_reader *r, const char *what, const char *detail)
 {
 	uint64_t good = r->count + (r->oend - r->ostart) / r->reclen;
 
-	seterr(r->err, sizeof(r->err), "%s: %s after %llu records%s%s",
-	    r->name, what, (unsigned long long)good,
-	    detail != NULL ? ": " : "", detail != NULL ? detail : "");
+	seterr(r->err, sizeof(r->err), "%s: %s after %llu records%s%s", r->name,
+	       what, (unsigned long long)good, detail != NULL ? ": " : "",
+	       detail != NULL ? detail : "");
 	r->pending = 1;
 	r->ended = 1;
 }
@@ -160,10 +159,10 @@ decode_common(struct cursor *c, int be, struct flowrec *f)
 	cur_get_u8(c, &f->tcp_flags);
 	f->packets = pkts;
 	f->bytes = octets;
-	f->first_ms = flowrec_abs_ms(f->unix_secs, f->unix_nsecs,
-	    f->sys_uptime, first);
-	f->last_ms = flowrec_abs_ms(f->unix_secs, f->unix_nsecs,
-	    f->sys_uptime, last);
+	f->first_ms =
+	    flowrec_abs_ms(f->unix_secs, f->unix_nsecs, f->sys_uptime, first);
+	f->last_ms =
+	    flowrec_abs_ms(f->unix_secs, f->unix_nsecs, f->sys_uptime, last);
 }
 
 static void
@@ -183,7 +182,7 @@ decode_v5(const uint8_t *p, int be, struct flowrec *f)
 
 	cur_init(&c, p, FT_V5_RECLEN);
 	decode_common(&c, be, f);
-	cur_skip(&c, 1);	/* pad; the v7 discard flags */
+	cur_skip(&c, 1); /* pad; the v7 discard flags */
 	cur_get_u8(&c, &f->engine_type);
 	cur_get_u8(&c, &f->engine_id);
 	cur_get_u8(&c, &f->src_mask);
@@ -223,7 +222,7 @@ decode_compat(const uint8_t *p, int be, struct flowrec *f, int v5)
 	cur_get_u8(&c, &f->proto);
 	cur_get_u8(&c, &f->tos);
 	cur_get_u8(&c, &f->tcp_flags);
-	cur_skip(&c, 3);	/* retransmission and misorder counters */
+	cur_skip(&c, 3); /* retransmission and misorder counters */
 	if (v5) {
 		cur_get_u16(&c, be, &f->src_as);
 		cur_get_u16(&c, be, &f->dst_as);
@@ -251,15 +250,12 @@ decode_compat_v5(const uint8_t *p, int be, struct flowrec *f)
 
 /* Stream version 3 record types by export version. */
 static const struct rec_type {
-	uint16_t	d_version;
-	size_t		reclen;
-	rec_decoder	decode;
+	uint16_t d_version;
+	size_t reclen;
+	rec_decoder decode;
 } rec_types[] = {
-	{ 1, 60, decode_v1 },
-	{ 5, 64, decode_v5 },
-	{ 6, 72, decode_v5 },
-	{ 7, 68, decode_v5 },
-	{ 1005, 72, decode_v5 },
+    {1, 60, decode_v1}, {5, 64, decode_v5},    {6, 72, decode_v5},
+    {7, 68, decode_v5}, {1005, 72, decode_v5},
 };
 
 static int
@@ -285,9 +281,10 @@ pick_decoder(struct ft_reader *r, char *err, size_t errlen)
 		}
 	}
 unsupported:
-	seterr(err, errlen, "%s: export version %u (stream version %u) is "
-	    "not supported", r->name, r->hdr.d_version,
-	    r->hdr.stream_version);
+	seterr(err, errlen,
+	       "%s: export version %u (stream version %u) is "
+	       "not supported",
+	       r->name, r->hdr.d_version, r->hdr.stream_version);
 	return -1;
 }
 
@@ -393,8 +390,10 @@ check_trailing(struct ft_reader *r)
 		r->zs.avail_in = (uInt)k;
 	}
 	if (r->zs.avail_in > 0)
-		damage(r, "trailing garbage: bytes follow the end of the "
-		    "zlib stream", NULL);
+		damage(r,
+		       "trailing garbage: bytes follow the end of the "
+		       "zlib stream",
+		       NULL);
 }
 
 static void
@@ -411,9 +410,10 @@ fill_zlib(struct ft_reader *r)
 				if (is_open_file(r))
 					r->ended = 1;
 				else
-					damage(r, "truncated: zlib stream "
-					    "ends without its end marker",
-					    NULL);
+					damage(r,
+					       "truncated: zlib stream "
+					       "ends without its end marker",
+					       NULL);
 				return;
 			}
 			k = read_some(r->fd, r->in, INBUF_LEN);
@@ -437,7 +437,7 @@ fill_zlib(struct ft_reader *r)
 		}
 		if (ret != Z_OK && ret != Z_BUF_ERROR) {
 			damage(r, "corrupt zlib stream",
-			    r->zs.msg != NULL ? r->zs.msg : zError(ret));
+			       r->zs.msg != NULL ? r->zs.msg : zError(ret));
 			return;
 		}
 		/*
@@ -459,8 +459,10 @@ finish(struct ft_reader *r)
 	char detail[64];
 
 	if (left > 0 && !is_open_file(r) && !r->pending) {
-		snprintf(detail, sizeof(detail), "%zu bytes of a %zu-byte "
-		    "record", left, r->reclen);
+		snprintf(detail, sizeof(detail),
+			 "%zu bytes of a %zu-byte "
+			 "record",
+			 left, r->reclen);
 		damage(r, "partial record at the end", detail);
 	}
 	r->ostart = r->oend;
@@ -483,7 +485,8 @@ ftr_read(struct ft_reader *r, struct flowrec *recs, size_t max)
 		if (avail > 0) {
 			k = avail < max - n ? avail : max - n;
 			while (k-- > 0) {
-				r->decode(r->out + r->ostart, r->be, &recs[n++]);
+				r->decode(r->out + r->ostart, r->be,
+					  &recs[n++]);
 				r->ostart += r->reclen;
 				r->count++;
 			}

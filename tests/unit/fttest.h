@@ -18,7 +18,7 @@
 #include "ftfile.h"
 
 /* Offset of the flags value (TLV 0x08 at 30) in a header we wrote. */
-#define FLAGS_AT	34
+#define FLAGS_AT 34
 
 /* ---- reading helpers ---- */
 
@@ -35,17 +35,17 @@ mem_fd(const uint8_t *p, size_t len)
 }
 
 struct result {
-	int		 opened;	/* ftr_open succeeded */
+	int opened; /* ftr_open succeeded */
 	struct ft_header hdr;
-	size_t		 n;		/* records read */
-	long		 end;		/* the final ftr_read: 0 or -1 */
-	char		 err[256];	/* ftr_open's or ftr_error()'s text */
+	size_t n;      /* records read */
+	long end;      /* the final ftr_read: 0 or -1 */
+	char err[256]; /* ftr_open's or ftr_error()'s text */
 };
 
 /* Read all records from fd (up to max), in batches of batch. */
 static void
 read_fd(int fd, struct flowrec *out, size_t max, size_t batch,
-    struct result *res)
+	struct result *res)
 {
 	struct ft_reader *r;
 	long k = 0;
@@ -56,8 +56,9 @@ read_fd(int fd, struct flowrec *out, size_t max, size_t batch,
 		return;
 	res->opened = 1;
 	res->hdr = *ftr_header(r);
-	while (res->n < max && (k = ftr_read(r, out + res->n,
-	    max - res->n < batch ? max - res->n : batch)) > 0)
+	while (res->n < max &&
+	       (k = ftr_read(r, out + res->n,
+			     max - res->n < batch ? max - res->n : batch)) > 0)
 		res->n += (size_t)k;
 	ck_assert_msg(res->n < max, "more records than expected");
 	res->end = k;
@@ -72,7 +73,7 @@ read_fd(int fd, struct flowrec *out, size_t max, size_t batch,
 
 static void
 read_mem(const uint8_t *p, size_t len, struct flowrec *out, size_t max,
-    struct result *res)
+	 struct result *res)
 {
 	int fd = mem_fd(p, len);
 
@@ -108,8 +109,10 @@ gen_recs(struct flowrec *r, size_t n)
 static uint8_t *
 make_file(size_t n, int zlevel, int done, size_t *len, struct flowrec *recs)
 {
-	struct ft_wopts o = { .byte_order = FT_LITTLE, .zlevel = zlevel,
-	    .cap_start = 1705320000, .hostname = "vm" };
+	struct ft_wopts o = {.byte_order = FT_LITTLE,
+			     .zlevel = zlevel,
+			     .cap_start = 1705320000,
+			     .hostname = "vm"};
 	struct ft_writer *w;
 	uint8_t *p;
 	off_t size;
@@ -134,21 +137,22 @@ make_file(size_t n, int zlevel, int done, size_t *len, struct flowrec *recs)
 }
 
 static void
-check_prefix(const struct flowrec *want, const struct flowrec *got,
-    size_t n)
+check_prefix(const struct flowrec *want, const struct flowrec *got, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
 		ck_assert_msg(memcmp(&want[i], &got[i], sizeof(*got)) == 0,
-		    "record %zu differs", i);
+			      "record %zu differs", i);
 }
 
 static void
 assert_err(const struct result *res, const char *want)
 {
-	ck_assert_msg(strstr(res->err, want) != NULL, "error \"%s\", "
-	    "expected \"%s\"", res->err, want);
+	ck_assert_msg(strstr(res->err, want) != NULL,
+		      "error \"%s\", "
+		      "expected \"%s\"",
+		      res->err, want);
 }
 
 #endif

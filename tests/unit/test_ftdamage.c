@@ -25,30 +25,30 @@
  * 70 ("vm\0" at 74), padding 77..79.
  */
 static const struct {
-	size_t		 off;
-	int		 byte;
-	size_t		 cut;
-	const char	*msg;
+	size_t off;
+	int byte;
+	size_t cut;
+	const char *msg;
 } hdr_damage[] = {
-	{ 0, -1, 0, NULL },
-	{ 0, -1, 5, "truncated header: 5 of 8 bytes" },
-	{ 0, -1, 8, "truncated header: 8 of 80 bytes" },
-	{ 0, -1, 79, "truncated header: 79 of 80 bytes" },
-	{ 0, 0xce, 0, "bad magic ce 10 (not a flow-tools file)" },
-	{ 1, 0x11, 0, "bad magic cf 11" },
-	{ 2, 0, 0, "bad byte order byte 0" },
-	{ 2, 3, 0, "bad byte order byte 3" },
-	{ 3, 2, 0, "unsupported stream version 2" },
-	{ 3, 4, 0, "unsupported stream version 4" },
-	{ 4, 4, 0, "bad header length 4" },
-	{ 5, 0x40, 0, "bad header length 16464" },
-	{ 6, 1, 0, "bad header length 65616" },
-	{ 4, 84, 81, "truncated header: 81 of 84 bytes" },
-	{ 72, 32, 0, "TLV 0x0f at offset 70: length 32 runs past" },
-	{ 72, 7, 0, "TLV 0x0f at offset 70: length 7 runs past" },
-	{ 16, 2, 0, "TLV 0x06 at offset 14: length 2, the value needs 4" },
-	{ 12, 8, 0, "export version 8 (stream version 3) is not supported" },
-	{ 12, 2, 0, "export version 2 (stream version 3) is not supported" },
+    {0, -1, 0, NULL},
+    {0, -1, 5, "truncated header: 5 of 8 bytes"},
+    {0, -1, 8, "truncated header: 8 of 80 bytes"},
+    {0, -1, 79, "truncated header: 79 of 80 bytes"},
+    {0, 0xce, 0, "bad magic ce 10 (not a flow-tools file)"},
+    {1, 0x11, 0, "bad magic cf 11"},
+    {2, 0, 0, "bad byte order byte 0"},
+    {2, 3, 0, "bad byte order byte 3"},
+    {3, 2, 0, "unsupported stream version 2"},
+    {3, 4, 0, "unsupported stream version 4"},
+    {4, 4, 0, "bad header length 4"},
+    {5, 0x40, 0, "bad header length 16464"},
+    {6, 1, 0, "bad header length 65616"},
+    {4, 84, 81, "truncated header: 81 of 84 bytes"},
+    {72, 32, 0, "TLV 0x0f at offset 70: length 32 runs past"},
+    {72, 7, 0, "TLV 0x0f at offset 70: length 7 runs past"},
+    {16, 2, 0, "TLV 0x06 at offset 14: length 2, the value needs 4"},
+    {12, 8, 0, "export version 8 (stream version 3) is not supported"},
+    {12, 2, 0, "export version 2 (stream version 3) is not supported"},
 };
 
 START_TEST(test_header_damage)
@@ -63,11 +63,15 @@ START_TEST(test_header_damage)
 	if (hdr_damage[_i].byte >= 0)
 		f[hdr_damage[_i].off] = (uint8_t)hdr_damage[_i].byte;
 	/* Case 0 is the empty file. */
-	read_mem(f, _i == 0 ? 0 : hdr_damage[_i].cut ? hdr_damage[_i].cut :
-	    len, out, 4, &res);
+	read_mem(f,
+		 _i == 0	      ? 0
+		 : hdr_damage[_i].cut ? hdr_damage[_i].cut
+				      : len,
+		 out, 4, &res);
 	ck_assert_msg(!res.opened, "damage %d not detected", _i);
-	assert_err(&res, hdr_damage[_i].msg != NULL ? hdr_damage[_i].msg :
-	    "truncated header: 0 of 8 bytes");
+	assert_err(&res, hdr_damage[_i].msg != NULL
+			     ? hdr_damage[_i].msg
+			     : "truncated header: 0 of 8 bytes");
 	/* Messages name the file. */
 	ck_assert_msg(strncmp(res.err, "test: ", 6) == 0, "%s", res.err);
 	free(f);
@@ -128,8 +132,10 @@ START_TEST(test_cut_stream)
 		ck_assert(res.opened);
 		ck_assert_int_eq(res.end, -1);
 		check_prefix(recs, out, res.n);
-		snprintf(want, sizeof(want), "test: truncated: zlib stream "
-		    "ends without its end marker after %zu records", res.n);
+		snprintf(want, sizeof(want),
+			 "test: truncated: zlib stream "
+			 "ends without its end marker after %zu records",
+			 res.n);
 		ck_assert_str_eq(res.err, want);
 	}
 	/* Only the checksum missing: every record is there. */
@@ -177,7 +183,7 @@ START_TEST(test_trailing_garbage)
 	check_prefix(recs, out, 20);
 	ck_assert_int_eq(res.end, -1);
 	ck_assert_str_eq(res.err, "test: trailing garbage: bytes follow the "
-	    "end of the zlib stream after 20 records");
+				  "end of the zlib stream after 20 records");
 	/* One byte is enough. */
 	f[len] = 0;
 	read_mem(f, len + 1, out, 21, &res);
@@ -192,7 +198,7 @@ END_TEST
  * flip may make the stream inflate to more than it held (up to deflate's
  * 1032:1 of its 2 KB), so the output has room for that.
  */
-#define FLIP_MAX	100000
+#define FLIP_MAX 100000
 
 START_TEST(test_flipped_bytes)
 {
@@ -208,13 +214,17 @@ START_TEST(test_flipped_bytes)
 		read_mem(f, len, out, FLIP_MAX, &res);
 		f[pos] ^= 0xff;
 		ck_assert(res.opened);
-		ck_assert_msg(res.end == -1, "flip at %zu not detected (%zu "
-		    "records)", pos, res.n);
+		ck_assert_msg(res.end == -1,
+			      "flip at %zu not detected (%zu "
+			      "records)",
+			      pos, res.n);
 		ck_assert_msg(strstr(res.err, "corrupt zlib stream") != NULL ||
-		    strstr(res.err, "truncated") != NULL ||
-		    strstr(res.err, "trailing garbage") != NULL ||
-		    strstr(res.err, "partial record") != NULL, "flip at %zu: "
-		    "%s", pos, res.err);
+				  strstr(res.err, "truncated") != NULL ||
+				  strstr(res.err, "trailing garbage") != NULL ||
+				  strstr(res.err, "partial record") != NULL,
+			      "flip at %zu: "
+			      "%s",
+			      pos, res.err);
 	}
 	free(f);
 	free(out);
@@ -235,7 +245,7 @@ START_TEST(test_partial_record_raw)
 	check_prefix(recs, out, 3);
 	ck_assert_int_eq(res.end, -1);
 	ck_assert_str_eq(res.err, "test: partial record at the end after 3 "
-	    "records: 10 bytes of a 64-byte record");
+				  "records: 10 bytes of a 64-byte record");
 	/* A file still being written may end in the middle of a record. */
 	ck_assert_uint_eq(f[FLAGS_AT], FT_FLAG_DONE);
 	f[FLAGS_AT] = 0;
@@ -251,12 +261,14 @@ END_TEST
  * 2^32-1 flows: the reader inflates it in fixed-size rounds, returns
  * 3,276,800 all-zero records and ends cleanly.
  */
-#define BOMB_MB	200
+#define BOMB_MB 200
 
 START_TEST(test_zlib_bomb)
 {
-	struct ft_header h = { .byte_order = FT_LITTLE, .d_version = 5,
-	    .flags = FT_FLAG_DONE | FT_FLAG_COMPRESS, .flows = UINT32_MAX };
+	struct ft_header h = {.byte_order = FT_LITTLE,
+			      .d_version = 5,
+			      .flags = FT_FLAG_DONE | FT_FLAG_COMPRESS,
+			      .flows = UINT32_MAX};
 	static uint8_t zeros[1 << 20];
 	struct flowrec *out;
 	struct ft_reader *r;
@@ -310,7 +322,7 @@ ftdamage_suite(void)
 
 	tcase_set_timeout(tc, 300);
 	tcase_add_loop_test(tc, test_header_damage, 0,
-	    (int)(sizeof(hdr_damage) / sizeof(hdr_damage[0])));
+			    (int)(sizeof(hdr_damage) / sizeof(hdr_damage[0])));
 	tcase_add_test(tc, test_header_oddities);
 	tcase_add_test(tc, test_cut_stream);
 	tcase_add_test(tc, test_trailing_garbage);

@@ -26,16 +26,18 @@
 
 #include "ftfile.h"
 
-#define TESTDATA	"../shared/testdata/flow-tools"
-#define SEED		TESTDATA "/seed-utc/ft-v05.2026-11-26.180515+0000"
-#define BIGEND		TESTDATA "/variants/big-endian/ft-v05.2026-11-26.180522+0000"
-#define Z9COMMENT	TESTDATA "/variants/z9-comment/ft-v05.2026-11-26.180524+0000"
-#define RAWZ0		TESTDATA \
+#define TESTDATA "../shared/testdata/flow-tools"
+#define SEED TESTDATA "/seed-utc/ft-v05.2026-11-26.180515+0000"
+#define BIGEND TESTDATA "/variants/big-endian/ft-v05.2026-11-26.180522+0000"
+#define Z9COMMENT TESTDATA "/variants/z9-comment/ft-v05.2026-11-26.180524+0000"
+#define RAWZ0                                                                  \
+	TESTDATA                                                               \
 	"/variants/uncompressed-z0/ft-v05.2026-11-26.180520+0000"
-#define EMPTY		TESTDATA "/nested-berlin/2026/2026-11/2026-11-26/" \
-	"ft-v05.2026-11-26.190601+0100"
+#define EMPTY                                                                  \
+	TESTDATA "/nested-berlin/2026/2026-11/2026-11-26/"                     \
+		 "ft-v05.2026-11-26.190601+0100"
 
-#define NRECS	10000
+#define NRECS 10000
 
 /* A small deterministic generator (xorshift64*). */
 static uint64_t rng_state;
@@ -63,11 +65,11 @@ gen_recs(struct flowrec *r, size_t n, uint64_t seed)
 		r[i].unix_nsecs = rnd() % 1000000000u;
 		r[i].sys_uptime = rnd();
 		first = rnd();
-		last = first + rnd() % 3600000u;	/* may wrap */
-		r[i].first_ms = flowrec_abs_ms(r[i].unix_secs,
-		    r[i].unix_nsecs, r[i].sys_uptime, first);
-		r[i].last_ms = flowrec_abs_ms(r[i].unix_secs,
-		    r[i].unix_nsecs, r[i].sys_uptime, last);
+		last = first + rnd() % 3600000u; /* may wrap */
+		r[i].first_ms = flowrec_abs_ms(r[i].unix_secs, r[i].unix_nsecs,
+					       r[i].sys_uptime, first);
+		r[i].last_ms = flowrec_abs_ms(r[i].unix_secs, r[i].unix_nsecs,
+					      r[i].sys_uptime, last);
 		r[i].packets = rnd();
 		r[i].bytes = i % 3 ? rnd() : UINT32_MAX;
 		r[i].srcaddr = rnd();
@@ -90,9 +92,9 @@ gen_recs(struct flowrec *r, size_t n, uint64_t seed)
 	}
 }
 
-#define FIELD_EQ(f)	ck_assert_msg(a->f == b->f, \
-	    "record %zu: " #f " %lld != %lld", i, (long long)a->f, \
-	    (long long)b->f)
+#define FIELD_EQ(f)                                                            \
+	ck_assert_msg(a->f == b->f, "record %zu: " #f " %lld != %lld", i,      \
+		      (long long)a->f, (long long)b->f)
 
 static void
 rec_eq(const struct flowrec *a, const struct flowrec *b, size_t i)
@@ -165,8 +167,8 @@ slurp(const char *path, size_t *len)
 
 /* Read every record of path; returns the count, the last ftr_read in *end. */
 static size_t
-read_all(const char *path, struct flowrec *out, size_t max,
-    struct ft_header *h, long *end)
+read_all(const char *path, struct flowrec *out, size_t max, struct ft_header *h,
+	 long *end)
 {
 	struct ft_reader *r;
 	char err[256];
@@ -182,8 +184,9 @@ read_all(const char *path, struct flowrec *out, size_t max,
 		*h = *ftr_header(r);
 	/* Vary the batch size so that batch boundaries fall everywhere. */
 	k = 0;
-	while (n < max && (k = ftr_read(r, out + n,
-	    max - n < chunk ? max - n : chunk)) > 0) {
+	while (n < max &&
+	       (k = ftr_read(r, out + n, max - n < chunk ? max - n : chunk)) >
+		   0) {
 		n += (size_t)k;
 		chunk = chunk * 3 + 1;
 	}
@@ -204,17 +207,16 @@ read_all(const char *path, struct flowrec *out, size_t max,
 /* ---- round trips ---- */
 
 static const struct {
-	int	byte_order, zlevel;
+	int byte_order, zlevel;
 } modes[] = {
-	{ FT_LITTLE, 6 }, { FT_LITTLE, 9 }, { FT_LITTLE, 0 },
-	{ FT_BIG, 6 }, { FT_BIG, 9 }, { FT_BIG, 0 },
-	{ 0, -1 },
+    {FT_LITTLE, 6}, {FT_LITTLE, 9}, {FT_LITTLE, 0}, {FT_BIG, 6},
+    {FT_BIG, 9},    {FT_BIG, 0},    {0, -1},
 };
 
 START_TEST(test_round_trip)
 {
-	struct ft_wopts o = { 0 };
-	struct ft_counts cnt = { 1705400000, 11, 22, 33 };
+	struct ft_wopts o = {0};
+	struct ft_counts cnt = {1705400000, 11, 22, 33};
 	struct flowrec *in, *out;
 	struct ft_writer *w;
 	struct ft_header h;
@@ -258,12 +260,14 @@ START_TEST(test_round_trip)
 	ck_assert_uint_eq(h.stream_version, 3);
 	ck_assert_str_eq(h.hostname, "collector.example");
 	ck_assert_uint_eq(h.flags, FT_FLAG_DONE |
-	    (o.zlevel != 0 ? FT_FLAG_COMPRESS : 0));
+				       (o.zlevel != 0 ? FT_FLAG_COMPRESS : 0));
 	if (o.byte_order != 0)
 		ck_assert_uint_eq(h.byte_order, o.byte_order);
 	else
 		ck_assert_uint_eq(h.byte_order,
-		    __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__ ? FT_BIG : FT_LITTLE);
+				  __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+				      ? FT_BIG
+				      : FT_LITTLE);
 	/* The record stream: a zlib header for the level, or raw records. */
 	{
 		size_t len;
@@ -274,7 +278,7 @@ START_TEST(test_round_trip)
 		} else {
 			ck_assert_uint_eq(f[h.hdr_len], 0x78);
 			ck_assert_uint_eq(f[h.hdr_len + 1],
-			    o.zlevel == 9 ? 0xda : 0x9c);
+					  o.zlevel == 9 ? 0xda : 0x9c);
 		}
 		free(f);
 	}
@@ -287,8 +291,8 @@ END_TEST
 /* Counters beyond 32 bits are clamped, not truncated; so is the count. */
 START_TEST(test_clamp)
 {
-	struct ft_wopts o = { .byte_order = FT_LITTLE, .zlevel = 1,
-	    .hostname = "h" };
+	struct ft_wopts o = {
+	    .byte_order = FT_LITTLE, .zlevel = 1, .hostname = "h"};
 	struct flowrec r, back;
 	struct ft_writer *w;
 	char path[64];
@@ -321,8 +325,8 @@ real_header(const char *path, uint8_t **bytes, size_t *len)
 	char err[256];
 
 	*bytes = slurp(path, len);
-	ck_assert_msg(ft_header_decode(*bytes, *len, &h, err, sizeof(err)) ==
-	    0, "%s: %s", path, err);
+	ck_assert_msg(ft_header_decode(*bytes, *len, &h, err, sizeof(err)) == 0,
+		      "%s: %s", path, err);
 	return h;
 }
 
@@ -355,8 +359,7 @@ check_header_bytes(const char *path, uint32_t want_len, int skip_pad)
 	ck_assert_uint_eq(n, want_len);
 	/* The last TLV (hostname "vm" or the comment) ends 3 bytes short. */
 	cmp = skip_pad ? n - 3 : n;
-	ck_assert_msg(memcmp(buf, real, cmp) == 0, "%s: header differs",
-	    path);
+	ck_assert_msg(memcmp(buf, real, cmp) == 0, "%s: header differs", path);
 	/* Too small a buffer fails cleanly. */
 	ck_assert_uint_eq(ft_header_encode(&enc, buf, n - 1), 0);
 	free(real);
@@ -381,8 +384,8 @@ END_TEST
 static void
 check_rewrite(const char *path, int zlevel, const char *comment, size_t skip)
 {
-	struct ft_wopts o = { 0 };
-	struct ft_counts cnt = { 0 };
+	struct ft_wopts o = {0};
+	struct ft_counts cnt = {0};
 	struct flowrec recs[64];
 	struct ft_header h;
 	struct ft_writer *w;
@@ -417,7 +420,7 @@ check_rewrite(const char *path, int zlevel, const char *comment, size_t skip)
 		memset(mine + skip, 0, 3);
 	}
 	ck_assert_msg(memcmp(mine, real, rlen) == 0, "%s: rewrite differs",
-	    path);
+		      path);
 	unlink(out);
 	free(real);
 	free(mine);
@@ -441,8 +444,10 @@ END_TEST
 /* The header at open: flags COMPRESS only, no end time, zero counters. */
 START_TEST(test_open_header)
 {
-	struct ft_wopts o = { .byte_order = FT_LITTLE, .zlevel = 6,
-	    .cap_start = 1795716431, .hostname = "vm" };
+	struct ft_wopts o = {.byte_order = FT_LITTLE,
+			     .zlevel = 6,
+			     .cap_start = 1795716431,
+			     .hostname = "vm"};
 	struct ft_writer *w;
 	uint8_t *mine, *real;
 	size_t mlen, rlen;
@@ -455,8 +460,10 @@ START_TEST(test_open_header)
 	ck_assert_ptr_nonnull(w = ftw_open(fd, &o));
 	mine = slurp(path, &mlen);
 	real = slurp(TESTDATA "/variants/tmp-open/tmp-v05.2026-11-26."
-	    "180711+0000", &rlen);
-	/* Exactly flow-capture's open tmp- file: 80 header bytes, nothing else. */
+			      "180711+0000",
+		     &rlen);
+	/* Exactly flow-capture's open tmp- file: 80 header bytes, nothing else.
+	 */
 	ck_assert_uint_eq(mlen, 80);
 	ck_assert_uint_eq(rlen, 80);
 	ck_assert_int_eq(memcmp(mine, real, 80), 0);
@@ -472,8 +479,10 @@ END_TEST
 
 START_TEST(test_flush_visible)
 {
-	struct ft_wopts o = { .byte_order = FT_LITTLE, .zlevel = _i ? 6 : 0,
-	    .cap_start = 1705320000, .hostname = "h" };
+	struct ft_wopts o = {.byte_order = FT_LITTLE,
+			     .zlevel = _i ? 6 : 0,
+			     .cap_start = 1705320000,
+			     .hostname = "h"};
 	struct flowrec *in, *out;
 	struct ft_writer *w;
 	struct ft_header h;
@@ -520,8 +529,10 @@ END_TEST
 
 START_TEST(test_streaming_pipe)
 {
-	struct ft_wopts o = { .byte_order = FT_BIG, .zlevel = _i ? 6 : 0,
-	    .streaming = 1, .hostname = "h" };
+	struct ft_wopts o = {.byte_order = FT_BIG,
+			     .zlevel = _i ? 6 : 0,
+			     .streaming = 1,
+			     .hostname = "h"};
 	struct flowrec *in, out[700];
 	struct ft_reader *r;
 	struct ft_writer *w;
@@ -556,8 +567,8 @@ START_TEST(test_streaming_pipe)
 	close(p[1]);
 	r = ftr_open(p[0], "pipe", err, sizeof(err));
 	ck_assert_msg(r != NULL, "%s", err);
-	ck_assert_uint_eq(ftr_header(r)->flags, FT_FLAG_STREAMING |
-	    (_i ? FT_FLAG_COMPRESS : 0));
+	ck_assert_uint_eq(ftr_header(r)->flags,
+			  FT_FLAG_STREAMING | (_i ? FT_FLAG_COMPRESS : 0));
 	while ((k = ftr_read(r, out, 700)) > 0) {
 		for (i = 0; i < (size_t)k; i++)
 			rec_eq(&in[n + i], &out[i], n + i);
@@ -577,8 +588,8 @@ END_TEST
 
 START_TEST(test_enospc)
 {
-	struct ft_wopts o = { .byte_order = FT_LITTLE, .zlevel = _i ? 6 : 0,
-	    .hostname = "h" };
+	struct ft_wopts o = {
+	    .byte_order = FT_LITTLE, .zlevel = _i ? 6 : 0, .hostname = "h"};
 	struct flowrec *in;
 	struct ft_writer *w;
 	char path[64];
@@ -617,8 +628,8 @@ START_TEST(test_enospc)
 	unlink(path);
 
 	/* A flush that cannot be written, then a close that cannot either. */
-	ck_assert_ptr_nonnull(w = ftw_open(fd = tmp_file(path, sizeof(path)),
-	    &o));
+	ck_assert_ptr_nonnull(
+	    w = ftw_open(fd = tmp_file(path, sizeof(path)), &o));
 	ck_assert_int_eq(ftw_write(w, in, 10), 0);
 	ck_assert_int_ge(dup2(full, fd), 0);
 	errno = 0;
@@ -634,8 +645,10 @@ END_TEST
 
 START_TEST(test_epipe)
 {
-	struct ft_wopts o = { .byte_order = FT_LITTLE, .zlevel = 1,
-	    .streaming = 1, .hostname = "h" };
+	struct ft_wopts o = {.byte_order = FT_LITTLE,
+			     .zlevel = 1,
+			     .streaming = 1,
+			     .hostname = "h"};
 	struct flowrec *in;
 	struct ft_writer *w;
 	int p[2], rc = 0;
@@ -659,7 +672,7 @@ END_TEST
 
 START_TEST(test_bad_options)
 {
-	struct ft_wopts o = { .byte_order = FT_LITTLE, .zlevel = 10 };
+	struct ft_wopts o = {.byte_order = FT_LITTLE, .zlevel = 10};
 	char longname[300];
 
 	errno = 0;
@@ -685,8 +698,8 @@ START_TEST(test_bad_options)
 		memcpy(h.hostname, longname, sizeof(h.hostname));
 		n = ft_header_encode(&h, buf, sizeof(buf));
 		ck_assert_uint_gt(n, 0);
-		ck_assert_int_eq(ft_header_decode(buf, n, &h, err,
-		    sizeof(err)), 0);
+		ck_assert_int_eq(ft_header_decode(buf, n, &h, err, sizeof(err)),
+				 0);
 		ck_assert_uint_eq(strlen(h.hostname), sizeof(h.hostname) - 1);
 		h.byte_order = 0;
 		ck_assert_uint_eq(ft_header_encode(&h, buf, sizeof(buf)), 0);
@@ -702,7 +715,7 @@ ftfile_suite(void)
 
 	tcase_set_timeout(tc, 300);
 	tcase_add_loop_test(tc, test_round_trip, 0,
-	    (int)(sizeof(modes) / sizeof(modes[0])));
+			    (int)(sizeof(modes) / sizeof(modes[0])));
 	tcase_add_test(tc, test_clamp);
 	tcase_add_test(tc, test_header_bytes);
 	tcase_add_test(tc, test_reproduce_real_files);

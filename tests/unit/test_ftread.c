@@ -32,10 +32,10 @@
 #include "ftfile.h"
 #include "fttest.h"
 
-#define TESTDATA	"../shared/testdata/flow-tools"
-#define EXPECTED	TESTDATA "/expected/"
-#define SEED		"seed-utc/ft-v05.2026-11-26.180515+0000"
-#define SEEDX		EXPECTED "seed-utc_ft-v05.2026-11-26.180515+0000"
+#define TESTDATA "../shared/testdata/flow-tools"
+#define EXPECTED TESTDATA "/expected/"
+#define SEED "seed-utc/ft-v05.2026-11-26.180515+0000"
+#define SEEDX EXPECTED "seed-utc_ft-v05.2026-11-26.180515+0000"
 
 static int
 have_testdata(void)
@@ -47,8 +47,7 @@ have_testdata(void)
 }
 
 static void
-read_path(const char *path, struct flowrec *out, size_t max,
-    struct result *res)
+read_path(const char *path, struct flowrec *out, size_t max, struct result *res)
 {
 	int fd = open(path, O_RDONLY);
 
@@ -60,17 +59,17 @@ read_path(const char *path, struct flowrec *out, size_t max,
 /* ---- the expected outputs of flow-print and flowdumper ---- */
 
 struct exp_rec {
-	char		src[32], dst[32];
-	unsigned	prot, sport, dport;
+	char src[32], dst[32];
+	unsigned prot, sport, dport;
 	unsigned long long octets, pkts;
 };
 
 struct expect {
-	int		nkeys;
-	char		key[24][48];
-	char		val[24][128];
-	int		nrec;
-	struct exp_rec	rec[32];
+	int nkeys;
+	char key[24][48];
+	char val[24][128];
+	int nrec;
+	struct exp_rec rec[32];
 };
 
 /* Copy what fits, always terminated. */
@@ -122,9 +121,13 @@ parse_print_p(const char *path, struct expect *e)
 			struct exp_rec *r = &e->rec[e->nrec];
 
 			ck_assert_int_lt(e->nrec, 32);
-			ck_assert_int_eq(sscanf(line, "%31s %31s %u %u %u %llu "
-			    "%llu", r->src, r->dst, &r->prot, &r->sport,
-			    &r->dport, &r->octets, &r->pkts), 7);
+			ck_assert_int_eq(sscanf(line,
+						"%31s %31s %u %u %u %llu "
+						"%llu",
+						r->src, r->dst, &r->prot,
+						&r->sport, &r->dport,
+						&r->octets, &r->pkts),
+					 7);
 			e->nrec++;
 		}
 	}
@@ -134,7 +137,7 @@ parse_print_p(const char *path, struct expect *e)
 static void
 ip_str(uint32_t a, char *buf)
 {
-	struct in_addr in = { htonl(a) };
+	struct in_addr in = {htonl(a)};
 
 	inet_ntop(AF_INET, &in, buf, INET_ADDRSTRLEN);
 }
@@ -155,8 +158,8 @@ static int
 header_line(const struct ft_header *h, const char *key, char *b, size_t len)
 {
 	if (strcmp(key, "mode") == 0)
-		snprintf(b, len, "%s", h->flags & FT_FLAG_STREAMING ?
-		    "streaming" : "normal");
+		snprintf(b, len, "%s",
+			 h->flags & FT_FLAG_STREAMING ? "streaming" : "normal");
 	else if (strcmp(key, "capture hostname") == 0)
 		snprintf(b, len, "%s", h->hostname);
 	else if (strcmp(key, "capture start") == 0)
@@ -166,11 +169,11 @@ header_line(const struct ft_header *h, const char *key, char *b, size_t len)
 	else if (strcmp(key, "capture period") == 0)
 		snprintf(b, len, "%u seconds", h->cap_end - h->cap_start);
 	else if (strcmp(key, "compress") == 0)
-		snprintf(b, len, "%s", h->flags & FT_FLAG_COMPRESS ? "on" :
-		    "off");
+		snprintf(b, len, "%s",
+			 h->flags & FT_FLAG_COMPRESS ? "on" : "off");
 	else if (strcmp(key, "byte order") == 0)
-		snprintf(b, len, "%s", h->byte_order == FT_BIG ? "big" :
-		    "little");
+		snprintf(b, len, "%s",
+			 h->byte_order == FT_BIG ? "big" : "little");
 	else if (strcmp(key, "stream version") == 0)
 		snprintf(b, len, "%u", h->stream_version);
 	else if (strcmp(key, "export version") == 0)
@@ -186,8 +189,10 @@ header_line(const struct ft_header *h, const char *key, char *b, size_t len)
 	else if (strcmp(key, "comments") == 0)
 		snprintf(b, len, "%s", h->comment);
 	else if (strcmp(key, "note, incomplete flow file") == 0)
-		snprintf(b, len, "%s", h->flags & (FT_FLAG_DONE |
-		    FT_FLAG_STREAMING) ? "complete" : "");
+		snprintf(b, len, "%s",
+			 h->flags & (FT_FLAG_DONE | FT_FLAG_STREAMING)
+			     ? "complete"
+			     : "");
 	else
 		return -1;
 	return 0;
@@ -197,7 +202,7 @@ static size_t nfiles_checked;
 
 static int
 check_one_file(const char *path, const struct stat *st, int type,
-    struct FTW *ftw)
+	       struct FTW *ftw)
 {
 	char exp[512], mine[300], a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
 	const char *rel = path + strlen(TESTDATA) + 1;
@@ -221,14 +226,15 @@ check_one_file(const char *path, const struct stat *st, int type,
 	ck_assert_msg(res.opened, "%s: %s", path, res.err);
 	ck_assert_msg(res.end == 0, "%s: %s", path, res.err);
 	for (i = 0; i < (size_t)e.nkeys; i++) {
-		ck_assert_msg(header_line(&res.hdr, e.key[i], mine,
-		    sizeof(mine)) == 0, "%s: unknown key \"%s\"", exp, e.key[i]);
+		ck_assert_msg(
+		    header_line(&res.hdr, e.key[i], mine, sizeof(mine)) == 0,
+		    "%s: unknown key \"%s\"", exp, e.key[i]);
 		ck_assert_msg(strcmp(mine, e.val[i]) == 0,
-		    "%s: %s: \"%s\", expected \"%s\"", rel, e.key[i], mine,
-		    e.val[i]);
+			      "%s: %s: \"%s\", expected \"%s\"", rel, e.key[i],
+			      mine, e.val[i]);
 	}
 	ck_assert_msg(res.n == (size_t)e.nrec, "%s: %zu records, expected %d",
-	    rel, res.n, e.nrec);
+		      rel, res.n, e.nrec);
 	for (i = 0; i < res.n; i++) {
 		ip_str(recs[i].srcaddr, a);
 		ip_str(recs[i].dstaddr, b);
@@ -284,9 +290,11 @@ START_TEST(test_seed_format5)
 	ck_assert_uint_eq(res.n, 8);
 	ck_assert_ptr_nonnull(f = fopen(SEEDX ".flow-print-f5.txt", "r"));
 	while (fgets(line, sizeof(line), f) != NULL) {
-		if (sscanf(line, "%31s %31s %u %31s %u %u %31s %u %u %u %llu "
-		    "%llu", s0, s1, &sif, sa, &sp, &dif, da, &dp, &p, &fl, &pk,
-		    &oc) != 12)
+		if (sscanf(line,
+			   "%31s %31s %u %31s %u %u %31s %u %u %u %llu "
+			   "%llu",
+			   s0, s1, &sif, sa, &sp, &dif, da, &dp, &p, &fl, &pk,
+			   &oc) != 12)
 			continue;
 		ck_assert_uint_lt(n, 8);
 		fp_time(recs[n].first_ms, t, sizeof(t));
@@ -330,11 +338,12 @@ START_TEST(test_seed_format1)
 	ck_assert_ptr_nonnull(f = fopen(SEEDX ".flow-print-f1.txt", "r"));
 	while (fgets(line, sizeof(line), f) != NULL) {
 		if (sscanf(line, "%x %31s %x %31s %x %x %x %llu %llu", &sif, sa,
-		    &dif, da, &p, &sp, &dp, &pk, &oc) != 9)
+			   &dif, da, &p, &sp, &dp, &pk, &oc) != 9)
 			continue;
 		ck_assert_ptr_nonnull(fgets(line, sizeof(line), f));
 		ck_assert_int_eq(sscanf(line, "%31s %31s %31s %31s %x %x", s0,
-		    s1, act, bpk, &tos, &fl), 6);
+					s1, act, bpk, &tos, &fl),
+				 6);
 		ck_assert_uint_lt(n, 8);
 		ck_assert_uint_eq(recs[n].input, sif);
 		ck_assert_uint_eq(recs[n].output, dif);
@@ -382,8 +391,8 @@ START_TEST(test_seed_flowdumper)
 			r = &recs[n++];
 			continue;
 		}
-		if (r == NULL || sscanf(line, " %63[^:]: %127[^\n]", key,
-		    val) != 2)
+		if (r == NULL ||
+		    sscanf(line, " %63[^:]: %127[^\n]", key, val) != 2)
 			continue;
 		want[0] = '\0';
 		if (strcmp(key, "router") == 0)
@@ -405,16 +414,19 @@ START_TEST(test_seed_flowdumper)
 		else if (strcmp(key, "tos") == 0)
 			snprintf(want, sizeof(want), "0x%x", r->tos);
 		else if (strcmp(key, "start time") == 0 ||
-		    strcmp(key, "end time") == 0) {
-			t = (time_t)((key[0] == 's' ? r->first_ms :
-			    r->last_ms) / 1000);
+			 strcmp(key, "end time") == 0) {
+			t = (time_t)((key[0] == 's' ? r->first_ms
+						    : r->last_ms) /
+				     1000);
 			gmtime_r(&t, &tm);
 			strftime(want, sizeof(want), "%a %b %e %H:%M:%S %Y",
-			    &tm);
+				 &tm);
 		} else
 			continue;
-		ck_assert_msg(strcmp(want, val) == 0, "flow %zu %s: \"%s\", "
-		    "expected \"%s\"", n, key, want, val);
+		ck_assert_msg(strcmp(want, val) == 0,
+			      "flow %zu %s: \"%s\", "
+			      "expected \"%s\"",
+			      n, key, want, val);
 		nvals++;
 	}
 	fclose(f);
@@ -440,8 +452,8 @@ START_TEST(test_pipe_dribble)
 	if (pid == 0) {
 		close(p[0]);
 		for (off = 0; off < len; off += 7) {
-			if (write(p[1], f + off, len - off < 7 ? len - off :
-			    7) < 0)
+			if (write(p[1], f + off,
+				  len - off < 7 ? len - off : 7) < 0)
 				_exit(1);
 			usleep(20);
 		}
@@ -471,48 +483,49 @@ put_rec(struct wcursor *w, int be, unsigned dver, size_t reclen, uint32_t i)
 {
 	size_t start = w->off;
 
-	wcur_put_u32(w, be, 1705320006);	/* unix_secs */
-	wcur_put_u32(w, be, 1000000);		/* unix_nsecs */
-	wcur_put_u32(w, be, 6001);		/* sysUpTime */
-	wcur_put_u32(w, be, 0x7f000001);	/* exaddr */
-	wcur_put_u32(w, be, 0x0a000000 + i);	/* srcaddr */
-	wcur_put_u32(w, be, 0xc0a80101);	/* dstaddr */
-	wcur_put_u32(w, be, 0x0a0000fe);	/* nexthop */
-	wcur_put_u16(w, be, 3);			/* input */
-	wcur_put_u16(w, be, 4);			/* output */
-	wcur_put_u32(w, be, 10 + i);		/* dPkts */
-	wcur_put_u32(w, be, 1000 + i);		/* dOctets */
-	wcur_put_u32(w, be, 6000);		/* First */
-	wcur_put_u32(w, be, 6001 + i);		/* Last */
-	wcur_put_u16(w, be, 40000);		/* srcport */
-	wcur_put_u16(w, be, 22);		/* dstport */
-	wcur_put_u8(w, 6);			/* prot */
-	wcur_put_u8(w, 0x10);			/* tos */
-	wcur_put_u8(w, 0x12);			/* tcp_flags */
-	wcur_put_u8(w, 0xee);			/* pad / v7 flags */
+	wcur_put_u32(w, be, 1705320006);     /* unix_secs */
+	wcur_put_u32(w, be, 1000000);	     /* unix_nsecs */
+	wcur_put_u32(w, be, 6001);	     /* sysUpTime */
+	wcur_put_u32(w, be, 0x7f000001);     /* exaddr */
+	wcur_put_u32(w, be, 0x0a000000 + i); /* srcaddr */
+	wcur_put_u32(w, be, 0xc0a80101);     /* dstaddr */
+	wcur_put_u32(w, be, 0x0a0000fe);     /* nexthop */
+	wcur_put_u16(w, be, 3);		     /* input */
+	wcur_put_u16(w, be, 4);		     /* output */
+	wcur_put_u32(w, be, 10 + i);	     /* dPkts */
+	wcur_put_u32(w, be, 1000 + i);	     /* dOctets */
+	wcur_put_u32(w, be, 6000);	     /* First */
+	wcur_put_u32(w, be, 6001 + i);	     /* Last */
+	wcur_put_u16(w, be, 40000);	     /* srcport */
+	wcur_put_u16(w, be, 22);	     /* dstport */
+	wcur_put_u8(w, 6);		     /* prot */
+	wcur_put_u8(w, 0x10);		     /* tos */
+	wcur_put_u8(w, 0x12);		     /* tcp_flags */
+	wcur_put_u8(w, 0xee);		     /* pad / v7 flags */
 	if (dver == 1) {
-		wcur_put_u32(w, be, 0xeeeeeeee);	/* reserved */
+		wcur_put_u32(w, be, 0xeeeeeeee); /* reserved */
 	} else {
-		wcur_put_u8(w, 1);		/* engine_type */
-		wcur_put_u8(w, 2);		/* engine_id */
-		wcur_put_u8(w, 24);		/* src_mask */
-		wcur_put_u8(w, 16);		/* dst_mask */
-		wcur_put_u16(w, be, 65001);	/* src_as */
-		wcur_put_u16(w, be, 65002);	/* dst_as */
+		wcur_put_u8(w, 1);	    /* engine_type */
+		wcur_put_u8(w, 2);	    /* engine_id */
+		wcur_put_u8(w, 24);	    /* src_mask */
+		wcur_put_u8(w, 16);	    /* dst_mask */
+		wcur_put_u16(w, be, 65001); /* src_as */
+		wcur_put_u16(w, be, 65002); /* dst_as */
 	}
 	while (w->off - start < reclen)
 		wcur_put_u8(w, 0xee);
 }
 
 static const struct {
-	unsigned	dver;
-	size_t		reclen;
-} rtypes[] = { { 1, 60 }, { 5, 64 }, { 6, 72 }, { 7, 68 }, { 1005, 72 } };
+	unsigned dver;
+	size_t reclen;
+} rtypes[] = {{1, 60}, {5, 64}, {6, 72}, {7, 68}, {1005, 72}};
 
 START_TEST(test_record_types)
 {
-	struct ft_header h = { .byte_order = _i % 2 ? FT_BIG : FT_LITTLE,
-	    .flags = FT_FLAG_DONE, .flows = 3 };
+	struct ft_header h = {.byte_order = _i % 2 ? FT_BIG : FT_LITTLE,
+			      .flags = FT_FLAG_DONE,
+			      .flows = 3};
 	unsigned dver = rtypes[_i].dver;
 	struct flowrec out[4];
 	struct result res;
@@ -574,41 +587,41 @@ START_TEST(test_legacy_v1)
 	wcur_put_u8(&w, 1);
 	wcur_put_u16(&w, be, (uint16_t)dver);
 	wcur_put_u16(&w, be, 0);
-	wcur_put_u32(&w, be, 946684800);	/* start */
-	wcur_put_u32(&w, be, 946685100);	/* end */
-	wcur_put_u32(&w, be, be ? FT_FLAG_DONE | FT_FLAG_COMPRESS :
-	    FT_FLAG_DONE);
-	wcur_put_u32(&w, be, 0);		/* rotation */
-	wcur_put_u32(&w, be, 3);		/* flows */
-	wcur_put_u32(&w, be, 7);		/* drops */
-	wcur_put_u32(&w, be, 8);		/* misordered */
+	wcur_put_u32(&w, be, 946684800); /* start */
+	wcur_put_u32(&w, be, 946685100); /* end */
+	wcur_put_u32(&w, be,
+		     be ? FT_FLAG_DONE | FT_FLAG_COMPRESS : FT_FLAG_DONE);
+	wcur_put_u32(&w, be, 0); /* rotation */
+	wcur_put_u32(&w, be, 3); /* flows */
+	wcur_put_u32(&w, be, 7); /* drops */
+	wcur_put_u32(&w, be, 8); /* misordered */
 	wcur_put_bytes(&w, host, sizeof(host));
 	wcur_put_bytes(&w, com, sizeof(com));
 	ck_assert_uint_eq(w.off, 360);
 	for (i = 0; i < 3; i++) {
-		wcur_put_u32(&w, be, 946684900 + i);	/* unix_secs */
-		wcur_put_u32(&w, be, 250);		/* unix_msecs */
+		wcur_put_u32(&w, be, 946684900 + i); /* unix_secs */
+		wcur_put_u32(&w, be, 250);	     /* unix_msecs */
 		wcur_put_u32(&w, be, 0x0a000001);
 		wcur_put_u32(&w, be, 0x0a000002);
 		wcur_put_u32(&w, be, 0x0a0000fe);
 		wcur_put_u16(&w, be, 1);
 		wcur_put_u16(&w, be, 2);
-		wcur_put_u32(&w, be, 5);		/* dPkts */
-		wcur_put_u32(&w, be, 500);		/* dOctets */
-		wcur_put_u32(&w, be, 100);		/* First */
-		wcur_put_u32(&w, be, 200);		/* Last */
+		wcur_put_u32(&w, be, 5);   /* dPkts */
+		wcur_put_u32(&w, be, 500); /* dOctets */
+		wcur_put_u32(&w, be, 100); /* First */
+		wcur_put_u32(&w, be, 200); /* Last */
 		wcur_put_u16(&w, be, 1024 + (uint16_t)i);
 		wcur_put_u16(&w, be, 80);
-		wcur_put_u16(&w, be, 0);		/* pad */
+		wcur_put_u16(&w, be, 0); /* pad */
 		wcur_put_u8(&w, 6);
-		wcur_put_u8(&w, 0x08);			/* tos */
-		wcur_put_u8(&w, 0x1b);			/* flags */
-		wcur_put_bytes(&w, "\x01\x02\x03", 3);	/* tcp retx etc. */
+		wcur_put_u8(&w, 0x08);		       /* tos */
+		wcur_put_u8(&w, 0x1b);		       /* flags */
+		wcur_put_bytes(&w, "\x01\x02\x03", 3); /* tcp retx etc. */
 		wcur_put_u16(&w, be, 701);
 		wcur_put_u16(&w, be, 702);
 		wcur_put_u8(&w, 8);
 		wcur_put_u8(&w, 24);
-		wcur_put_u16(&w, be, 0);		/* drops */
+		wcur_put_u16(&w, be, 0); /* drops */
 	}
 	ck_assert_uint_eq(w.off, 360 + 3 * 60);
 	if (be) {
@@ -635,9 +648,9 @@ START_TEST(test_legacy_v1)
 		ck_assert_uint_eq(out[i].unix_nsecs, 250000000);
 		ck_assert_uint_eq(out[i].sys_uptime, 0);
 		ck_assert_int_eq(out[i].first_ms,
-		    (946684900LL + i) * 1000 + 250 + 100);
+				 (946684900LL + i) * 1000 + 250 + 100);
 		ck_assert_int_eq(out[i].last_ms,
-		    (946684900LL + i) * 1000 + 250 + 200);
+				 (946684900LL + i) * 1000 + 250 + 200);
 		ck_assert_uint_eq(out[i].srcport, 1024 + i);
 		ck_assert_uint_eq(out[i].nexthop, 0x0a0000fe);
 		ck_assert_uint_eq(out[i].input, 1);
@@ -664,7 +677,7 @@ ftread_suite(void)
 	tcase_add_test(tc, test_seed_flowdumper);
 	tcase_add_loop_test(tc, test_pipe_dribble, 0, 2);
 	tcase_add_loop_test(tc, test_record_types, 0,
-	    (int)(sizeof(rtypes) / sizeof(rtypes[0])));
+			    (int)(sizeof(rtypes) / sizeof(rtypes[0])));
 	tcase_add_loop_test(tc, test_legacy_v1, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
@@ -681,4 +694,3 @@ main(void)
 	srunner_free(sr);
 	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
-
