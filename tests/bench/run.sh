@@ -7,6 +7,8 @@
 #              compression) and into nfcapd (plain, -y LZ4, -z LZO); highest
 #              offered rate with zero loss (sent vs stored), kernel
 #              RcvbufErrors, bytes on disk per million flows
+#   deflate    zlib levels and ISA-L igzip (if libisal-dev is there) on the
+#              same records: speed, size, inflate speed (tests/bench/zbench)
 #   reporter   nfreport vs nfdump on the same flows (five-minute flow-tools
 #              files written by tests/bench/ftgen; the same datagrams sent to
 #              nfcapd for nfdump): top-10 srcip/bytes, a filter, print-all;
@@ -14,7 +16,7 @@
 #
 # Variables: BENCH=quick (default, ~1M packets/flows, a few minutes) or full
 # (the 10M sizes of issue 7); RUNS (default 3, alternating nfkit/peer);
-# JOBS (default "sensor collector reporter"); BENCH_DIR (default
+# JOBS (default "sensor collector reporter deflate"); BENCH_DIR (default
 # build/bench: inputs are generated there once and reused); SHARED (default
 # ../shared, for pcapgen, nfv5blast and pcount).  Every size can be set:
 # SENSOR_PKTS, SENSOR_DUR, SENSOR_M, COLLECT_FLOWS, RATES, REPORT_FLOWS,
@@ -28,7 +30,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 SHARED=${SHARED:-$ROOT/../shared}
 BENCH=${BENCH:-quick}
 RUNS=${RUNS:-3}
-JOBS=${JOBS:-sensor collector reporter}
+JOBS=${JOBS:-sensor collector reporter deflate}
 W=${BENCH_DIR:-$ROOT/build/bench}
 BIN=$W/bin
 LOG=$W/logs
@@ -117,6 +119,11 @@ build_tools() {
 	cc -O2 -Wall -o "$BIN/tm" "$ROOT/tests/bench/tm.c" &&
 	cc -O2 -Wall -o "$BIN/udpsink" "$ROOT/tests/bench/udpsink.c" &&
 	cc -O2 -Wall -o "$BIN/ftinflate" "$ROOT/tests/bench/ftinflate.c" -lz &&
+	if [ -f /usr/include/isa-l/igzip_lib.h ]; then
+		cc -O2 -Wall -DHAVE_ISAL -o "$BIN/zbench" "$ROOT/tests/bench/zbench.c" -lz -lisal
+	else
+		cc -O2 -Wall -o "$BIN/zbench" "$ROOT/tests/bench/zbench.c" -lz
+	fi &&
 	cc -O2 -Wall -D_GNU_SOURCE -I"$ROOT/common" -o "$BIN/ftgen" \
 	    "$ROOT/tests/bench/ftgen.c" "$ROOT/build/libnfkit.a" -lz ||
 	    { say "building the bench tools failed"; exit 1; }
@@ -559,6 +566,21 @@ reporter_check() {
 	fi
 }
 
+# ---- deflate: the collector's and reporter's ceiling ---------------------
+
+job_deflate() {
+	f=$(ls "$W"/ft-"$REPORT_FLOWS"-1/ft-* 2>/dev/null | head -1)
+	if [ -z "$f" ]; then
+		mkdir -p "$W/ft-$REPORT_FLOWS-1"
+		"$BIN/ftgen" -n "$REPORT_FLOWS" -f 1 -o "$W/ft-$REPORT_FLOWS-1" >/dev/null &&
+		    touch "$W/ft-$REPORT_FLOWS-1.done"
+		f=$(ls "$W"/ft-"$REPORT_FLOWS"-1/ft-* | head -1)
+	fi
+	[ -f /usr/include/isa-l/igzip_lib.h ] ||
+	    say "ISA-L is missing (apt-get install libisal-dev): deflate job without its rows"
+	"$BIN/zbench" "$f" >"$W/deflate.txt" 2>&1
+}
+
 # ---- table --------------------------------------------------------------
 
 print_table() {
@@ -573,6 +595,11 @@ print_table() {
 	      rate = $4; if (rate ~ /^[0-9]+$/) rate = sprintf("%.3fM", rate / 1e6)
 	      printf "%-18s %-22s %9s %14s %9s %8s %8s  %s\n", $1, $2, t, rate, rss, $7, $8, $9 }' \
 	    "$TABLE"
+	if [ -s "$W/deflate.txt" ] && case " $JOBS " in *" deflate "*) true ;; *) false ;; esac; then
+		echo
+		echo "deflate candidates for the flow-tools record stream (one thread):"
+		cat "$W/deflate.txt"
+	fi
 	if [ -s "$COLL" ]; then
 		echo
 		echo "collector runs (offered = achieved by nfv5blast; lost = sent - stored):"
@@ -595,6 +622,7 @@ for j in $JOBS; do
 	sensor) job_sensor ;;
 	collector) job_collector ;;
 	reporter) job_reporter ;;
+	deflate) job_deflate ;;
 	*) say "unknown job $j" ;;
 	esac
 done
