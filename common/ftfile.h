@@ -91,6 +91,7 @@ struct ft_counts {
 /*
  * Finish the stream, rewrite the header (not when streaming) and free the
  * writer.  Does not close fd.  0 or -1 (the writer is freed either way).
+ * A NULL ft_counts writes zeros.  The rewrite uses pwrite() at offset 0.
  */
 int	ftw_close(struct ft_writer *, const struct ft_counts *);
 /* Records written so far. */
@@ -126,7 +127,9 @@ size_t	ftr_reclen(const struct ft_reader *);
 /*
  * Read up to max records.  Returns the number read (> 0), 0 at a clean end,
  * or -1 on damage (corrupt zlib stream, partial record, read error): the
- * records returned before it are good; ftr_error() says what went wrong.
+ * records returned before it are good; ftr_error() says what went wrong,
+ * naming the file and the number of good records.  A file still being
+ * written (neither DONE nor STREAMING) whose stream just stops ends with 0.
  */
 long	ftr_read(struct ft_reader *, struct flowrec *, size_t max);
 const char *ftr_error(const struct ft_reader *);

@@ -52,6 +52,7 @@ struct ft_reader {
 	uint8_t *out; /* decoded record bytes */
 	size_t outcap, ostart, oend;
 	int ended;	/* no more bytes will come */
+	int zend;	/* the zlib stream's end marker was seen */
 	int pending;	/* an error follows the buffered records */
 	int failed;	/* the error has been returned */
 	uint64_t count; /* records returned */
@@ -399,11 +400,14 @@ check_trailing(struct ft_reader *r)
 static void
 fill_zlib(struct ft_reader *r)
 {
+	size_t out_before;
+	uInt in_before;
 	ssize_t k;
 	int ret;
 
 	compact(r);
 	for (;;) {
+		out_before = r->oend;
 		if (r->zs.avail_in == 0) {
 			if (r->in_eof) {
 				/* A file being written may stop anywhere. */
@@ -429,15 +433,23 @@ fill_zlib(struct ft_reader *r)
 		}
 		r->zs.next_out = r->out + r->oend;
 		r->zs.avail_out = (uInt)(r->outcap - r->oend);
+		in_before = r->zs.avail_in;
 		ret = inflate(&r->zs, Z_NO_FLUSH);
 		r->oend = r->outcap - r->zs.avail_out;
 		if (ret == Z_STREAM_END) {
+			r->zend = 1;
 			check_trailing(r);
 			return;
 		}
 		if (ret != Z_OK && ret != Z_BUF_ERROR) {
 			damage(r, "corrupt zlib stream",
 			       r->zs.msg != NULL ? r->zs.msg : zError(ret));
+			return;
+		}
+		/* Input and room for output, yet no progress: never loop. */
+		if (r->zs.avail_in == in_before && r->zs.avail_out > 0 &&
+		    r->oend == out_before) {
+			damage(r, "corrupt zlib stream", "inflate is stuck");
 			return;
 		}
 		/*
@@ -451,18 +463,23 @@ fill_zlib(struct ft_reader *r)
 	}
 }
 
-/* The stream has ended with no error pending: a clean end, or a stub. */
+/*
+ * The stream has ended and every whole record has been returned: report a
+ * record cut short or the pending error (-1), or a clean end (0).
+ */
 static int
 finish(struct ft_reader *r)
 {
 	size_t left = r->oend - r->ostart;
 	char detail[64];
 
-	if (left > 0 && !is_open_file(r) && !r->pending) {
+	/*
+	 * A record cut short is damage, unless the file is still being
+	 * written and its stream simply has not got further yet.
+	 */
+	if (left > 0 && !r->pending && (!is_open_file(r) || r->zend)) {
 		snprintf(detail, sizeof(detail),
-			 "%zu bytes of a %zu-byte "
-			 "record",
-			 left, r->reclen);
+			 "%zu bytes of a %zu-byte record", left, r->reclen);
 		damage(r, "partial record at the end", detail);
 	}
 	r->ostart = r->oend;

@@ -256,6 +256,34 @@ START_TEST(test_partial_record_raw)
 }
 END_TEST
 
+/* A complete zlib stream holding 3 records and 10 bytes. */
+START_TEST(test_partial_record_zlib)
+{
+	struct flowrec recs[10], out[11];
+	uint8_t z[1024], *f;
+	struct result res;
+	uLongf zlen = sizeof(z);
+	size_t len;
+
+	f = make_file(10, 0, 1, &len, recs);
+	ck_assert_int_eq(compress(z, &zlen, f + 80, 3 * 64 + 10), Z_OK);
+	memcpy(f + 80, z, zlen);
+	f[FLAGS_AT] = FT_FLAG_DONE | FT_FLAG_COMPRESS;
+	read_mem(f, 80 + zlen, out, 11, &res);
+	ck_assert_uint_eq(res.n, 3);
+	check_prefix(recs, out, 3);
+	ck_assert_int_eq(res.end, -1);
+	assert_err(&res, "partial record at the end after 3 records");
+	/* Even in a file still being written: its stream has ended. */
+	f[FLAGS_AT] = FT_FLAG_COMPRESS;
+	read_mem(f, 80 + zlen, out, 11, &res);
+	ck_assert_uint_eq(res.n, 3);
+	ck_assert_int_eq(res.end, -1);
+	assert_err(&res, "partial record");
+	free(f);
+}
+END_TEST
+
 /*
  * 200 MiB of zeros deflated into ~200 KB, behind a header that claims
  * 2^32-1 flows: the reader inflates it in fixed-size rounds, returns
@@ -328,6 +356,7 @@ ftdamage_suite(void)
 	tcase_add_test(tc, test_trailing_garbage);
 	tcase_add_test(tc, test_flipped_bytes);
 	tcase_add_test(tc, test_partial_record_raw);
+	tcase_add_test(tc, test_partial_record_zlib);
 	tcase_add_test(tc, test_zlib_bomb);
 	suite_add_tcase(s, tc);
 	return s;
