@@ -56,6 +56,7 @@ capture_signals(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
@@ -67,10 +68,12 @@ capture_signals(void)
 	sigemptyset(&block);
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGQUIT);
 	sigaddset(&block, SIGHUP);
 	sigprocmask(SIG_BLOCK, &block, &wait_mask);
 	sigdelset(&wait_mask, SIGTERM);
 	sigdelset(&wait_mask, SIGINT);
+	sigdelset(&wait_mask, SIGQUIT);
 	sigdelset(&wait_mask, SIGHUP);
 }
 
@@ -321,7 +324,8 @@ capture_run(const struct capture_config *cfg)
 			}
 		}
 	}
-	log_info("%s", sig_quit == SIGINT ? "SIGINT" : "SIGTERM");
+	log_info("%s", sig_quit == SIGINT ? "SIGINT" :
+	    sig_quit == SIGQUIT ? "SIGQUIT" : "SIGTERM");
 	stat_log_rejects(&c.tot);
 	submit(&c, WCTL_STOP, time(NULL));
 }

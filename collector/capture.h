@@ -24,11 +24,14 @@ struct capture_config {
 };
 
 /*
- * Install the handlers for SIGTERM, SIGINT, SIGHUP and block those
- * signals outside the wait.  Call before starting threads.
+ * Install the handlers for SIGTERM, SIGINT, SIGQUIT and SIGHUP and block
+ * those signals outside the wait.  Call before starting threads.
  */
 void	capture_signals(void);
-/* Run until SIGTERM/SIGINT; the writer has been told to stop on return. */
+/*
+ * Run until SIGTERM, SIGINT or SIGQUIT; on return the writer has been told
+ * to stop.
+ */
 void	capture_run(const struct capture_config *);
 
 #endif

@@ -133,6 +133,24 @@ else
 	skip "-u: not root or no user nobody"
 fi
 
+# IPv6: a ::1 spec receives from ::1; SIGQUIT finishes like SIGTERM.
+if ip -6 addr show lo 2>/dev/null | grep -q '::1/128'; then
+	W=$TMP/v6; mkdir -p "$W"
+	PORT=$(free_udp_port)
+	bg "$NFCOLLECTD" -D -p - -w "$W" "::1/::1/$PORT" 2>"$TMP/v6.log"
+	CPID=$LASTPID
+	wait_for "ss -Hlun 'sport = :$PORT' | grep -q ." || sleep 0.5
+	"$TMP/nfv5blast" -H ::1 -p "$PORT" -n 90 >/dev/null
+	wait_for "ls $W/tmp-v05.* >/dev/null 2>&1"
+	stop "$CPID" QUIT
+	[ "$("$FTDUMP" -s "$W"/ft-v05.* 2>/dev/null | sed 's/.*records=\([0-9]*\).*/\1/')" = 90 ] &&
+	    grep -q "src_ip=::1" "$TMP/v6.log" &&
+	    pass "IPv6 ::1/::1/port: 90 flows stored, exporter ::1; SIGQUIT finished the file" ||
+	    fail "IPv6: $(ls "$W"); $(tail -n 3 "$TMP/v6.log")"
+else
+	skip "IPv6: no ::1 on lo"
+fi
+
 # Bad flags: exit 1 before starting, one line naming the flag.
 ok=1
 for args in "-z 10" "-b middle" "-N 4" "-E 12X" "-e 0" "-S 61" "-F x" "-B 1" "-X 0"; do
