@@ -1,0 +1,222 @@
+/*
+ * test_flowtable: the open-addressing flow index and its lists: insert,
+ * find, remove with backward shift (checked against a plain array over a
+ * long random churn), fullness, list order and LRU choice, seeding, and
+ * the memory cost per flow.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../sensor/flowtable.h"
+#include "../../sensor/siphash.h"
+
+static const uint8_t seed[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13,
+	14, 15, 16 };
+
+static void
+key(struct flowkey *k, uint32_t n)
+{
+	memset(k, 0, sizeof(*k));
+	k->af = 4;
+	k->src[0] = 10;
+	k->src[1] = (uint8_t)(n >> 16);
+	k->src[2] = (uint8_t)(n >> 8);
+	k->src[3] = (uint8_t)n;
+	k->dst[0] = 192;
+	k->sport = (uint16_t)(n * 7);
+	k->dport = 80;
+	k->proto = 6;
+}
+
+static struct flow *
+add(struct flowtable *ft, uint32_t n, unsigned cls)
+{
+	struct flowkey k;
+
+	key(&k, n);
+	return flowtable_insert(ft, &k, flowtable_hash(ft, &k), cls);
+}
+
+static struct flow *
+find(struct flowtable *ft, uint32_t n)
+{
+	struct flowkey k;
+
+	key(&k, n);
+	return flowtable_find(ft, &k, flowtable_hash(ft, &k));
+}
+
+START_TEST(insert_find_remove)
+{
+	struct flowtable *ft = flowtable_create(100, seed);
+	struct flow *f;
+
+	ck_assert_ptr_nonnull(ft);
+	ck_assert_ptr_null(find(ft, 1));
+	f = add(ft, 1, 0);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_eq(find(ft, 1), f);
+	ck_assert_ptr_null(find(ft, 2));
+	ck_assert_uint_eq(flowtable_count(ft), 1);
+	ck_assert_int_eq(f->in_use, 1);
+	ck_assert_uint_eq(f->packets, 0);
+	flowtable_remove(ft, f);
+	ck_assert_ptr_null(find(ft, 1));
+	ck_assert_uint_eq(flowtable_count(ft), 0);
+	ck_assert_ptr_null(flowtable_oldest(ft));
+	ck_assert_ptr_null(flowtable_lru(ft));
+	flowtable_destroy(ft);
+}
+END_TEST
+
+START_TEST(full_table)
+{
+	struct flowtable *ft = flowtable_create(8, seed);
+	uint32_t i;
+
+	for (i = 0; i < 8; i++)
+		ck_assert_ptr_nonnull(add(ft, i, 0));
+	ck_assert_int_eq(flowtable_full(ft), 1);
+	ck_assert_ptr_null(add(ft, 99, 0));
+	for (i = 0; i < 8; i++)
+		ck_assert_ptr_nonnull(find(ft, i));
+	flowtable_remove(ft, find(ft, 3));
+	ck_assert_int_eq(flowtable_full(ft), 0);
+	ck_assert_ptr_nonnull(add(ft, 99, 0));
+	ck_assert_ptr_null(flowtable_create(0, seed));
+	flowtable_destroy(ft);
+}
+END_TEST
+
+/* Random inserts and removes; a plain array says what must be found. */
+START_TEST(churn_matches_reference)
+{
+	enum { MAX = 1000, RANGE = 3000, OPS = 300000 };
+	struct flowtable *ft = flowtable_create(MAX, seed);
+	static char present[RANGE];
+	unsigned rs = 7;
+	uint32_t n, count = 0;
+	int i;
+	struct flow *f;
+
+	memset(present, 0, sizeof(present));
+	for (i = 0; i < OPS; i++) {
+		n = (uint32_t)rand_r(&rs) % RANGE;
+		f = find(ft, n);
+		ck_assert_int_eq(f != NULL, present[n]);
+		if (f != NULL) {
+			flowtable_remove(ft, f);
+			present[n] = 0;
+			count--;
+		} else if (count < MAX) {
+			ck_assert_ptr_nonnull(add(ft, n, (unsigned)n % FT_NLISTS));
+			present[n] = 1;
+			count++;
+		}
+		ck_assert_uint_eq(flowtable_count(ft), count);
+	}
+	for (n = 0; n < RANGE; n++)
+		ck_assert_int_eq(find(ft, n) != NULL, present[n]);
+	flowtable_destroy(ft);
+}
+END_TEST
+
+START_TEST(lists_and_lru)
+{
+	struct flowtable *ft = flowtable_create(10, seed);
+	struct flow *a, *b, *c;
+
+	a = add(ft, 1, 0);
+	a->last_ms = 100;
+	b = add(ft, 2, 1);
+	b->last_ms = 200;
+	c = add(ft, 3, 0);
+	c->last_ms = 300;
+	ck_assert_ptr_eq(flowtable_head(ft, 0), a);
+	ck_assert_ptr_eq(flowtable_head(ft, 1), b);
+	ck_assert_ptr_eq(flowtable_lru(ft), a);
+	/* A packet for a: tail of its list; b is now least recent. */
+	a->last_ms = 400;
+	flowtable_touch(ft, a, 0);
+	ck_assert_ptr_eq(flowtable_head(ft, 0), c);
+	ck_assert_ptr_eq(flowtable_lru(ft), b);
+	/* Class change moves a flow between lists. */
+	flowtable_touch(ft, c, 2);
+	ck_assert_ptr_eq(flowtable_head(ft, 2), c);
+	ck_assert_ptr_eq(flowtable_head(ft, 0), a);
+	ck_assert_int_eq(c->cls, 2);
+	/* The age list keeps creation order whatever the touches. */
+	ck_assert_ptr_eq(flowtable_oldest(ft), a);
+	ck_assert_ptr_eq(flowtable_younger(ft, a), b);
+	ck_assert_ptr_eq(flowtable_younger(ft, b), c);
+	ck_assert_ptr_null(flowtable_younger(ft, c));
+	flowtable_remove(ft, b);
+	ck_assert_ptr_eq(flowtable_younger(ft, a), c);
+	ck_assert_ptr_null(flowtable_head(ft, 1));
+	ck_assert_ptr_null(flowtable_head(ft, FT_NLISTS));
+	flowtable_destroy(ft);
+}
+END_TEST
+
+START_TEST(hash_is_seeded)
+{
+	uint8_t other[16] = { 0 };
+	struct flowtable *a = flowtable_create(4, seed);
+	struct flowtable *b = flowtable_create(4, other);
+	struct flowkey k;
+	int differ = 0;
+	uint32_t i;
+
+	for (i = 0; i < 16; i++) {
+		key(&k, i);
+		ck_assert_uint_eq(flowtable_hash(a, &k), flowtable_hash(a, &k));
+		differ += flowtable_hash(a, &k) != flowtable_hash(b, &k);
+	}
+	ck_assert_int_ge(differ, 15);
+	/* SipHash itself: the length enters the result. */
+	ck_assert_uint_ne(siphash13(seed, "", 0), siphash13(seed, "\0", 1));
+	flowtable_destroy(a);
+	flowtable_destroy(b);
+}
+END_TEST
+
+START_TEST(memory_per_flow)
+{
+	struct flowtable *ft = flowtable_create(1000000, seed);
+
+	ck_assert_ptr_nonnull(ft);
+	/* Issue 7's budget: at most 128 bytes per tracked flow. */
+	ck_assert_uint_le(flowtable_memory(ft) / 1000000, 128);
+	flowtable_destroy(ft);
+}
+END_TEST
+
+static Suite *
+flowtable_suite(void)
+{
+	Suite *s = suite_create("flowtable");
+	TCase *tc = tcase_create("flowtable");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, insert_find_remove);
+	tcase_add_test(tc, full_table);
+	tcase_add_test(tc, churn_matches_reference);
+	tcase_add_test(tc, lists_and_lru);
+	tcase_add_test(tc, hash_is_seeded);
+	tcase_add_test(tc, memory_per_flow);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(flowtable_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}
