@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "fields.h"
+#include "prefetch.h"
 #include "run.h"
 #include "series.h"
 
@@ -36,13 +37,12 @@ struct worker {
 	pthread_t		 tid;
 };
 
-/* Filter a block and apply -c; returns how many records stay. */
+/* Apply -c to n more flows and count them; returns how many stay. */
 static size_t
-take(struct worker *w, struct flowrec *r, size_t n, int *stop)
+limit(struct worker *w, const struct flowrec *r, size_t n, int *stop)
 {
 	const struct runopts *o = w->o;
 
-	n = filter_block(o->filter, r, n);
 	if (o->limit != 0 && n >= o->limit - w->seen) {
 		n = (size_t)(o->limit - w->seen);
 		*stop = 1;
@@ -52,13 +52,20 @@ take(struct worker *w, struct flowrec *r, size_t n, int *stop)
 	return n;
 }
 
-static int
-flow_block(void *ctx, struct flowrec *r, size_t n)
+/* Filter a block in place, then apply -c. */
+static size_t
+take(struct worker *w, struct flowrec *r, size_t n, int *stop)
 {
-	struct worker *w = ctx;
+	return limit(w, r, filter_block(w->o->filter, r, n), stop);
+}
+
+/* Print (or keep, for -O) filtered flows.  1 when -c is reached. */
+static int
+emit(struct worker *w, const struct flowrec *r, size_t n)
+{
 	int stop = 0;
 
-	n = take(w, r, n, &stop);
+	n = limit(w, r, n, &stop);
 	if (!w->o->sort) {
 		output_rows(w->o->out, r, n);
 		return stop;
@@ -77,6 +84,14 @@ flow_block(void *ctx, struct flowrec *r, size_t n)
 	memcpy(w->keep + w->nkeep, r, n * sizeof(*r));
 	w->nkeep += n;
 	return stop;
+}
+
+static int
+flow_block(void *ctx, struct flowrec *r, size_t n)
+{
+	struct worker *w = ctx;
+
+	return emit(w, r, filter_block(w->o->filter, r, n));
 }
 
 static int
@@ -224,6 +239,33 @@ flow_cmp(const void *a, const void *b)
 	}
 }
 
+/*
+ * Flows from several files: one worker per processor inflates and filters
+ * whole files ahead (at most two files per worker), while this thread
+ * prints them in order.
+ */
+static void
+read_ahead(struct worker *w)
+{
+	const struct flowrec *r;
+	struct prefetch *p;
+	int n = nthreads(w->o, w->in), damaged, nomem;
+	size_t k;
+
+	if ((p = prefetch_start(w->in, &w->o->win, w->o->filter, n,
+	    2 * n)) == NULL) {
+		read_files(w, flow_block);
+		return;
+	}
+	while ((r = prefetch_next(p, &k, &damaged, &nomem)) != NULL) {
+		w->damaged |= damaged;
+		w->nomem |= nomem;
+		if (nomem || emit(w, r, k) != 0)
+			break;
+	}
+	prefetch_stop(p);
+}
+
 static int
 run_flows(const struct runopts *o, const struct inlist *in,
     struct summary *total)
@@ -239,7 +281,10 @@ run_flows(const struct runopts *o, const struct inlist *in,
 		return -1;
 	}
 	output_begin(o->out);
-	read_files(&w, flow_block);
+	if (in->n > 1 && o->limit == 0 && o->threads != 1)
+		read_ahead(&w);
+	else
+		read_files(&w, flow_block);
 	if (o->sort && !w.nomem) {
 		flow_order = o->sort_order;
 		qsort(w.keep, w.nkeep, sizeof(*w.keep), flow_cmp);

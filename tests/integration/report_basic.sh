@@ -59,6 +59,17 @@ if have_shared flowdumper_equal; then
 	b=$("$NFREPORT" -q - <"$f" | wc -l)
 	[ "$a" -eq 8 ] && [ "$b" -eq 8 ] && pass stdin || fail stdin "$a $b"
 
+	# Files read ahead on threads come out in the same order as read
+	# one by one, for flows and for aggregates.
+	a=$("$NFREPORT" -q -a -o csv "$FTDATA" | cksum)
+	b=$("$NFREPORT" -q -a -o csv --threads 1 "$FTDATA" | cksum)
+	c=$("$NFREPORT" -q -a -s conversation -n 100 "$FTDATA" | cksum)
+	d=$("$NFREPORT" -q -a -s conversation -n 100 --threads 1 "$FTDATA" | cksum)
+	[ "$a" = "$b" ] && [ "$c" = "$d" ] && pass threads_same_output ||
+	    fail threads_same_output "threaded output differs"
+	n=$("$NFREPORT" -q -c 3 "$FTDATA" | wc -l)
+	[ "$n" -eq 3 ] && pass limit_count || fail limit_count "$n lines"
+
 	# -U and TZ: local time by default, UTC with -U.
 	l=$(TZ=Europe/Berlin "$NFREPORT" -q "$f" | head -n 1 | cut -c1-19)
 	u=$(TZ=Europe/Berlin "$NFREPORT" -q -U "$f" | head -n 1 | cut -c1-19)
