@@ -1,0 +1,377 @@
+/*
+ * test_ctlproto: the control protocol's framing (header round trip, every
+ * rejection, payloads split at the maximum), the shared command table,
+ * and the daemon side: socket mode 0600, refusal of a second daemon, a
+ * stale socket replaced, each command answered, garbage dropped.
+ */
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <pcap/dlt.h>
+
+#include "../../sensor/ctl.h"
+#include "../../sensor/ctlproto.h"
+#include "../../sensor/decode.h"
+#include "../../sensor/export.h"
+#include "../../sensor/flowtable.h"
+#include "../../sensor/meter.h"
+#include "sensor_pkt.h"
+
+START_TEST(header_round_trip)
+{
+	struct ctl_msghdr h = { CTL_VERSION, CTL_T_DATA, CTL_F_JSON, 1234 };
+	struct ctl_msghdr g;
+	uint8_t b[CTL_HDRLEN];
+
+	ctlproto_put_header(b, &h);
+	ck_assert_int_eq(b[0], CTL_VERSION);
+	ck_assert_int_eq(b[1], CTL_T_DATA);
+	ck_assert_int_eq(b[7], 1234 & 0xff);
+	ck_assert_int_eq(ctlproto_parse_header(b, sizeof(b), &g), 0);
+	ck_assert_int_eq(g.type, CTL_T_DATA);
+	ck_assert_int_eq(g.flags, CTL_F_JSON);
+	ck_assert_uint_eq(g.len, 1234);
+}
+END_TEST
+
+START_TEST(header_rejections)
+{
+	struct ctl_msghdr h = { CTL_VERSION, CTL_T_END, 0, 4 }, g;
+	uint8_t b[CTL_HDRLEN];
+
+	ctlproto_put_header(b, &h);
+	ck_assert_int_eq(ctlproto_parse_header(b, 7, &g), -1);
+	b[0] = 2;
+	ck_assert_int_eq(ctlproto_parse_header(b, sizeof(b), &g), -1);
+	b[0] = CTL_VERSION;
+	b[1] = 0;
+	ck_assert_int_eq(ctlproto_parse_header(b, sizeof(b), &g), -1);
+	b[1] = 4;
+	ck_assert_int_eq(ctlproto_parse_header(b, sizeof(b), &g), -1);
+	h.len = CTL_MAXPAYLOAD + 1;
+	ctlproto_put_header(b, &h);
+	ck_assert_int_eq(ctlproto_parse_header(b, sizeof(b), &g), -1);
+	h.len = CTL_MAXPAYLOAD;
+	ctlproto_put_header(b, &h);
+	ck_assert_int_eq(ctlproto_parse_header(b, sizeof(b), &g), 0);
+}
+END_TEST
+
+START_TEST(command_table)
+{
+	static const char *names[] = { "statistics", "shutdown", "exit",
+		"expire-all", "delete-all", "dump-flows", "timeouts",
+		"start-gather", "stop-gather", "debug+", "debug-" };
+	const struct ctl_command *c;
+	size_t i, n;
+
+	ctlproto_commands(&n);
+	ck_assert_uint_eq(n, 11);
+	for (i = 0; i < 11; i++) {
+		c = ctlproto_command(names[i]);
+		ck_assert_ptr_nonnull(c);
+		ck_assert_ptr_eq(ctlproto_command_by_id(c->id), c);
+	}
+	ck_assert_ptr_null(ctlproto_command("reload"));
+	ck_assert_ptr_null(ctlproto_command_by_id(0));
+	ck_assert_ptr_null(ctlproto_command_by_id(200));
+}
+END_TEST
+
+START_TEST(data_split_and_end)
+{
+	static uint8_t buf[CTL_MAXPAYLOAD];
+	static char big[150000];
+	struct ctl_msghdr h;
+	size_t total = 0;
+	int sv[2], msgs = 0;
+	pid_t pid;
+
+	memset(big, 'x', sizeof(big));
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	if ((pid = fork()) == 0) {
+		close(sv[0]);
+		ctlproto_send_data(sv[1], 0, big, sizeof(big));
+		ctlproto_send_end(sv[1], 7, "done");
+		_exit(0);
+	}
+	close(sv[1]);
+	for (;;) {
+		ck_assert_int_eq(ctlproto_recv(sv[0], &h, buf, sizeof(buf)), 0);
+		if (h.type == CTL_T_END)
+			break;
+		ck_assert_int_eq(h.type, CTL_T_DATA);
+		total += h.len;
+		msgs++;
+	}
+	ck_assert_uint_eq(total, sizeof(big));
+	ck_assert_int_eq(msgs, 3);
+	ck_assert_uint_eq(h.len, 8);
+	ck_assert_int_eq(buf[3], 7);
+	ck_assert_int_eq(memcmp(buf + 4, "done", 4), 0);
+	/* EOF after the END. */
+	ck_assert_int_eq(ctlproto_recv(sv[0], &h, buf, sizeof(buf)), -1);
+	close(sv[0]);
+}
+END_TEST
+
+START_TEST(recv_rejects_before_reading_payload)
+{
+	uint8_t buf[16];
+	struct ctl_msghdr h;
+	int sv[2];
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	/* A payload larger than the caller's buffer is refused. */
+	ck_assert_int_eq(ctlproto_send(sv[1], CTL_T_DATA, 0, "0123456789abcdefg",
+	    17), 0);
+	ck_assert_int_eq(ctlproto_recv(sv[0], &h, buf, sizeof(buf)), -2);
+	ck_assert_int_eq(ctlproto_send(sv[1], CTL_T_DATA, 0, buf, CTL_MAXPAYLOAD
+	    + 1), -1);
+	close(sv[0]);
+	close(sv[1]);
+}
+END_TEST
+
+/* The daemon side, on a socket in a temporary directory. */
+static char dir[64], path[128];
+static struct meter *m;
+static struct exporter *ex;
+static struct ctl_env env;
+
+static void
+setup(void)
+{
+	struct meter_config cfg;
+	struct pspec s = { .af = 4, .proto = 17, .src = 1, .dst = 2,
+		.sport = 1, .dport = 2 };
+	uint8_t b[256];
+	struct timeval tv = { 1700000000, 0 };
+	size_t n;
+
+	snprintf(dir, sizeof(dir), "/tmp/nfkit-ctl.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/ctl", dir);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.max_flows = 16;
+	expiry_defaults(&cfg.to);
+	ex = export_create(5);
+	m = meter_create(&cfg, ex);
+	meter_set_linktype(m, decode_linktype(DLT_EN10MB));
+	n = pkt_build(b, &s);
+	meter_packet(m, &tv, b, (uint32_t)n);
+	memset(&env, 0, sizeof(env));
+	env.meter = m;
+	env.ex = ex;
+	env.gather = 1;
+	env.source = "test";
+}
+
+static void
+teardown(void)
+{
+	meter_destroy(m);
+	export_destroy(ex);
+	unlink(path);
+	rmdir(dir);
+}
+
+static int
+client(void)
+{
+	struct sockaddr_un sun;
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	strcpy(sun.sun_path, path);
+	ck_assert_int_eq(connect(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	return fd;
+}
+
+/* Run one command; returns the END status, reply text in out. */
+static int
+ask(struct ctl *c, const char *name, int json, char *out, size_t cap)
+{
+	static uint8_t buf[CTL_MAXPAYLOAD];
+	const struct ctl_command *cmd = ctlproto_command(name);
+	struct ctl_msghdr h;
+	uint8_t id = (uint8_t)cmd->id;
+	size_t len = 0;
+	int fd = client();
+
+	ck_assert_int_eq(ctlproto_send(fd, CTL_T_REQUEST, json ? CTL_F_JSON :
+	    0, &id, 1), 0);
+	ctl_serve(c, &env);
+	for (;;) {
+		ck_assert_int_eq(ctlproto_recv(fd, &h, buf, sizeof(buf)), 0);
+		if (h.type == CTL_T_END)
+			break;
+		if (len + h.len < cap) {
+			memcpy(out + len, buf, h.len);
+			len += h.len;
+		}
+	}
+	out[len] = '\0';
+	close(fd);
+	return buf[3];
+}
+
+START_TEST(server_socket_rules)
+{
+	char err[256];
+	struct ctl *c, *c2;
+	struct stat st;
+	int fd;
+
+	c = ctl_open(path, err, sizeof(err));
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0600);
+	/* A second daemon on the same socket refuses to start. */
+	c2 = ctl_open(path, err, sizeof(err));
+	ck_assert_ptr_null(c2);
+	ck_assert_ptr_nonnull(strstr(err, "another nfsensord"));
+	/* Drain the probe connection the second open made. */
+	fd = accept(ctl_fd(c), NULL, NULL);
+	if (fd >= 0)
+		close(fd);
+	ctl_close(c);
+	ck_assert_int_eq(access(path, F_OK), -1);
+	/* A stale socket file (no one listening) is replaced. */
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	{
+		struct sockaddr_un sun;
+
+		memset(&sun, 0, sizeof(sun));
+		sun.sun_family = AF_UNIX;
+		strcpy(sun.sun_path, path);
+		ck_assert_int_eq(bind(fd, (struct sockaddr *)&sun,
+		    sizeof(sun)), 0);
+	}
+	close(fd);
+	c = ctl_open(path, err, sizeof(err));
+	ck_assert_ptr_nonnull(c);
+	ctl_close(c);
+	/* Too long a path is a clear error. */
+	ck_assert_ptr_null(ctl_open("/tmp/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", err, sizeof(err)));
+}
+END_TEST
+
+START_TEST(server_commands)
+{
+	static char out[65536];
+	char err[256];
+	struct ctl *c = ctl_open(path, err, sizeof(err));
+
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(ask(c, "statistics", 0, out, sizeof(out)), 0);
+	ck_assert_ptr_nonnull(strstr(out, "Number of active flows: 1"));
+	ck_assert_ptr_nonnull(strstr(out, "Packets processed: 1"));
+	ck_assert_int_eq(ask(c, "statistics", 1, out, sizeof(out)), 0);
+	ck_assert_ptr_nonnull(strstr(out, "\"active_flows\": 1"));
+	ck_assert_int_eq(ask(c, "dump-flows", 0, out, sizeof(out)), 0);
+	ck_assert_ptr_nonnull(strstr(out, "10.0.0.1"));
+	ck_assert_int_eq(ask(c, "dump-flows", 1, out, sizeof(out)), 0);
+	ck_assert_ptr_nonnull(strstr(out, "\"src\": \"10.0.0.1\""));
+	ck_assert_int_eq(ask(c, "timeouts", 0, out, sizeof(out)), 0);
+	ck_assert_ptr_nonnull(strstr(out, "tcp.rst"));
+	ck_assert_int_eq(ask(c, "timeouts", 1, out, sizeof(out)), 0);
+	ck_assert_ptr_nonnull(strstr(out, "\"maxlife\": 604800"));
+	ck_assert_int_eq(ask(c, "stop-gather", 0, out, sizeof(out)), 0);
+	ck_assert_int_eq(env.gather, 0);
+	ck_assert_int_eq(ask(c, "start-gather", 1, out, sizeof(out)), 0);
+	ck_assert_int_eq(env.gather, 1);
+	ck_assert_ptr_nonnull(strstr(out, "\"ok\": true"));
+	ck_assert_int_eq(ask(c, "debug+", 0, out, sizeof(out)), 0);
+	ck_assert_int_eq(ask(c, "debug-", 0, out, sizeof(out)), 0);
+	ck_assert_int_eq(ask(c, "expire-all", 0, out, sizeof(out)), 0);
+	ck_assert_uint_eq(flowtable_count(meter_flowtable(m)), 0);
+	ck_assert_uint_eq(meter_stats(m)->expired[EXR_ALL], 1);
+	ck_assert_int_eq(ask(c, "delete-all", 0, out, sizeof(out)), 0);
+	ck_assert_int_eq(ask(c, "shutdown", 0, out, sizeof(out)), 0);
+	ck_assert_int_eq(env.quit, CTL_SHUTDOWN);
+	ck_assert_int_eq(ask(c, "exit", 0, out, sizeof(out)), 0);
+	ck_assert_int_eq(env.quit, CTL_EXIT);
+	ctl_close(c);
+}
+END_TEST
+
+START_TEST(server_drops_garbage)
+{
+	static uint8_t buf[CTL_MAXPAYLOAD];
+	char err[256];
+	struct ctl *c = ctl_open(path, err, sizeof(err));
+	struct ctl_msghdr h;
+	uint8_t id = 99;
+	int fd;
+
+	/* Not our protocol at all. */
+	fd = client();
+	ck_assert_int_eq(write(fd, "GET / HTTP/1.0\r\n\r\n", 18), 18);
+	ctl_serve(c, &env);
+	ck_assert_int_eq(ctlproto_recv(fd, &h, buf, sizeof(buf)), 0);
+	ck_assert_int_eq(h.type, CTL_T_END);
+	ck_assert_int_ne(buf[3], 0);
+	close(fd);
+	/* An unknown command id. */
+	fd = client();
+	ctlproto_send(fd, CTL_T_REQUEST, 0, &id, 1);
+	ctl_serve(c, &env);
+	ck_assert_int_eq(ctlproto_recv(fd, &h, buf, sizeof(buf)), 0);
+	ck_assert_int_eq(h.type, CTL_T_END);
+	ck_assert_int_ne(buf[3], 0);
+	close(fd);
+	/* A client that connects and hangs up. */
+	fd = client();
+	close(fd);
+	ctl_serve(c, &env);
+	ck_assert_int_eq(env.quit, CTL_RUN);
+	ck_assert_uint_eq(flowtable_count(meter_flowtable(m)), 1);
+	ctl_close(c);
+}
+END_TEST
+
+static Suite *
+ctlproto_suite(void)
+{
+	Suite *s = suite_create("ctlproto");
+	TCase *tc = tcase_create("framing");
+	TCase *ts = tcase_create("server");
+
+	tcase_add_test(tc, header_round_trip);
+	tcase_add_test(tc, header_rejections);
+	tcase_add_test(tc, command_table);
+	tcase_add_test(tc, data_split_and_end);
+	tcase_add_test(tc, recv_rejects_before_reading_payload);
+	suite_add_tcase(s, tc);
+	tcase_add_checked_fixture(ts, setup, teardown);
+	tcase_set_timeout(ts, 30);
+	tcase_add_test(ts, server_socket_rules);
+	tcase_add_test(ts, server_commands);
+	tcase_add_test(ts, server_drops_garbage);
+	suite_add_tcase(s, ts);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(ctlproto_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}
