@@ -26,7 +26,7 @@
 # missing or failing nfkit program prints "n/a" -- never a made-up number.
 # Everything runs on 127.0.0.1; every process started here is stopped by PID.
 set -u
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+ROOT=${BENCH_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 SHARED=${SHARED:-$ROOT/../shared}
 BENCH=${BENCH:-quick}
 RUNS=${RUNS:-3}
@@ -135,6 +135,7 @@ nfkit_ok() { [ -x "$1" ]; }
 # timed TAG CMD...: run CMD under tm; stdout/stderr go to $LOG/TAG.out/.err.
 # Sets T_WALL T_RSS T_RC.
 timed() {
+	local tag
 	tag=$1; shift
 	"$BIN/tm" "$LOG/$tag.tm" "$@" >"$LOG/$tag.out" 2>"$LOG/$tag.err" </dev/null
 	read -r T_WALL T_USER T_SYS T_RSS T_RC <"$LOG/$tag.tm"
@@ -146,10 +147,11 @@ record() {	# record JOB PROG RUN COUNT
 }
 
 # median JOB PROG FIELD: median of a raw.tsv column over the good runs
-# (field 4 wall, 7 rss_kb, 9 count); empty if there was no good run.
+# (field 4 wall, 7 rss_kb, 9 count, "cpu" = user + sys); empty if there
+# was no good run.
 median() {
 	awk -F'\t' -v j="$1" -v p="$2" -v f="$3" \
-	    '$1 == j && $2 == p && $8 == 0 { print $f }' "$RAW" | sort -g |
+	    '$1 == j && $2 == p && $8 == 0 { print f == "cpu" ? $5 + $6 : $f }' "$RAW" | sort -g |
 	    awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'
 }
 runs_ok() {
@@ -157,7 +159,7 @@ runs_ok() {
 	    END { print n + 0 }' "$RAW"
 }
 
-# row JOB PROG MEDIAN_S RATE UNIT RSS_KB VS_PEER VS_FLOOR NOTE
+# row JOB PROG MEDIAN_S RATE CPU_S RSS_KB VS_PEER VS_FLOOR NOTE
 row() {
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$TABLE"
 }
@@ -172,6 +174,7 @@ ratio() {
 # summarize JOB PROG UNITS [PEERPROG] [FLOORPROG] [NOTE]: a table row from
 # raw.tsv; the rate is UNITS / median wall time.
 summarize() {
+	local j p u peer floor note m rate rss vp vf ok
 	j=$1 p=$2 u=$3 peer=${4:-} floor=${5:-} note=${6:-}
 	m=$(median "$j" "$p" 4)
 	if [ -z "$m" ]; then
@@ -185,9 +188,10 @@ summarize() {
 	[ -n "$floor" ] && vf=$(ratio "$rate" "$(rate_of "$j" "$floor" "$u")")
 	ok=$(runs_ok "$j" "$p")
 	[ "$ok" -lt "$RUNS" ] && note="${note:+$note; }$ok of $RUNS runs good"
-	row "$j" "$p" "$m" "$rate" "" "$rss" "$vp" "$vf" "$note"
+	row "$j" "$p" "$m" "$rate" "$(median "$j" "$p" cpu)" "$rss" "$vp" "$vf" "$note"
 }
 rate_of() {	# rate_of JOB PROG UNITS
+	local m
 	m=$(median "$1" "$2" 4)
 	[ -n "$m" ] && awk -v n="$3" -v t="$m" 'BEGIN { printf "%.0f", n / t }'
 }
@@ -287,8 +291,11 @@ job_sensor() {
 		fi
 		if [ $have_nf = 1 ]; then
 			flows=$(awk -F'\t' -v j="$j" '$1 == j && $2 == "nfsensord" { print $9; exit }' "$RAW")
+			# Its table is allocated whole at start: bytes per -m slot.
+			tb=$(sed -n 's/^Flow table memory (bytes) *\([0-9]*\).*/\1/p' \
+			    "$LOG/nfsensord-m$m.1.out" "$LOG/nfsensord-m$m.1.err" | head -1)
 			summarize "$j" nfsensord "$pkts" "$([ $have_sf = 1 ] && echo softflowd)" pcount \
-			    "$flows flows exported$(bpf "$j" nfsensord "$flows")"
+			    "$flows flows exported$(bpf "$j" nfsensord "$flows")${tb:+, table $((tb / m)) B per -m slot}"
 		else
 			row "$j" nfsensord "n/a" "n/a" "" "n/a" "-" "-" "not built"
 		fi
@@ -301,6 +308,7 @@ job_sensor() {
 # packet time, so fewer flows may be live at once and its figure is per flow
 # exported, not per live flow.
 bpf() {
+	local rss m
 	rss=$(median "$1" "$2" 7)
 	m=${1##* }
 	[ -n "$3" ] && [ "$m" -ge "$3" ] 2>/dev/null && [ -n "$rss" ] && [ -n "$3" ] && [ "$3" -gt 0 ] 2>/dev/null &&
@@ -312,6 +320,7 @@ bpf() {
 # coll_run PROG RATE RUN: one collector run; appends to collector.tsv:
 # prog rate run offered_fps sent stored lost rcvbuf_errs cpu_s rss_kb bytes
 coll_run() {
+	local prog rate r d port cpid rb0 rb1 rr offered sent serr rss cpu files stored bytes lost
 	prog=$1 rate=$2 r=$3
 	d=$W/coll/$prog; rm -rf "$d"; mkdir -p "$d"
 	port=$(free_port)
@@ -423,22 +432,24 @@ job_collector() {
 				held = a[int((m + 1) / 2)]
 			}
 			printf "%s\t%s\t%s\t%.1f\n", held == "" ? "none" : held,
-			    fail == "" ? "-" : fail, hrss, best / 1048576
+			    fail == "" ? "-" : fail, hrss == "" ? "-" : hrss, best / 1048576
 		    }' "$COLL" >"$W/coll.$p.sum"
 		read -r held fail rss mbpm <"$W/coll.$p.sum"
 		note="$mbpm MiB per 1M flows on disk"
 		[ "$fail" != "-" ] && note="$note; loss at $fail"
 		[ "$fail" = "-" ] && note="$note; no loss at any rate tried"
-		row collector "$p" "-" "$held" "" "$rss" "-" "-" "$note"
+		row collector "$p" "-" "$held" "-" "$rss" "-" "-" "$note"
 	done
 	# Ratios: nfcollectd's held rate vs nfcapd's, its size vs nfcapd-lz4's.
 	awk -F'\t' 'BEGIN { OFS = "\t" } $1 == "collector" { r[$2] = $4; n[$2] = $9 }
 	    { line[NR] = $0; job[NR] = $1; pr[NR] = $2 }
 	    END { for (i = 1; i <= NR; i++) {
-		if (job[i] == "collector" && pr[i] == "nfcollectd" && r["nfcapd"] + 0 > 0 && r["nfcollectd"] ~ /^[0-9]/) {
-		    split(line[i], f, "\t"); f[7] = sprintf("%.2fx", r["nfcollectd"] / r["nfcapd"])
+		if (job[i] == "collector" && pr[i] == "nfcollectd") {
+		    split(line[i], f, "\t")
+		    if (r["nfcapd"] + 0 > 0 && r["nfcollectd"] ~ /^[0-9]/)
+			f[7] = sprintf("%.2fx", r["nfcollectd"] / r["nfcapd"])
 		    split(n["nfcollectd"], a, " "); split(n["nfcapd-lz4"], b, " ")
-		    if (b[1] + 0 > 0) f[9] = f[9] sprintf("; size %.2fx nfcapd-lz4", a[1] / b[1])
+		    if (a[1] + 0 > 0 && b[1] + 0 > 0) f[9] = f[9] sprintf("; size %.2fx nfcapd-lz4", a[1] / b[1])
 		    line[i] = f[1]; for (k = 2; k <= 9; k++) line[i] = line[i] OFS f[k] }
 		print line[i] } }' "$TABLE" >"$TABLE.new" && mv "$TABLE.new" "$TABLE"
 }
@@ -588,14 +599,15 @@ print_table() {
 	echo "nfkit bench ($BENCH, $RUNS runs each, medians; ratios from this run): $(machine)"
 	echo "sensor: $SENSOR_PKTS packets; collector: $COLLECT_FLOWS flows per run; reporter: $REPORT_FLOWS flows"
 	awk -F'\t' 'BEGIN {
-	    printf "%-18s %-22s %9s %14s %9s %8s %8s  %s\n", "job", "program", "median s",
-		"rate /s", "RSS MiB", "vs peer", "vs floor", "note" }
+	    printf "%-18s %-22s %9s %8s %10s %8s %8s %8s  %s\n", "job", "program", "median s",
+		"cpu s", "rate /s", "RSS MiB", "vs peer", "vs floor", "note" }
 	    { t = $3; if (t ~ /^[0-9.]+$/) t = sprintf("%.3f", t)
+	      c = $5; if (c ~ /^[0-9.]+$/) c = sprintf("%.3f", c); if (c == "") c = "-"
 	      rss = $6; if (rss ~ /^[0-9]+$/) rss = sprintf("%.1f", rss / 1024)
 	      rate = $4; if (rate ~ /^[0-9]+$/) rate = sprintf("%.3fM", rate / 1e6)
-	      printf "%-18s %-22s %9s %14s %9s %8s %8s  %s\n", $1, $2, t, rate, rss, $7, $8, $9 }' \
+	      printf "%-18s %-22s %9s %8s %10s %8s %8s %8s  %s\n", $1, $2, t, c, rate, rss, $7, $8, $9 }' \
 	    "$TABLE"
-	if [ -s "$W/deflate.txt" ] && case " $JOBS " in *" deflate "*) true ;; *) false ;; esac; then
+	if [ -s "$W/deflate.txt" ] && [ "${JOBS#*deflate}" != "$JOBS" ]; then
 		echo
 		echo "deflate candidates for the flow-tools record stream (one thread):"
 		cat "$W/deflate.txt"
