@@ -95,9 +95,9 @@ for j in $JOBS; do
 			echo "# perf record -e cpu-clock -g: nfcollectd under nfv5blast -r ${PROF_RATE:-200000}"
 			perf report -i "$W/perf-nfcollectd.data" --no-children --stdio \
 			    --sort dso,symbol -g none 2>/dev/null | grep '%' | head -n "$TOP"
-			echo "# self time by thread and library:"
+			echo "# self time by thread (pid column = thread id) and library:"
 			perf report -i "$W/perf-nfcollectd.data" --no-children --stdio \
-			    --sort tid,dso -g none 2>/dev/null | grep '%' | head -n 10
+			    --sort pid,dso -g none 2>/dev/null | grep '%' | head -n 10
 		} >"$W/profile-nfcollectd.txt"
 		echo "profile: $W/profile-nfcollectd.txt"
 		head -n 20 "$W/profile-nfcollectd.txt" ;;
