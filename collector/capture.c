@@ -25,16 +25,16 @@
 #include "stat.h"
 #include "writer.h"
 
-#define BATCH_AGE_MS	50	/* longest a record waits in a batch */
+#define BATCH_AGE_MS 50 /* longest a record waits in a batch */
 /*
  * Test only: the length in seconds of the "minute" that paces -S lines and
  * reject summaries, so a test need not wait for the wall-clock minute.
  */
-#define MINUTE_TESTENV	"NFCOLLECTD_TEST_MINUTE_SECONDS"
-#define RECV_ROUNDS	8	/* recvmmsg calls per socket per wakeup */
+#define MINUTE_TESTENV "NFCOLLECTD_TEST_MINUTE_SECONDS"
+#define RECV_ROUNDS 8 /* recvmmsg calls per socket per wakeup */
 
 static volatile sig_atomic_t sig_quit, sig_hup;
-static sigset_t wait_mask;	/* the mask while waiting: nothing blocked */
+static sigset_t wait_mask; /* the mask while waiting: nothing blocked */
 
 static void
 on_signal(int sig)
@@ -80,10 +80,10 @@ capture_signals(void)
 struct cap {
 	const struct capture_config *cfg;
 	struct stat_totals tot;
-	int		 started;	/* the first file has been opened */
-	time_t		 next_rotate;
-	time_t		 next_minute;
-	long		 minute_secs;	/* 60, or the test override */
+	int started; /* the first file has been opened */
+	time_t next_rotate;
+	time_t next_minute;
+	long minute_secs; /* 60, or the test override */
 };
 
 static long
@@ -93,7 +93,7 @@ ms_since(const struct timespec *t)
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	return (now.tv_sec - t->tv_sec) * 1000 +
-	    (now.tv_nsec - t->tv_nsec) / 1000000;
+	       (now.tv_nsec - t->tv_nsec) / 1000000;
 }
 
 static void
@@ -120,13 +120,13 @@ start_file(struct cap *c, struct wbatch **bp, size_t n, time_t now)
 
 static void
 account_seq(struct cap *c, struct exporter *e, const struct decode_info *di,
-    struct wbatch *b, time_t now)
+	    struct wbatch *b, time_t now)
 {
 	uint32_t expected, gap;
 	char src[64];
 
 	switch (exporter_seq(e, di->version, di->engine_type, di->engine_id,
-	    di->flow_sequence, di->count, &expected, &gap)) {
+			     di->flow_sequence, di->count, &expected, &gap)) {
 	case EXP_SEQ_OK:
 		return;
 	case EXP_SEQ_LOST:
@@ -138,11 +138,11 @@ account_seq(struct cap *c, struct exporter *e, const struct decode_info *di,
 	}
 	if (stat_may_warn(now))
 		log_warnx("sequence: src_ip=%s d_version=%u engine=%u/%u "
-		    "expecting=%u received=%u lost=%u%s",
-		    exp_addr_str(&e->src, src, sizeof(src)), di->version,
-		    di->engine_type, di->engine_id, expected,
-		    di->flow_sequence, gap,
-		    gap >= EXPORTER_MAXGAP ? " (reset)" : "");
+			  "expecting=%u received=%u lost=%u%s",
+			  exp_addr_str(&e->src, src, sizeof(src)), di->version,
+			  di->engine_type, di->engine_id, expected,
+			  di->flow_sequence, gap,
+			  gap >= EXPORTER_MAXGAP ? " (reset)" : "");
 	(void)c;
 }
 
@@ -170,8 +170,8 @@ handle(struct cap *c, const struct listen_msg *m, time_t now)
 	if (m->truncated)
 		st = DECODE_ETRUNC;
 	else
-		st = decode_datagram(m->data, m->len, exp_addr_v4(&m->src),
-		    &di, b->recs + b->n);
+		st = decode_datagram(m->data, m->len, exp_addr_v4(&m->src), &di,
+				     b->recs + b->n);
 	e = exporter_get(c->cfg->exporters, &m->src, &m->dst, now, &isnew);
 	if (e == NULL)
 		c->tot.refused++;
@@ -184,9 +184,10 @@ handle(struct cap *c, const struct listen_msg *m, time_t now)
 	}
 	if (isnew)
 		log_info("New exporter: time=%lld src_ip=%s dst_ip=%s "
-		    "d_version=%u", (long long)now,
-		    exp_addr_str(&m->src, src, sizeof(src)),
-		    exp_addr_str(&m->dst, dst, sizeof(dst)), di.version);
+			 "d_version=%u",
+			 (long long)now,
+			 exp_addr_str(&m->src, src, sizeof(src)),
+			 exp_addr_str(&m->dst, dst, sizeof(dst)), di.version);
 	if (!c->started)
 		start_file(c, &b, di.count, now);
 	if (e != NULL) {
@@ -238,7 +239,7 @@ timeout_ms(struct cap *c, time_t now)
 		/* Wake exactly at the boundary, not up to a second late. */
 		clock_gettime(CLOCK_REALTIME, &rt);
 		left = (long)(c->next_rotate - rt.tv_sec) * 1000 -
-		    rt.tv_nsec / 1000000;
+		       rt.tv_nsec / 1000000;
 		if (left < ms)
 			ms = left < 0 ? 0 : left;
 	}
@@ -273,8 +274,8 @@ capture_run(const struct capture_config *cfg)
 	if ((env = getenv(MINUTE_TESTENV)) != NULL &&
 	    parse_u64(env, 1, 60, &v) == 0)
 		c.minute_secs = (long)v;
-	c.next_minute = c.tot.startup - c.tot.startup % c.minute_secs +
-	    c.minute_secs;
+	c.next_minute =
+	    c.tot.startup - c.tot.startup % c.minute_secs + c.minute_secs;
 	nfd = listen_pollfds(cfg->listener, pfd, LISTEN_MAXSOCK);
 
 	while (!sig_quit) {
@@ -291,8 +292,8 @@ capture_run(const struct capture_config *cfg)
 		}
 		if (now >= c.next_minute) {
 			minute(&c, now);
-			c.next_minute = now - now % c.minute_secs +
-			    c.minute_secs;
+			c.next_minute =
+			    now - now % c.minute_secs + c.minute_secs;
 		}
 		b = writer_batch(cfg->writer);
 		if (b->n > 0 && ms_since(&b->born) >= BATCH_AGE_MS)
@@ -324,8 +325,9 @@ capture_run(const struct capture_config *cfg)
 			}
 		}
 	}
-	log_info("%s", sig_quit == SIGINT ? "SIGINT" :
-	    sig_quit == SIGQUIT ? "SIGQUIT" : "SIGTERM");
+	log_info("%s", sig_quit == SIGINT    ? "SIGINT"
+		       : sig_quit == SIGQUIT ? "SIGQUIT"
+					     : "SIGTERM");
 	stat_log_rejects(&c.tot);
 	submit(&c, WCTL_STOP, time(NULL));
 }

@@ -16,22 +16,22 @@ struct writer;
 struct exporter_table;
 
 struct capture_config {
-	struct listener		*listener;
-	struct writer		*writer;
-	struct exporter_table	*exporters;
-	long			 rotate_secs;	/* rotation interval */
-	int			 stat_minutes;	/* -S, 0 = off */
+	struct listener *listener;
+	struct writer *writer;
+	struct exporter_table *exporters;
+	long rotate_secs; /* rotation interval */
+	int stat_minutes; /* -S, 0 = off */
 };
 
 /*
  * Install the handlers for SIGTERM, SIGINT, SIGQUIT and SIGHUP and block
  * those signals outside the wait.  Call before starting threads.
  */
-void	capture_signals(void);
+void capture_signals(void);
 /*
  * Run until SIGTERM, SIGINT or SIGQUIT; on return the writer has been told
  * to stop.
  */
-void	capture_run(const struct capture_config *);
+void capture_run(const struct capture_config *);
 
 #endif

@@ -16,38 +16,38 @@
 #include "v5.h"
 
 struct version {
-	uint16_t	version;
-	size_t		hdrlen;
-	size_t		reclen;
-	uint16_t	maxrecs;
-	int		(*read)(const void *, size_t, uint32_t,
-			    struct decode_info *, struct flowrec *);
+	uint16_t version;
+	size_t hdrlen;
+	size_t reclen;
+	uint16_t maxrecs;
+	int (*read)(const void *, size_t, uint32_t, struct decode_info *,
+		    struct flowrec *);
 };
 
-static int	read_v1(const void *, size_t, uint32_t, struct decode_info *,
-		    struct flowrec *);
-static int	read_v5(const void *, size_t, uint32_t, struct decode_info *,
-		    struct flowrec *);
-static int	read_v7(const void *, size_t, uint32_t, struct decode_info *,
-		    struct flowrec *);
+static int read_v1(const void *, size_t, uint32_t, struct decode_info *,
+		   struct flowrec *);
+static int read_v5(const void *, size_t, uint32_t, struct decode_info *,
+		   struct flowrec *);
+static int read_v7(const void *, size_t, uint32_t, struct decode_info *,
+		   struct flowrec *);
 
 static const struct version versions[] = {
-	{ 1, 16, 48, 24, read_v1 },
-	{ 5, V5_HDRLEN, V5_RECLEN, V5_MAXRECS, read_v5 },
-	{ 7, 24, 52, 27, read_v7 },
+    {1, 16, 48, 24, read_v1},
+    {5, V5_HDRLEN, V5_RECLEN, V5_MAXRECS, read_v5},
+    {7, 24, 52, 27, read_v7},
 };
 
 static const struct {
-	const char	*name;
-	const char	*text;
+	const char *name;
+	const char *text;
 } statuses[DECODE_NSTATUS] = {
-	[DECODE_OK]	  = { "ok", "ok" },
-	[DECODE_ESHORT]	  = { "short", "datagram shorter than its header" },
-	[DECODE_EVERSION] = { "version", "unsupported export version" },
-	[DECODE_ECOUNT]	  = { "count", "record count is 0 or above the limit" },
-	[DECODE_ELENGTH]  = { "length", "length does not match record count" },
-	[DECODE_ETRUNC]	  = { "oversize", "datagram larger than any valid one" },
-	[DECODE_EFILTER]  = { "filtered", "source refused by the remote filter" },
+    [DECODE_OK] = {"ok", "ok"},
+    [DECODE_ESHORT] = {"short", "datagram shorter than its header"},
+    [DECODE_EVERSION] = {"version", "unsupported export version"},
+    [DECODE_ECOUNT] = {"count", "record count is 0 or above the limit"},
+    [DECODE_ELENGTH] = {"length", "length does not match record count"},
+    [DECODE_ETRUNC] = {"oversize", "datagram larger than any valid one"},
+    [DECODE_EFILTER] = {"filtered", "source refused by the remote filter"},
 };
 
 const char *
@@ -64,7 +64,7 @@ decode_statname(enum decode_status s)
 
 enum decode_status
 decode_datagram(const void *buf, size_t len, uint32_t exaddr,
-    struct decode_info *info, struct flowrec *recs)
+		struct decode_info *info, struct flowrec *recs)
 {
 	const struct version *v = NULL;
 	struct cursor c;
@@ -95,8 +95,8 @@ decode_datagram(const void *buf, size_t len, uint32_t exaddr,
 }
 
 static int
-read_v5(const void *buf, size_t len, uint32_t exaddr,
-    struct decode_info *info, struct flowrec *recs)
+read_v5(const void *buf, size_t len, uint32_t exaddr, struct decode_info *info,
+	struct flowrec *recs)
 {
 	struct v5_header h;
 	struct v5_record w[V5_MAXRECS];
@@ -119,7 +119,7 @@ read_v5(const void *buf, size_t len, uint32_t exaddr,
  */
 static void
 read_common(struct cursor *c, const struct v5_header *h, uint32_t exaddr,
-    struct flowrec *r)
+	    struct flowrec *r)
 {
 	struct v5_record w;
 
@@ -143,8 +143,8 @@ read_common(struct cursor *c, const struct v5_header *h, uint32_t exaddr,
  * prot, tos, tcp_flags, pad(3), reserved(4).
  */
 static int
-read_v1(const void *buf, size_t len, uint32_t exaddr,
-    struct decode_info *info, struct flowrec *recs)
+read_v1(const void *buf, size_t len, uint32_t exaddr, struct decode_info *info,
+	struct flowrec *recs)
 {
 	struct cursor c;
 	struct v5_header h;
@@ -177,8 +177,8 @@ read_v1(const void *buf, size_t len, uint32_t exaddr,
  * in pad2 and the shortcut router address (router_sc) appended.
  */
 static int
-read_v7(const void *buf, size_t len, uint32_t exaddr,
-    struct decode_info *info, struct flowrec *recs)
+read_v7(const void *buf, size_t len, uint32_t exaddr, struct decode_info *info,
+	struct flowrec *recs)
 {
 	struct cursor c;
 	struct v5_header h;

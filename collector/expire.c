@@ -21,16 +21,16 @@
 #include "log.h"
 
 struct efile {
-	char		*path;
-	time_t		 start;
-	uint64_t	 size;
+	char *path;
+	time_t start;
+	uint64_t size;
 };
 
 struct expire {
-	uint64_t	 maxbytes, maxfiles;
-	struct efile	*files;
-	size_t		 n, cap;
-	uint64_t	 bytes;		/* sum of sizes */
+	uint64_t maxbytes, maxfiles;
+	struct efile *files;
+	size_t n, cap;
+	uint64_t bytes; /* sum of sizes */
 };
 
 struct expire *
@@ -147,13 +147,14 @@ scan(struct expire *e, const char *dir, int depth)
 		if (de->d_name[0] == '.')
 			continue;
 		if (snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >=
-		    (int)sizeof(path) || lstat(path, &st) == -1)
+			(int)sizeof(path) ||
+		    lstat(path, &st) == -1)
 			continue;
 		if (S_ISDIR(st.st_mode))
 			n += scan(e, path, depth + 1);
 		else if (S_ISREG(st.st_mode) &&
-		    finished_start(de->d_name, &start) == 0 &&
-		    has_magic(path)) {
+			 finished_start(de->d_name, &start) == 0 &&
+			 has_magic(path)) {
 			expire_add(e, path, start, (uint64_t)st.st_size);
 			n++;
 		}
@@ -189,7 +190,7 @@ expire_run(struct expire *e, uint64_t extra)
 			log_warn("expire: unlink %s", f->path);
 		else
 			log_info("expired %s (%llu bytes)", f->path,
-			    (unsigned long long)f->size);
+				 (unsigned long long)f->size);
 		e->bytes -= f->size;
 		free(f->path);
 		k++;

@@ -18,18 +18,17 @@
 struct expire;
 
 /* Limits: maxbytes and maxfiles, 0 = no limit.  NULL on failure. */
-struct expire	*expire_new(uint64_t maxbytes, uint64_t maxfiles);
-void		 expire_free(struct expire *);
+struct expire *expire_new(uint64_t maxbytes, uint64_t maxfiles);
+void expire_free(struct expire *);
 /* Add every finished file under dir.  Returns how many were found. */
-size_t		 expire_scan(struct expire *, const char *dir);
-void		 expire_add(struct expire *, const char *path, time_t start,
-		    uint64_t size);
+size_t expire_scan(struct expire *, const char *dir);
+void expire_add(struct expire *, const char *path, time_t start, uint64_t size);
 /*
  * Remove the oldest files until the total plus extra bytes (the open file)
  * fits.  Returns how many were removed.
  */
-size_t		 expire_run(struct expire *, uint64_t extra);
-size_t		 expire_files(const struct expire *);
-uint64_t	 expire_bytes(const struct expire *);
+size_t expire_run(struct expire *, uint64_t extra);
+size_t expire_files(const struct expire *);
+uint64_t expire_bytes(const struct expire *);
 
 #endif

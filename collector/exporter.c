@@ -18,14 +18,14 @@
 #include "exporter.h"
 
 struct exporter_table {
-	struct exporter	*slots;
-	size_t		 nslots;	/* power of two */
-	size_t		 max;		/* exporters allowed */
-	size_t		 count;
-	uint64_t	 refused;	/* datagrams from sources not admitted */
-	uint64_t	 key;		/* hash key */
-	struct exporter	*last;		/* one-entry cache: consecutive datagrams
-					   usually come from the same exporter */
+	struct exporter *slots;
+	size_t nslots; /* power of two */
+	size_t max;    /* exporters allowed */
+	size_t count;
+	uint64_t refused;      /* datagrams from sources not admitted */
+	uint64_t key;	       /* hash key */
+	struct exporter *last; /* one-entry cache: consecutive datagrams
+				  usually come from the same exporter */
 };
 
 struct exporter_table *
@@ -80,8 +80,8 @@ exp_addr_from_sa(struct exp_addr *a, const struct sockaddr *sa)
 static int
 exp_addr_is_v4(const struct exp_addr *a)
 {
-	static const uint8_t prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-		0xff, 0xff };
+	static const uint8_t prefix[12] = {0, 0, 0, 0, 0,    0,
+					   0, 0, 0, 0, 0xff, 0xff};
 
 	return memcmp(a->a, prefix, sizeof(prefix)) == 0;
 }
@@ -92,7 +92,7 @@ exp_addr_v4(const struct exp_addr *a)
 	if (!exp_addr_is_v4(a))
 		return 0;
 	return (uint32_t)a->a[12] << 24 | (uint32_t)a->a[13] << 16 |
-	    (uint32_t)a->a[14] << 8 | a->a[15];
+	       (uint32_t)a->a[14] << 8 | a->a[15];
 }
 
 const char *
@@ -108,7 +108,7 @@ exp_addr_str(const struct exp_addr *a, char *s, size_t len)
 /* A keyed mix of both addresses (a multiply-xorshift over 64-bit words). */
 static size_t
 exp_hash(const struct exporter_table *t, const struct exp_addr *src,
-    const struct exp_addr *dst)
+	 const struct exp_addr *dst)
 {
 	uint64_t w[4], h = t->key;
 	int i;
@@ -127,7 +127,7 @@ exp_hash(const struct exporter_table *t, const struct exp_addr *src,
 
 struct exporter *
 exporter_get(struct exporter_table *t, const struct exp_addr *src,
-    const struct exp_addr *dst, time_t now, int *isnew)
+	     const struct exp_addr *dst, time_t now, int *isnew)
 {
 	struct exporter *e = t->last;
 	size_t i;
@@ -163,8 +163,8 @@ exporter_get(struct exporter_table *t, const struct exp_addr *src,
 
 enum exp_seq
 exporter_seq(struct exporter *e, uint16_t version, uint8_t engine_type,
-    uint8_t engine_id, uint32_t seq, uint16_t count, uint32_t *expected,
-    uint32_t *gap)
+	     uint8_t engine_id, uint32_t seq, uint16_t count,
+	     uint32_t *expected, uint32_t *gap)
 {
 	struct exp_stream *s = NULL;
 	unsigned i;
@@ -183,8 +183,8 @@ exporter_seq(struct exporter *e, uint16_t version, uint8_t engine_type,
 			s = &e->streams[e->nstreams++];
 		else {
 			s = &e->streams[e->next_victim];
-			e->next_victim = (e->next_victim + 1) %
-			    EXPORTER_STREAMS;
+			e->next_victim =
+			    (e->next_victim + 1) % EXPORTER_STREAMS;
 		}
 		s->version = version;
 		s->engine_type = engine_type;
@@ -196,7 +196,7 @@ exporter_seq(struct exporter *e, uint16_t version, uint8_t engine_type,
 	s->next_seq = seq + count;
 	if (seq == *expected)
 		return EXP_SEQ_OK;
-	*gap = seq - *expected;		/* mod 2^32 */
+	*gap = seq - *expected; /* mod 2^32 */
 	if (*gap < EXPORTER_MAXGAP) {
 		e->lost += *gap;
 		return EXP_SEQ_LOST;
@@ -207,7 +207,7 @@ exporter_seq(struct exporter *e, uint16_t version, uint8_t engine_type,
 
 void
 exporter_foreach(struct exporter_table *t,
-    void (*fn)(struct exporter *, void *), void *arg)
+		 void (*fn)(struct exporter *, void *), void *arg)
 {
 	size_t i;
 

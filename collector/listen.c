@@ -21,23 +21,23 @@
 #include "log.h"
 
 /* Room for IP(V6)_PKTINFO and SO_RXQ_OVFL control messages. */
-#define LISTEN_CMSGSZ	128
+#define LISTEN_CMSGSZ 128
 
 struct lsock {
-	int		 fd;
-	int		 family;
-	struct sockaddr_storage remote;	/* AF_UNSPEC: accept everyone */
-	uint32_t	 drops;		/* latest SO_RXQ_OVFL value */
+	int fd;
+	int family;
+	struct sockaddr_storage remote; /* AF_UNSPEC: accept everyone */
+	uint32_t drops;			/* latest SO_RXQ_OVFL value */
 };
 
 struct listener {
-	struct lsock	 socks[LISTEN_MAXSOCK];
-	size_t		 nsocks;
-	struct mmsghdr	 hdrs[LISTEN_VLEN];
-	struct iovec	 iovs[LISTEN_VLEN];
+	struct lsock socks[LISTEN_MAXSOCK];
+	size_t nsocks;
+	struct mmsghdr hdrs[LISTEN_VLEN];
+	struct iovec iovs[LISTEN_VLEN];
 	struct sockaddr_storage names[LISTEN_VLEN];
-	uint8_t		 cbufs[LISTEN_VLEN][LISTEN_CMSGSZ];
-	uint8_t		 bufs[LISTEN_VLEN][LISTEN_BUFSZ];
+	uint8_t cbufs[LISTEN_VLEN][LISTEN_CMSGSZ];
+	uint8_t bufs[LISTEN_VLEN][LISTEN_BUFSZ];
 	struct listen_msg msgs[LISTEN_VLEN];
 };
 
@@ -47,22 +47,22 @@ listen_rcvbuf(int fd, int want, const char *what)
 	int got = 0;
 	socklen_t len = sizeof(got);
 
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &want,
-	    sizeof(want)) == -1 &&
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &want, sizeof(want)) ==
+		-1 &&
 	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &want, sizeof(want)) == -1)
 		log_warn("setsockopt(SO_RCVBUF, %d) on %s", want, what);
 	if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &got, &len) == 0)
 		log_info("%s: receive buffer asked %d bytes, kernel granted %d",
-		    what, want, got);
+			 what, want, got);
 	if (got < want)
 		log_warnx("%s: receive buffer smaller than asked; raise "
-		    "net.core.rmem_max or run as root", what);
+			  "net.core.rmem_max or run as root",
+			  what);
 }
 
 /* Open one socket of family fam bound to local (or the wildcard). */
 static int
-listen_one(struct listener *l, const struct capspec *cs, int fam,
-    int rcvbuf)
+listen_one(struct listener *l, const struct capspec *cs, int fam, int rcvbuf)
 {
 	struct sockaddr_storage ss;
 	struct lsock *s;
@@ -72,7 +72,7 @@ listen_one(struct listener *l, const struct capspec *cs, int fam,
 
 	if (l->nsocks == LISTEN_MAXSOCK) {
 		log_warnx("too many listening sockets (at most %d)",
-		    LISTEN_MAXSOCK);
+			  LISTEN_MAXSOCK);
 		return -1;
 	}
 	memset(&ss, 0, sizeof(ss));
@@ -83,17 +83,17 @@ listen_one(struct listener *l, const struct capspec *cs, int fam,
 		((struct sockaddr_in *)&ss)->sin_port = htons(cs->port);
 		sslen = sizeof(struct sockaddr_in);
 		inet_ntop(fam, &((struct sockaddr_in *)&ss)->sin_addr, host,
-		    sizeof(host));
+			  sizeof(host));
 	} else {
 		((struct sockaddr_in6 *)&ss)->sin6_port = htons(cs->port);
 		sslen = sizeof(struct sockaddr_in6);
 		inet_ntop(fam, &((struct sockaddr_in6 *)&ss)->sin6_addr, host,
-		    sizeof(host));
+			  sizeof(host));
 	}
 	snprintf(what, sizeof(what), fam == AF_INET6 ? "[%s]:%u" : "%s:%u",
-	    host, cs->port);
-	if ((fd = socket(fam, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
-	    0)) == -1) {
+		 host, cs->port);
+	if ((fd = socket(fam, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0)) ==
+	    -1) {
 		log_warn("socket for %s", what);
 		return -1;
 	}
@@ -145,7 +145,7 @@ listen_open(const struct capspec *specs, size_t n, int rcvbuf)
 			goto fail;
 		if (listen_one(l, cs, AF_INET6, rcvbuf) == -1)
 			log_info("no IPv6 socket for port %u; IPv4 only",
-			    cs->port);
+				 cs->port);
 	}
 	for (i = 0; i < LISTEN_VLEN; i++) {
 		l->iovs[i].iov_base = l->bufs[i];
@@ -215,7 +215,7 @@ listen_cmsgs(struct lsock *s, struct msghdr *mh, struct exp_addr *dst)
 			sin.sin_addr = pi.ipi_addr;
 			exp_addr_from_sa(dst, (struct sockaddr *)&sin);
 		} else if (cm->cmsg_level == IPPROTO_IPV6 &&
-		    cm->cmsg_type == IPV6_PKTINFO) {
+			   cm->cmsg_type == IPV6_PKTINFO) {
 			struct in6_pktinfo pi6;
 
 			memcpy(&pi6, CMSG_DATA(cm), sizeof(pi6));
@@ -224,7 +224,7 @@ listen_cmsgs(struct lsock *s, struct msghdr *mh, struct exp_addr *dst)
 			sin6.sin6_addr = pi6.ipi6_addr;
 			exp_addr_from_sa(dst, (struct sockaddr *)&sin6);
 		} else if (cm->cmsg_level == SOL_SOCKET &&
-		    cm->cmsg_type == SO_RXQ_OVFL)
+			   cm->cmsg_type == SO_RXQ_OVFL)
 			memcpy(&s->drops, CMSG_DATA(cm), sizeof(s->drops));
 	}
 }
@@ -252,7 +252,9 @@ listen_recv(struct listener *l, size_t i, struct listen_msg **msgs)
 	n = recvmmsg(s->fd, l->hdrs, LISTEN_VLEN, MSG_DONTWAIT, NULL);
 	if (n == -1)
 		return (errno == EAGAIN || errno == EWOULDBLOCK ||
-		    errno == EINTR) ? 0 : -1;
+			errno == EINTR)
+			   ? 0
+			   : -1;
 	for (k = 0; k < n; k++) {
 		struct listen_msg *m = &l->msgs[k];
 		struct msghdr *mh = &l->hdrs[k].msg_hdr;

@@ -19,17 +19,17 @@
 #include "exporter.h"
 #include "parse.h"
 
-#define LISTEN_VLEN	64	/* datagrams per recvmmsg() */
-#define LISTEN_BUFSZ	2048	/* larger than any valid datagram (1480) */
-#define LISTEN_MAXSOCK	32
+#define LISTEN_VLEN 64	  /* datagrams per recvmmsg() */
+#define LISTEN_BUFSZ 2048 /* larger than any valid datagram (1480) */
+#define LISTEN_MAXSOCK 32
 
 struct listen_msg {
-	const uint8_t	*data;
-	size_t		 len;
-	int		 truncated;	/* longer than LISTEN_BUFSZ */
-	int		 filtered;	/* refused by the spec's remote filter */
-	struct exp_addr	 src;
-	struct exp_addr	 dst;
+	const uint8_t *data;
+	size_t len;
+	int truncated; /* longer than LISTEN_BUFSZ */
+	int filtered;  /* refused by the spec's remote filter */
+	struct exp_addr src;
+	struct exp_addr dst;
 };
 
 struct listener;
@@ -39,19 +39,17 @@ struct listener;
  * bytes of receive buffer (SO_RCVBUFFORCE when permitted).  Logs what the
  * kernel granted.  NULL on failure, after logging why.
  */
-struct listener	*listen_open(const struct capspec *, size_t nspecs,
-		    int rcvbuf);
-void		 listen_close(struct listener *);
+struct listener *listen_open(const struct capspec *, size_t nspecs, int rcvbuf);
+void listen_close(struct listener *);
 /* Fill pfd[0..n) with the sockets (events POLLIN); returns n. */
-size_t		 listen_pollfds(struct listener *, struct pollfd *, size_t max);
+size_t listen_pollfds(struct listener *, struct pollfd *, size_t max);
 /*
  * Receive up to LISTEN_VLEN datagrams without waiting from socket i (the
  * index in listen_pollfds order).  *msgs points at them until the next
  * call.  Returns the count, 0 if none were waiting, -1 on error.
  */
-int		 listen_recv(struct listener *, size_t i,
-		    struct listen_msg **msgs);
+int listen_recv(struct listener *, size_t i, struct listen_msg **msgs);
 /* Datagrams the kernel dropped on all sockets (SO_RXQ_OVFL), so far. */
-uint64_t	 listen_kernel_drops(const struct listener *);
+uint64_t listen_kernel_drops(const struct listener *);
 
 #endif

@@ -28,47 +28,46 @@
 #include "spool.h"
 #include "writer.h"
 
-#define DEFAULT_PIDFILE		"/var/run/nfcollectd.pid"
-#define DEFAULT_RCVBUF		(4 * 1024 * 1024)
-#define DEFAULT_ROTATIONS	287	/* every five minutes */
-#define DEFAULT_FLUSH		10
-#define DEFAULT_EXPORTERS	1024
-#define MAX_SPECS		16
+#define DEFAULT_PIDFILE "/var/run/nfcollectd.pid"
+#define DEFAULT_RCVBUF (4 * 1024 * 1024)
+#define DEFAULT_ROTATIONS 287 /* every five minutes */
+#define DEFAULT_FLUSH 10
+#define DEFAULT_EXPORTERS 1024
+#define MAX_SPECS 16
 
 struct options {
-	const char	*workdir;
-	const char	*pidfile;
-	const char	*user;
-	const char	*comment;
-	const char	*hook;
-	unsigned	 rotations;
-	int		 nest;
-	int		 zlevel;
-	int		 byte_order;
-	int		 foreground;
-	int		 debug;
-	int		 rcvbuf;
-	int		 flush;
-	int		 stat_minutes;
-	uint64_t	 expire_size;
-	uint64_t	 expire_count;
-	uint64_t	 max_exporters;
-	struct capspec	 specs[MAX_SPECS];
-	size_t		 nspecs;
+	const char *workdir;
+	const char *pidfile;
+	const char *user;
+	const char *comment;
+	const char *hook;
+	unsigned rotations;
+	int nest;
+	int zlevel;
+	int byte_order;
+	int foreground;
+	int debug;
+	int rcvbuf;
+	int flush;
+	int stat_minutes;
+	uint64_t expire_size;
+	uint64_t expire_count;
+	uint64_t max_exporters;
+	struct capspec specs[MAX_SPECS];
+	size_t nspecs;
 };
 
-static void __attribute__((noreturn))
-usage(void)
+static void __attribute__((noreturn)) usage(void)
 {
 	fprintf(stderr,
-	    "usage: nfcollectd [-D] [-b big | little] [-B bytes] "
-	    "[-C comment] [-d level]\n"
-	    "                  [-E size] [-e count] [-F seconds] "
-	    "[-N nesting] [-n rotations]\n"
-	    "                  [-p pidfile] [-R program] [-S minutes] "
-	    "[-u user] [-X exporters]\n"
-	    "                  [-z level] -w dir "
-	    "localip/remoteip/port ...\n");
+		"usage: nfcollectd [-D] [-b big | little] [-B bytes] "
+		"[-C comment] [-d level]\n"
+		"                  [-E size] [-e count] [-F seconds] "
+		"[-N nesting] [-n rotations]\n"
+		"                  [-p pidfile] [-R program] [-S minutes] "
+		"[-u user] [-X exporters]\n"
+		"                  [-z level] -w dir "
+		"localip/remoteip/port ...\n");
 	exit(1);
 }
 
@@ -76,8 +75,7 @@ usage(void)
 static void __attribute__((noreturn))
 badflag(char flag, const char *value, const char *form)
 {
-	fprintf(stderr, "nfcollectd: -%c %s: expected %s\n", flag, value,
-	    form);
+	fprintf(stderr, "nfcollectd: -%c %s: expected %s\n", flag, value, form);
 	exit(1);
 }
 
@@ -104,11 +102,12 @@ parse_args(int argc, char **argv, struct options *o)
 	o->flush = DEFAULT_FLUSH;
 	o->max_exporters = DEFAULT_EXPORTERS;
 
-	while ((ch = getopt(argc, argv, "B:b:C:Dd:E:e:F:hN:n:p:R:S:u:w:X:z:"))
-	    != -1) {
+	while ((ch = getopt(argc, argv,
+			    "B:b:C:Dd:E:e:F:hN:n:p:R:S:u:w:X:z:")) != -1) {
 		switch (ch) {
 		case 'B':
-			o->rcvbuf = (int)num('B', optarg, 4096, INT_MAX / 2,
+			o->rcvbuf = (int)num(
+			    'B', optarg, 4096, INT_MAX / 2,
 			    "a buffer size in bytes (4096..1073741823)");
 			break;
 		case 'b':
@@ -121,8 +120,9 @@ parse_args(int argc, char **argv, struct options *o)
 			break;
 		case 'C':
 			if (strlen(optarg) > 200)
-				badflag('C', "...", "a comment of at most "
-				    "200 characters");
+				badflag('C', "...",
+					"a comment of at most "
+					"200 characters");
 			o->comment = optarg;
 			break;
 		case 'D':
@@ -130,20 +130,24 @@ parse_args(int argc, char **argv, struct options *o)
 			break;
 		case 'd':
 			o->debug = (int)num('d', optarg, 0, 100,
-			    "a debug level (0..100)");
+					    "a debug level (0..100)");
 			break;
 		case 'E':
 			if (parse_size(optarg, &o->expire_size) == -1 ||
 			    o->expire_size == 0)
-				badflag('E', optarg, "a size: bytes, or a "
-				    "number with b (512-byte blocks), K, M or G");
+				badflag('E', optarg,
+					"a size: bytes, or a "
+					"number with b (512-byte blocks), K, M "
+					"or G");
 			break;
 		case 'e':
-			o->expire_count = num('e', optarg, 1, UINT32_MAX,
-			    "a number of files (1..4294967295)");
+			o->expire_count =
+			    num('e', optarg, 1, UINT32_MAX,
+				"a number of files (1..4294967295)");
 			break;
 		case 'F':
-			o->flush = (int)num('F', optarg, 0, 3600,
+			o->flush = (int)num(
+			    'F', optarg, 0, 3600,
 			    "seconds between flushes (0..3600, 0 = off)");
 			break;
 		case 'N':
@@ -153,11 +157,12 @@ parse_args(int argc, char **argv, struct options *o)
 				o->nest = -(optarg[1] - '0');
 			else
 				o->nest = (int)num('N', optarg, 0, 3,
-				    "a nesting level (-3..3)");
+						   "a nesting level (-3..3)");
 			break;
 		case 'n':
-			o->rotations = (unsigned)num('n', optarg, 0,
-			    ROTATE_MAXN, "rotations per day (0..1439)");
+			o->rotations =
+			    (unsigned)num('n', optarg, 0, ROTATE_MAXN,
+					  "rotations per day (0..1439)");
 			break;
 		case 'p':
 			o->pidfile = optarg;
@@ -166,8 +171,9 @@ parse_args(int argc, char **argv, struct options *o)
 			o->hook = optarg;
 			break;
 		case 'S':
-			o->stat_minutes = (int)num('S', optarg, 0, 60,
-			    "minutes between STAT lines (0..60)");
+			o->stat_minutes =
+			    (int)num('S', optarg, 0, 60,
+				     "minutes between STAT lines (0..60)");
 			break;
 		case 'u':
 			o->user = optarg;
@@ -176,12 +182,13 @@ parse_args(int argc, char **argv, struct options *o)
 			o->workdir = optarg;
 			break;
 		case 'X':
-			o->max_exporters = num('X', optarg, 1, 1000000,
-			    "a number of exporters (1..1000000)");
+			o->max_exporters =
+			    num('X', optarg, 1, 1000000,
+				"a number of exporters (1..1000000)");
 			break;
 		case 'z':
 			o->zlevel = (int)num('z', optarg, 0, 9,
-			    "a compression level (0..9)");
+					     "a compression level (0..9)");
 			break;
 		default:
 			usage();
@@ -199,13 +206,17 @@ parse_args(int argc, char **argv, struct options *o)
 	}
 	for (; argc > 0; argc--, argv++) {
 		if (o->nspecs == MAX_SPECS) {
-			fprintf(stderr, "nfcollectd: at most %d listening "
-			    "specs\n", MAX_SPECS);
+			fprintf(stderr,
+				"nfcollectd: at most %d listening "
+				"specs\n",
+				MAX_SPECS);
 			exit(1);
 		}
 		if (parse_capspec(argv[0], &o->specs[o->nspecs]) == -1) {
-			fprintf(stderr, "nfcollectd: %s: expected "
-			    "localip/remoteip/port, e.g. 0/0/9991\n", argv[0]);
+			fprintf(stderr,
+				"nfcollectd: %s: expected "
+				"localip/remoteip/port, e.g. 0/0/9991\n",
+				argv[0]);
 			exit(1);
 		}
 		o->nspecs++;
@@ -241,8 +252,7 @@ main(int argc, char **argv)
 	} else
 		umask(022);
 	if (pidfile_create(o.pidfile) == -1)
-		fatal("pidfile %s (is another nfcollectd running?)",
-		    o.pidfile);
+		fatal("pidfile %s (is another nfcollectd running?)", o.pidfile);
 	if (o.user != NULL && privdrop(o.user, NULL) == -1)
 		fatal("-u %s", o.user);
 
@@ -264,7 +274,7 @@ main(int argc, char **argv)
 		fatal("spool");
 	if ((n = spool_recover_all(spool)) > 0)
 		log_info("finished %d leftover tmp- file%s", n,
-		    n == 1 ? "" : "s");
+			 n == 1 ? "" : "s");
 	if (expire != NULL)
 		expire_run(expire, 0);
 	if ((exporters = exporter_table_new(o.max_exporters)) == NULL)
@@ -280,7 +290,7 @@ main(int argc, char **argv)
 	cc.rotate_secs = rotate_interval(o.rotations);
 	cc.stat_minutes = o.stat_minutes;
 	log_info("started: -w %s, rotation every %ld s, flush every %d s",
-	    workdir, cc.rotate_secs, o.flush);
+		 workdir, cc.rotate_secs, o.flush);
 
 	capture_run(&cc);
 

@@ -13,12 +13,12 @@
 
 #include <time.h>
 
-#define ROTATE_MAXN	1439
-#define ROTATE_TESTENV	"NFCOLLECTD_TEST_ROTATE_SECONDS"
+#define ROTATE_MAXN 1439
+#define ROTATE_TESTENV "NFCOLLECTD_TEST_ROTATE_SECONDS"
 
 /* Seconds between rotations for -n n, honouring the test variable. */
-long	rotate_interval(unsigned n);
+long rotate_interval(unsigned n);
 /* The first boundary strictly after t (local time). */
-time_t	rotate_next(time_t t, long interval);
+time_t rotate_next(time_t t, long interval);
 
 #endif

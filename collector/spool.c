@@ -29,22 +29,22 @@
 #include "log.h"
 #include "spool.h"
 
-#define SPOOL_MAXPENDING	64	/* abandoned files remembered for retry */
-#define SPOOL_MAXSUFFIX		1000
-#define RECOVER_RECS		1024
+#define SPOOL_MAXPENDING 64 /* abandoned files remembered for retry */
+#define SPOOL_MAXSUFFIX 1000
+#define RECOVER_RECS 1024
 
 extern char **environ;
 
 struct spool {
 	struct spool_config cfg;
-	int		 fd;		/* open file, or -1 */
+	int fd; /* open file, or -1 */
 	struct ft_writer *w;
-	time_t		 start;
-	char		 dirpath[PATH_MAX];	/* directory of the open file */
-	char		 tmppath[PATH_MAX];
-	char		 ftpath[PATH_MAX];	/* its name once finished */
-	char		*pending[SPOOL_MAXPENDING];
-	size_t		 npending;
+	time_t start;
+	char dirpath[PATH_MAX]; /* directory of the open file */
+	char tmppath[PATH_MAX];
+	char ftpath[PATH_MAX]; /* its name once finished */
+	char *pending[SPOOL_MAXPENDING];
+	size_t npending;
 };
 
 struct spool *
@@ -138,7 +138,7 @@ exists(const char *path)
  */
 static int
 make_path(char *out, size_t len, const char *dir, const char *prefix,
-    const char *rest, unsigned n)
+	  const char *rest, unsigned n)
 {
 	int k;
 
@@ -163,8 +163,8 @@ name_rest(const char *base)
  * finished path is left in out.
  */
 static int
-rename_noreplace(const char *from, const char *dir, const char *rest,
-    char *out, size_t len)
+rename_noreplace(const char *from, const char *dir, const char *rest, char *out,
+		 size_t len)
 {
 	unsigned n;
 
@@ -174,7 +174,7 @@ rename_noreplace(const char *from, const char *dir, const char *rest,
 			return -1;
 		}
 		if (renameat2(AT_FDCWD, from, AT_FDCWD, out,
-		    RENAME_NOREPLACE) == 0)
+			      RENAME_NOREPLACE) == 0)
 			return 0;
 		if (errno == EEXIST)
 			continue;
@@ -209,7 +209,7 @@ run_hook(const char *hook, const char *path)
 	posix_spawnattr_setsigmask(&attr, &none);
 	posix_spawnattr_setsigdefault(&attr, &dfl);
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK |
-	    POSIX_SPAWN_SETSIGDEF);
+					    POSIX_SPAWN_SETSIGDEF);
 	argv[0] = (char *)hook;
 	argv[1] = (char *)path;
 	argv[2] = NULL;
@@ -239,7 +239,7 @@ static void
 abandon(struct spool *s, const char *what)
 {
 	log_warn("%s %s; file abandoned, finished when space returns", what,
-	    s->tmppath);
+		 s->tmppath);
 	ftw_abort(s->w);
 	s->w = NULL;
 	close(s->fd);
@@ -260,11 +260,12 @@ spool_open(struct spool *s, time_t t)
 	if (ftname_format(base, sizeof(base), "tmp", 5, t) == -1 ||
 	    ftname_nestdir(sub, sizeof(sub), s->cfg.nest, t) == -1) {
 		log_warnx("cannot make a file name for time %lld",
-		    (long long)t);
+			  (long long)t);
 		return -1;
 	}
 	if (snprintf(s->dirpath, sizeof(s->dirpath), "%s%s%s", s->cfg.dir,
-	    sub[0] != '\0' ? "/" : "", sub) >= (int)sizeof(s->dirpath)) {
+		     sub[0] != '\0' ? "/" : "",
+		     sub) >= (int)sizeof(s->dirpath)) {
 		log_warnx("%s/%s: path too long", s->cfg.dir, sub);
 		return -1;
 	}
@@ -274,16 +275,16 @@ spool_open(struct spool *s, time_t t)
 	}
 	for (n = 0; n < SPOOL_MAXSUFFIX; n++) {
 		if (make_path(s->tmppath, sizeof(s->tmppath), s->dirpath,
-		    "tmp-", name_rest(base), n) == -1 ||
-		    make_path(s->ftpath, sizeof(s->ftpath), s->dirpath,
-		    "ft-", name_rest(base), n) == -1) {
+			      "tmp-", name_rest(base), n) == -1 ||
+		    make_path(s->ftpath, sizeof(s->ftpath), s->dirpath, "ft-",
+			      name_rest(base), n) == -1) {
 			log_warnx("%s: path too long", s->dirpath);
 			return -1;
 		}
 		if (exists(s->ftpath))
 			continue;
 		fd = open(s->tmppath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-		    0644);
+			  0644);
 		if (fd != -1 || errno != EEXIST)
 			break;
 	}
@@ -378,15 +379,15 @@ spool_close(struct spool *s, const struct ft_counts *cnt)
 	base = strrchr(s->tmppath, '/');
 	base = base != NULL ? base + 1 : s->tmppath;
 	if (rename_noreplace(s->tmppath, s->dirpath, name_rest(base), done,
-	    sizeof(done)) == -1) {
+			     sizeof(done)) == -1) {
 		log_warn("rename %s", s->tmppath);
 		add_pending(s, s->tmppath);
 		return -1;
 	}
 	sync_dir(s->dirpath);
 	log_info("finished %s: %llu flows, %u lost, %u corrupt, %u resets",
-	    done, (unsigned long long)flows, cnt->lost, cnt->corrupt,
-	    cnt->resets);
+		 done, (unsigned long long)flows, cnt->lost, cnt->corrupt,
+		 cnt->resets);
 	finished(s, done, s->start);
 	return 0;
 }
@@ -424,7 +425,7 @@ copy_records(struct ft_reader *in, struct ft_writer *w, const char *path)
 		}
 	if (n < 0)
 		log_warnx("%s: %s; keeping the %llu records before it", path,
-		    ftr_error(in), (unsigned long long)ftr_count(in));
+			  ftr_error(in), (unsigned long long)ftr_count(in));
 	free(buf);
 	return ret;
 }
@@ -461,20 +462,21 @@ spool_recover(struct spool *s, const char *path)
 	h = ftr_header(in);
 	slash = strrchr(path, '/');
 	base = slash != NULL ? slash + 1 : path;
-	snprintf(dir, sizeof(dir), "%.*s", slash != NULL ?
-	    (int)(slash - path) : 1, slash != NULL ? path : ".");
-	if (make_path(rec, sizeof(rec), dir, "rec-", name_rest(base), 0) ==
-	    -1)
+	snprintf(dir, sizeof(dir), "%.*s",
+		 slash != NULL ? (int)(slash - path) : 1,
+		 slash != NULL ? path : ".");
+	if (make_path(rec, sizeof(rec), dir, "rec-", name_rest(base), 0) == -1)
 		goto fail;
-	if ((ofd = open(rec, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0644)) == -1) {
+	if ((ofd = open(rec, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) ==
+	    -1) {
 		log_warn("recover: open %s", rec);
 		goto fail;
 	}
 	memset(&o, 0, sizeof(o));
 	o.byte_order = h->byte_order;
-	o.zlevel = (h->flags & FT_FLAG_COMPRESS) ?
-	    (s->cfg.zlevel > 0 ? s->cfg.zlevel : -1) : 0;
+	o.zlevel = (h->flags & FT_FLAG_COMPRESS)
+		       ? (s->cfg.zlevel > 0 ? s->cfg.zlevel : -1)
+		       : 0;
 	o.cap_start = h->cap_start;
 	if (o.cap_start == 0 && ftname_parse(base, &start, &is_tmp) == 0)
 		o.cap_start = (uint32_t)start;
@@ -505,15 +507,15 @@ spool_recover(struct spool *s, const char *path)
 	}
 	close(ofd);
 	ofd = -1;
-	if (rename_noreplace(rec, dir, name_rest(base), done,
-	    sizeof(done)) == -1) {
+	if (rename_noreplace(rec, dir, name_rest(base), done, sizeof(done)) ==
+	    -1) {
 		log_warn("recover: rename %s", rec);
 		goto fail;
 	}
 	unlink(path);
 	sync_dir(dir);
 	log_info("recovered %s as %s: %llu flows", path, done,
-	    (unsigned long long)ftr_count(in));
+		 (unsigned long long)ftr_count(in));
 	ftr_close(in);
 	close(ifd);
 	finished(s, done, (time_t)o.cap_start);
@@ -555,8 +557,8 @@ recover_walk(struct spool *s, const char *dir, int depth)
 		if (snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >=
 		    (int)sizeof(path))
 			continue;
-		if (de->d_type == DT_DIR || (de->d_type == DT_UNKNOWN &&
-		    is_dir(path))) {
+		if (de->d_type == DT_DIR ||
+		    (de->d_type == DT_UNKNOWN && is_dir(path))) {
 			n += recover_walk(s, path, depth + 1);
 			continue;
 		}

@@ -27,38 +27,38 @@
 struct expire;
 
 struct spool_config {
-	const char	*dir;		/* work directory (absolute) */
-	int		 nest;		/* -N: -3..3 */
-	int		 zlevel;	/* -z: 0..9 */
-	int		 byte_order;	/* FT_LITTLE, FT_BIG, 0 = host */
-	const char	*comment;	/* -C, or NULL */
-	const char	*hook;		/* -R program, or NULL */
-	struct expire	*expire;	/* or NULL */
+	const char *dir;       /* work directory (absolute) */
+	int nest;	       /* -N: -3..3 */
+	int zlevel;	       /* -z: 0..9 */
+	int byte_order;	       /* FT_LITTLE, FT_BIG, 0 = host */
+	const char *comment;   /* -C, or NULL */
+	const char *hook;      /* -R program, or NULL */
+	struct expire *expire; /* or NULL */
 };
 
 struct spool;
 
-struct spool	*spool_new(const struct spool_config *);
-void		 spool_free(struct spool *);
+struct spool *spool_new(const struct spool_config *);
+void spool_free(struct spool *);
 /* Open a new tmp- file whose capture starts at t.  0 or -1 (logged). */
-int		 spool_open(struct spool *, time_t t);
-int		 spool_isopen(const struct spool *);
+int spool_open(struct spool *, time_t t);
+int spool_isopen(const struct spool *);
 /* Add records to the open file.  0, or -1 after abandoning the file. */
-int		 spool_write(struct spool *, const struct flowrec *, size_t);
+int spool_write(struct spool *, const struct flowrec *, size_t);
 /* Make the open file readable up to here.  0 or -1 (file abandoned). */
-int		 spool_flush(struct spool *);
+int spool_flush(struct spool *);
 /*
  * Finish the open file: end time and counters into the header, rename to
  * ft-, run the hook, expire.  0 or -1 (the tmp- file is kept for retry).
  */
-int		 spool_close(struct spool *, const struct ft_counts *);
+int spool_close(struct spool *, const struct ft_counts *);
 /*
  * Finish files abandoned after write errors, now that there may be space
  * again.  Returns how many are still waiting.
  */
-size_t		 spool_retry(struct spool *);
+size_t spool_retry(struct spool *);
 /* Records in the open file, 0 if none is open. */
-uint64_t	 spool_count(const struct spool *);
+uint64_t spool_count(const struct spool *);
 
 /*
  * Finish one leftover tmp- file (path): copy its readable records into a
@@ -66,11 +66,11 @@ uint64_t	 spool_count(const struct spool *);
  * to ft- and remove the tmp- file.  Used at start and by spool_retry().
  * 0, or -1 (logged; the tmp- file is left alone).
  */
-int		 spool_recover(struct spool *, const char *path);
+int spool_recover(struct spool *, const char *path);
 /*
  * Recover every tmp- file under the work directory (empty ones are just
  * removed).  Returns how many were finished or removed.
  */
-int		 spool_recover_all(struct spool *);
+int spool_recover_all(struct spool *);
 
 #endif

@@ -11,8 +11,8 @@
 #include "writer.h"
 
 struct stat_ctx {
-	time_t		now;
-	time_t		startup;
+	time_t now;
+	time_t startup;
 };
 
 static void
@@ -22,18 +22,19 @@ stat_one(struct exporter *e, void *arg)
 	char src[64], dst[64];
 
 	log_info("STAT: now=%lld startup=%lld src_ip=%s dst_ip=%s d_ver=%u "
-	    "pkts=%" PRIu64 " flows=%" PRIu64 " lost=%" PRIu64 " reset=%"
-	    PRIu64 " filter_drops=0", (long long)c->now,
-	    (long long)c->startup, exp_addr_str(&e->src, src, sizeof(src)),
-	    exp_addr_str(&e->dst, dst, sizeof(dst)), e->last_version, e->pkts,
-	    e->flows, e->lost, e->resets);
+		 "pkts=%" PRIu64 " flows=%" PRIu64 " lost=%" PRIu64
+		 " reset=%" PRIu64 " filter_drops=0",
+		 (long long)c->now, (long long)c->startup,
+		 exp_addr_str(&e->src, src, sizeof(src)),
+		 exp_addr_str(&e->dst, dst, sizeof(dst)), e->last_version,
+		 e->pkts, e->flows, e->lost, e->resets);
 }
 
 void
 stat_log(struct exporter_table *t, const struct stat_totals *tot,
-    const struct writer_stats *ws, time_t now)
+	 const struct writer_stats *ws, time_t now)
 {
-	struct stat_ctx c = { now, tot->startup };
+	struct stat_ctx c = {now, tot->startup};
 	uint64_t rejected = 0;
 	int i;
 
@@ -41,11 +42,13 @@ stat_log(struct exporter_table *t, const struct stat_totals *tot,
 	for (i = 1; i < DECODE_NSTATUS; i++)
 		rejected += tot->rejects[i];
 	log_info("totals: now=%lld exporters=%zu rejected=%" PRIu64
-	    " refused_exporters=%" PRIu64 " kernel_drops=%" PRIu64
-	    " written=%" PRIu64 " write_dropped=%" PRIu64 " write_errors=%"
-	    PRIu64 " queue_waits=%" PRIu64 " files=%" PRIu64, (long long)now,
-	    exporter_count(t), rejected, tot->refused, tot->kernel_drops,
-	    ws->written, ws->dropped, ws->errors, ws->waits, ws->files);
+		 " refused_exporters=%" PRIu64 " kernel_drops=%" PRIu64
+		 " written=%" PRIu64 " write_dropped=%" PRIu64
+		 " write_errors=%" PRIu64 " queue_waits=%" PRIu64
+		 " files=%" PRIu64,
+		 (long long)now, exporter_count(t), rejected, tot->refused,
+		 tot->kernel_drops, ws->written, ws->dropped, ws->errors,
+		 ws->waits, ws->files);
 }
 
 void
@@ -63,7 +66,7 @@ stat_log_rejects(struct stat_totals *tot)
 		if (d == 0)
 			continue;
 		k = snprintf(line + off, sizeof(line) - off, " %s=%" PRIu64,
-		    decode_statname(i), d);
+			     decode_statname(i), d);
 		if (k > 0 && (size_t)k < sizeof(line) - off)
 			off += (size_t)k;
 	}

@@ -23,27 +23,27 @@
 #include "writer.h"
 
 /* After a failure, try again this often (seconds). */
-#define RETRY_SECS(w)	((w)->flush_secs > 0 ? (w)->flush_secs : 10)
+#define RETRY_SECS(w) ((w)->flush_secs > 0 ? (w)->flush_secs : 10)
 
 struct writer {
-	struct spool	*spool;
-	struct expire	*expire;
-	int		 flush_secs;
-	pthread_t	 thread;
-	pthread_mutex_t	 mu;
-	pthread_cond_t	 nonempty, nonfull;
-	struct wbatch	 slots[WRITER_SLOTS];
-	struct flowrec	*recmem;
-	uint64_t	 head, tail;	/* under mu */
-	struct writer_stats st;		/* under mu */
+	struct spool *spool;
+	struct expire *expire;
+	int flush_secs;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t nonempty, nonfull;
+	struct wbatch slots[WRITER_SLOTS];
+	struct flowrec *recmem;
+	uint64_t head, tail;	/* under mu */
+	struct writer_stats st; /* under mu */
 
 	/* Writer thread only. */
-	struct ft_counts cur;		/* header counters of the open file */
-	int		 want_open;	/* a file should be open but is not */
-	time_t		 next_retry;	/* after a failure, next attempt */
-	time_t		 last_flush;
-	int		 dirty;		/* records since the last flush */
-	int		 stopped;
+	struct ft_counts cur; /* header counters of the open file */
+	int want_open;	      /* a file should be open but is not */
+	time_t next_retry;    /* after a failure, next attempt */
+	time_t last_flush;
+	int dirty; /* records since the last flush */
+	int stopped;
 };
 
 static time_t
@@ -157,8 +157,7 @@ tick(struct writer *w)
 		w->last_flush = now;
 		w->dirty = 0;
 	}
-	if (w->want_open && !spool_isopen(w->spool) &&
-	    now >= w->next_retry) {
+	if (w->want_open && !spool_isopen(w->spool) && now >= w->next_retry) {
 		spool_retry(w->spool);
 		try_open(w, time(NULL));
 	}
@@ -208,8 +207,8 @@ writer_start(struct spool *spool, struct expire *expire, int flush_secs)
 
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		return NULL;
-	w->recmem = calloc((size_t)WRITER_SLOTS * WRITER_BATCH,
-	    sizeof(*w->recmem));
+	w->recmem =
+	    calloc((size_t)WRITER_SLOTS * WRITER_BATCH, sizeof(*w->recmem));
 	if (w->recmem == NULL) {
 		free(w);
 		return NULL;

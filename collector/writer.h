@@ -24,35 +24,36 @@
 
 #include "flowrec.h"
 
-#define WRITER_BATCH	1024	/* records per batch */
-#define WRITER_SLOTS	256	/* batches in the ring: 20 MiB, about 2 s of
-				   what deflate -6 can take, to absorb bursts */
+#define WRITER_BATCH 1024 /* records per batch */
+#define WRITER_SLOTS                                                           \
+	256 /* batches in the ring: 20 MiB, about 2 s of                       \
+	       what deflate -6 can take, to absorb bursts */
 
 struct spool;
 struct expire;
 
 enum wctl {
 	WCTL_NONE = 0,
-	WCTL_OPEN,	/* open the first file, capture start = when */
-	WCTL_ROTATE,	/* finish the file at when, open the next */
-	WCTL_STOP	/* finish the file at when, end the thread */
+	WCTL_OPEN,   /* open the first file, capture start = when */
+	WCTL_ROTATE, /* finish the file at when, open the next */
+	WCTL_STOP    /* finish the file at when, end the thread */
 };
 
 struct wbatch {
-	struct flowrec	*recs;		/* WRITER_BATCH entries */
-	size_t		 n;		/* records filled */
-	uint32_t	 lost, corrupt, resets;
-	enum wctl	 ctl;
-	time_t		 when;
-	struct timespec	 born;		/* monotonic time of the first record */
+	struct flowrec *recs; /* WRITER_BATCH entries */
+	size_t n;	      /* records filled */
+	uint32_t lost, corrupt, resets;
+	enum wctl ctl;
+	time_t when;
+	struct timespec born; /* monotonic time of the first record */
 };
 
 struct writer_stats {
-	uint64_t	written;	/* records handed to a file */
-	uint64_t	dropped;	/* records lost to write errors */
-	uint64_t	errors;		/* write/open/close failures */
-	uint64_t	waits;		/* times the receiver waited for room */
-	uint64_t	files;		/* files finished */
+	uint64_t written; /* records handed to a file */
+	uint64_t dropped; /* records lost to write errors */
+	uint64_t errors;  /* write/open/close failures */
+	uint64_t waits;	  /* times the receiver waited for room */
+	uint64_t files;	  /* files finished */
 };
 
 struct writer;
@@ -61,16 +62,16 @@ struct writer;
  * Start the thread.  flush_secs: periodic flush interval (0 = none).
  * expire may be NULL.  NULL on failure.
  */
-struct writer	*writer_start(struct spool *, struct expire *, int flush_secs);
+struct writer *writer_start(struct spool *, struct expire *, int flush_secs);
 /* The batch the receive thread is filling (never NULL). */
-struct wbatch	*writer_batch(struct writer *);
+struct wbatch *writer_batch(struct writer *);
 /*
  * Hand the current batch over with a control action (WCTL_NONE for plain
  * records) and make the next one current.  May wait if the ring is full.
  */
-void		 writer_submit(struct writer *, enum wctl, time_t when);
+void writer_submit(struct writer *, enum wctl, time_t when);
 /* After a WCTL_STOP submit: wait for the thread and free everything. */
-void		 writer_join(struct writer *);
-void		 writer_stats(struct writer *, struct writer_stats *);
+void writer_join(struct writer *);
+void writer_stats(struct writer *, struct writer_stats *);
 
 #endif

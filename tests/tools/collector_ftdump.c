@@ -33,11 +33,11 @@ static void
 header(const struct ft_header *h)
 {
 	printf("stream_version=%u\nbyte_order=%u\nhdr_len=%u\nd_version=%u\n"
-	    "flags=0x%x\nstart=%u\nend=%u\nflows=%u\nlost=%u\ncorrupt=%u\n"
-	    "resets=%u\nhostname=%s\ncomment=%s\ntlv_seen=0x%x\n",
-	    h->stream_version, h->byte_order, h->hdr_len, h->d_version,
-	    h->flags, h->cap_start, h->cap_end, h->flows, h->lost, h->corrupt,
-	    h->resets, h->hostname, h->comment, h->tlv_seen);
+	       "flags=0x%x\nstart=%u\nend=%u\nflows=%u\nlost=%u\ncorrupt=%u\n"
+	       "resets=%u\nhostname=%s\ncomment=%s\ntlv_seen=0x%x\n",
+	       h->stream_version, h->byte_order, h->hdr_len, h->d_version,
+	       h->flags, h->cap_start, h->cap_end, h->flows, h->lost,
+	       h->corrupt, h->resets, h->hostname, h->comment, h->tlv_seen);
 }
 
 int
@@ -49,12 +49,18 @@ main(int argc, char **argv)
 
 	while ((ch = getopt(argc, argv, "hrs")) != -1) {
 		switch (ch) {
-		case 'h': hflag = 1; break;
-		case 'r': rflag = 1; break;
-		case 's': sflag = 1; break;
+		case 'h':
+			hflag = 1;
+			break;
+		case 'r':
+			rflag = 1;
+			break;
+		case 's':
+			sflag = 1;
+			break;
 		default:
 			fprintf(stderr, "usage: collector_ftdump [-hrs] "
-			    "file...\n");
+					"file...\n");
 			return 2;
 		}
 	}
@@ -87,14 +93,15 @@ main(int argc, char **argv)
 				if (!rflag)
 					continue;
 				printf("%s %s:%u %s:%u p%u pk=%" PRIu64
-				    " by=%" PRIu64 " first=%" PRId64
-				    " last=%" PRId64 " fl=0x%02x tos=0x%02x"
-				    " eng=%u/%u\n", ip(f->exaddr, x),
-				    ip(f->srcaddr, a), f->srcport,
-				    ip(f->dstaddr, b), f->dstport, f->proto,
-				    f->packets, f->bytes, f->first_ms,
-				    f->last_ms, f->tcp_flags, f->tos,
-				    f->engine_type, f->engine_id);
+				       " by=%" PRIu64 " first=%" PRId64
+				       " last=%" PRId64 " fl=0x%02x tos=0x%02x"
+				       " eng=%u/%u\n",
+				       ip(f->exaddr, x), ip(f->srcaddr, a),
+				       f->srcport, ip(f->dstaddr, b),
+				       f->dstport, f->proto, f->packets,
+				       f->bytes, f->first_ms, f->last_ms,
+				       f->tcp_flags, f->tos, f->engine_type,
+				       f->engine_id);
 			}
 		}
 		if (n < 0) {
@@ -103,8 +110,9 @@ main(int argc, char **argv)
 		}
 		if (sflag)
 			printf("%s records=%" PRIu64 " packets=%" PRIu64
-			    " bytes=%" PRIu64 " status=%s\n", path,
-			    ftr_count(r), pk, by, n < 0 ? "damaged" : "ok");
+			       " bytes=%" PRIu64 " status=%s\n",
+			       path, ftr_count(r), pk, by,
+			       n < 0 ? "damaged" : "ok");
 		ftr_close(r);
 		close(fd);
 	}

@@ -77,7 +77,7 @@ make_v1(uint8_t *p, uint16_t n)
 	memset(p, 0, 16 + 48 * (size_t)n);
 	put16(p, 1);
 	put16(p + 2, n);
-	put32(p + 4, 5000);		/* sysUptime */
+	put32(p + 4, 5000); /* sysUptime */
 	put32(p + 8, 1705320000);
 	put32(p + 12, 0);
 	for (i = 0; i < n; i++) {
@@ -93,11 +93,11 @@ make_v1(uint8_t *p, uint16_t n)
 		put32(r + 28, 4900);
 		put16(r + 32, 1234);
 		put16(r + 34, 80);
-		r[38] = 6;			/* prot */
-		r[39] = 0x08;			/* tos */
-		r[40] = 0x1b;			/* flags */
-		r[41] = 0xee;			/* not a v5 field */
-		put32(r + 44, 0xdeadbeef);	/* reserved */
+		r[38] = 6;		   /* prot */
+		r[39] = 0x08;		   /* tos */
+		r[40] = 0x1b;		   /* flags */
+		r[41] = 0xee;		   /* not a v5 field */
+		put32(r + 44, 0xdeadbeef); /* reserved */
 	}
 	return 16 + 48 * (size_t)n;
 }
@@ -116,7 +116,7 @@ make_v7(uint8_t *p, uint16_t n, uint32_t seq)
 	put32(p + 8, 1705320000);
 	put32(p + 12, 0);
 	put32(p + 16, seq);
-	put32(p + 20, 0xffffffff);	/* reserved */
+	put32(p + 20, 0xffffffff); /* reserved */
 	for (i = 0; i < n; i++) {
 		r = p + 24 + 52 * i;
 		put32(r, 0x0a000003);
@@ -130,16 +130,16 @@ make_v7(uint8_t *p, uint16_t n, uint32_t seq)
 		put32(r + 28, 5000);
 		put16(r + 32, 53);
 		put16(r + 34, 5353);
-		r[36] = 0x55;			/* v7 flags, dropped */
-		r[37] = 0x02;			/* tcp_flags */
-		r[38] = 17;			/* prot */
-		r[39] = 0x20;			/* tos */
+		r[36] = 0x55; /* v7 flags, dropped */
+		r[37] = 0x02; /* tcp_flags */
+		r[38] = 17;   /* prot */
+		r[39] = 0x20; /* tos */
 		put16(r + 40, 100);
 		put16(r + 42, 200);
 		r[44] = 8;
 		r[45] = 12;
-		put16(r + 46, 0xaaaa);		/* flags2 */
-		put32(r + 48, 0x01020304);	/* router_sc */
+		put16(r + 46, 0xaaaa);	   /* flags2 */
+		put32(r + 48, 0x01020304); /* router_sc */
 	}
 	return 24 + 52 * (size_t)n;
 }
@@ -153,7 +153,7 @@ START_TEST(test_v5_ok)
 
 	ck_assert_uint_eq(len, 24 + 30 * 48);
 	ck_assert_int_eq(decode_datagram(buf, len, 0x7f000001, &di, recs),
-	    DECODE_OK);
+			 DECODE_OK);
 	ck_assert_uint_eq(di.version, 5);
 	ck_assert_uint_eq(di.count, 30);
 	ck_assert_int_eq(di.has_seq, 1);
@@ -179,7 +179,7 @@ START_TEST(test_v1_translated)
 	size_t len = make_v1(buf, 24);
 
 	ck_assert_int_eq(decode_datagram(buf, len, 0x7f000002, &di, recs),
-	    DECODE_OK);
+			 DECODE_OK);
 	ck_assert_uint_eq(di.version, 1);
 	ck_assert_uint_eq(di.count, 24);
 	ck_assert_int_eq(di.has_seq, 0);
@@ -201,7 +201,7 @@ START_TEST(test_v1_translated)
 	/* 25 records is over v1's limit. */
 	len = make_v1(buf, 25);
 	ck_assert_int_eq(decode_datagram(buf, len, 0, &di, recs),
-	    DECODE_ECOUNT);
+			 DECODE_ECOUNT);
 }
 END_TEST
 
@@ -229,7 +229,7 @@ START_TEST(test_v7_translated)
 	ck_assert_uint_eq(recs[26].dstport, 5353);
 	len = make_v7(buf, 28, 0);
 	ck_assert_int_eq(decode_datagram(buf, len, 0, &di, recs),
-	    DECODE_ECOUNT);
+			 DECODE_ECOUNT);
 }
 END_TEST
 
@@ -240,34 +240,31 @@ START_TEST(test_rejections)
 	struct decode_info di;
 	size_t len = make_v5(buf, sizeof(buf), 2, 0);
 
-	ck_assert_int_eq(decode_datagram(buf, 0, 0, &di, recs),
-	    DECODE_ESHORT);
-	ck_assert_int_eq(decode_datagram(buf, 3, 0, &di, recs),
-	    DECODE_ESHORT);
-	ck_assert_int_eq(decode_datagram(buf, 23, 0, &di, recs),
-	    DECODE_ESHORT);
+	ck_assert_int_eq(decode_datagram(buf, 0, 0, &di, recs), DECODE_ESHORT);
+	ck_assert_int_eq(decode_datagram(buf, 3, 0, &di, recs), DECODE_ESHORT);
+	ck_assert_int_eq(decode_datagram(buf, 23, 0, &di, recs), DECODE_ESHORT);
 	ck_assert_int_eq(decode_datagram(buf, len - 1, 0, &di, recs),
-	    DECODE_ELENGTH);
+			 DECODE_ELENGTH);
 	ck_assert_int_eq(decode_datagram(buf, len + 1, 0, &di, recs),
-	    DECODE_ELENGTH);
+			 DECODE_ELENGTH);
 	put16(buf + 2, 0);
 	ck_assert_int_eq(decode_datagram(buf, len, 0, &di, recs),
-	    DECODE_ECOUNT);
+			 DECODE_ECOUNT);
 	put16(buf + 2, 31);
 	ck_assert_int_eq(decode_datagram(buf, len, 0, &di, recs),
-	    DECODE_ECOUNT);
+			 DECODE_ECOUNT);
 	put16(buf + 2, 3);
 	ck_assert_int_eq(decode_datagram(buf, len, 0, &di, recs),
-	    DECODE_ELENGTH);
+			 DECODE_ELENGTH);
 	put16(buf, 9);
 	ck_assert_int_eq(decode_datagram(buf, len, 0, &di, recs),
-	    DECODE_EVERSION);
+			 DECODE_EVERSION);
 	put16(buf, 8);
 	ck_assert_int_eq(decode_datagram(buf, len, 0, &di, recs),
-	    DECODE_EVERSION);
+			 DECODE_EVERSION);
 	put16(buf, 6);
 	ck_assert_int_eq(decode_datagram(buf, len, 0, &di, recs),
-	    DECODE_EVERSION);
+			 DECODE_EVERSION);
 }
 END_TEST
 
@@ -286,11 +283,12 @@ START_TEST(test_every_truncation)
 	(void)buf;
 	for (k = 0; k < 3; k++)
 		for (i = 0; i < lens[k]; i++) {
-			/* An exact-size heap copy lets ASan see any over-read. */
+			/* An exact-size heap copy lets ASan see any over-read.
+			 */
 			copy = malloc(i > 0 ? i : 1);
 			memcpy(copy, bufs[k], i);
 			ck_assert_int_ne(decode_datagram(copy, i, 0, &di, recs),
-			    DECODE_OK);
+					 DECODE_OK);
 			free(copy);
 		}
 }

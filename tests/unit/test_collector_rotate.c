@@ -36,7 +36,7 @@ START_TEST(test_next_utc)
 	time_t t = 1795716315;
 
 	zone("UTC");
-	ck_assert_int_eq(rotate_next(t, 300), 1795716600);	/* 18:10:00 */
+	ck_assert_int_eq(rotate_next(t, 300), 1795716600); /* 18:10:00 */
 	ck_assert_int_eq(rotate_next(1795716600, 300), 1795716900);
 	ck_assert_int_eq(rotate_next(t, 60), 1795716360);
 	/* Once a day: the next midnight. */
@@ -52,7 +52,7 @@ START_TEST(test_next_berlin)
 	time_t t = 1795716329;
 
 	zone("Europe/Berlin");
-	ck_assert_int_eq(rotate_next(t, 60), 1795716360);	/* 19:06:00 */
+	ck_assert_int_eq(rotate_next(t, 60), 1795716360); /* 19:06:00 */
 	/* Midnight is local: 2026-11-27 00:00 +0100 = 23:00 UTC. */
 	ck_assert_int_eq(rotate_next(t, 86400), 1795734000);
 	/*

@@ -61,26 +61,26 @@ START_TEST(test_in_order_and_gaps)
 	ck_assert_int_eq(isnew, 1);
 	/* The first datagram of a stream sets the expectation. */
 	ck_assert_int_eq(exporter_seq(e, 5, 0, 0, 500, 30, &exp, &gap),
-	    EXP_SEQ_OK);
+			 EXP_SEQ_OK);
 	ck_assert_int_eq(exporter_seq(e, 5, 0, 0, 530, 30, &exp, &gap),
-	    EXP_SEQ_OK);
+			 EXP_SEQ_OK);
 	/* 10 flows missing. */
 	ck_assert_int_eq(exporter_seq(e, 5, 0, 0, 570, 30, &exp, &gap),
-	    EXP_SEQ_LOST);
+			 EXP_SEQ_LOST);
 	ck_assert_uint_eq(exp, 560);
 	ck_assert_uint_eq(gap, 10);
 	ck_assert_uint_eq(e->lost, 10);
 	/* 999 is still loss, 1000 a reset. */
 	ck_assert_int_eq(exporter_seq(e, 5, 0, 0, 600 + 999, 1, &exp, &gap),
-	    EXP_SEQ_LOST);
+			 EXP_SEQ_LOST);
 	ck_assert_uint_eq(e->lost, 1009);
-	ck_assert_int_eq(exporter_seq(e, 5, 0, 0, 1600 + 1000, 1, &exp,
-	    &gap), EXP_SEQ_RESET);
+	ck_assert_int_eq(exporter_seq(e, 5, 0, 0, 1600 + 1000, 1, &exp, &gap),
+			 EXP_SEQ_RESET);
 	ck_assert_uint_eq(e->resets, 1);
 	ck_assert_uint_eq(e->lost, 1009);
 	/* The new sequence is followed from where it jumped. */
 	ck_assert_int_eq(exporter_seq(e, 5, 0, 0, 2601, 1, &exp, &gap),
-	    EXP_SEQ_OK);
+			 EXP_SEQ_OK);
 	/* Found again, without creating. */
 	ck_assert_ptr_eq(exporter_get(t, &s, &d, 200, &isnew), e);
 	ck_assert_int_eq(isnew, 0);
@@ -100,7 +100,7 @@ START_TEST(test_restart_is_reset)
 	e = exporter_get(t, &s, &s, 0, &isnew);
 	exporter_seq(e, 5, 0, 0, 0, 8, &exp, &gap);
 	ck_assert_int_eq(exporter_seq(e, 5, 0, 0, 0, 8, &exp, &gap),
-	    EXP_SEQ_RESET);
+			 EXP_SEQ_RESET);
 	ck_assert_uint_eq(exp, 8);
 	ck_assert_uint_eq(gap, 4294967288u);
 	exporter_table_free(t);
@@ -119,9 +119,9 @@ START_TEST(test_wrap)
 	exporter_seq(e, 5, 0, 0, 0xfffffff0u, 30, &exp, &gap);
 	/* 0xfffffff0 + 30 wraps to 14. */
 	ck_assert_int_eq(exporter_seq(e, 5, 0, 0, 14, 30, &exp, &gap),
-	    EXP_SEQ_OK);
+			 EXP_SEQ_OK);
 	ck_assert_int_eq(exporter_seq(e, 5, 0, 0, 50, 30, &exp, &gap),
-	    EXP_SEQ_LOST);
+			 EXP_SEQ_LOST);
 	ck_assert_uint_eq(gap, 6);
 	exporter_table_free(t);
 }
@@ -139,16 +139,17 @@ START_TEST(test_engines_separate)
 	exporter_seq(e, 5, 0, 1, 100, 10, &exp, &gap);
 	exporter_seq(e, 5, 0, 2, 9000, 10, &exp, &gap);
 	ck_assert_int_eq(exporter_seq(e, 5, 0, 1, 110, 10, &exp, &gap),
-	    EXP_SEQ_OK);
+			 EXP_SEQ_OK);
 	ck_assert_int_eq(exporter_seq(e, 5, 0, 2, 9010, 10, &exp, &gap),
-	    EXP_SEQ_OK);
+			 EXP_SEQ_OK);
 	/* Another version from the same source is its own stream too. */
 	ck_assert_int_eq(exporter_seq(e, 7, 0, 1, 5, 10, &exp, &gap),
-	    EXP_SEQ_OK);
+			 EXP_SEQ_OK);
 	/* More engines than slots: tracking restarts, never overflows. */
 	for (i = 0; i < 3 * EXPORTER_STREAMS; i++)
-		ck_assert_int_eq(exporter_seq(e, 5, 1, (uint8_t)(10 + i), 0,
-		    1, &exp, &gap), EXP_SEQ_OK);
+		ck_assert_int_eq(
+		    exporter_seq(e, 5, 1, (uint8_t)(10 + i), 0, 1, &exp, &gap),
+		    EXP_SEQ_OK);
 	ck_assert_uint_le(e->nstreams, EXPORTER_STREAMS);
 	ck_assert_uint_eq(e->lost, 0);
 	ck_assert_uint_eq(e->resets, 0);
@@ -194,11 +195,11 @@ START_TEST(test_foreach_and_dst)
 {
 	struct exporter_table *t = exporter_table_new(8);
 	struct exp_addr s = v4("10.0.0.1"), d1 = v4("127.0.0.1"),
-	    d2 = v6("::1");
+			d2 = v6("::1");
 	int isnew, n = 0;
 
 	ck_assert_ptr_ne(exporter_get(t, &s, &d1, 0, &isnew),
-	    exporter_get(t, &s, &d2, 0, &isnew));
+			 exporter_get(t, &s, &d2, 0, &isnew));
 	exporter_foreach(t, counter, &n);
 	ck_assert_int_eq(n, 2);
 	exporter_table_free(t);

@@ -17,8 +17,8 @@
 #include "../../collector/expire.h"
 #include "../../collector/spool.h"
 
-#define T0	1795716315	/* 2026-11-26 18:05:15 UTC */
-#define NAME0	"v05.2026-11-26.180515+0000"
+#define T0 1795716315 /* 2026-11-26 18:05:15 UTC */
+#define NAME0 "v05.2026-11-26.180515+0000"
 
 static char dir[64];
 
@@ -111,7 +111,7 @@ START_TEST(test_open_close)
 {
 	struct spool *s = new_spool(0, NULL);
 	struct flowrec r[100];
-	struct ft_counts c = { T0 + 300, 7, 2, 1 };
+	struct ft_counts c = {T0 + 300, 7, 2, 1};
 	struct ft_header h;
 
 	fill(r, 100);
@@ -146,7 +146,7 @@ START_TEST(test_flush_readable)
 	ck_assert_int_eq(spool_open(s, T0), 0);
 	spool_write(s, r, 50);
 	ck_assert_int_eq(spool_flush(s), 0);
-	spool_write(s, r, 10);		/* not flushed */
+	spool_write(s, r, 10); /* not flushed */
 	ck_assert_int_eq(read_file("tmp-" NAME0, &h), 50);
 	ck_assert_uint_eq(h.flags & FT_FLAG_DONE, 0);
 	spool_free(s);
@@ -156,7 +156,7 @@ END_TEST
 START_TEST(test_no_clobber)
 {
 	struct spool *s = new_spool(0, NULL);
-	struct ft_counts c = { T0, 0, 0, 0 };
+	struct ft_counts c = {T0, 0, 0, 0};
 	struct ft_header h;
 	char p[256];
 	FILE *f;
@@ -185,17 +185,17 @@ END_TEST
 START_TEST(test_nesting)
 {
 	static const struct {
-		int		 nest;
-		const char	*sub;
+		int nest;
+		const char *sub;
 	} t[] = {
-		{ 1, "2026/" },
-		{ 2, "2026/2026-11/" },
-		{ 3, "2026/2026-11/2026-11-26/" },
-		{ -1, "2026-11-26/" },
-		{ -2, "2026-11/2026-11-26/" },
-		{ -3, "2026/2026-11/2026-11-26/" },
+	    {1, "2026/"},
+	    {2, "2026/2026-11/"},
+	    {3, "2026/2026-11/2026-11-26/"},
+	    {-1, "2026-11-26/"},
+	    {-2, "2026-11/2026-11-26/"},
+	    {-3, "2026/2026-11/2026-11-26/"},
 	};
-	struct ft_counts c = { T0, 0, 0, 0 };
+	struct ft_counts c = {T0, 0, 0, 0};
 	char rel[128];
 	size_t i;
 
@@ -205,7 +205,7 @@ START_TEST(test_nesting)
 		ck_assert_int_eq(spool_open(s, T0 + (time_t)i), 0);
 		ck_assert_int_eq(spool_close(s, &c), 0);
 		snprintf(rel, sizeof(rel), "%sft-v05.2026-11-26.1805%02zu+0000",
-		    t[i].sub, 15 + i);
+			 t[i].sub, 15 + i);
 		ck_assert_msg(path_exists(rel), "missing %s", rel);
 		spool_free(s);
 	}
@@ -225,8 +225,8 @@ START_TEST(test_recover)
 	ck_assert_int_eq(spool_open(s, T0), 0);
 	spool_write(s, r, 300);
 	spool_flush(s);
-	spool_write(s, r, 100);		/* lost with the "crash" */
-	spool_free(s);			/* no close: as if killed */
+	spool_write(s, r, 100); /* lost with the "crash" */
+	spool_free(s);		/* no close: as if killed */
 	ck_assert(path_exists("2026/2026-11/tmp-" NAME0));
 	/* An empty tmp- file (killed right after creating it). */
 	snprintf(p, sizeof(p), "%s/tmp-v05.2026-11-26.190000+0000", dir);
@@ -274,7 +274,7 @@ START_TEST(test_expire)
 {
 	struct expire *e = expire_new(0, 3);
 	struct spool *s = new_spool(1, e);
-	struct ft_counts c = { T0, 0, 0, 0 };
+	struct ft_counts c = {T0, 0, 0, 0};
 	int i;
 
 	for (i = 0; i < 5; i++) {
