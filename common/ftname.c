@@ -153,7 +153,20 @@ ftname_parse(const char *base, time_t *start, int *is_tmp)
 	if (*p != '+' && *p != '-')
 		return -1;
 	sign = *p++ == '-' ? -1 : 1;
-	if (digits(&p, 2, &oh) || digits(&p, 2, &om) || *p != '\0')
+	if (digits(&p, 2, &oh) || digits(&p, 2, &om))
+		return -1;
+	/*
+	 * The collector never overwrites a file: a name already taken gets a
+	 * ".N" suffix, which still names the same start time.
+	 */
+	if (*p == '.') {
+		p++;
+		if (*p < '0' || *p > '9')
+			return -1;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	if (*p != '\0')
 		return -1;
 	if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 ||
 	    mi > 59 || s > 60 || oh > 23 || om > 59)

@@ -173,6 +173,8 @@ START_TEST(test_parse_garbage)
 	    "ft-v05.2026-11-26.180515 0000",
 	    "ft-v05.2026-11-26.180515+0000~",
 	    "ft-v05.2026-11-26.180515+0000.gz",
+	    "ft-v05.2026-11-26.180515+0000.",
+	    "ft-v05.2026-11-26.180515+0000.1x",
 	    "ft-v05.2026-13-26.180515+0000",
 	    "ft-v05.2026-00-26.180515+0000",
 	    "ft-v05.2026-02-29.180515+0000",
@@ -201,6 +203,11 @@ START_TEST(test_parse_garbage)
 	/* A rejected name leaves the outputs alone. */
 	ck_assert_int_eq((long long)t, 42);
 	ck_assert_int_eq(tmp, 42);
+	/* The collector's ".N" suffix for a taken name keeps its time. */
+	ck_assert_int_eq(
+	    ftname_parse("ft-v05.2026-11-26.180515+0000.2", &t, &tmp), 0);
+	ck_assert_int_eq((long long)t, 1795716315LL);
+	ck_assert_int_eq(tmp, 0);
 	/* A leap year's 29 February is fine. */
 	ck_assert_int_eq(
 	    ftname_parse("ft-v05.2028-02-29.000000+0000", &t, &tmp), 0);
