@@ -424,7 +424,7 @@ copy_records(struct ft_reader *in, struct ft_writer *w, const char *path)
 			break;
 		}
 	if (n < 0)
-		log_warnx("%s: %s; keeping the %llu records before it", path,
+		log_warnx("%s; keeping the %llu records before it",
 			  ftr_error(in), (unsigned long long)ftr_count(in));
 	free(buf);
 	return ret;
