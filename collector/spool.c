@@ -410,7 +410,7 @@ spool_retry(struct spool *s)
 
 /* Copy every readable record of in into the writer w; -1 on write error. */
 static int
-copy_records(struct ft_reader *in, struct ft_writer *w, const char *path)
+copy_records(struct ft_reader *in, struct ft_writer *w)
 {
 	struct flowrec *buf;
 	long n;
@@ -486,7 +486,7 @@ spool_recover(struct spool *s, const char *path)
 		log_warn("recover: header of %s", rec);
 		goto fail;
 	}
-	if (copy_records(in, w, path) == -1) {
+	if (copy_records(in, w) == -1) {
 		log_warn("recover: write %s", rec);
 		goto fail;
 	}
