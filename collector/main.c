@@ -39,6 +39,7 @@ struct options {
 	const char *workdir;
 	const char *pidfile;
 	const char *user;
+	const char *jail;	/* -j: chroot here after binding */
 	const char *comment;
 	const char *hook;
 	unsigned rotations;
@@ -64,9 +65,10 @@ static void __attribute__((noreturn)) usage(void)
 		"[-C comment] [-d level]\n"
 		"                  [-E size] [-e count] [-F seconds] "
 		"[-N nesting] [-n rotations]\n"
-		"                  [-p pidfile] [-R program] [-S minutes] "
-		"[-u user] [-X exporters]\n"
-		"                  [-z level] -w dir "
+		"                  [-j chroot] [-p pidfile] [-R program] "
+		"[-S minutes] [-u user]\n"
+		"                  [-X exporters] "
+		"[-z level] -w dir "
 		"localip/remoteip/port ...\n");
 	exit(1);
 }
@@ -103,7 +105,7 @@ parse_args(int argc, char **argv, struct options *o)
 	o->max_exporters = DEFAULT_EXPORTERS;
 
 	while ((ch = getopt(argc, argv,
-			    "B:b:C:Dd:E:e:F:hN:n:p:R:S:u:w:X:z:")) != -1) {
+			    "B:b:C:Dd:E:e:F:hj:N:n:p:R:S:u:w:X:z:")) != -1) {
 		switch (ch) {
 		case 'B':
 			o->rcvbuf = (int)num(
@@ -149,6 +151,9 @@ parse_args(int argc, char **argv, struct options *o)
 			o->flush = (int)num(
 			    'F', optarg, 0, 3600,
 			    "seconds between flushes (0..3600, 0 = off)");
+			break;
+		case 'j':
+			o->jail = optarg;
 			break;
 		case 'N':
 			if (strcmp(optarg, "-1") == 0 ||
@@ -223,6 +228,31 @@ parse_args(int argc, char **argv, struct options *o)
 	}
 }
 
+/*
+ * With -j the process is chrooted into the jail after binding, so the work
+ * directory must lie inside it; rewrite it as seen from inside.
+ */
+static void
+jail_workdir(const char *jail, char *workdir)
+{
+	char root[PATH_MAX];
+	size_t n;
+
+	if (realpath(jail, root) == NULL)
+		err(1, "-j %s", jail);
+	n = strlen(root);
+	if (strcmp(root, "/") == 0)
+		return;
+	if (strncmp(workdir, root, n) != 0 ||
+	    (workdir[n] != '/' && workdir[n] != '\0'))
+		errx(1, "-w %s is not inside the -j directory %s", workdir,
+		     root);
+	if (workdir[n] == '\0')
+		strcpy(workdir, "/");
+	else
+		memmove(workdir, workdir + n, strlen(workdir + n) + 1);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -241,6 +271,8 @@ main(int argc, char **argv)
 	log_init("nfcollectd", o.debug, LOG_LOCAL6);
 	if (realpath(o.workdir, workdir) == NULL)
 		err(1, "-w %s", o.workdir);
+	if (o.jail != NULL)
+		jail_workdir(o.jail, workdir);
 
 	/* Privileged things first: sockets, pidfile; then drop. */
 	if ((listener = listen_open(o.specs, o.nspecs, o.rcvbuf)) == NULL)
@@ -253,8 +285,10 @@ main(int argc, char **argv)
 		umask(022);
 	if (pidfile_create(o.pidfile) == -1)
 		fatal("pidfile %s (is another nfcollectd running?)", o.pidfile);
-	if (o.user != NULL && privdrop(o.user, NULL) == -1)
-		fatal("-u %s", o.user);
+	if ((o.user != NULL || o.jail != NULL) &&
+	    privdrop(o.user, o.jail) == -1)
+		fatal("dropping privileges (-u %s, -j %s)",
+		      o.user ? o.user : "-", o.jail ? o.jail : "-");
 
 	if (o.expire_size != 0 || o.expire_count != 0) {
 		if ((expire = expire_new(o.expire_size, o.expire_count)) ==
