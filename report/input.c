@@ -120,7 +120,9 @@ input_add(struct inlist *l, const char *path, int with_tmp)
 		return push(l, path, name_start(path, &is_tmp));
 	if (walk(l, path, with_tmp, 0) == -1)
 		return -1;
-	qsort(l->v + first, l->n - first, sizeof(*l->v), by_time);
+	/* An empty directory adds nothing (and l->v may still be NULL). */
+	if (l->n > first)
+		qsort(l->v + first, l->n - first, sizeof(*l->v), by_time);
 	return 0;
 }
 

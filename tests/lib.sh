@@ -106,7 +106,9 @@ pipeline() {
 
 # report_totals DIR...: "flows packets bytes" summed over nfreport's
 # flowdumper lines (packets and bytes are the last two fields).
+# If nfreport fails (exit status, sanitizer report) it prints "nfreport-failed".
 report_totals() {
-	"$NFREPORT" -q -U "$@" | awk '/ -> / { f++; p += $(NF-1); b += $NF }
-	    END { printf "%d %d %d\n", f, p, b }'
+	{ "$NFREPORT" -q -U "$@" || echo "nfreport-failed $?"; } |
+	    awk '/^nfreport-failed/ { bad = $0 } / -> / { f++; p += $(NF-1); b += $NF }
+	    END { if (bad != "") print bad; else printf "%d %d %d\n", f, p, b }'
 }

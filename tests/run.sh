@@ -40,10 +40,11 @@ if [ -z "${TESTS:-}" ]; then
 	for t in build/asan/tests/test_*; do [ -x "$t" ] && run_unit "$t" asan; done
 fi
 
-for s in tests/integration/*.sh; do
-	[ -f "$s" ] || continue
-	case "$s" in *${TESTS:-}*) ;; *) continue ;; esac
-	name=$(basename "$s" .sh)
+# run_int SCRIPT LABEL: one integration script; NFKIT_BIN may point the
+# tests at another build of the programs.
+run_int() {
+	s=$1
+	name=$2
 	out="$log/int-$name.log"
 	start=$(date +%s)
 	if timeout 900 sh "$s" >"$out" 2>&1; then rc=0; else rc=$?; fi
@@ -56,7 +57,28 @@ for s in tests/integration/*.sh; do
 	if [ "$f" -ne 0 ]; then echo "  (log: $out)"; fi
 	pass=$((pass + p)); fail=$((fail + f)); skip=$((skip + k))
 	echo "$name: $p passed, $f failed, $k skipped in $(( $(date +%s) - start ))s"
+}
+
+for s in tests/integration/*.sh; do
+	[ -f "$s" ] || continue
+	case "$s" in *${TESTS:-}*) ;; *) continue ;; esac
+	run_int "$s" "$(basename "$s" .sh)"
 done
+
+# The daemons and the reporter built with ASan+UBSan, on the tests that
+# feed them the most hostile input: every capture, malformed datagrams,
+# corrupt files.
+if [ -x build/asan/sensor/nfsensord ] && [ -z "${TESTS:-}" ]; then
+	export NFKIT_BIN="$PWD/build/asan"
+	export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"
+	export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
+	for t in pipeline_pcaps pipeline_demo sensor_pcaps collector_malformed \
+	    report_corrupt report_golden; do
+		[ -f "tests/integration/$t.sh" ] &&
+		    run_int "tests/integration/$t.sh" "asan-$t"
+	done
+	unset NFKIT_BIN
+fi
 
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]
