@@ -10,7 +10,9 @@
  *
  * With -p 0 (the default) the kernel picks the port, which is written to
  * portfile.  It stops after idle_ms without a datagram once one has come
- * (default 1000), after total_ms in all (default 20000), or on SIGTERM.
+ * (default 1000), after total_ms in all (default 20000), or on SIGTERM,
+ * after reading every datagram already queued: a test can stop it as soon
+ * as the sender has exited, since loopback delivers at send time.
  * Record lines are "proto src:sport > dst:dport tos flags packets bytes
  * first_ms last_ms input output" with absolute unix ms times; the totals
  * line is "TOTAL datagrams D flows F packets P bytes B malformed M
@@ -126,15 +128,19 @@ main(int argc, char **argv)
 	start = now_ms();
 	pfd.fd = fd;
 	pfd.events = POLLIN;
-	while (!stop) {
+	for (;;) {
 		if (now_ms() - start > total)
 			break;
 		if (dgrams > 0 && now_ms() - last > idle)
 			break;
-		if (poll(&pfd, 1, 50) <= 0)
+		/* After SIGTERM, drain what the kernel holds, then stop. */
+		if (!stop && poll(&pfd, 1, 50) <= 0)
 			continue;
-		if ((n = recv(fd, buf, sizeof(buf), 0)) < 0)
+		if ((n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) < 0) {
+			if (stop)
+				break;
 			continue;
+		}
 		last = now_ms();
 		dgrams++;
 		if (v5_decode(buf, (size_t)n, &h, recs) != V5_OK) {
