@@ -16,8 +16,10 @@
 # A harness is built only if the sources it needs exist (the programs are
 # written in parallel); a missing one is reported as SKIP, not as failure.
 #
-# Environment: FUZZ_SECONDS, FUZZ_ONLY="v5 packet" (subset), SHARED, CC
-# (default clang).  Exit status: 0 if every harness ran without a crash,
+# Environment: FUZZ_SECONDS, FUZZ_ONLY="v5 packet" (subset), SHARED,
+# FUZZ_CC (default clang), FUZZ_OUT (default build/fuzz: a long run can use
+# its own directory so that a `make check` meanwhile does not relink the
+# binaries it is running).  Exit status: 0 if every harness ran without a crash,
 # 1 if one crashed or failed to build, 0 with SKIP lines if clang's
 # libFuzzer is not installed.
 set -u
@@ -27,7 +29,7 @@ SHARED=${SHARED:-$ROOT/../shared}
 SECS=${FUZZ_SECONDS:-60}
 ONLY=${FUZZ_ONLY:-}
 FCC=${FUZZ_CC:-clang}
-OUT=build/fuzz
+OUT=${FUZZ_OUT:-build/fuzz}
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 CFLAGS_F="-std=gnu11 -g -O1 -D_GNU_SOURCE -Wall -Wno-unused-function $SAN"
 LIBS="-lz -lpcap -ldl -lm -lpthread"
