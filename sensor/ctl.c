@@ -162,7 +162,8 @@ static int
 h_stop_gather(struct ctl_env *env, struct outbuf *o, int json)
 {
 	env->gather = 0;
-	reply_line(o, json, 1, "packet capture paused");
+	reply_line(o, json, 1, "packet capture paused: packets are read "
+	    "and discarded");
 	return 0;
 }
 

@@ -251,6 +251,16 @@ on_packet(void *arg, const struct timeval *ts, const uint8_t *bytes,
 	meter_packet(arg, ts, bytes, caplen);
 }
 
+static void
+on_discard(void *arg, const struct timeval *ts, const uint8_t *bytes,
+    uint32_t caplen)
+{
+	(void)ts;
+	(void)bytes;
+	(void)caplen;
+	meter_discard(arg);
+}
+
 static int64_t
 wall_ms(void)
 {
@@ -291,7 +301,7 @@ run_live(struct ctl_env *env, struct ctl *ctl)
 	int n;
 
 	while (!got_term && env->quit == CTL_RUN) {
-		pfd[0].fd = env->gather ? capture_fd(env->cap) : -1;
+		pfd[0].fd = capture_fd(env->cap);
 		pfd[0].events = POLLIN;
 		pfd[1].fd = ctl != NULL ? ctl_fd(ctl) : -1;
 		pfd[1].events = POLLIN;
@@ -300,9 +310,10 @@ run_live(struct ctl_env *env, struct ctl *ctl)
 			wait = 1000;
 		if (poll(pfd, 2, (int)wait) == -1 && errno != EINTR)
 			fatal("poll");
-		if (env->gather && (pfd[0].revents & (POLLIN | POLLERR))) {
-			n = capture_read(env->cap, READ_BATCH, on_packet,
-			    env->meter);
+		/* While paused, packets are still read, and thrown away. */
+		if (pfd[0].revents & (POLLIN | POLLERR)) {
+			n = capture_read(env->cap, READ_BATCH,
+			    env->gather ? on_packet : on_discard, env->meter);
 			if (n == -2)
 				fatalx("%s: %s", capture_name(env->cap),
 				    capture_error(env->cap));

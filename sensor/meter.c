@@ -252,6 +252,12 @@ meter_packet(struct meter *m, const struct timeval *ts, const uint8_t *bytes,
 }
 
 void
+meter_discard(struct meter *m)
+{
+	m->st.not_gathered++;
+}
+
+void
 meter_tick(struct meter *m, int64_t now_ms)
 {
 	if (m->boot_ms >= 0)

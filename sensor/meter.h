@@ -52,6 +52,8 @@ const char	*meter_key_names(void);
 void		 meter_set_linktype(struct meter *, const struct linktype *);
 void		 meter_packet(struct meter *, const struct timeval *ts,
 		    const uint8_t *bytes, uint32_t caplen);
+/* A packet read and thrown away while capture is paused (stop-gather). */
+void		 meter_discard(struct meter *);
 /* Move the clock to now_ms (if later) and run expiry if it is due. */
 void		 meter_tick(struct meter *, int64_t now_ms);
 /* Expire and export every flow now. */

@@ -45,6 +45,7 @@ GETTER(g_maxflows, v->max_flows)
 GETTER(g_memory, v->memory)
 GETTER(g_packets, v->st->packets)
 GETTER(g_sampled, v->st->sampled_out)
+GETTER(g_paused, v->st->not_gathered)
 GETTER(g_frag, v->st->fragments)
 GETTER(g_nonip, v->st->decoded[DEC_NONIP])
 GETTER(g_mpls, v->st->decoded[DEC_MPLS])
@@ -71,6 +72,7 @@ static const struct field fields[] = {
 	{ "Flow table memory (bytes)", "flow_table_bytes", g_memory },
 	{ "Packets processed", "packets", g_packets },
 	{ "Packets skipped by sampling", "sampled_out", g_sampled },
+	{ "Packets discarded (stop-gather)", "not_gathered", g_paused },
 	{ "Fragments", "fragments", g_frag },
 	{ "Ignored packets: non-IP", "ignored_nonip", g_nonip },
 	{ "Ignored packets: MPLS", "ignored_mpls", g_mpls },

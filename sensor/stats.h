@@ -18,6 +18,7 @@ struct outbuf;
 struct sensor_stats {
 	uint64_t	packets;		/* handed to the meter */
 	uint64_t	sampled_out;		/* skipped by -s sampling */
+	uint64_t	not_gathered;		/* read during stop-gather */
 	uint64_t	decoded[DEC_NSTATUS];	/* by decode status */
 	uint64_t	fragments;		/* IPv4/IPv6 fragments */
 	uint64_t	l4cut;			/* transport header cut off */

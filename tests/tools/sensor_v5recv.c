@@ -123,6 +123,7 @@ main(int argc, char **argv)
 		fprintf(fp, "%u\n", ntohs(v6 ? sin6->sin6_port : sin->sin_port));
 		fclose(fp);
 	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	signal(SIGTERM, on_term);
 	signal(SIGINT, on_term);
 	start = now_ms();
