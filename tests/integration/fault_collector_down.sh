@@ -27,15 +27,19 @@ import socket, sys, time
 port, n, bursts = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 per = (n + bursts - 1) // bursts
 sent = 0
+# All sockets stay open until the end, so no two share a source port.
+socks = []
 for b in range(bursts):
     for i in range(min(per, n - sent)):
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         s.sendto(b"x" * 20, ("127.0.0.1", port))
         s.sendto(b"y" * 20, ("127.0.0.1", port))
-        s.close()
+        socks.append(s)
         sent += 1
     if b + 1 < bursts:
         time.sleep(1.5)
+for s in socks:
+    s.close()
 PY
 }
 stat() { "$NFCTL" -c "$TMP/s.ctl" statistics 2>/dev/null |

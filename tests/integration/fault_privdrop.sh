@@ -63,9 +63,12 @@ check_ids nfsensord "$spid"
 python3 - "$tport" "$K" <<'PY'
 import socket, sys
 port, n = int(sys.argv[1]), int(sys.argv[2])
+socks = []	# all open at once: distinct source ports, distinct flows
 for i in range(n):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.sendto(b"x" * 20, ("127.0.0.1", port))
+    socks.append(s)
+for s in socks:
     s.close()
 PY
 stat() { "$NFCTL" -c "$TMP/s.ctl" statistics 2>/dev/null |
