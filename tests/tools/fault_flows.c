@@ -1,7 +1,7 @@
 /*
  * fault_flows: write a pcap of N packets that are N distinct IPv4/UDP flows.
  *
- *   fault_flows [-n packets] [-s span_seconds] FILE
+ *   fault_flows [-c] [-n packets] [-s span_seconds] FILE
  *
  * For the sensor's bounded-memory test: every packet has its own 5-tuple
  * (source address 10.x.y.z counting up, source port varying), so with
@@ -12,6 +12,14 @@
  * rise evenly over span seconds (default 10), starting 2026-11-26
  * 12:00:00 UTC, so no idle timeout fires before the end of the capture.
  * Totals to expect: N flows, N packets, 28 * N bytes.
+ *
+ * -c (collide) makes the hash-flooding capture instead: source and
+ * destination address both count up so that src XOR dst, the ports and the
+ * protocol are the same for every flow.  Under a fixed, unseeded hash that
+ * combines the key fields with XOR or addition (the usual cheap flow hash)
+ * every flow lands in one bucket; under the sensor's seeded SipHash they
+ * must spread like random keys, so nfsensord -r takes the same time per
+ * packet on both captures.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -48,7 +56,8 @@ cksum(const uint8_t *p, size_t n)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: fault_flows [-n packets] [-s span_seconds] FILE\n");
+	fprintf(stderr, "usage: fault_flows [-c] [-n packets] [-s span_seconds] "
+	    "FILE\n");
 	exit(1);
 }
 
@@ -58,13 +67,16 @@ main(int argc, char **argv)
 	uint8_t gh[24], rec[16 + PKTLEN];
 	unsigned long n = 1000000, span = 10, i;
 	uint64_t us;
-	uint32_t src;
-	uint16_t sum;
+	uint32_t src, dst;
+	uint16_t sum, sport;
 	FILE *f;
-	int ch;
+	int ch, collide = 0;
 
-	while ((ch = getopt(argc, argv, "n:s:")) != -1) {
+	while ((ch = getopt(argc, argv, "cn:s:")) != -1) {
 		switch (ch) {
+		case 'c':
+			collide = 1;
+			break;
 		case 'n':
 			n = strtoul(optarg, NULL, 10);
 			break;
@@ -99,8 +111,17 @@ main(int argc, char **argv)
 		us = (uint64_t)i * span * 1000000 / n;
 		put32le(rec, T0 + (uint32_t)(us / 1000000));
 		put32le(rec + 4, (uint32_t)(us % 1000000));
-		/* 10.0.0.0/8 sources, 64 ports each: distinct 5-tuples. */
-		src = 0x0a000000u + (uint32_t)(i / 64);
+		if (collide) {
+			/* src ^ dst constant, one port pair: one bucket. */
+			src = 0x0a000000u + (uint32_t)i;
+			dst = src ^ 0xca000201u;
+			sport = 1024;
+		} else {
+			/* 10.0.0.0/8 sources, 64 ports each: distinct keys. */
+			src = 0x0a000000u + (uint32_t)(i / 64);
+			dst = 0xc0000201u;		/* 192.0.2.1 */
+			sport = (uint16_t)(1024 + i % 64);
+		}
 		ip[0] = 0x45;
 		ip[2] = 0;
 		ip[3] = PKTLEN;
@@ -111,15 +132,15 @@ main(int argc, char **argv)
 		ip[13] = (src >> 16) & 0xff;
 		ip[14] = (src >> 8) & 0xff;
 		ip[15] = src & 0xff;
-		ip[16] = 192;			/* 192.0.2.1 */
-		ip[17] = 0;
-		ip[18] = 2;
-		ip[19] = 1;
+		ip[16] = dst >> 24;
+		ip[17] = (dst >> 16) & 0xff;
+		ip[18] = (dst >> 8) & 0xff;
+		ip[19] = dst & 0xff;
 		sum = cksum(ip, 20);
 		ip[10] = sum >> 8;
 		ip[11] = sum & 0xff;
-		udp[0] = (uint8_t)((1024 + i % 64) >> 8);	/* sport */
-		udp[1] = (uint8_t)((1024 + i % 64) & 0xff);
+		udp[0] = (uint8_t)(sport >> 8);
+		udp[1] = (uint8_t)(sport & 0xff);
 		udp[2] = 0;				/* dport 53 */
 		udp[3] = 53;
 		udp[4] = 0;
