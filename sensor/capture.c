@@ -99,7 +99,11 @@ capture_open(const struct capture_config *cfg, char *err, size_t errlen)
 		c->p = pcap_open_offline_with_tstamp_precision(cfg->file,
 		    PCAP_TSTAMP_PRECISION_MICRO, ebuf);
 		if (c->p == NULL) {
-			snprintf(err, errlen, "%s: %s", cfg->file, ebuf);
+			/* libpcap names the file in some messages only. */
+			if (strstr(ebuf, cfg->file) != NULL)
+				snprintf(err, errlen, "%s", ebuf);
+			else
+				snprintf(err, errlen, "%s: %s", cfg->file, ebuf);
 			goto fail;
 		}
 	}
