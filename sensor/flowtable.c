@@ -34,6 +34,7 @@ struct flowtable {
 	uint32_t	 count;
 	uint32_t	 mask;		/* slots - 1 */
 	uint32_t	 freelist;	/* chained through flow.next */
+	uint32_t	 unused;	/* flows[unused..max) never used yet */
 	struct list	 lists[FT_NLISTS];
 	struct list	 age;
 	uint8_t		 seed[16];
@@ -61,9 +62,12 @@ flowtable_create(uint32_t max_flows, const uint8_t seed[16])
 	ft->max = max_flows;
 	ft->mask = (uint32_t)(nslots - 1);
 	memcpy(ft->seed, seed, sizeof(ft->seed));
-	for (i = 0; i < max_flows; i++)
-		ft->flows[i].next = i + 1 < max_flows ? i + 1 : FT_NIL;
-	ft->freelist = 0;
+	/*
+	 * Flows never used are taken in order, so the pages of a large -m
+	 * are only touched once that many flows exist.
+	 */
+	ft->freelist = FT_NIL;
+	ft->unused = 0;
 	for (i = 0; i < FT_NLISTS; i++)
 		ft->lists[i].head = ft->lists[i].tail = FT_NIL;
 	ft->age.head = ft->age.tail = FT_NIL;
@@ -165,11 +169,16 @@ flowtable_insert(struct flowtable *ft, const struct flowkey *k, uint32_t hash,
 	uint32_t i, idx;
 	struct flow *f;
 
-	if (ft->freelist == FT_NIL || cls >= FT_NLISTS)
+	if (cls >= FT_NLISTS)
 		return NULL;
-	idx = ft->freelist;
+	if (ft->freelist != FT_NIL) {
+		idx = ft->freelist;
+		ft->freelist = ft->flows[idx].next;
+	} else if (ft->unused < ft->max)
+		idx = ft->unused++;
+	else
+		return NULL;
 	f = &ft->flows[idx];
-	ft->freelist = f->next;
 	memset(f, 0, sizeof(*f));
 	f->key = *k;
 	f->hash = hash;
@@ -279,7 +288,7 @@ flowtable_max(const struct flowtable *ft)
 int
 flowtable_full(const struct flowtable *ft)
 {
-	return ft->freelist == FT_NIL;
+	return ft->freelist == FT_NIL && ft->unused == ft->max;
 }
 
 size_t
