@@ -115,6 +115,10 @@ main(int argc, char **argv)
 		perror("sensor_v5recv: socket");
 		return 2;
 	}
+	/* Before the port is announced, so an early SIGTERM is handled. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	signal(SIGTERM, on_term);
+	signal(SIGINT, on_term);
 	if (portfile != NULL) {
 		if ((fp = fopen(portfile, "w")) == NULL) {
 			perror(portfile);
@@ -123,9 +127,6 @@ main(int argc, char **argv)
 		fprintf(fp, "%u\n", ntohs(v6 ? sin6->sin6_port : sin->sin_port));
 		fclose(fp);
 	}
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGTERM, on_term);
-	signal(SIGINT, on_term);
 	start = now_ms();
 	pfd.fd = fd;
 	pfd.events = POLLIN;
