@@ -3,7 +3,7 @@
 # As root on a Debian-like system missing packages are installed with
 # apt-get; otherwise one line names exactly what to install.
 BUILD_PKGS="build-essential pkg-config libpcap-dev zlib1g-dev check"
-PEER_PKGS="softflowd nfdump tshark tcpdump iproute2 iputils-ping python3 valgrind"
+PEER_PKGS="softflowd nfdump tshark tcpdump iproute2 iputils-ping python3 valgrind mandoc"
 missing=""
 command -v cc >/dev/null 2>&1 || missing="$missing build-essential"
 command -v pkg-config >/dev/null 2>&1 || missing="$missing pkg-config"
@@ -16,7 +16,8 @@ else
 fi
 if [ "${1:-}" != build ]; then
 	for p in softflowd:softflowd nfcapd:nfdump tshark:tshark tcpdump:tcpdump \
-	    ip:iproute2 ping:iputils-ping python3:python3 valgrind:valgrind; do
+	    ip:iproute2 ping:iputils-ping python3:python3 valgrind:valgrind \
+	    mandoc:mandoc; do
 		command -v "${p%%:*}" >/dev/null 2>&1 || missing="$missing ${p#*:}"
 	done
 fi
