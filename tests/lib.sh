@@ -59,10 +59,16 @@ bg() {
 }
 
 # stop PID [SIGNAL]: signal a process we started and wait for it (max 10 s).
+# A child that has exited stays a zombie until waited for, so "kill -0"
+# alone would wait the full 10 s: look at its state in /proc instead.
 stop() {
 	kill -"${2:-TERM}" "$1" 2>/dev/null
 	i=0
-	while kill -0 "$1" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	while [ $i -lt 100 ]; do
+		st=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)
+		[ -z "$st" ] || [ "$st" = Z ] && break
+		sleep 0.1; i=$((i + 1))
+	done
 	wait "$1" 2>/dev/null
 }
 
