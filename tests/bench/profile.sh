@@ -102,7 +102,9 @@ for j in $JOBS; do
 		echo "profile: $W/profile-nfcollectd.txt"
 		head -n 20 "$W/profile-nfcollectd.txt" ;;
 	reporter)
-		FT=$(ls -d "$W"/ft-*-[0-9]* 2>/dev/null | grep -v -- '-1$' | grep -v '\.done' | head -1)
+		# The largest directory of several files (ft-FLOWS-FILES).
+		FT=$(ls -d "$W"/ft-*-[0-9]* 2>/dev/null | grep -v -- '-1$' | grep -v '\.done' |
+		    awk -F- '{ print $(NF - 1), $0 }' | sort -n | tail -1 | cut -d' ' -f2-)
 		[ -n "$FT" ] && [ -x "$NFREPORT" ] || { echo "profile: no flow files or nfreport"; continue; }
 		prof nfreport-top10 "$NFREPORT" -q -s srcip/bytes -n 10 "$FT"
 		prof nfreport-filter "$NFREPORT" -q -o csv "$FT" 'proto tcp and dst port 80'
