@@ -20,6 +20,14 @@ CC	?= cc
 PKGCONF	?= pkg-config
 DEPS_CFLAGS := $(shell $(PKGCONF) --cflags libpcap zlib 2>/dev/null)
 DEPS_LIBS   := $(shell $(PKGCONF) --libs libpcap zlib 2>/dev/null || echo -lpcap -lz)
+# Intel ISA-L (Debian libisal-dev), when present, does the default-level
+# deflate and all inflating (common/zstream.c); zlib is the fallback.
+# "make HAVE_ISAL=" builds without it.
+HAVE_ISAL := $(shell test -f /usr/include/isa-l/igzip_lib.h && echo 1)
+ifeq ($(HAVE_ISAL),1)
+DEPS_CFLAGS += -DHAVE_ISAL
+DEPS_LIBS += -lisal
+endif
 CHECK_CFLAGS := $(shell $(PKGCONF) --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell $(PKGCONF) --libs check 2>/dev/null)
 

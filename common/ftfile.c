@@ -9,16 +9,22 @@
  * share of one deflate call, with no allocation and no system call of its
  * own.
  *
- * Deflate with Z_NO_FLUSH produces the same bytes however the input is cut
- * into calls, so a file written here from the same records and header
- * values is byte for byte the file flow-capture writes, which deflates one
- * record per call.
+ * zlib's deflate with Z_NO_FLUSH produces the same bytes however the input
+ * is cut into calls, so a file written here at a given zlib level from the
+ * same records and header values is byte for byte the file flow-capture
+ * writes at that level, although flow-capture deflates one record per call.
  *
- * ftw_flush() pushes everything out with Z_SYNC_FLUSH, so a reader of the
+ * ftw_flush() pushes everything out with a sync flush, so a reader of the
  * still-open file can inflate every record written so far.  ftw_close()
  * finishes the stream and rewrites the header in place with the final
  * counters and the DONE flag; the rewrite always has the same length,
  * because every TLV is always present and only values change.
+ *
+ * Which compressor does the work is zstream.c's business: an explicit
+ * level 1..9 is zlib at that level (so "-z 6" stays byte-identical to
+ * flow-capture), the default level is ISA-L's igzip when nfkit is built
+ * with it, 20 times faster than zlib level 6 for files about 5% larger.
+ * Either way the file holds one zlib stream.
  *
  * A write error is sticky: the call that hit it and every later one return
  * -1 with the errno of the failure.
@@ -28,10 +34,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "buf.h"
 #include "ftfile.h"
+#include "zstream.h"
 
 #define RBUF_RECS 1024			    /* records per deflate call */
 #define RBUF_LEN (RBUF_RECS * FT_V5_RECLEN) /* 64 KiB */
@@ -41,10 +47,11 @@ struct ft_writer {
 	int fd;
 	int be; /* file is big-endian */
 	int compress;
-	int zinit; /* zs needs deflateEnd() */
-	int error; /* errno of the first failure, or 0 */
-	z_stream zs;
-	struct ft_header hdr; /* as written at open */
+	int error;			 /* errno of the first failure, or 0 */
+	const struct zdeflate_ops *zops; /* the compressor, when compressing */
+	void *zst;			 /* its state */
+	struct zio zio;			 /* output: the free part of obuf */
+	struct ft_header hdr;		 /* as written at open */
 	size_t hdr_len;
 	uint64_t count; /* records accepted */
 	size_t rlen;	/* bytes encoded in rbuf */
@@ -149,57 +156,50 @@ encode_v5(const struct flowrec *r, int be, uint8_t *out)
 static int
 drain(struct ft_writer *w)
 {
-	size_t n = OBUF_LEN - w->zs.avail_out;
+	size_t n = OBUF_LEN - w->zio.out_len;
 
 	if (n > 0 && write_all(w->fd, w->obuf, n) == -1)
 		return fail(w, errno);
-	w->zs.next_out = w->obuf;
-	w->zs.avail_out = OBUF_LEN;
+	w->zio.out = w->obuf;
+	w->zio.out_len = OBUF_LEN;
 	return 0;
 }
 
+/* How far push() takes the stream. */
+enum zpush { ZP_NONE, ZP_SYNC, ZP_FINISH };
+
 /*
- * Feed rbuf to deflate with the given flush mode and write out whatever
- * fills obuf.  With Z_NO_FLUSH small output stays in obuf for later; with
- * Z_SYNC_FLUSH or Z_FINISH everything is written.
+ * Compress rbuf, up to the given point, and write out whatever fills
+ * obuf.  Without a flush, small output stays in obuf for later; after a
+ * sync flush or at the finish, everything is written.
  */
 static int
-deflate_block(struct ft_writer *w, int flush)
+deflate_block(struct ft_writer *w, enum zpush how)
 {
+	int (*step)(void *, struct zio *) = how == ZP_NONE   ? w->zops->deflate
+					    : how == ZP_SYNC ? w->zops->flush
+							     : w->zops->finish;
 	int ret;
 
-	w->zs.next_in = w->rbuf;
-	w->zs.avail_in = (uInt)w->rlen;
-	for (;;) {
-		ret = deflate(&w->zs, flush);
-		if (ret == Z_STREAM_ERROR)
-			return fail(w, EINVAL);
-		if (w->zs.avail_out == 0) {
-			if (drain(w) == -1)
-				return -1;
-			continue;
-		}
-		/*
-		 * Output space left over means deflate took all the input
-		 * and, when flushing, finished the flush; Z_FINISH must
-		 * then have ended the stream.
-		 */
-		if (flush == Z_FINISH && ret != Z_STREAM_END)
-			return fail(w, EIO);
-		break;
-	}
+	w->zio.in = w->rbuf;
+	w->zio.in_len = w->rlen;
+	while ((ret = step(w->zst, &w->zio)) == 0)
+		if (drain(w) == -1)
+			return -1;
+	if (ret < 0)
+		return fail(w, EIO);
 	w->rlen = 0;
-	if (flush != Z_NO_FLUSH)
+	if (how != ZP_NONE)
 		return drain(w);
 	return 0;
 }
 
 /* Send the encoded records in rbuf on their way. */
 static int
-push(struct ft_writer *w, int flush)
+push(struct ft_writer *w, enum zpush how)
 {
 	if (w->compress)
-		return deflate_block(w, flush);
+		return deflate_block(w, how);
 	if (w->rlen > 0 && write_all(w->fd, w->rbuf, w->rlen) == -1)
 		return fail(w, errno);
 	w->rlen = 0;
@@ -211,7 +211,7 @@ ftw_open(int fd, const struct ft_wopts *o)
 {
 	struct ft_writer *w;
 	uint8_t hbuf[FT_MAXHEADER];
-	int e, level;
+	int e;
 
 	if (o->zlevel < -1 || o->zlevel > 9 ||
 	    (o->byte_order != 0 && o->byte_order != FT_LITTLE &&
@@ -255,17 +255,16 @@ ftw_open(int fd, const struct ft_wopts *o)
 	w->hdr.hdr_len = (uint32_t)w->hdr_len;
 
 	if (w->compress) {
-		level = o->zlevel < 0 ? Z_DEFAULT_COMPRESSION : o->zlevel;
+		w->zops = zdeflate_choose(o->zlevel);
 		if ((w->obuf = malloc(OBUF_LEN)) == NULL ||
-		    deflateInit(&w->zs, level) != Z_OK) {
+		    (w->zst = w->zops->init(o->zlevel)) == NULL) {
 			free(w->obuf);
 			free(w);
 			errno = ENOMEM;
 			return NULL;
 		}
-		w->zinit = 1;
-		w->zs.next_out = w->obuf;
-		w->zs.avail_out = OBUF_LEN;
+		w->zio.out = w->obuf;
+		w->zio.out_len = OBUF_LEN;
 	}
 	if (write_all(fd, hbuf, w->hdr_len) == -1) {
 		e = errno;
@@ -287,7 +286,7 @@ ftw_write(struct ft_writer *w, const struct flowrec *r, size_t n)
 		encode_v5(&r[i], w->be, w->rbuf + w->rlen);
 		w->rlen += FT_V5_RECLEN;
 		w->count++;
-		if (w->rlen == RBUF_LEN && push(w, Z_NO_FLUSH) == -1)
+		if (w->rlen == RBUF_LEN && push(w, ZP_NONE) == -1)
 			return -1;
 	}
 	return 0;
@@ -298,7 +297,7 @@ ftw_flush(struct ft_writer *w)
 {
 	if (w->error != 0)
 		return fail(w, w->error);
-	return push(w, Z_SYNC_FLUSH);
+	return push(w, ZP_SYNC);
 }
 
 int
@@ -308,7 +307,7 @@ ftw_close(struct ft_writer *w, const struct ft_counts *cnt)
 	struct ft_header h;
 	int ret = 0, e = 0;
 
-	if (w->error != 0 || push(w, Z_FINISH) == -1) {
+	if (w->error != 0 || push(w, ZP_FINISH) == -1) {
 		e = w->error;
 		ret = -1;
 	}
@@ -349,8 +348,8 @@ ftw_abort(struct ft_writer *w)
 {
 	if (w == NULL)
 		return;
-	if (w->zinit)
-		deflateEnd(&w->zs);
+	if (w->zst != NULL)
+		w->zops->end(w->zst);
 	free(w->obuf);
 	free(w);
 }

@@ -65,7 +65,12 @@ struct ft_header {
 
 struct ft_wopts {
 	int		 byte_order;	/* FT_LITTLE / FT_BIG; 0 = host order */
-	int		 zlevel;	/* 0 = raw records, 1..9, -1 = zlib default */
+	/*
+	 * 0 = raw records; 1..9 = zlib at that level; -1 = the default:
+	 * ISA-L igzip level 1 when built with ISA-L, else zlib level 6
+	 * (zstream.h).  Every level writes one zlib stream.
+	 */
+	int		 zlevel;
 	int		 streaming;	/* stream to a pipe: no header rewrite */
 	uint32_t	 cap_start;	/* unix seconds */
 	const char	*hostname;	/* NULL = gethostname() */
@@ -79,8 +84,9 @@ struct ft_writer *ftw_open(int fd, const struct ft_wopts *);
 /* Queue n records.  Returns 0, or -1 with errno on a write error. */
 int	ftw_write(struct ft_writer *, const struct flowrec *, size_t n);
 /*
- * Push everything queued to the file (Z_SYNC_FLUSH when compressing) so a
- * reader sees every record written so far.  0 or -1.
+ * Push everything queued to the file (a sync flush when compressing, so
+ * zlib's Z_SYNC_FLUSH reads it too) so a reader sees every record written
+ * so far.  0 or -1.
  */
 int	ftw_flush(struct ft_writer *);
 /* Counters written into the header at close. */

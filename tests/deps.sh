@@ -2,7 +2,7 @@
 # Makes sure the build dependencies (and, for tests, the peers) are present.
 # As root on a Debian-like system missing packages are installed with
 # apt-get; otherwise one line names exactly what to install.
-BUILD_PKGS="build-essential pkg-config libpcap-dev zlib1g-dev check"
+BUILD_PKGS="build-essential pkg-config libpcap-dev zlib1g-dev check libisal-dev"
 PEER_PKGS="softflowd nfdump tshark tcpdump iproute2 iputils-ping python3 valgrind mandoc"
 missing=""
 command -v cc >/dev/null 2>&1 || missing="$missing build-essential"

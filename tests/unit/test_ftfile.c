@@ -204,6 +204,17 @@ read_all(const char *path, struct flowrec *out, size_t max, struct ft_header *h,
 	return n;
 }
 
+/*
+ * The second byte of the zlib header at the default level: igzip (the
+ * default compressor when built with ISA-L) says "fastest" (FLEVEL 0),
+ * zlib level 6 "default" (FLEVEL 2).
+ */
+#ifdef HAVE_ISAL
+#define DEFAULT_FLG 0x01
+#else
+#define DEFAULT_FLG 0x9c
+#endif
+
 /* ---- round trips ---- */
 
 static const struct {
@@ -277,8 +288,10 @@ START_TEST(test_round_trip)
 			ck_assert_uint_eq(len, h.hdr_len + NRECS * 64);
 		} else {
 			ck_assert_uint_eq(f[h.hdr_len], 0x78);
-			ck_assert_uint_eq(f[h.hdr_len + 1],
-					  o.zlevel == 9 ? 0xda : 0x9c);
+			ck_assert_uint_eq(f[h.hdr_len + 1], o.zlevel == 9 ? 0xda
+							    : o.zlevel < 0
+								? DEFAULT_FLG
+								: 0x9c);
 		}
 		free(f);
 	}
@@ -430,9 +443,15 @@ START_TEST(test_reproduce_real_files)
 {
 	if (!have_testdata())
 		return;
-	/* Default level (6) and -1, which means the same. */
+	/*
+	 * flow-capture's default level, 6.  Without ISA-L, -1 means the
+	 * same; with it, -1 is igzip's own (valid, different) stream, which
+	 * test_zstream.c checks with zlib.
+	 */
 	check_rewrite(SEED, 6, NULL, 0);
+#ifndef HAVE_ISAL
 	check_rewrite(SEED, -1, NULL, 0);
+#endif
 	check_rewrite(BIGEND, 6, NULL, 77);
 	check_rewrite(Z9COMMENT, 9, "flow-tools-interop-test", 0);
 	check_rewrite(RAWZ0, 0, NULL, 0);
@@ -477,10 +496,13 @@ END_TEST
 
 /* ---- the open-file promise ---- */
 
+/* Raw records, zlib level 6, and the default level (ISA-L if built in). */
+static const int flush_levels[] = {0, 6, -1};
+
 START_TEST(test_flush_visible)
 {
 	struct ft_wopts o = {.byte_order = FT_LITTLE,
-			     .zlevel = _i ? 6 : 0,
+			     .zlevel = flush_levels[_i],
 			     .cap_start = 1705320000,
 			     .hostname = "h"};
 	struct flowrec *in, *out;
@@ -720,7 +742,9 @@ ftfile_suite(void)
 	tcase_add_test(tc, test_header_bytes);
 	tcase_add_test(tc, test_reproduce_real_files);
 	tcase_add_test(tc, test_open_header);
-	tcase_add_loop_test(tc, test_flush_visible, 0, 2);
+	tcase_add_loop_test(
+	    tc, test_flush_visible, 0,
+	    (int)(sizeof(flush_levels) / sizeof(flush_levels[0])));
 	tcase_add_loop_test(tc, test_streaming_pipe, 0, 2);
 	tcase_add_loop_test(tc, test_enospc, 0, 2);
 	tcase_add_test(tc, test_epipe);

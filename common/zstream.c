@@ -1,0 +1,395 @@
+/*
+ * zstream: zlib streams compressed and inflated by zlib or Intel ISA-L,
+ * behind one table of functions per engine (see zstream.h for when each
+ * is used and why).
+ *
+ * The zlib engines are thin: a z_stream, deflate() or inflate(), and the
+ * usual reading of its return codes.  Called with the same input cut the
+ * same way, the zlib compressor makes exactly the bytes the writer made
+ * before this module existed, which is what keeps "-z 6" files identical
+ * to flow-capture's.
+ *
+ * The ISA-L compressor is igzip at level 1 with the zlib wrapper
+ * (IGZIP_ZLIB: igzip writes the 2-byte header and the Adler-32 trailer
+ * itself).  igzip does not say "done" the way zlib does, so the state it
+ * leaves behind is read instead: input taken and its internal output
+ * buffer empty, plus, after a sync flush, the state of a new block
+ * header, and after finishing, the end state.  The ISA-L decompressor
+ * checks the zlib header and the Adler-32 trailer (ISAL_ZLIB) and gives
+ * back, as unused input, whatever follows the trailer.
+ */
+#define ZLIB_CONST
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <zlib.h>
+#ifdef HAVE_ISAL
+#include <isa-l/igzip_lib.h>
+#endif
+
+#include "zstream.h"
+
+/* The modes of one compressor call. */
+enum zmode { ZM_NONE, ZM_SYNC, ZM_FINISH };
+
+/* ---- zlib ---- */
+
+static void *
+zl_def_init(int zlevel)
+{
+	z_stream *zs;
+
+	if ((zs = calloc(1, sizeof(*zs))) == NULL)
+		return NULL;
+	if (deflateInit(zs, zlevel < 0 ? Z_DEFAULT_COMPRESSION : zlevel) !=
+	    Z_OK) {
+		free(zs);
+		return NULL;
+	}
+	return zs;
+}
+
+/*
+ * One deflate() call.  zlib's counts are 32 bits wide, so a longer buffer
+ * is taken in slices; a call that stops with input left asks to be called
+ * again.
+ */
+static int
+zl_def_run(void *p, struct zio *io, int flush)
+{
+	z_stream *zs = p;
+	size_t in = io->in_len > UINT_MAX ? UINT_MAX : io->in_len;
+	size_t out = io->out_len > UINT_MAX ? UINT_MAX : io->out_len;
+	int ret;
+
+	zs->next_in = io->in;
+	zs->avail_in = (uInt)in;
+	zs->next_out = io->out;
+	zs->avail_out = (uInt)out;
+	ret = deflate(zs, flush);
+	io->in += in - zs->avail_in;
+	io->in_len -= in - zs->avail_in;
+	io->out += out - zs->avail_out;
+	io->out_len -= out - zs->avail_out;
+	if (ret == Z_STREAM_ERROR)
+		return -1;
+	if (flush == Z_FINISH && ret == Z_STREAM_END)
+		return 1;
+	/*
+	 * A full output buffer may hide more output; otherwise deflate
+	 * took all it was given and, when flushing, finished the flush.
+	 * Z_FINISH must then have ended the stream.
+	 */
+	if (io->out_len == 0 || io->in_len > 0)
+		return 0;
+	return flush == Z_FINISH ? -1 : 1;
+}
+
+static int
+zl_def_deflate(void *p, struct zio *io)
+{
+	return zl_def_run(p, io, Z_NO_FLUSH);
+}
+
+static int
+zl_def_flush(void *p, struct zio *io)
+{
+	return zl_def_run(p, io, Z_SYNC_FLUSH);
+}
+
+static int
+zl_def_finish(void *p, struct zio *io)
+{
+	return zl_def_run(p, io, Z_FINISH);
+}
+
+static void
+zl_def_end(void *p)
+{
+	if (p != NULL)
+		deflateEnd(p);
+	free(p);
+}
+
+const struct zdeflate_ops zdeflate_zlib = {
+    .name = "zlib",
+    .init = zl_def_init,
+    .deflate = zl_def_deflate,
+    .flush = zl_def_flush,
+    .finish = zl_def_finish,
+    .end = zl_def_end,
+};
+
+static void *
+zl_inf_init(void)
+{
+	z_stream *zs;
+
+	if ((zs = calloc(1, sizeof(*zs))) == NULL)
+		return NULL;
+	if (inflateInit(zs) != Z_OK) {
+		free(zs);
+		return NULL;
+	}
+	return zs;
+}
+
+static int
+zl_inf_inflate(void *p, struct zio *io, const char **why)
+{
+	z_stream *zs = p;
+	size_t in = io->in_len > UINT_MAX ? UINT_MAX : io->in_len;
+	size_t out = io->out_len > UINT_MAX ? UINT_MAX : io->out_len;
+	int ret;
+
+	zs->next_in = io->in;
+	zs->avail_in = (uInt)in;
+	zs->next_out = io->out;
+	zs->avail_out = (uInt)out;
+	ret = inflate(zs, Z_NO_FLUSH);
+	io->in += in - zs->avail_in;
+	io->in_len -= in - zs->avail_in;
+	io->out += out - zs->avail_out;
+	io->out_len -= out - zs->avail_out;
+	if (ret == Z_STREAM_END)
+		return ZINF_END;
+	/* Z_BUF_ERROR only means there was nothing to do. */
+	if (ret == Z_OK || ret == Z_BUF_ERROR)
+		return ZINF_OK;
+	*why = zs->msg != NULL ? zs->msg : zError(ret);
+	return ZINF_ERROR;
+}
+
+static void
+zl_inf_end(void *p)
+{
+	if (p != NULL)
+		inflateEnd(p);
+	free(p);
+}
+
+const struct zinflate_ops zinflate_zlib = {
+    .name = "zlib",
+    .init = zl_inf_init,
+    .inflate = zl_inf_inflate,
+    .end = zl_inf_end,
+};
+
+/* ---- ISA-L ---- */
+
+#ifdef HAVE_ISAL
+
+/* igzip level 1 needs a work buffer of its own; the default size. */
+struct isal_def {
+	struct isal_zstream s;
+	uint8_t level_buf[ISAL_DEF_LVL1_DEFAULT];
+};
+
+static void *
+isal_def_init(int zlevel)
+{
+	struct isal_def *d;
+
+	(void)zlevel; /* only the default level comes here */
+	if ((d = calloc(1, sizeof(*d))) == NULL)
+		return NULL;
+	isal_deflate_init(&d->s);
+	d->s.level = 1;
+	d->s.level_buf = d->level_buf;
+	d->s.level_buf_size = sizeof(d->level_buf);
+	d->s.gzip_flag = IGZIP_ZLIB;
+	return d;
+}
+
+static int
+isal_def_run(void *p, struct zio *io, enum zmode mode)
+{
+	struct isal_def *d = p;
+	struct isal_zstream *s = &d->s;
+	const struct isal_zstate *st = &s->internal_state;
+	size_t in = io->in_len > UINT32_MAX ? UINT32_MAX : io->in_len;
+	size_t out = io->out_len > UINT32_MAX ? UINT32_MAX : io->out_len;
+	size_t took, made;
+	int done;
+
+	s->next_in = (uint8_t *)io->in; /* igzip only reads it */
+	s->avail_in = (uint32_t)in;
+	s->next_out = io->out;
+	s->avail_out = (uint32_t)out;
+	s->flush = mode == ZM_SYNC ? SYNC_FLUSH : NO_FLUSH;
+	s->end_of_stream = mode == ZM_FINISH;
+	if (isal_deflate(s) != COMP_OK)
+		return -1;
+	took = in - s->avail_in;
+	made = out - s->avail_out;
+	io->in += took;
+	io->in_len -= took;
+	io->out += made;
+	io->out_len -= made;
+
+	/* Done: all input taken, nothing waiting inside, the right state. */
+	done = io->in_len == 0 && st->tmp_out_start == st->tmp_out_end;
+	if (done && mode == ZM_SYNC)
+		done = st->state == ZSTATE_NEW_HDR;
+	if (done && mode == ZM_FINISH)
+		done = st->state == ZSTATE_END;
+	if (done)
+		return 1;
+	/*
+	 * Not done: igzip wants more output room.  A call that had ample
+	 * room and still did nothing would loop forever; call it a fault.
+	 */
+	if (took == 0 && made == 0 && out >= 4096)
+		return -1;
+	return 0;
+}
+
+static int
+isal_def_deflate(void *p, struct zio *io)
+{
+	return isal_def_run(p, io, ZM_NONE);
+}
+
+static int
+isal_def_flush(void *p, struct zio *io)
+{
+	return isal_def_run(p, io, ZM_SYNC);
+}
+
+static int
+isal_def_finish(void *p, struct zio *io)
+{
+	return isal_def_run(p, io, ZM_FINISH);
+}
+
+static void
+isal_def_end(void *p)
+{
+	free(p);
+}
+
+const struct zdeflate_ops zdeflate_isal = {
+    .name = "isa-l",
+    .init = isal_def_init,
+    .deflate = isal_def_deflate,
+    .flush = isal_def_flush,
+    .finish = isal_def_finish,
+    .end = isal_def_end,
+};
+
+static void *
+isal_inf_init(void)
+{
+	struct inflate_state *st;
+
+	if ((st = malloc(sizeof(*st))) == NULL)
+		return NULL;
+	isal_inflate_init(st);
+	st->crc_flag = ISAL_ZLIB; /* check the zlib header and Adler-32 */
+	return st;
+}
+
+/* ISA-L's error codes in the words zlib uses for the same faults. */
+static const char *
+isal_why(int ret)
+{
+	switch (ret) {
+	case ISAL_INVALID_BLOCK:
+		return "invalid block type or lengths";
+	case ISAL_INVALID_SYMBOL:
+		return "invalid code";
+	case ISAL_INVALID_LOOKBACK:
+		return "invalid distance too far back";
+	case ISAL_INVALID_WRAPPER:
+		return "incorrect header check";
+	case ISAL_UNSUPPORTED_METHOD:
+		return "unknown compression method";
+	case ISAL_INCORRECT_CHECKSUM:
+		return "incorrect data check";
+	case ISAL_NEED_DICT:
+		return "needs a preset dictionary";
+	default:
+		return "inflate failed";
+	}
+}
+
+static int
+isal_inf_inflate(void *p, struct zio *io, const char **why)
+{
+	struct inflate_state *st = p;
+	size_t in = io->in_len > UINT32_MAX ? UINT32_MAX : io->in_len;
+	size_t out = io->out_len > UINT32_MAX ? UINT32_MAX : io->out_len;
+	size_t took, ahead;
+	int ret;
+
+	st->next_in = (uint8_t *)io->in; /* only read */
+	st->avail_in = (uint32_t)in;
+	st->next_out = io->out;
+	st->avail_out = (uint32_t)out;
+	ret = isal_inflate(st);
+	took = in - st->avail_in;
+	io->in += took;
+	io->in_len -= took;
+	io->out += out - st->avail_out;
+	io->out_len -= out - st->avail_out;
+	/* Stateful inflate reports only DECOMP_OK, NEED_DICT or an error. */
+	if (ret != ISAL_DECOMP_OK) {
+		*why = isal_why(ret);
+		return ZINF_ERROR;
+	}
+	if (st->block_state != ISAL_BLOCK_FINISH)
+		return ZINF_OK;
+	/*
+	 * igzip loads input 8 bytes at a time, so it may have taken bytes
+	 * beyond the trailer into its bit buffer; they are given back so
+	 * the caller sees what follows the stream.  They can only come from
+	 * this call's input, which held the end of the trailer.
+	 */
+	ahead = (size_t)st->read_in_length / 8;
+	if (ahead > took) {
+		*why = "input after the end of the stream";
+		return ZINF_ERROR;
+	}
+	io->in -= ahead;
+	io->in_len += ahead;
+	st->read_in_length = 0;
+	st->read_in = 0;
+	return ZINF_END;
+}
+
+static void
+isal_inf_end(void *p)
+{
+	free(p);
+}
+
+const struct zinflate_ops zinflate_isal = {
+    .name = "isa-l",
+    .init = isal_inf_init,
+    .inflate = isal_inf_inflate,
+    .end = isal_inf_end,
+};
+
+#endif /* HAVE_ISAL */
+
+const struct zdeflate_ops *
+zdeflate_choose(int zlevel)
+{
+#ifdef HAVE_ISAL
+	if (zlevel < 0)
+		return &zdeflate_isal;
+#else
+	(void)zlevel;
+#endif
+	return &zdeflate_zlib;
+}
+
+const struct zinflate_ops *
+zinflate_choose(void)
+{
+#ifdef HAVE_ISAL
+	return &zinflate_isal;
+#else
+	return &zinflate_zlib;
+#endif
+}
