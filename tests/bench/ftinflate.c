@@ -8,7 +8,9 @@
  * 1 MiB output blocks (or count raw bytes when the COMPRESS flag is clear:
  * detected by the absence of a zlib header, 0x78).  Prints one line:
  *   ftinflate: files=N records=N bytes_in=N bytes_out=N
- * Usage: ftinflate [-r reclen] file...   (reclen default 64, fts3rec_v5)
+ * Usage: ftinflate [-I] [-r reclen] file...   (reclen default 64, fts3rec_v5)
+ * -I inflates with Intel ISA-L instead of zlib (built with -DHAVE_ISAL), the
+ * faster of the two decoders of the same stream.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,11 +21,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
+#ifdef HAVE_ISAL
+#include <isa-l/igzip_lib.h>
+#endif
 
 #define INCHUNK		(1 << 20)
 #define OUTCHUNK	(1 << 20)
 
 static unsigned long long bytes_in, bytes_out;
+static int use_isal;
 
 static int
 readall(int fd, uint8_t *p, size_t n)
@@ -66,6 +72,35 @@ one(const char *path, uint8_t *in, uint8_t *out)
 		close(fd);
 		return -1;
 	}
+#ifdef HAVE_ISAL
+	if (use_isal) {
+		static struct inflate_state st;
+		int ir = ISAL_DECOMP_OK;
+
+		isal_inflate_init(&st);
+		st.crc_flag = ISAL_ZLIB;
+		while ((r = read(fd, in, INCHUNK)) > 0) {
+			bytes_in += (unsigned long long)r;
+			st.next_in = in;
+			st.avail_in = (uint32_t)r;
+			do {
+				st.next_out = out;
+				st.avail_out = OUTCHUNK;
+				ir = isal_inflate(&st);
+				if (ir != ISAL_DECOMP_OK) {
+					fprintf(stderr, "ftinflate: %s: isal_inflate %d\n", path, ir);
+					close(fd);
+					return -1;
+				}
+				bytes_out += OUTCHUNK - st.avail_out;
+			} while (st.avail_out == 0 && st.block_state != ISAL_BLOCK_FINISH);
+			if (st.block_state == ISAL_BLOCK_FINISH)
+				break;
+		}
+		close(fd);
+		return 0;
+	}
+#endif
 	memset(&z, 0, sizeof z);
 	if (inflateInit(&z) != Z_OK)
 		return -1;
@@ -113,11 +148,18 @@ main(int argc, char **argv)
 	int c, i, bad = 0;
 	unsigned reclen = 64;
 
-	while ((c = getopt(argc, argv, "r:")) != -1) {
+	while ((c = getopt(argc, argv, "Ir:")) != -1) {
 		if (c == 'r')
 			reclen = (unsigned)atoi(optarg);
-		else {
-			fprintf(stderr, "usage: ftinflate [-r reclen] file ...\n");
+		else if (c == 'I') {
+#ifdef HAVE_ISAL
+			use_isal = 1;
+#else
+			fprintf(stderr, "ftinflate: built without ISA-L\n");
+			return 2;
+#endif
+		} else {
+			fprintf(stderr, "usage: ftinflate [-I] [-r reclen] file ...\n");
 			return 2;
 		}
 	}

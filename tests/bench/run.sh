@@ -123,7 +123,8 @@ build_tools() {
 	cc -O2 -o "$BIN/pcount" "$T/pcount.c" -lpcap &&
 	cc -O2 -Wall -o "$BIN/tm" "$ROOT/tests/bench/tm.c" &&
 	cc -O2 -Wall -o "$BIN/udpsink" "$ROOT/tests/bench/udpsink.c" &&
-	cc -O2 -Wall -o "$BIN/ftinflate" "$ROOT/tests/bench/ftinflate.c" -lz &&
+	cc -O2 -Wall ${ISAL_LIBS:+-DHAVE_ISAL} -o "$BIN/ftinflate" "$ROOT/tests/bench/ftinflate.c" \
+	    $ISAL_LIBS -lz &&
 	if [ -f /usr/include/isa-l/igzip_lib.h ]; then
 		cc -O2 -Wall -DHAVE_ISAL -o "$BIN/zbench" "$ROOT/tests/bench/zbench.c" -lz -lisal
 	else
@@ -529,6 +530,12 @@ job_reporter() {
 		record reporter inflate $r "$(sed -n 's/.*records=\([0-9]*\).*/\1/p' "$LOG/inflate.$r.out")"
 		timed "inflate1.$r" "$BIN/ftinflate" "$ft1"
 		record reporter inflate-1file $r "$(sed -n 's/.*records=\([0-9]*\).*/\1/p' "$LOG/inflate1.$r.out")"
+		if [ -n "$ISAL_LIBS" ]; then
+			timed "inflate-isal.$r" "$BIN/ftinflate" -I "$FT"/ft-*
+			record reporter "inflate isal" $r "$(sed -n 's/.*records=\([0-9]*\).*/\1/p' "$LOG/inflate-isal.$r.out")"
+			timed "inflate1-isal.$r" "$BIN/ftinflate" -I "$ft1"
+			record reporter "inflate-1file isal" $r "$(sed -n 's/.*records=\([0-9]*\).*/\1/p' "$LOG/inflate1-isal.$r.out")"
+		fi
 		if [ $have_nr = 1 ]; then
 			timed "nfr-top.$r" "$NFREPORT" -q -s srcip/bytes -n 10 "$FT"
 			record reporter "nfreport top10" $r "$(wc -l <"$LOG/nfr-top.$r.out")"
@@ -552,13 +559,20 @@ job_reporter() {
 		fi
 		r=$((r + 1))
 	done
-	summarize reporter inflate "$N" "" "" "floor: $REPORT_FILES files, one thread"
+	summarize reporter inflate "$N" "" "" "floor: zlib, $REPORT_FILES files, one thread"
 	n1=$(median reporter inflate-1file 9)
-	summarize reporter inflate-1file "${n1:-0}" "" "" "floor: one file"
+	summarize reporter inflate-1file "${n1:-0}" "" "" "floor: zlib, one file"
+	# The floor is the faster decoder of the same stream.
+	FL=inflate FL1=inflate-1file
+	if [ -n "$ISAL_LIBS" ]; then
+		summarize reporter "inflate isal" "$N" "" "" "floor: ISA-L, $REPORT_FILES files, one thread"
+		summarize reporter "inflate-1file isal" "${n1:-0}" "" "" "floor: ISA-L, one file"
+		FL="inflate isal" FL1="inflate-1file isal"
+	fi
 	pd=""; [ $have_nd = 1 ] && pd=1
 	if [ $have_nd = 1 ]; then
 		for p in "nfdump top10" "nfdump filter csv" "nfdump print line"; do
-			summarize reporter "$p" "${NDN:-$N}" "" inflate "$(nd_note "$p")"
+			summarize reporter "$p" "${NDN:-$N}" "" "$FL" "$(nd_note "$p")"
 		done
 	fi
 	for j in "top10:nfdump top10" "filter csv:nfdump filter csv" \
@@ -566,13 +580,13 @@ job_reporter() {
 	    "print csv:nfdump print line"; do
 		what=${j%%:*} theirs=${j#*:}
 		if [ $have_nr = 1 ]; then
-			summarize reporter "nfreport $what" "$N" "${pd:+$theirs}" inflate "$(nr_note "$what")"
+			summarize reporter "nfreport $what" "$N" "${pd:+$theirs}" "$FL" "$(nr_note "$what")"
 		else
 			row reporter "nfreport $what" "n/a" "n/a" "" "n/a" "-" "-" "not built"
 		fi
 	done
 	if [ $have_nr = 1 ]; then
-		summarize reporter "nfreport top10 1file" "${n1:-0}" "" inflate-1file "one file"
+		summarize reporter "nfreport top10 1file" "${n1:-0}" "" "$FL1" "one file"
 	fi
 	[ $have_nd = 1 ] || row reporter nfdump "-" "-" "" "-" "-" "-" "peer missing"
 	reporter_check
