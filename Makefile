@@ -116,7 +116,8 @@ check: deps
 	    CFLAGS="-O1 -g" all unit
 	@sh tests/run.sh
 
-demo: deps
+demo:
+	@sh tests/deps.sh build
 	@$(MAKE) --no-print-directory all
 	@sh tests/demo.sh
 
