@@ -10,7 +10,9 @@
  * it), until the stream ends or a bad header stops it.  Every REQUEST's
  * command id and every payload as a name go through the command table.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

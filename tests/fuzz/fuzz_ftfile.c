@@ -12,7 +12,9 @@
  *
  * HAVE_FTREADER is set by run.sh once common/ftfile.c has the reader.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

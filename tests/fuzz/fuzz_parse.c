@@ -13,7 +13,9 @@
  * a fuzzer must not send DNS queries, so getaddrinfo() is wrapped below to
  * resolve numeric addresses only.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <dlfcn.h>
 #include <netdb.h>
 #include <stdint.h>

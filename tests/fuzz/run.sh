@@ -63,26 +63,48 @@ obj() {
 	return 1
 }
 
+# support NAME DIR...: an archive of every other compilable module in the
+# DIRs (program mains left out), so a harness links whatever helper module
+# its sources come to need without this list knowing it.  Prints the path.
+support() {
+	a=$OUT/obj/support-$1.a
+	shift
+	rm -f "$a"
+	so=""
+	for d in "$@"; do
+		for c in "$d"/*.c; do
+			case $c in
+			sensor/main.c|sensor/nfctl.c|collector/main.c|report/main.c) continue ;;
+			esac
+			[ -f "$c" ] || continue
+			o=$(obj "$c") && so="$so $o"
+		done
+	done
+	# shellcheck disable=SC2086
+	[ -n "$so" ] && ar rcs "$a" $so && echo "$a"
+}
+
 # Each harness: NAME, include dirs, sources it needs (all must exist),
-# optional sources and the define each enables ("file:DEFINE").
+# optional sources and the define each enables ("file:DEFINE"), and the
+# directories whose other modules it may link (DIRS).
 harness_spec() {
 	case $1 in
-	v5)	INC="-Icommon"
+	v5)	INC="-Icommon" DIRS="common"
 		SRCS="common/v5.c common/buf.c common/flowrec.c"; OPT="" ;;
-	collector) INC="-Icollector -Icommon"
+	collector) INC="-Icollector -Icommon" DIRS="collector common"
 		SRCS="collector/decode.c common/v5.c common/buf.c common/flowrec.c"
 		OPT="" ;;
-	packet)	INC="-Isensor -Icommon"
+	packet)	INC="-Isensor -Icommon" DIRS="sensor common"
 		SRCS="sensor/decode.c"; OPT="" ;;
-	ftfile)	INC="-Icommon"
+	ftfile)	INC="-Icommon" DIRS="common"
 		SRCS="common/ftfile.c common/fthdr.c common/buf.c common/flowrec.c"
 		OPT="common/ftread.c:HAVE_FTREADER" ;;
-	parse)	INC="-Icommon -Ireport"
+	parse)	INC="-Icommon -Ireport" DIRS="report common"
 		SRCS="common/parse.c"
 		OPT="report/timefmt.c:HAVE_TIMEFMT common/ftname.c:HAVE_FTNAME" ;;
-	filter)	INC="-Ireport -Icommon"
+	filter)	INC="-Ireport -Icommon" DIRS="report common"
 		SRCS="report/filter.c report/fields.c"; OPT="" ;;
-	ctl)	INC="-Isensor -Icommon"
+	ctl)	INC="-Isensor -Icommon" DIRS="sensor common"
 		SRCS="sensor/ctlproto.c common/buf.c"; OPT="" ;;
 	*)	return 1 ;;
 	esac
@@ -126,6 +148,7 @@ for name in ${ONLY:-$ALL}; do
 		defs="$defs -DHAVE_FTREADER"
 	fi
 	bin=$OUT/bin/fuzz_$name
+	[ -z "$bad" ] && objs="$objs $(support "$name" $DIRS)"
 	if [ -n "$bad" ]; then
 		echo "FAIL: fuzz_$name: $bad does not compile with clang:"
 		sed 's/^/    /' "$OUT/obj/$(echo "$bad" | tr / _ | sed 's/\.c$/.o/').err" | head -n 20
