@@ -2,8 +2,8 @@
  * flowtable: the sensor's live flows, in bounded memory.
  *
  * All flows live in one array allocated at start (max_flows entries); an
- * open-addressing index with linear probing, keyed by seeded SipHash, finds
- * them.  Nothing is allocated per packet.  Every flow is also on two
+ * open-addressing index with linear probing, keyed by a hash seeded at
+ * startup, finds them.  Nothing is allocated per packet.  Every flow is also on two
  * intrusive lists, so that expiry and eviction look only at list heads:
  *
  *  - one of FT_NLISTS "class" lists (the expiry module decides what a class
@@ -17,30 +17,69 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define FT_NLISTS	8
 #define FT_NIL		UINT32_MAX
 
-/* The key is compared with memcmp: unused bytes must be zero. */
+/*
+ * The key is hashed and compared as five 64-bit words, so it is exactly
+ * 40 bytes, 8-byte aligned, and every byte not set must be zero (clear it
+ * with memset before filling it in).  The VLAN id has 12 bits, which
+ * leaves room for the address family in the same 16 bits.
+ */
 struct flowkey {
 	uint8_t		src[16];	/* network order; IPv4 in first 4 */
 	uint8_t		dst[16];
 	uint16_t	sport;		/* host order */
 	uint16_t	dport;		/* host order; ICMP type * 256 + code */
-	uint16_t	vlan;		/* only with -T vlan, else 0 */
+	uint16_t	vlan : 12;	/* only with -T vlan, else 0 */
+	uint16_t	af : 4;		/* 4 or 6 */
 	uint8_t		proto;
 	uint8_t		tos;
-	uint8_t		af;		/* 4 or 6 */
-	uint8_t		pad[3];
-};
+} __attribute__((aligned(8)));
 
+/*
+ * The last word of a key (ports, VLAN, family, protocol, ToS), computed
+ * in a register: the meter builds keys this way so that nothing is read
+ * back from narrow stores.  The little-endian formula follows the ABI's
+ * bit-field order (first field in the low bits); other hosts go through
+ * the structure.
+ */
+static inline uint64_t
+flowkey_tail(uint16_t sport, uint16_t dport, uint16_t vlan, uint8_t af,
+    uint8_t proto, uint8_t tos)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return (uint64_t)sport | (uint64_t)dport << 16 |
+	    (uint64_t)((vlan & 0xfff) | (af & 0xf) << 12) << 32 |
+	    (uint64_t)proto << 48 | (uint64_t)tos << 56;
+#else
+	struct flowkey k;
+	uint64_t w;
+
+	memset(&k, 0, sizeof(k));
+	k.sport = sport;
+	k.dport = dport;
+	k.vlan = vlan & 0xfff;
+	k.af = af & 0xf;
+	k.proto = proto;
+	k.tos = tos;
+	memcpy(&w, (const uint8_t *)&k + 32, sizeof(w));
+	return w;
+#endif
+}
+
+/*
+ * 88 bytes.  The counters are 32 bits wide because the meter expires a
+ * flow before either would pass the 32-bit fields of a v5 record.
+ */
 struct flow {
 	struct flowkey	key;
-	uint32_t	hash;		/* of key, kept for probing */
-	uint64_t	packets;
-	uint64_t	bytes;		/* IP bytes */
-	int64_t		first_ms;	/* unix ms of first packet */
+	uint32_t	packets;
+	uint32_t	bytes;		/* IP bytes */
 	int64_t		last_ms;	/* unix ms of last packet */
+	int64_t		first_ms;	/* unix ms of first packet */
 	uint32_t	prev, next;	/* class list; next = free list link */
 	uint32_t	aprev, anext;	/* age list */
 	uint8_t		tcp_flags;	/* OR of all TCP flags seen */

@@ -181,6 +181,26 @@ START_TEST(hash_is_seeded)
 }
 END_TEST
 
+/* The meter's register-built last key word is the structure's layout. */
+START_TEST(key_tail_matches_struct)
+{
+	struct flowkey k;
+	uint64_t w;
+
+	memset(&k, 0, sizeof(k));
+	k.sport = 0x1234;
+	k.dport = 0xabcd;
+	k.vlan = 0xfed;
+	k.af = 6;
+	k.proto = 17;
+	k.tos = 0xb8;
+	memcpy(&w, (const uint8_t *)&k + 32, sizeof(w));
+	ck_assert_uint_eq(flowkey_tail(0x1234, 0xabcd, 0xfed, 6, 17, 0xb8), w);
+	ck_assert_uint_eq(sizeof(struct flowkey), 40);
+	ck_assert_uint_le(sizeof(struct flow), 88);
+}
+END_TEST
+
 START_TEST(memory_per_flow)
 {
 	struct flowtable *ft = flowtable_create(1000000, seed);
@@ -204,6 +224,7 @@ flowtable_suite(void)
 	tcase_add_test(tc, churn_matches_reference);
 	tcase_add_test(tc, lists_and_lru);
 	tcase_add_test(tc, hash_is_seeded);
+	tcase_add_test(tc, key_tail_matches_struct);
 	tcase_add_test(tc, memory_per_flow);
 	suite_add_tcase(s, tc);
 	return s;
