@@ -33,7 +33,19 @@ OUT=${FUZZ_OUT:-build/fuzz}
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 CFLAGS_F="-std=gnu11 -g -O1 -D_GNU_SOURCE -Wall -Wno-unused-function $SAN"
 LIBS="-lz -lpcap -ldl -lm -lpthread"
+# As the Makefile: Intel ISA-L does the inflating when it is installed, so
+# the fuzzers must go through that path too (the library itself is not
+# instrumented; our glue around it is).
+if [ -f /usr/include/isa-l/igzip_lib.h ] && [ "${HAVE_ISAL-1}" = 1 ]; then
+	CFLAGS_F="$CFLAGS_F -DHAVE_ISAL"
+	LIBS="$LIBS -lisal"
+fi
 mkdir -p "$OUT/obj" "$OUT/bin" "$OUT/corpus" "$OUT/crashes" "$OUT/logs"
+# Objects built with other flags are stale.
+if [ "$(cat "$OUT/obj/flags" 2>/dev/null)" != "$FCC $CFLAGS_F" ]; then
+	rm -f "$OUT"/obj/*.o "$OUT"/obj/*.a
+	echo "$FCC $CFLAGS_F" >"$OUT/obj/flags"
+fi
 
 # Is libFuzzer there at all?
 probe=$OUT/probe
