@@ -18,7 +18,7 @@ enum decode_status {
 	DEC_IPV4 = 0,	/* a valid IPv4 packet, *out filled in */
 	DEC_IPV6,	/* a valid IPv6 packet, *out filled in */
 	DEC_NONIP,	/* link layer fine, but no IP directly on it (ARP, LLC) */
-	DEC_MPLS,	/* MPLS-labelled: not decoded, counted apart */
+	DEC_MPLS,	/* MPLS-labelled, but no IP under the labels */
 	DEC_SHORT,	/* link or IP header cut off by caplen */
 	DEC_BADHDR,	/* IP header invalid: version, IHL, total length */
 	DEC_NSTATUS
@@ -38,6 +38,7 @@ struct decoded {
 	uint8_t		tcp_flags;	/* TCP flags byte, 0 if unreadable */
 	uint8_t		frag;		/* 1 if a fragment (MF or offset > 0) */
 	uint8_t		l4cut;		/* 1 if the transport header was cut */
+	uint8_t		mpls;		/* 1 if found under MPLS labels */
 };
 
 struct linktype;

@@ -255,6 +255,7 @@ meter_packet(struct meter *m, const struct timeval *ts, const uint8_t *bytes,
 		return;
 	m->st.fragments += d.frag;
 	m->st.l4cut += d.l4cut;
+	m->st.mpls_ip += d.mpls;
 	if (s == DEC_IPV4) {
 		m->st.v4_packets++;
 		m->st.v4_bytes += d.bytes;

@@ -58,6 +58,7 @@ GETTER(g_v4b, v->st->v4_bytes)
 GETTER(g_v6p, v->st->v6_packets)
 GETTER(g_v6b, v->st->v6_bytes)
 GETTER(g_v6f, v->st->v6_flows)
+GETTER(g_mplsip, v->st->mpls_ip)
 GETTER(g_created, v->st->flows_created)
 GETTER(g_expired, stats_expired_total(v->st))
 GETTER(g_forced, v->st->expired[EXR_FORCED])
@@ -75,7 +76,7 @@ static const struct field fields[] = {
 	{ "Packets discarded (stop-gather)", "not_gathered", g_paused },
 	{ "Fragments", "fragments", g_frag },
 	{ "Ignored packets: non-IP", "ignored_nonip", g_nonip },
-	{ "Ignored packets: MPLS", "ignored_mpls", g_mpls },
+	{ "Ignored packets: MPLS, not IP", "ignored_mpls", g_mpls },
 	{ "Ignored packets: too short", "ignored_short", g_short },
 	{ "Ignored packets: bad IP header", "ignored_bad_header", g_badhdr },
 	{ "Transport header cut off (counted)", "transport_cut", g_l4cut },
@@ -84,6 +85,7 @@ static const struct field fields[] = {
 	{ "IPv4 bytes counted", "ipv4_bytes", g_v4b },
 	{ "IPv6 packets counted", "ipv6_packets", g_v6p },
 	{ "IPv6 bytes counted", "ipv6_bytes", g_v6b },
+	{ "IP packets under MPLS (counted)", "mpls_ip_packets", g_mplsip },
 	{ "IPv6 flows expired", "ipv6_flows", g_v6f },
 	{ "IPv6 flows not exportable (v5)", "unexportable_flows", g_unexp },
 	{ "Flows created", "flows_created", g_created },
@@ -128,7 +130,7 @@ render_text(struct outbuf *o, const struct stats_view *v)
 	    (unsigned long long)st->packets);
 	outbuf_printf(o, "Fragments: %llu\n", (unsigned long long)st->fragments);
 	outbuf_printf(o, "Ignored packets: %llu (%llu non-IP, %llu too short, "
-	    "%llu bad header, %llu MPLS)\n",
+	    "%llu bad header, %llu MPLS not IP)\n",
 	    (unsigned long long)(st->decoded[DEC_NONIP] +
 	    st->decoded[DEC_SHORT] + st->decoded[DEC_BADHDR] +
 	    st->decoded[DEC_MPLS]),

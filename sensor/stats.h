@@ -27,6 +27,7 @@ struct sensor_stats {
 	uint64_t	expired[EXR_N];		/* by reason */
 	uint64_t	v4_packets, v4_bytes;	/* counted into flows */
 	uint64_t	v6_packets, v6_bytes;
+	uint64_t	mpls_ip;		/* of those, under MPLS labels */
 	uint64_t	v6_flows;		/* expired IPv6 flows */
 	uint64_t	proto_flows[256];	/* expired flows by protocol */
 	uint64_t	proto_packets[256];

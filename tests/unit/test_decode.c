@@ -241,7 +241,7 @@ START_TEST(vlan_tags)
 }
 END_TEST
 
-START_TEST(ether_nonip_mpls)
+START_TEST(ether_nonip)
 {
 	uint8_t b[2048];
 	struct decoded d;
@@ -252,9 +252,103 @@ START_TEST(ether_nonip_mpls)
 	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), DEC_NONIP);
 	pkt_put16(b + 12, 0x0040);	/* 802.3 length: LLC */
 	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), DEC_NONIP);
-	pkt_put16(b + 12, 0x8847);	/* MPLS */
-	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), DEC_MPLS);
 	ck_assert_int_eq(dec(DLT_EN10MB, b, 13, &d), DEC_SHORT);
+}
+END_TEST
+
+/*
+ * Rewrites the frame in b (built by pkt_build, ethertype at vlan_tags * 4
+ * + 12) as MPLS: `labels` label entries, the last with the bottom-of-stack
+ * bit unless bos is 0, between the ethertype and the IP header.
+ */
+static size_t
+mpls_wrap(uint8_t *b, size_t n, int vlan_tags, int labels, int bos,
+    uint16_t type)
+{
+	uint8_t tmp[2048];
+	size_t at = 12 + 4 * (size_t)vlan_tags, ip = at + 2;
+	int i;
+
+	memcpy(tmp, b + ip, n - ip);
+	pkt_put16(b + at, type);
+	for (i = 0; i < labels; i++) {
+		uint8_t *e = b + ip + 4 * i;
+
+		e[0] = 0x01;		/* label 0x01000 + i */
+		e[1] = 0x00;
+		e[2] = (uint8_t)(i << 4 | ((bos && i == labels - 1) ? 1 : 0));
+		e[3] = 64;		/* TTL */
+	}
+	memcpy(b + ip + 4 * labels, tmp, n - ip);
+	return n + 4 * (size_t)labels;
+}
+
+START_TEST(mpls_ip)
+{
+	uint8_t b[2048];
+	struct decoded d;
+	struct pspec s6 = { .af = 6, .proto = 17, .src = 1, .dst = 2,
+		.sport = 53, .dport = 4000, .payload = 20 };
+	struct pspec sv = { .af = 4, .proto = 17, .src = 1, .dst = 2,
+		.sport = 1, .dport = 2, .vlan = 42, .vlan_tags = 1 };
+	size_t n;
+
+	/* One label, IPv4: the flow fields as without the label. */
+	n = mpls_wrap(b, v4(b, 6, 1234, 80), 0, 1, 1, 0x8847);
+	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), DEC_IPV4);
+	ck_assert_int_eq(d.mpls, 1);
+	ck_assert_int_eq(d.sport, 1234);
+	ck_assert_int_eq(d.dport, 80);
+	ck_assert_int_eq(d.bytes, 20 + 20 + 10);
+	ck_assert_int_eq(d.tcp_flags, 0x12);
+	ck_assert_int_eq(d.tos, 0x10);
+	/* Multicast MPLS, three labels, IPv6. */
+	n = mpls_wrap(b, pkt_build(b, &s6), 0, 3, 1, 0x8848);
+	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), DEC_IPV6);
+	ck_assert_int_eq(d.mpls, 1);
+	ck_assert_int_eq(d.dport, 4000);
+	ck_assert_int_eq(d.bytes, 40 + 8 + 20);
+	/* Under a VLAN tag: the VLAN id is kept. */
+	n = mpls_wrap(b, pkt_build(b, &sv), 1, 2, 1, 0x8847);
+	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), DEC_IPV4);
+	ck_assert_int_eq(d.vlan, 42);
+	ck_assert_int_eq(d.dport, 2);
+	/* Exactly the bound of eight labels still decodes. */
+	n = mpls_wrap(b, v4(b, 17, 1, 2), 0, 8, 1, 0x8847);
+	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), DEC_IPV4);
+	/* Without IP directly under the labels, d.mpls stays 0. */
+	n = v4(b, 17, 1, 2);
+	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), DEC_IPV4);
+	ck_assert_int_eq(d.mpls, 0);
+}
+END_TEST
+
+START_TEST(mpls_not_ip)
+{
+	uint8_t b[2048];
+	struct decoded d;
+	size_t n, i;
+
+	/* No bottom of stack within eight labels: not followed. */
+	n = mpls_wrap(b, v4(b, 6, 1, 2), 0, 9, 1, 0x8847);
+	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), DEC_MPLS);
+	n = mpls_wrap(b, v4(b, 6, 1, 2), 0, 8, 0, 0x8847);
+	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), DEC_MPLS);
+	/* An Ethernet pseudowire: zero control word, then a frame. */
+	n = v4(b, 6, 1, 2);
+	memmove(b + 14 + 4 + 4, b, n);
+	pkt_put16(b + 12, 0x8847);
+	memcpy(b + 14, "\x00\x01\x01\x40", 4);	/* label 16, BoS */
+	memset(b + 18, 0, 4);				/* control word */
+	n += 14 + 4 + 4;
+	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), DEC_MPLS);
+	ck_assert_int_eq(d.mpls, 0);
+	/* Every cut of a labelled frame: short, never an overrun. */
+	n = mpls_wrap(b, v4(b, 6, 1, 2), 0, 3, 1, 0x8847);
+	for (i = 14; i < 14 + 12 + 1; i++)
+		ck_assert_int_eq(dec(DLT_EN10MB, b, i, &d), DEC_SHORT);
+	for (; i <= n; i++)
+		dec(DLT_EN10MB, b, i, &d);
 }
 END_TEST
 
@@ -447,7 +541,9 @@ decode_suite(void)
 	tcase_add_test(tc, transport_cut_still_counts);
 	tcase_add_test(tc, every_truncation);
 	tcase_add_test(tc, vlan_tags);
-	tcase_add_test(tc, ether_nonip_mpls);
+	tcase_add_test(tc, ether_nonip);
+	tcase_add_test(tc, mpls_ip);
+	tcase_add_test(tc, mpls_not_ip);
 	tcase_add_test(tc, ipv6_plain_and_ext);
 	tcase_add_test(tc, ipv6_ext_chain_bounded);
 	tcase_add_test(tc, other_link_types);
