@@ -314,7 +314,7 @@ job_sensor() {
 			tb=$(sed -n 's/^Flow table memory (bytes) *\([0-9]*\).*/\1/p' \
 			    "$LOG/nfsensord-m$m.1.out" "$LOG/nfsensord-m$m.1.err" | head -1)
 			summarize "$j" nfsensord "$pkts" "$([ $have_sf = 1 ] && echo softflowd)" pcount \
-			    "$flows flows exported$(bpf "$j" nfsensord "$flows")${tb:+, table $((tb / m)) B per -m slot}"
+			    "$flows flows exported${tb:+, table $((tb / m)) B per -m slot}"
 			if [ "$m" -lt 100000 ]; then
 				p2="nfsensord -m $((2 * m))"
 				flows=$(awk -F'\t' -v j="$j" -v p="$p2" '$1 == j && $2 == p { print $9; exit }' "$RAW")
@@ -325,6 +325,45 @@ job_sensor() {
 			row "$j" nfsensord "n/a" "n/a" "" "n/a" "-" "-" "not built"
 		fi
 	done
+	[ "${SENSOR_MEM:-1}" = 1 ] && sensor_mem
+}
+
+# sensor_mem: resident memory per tracked flow with a full table.  A capture
+# of ~800k connections in 60 s (no timeout fires) fills -m 1000000; one run
+# each (memory does not vary), RSS / flows held.
+sensor_mem() {
+	local cap j got f sfx
+	cap=$W/sensor-mem.pcap
+	if [ ! -s "$cap" ]; then
+		"$BIN/pcapgen" -o "$cap.tmp" -n 4000000 -f 3000000 -s 2 -d 60 -S 96 \
+		    >"$LOG/pcapgen-mem.out" 2>&1 && mv "$cap.tmp" "$cap" || return
+	fi
+	j="sensor 1M flows"
+	if [ $have_sf = 1 ]; then
+		sink_start
+		timed softflowd-mem softflowd -d -r "$cap" -c none -a -m 1000000 -n "127.0.0.1:$SINK_PORT"
+		sink_stop; got=$SINK_GOT
+		record "$j" softflowd 1 "$got"
+		# No forced expiry: it held every flow at the end.
+		f=$(sed -n 's/.*Flows expired: \([0-9]*\).*/\1/p' "$LOG/softflowd-mem.out" "$LOG/softflowd-mem.err" | head -1)
+		row "$j" softflowd "$T_WALL" "$(awk -v t="$T_WALL" 'BEGIN { printf "%.0f", 4000000 / t }')" \
+		    "$(awk -v a="$T_USER" -v b="$T_SYS" 'BEGIN { print a + b }')" "$T_RSS" "-" "-" \
+		    "$(awk -v r="$T_RSS" -v n="$got" -v c="$f" 'BEGIN { printf "%.0f B RSS per one-way flow held (%d records, %d conversations)", r * 1024 / n, n, c }')"
+	fi
+	if [ $have_nf = 1 ]; then
+		sink_start
+		timed nfsensord-mem "$NFSENSORD" -d -r "$cap" -m 1000000 -n "127.0.0.1:$SINK_PORT" \
+		    -c "$W/nfsensord.ctl" -p "$W/nfsensord.pid"
+		sink_stop; got=$SINK_GOT
+		record "$j" nfsensord 1 "$got"
+		f=$(sed -n 's/^Flows expired (forced, table full) *\([0-9]*\).*/\1/p' "$LOG/nfsensord-mem.out" "$LOG/nfsensord-mem.err" | head -1)
+		sfx="table never full"
+		[ "${f:-0}" -gt 0 ] && sfx=$(awk -v r="$T_RSS" 'BEGIN { printf "%.0f B RSS per flow with 1,000,000 held (table full)", r * 1024 / 1e6 }')
+		row "$j" nfsensord "$T_WALL" "$(awk -v t="$T_WALL" 'BEGIN { printf "%.0f", 4000000 / t }')" \
+		    "$(awk -v a="$T_USER" -v b="$T_SYS" 'BEGIN { print a + b }')" "$T_RSS" \
+		    "$(ratio "$(awk -F'\t' '$1 == "sensor 1M flows" && $2 == "softflowd" { print $3 }' "$TABLE")" "$T_WALL")" "-" \
+		    "$sfx; ${f:-?} forced"
+	fi
 }
 
 # bpf JOB PROG FLOWS: ", N B RSS/flow" = peak RSS / flows exported, printed
