@@ -327,6 +327,15 @@ isal_inf_inflate(void *p, struct zio *io, const char **why)
 	st->next_out = io->out;
 	st->avail_out = (uint32_t)out;
 	ret = isal_inflate(st);
+	/*
+	 * On some corrupt streams isal_inflate() fails with avail_in wound
+	 * past what it was given; the stream is dead then, so report the
+	 * error before moving any pointer by that amount.
+	 */
+	if (st->avail_in > in || st->avail_out > out) {
+		*why = ret != ISAL_DECOMP_OK ? isal_why(ret) : "inflate state";
+		return ZINF_ERROR;
+	}
 	took = in - st->avail_in;
 	io->in += took;
 	io->in_len -= took;

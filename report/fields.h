@@ -75,8 +75,9 @@ field_get(int id, const struct flowrec *r, uint64_t flows)
 	case F_FIRST:		return (uint64_t)r->first_ms;
 	case F_LAST:		return (uint64_t)r->last_ms;
 	case F_DURATION:
+		/* Unsigned, so even absurd times cannot overflow. */
 		return r->last_ms > r->first_ms ?
-		    (uint64_t)(r->last_ms - r->first_ms) : 0;
+		    (uint64_t)r->last_ms - (uint64_t)r->first_ms : 0;
 	case F_SRCIP:		return r->srcaddr;
 	case F_SRCPORT:		return r->srcport;
 	case F_DSTIP:		return r->dstaddr;

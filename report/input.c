@@ -63,8 +63,37 @@ name_start(const char *path, int *is_tmp)
 	return (int64_t)t * 1000;
 }
 
+/* The directories a walk has read, by device and inode. */
+struct seen {
+	struct { dev_t dev; ino_t ino; } *v;
+	size_t n, cap;
+};
+
+/* 1 if (dev, ino) was seen already, else remember it: 0, or -1. */
 static int
-walk(struct inlist *l, const char *dir, int with_tmp, int depth)
+seen_add(struct seen *s, dev_t dev, ino_t ino)
+{
+	size_t i;
+	void *p;
+
+	for (i = 0; i < s->n; i++)
+		if (s->v[i].dev == dev && s->v[i].ino == ino)
+			return 1;
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 64;
+		if ((p = realloc(s->v, s->cap * sizeof(*s->v))) == NULL)
+			return -1;
+		s->v = p;
+	}
+	s->v[s->n].dev = dev;
+	s->v[s->n].ino = ino;
+	s->n++;
+	return 0;
+}
+
+static int
+walk(struct inlist *l, const char *dir, int with_tmp, int depth,
+    struct seen *seen)
 {
 	struct dirent *de;
 	struct stat st;
@@ -75,6 +104,18 @@ walk(struct inlist *l, const char *dir, int with_tmp, int depth)
 
 	if (depth > 32)
 		return 0;
+	/*
+	 * Symbolic links may make a directory reachable twice, or in a
+	 * loop: read each directory once.
+	 */
+	if (stat(dir, &st) == 0) {
+		switch (seen_add(seen, st.st_dev, st.st_ino)) {
+		case 1:
+			return 0;
+		case -1:
+			return -1;
+		}
+	}
 	if ((d = opendir(dir)) == NULL) {
 		fprintf(stderr, "%s: %s: %s\n", program_invocation_short_name,
 		    dir, strerror(errno));
@@ -88,7 +129,7 @@ walk(struct inlist *l, const char *dir, int with_tmp, int depth)
 			break;
 		}
 		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-			if (walk(l, path, with_tmp, depth + 1) == -1)
+			if (walk(l, path, with_tmp, depth + 1, seen) == -1)
 				rc = -1;
 		} else if (strncmp(de->d_name, "ft-", 3) == 0 ||
 		    (with_tmp && strncmp(de->d_name, "tmp-", 4) == 0)) {
@@ -106,8 +147,9 @@ int
 input_add(struct inlist *l, const char *path, int with_tmp)
 {
 	struct stat st;
+	struct seen seen = { NULL, 0, 0 };
 	size_t first = l->n;
-	int is_tmp;
+	int is_tmp, rc;
 
 	if (strcmp(path, "-") == 0)
 		return push(l, path, INT64_MIN);
@@ -118,7 +160,9 @@ input_add(struct inlist *l, const char *path, int with_tmp)
 	}
 	if (!S_ISDIR(st.st_mode))
 		return push(l, path, name_start(path, &is_tmp));
-	if (walk(l, path, with_tmp, 0) == -1)
+	rc = walk(l, path, with_tmp, 0, &seen);
+	free(seen.v);
+	if (rc == -1)
 		return -1;
 	/* An empty directory adds nothing (and l->v may still be NULL). */
 	if (l->n > first)
