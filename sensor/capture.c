@@ -6,6 +6,13 @@
  * non-blocking so the main loop can poll() the capture descriptor beside
  * the control socket.  The header's snaplen is never trusted: the decoder
  * only ever sees caplen.
+ *
+ * A classic pcap file (-r, not stdin) is opened by libpcap, which checks
+ * the file header, maps its link type and compiles the filter, and then
+ * read in place through pcapmap: no stdio copies, no call per record.
+ * The filter runs on each packet with pcap_offline_filter(), so the same
+ * packets reach the meter whichever reader runs.  pcapng, stdin and live
+ * capture are read by libpcap itself.
  */
 #include <pcap/pcap.h>
 
@@ -15,6 +22,7 @@
 
 #include "capture.h"
 #include "decode.h"
+#include "pcapmap.h"
 
 struct capture {
 	pcap_t			*p;
@@ -23,6 +31,11 @@ struct capture {
 	char			 name[256];
 	capture_fn		 fn;
 	void			*arg;
+	struct pcapmap		*map;		/* NULL: libpcap reads */
+	struct bpf_program	 prog;		/* the filter, with map */
+	int			 have_prog;
+	int			 map_error;	/* err says what, with map */
+	char			 err[PCAP_ERRBUF_SIZE];
 };
 
 static int
@@ -36,6 +49,12 @@ set_filter(struct capture *c, const char *expr, char *err, size_t errlen)
 		snprintf(err, errlen, "bad filter expression \"%s\": %s",
 		    expr, pcap_geterr(c->p));
 		return -1;
+	}
+	if (c->map != NULL) {
+		/* Kept, and run per packet by read_map(). */
+		c->prog = prog;
+		c->have_prog = 1;
+		return 0;
 	}
 	if (pcap_setfilter(c->p, &prog) == -1) {
 		snprintf(err, errlen, "cannot set filter: %s",
@@ -79,6 +98,30 @@ open_live(struct capture *c, const struct capture_config *cfg, char *err,
 	return 0;
 }
 
+/*
+ * Map a classic pcap file that libpcap has opened.  Anything pcapmap does
+ * not take, or reads differently from libpcap's header (byte order,
+ * snaplen), stays with libpcap; so does a failed mapping.
+ */
+static void
+open_map(struct capture *c, const char *file)
+{
+	char ebuf[PCAP_ERRBUF_SIZE];
+	struct pcapbuf *b;
+
+	if (strcmp(file, "-") == 0)
+		return;
+	if ((c->map = pcapmap_open(file, ebuf, sizeof(ebuf))) == NULL)
+		return;
+	b = pcapmap_buf(c->map);
+	if (b->swapped != pcap_is_swapped(c->p) ||
+	    (int)b->snaplen != pcap_snapshot(c->p) ||
+	    pcap_major_version(c->p) != 2 || pcap_minor_version(c->p) != 4) {
+		pcapmap_close(c->map);
+		c->map = NULL;
+	}
+}
+
 struct capture *
 capture_open(const struct capture_config *cfg, char *err, size_t errlen)
 {
@@ -107,6 +150,8 @@ capture_open(const struct capture_config *cfg, char *err, size_t errlen)
 			goto fail;
 		}
 	}
+	if (cfg->file != NULL)
+		open_map(c, cfg->file);
 	dlt = pcap_datalink(c->p);
 	if ((c->lt = decode_linktype(dlt)) == NULL) {
 		snprintf(err, errlen, "%s: unsupported link type %d (%s); "
@@ -129,6 +174,9 @@ capture_close(struct capture *c)
 {
 	if (c == NULL)
 		return;
+	if (c->have_prog)
+		pcap_freecode(&c->prog);
+	pcapmap_close(c->map);
 	if (c->p != NULL)
 		pcap_close(c->p);
 	free(c);
@@ -160,10 +208,48 @@ handler(u_char *arg, const struct pcap_pkthdr *h, const u_char *bytes)
 	c->fn(c->arg, &h->ts, bytes, h->caplen);
 }
 
+/*
+ * Up to max packets from the mapping (all if max < 0), filtered as
+ * libpcap would.  Same returns as capture_read().
+ */
+static int
+read_map(struct capture *c, int max, capture_fn fn, void *arg)
+{
+	struct pcapbuf *b = pcapmap_buf(c->map);
+	struct pcap_pkthdr h;
+	struct pcapmap_pkt pkt;
+	int n = 0, seen = 0, rc = 0;
+
+	while (max < 0 || n < max) {
+		pcapmap_release(c->map);
+		if ((rc = pcapbuf_next(b, &pkt)) <= 0)
+			break;
+		seen++;
+		if (c->have_prog) {
+			h.ts = pkt.ts;
+			h.caplen = pkt.caplen;
+			h.len = pkt.len;
+			if (pcap_offline_filter(&c->prog, &h, pkt.data) == 0)
+				continue;
+		}
+		fn(arg, &pkt.ts, pkt.data, pkt.caplen);
+		n++;
+	}
+	if (rc < 0) {
+		snprintf(c->err, sizeof(c->err), "%s", b->err);
+		c->map_error = 1;
+		return -2;
+	}
+	return seen == 0 ? -1 : n;
+}
+
 int
 capture_read(struct capture *c, int max, capture_fn fn, void *arg)
 {
 	int n;
+
+	if (c->map != NULL)
+		return read_map(c, max, fn, arg);
 
 	c->fn = fn;
 	c->arg = arg;
@@ -180,6 +266,8 @@ capture_read(struct capture *c, int max, capture_fn fn, void *arg)
 const char *
 capture_error(const struct capture *c)
 {
+	if (c->map_error)
+		return c->err;
 	return pcap_geterr(c->p);
 }
 
