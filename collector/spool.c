@@ -33,7 +33,6 @@
 #define SPOOL_MAXSUFFIX 1000
 #define RECOVER_RECS 1024
 
-extern char **environ;
 
 struct spool {
 	struct spool_config cfg;

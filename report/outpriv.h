@@ -61,7 +61,7 @@ room(struct output *o)
 }
 
 static inline void
-done(struct output *o, char *p)
+done(struct output *o, const char *p)
 {
 	o->len = (size_t)(p - o->buf);
 }

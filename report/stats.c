@@ -233,7 +233,7 @@ aggtab_add_key(struct aggtab *t, const uint32_t *key, const struct flowrec *r)
 int
 aggtab_add(struct aggtab *t, const struct flowrec *recs, size_t n)
 {
-	uint32_t k[AGG_MAXKEY], k2;
+	uint32_t k[AGG_MAXKEY] = { 0 }, k2;
 	const struct aggspec *s = &t->spec;
 	size_t i;
 	int j;

@@ -126,33 +126,55 @@ timefmt_ctime(int64_t ms, char *out)
 	return 24;
 }
 
+/*
+ * Read between lo and hi decimal digits (no sign, no blanks) at *s into *v
+ * and advance *s; -1 if there are fewer than lo.
+ */
+static int
+digits(const char **s, int lo, int hi, int *v)
+{
+	int n = 0, x = 0;
+
+	while (n < hi && (*s)[n] >= '0' && (*s)[n] <= '9') {
+		x = x * 10 + ((*s)[n] - '0');
+		n++;
+	}
+	if (n < lo)
+		return -1;
+	*s += n;
+	*v = x;
+	return 0;
+}
+
 /* Absolute forms: the separators vary, the field order does not. */
 static int
 parse_abs(const char *s, int64_t *ms)
 {
 	struct tm tm;
-	int y, mo, d, h = 0, mi = 0, sec = 0, n = 0;
+	int y, mo, d, h = 0, mi = 0, sec = 0;
 	char sep;
 	time_t t;
 
 	memset(&tm, 0, sizeof(tm));
-	if (sscanf(s, "%4d%*[-/]%2d%*[-/]%2d%n", &y, &mo, &d, &n) != 3 ||
-	    n == 0)
+	if (digits(&s, 4, 4, &y) == -1 || (*s != '-' && *s != '/'))
 		return -1;
-	s += n;
+	s++;
+	if (digits(&s, 1, 2, &mo) == -1 || (*s != '-' && *s != '/'))
+		return -1;
+	s++;
+	if (digits(&s, 1, 2, &d) == -1)
+		return -1;
 	if (*s != '\0') {
 		sep = *s++;
 		if (sep != 'T' && sep != '.' && sep != ' ' && sep != '-')
 			return -1;
-		n = 0;
-		if (sscanf(s, "%2d:%2d%n", &h, &mi, &n) != 2 || n == 0)
+		if (digits(&s, 1, 2, &h) == -1 || *s++ != ':' ||
+		    digits(&s, 1, 2, &mi) == -1)
 			return -1;
-		s += n;
 		if (*s == ':') {
-			n = 0;
-			if (sscanf(s, ":%2d%n", &sec, &n) != 1 || n == 0)
+			s++;
+			if (digits(&s, 1, 2, &sec) == -1)
 				return -1;
-			s += n;
 		}
 		if (*s != '\0')
 			return -1;
