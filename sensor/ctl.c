@@ -2,16 +2,25 @@
  * ctl: control socket server and the command handlers.
  *
  * A handler writes its reply into an outbuf, as text or as JSON when the
- * request carries CTL_F_JSON, and returns a status; ctl_serve() frames the
- * reply as DATA messages and one END.  Commands that end the daemon only
- * set env->quit: the main loop does the work after the reply is sent.
+ * request carries CTL_F_JSON, and returns a status; the reply is framed
+ * as DATA messages and one END into the connection's reply buffer, which
+ * is written as far as the socket takes it and finished on POLLOUT.
+ * Commands that end the daemon only set env->quit: the main loop does the
+ * work after the dispatch round, by which time a reply that small has
+ * been written.
+ *
+ * A request is exactly CTL_HDRLEN + 1 bytes, so a connection reads into
+ * a buffer of that size and never more: a peer cannot make the daemon
+ * read or keep more than that, whatever it sends.
  */
 #include <sys/socket.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,11 +36,26 @@
 #include "outbuf.h"
 #include "stats.h"
 
-#define CLIENT_TIMEOUT_MS	2000
+
+/* One client connection: reading its request, then writing its reply. */
+struct conn {
+	int		 fd;		/* -1: the slot is free */
+	int64_t		 deadline;	/* monotonic ms */
+	uint64_t	 seq;		/* order of acceptance */
+	uint8_t		 req[CTL_HDRLEN + 1];
+	size_t		 reqlen;	/* bytes of req read so far */
+	uint8_t		*reply;		/* framed reply; NULL while reading */
+	size_t		 replen;	/* bytes in reply */
+	size_t		 repoff;	/* bytes of reply written */
+};
 
 struct ctl {
-	int	 fd;
-	char	*path;
+	int			 fd;
+	char			*path;
+	int			 timeout_ms;
+	int64_t			 refused_logged;	/* monotonic ms */
+	struct ctl_counters	 n;
+	struct conn		 conn[CTL_MAXCONN];
 };
 
 typedef int	(*ctl_handler)(struct ctl_env *, struct outbuf *, int json);
@@ -53,6 +77,16 @@ ctl_render_stats(const struct ctl_env *env, struct outbuf *o, int json)
 	v.boot_ms = meter_boot(env->meter);
 	v.now_ms = meter_clock(env->meter);
 	v.source = env->source;
+	if (env->ctl != NULL) {
+		const struct ctl_counters *n = ctl_counters(env->ctl);
+
+		v.have_ctl = 1;
+		v.ctl_accepted = n->accepted;
+		v.ctl_refused = n->refused;
+		v.ctl_evicted = n->evicted;
+		v.ctl_timedout = n->timedout;
+		v.ctl_malformed = n->malformed;
+	}
 	stats_render(o, &v, json);
 }
 
@@ -229,7 +263,7 @@ ctl_open(const char *path, char *err, size_t errlen)
 	struct sockaddr_un sun;
 	struct ctl *c;
 	mode_t old;
-	int fd, probe;
+	int fd, probe, i;
 
 	if (sun_path(&sun, path, err, errlen) == -1)
 		return NULL;
@@ -263,7 +297,7 @@ ctl_open(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	umask(old);
-	if (chmod(path, 0600) == -1 || listen(fd, 8) == -1) {
+	if (chmod(path, 0600) == -1 || listen(fd, 16) == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		close(fd);
 		unlink(path);
@@ -278,14 +312,218 @@ ctl_open(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	c->fd = fd;
+	c->timeout_ms = CTL_TIMEOUT_MS;
+	c->refused_logged = -1;
+	for (i = 0; i < CTL_MAXCONN; i++)
+		c->conn[i].fd = -1;
 	return c;
+}
+
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+conn_close(struct conn *k)
+{
+	close(k->fd);
+	free(k->reply);
+	memset(k, 0, sizeof(*k));
+	k->fd = -1;
+}
+
+/* Write what the socket takes now; close when done or on error. */
+static void
+conn_write(struct ctl *c, struct conn *k)
+{
+	ssize_t n;
+
+	while (k->repoff < k->replen) {
+		n = send(k->fd, k->reply + k->repoff, k->replen - k->repoff,
+		    MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		if (n == -1) {
+			log_debug("control: reply abandoned: %s",
+			    strerror(errno));
+			conn_close(k);
+			return;
+		}
+		k->repoff += (size_t)n;
+		/* A reader that keeps taking bytes keeps its connection. */
+		k->deadline = mono_ms() + c->timeout_ms;
+	}
+	conn_close(k);
+}
+
+/* Frame a reply into the connection and start writing it. */
+static void
+conn_reply(struct ctl *c, struct conn *k, uint16_t flags, const char *text,
+    size_t len, uint32_t status, const char *msg)
+{
+	k->reply = ctlproto_frame_reply(flags, text, len, status, msg,
+	    &k->replen);
+	if (k->reply == NULL) {
+		log_warnx("control: out of memory for a %zu-byte reply", len);
+		conn_close(k);
+		return;
+	}
+	k->repoff = 0;
+	k->deadline = mono_ms() + c->timeout_ms;
+	conn_write(c, k);
+}
+
+/* A complete request is in k->req: run its command. */
+static void
+conn_command(struct ctl *c, struct conn *k, struct ctl_env *env,
+    const struct ctl_msghdr *h)
+{
+	const struct ctl_command *cmd;
+	struct outbuf o;
+	int json, rc;
+
+	if ((cmd = ctlproto_command_by_id(k->req[CTL_HDRLEN])) == NULL ||
+	    handlers[cmd->id] == NULL) {
+		c->n.malformed++;
+		conn_reply(c, k, 0, NULL, 0, 1, "unknown command");
+		return;
+	}
+	json = (h->flags & CTL_F_JSON) != 0;
+	log_debug("control: %s%s", cmd->name, json ? " (json)" : "");
+	outbuf_init(&o);
+	rc = handlers[cmd->id](env, &o, json);
+	if (o.failed)
+		conn_reply(c, k, 0, NULL, 0, 1, "out of memory");
+	else
+		conn_reply(c, k, json ? CTL_F_JSON : 0, o.p, o.len,
+		    (uint32_t)rc, NULL);
+	outbuf_free(&o);
+}
+
+/*
+ * Read what has arrived of the request, never past its fixed size; judge
+ * the header as soon as it is complete, so garbage is answered at once.
+ */
+static void
+conn_read(struct ctl *c, struct conn *k, struct ctl_env *env)
+{
+	struct ctl_msghdr h;
+	ssize_t n;
+
+	for (;;) {
+		n = read(k->fd, k->req + k->reqlen, sizeof(k->req) - k->reqlen);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		if (n <= 0) {
+			/* A hang-up before a whole request. */
+			if (k->reqlen > 0)
+				c->n.malformed++;
+			conn_close(k);
+			return;
+		}
+		k->reqlen += (size_t)n;
+		if (k->reqlen < CTL_HDRLEN)
+			continue;
+		if (ctlproto_parse_header(k->req, CTL_HDRLEN, &h) == -1 ||
+		    h.type != CTL_T_REQUEST || h.len != 1) {
+			log_debug("control: malformed request dropped");
+			c->n.malformed++;
+			conn_reply(c, k, 0, NULL, 0, 1, "malformed request");
+			return;
+		}
+		if (k->reqlen == sizeof(k->req)) {
+			conn_command(c, k, env, &h);
+			return;
+		}
+	}
+}
+
+/*
+ * A free slot for a new connection.  When all are taken, the oldest
+ * connection still waiting for its request gives up its slot: a client
+ * like nfctl sends its request at once and is answered in the round that
+ * accepts it, so only idle or dripping peers are ever evicted, and they
+ * cannot lock nfctl out.  NULL if every slot is busy writing a reply.
+ */
+static struct conn *
+free_slot(struct ctl *c)
+{
+	struct conn *k, *old = NULL;
+	int i;
+
+	for (i = 0; i < CTL_MAXCONN; i++) {
+		k = &c->conn[i];
+		if (k->fd == -1)
+			return k;
+		if (k->reply == NULL && (old == NULL || k->seq < old->seq))
+			old = k;
+	}
+	if (old != NULL) {
+		c->n.evicted++;
+		conn_close(old);
+	}
+	return old;
+}
+
+/* Take every pending connection into a slot, or refuse it. */
+static void
+accept_all(struct ctl *c, struct ctl_env *env)
+{
+	struct conn *k;
+	int64_t now;
+	int fd;
+
+	while ((fd = accept4(c->fd, NULL, NULL, SOCK_CLOEXEC |
+	    SOCK_NONBLOCK)) != -1) {
+		now = mono_ms();
+		if ((k = free_slot(c)) == NULL)
+			c->n.refused++;
+		/* Logged at most once a minute: a flood stays quiet. */
+		if (k == NULL || c->n.evicted > 0) {
+			if (c->refused_logged < 0 ||
+			    now - c->refused_logged >= 60000) {
+				log_warnx("control: more than %d connections: "
+				    "%llu idle ones evicted, %llu refused so "
+				    "far", CTL_MAXCONN,
+				    (unsigned long long)c->n.evicted,
+				    (unsigned long long)c->n.refused);
+				c->refused_logged = now;
+			}
+		}
+		if (k == NULL) {
+			close(fd);
+			continue;
+		}
+		k->fd = fd;
+		k->deadline = now + c->timeout_ms;
+		k->seq = ++c->n.accepted;
+		/* The request is often there already: answer it now. */
+		conn_read(c, k, env);
+	}
+	if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
+	    errno != ECONNABORTED)
+		log_warn("control socket accept");
 }
 
 void
 ctl_close(struct ctl *c)
 {
+	int i;
+
 	if (c == NULL)
 		return;
+	for (i = 0; i < CTL_MAXCONN; i++)
+		if (c->conn[i].fd != -1)
+			conn_close(&c->conn[i]);
 	close(c->fd);
 	unlink(c->path);
 	free(c->path);
@@ -299,46 +537,99 @@ ctl_fd(const struct ctl *c)
 }
 
 void
-ctl_serve(struct ctl *c, struct ctl_env *env)
+ctl_set_timeout(struct ctl *c, int ms)
 {
-	struct timeval tv = { CLIENT_TIMEOUT_MS / 1000,
-		(CLIENT_TIMEOUT_MS % 1000) * 1000 };
-	static uint8_t payload[CTL_MAXPAYLOAD];
-	const struct ctl_command *cmd;
-	struct ctl_msghdr h;
-	struct outbuf o;
-	int fd, json, rc;
+	c->timeout_ms = ms;
+}
 
-	if ((fd = accept4(c->fd, NULL, NULL, SOCK_CLOEXEC)) == -1) {
-		if (errno != EAGAIN && errno != EINTR)
-			log_warn("control socket accept");
-		return;
+int
+ctl_pollfds(struct ctl *c, struct pollfd *pfd, int *wait_ms)
+{
+	int64_t now = mono_ms(), left;
+	struct conn *k;
+	int i, n = 0;
+
+	pfd[n].fd = c->fd;
+	pfd[n].events = POLLIN;
+	pfd[n++].revents = 0;
+	for (i = 0; i < CTL_MAXCONN; i++) {
+		k = &c->conn[i];
+		if (k->fd == -1)
+			continue;
+		pfd[n].fd = k->fd;
+		pfd[n].events = k->reply != NULL ? POLLOUT : POLLIN;
+		pfd[n++].revents = 0;
+		left = k->deadline > now ? k->deadline - now : 0;
+		if (*wait_ms < 0 || left < *wait_ms)
+			*wait_ms = (int)left;
 	}
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	rc = ctlproto_recv(fd, &h, payload, sizeof(payload));
-	if (rc != 0 || h.type != CTL_T_REQUEST || h.len != 1) {
-		log_debug("control: malformed request dropped");
-		if (rc != -1)
-			ctlproto_send_end(fd, 1, "malformed request");
-		close(fd);
-		return;
+	return n;
+}
+
+void
+ctl_dispatch(struct ctl *c, struct ctl_env *env, const struct pollfd *pfd,
+    int n)
+{
+	struct conn *k;
+	int64_t now;
+	int i, j;
+
+	env->ctl = c;
+	for (j = 0; j < n; j++) {
+		if (pfd[j].fd == c->fd || pfd[j].revents == 0)
+			continue;
+		for (i = 0; i < CTL_MAXCONN && c->conn[i].fd != pfd[j].fd; i++)
+			;
+		if (i == CTL_MAXCONN)
+			continue;
+		k = &c->conn[i];
+		if (k->reply == NULL)
+			conn_read(c, k, env);
+		else
+			conn_write(c, k);
 	}
-	if ((cmd = ctlproto_command_by_id(payload[0])) == NULL ||
-	    handlers[cmd->id] == NULL) {
-		ctlproto_send_end(fd, 1, "unknown command");
-		close(fd);
-		return;
+	/* Deadlines are total for a request, per stall for a reply. */
+	now = mono_ms();
+	for (i = 0; i < CTL_MAXCONN; i++) {
+		k = &c->conn[i];
+		if (k->fd != -1 && now >= k->deadline) {
+			log_debug("control: %s timed out, closed",
+			    k->reply == NULL ? "request" : "reply");
+			c->n.timedout++;
+			conn_close(k);
+		}
 	}
-	json = (h.flags & CTL_F_JSON) != 0;
-	log_debug("control: %s%s", cmd->name, json ? " (json)" : "");
-	outbuf_init(&o);
-	rc = handlers[cmd->id](env, &o, json);
-	if (o.failed)
-		ctlproto_send_end(fd, 1, "out of memory");
-	else if (ctlproto_send_data(fd, json ? CTL_F_JSON : 0, o.p, o.len) ==
-	    0)
-		ctlproto_send_end(fd, (uint32_t)rc, NULL);
-	outbuf_free(&o);
-	close(fd);
+	/* The listener last, so a slot freed above can be reused. */
+	if (n > 0 && pfd[0].fd == c->fd && (pfd[0].revents & POLLIN))
+		accept_all(c, env);
+}
+
+void
+ctl_serve(struct ctl *c, struct ctl_env *env, int timeout_ms)
+{
+	struct pollfd pfd[CTL_NPOLL];
+	int n, wait = timeout_ms;
+
+	n = ctl_pollfds(c, pfd, &wait);
+	if (timeout_ms >= 0 && (wait < 0 || wait > timeout_ms))
+		wait = timeout_ms;
+	if (poll(pfd, (nfds_t)n, wait) == -1)
+		return;
+	ctl_dispatch(c, env, pfd, n);
+}
+
+int
+ctl_nconn(const struct ctl *c)
+{
+	int i, n = 0;
+
+	for (i = 0; i < CTL_MAXCONN; i++)
+		n += c->conn[i].fd != -1;
+	return n;
+}
+
+const struct ctl_counters *
+ctl_counters(const struct ctl *c)
+{
+	return &c->n;
 }

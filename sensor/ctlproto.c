@@ -2,6 +2,7 @@
  * ctlproto: framing and the command table of the control protocol.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -172,6 +173,47 @@ ctlproto_send_end(int fd, uint32_t status, const char *msg)
 	if (mlen > 0)
 		wcur_put_bytes(&w, msg, mlen);
 	return ctlproto_send(fd, CTL_T_END, 0, buf, w.off);
+}
+
+uint8_t *
+ctlproto_frame_reply(uint16_t flags, const char *text, size_t len,
+    uint32_t status, const char *msg, size_t *outlen)
+{
+	struct ctl_msghdr h = { CTL_VERSION, CTL_T_DATA, flags, 0 };
+	size_t mlen = msg != NULL ? strlen(msg) : 0;
+	size_t nmsg = (len + CTL_MAXPAYLOAD - 1) / CTL_MAXPAYLOAD;
+	size_t n, total;
+	uint8_t *out, *p;
+
+	if (mlen > 512)
+		mlen = 512;
+	/* Every DATA message and the END carry one header each. */
+	total = len + nmsg * CTL_HDRLEN + CTL_HDRLEN + 4 + mlen;
+	if (total < len || (out = malloc(total)) == NULL)
+		return NULL;
+	p = out;
+	while (len > 0) {
+		n = len > CTL_MAXPAYLOAD ? CTL_MAXPAYLOAD : len;
+		h.len = (uint32_t)n;
+		ctlproto_put_header(p, &h);
+		memcpy(p + CTL_HDRLEN, text, n);
+		p += CTL_HDRLEN + n;
+		text += n;
+		len -= n;
+	}
+	h.type = CTL_T_END;
+	h.flags = 0;
+	h.len = (uint32_t)(4 + mlen);
+	ctlproto_put_header(p, &h);
+	p += CTL_HDRLEN;
+	p[0] = (uint8_t)(status >> 24);
+	p[1] = (uint8_t)(status >> 16);
+	p[2] = (uint8_t)(status >> 8);
+	p[3] = (uint8_t)status;
+	if (mlen > 0)
+		memcpy(p + 4, msg, mlen);
+	*outlen = total;
+	return out;
 }
 
 int

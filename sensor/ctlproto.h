@@ -82,6 +82,14 @@ int	ctlproto_send(int fd, enum ctl_type, uint16_t flags,
 int	ctlproto_send_data(int fd, uint16_t flags, const char *, size_t);
 int	ctlproto_send_end(int fd, uint32_t status, const char *msg);
 /*
+ * A whole reply framed in memory, for a sender that must not block: text
+ * of any length as DATA messages, then one END with status and an
+ * optional message (at most 512 bytes of it are kept).  Returns a buffer
+ * from malloc(3) holding *outlen bytes, or NULL when memory runs out.
+ */
+uint8_t	*ctlproto_frame_reply(uint16_t flags, const char *text, size_t len,
+	    uint32_t status, const char *msg, size_t *outlen);
+/*
  * Read one message into payload (cap >= CTL_MAXPAYLOAD is always enough).
  * 0 on success; -1 on EOF or error (errno), -2 on a bad header.
  */

@@ -292,24 +292,31 @@ run_file(struct ctl_env *env)
 	return n == -2 ? 1 : 0;
 }
 
-/* -i: poll the capture and the control socket until told to stop. */
+/*
+ * -i: poll the capture and the control connections until told to stop.
+ * Nothing here waits on a control client: each connection is served a
+ * little at a time as poll() reports it ready, and its deadline bounds
+ * the poll timeout like the next expiry does.
+ */
 static void
 run_live(struct ctl_env *env, struct ctl *ctl)
 {
-	struct pollfd pfd[2];
-	int64_t wait;
-	int n;
+	struct pollfd pfd[1 + CTL_NPOLL];
+	int64_t next;
+	int n, nctl, wait;
 
 	while (!got_term && env->quit == CTL_RUN) {
 		pfd[0].fd = capture_fd(env->cap);
 		pfd[0].events = POLLIN;
-		pfd[1].fd = ctl != NULL ? ctl_fd(ctl) : -1;
-		pfd[1].events = POLLIN;
-		wait = meter_next_expiry(env->meter);
-		if (wait < 0 || wait > 1000)
-			wait = 1000;
-		if (poll(pfd, 2, (int)wait) == -1 && errno != EINTR)
-			fatal("poll");
+		pfd[0].revents = 0;
+		next = meter_next_expiry(env->meter);
+		wait = next < 0 || next > 1000 ? 1000 : (int)next;
+		nctl = ctl != NULL ? ctl_pollfds(ctl, pfd + 1, &wait) : 0;
+		if (poll(pfd, (nfds_t)(1 + nctl), wait) == -1) {
+			if (errno != EINTR)
+				fatal("poll");
+			continue;
+		}
 		/* While paused, packets are still read, and thrown away. */
 		if (pfd[0].revents & (POLLIN | POLLERR)) {
 			n = capture_read(env->cap, READ_BATCH,
@@ -320,8 +327,8 @@ run_live(struct ctl_env *env, struct ctl *ctl)
 		}
 		/* Idle time moves the packet clock too. */
 		meter_tick(env->meter, wall_ms());
-		if (pfd[1].revents & POLLIN)
-			ctl_serve(ctl, env);
+		if (ctl != NULL)
+			ctl_dispatch(ctl, env, pfd + 1, nctl);
 	}
 	if (got_term || env->quit == CTL_SHUTDOWN) {
 		log_info("shutting down: exporting %u flows",

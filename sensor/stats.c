@@ -155,6 +155,14 @@ render_text(struct outbuf *o, const struct stats_view *v)
 		outbuf_printf(o, "Packets dropped by interface: %llu\n",
 		    (unsigned long long)v->pcap_ifdrop);
 	}
+	if (v->have_ctl)
+		outbuf_printf(o, "Control connections: %llu accepted, %llu "
+		    "evicted, %llu refused, %llu timed out, %llu malformed\n",
+		    (unsigned long long)v->ctl_accepted,
+		    (unsigned long long)v->ctl_evicted,
+		    (unsigned long long)v->ctl_refused,
+		    (unsigned long long)v->ctl_timedout,
+		    (unsigned long long)v->ctl_malformed);
 	outbuf_printf(o, "\n");
 	for (i = 0; i < NFIELDS; i++)
 		outbuf_printf(o, "%-40s %llu\n", fields[i].label,
@@ -211,6 +219,15 @@ render_json(struct outbuf *o, const struct stats_view *v)
 		    (unsigned long long)v->pcap_recv,
 		    (unsigned long long)v->pcap_drop,
 		    (unsigned long long)v->pcap_ifdrop);
+	if (v->have_ctl)
+		outbuf_printf(o, ",\n  \"ctl_accepted\": %llu,\n"
+		    "  \"ctl_evicted\": %llu,\n  \"ctl_refused\": %llu,\n"
+		    "  \"ctl_timedout\": %llu,\n  \"ctl_malformed\": %llu",
+		    (unsigned long long)v->ctl_accepted,
+		    (unsigned long long)v->ctl_evicted,
+		    (unsigned long long)v->ctl_refused,
+		    (unsigned long long)v->ctl_timedout,
+		    (unsigned long long)v->ctl_malformed);
 	outbuf_printf(o, ",\n  \"expired\": {");
 	for (i = 0; i < EXR_N; i++)
 		outbuf_printf(o, "%s\"%s\": %llu", i ? ", " : "",

@@ -46,6 +46,9 @@ struct stats_view {
 	int64_t			 boot_ms;	/* first packet, unix ms */
 	int64_t			 now_ms;	/* sensor clock */
 	const char		*source;	/* interface or file */
+	int			 have_ctl;	/* a control socket is open */
+	uint64_t		 ctl_accepted, ctl_evicted, ctl_refused;
+	uint64_t		 ctl_timedout, ctl_malformed;
 };
 
 uint64_t	stats_expired_total(const struct sensor_stats *);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sys/socket.h>
@@ -210,7 +211,7 @@ ask(struct ctl *c, const char *name, int json, char *out, size_t cap)
 
 	ck_assert_int_eq(ctlproto_send(fd, CTL_T_REQUEST, json ? CTL_F_JSON :
 	    0, &id, 1), 0);
-	ctl_serve(c, &env);
+	ctl_serve(c, &env, 0);
 	for (;;) {
 		ck_assert_int_eq(ctlproto_recv(fd, &h, buf, sizeof(buf)), 0);
 		if (h.type == CTL_T_END)
@@ -319,7 +320,7 @@ START_TEST(server_drops_garbage)
 	/* Not our protocol at all. */
 	fd = client();
 	ck_assert_int_eq(write(fd, "GET / HTTP/1.0\r\n\r\n", 18), 18);
-	ctl_serve(c, &env);
+	ctl_serve(c, &env, 0);
 	ck_assert_int_eq(ctlproto_recv(fd, &h, buf, sizeof(buf)), 0);
 	ck_assert_int_eq(h.type, CTL_T_END);
 	ck_assert_int_ne(buf[3], 0);
@@ -327,7 +328,7 @@ START_TEST(server_drops_garbage)
 	/* An unknown command id. */
 	fd = client();
 	ctlproto_send(fd, CTL_T_REQUEST, 0, &id, 1);
-	ctl_serve(c, &env);
+	ctl_serve(c, &env, 0);
 	ck_assert_int_eq(ctlproto_recv(fd, &h, buf, sizeof(buf)), 0);
 	ck_assert_int_eq(h.type, CTL_T_END);
 	ck_assert_int_ne(buf[3], 0);
@@ -335,10 +336,165 @@ START_TEST(server_drops_garbage)
 	/* A client that connects and hangs up. */
 	fd = client();
 	close(fd);
-	ctl_serve(c, &env);
+	ctl_serve(c, &env, 0);
 	ck_assert_int_eq(env.quit, CTL_RUN);
 	ck_assert_uint_eq(flowtable_count(meter_flowtable(m)), 1);
 	ctl_close(c);
+}
+END_TEST
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* 1 if the daemon closed fd (EOF or reset after an error reply). */
+static int
+closed_by_peer(int fd)
+{
+	char b[4096];
+	ssize_t n;
+
+	while ((n = recv(fd, b, sizeof(b), MSG_DONTWAIT)) > 0)
+		;
+	return n == 0 || (n == -1 && errno != EAGAIN);
+}
+
+/*
+ * Idle and dripping clients: ten connections that never send, one that
+ * sends half a header.  None of them makes ctl_serve() wait, nfctl's
+ * request is still answered at once (the oldest idle ones give up their
+ * slots), and each is closed when its deadline passes.
+ */
+START_TEST(server_idle_clients_do_not_block)
+{
+	static char out[65536];
+	char err[256];
+	struct ctl *c = ctl_open(path, err, sizeof(err));
+	const struct ctl_counters *n;
+	int idle[10], drip, i, closed;
+	int64_t t0;
+
+	ck_assert_ptr_nonnull(c);
+	ctl_set_timeout(c, 300);
+	for (i = 0; i < 10; i++)
+		idle[i] = client();
+	drip = client();
+	ck_assert_int_eq(write(drip, "\x01\x01\x00", 3), 3);
+	t0 = now_ms();
+	ctl_serve(c, &env, 0);
+	ck_assert_int_le(now_ms() - t0, 100);
+	ck_assert_int_eq(ctl_nconn(c), CTL_MAXCONN);
+	n = ctl_counters(c);
+	ck_assert_uint_eq(n->accepted, 11);
+	ck_assert_uint_eq(n->evicted, 3);
+	/* The first three connected were evicted: closed. */
+	for (i = 0; i < 3; i++)
+		ck_assert_int_eq(closed_by_peer(idle[i]), 1);
+	/* nfctl's request gets a slot and its answer in one round. */
+	t0 = now_ms();
+	ck_assert_int_eq(ask(c, "statistics", 0, out, sizeof(out)), 0);
+	ck_assert_int_le(now_ms() - t0, 100);
+	ck_assert_ptr_nonnull(strstr(out, "Packets processed: 1"));
+	ck_assert_ptr_nonnull(strstr(out, "Control connections: 12 accepted, "
+	    "4 evicted"));
+	/* One more drip byte, then the deadline: all closed. */
+	ck_assert_int_eq(write(drip, "\x00", 1), 1);
+	ctl_serve(c, &env, 0);
+	while (ctl_nconn(c) > 0 && now_ms() - t0 < 3000)
+		ctl_serve(c, &env, 50);
+	ck_assert_int_eq(ctl_nconn(c), 0);
+	ck_assert_uint_eq(n->timedout, 7);
+	/* idle[3] made room for nfctl; the others timed out. */
+	for (closed = 0, i = 3; i < 10; i++)
+		closed += closed_by_peer(idle[i]);
+	ck_assert_int_eq(closed + closed_by_peer(drip), 8);
+	for (i = 0; i < 10; i++)
+		close(idle[i]);
+	close(drip);
+	ck_assert_int_eq(env.quit, CTL_RUN);
+	ctl_close(c);
+}
+END_TEST
+
+/*
+ * A reply far larger than the socket buffer, to a client that does not
+ * read: ctl_serve() returns at once with the rest queued, and the reply
+ * arrives whole, in order, as the client reads and the loop turns.
+ */
+START_TEST(server_large_reply_does_not_block)
+{
+	static uint8_t buf[CTL_MAXPAYLOAD + CTL_HDRLEN];
+	struct meter_config cfg;
+	struct meter *big;
+	struct exporter *bex;
+	struct ctl_env benv;
+	struct pspec s = { .af = 4, .proto = 17, .src = 1, .dst = 2,
+		.dport = 53 };
+	struct timeval tv = { 1700000000, 0 };
+	char err[256];
+	struct ctl *c = ctl_open(path, err, sizeof(err));
+	struct ctl_msghdr h;
+	uint8_t b[256], id = CTL_CMD_DUMP_FLOWS;
+	size_t have = 0, text = 0;
+	ssize_t r;
+	int64_t t0;
+	int fd, i, done = 0;
+
+	ck_assert_ptr_nonnull(c);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.max_flows = 30000;
+	expiry_defaults(&cfg.to);
+	bex = export_create(5);
+	big = meter_create(&cfg, bex);
+	meter_set_linktype(big, decode_linktype(DLT_EN10MB));
+	for (i = 0; i < 30000; i++) {
+		s.sport = (uint16_t)(1024 + i);
+		meter_packet(big, &tv, b, (uint32_t)pkt_build(b, &s));
+	}
+	memset(&benv, 0, sizeof(benv));
+	benv.meter = big;
+	benv.ex = bex;
+	benv.gather = 1;
+	fd = client();
+	ck_assert_int_eq(ctlproto_send(fd, CTL_T_REQUEST, 0, &id, 1), 0);
+	t0 = now_ms();
+	ctl_serve(c, &benv, 0);
+	ck_assert_int_le(now_ms() - t0, 1000);
+	ck_assert_int_eq(ctl_nconn(c), 1);	/* still writing */
+	while (!done && now_ms() - t0 < 10000) {
+		r = recv(fd, buf + have, sizeof(buf) - have, MSG_DONTWAIT);
+		if (r > 0)
+			have += (size_t)r;
+		else
+			ctl_serve(c, &benv, 10);
+		/* Consume whole messages from the front of buf. */
+		while (have >= CTL_HDRLEN) {
+			ck_assert_int_eq(ctlproto_parse_header(buf, have, &h),
+			    0);
+			if (have < CTL_HDRLEN + h.len)
+				break;
+			if (h.type == CTL_T_END) {
+				ck_assert_int_eq(buf[CTL_HDRLEN + 3], 0);
+				done = 1;
+			} else
+				text += h.len;
+			memmove(buf, buf + CTL_HDRLEN + h.len,
+			    have - CTL_HDRLEN - h.len);
+			have -= CTL_HDRLEN + h.len;
+		}
+	}
+	ck_assert_int_eq(done, 1);
+	ck_assert_uint_gt(text, 1000000);
+	ck_assert_int_eq(closed_by_peer(fd), 1);
+	close(fd);
+	ctl_close(c);
+	meter_destroy(big);
+	export_destroy(bex);
 }
 END_TEST
 
@@ -360,6 +516,8 @@ ctlproto_suite(void)
 	tcase_add_test(ts, server_socket_rules);
 	tcase_add_test(ts, server_commands);
 	tcase_add_test(ts, server_drops_garbage);
+	tcase_add_test(ts, server_idle_clients_do_not_block);
+	tcase_add_test(ts, server_large_reply_does_not_block);
 	suite_add_tcase(s, ts);
 	return s;
 }
