@@ -19,7 +19,7 @@ struct capture_config {
 	const char	*file;		/* -r, or NULL */
 	const char	*filter;	/* BPF expression, or NULL */
 	int		 promisc;	/* 1 unless -N */
-	int		 snaplen;	/* -C, 0 = libpcap default */
+	int		 snaplen;	/* -C bytes, 0 = libpcap default */
 	int		 bufsize;	/* -B bytes, 0 = libpcap default */
 };
 

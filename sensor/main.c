@@ -36,6 +36,15 @@
 #define DEFAULT_CTLSOCK	"/var/run/nfsensord.ctl"
 #define DEFAULT_PIDFILE	"/var/run/nfsensord.pid"
 #define DEFAULT_MAXFLOWS 8192
+/*
+ * Flows need headers only: 256 bytes hold Ethernet or SLL2, eight VLAN
+ * tags, eight MPLS labels, IPv6 and over 100 bytes of extension headers
+ * and a TCP header (bytes are counted from the IP length field, not the
+ * capture).  With libpcap's 262144 and its default buffer, the ring in
+ * immediate mode holds so few packets that bursts are dropped.
+ */
+#define DEFAULT_SNAPLEN	256
+#define DEFAULT_BUFSIZE	(8 << 20)	/* -B bytes */
 #define READ_BATCH	1024	/* packets per pcap_dispatch() */
 
 struct options {
@@ -156,6 +165,8 @@ parse_options(struct options *o, int argc, char **argv)
 
 	memset(o, 0, sizeof(*o));
 	o->cap.promisc = 1;
+	o->cap.snaplen = DEFAULT_SNAPLEN;
+	o->cap.bufsize = DEFAULT_BUFSIZE;
 	o->meter.max_flows = DEFAULT_MAXFLOWS;
 	o->meter.key = KEY_FULL;
 	o->meter.sample = 1;

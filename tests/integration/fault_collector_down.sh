@@ -55,11 +55,7 @@ stored() { "$FTDUMP" -h "$1"/ft-* 2>/dev/null |
 cport=$(free_udp_port)
 tport=$(free_udp_port)
 collector "$TMP/c1"; c1=$LASTPID
-# -C 256: with the default snap length (262144) libpcap's ring in immediate
-# mode holds only a few packets and a burst of 80 loses most of them to
-# "dropped by libpcap" (reported to the sensor's owner); headers are all
-# the sensor needs.
-bg "$NFSENSORD" -d -C 256 -i lo -n "127.0.0.1:$cport" -t udp=1 -t expint=1 \
+bg "$NFSENSORD" -d -i lo -n "127.0.0.1:$cport" -t udp=1 -t expint=1 \
     -c "$TMP/s.ctl" -p "$TMP/s.pid" "udp and dst port $tport" \
     >"$TMP/sensor.log" 2>&1
 spid=$LASTPID

@@ -17,7 +17,7 @@ done
 CTL=$TMP/s.ctl
 tport=$(free_udp_port)
 
-bg "$NFSENSORD" -d -C 256 -i lo -c "$CTL" -p "$TMP/s.pid" \
+bg "$NFSENSORD" -d -i lo -c "$CTL" -p "$TMP/s.pid" \
     "udp and dst port $tport" >"$TMP/sensor.log" 2>&1
 spid=$LASTPID
 if ! wait_for "[ -S '$CTL' ]"; then
@@ -31,7 +31,7 @@ mode=$(stat -c '%a %U' "$CTL")
     fail "fault_ctl: socket mode/owner is $mode, expected 600 root"
 
 ino=$(stat -c %i "$CTL")
-timeout 10 "$NFSENSORD" -d -C 256 -i lo -c "$CTL" -p "$TMP/s2.pid" \
+timeout 10 "$NFSENSORD" -d -i lo -c "$CTL" -p "$TMP/s2.pid" \
     "udp and dst port $tport" >"$TMP/second.log" 2>&1
 rc=$?
 if [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] && [ -S "$CTL" ] &&

@@ -48,7 +48,7 @@ if ! wait_for "ss -Hlun 'sport = :$cport' | grep -q ."; then
 	fail "fault_privdrop: collector did not start: $(head -n 3 "$TMP/collector.log")"
 	finish
 fi
-bg "$NFSENSORD" -d -u nobody -C 256 -i lo -n "127.0.0.1:$cport" -t udp=1 \
+bg "$NFSENSORD" -d -u nobody -i lo -n "127.0.0.1:$cport" -t udp=1 \
     -t expint=1 -c "$TMP/s.ctl" -p "$TMP/s.pid" "udp and dst port $tport" \
     >"$TMP/sensor.log" 2>&1
 spid=$LASTPID

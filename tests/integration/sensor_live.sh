@@ -1,13 +1,15 @@
 #!/bin/sh
 # Live capture across two network namespaces joined by a veth pair.
 # Namespace A (10.77.0.2) pings namespace B (10.77.0.1) five times and
-# sends 20 UDP datagrams to it.  In B, nfsensord -i on B's end of the veth
-# exports over B's own loopback to nfcollectd (and to the test receiver);
-# on shutdown the flows must arrive with the right packet counts:
-# echo request 5, echo reply 5, UDP 20, each with B's veth ifIndex as
-# input (plus B's ICMP port unreachables for the UDP: nobody listens), and
-# nfcollectd must have stored as many packets as the test receiver got.  Namespaces and links are ours and removed at the end.  Daemons
-# are started with ip netns exec directly (it execs), so $! is their PID.
+# sends 20 UDP datagrams of 1028 bytes to it, longer than the default snap
+# length.  In B, nfsensord -i on B's end of the veth exports over B's own
+# loopback to nfcollectd (and to the test receiver); on shutdown the flows
+# must arrive with the right packet and byte counts: echo request 5, echo
+# reply 5, UDP 20, each with B's veth ifIndex as input (plus B's ICMP port
+# unreachables for the UDP: nobody listens), and nfcollectd must have
+# stored as many packets as the test receiver got.  Namespaces and links
+# are ours and removed at the end.  Daemons are started with ip netns
+# exec directly (it execs), so $! is their PID.
 . "$(dirname "$0")/../lib.sh"
 need sensor_live ip ping python3 || finish
 [ "$(id -u)" = 0 ] || { skip "sensor_live: needs root for network namespaces"; finish; }
@@ -54,7 +56,7 @@ import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("10.77.0.2", 41000))
 for i in range(20):
-    s.sendto(b"y" * 100, ("10.77.0.1", 9999))'
+    s.sendto(b"y" * 1000, ("10.77.0.1", 9999))'
 wait_for "[ \"\$(inb $NFCTL -c $TMP/ctl -j statistics | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"ipv4_packets\"])')\" -ge 30 ]" ||
     fail "sensor_live: the sensor did not count 30 packets"
 inb "$NFCTL" -c "$TMP/ctl" shutdown >/dev/null
@@ -70,7 +72,9 @@ udp=$(awk '$1 == 17 && $2 == "10.77.0.2:41000" && $4 == "10.77.0.1:9999" { print
 [ "$req" = "5 $IFX" ] && pass "live: echo requests 5 packets, input ifIndex $IFX" ||
     fail "live: echo request flow '$req' (want '5 $IFX'); $(cat "$TMP/recv")"
 [ "$rep" = "5 $IFX" ] && pass "live: echo replies 5 packets" || fail "live: echo reply flow '$rep'"
-[ "$udp" = "20 $((20 * 128)) $IFX" ] && pass "live: UDP 20 packets, 2560 bytes" ||
+# 1028-byte packets, captured 256 bytes deep by default: bytes come from
+# the IP header's length field, not the capture.
+[ "$udp" = "20 $((20 * 1028)) $IFX" ] && pass "live: UDP 20 packets, 20560 bytes (snap length 256)" ||
     fail "live: UDP flow '$udp'"
 
 if [ -n "$COLL" ]; then
