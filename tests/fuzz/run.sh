@@ -118,10 +118,12 @@ harness_spec() {
 		SRCS="report/filter.c report/fields.c"; OPT="" ;;
 	ctl)	INC="-Isensor -Icommon" DIRS="sensor common"
 		SRCS="sensor/ctlproto.c common/buf.c"; OPT="" ;;
+	pcapmap) INC="-Isensor -Icommon" DIRS="sensor common"
+		SRCS="sensor/pcapmap.c"; OPT="" ;;
 	*)	return 1 ;;
 	esac
 }
-ALL="v5 collector packet ftfile parse filter ctl"
+ALL="v5 collector packet ftfile parse filter ctl pcapmap"
 
 # Seeds: regenerated each run (cheap), then merged into the corpus.
 rm -rf "$OUT/seeds"
@@ -183,9 +185,9 @@ for name in ${ONLY:-$ALL}; do
 	done
 	log=$OUT/logs/$name.log
 	# max_len: packets and datagrams are small; files get room for a
-	# zlib stream that inflates to many records.
+	# zlib stream that inflates to many records, or for many packets.
 	case $name in
-	ftfile) maxlen=65536 ;;
+	ftfile|pcapmap) maxlen=65536 ;;
 	parse|filter|ctl) maxlen=4096 ;;
 	*) maxlen=9000 ;;
 	esac

@@ -246,7 +246,34 @@ def parse_seeds():
         put("parse", bytes([sel]) + s.encode())
 
 
+def pcapmap_seeds():
+    """Classic pcap files whole, cut to 64 KiB at a record boundary, and
+    cut inside a record (the damaged-file paths)."""
+    pdir = os.path.join(SHARED, "pcaps", "public")
+    for fn in sorted(os.listdir(pdir)):
+        with open(os.path.join(pdir, fn), "rb") as f:
+            data = f.read()
+        magic = data[:4]
+        if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1"):
+            e = "<"
+        elif magic in (b"\xa1\xb2\xc3\xd4", b"\xa1\xb2\x3c\x4d"):
+            e = ">"
+        else:
+            continue
+        off = 24
+        while off + 16 <= len(data):
+            incl = struct.unpack(e + "I", data[off + 8:off + 12])[0]
+            if off + 16 + incl > 65536 or off + 16 + incl > len(data):
+                break
+            off += 16 + incl
+        put("pcapmap", data[:off])
+        put("pcapmap", data[:min(len(data), 65536)])
+        if off > 24 + 20:
+            put("pcapmap", data[:off - 7])
+
+
 def main():
+    pcapmap_seeds()
     packet_seeds()
     datagram_seeds()
     flowfile_seeds()

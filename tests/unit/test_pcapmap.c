@@ -199,6 +199,36 @@ START_TEST(byte_orders_and_precisions)
 }
 END_TEST
 
+/*
+ * Out-of-range timestamp fields (found by fuzz_pcapmap, comparing with
+ * libpcap): pcapmap reads both unsigned in either byte order, so a capture
+ * from after 2038 keeps its times.  libpcap 1.10 reads them signed in a
+ * file of its own byte order and unsigned in a swapped one; the fuzzer
+ * compares times only below 2^31.
+ */
+START_TEST(timestamp_fields_unsigned)
+{
+	struct pcapmap_pkt pkt;
+	struct pcapbuf b;
+	struct wfile w;
+	uint8_t *copy;
+	int big;
+
+	for (big = 0; big < 2; big++) {
+		wopen(&w, big, 0xa1b2c3d4, 2, 4, 65535, 1);
+		wrec(&w, 0x80000000, 0xab000000, 4, 4, 1);
+		copy = exact(&w, w.len);
+		ck_assert_int_eq(pcapbuf_init(&b, copy, w.len), 0);
+		ck_assert_int_eq(pcapbuf_next(&b, &pkt), 1);
+		ck_assert_int_eq(pkt.ts.tv_sec, 2147483648LL);
+		ck_assert_int_eq(pkt.ts.tv_usec, 2868903936LL);
+		ck_assert_int_eq(pcapbuf_next(&b, &pkt), 0);
+		free(copy);
+		free(w.b);
+	}
+}
+END_TEST
+
 /* A file cut at every byte of its last record: header, then body. */
 START_TEST(truncated_last_record)
 {
@@ -383,6 +413,7 @@ pcapmap_suite(void)
 	tcase_add_test(tc, truncated_last_record);
 	tcase_add_test(tc, caplen_above_snaplen);
 	tcase_add_test(tc, headers_left_to_libpcap);
+	tcase_add_test(tc, timestamp_fields_unsigned);
 	tcase_add_test(tc, open_files);
 	tcase_add_test(tc, random_records_stay_inside);
 	suite_add_tcase(s, tc);
