@@ -323,7 +323,7 @@ run_live(struct ctl_env *env, struct ctl *ctl)
 		next = meter_next_expiry(env->meter);
 		wait = next < 0 || next > 1000 ? 1000 : (int)next;
 		nctl = ctl != NULL ? ctl_pollfds(ctl, pfd + 1, &wait) : 0;
-		if (poll(pfd, (nfds_t)(1 + nctl), wait) == -1) {
+		if (poll(pfd, (nfds_t)1 + (nfds_t)nctl, wait) == -1) {
 			if (errno != EINTR)
 				fatal("poll");
 			continue;
