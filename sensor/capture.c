@@ -13,9 +13,19 @@
  * The filter runs on each packet with pcap_offline_filter(), so the same
  * packets reach the meter whichever reader runs.  pcapng, stdin and live
  * capture are read by libpcap itself.
+ *
+ * A mapped file that another process cuts shorter while it is read makes
+ * the next access to a lost page fault with SIGBUS.  While packets are read
+ * from the mapping a handler turns that fault into a jump back to
+ * read_map(), which reports the file as damaged like any other truncated
+ * capture: the packets before it still count and are exported.  The fault
+ * can only happen while the decoder or the filter reads packet bytes,
+ * before the meter touches its flow table, so nothing is left half done.
  */
 #include <pcap/pcap.h>
 
+#include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +47,34 @@ struct capture {
 	int			 map_error;	/* err says what, with map */
 	char			 err[PCAP_ERRBUF_SIZE];
 };
+
+static sigjmp_buf map_fault;
+static volatile sig_atomic_t map_reading;
+
+static void
+on_sigbus(int sig)
+{
+	if (map_reading)
+		siglongjmp(map_fault, 1);
+	/* Not ours: die of it as if there were no handler. */
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void
+catch_sigbus(void)
+{
+	static int done;
+	struct sigaction sa;
+
+	if (done)
+		return;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigbus;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGBUS, &sa, NULL) == 0)
+		done = 1;
+}
 
 static int
 set_filter(struct capture *c, const char *expr, char *err, size_t errlen)
@@ -113,6 +151,7 @@ open_map(struct capture *c, const char *file)
 		return;
 	if ((c->map = pcapmap_open(file, ebuf, sizeof(ebuf))) == NULL)
 		return;
+	catch_sigbus();
 	b = pcapmap_buf(c->map);
 	if (b->swapped != pcap_is_swapped(c->p) ||
 	    (int)b->snaplen != pcap_snapshot(c->p) ||
@@ -220,6 +259,14 @@ read_map(struct capture *c, int max, capture_fn fn, void *arg)
 	struct pcapmap_pkt pkt;
 	int n = 0, seen = 0, rc = 0;
 
+	if (sigsetjmp(map_fault, 1) != 0) {
+		map_reading = 0;
+		snprintf(c->err, sizeof(c->err), "%.128s: the file was cut "
+		    "short by another process while it was read", c->name);
+		c->map_error = 1;
+		return -2;
+	}
+	map_reading = 1;
 	while (max < 0 || n < max) {
 		pcapmap_release(c->map);
 		if ((rc = pcapbuf_next(b, &pkt)) <= 0)
@@ -235,6 +282,7 @@ read_map(struct capture *c, int max, capture_fn fn, void *arg)
 		fn(arg, &pkt.ts, pkt.data, pkt.caplen);
 		n++;
 	}
+	map_reading = 0;
 	if (rc < 0) {
 		snprintf(c->err, sizeof(c->err), "%s", b->err);
 		c->map_error = 1;

@@ -17,7 +17,8 @@
  * steps; the pages are the page cache's own, so nothing is copied.  The
  * file's size is taken once at open: a file that grows while it is read
  * is read up to that size, and one cut shorter by another process while
- * it is mapped would fault (SIGBUS), as with any mapped reader.
+ * it is mapped faults (SIGBUS) on the lost pages, as with any mapped
+ * reader; capture.c turns that fault into a damaged-file error.
  *
  * Mapped file pages count in the resident set size; the pages already
  * read are dropped from the mapping every PCAPMAP_WINDOW bytes, so the
