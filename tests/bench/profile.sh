@@ -91,6 +91,7 @@ for j in $JOBS; do
 		"$BIN/nfv5blast" -p 9995 -n "${PROF_FLOWS:-1000000}" -r "${PROF_RATE:-200000}"
 		sleep 1
 		kill -TERM "$(cat "$d/pid")"; wait $PP
+		rm -rf "$d"
 		{
 			echo "# perf record -e cpu-clock -g: nfcollectd under nfv5blast -r ${PROF_RATE:-200000}"
 			perf report -i "$W/perf-nfcollectd.data" --no-children --stdio \

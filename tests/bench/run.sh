@@ -435,6 +435,7 @@ coll_run() {
 		    awk '{ s += $1 } END { print s + 0 }') ;;
 	esac
 	stored=${stored:-0}
+	rm -rf "$d"	# up to 1.4 GB per run at the top of the full ladder
 	lost=$((sent - stored))
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$prog" "$rate" "$r" \
 	    "$offered" "$sent" "$stored" "$lost" "$((rb1 - rb0))" "${cpu:-?}" "${rss:-?}" \
@@ -523,6 +524,11 @@ job_collector() {
 
 FILTER='proto tcp and dst port 80'
 
+# shrink FILE: keep the first lines of a large output once it is counted.
+shrink() {
+	head -n 20 "$1" >"$1.head" && mv "$1.head" "$1"
+}
+
 job_reporter() {
 	N=$REPORT_FLOWS
 	FT=$W/ft-$N-$REPORT_FILES
@@ -582,6 +588,7 @@ job_reporter() {
 			record reporter "nfreport top10 1file" $r "$(wc -l <"$LOG/nfr-top1.$r.out")"
 			timed "nfr-filter.$r" "$NFREPORT" -q -o csv "$FT" "$FILTER"
 			record reporter "nfreport filter csv" $r "$(grep -c '^[0-9]' "$LOG/nfr-filter.$r.out")"
+			shrink "$LOG/nfr-filter.$r.out"
 			for o in short line csv; do
 				timed "nfr-$o.$r" sh -c '"$0" -q -o "$1" "$2" >/dev/null' \
 				    "$NFREPORT" "$o" "$FT"
@@ -593,6 +600,7 @@ job_reporter() {
 			record reporter "nfdump top10" $r "$(wc -l <"$LOG/nfd-top.$r.out")"
 			timed "nfd-filter.$r" nfdump -R "$NFD" -q -o csv "$FILTER"
 			record reporter "nfdump filter csv" $r "$(grep -c '^[0-9]' "$LOG/nfd-filter.$r.out")"
+			shrink "$LOG/nfd-filter.$r.out"
 			timed "nfd-line.$r" sh -c 'nfdump -R "$0" -q -o line >/dev/null' "$NFD"
 			record reporter "nfdump print line" $r ""
 		fi
