@@ -70,7 +70,8 @@ ctl_render_stats(const struct ctl_env *env, struct outbuf *o, int json)
 	v.st = meter_stats(env->meter);
 	v.ex = env->ex;
 	v.active_flows = flowtable_count(ft);
-	v.max_flows = flowtable_max(ft);
+	v.max_flows = meter_max_flows(env->meter);
+	v.max_oneway = flowtable_max(ft);
 	v.memory = flowtable_memory(ft);
 	v.have_pcap = env->cap != NULL && capture_stats(env->cap, &v.pcap_recv,
 	    &v.pcap_drop, &v.pcap_ifdrop) == 0;

@@ -204,7 +204,7 @@ parse_options(struct options *o, int argc, char **argv)
 			break;
 		case 'm':
 			o->meter.max_flows =
-			    (uint32_t)numflag(ch, optarg, 1, 1U << 30);
+			    (uint32_t)numflag(ch, optarg, 1, METER_MAX_FLOWS);
 			break;
 		case 'N':
 			o->cap.promisc = 0;

@@ -3,8 +3,9 @@
  *
  * For each packet: decode, build the key for the -T level, find or create
  * the flow, add the packet, and move the flow to the tail of its class
- * list.  Creating a flow in a full table first evicts the least recently
- * used flow (exported, counted as forced); adding to a flow whose 32-bit
+ * list.  The table holds two one-way flows per -m conversation, the
+ * softflowd user's meaning of -m.  Creating a flow in a full table first
+ * evicts the least recently used flow (exported, counted as forced); adding to a flow whose 32-bit
  * v5 packet or byte counter would overflow first expires it (counted as
  * overbytes).  Nothing is allocated and no other flow is looked at, so the
  * cost per packet is constant.  Expiry runs every expint seconds of packet
@@ -71,7 +72,9 @@ meter_create(const struct meter_config *cfg, struct exporter *ex)
 	m->cfg = *cfg;
 	m->ex = ex;
 	m->boot_ms = -1;
-	if ((m->ft = flowtable_create(cfg->max_flows, cfg->seed)) == NULL) {
+	if (cfg->max_flows == 0 || cfg->max_flows > METER_MAX_FLOWS ||
+	    (m->ft = flowtable_create(METER_ONEWAY_PER_FLOW * cfg->max_flows,
+	    cfg->seed)) == NULL) {
 		free(m);
 		return NULL;
 	}
@@ -395,6 +398,12 @@ struct flowtable *
 meter_flowtable(const struct meter *m)
 {
 	return m->ft;
+}
+
+uint32_t
+meter_max_flows(const struct meter *m)
+{
+	return m->cfg.max_flows;
 }
 
 int64_t

@@ -31,8 +31,18 @@ enum meter_key {
 	KEY_N
 };
 
+/* One-way flows in the table per -m conversation. */
+#define METER_ONEWAY_PER_FLOW	2
+/* The largest -m: its one-way flows must fit flowtable_create()'s bound. */
+#define METER_MAX_FLOWS		(1U << 29)
+
 struct meter_config {
-	uint32_t	max_flows;	/* -m */
+	/*
+	 * -m: conversations, as softflowd counts them.  One softflowd flow
+	 * holds both directions of a 5-tuple; ours are one-way, so the table
+	 * holds up to METER_ONEWAY_PER_FLOW x max_flows of them.
+	 */
+	uint32_t	max_flows;
 	struct timeouts	to;		/* -t */
 	enum meter_key	key;		/* -T */
 	uint32_t	sample;		/* -s: 1 in N packets; 0, 1 = all */
@@ -66,6 +76,7 @@ void		 meter_dump_flows(struct meter *, struct outbuf *, int json);
 const struct sensor_stats *meter_stats(const struct meter *);
 struct timeouts	*meter_timeouts(struct meter *);
 struct flowtable *meter_flowtable(const struct meter *);
+uint32_t	 meter_max_flows(const struct meter *);	/* -m, conversations */
 int64_t		 meter_clock(const struct meter *);
 int64_t		 meter_boot(const struct meter *);	/* -1 before packets */
 /* Milliseconds until the next expiry run is due, -1 if none. */

@@ -42,6 +42,7 @@ struct field {
 
 GETTER(g_active, v->active_flows)
 GETTER(g_maxflows, v->max_flows)
+GETTER(g_maxoneway, v->max_oneway)
 GETTER(g_memory, v->memory)
 GETTER(g_packets, v->st->packets)
 GETTER(g_sampled, v->st->sampled_out)
@@ -69,7 +70,8 @@ GETTER(g_unexp, v->ex ? export_stats(v->ex)->unexportable : 0)
 
 static const struct field fields[] = {
 	{ "Number of active flows", "active_flows", g_active },
-	{ "Maximum flows (-m)", "max_flows", g_maxflows },
+	{ "Maximum flows (-m, conversations)", "max_flows", g_maxflows },
+	{ "Maximum one-way flows (2 x -m)", "max_oneway_flows", g_maxoneway },
 	{ "Flow table memory (bytes)", "flow_table_bytes", g_memory },
 	{ "Packets processed", "packets", g_packets },
 	{ "Packets skipped by sampling", "sampled_out", g_sampled },
@@ -126,6 +128,8 @@ render_text(struct outbuf *o, const struct stats_view *v)
 	outbuf_printf(o, "nfsensord statistics (%s):\n",
 	    v->source ? v->source : "-");
 	outbuf_printf(o, "Number of active flows: %u\n", v->active_flows);
+	outbuf_printf(o, "Maximum flows: %u conversations (%u one-way flows)\n",
+	    v->max_flows, v->max_oneway);
 	outbuf_printf(o, "Packets processed: %llu\n",
 	    (unsigned long long)st->packets);
 	outbuf_printf(o, "Fragments: %llu\n", (unsigned long long)st->fragments);

@@ -39,7 +39,8 @@ struct stats_view {
 	const struct sensor_stats *st;
 	const struct exporter	*ex;		/* NULL: no export */
 	uint32_t		 active_flows;
-	uint32_t		 max_flows;
+	uint32_t		 max_flows;	/* -m, conversations */
+	uint32_t		 max_oneway;	/* one-way flows it holds */
 	size_t			 memory;	/* flow table bytes */
 	int			 have_pcap;	/* pcap_stats() worked */
 	uint64_t		 pcap_recv, pcap_drop, pcap_ifdrop;

@@ -231,11 +231,13 @@ END_TEST
 
 START_TEST(max_flows_evicts_lru)
 {
-	struct meter *m = mk(4, NULL);
+	/* -m 2 conversations: room for four one-way flows. */
+	struct meter *m = mk(2, NULL);
 	int i;
 
 	for (i = 1; i <= 4; i++)
 		pkt(m, i, 17, (uint8_t)i, 1000, 0, 10);
+	ck_assert_uint_eq(meter_stats(m)->expired[EXR_FORCED], 0);
 	pkt(m, 10, 17, 1, 1000, 0, 10);		/* flow 1 is recent again */
 	pkt(m, 11, 17, 5, 1000, 0, 10);		/* evicts flow 2 */
 	ck_assert_uint_eq(active(m), 4);
@@ -244,6 +246,42 @@ START_TEST(max_flows_evicts_lru)
 	ck_assert_uint_eq(ngot, 5);
 	/* The forced one was queued first. */
 	ck_assert_uint_eq(got[0].srcaddr, 0x0a000002);
+	done(m);
+}
+END_TEST
+
+/*
+ * -m counts conversations, as softflowd's does: softflowd -m 2 holds two
+ * bidirectional TCP conversations without a forced expiry and exports
+ * them as four records, and so must we.
+ */
+START_TEST(max_flows_counts_conversations)
+{
+	struct meter *m = mk(2, NULL);
+	struct pspec s = { .af = 4, .proto = 6, .tcp_flags = 0x10 };
+	uint8_t b[128];
+	struct timeval tv;
+	int r, c, dir;
+
+	ck_assert_uint_eq(meter_max_flows(m), 2);
+	ck_assert_uint_eq(flowtable_max(meter_flowtable(m)), 4);
+	for (r = 0; r < 5; r++)
+		for (c = 0; c < 2; c++)
+			for (dir = 0; dir < 2; dir++) {
+				s.src = (uint8_t)(dir ? 2 + 10 * c : 1 + 10 * c);
+				s.dst = (uint8_t)(dir ? 1 + 10 * c : 2 + 10 * c);
+				s.sport = (uint16_t)(dir ? 80 : 1024 + c);
+				s.dport = (uint16_t)(dir ? 1024 + c : 80);
+				tv.tv_sec = T0 / 1000 + r;
+				tv.tv_usec = 0;
+				meter_packet(m, &tv, b, (uint32_t)pkt_build(b, &s));
+			}
+	ck_assert_uint_eq(active(m), 4);
+	ck_assert_uint_eq(meter_stats(m)->expired[EXR_FORCED], 0);
+	meter_expire_all(m);
+	ck_assert_uint_eq(ngot, 4);
+	for (c = 0; c < 4; c++)
+		ck_assert_uint_eq(got[c].packets, 5);
 	done(m);
 }
 END_TEST
@@ -263,7 +301,8 @@ START_TEST(eviction_loses_nothing)
 	for (i = 0; i < ngot; i++)
 		p += got[i].packets;
 	ck_assert_uint_eq(p, 10000);
-	ck_assert_uint_eq(meter_stats(m)->expired[EXR_FORCED], 10000 - 100);
+	/* -m 100 holds 200 one-way flows. */
+	ck_assert_uint_eq(meter_stats(m)->expired[EXR_FORCED], 10000 - 200);
 	done(m);
 }
 END_TEST
@@ -427,6 +466,7 @@ expiry_suite(void)
 	tcase_add_test(tc, maxlife_expires_busy_flow);
 	tcase_add_test(tc, expint_delays_expiry);
 	tcase_add_test(tc, max_flows_evicts_lru);
+	tcase_add_test(tc, max_flows_counts_conversations);
 	tcase_add_test(tc, eviction_loses_nothing);
 	tcase_add_test(tc, byte_counter_overflow);
 	tcase_add_test(tc, key_levels);
