@@ -115,17 +115,29 @@ static const char digits2[201] =
     "34353637383940414243444546474849505152535455565758596061626364656667"
     "6869707172737475767778798081828384858687888990919293949596979899";
 
-/* Decimal digits, written backwards two at a time: this is on the path of
- * every printed field, so it avoids a division per digit. */
+/* 10^i for i >= 1; 0 in front, so that 0..9 count one digit. */
+static const uint64_t pow10_[20] = {
+	0ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL,
+	10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL,
+	100000000000ULL, 1000000000000ULL, 10000000000000ULL,
+	100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
+	100000000000000000ULL, 1000000000000000000ULL,
+	10000000000000000000ULL,
+};
+
+/*
+ * Decimal digits, written backwards two at a time: this is on the path of
+ * every printed field, so it avoids a division per digit.  The digit count
+ * comes from the bit length (log10(2) ~ 1233 / 4096) corrected by one
+ * compare, not from a division loop.
+ */
 size_t
 fmt_u64(uint64_t v, char *out)
 {
-	size_t n = 1;
-	uint64_t t;
+	size_t t = (size_t)(64 - __builtin_clzll(v | 1)) * 1233 >> 12;
+	size_t n = t + 1 - (v < pow10_[t]);
 	char *p;
 
-	for (t = v; t >= 10; t /= 10)
-		n++;
 	p = out + n;
 	while (v >= 100) {
 		unsigned d = (unsigned)(v % 100) * 2;

@@ -222,6 +222,42 @@ START_TEST(test_timefmt)
 }
 END_TEST
 
+/*
+ * fmt_u64 counts digits from the bit length: check it against snprintf
+ * around every power of two and of ten, where a wrong count would show.
+ */
+START_TEST(test_fmt_u64)
+{
+	char a[32], b[32];
+	uint64_t v, p;
+	int s, d;
+	size_t n;
+
+	for (s = 0; s < 64; s++)
+		for (d = -2; d <= 2; d++) {
+			v = ((uint64_t)1 << s) + (uint64_t)(int64_t)d;
+			n = fmt_u64(v, a);
+			a[n] = '\0';
+			snprintf(b, sizeof(b), "%llu", (unsigned long long)v);
+			ck_assert_str_eq(a, b);
+		}
+	for (p = 1; ; p *= 10) {
+		for (d = -1; d <= 1; d++) {
+			v = p + (uint64_t)(int64_t)d;
+			n = fmt_u64(v, a);
+			a[n] = '\0';
+			snprintf(b, sizeof(b), "%llu", (unsigned long long)v);
+			ck_assert_str_eq(a, b);
+		}
+		if (p > UINT64_MAX / 10)
+			break;
+	}
+	n = fmt_u64(UINT64_MAX, a);
+	a[n] = '\0';
+	ck_assert_str_eq(a, "18446744073709551615");
+}
+END_TEST
+
 START_TEST(test_unknown_format)
 {
 	ck_assert_ptr_null(output_open("nosuch", stdout));
@@ -243,6 +279,7 @@ main(void)
 	tcase_add_test(tc, test_csv_json);
 	tcase_add_test(tc, test_many_rows_flush);
 	tcase_add_test(tc, test_timefmt);
+	tcase_add_test(tc, test_fmt_u64);
 	tcase_add_test(tc, test_unknown_format);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
