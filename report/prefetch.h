@@ -1,12 +1,12 @@
 /*
- * prefetch: read and filter whole files on worker threads, ahead of the
- * thread that prints them, and hand them over in input order.
+ * prefetch: read and filter files on worker threads, ahead of the thread
+ * that prints them, and hand the records over in input order.
  *
  * Printing flows must keep the order of the files, but inflating and
  * filtering them need not wait for the printer.  Workers take files in
- * order, at most "ahead" files beyond the one being printed (which bounds
- * memory to a few files' worth of matching records), and the printer
- * takes each file's records when they are complete.
+ * order, at most "ahead" files beyond the one being printed, and pass the
+ * matching records on in chunks from a small fixed pool, so that memory
+ * is bounded by the pool, not by the size of the files.
  */
 #ifndef NFKIT_REPORT_PREFETCH_H
 #define NFKIT_REPORT_PREFETCH_H
@@ -22,9 +22,10 @@ struct prefetch;
 struct prefetch *prefetch_start(const struct inlist *, const struct window *,
 	    const struct filter *, int nthreads, int ahead);
 /*
- * The next file's matching records, in input order, valid until the next
- * call; NULL after the last file.  *damaged is set if reading that file
- * failed (the message has been printed) or memory ran out (*nomem).
+ * The next chunk of matching records, in input order, valid until the next
+ * call; NULL after the last file.  Each file ends with an empty chunk
+ * (*n == 0) that carries its state: *damaged if reading it failed (the
+ * message has been printed), *nomem if memory ran out.
  */
 const struct flowrec *prefetch_next(struct prefetch *, size_t *n,
 	    int *damaged, int *nomem);

@@ -241,8 +241,8 @@ flow_cmp(const void *a, const void *b)
 
 /*
  * Flows from several files: one worker per processor inflates and filters
- * whole files ahead (at most two files per worker), while this thread
- * prints them in order.
+ * files ahead (at most two files per worker, in a bounded pool of record
+ * chunks), while this thread prints them in order.
  */
 static void
 read_ahead(struct worker *w)
