@@ -1,11 +1,23 @@
 /*
- * flowtable: open-addressing flow index over a preallocated flow array.
+ * flowtable: open-addressing flow index over a flow array.
  *
- * The index has a power-of-two number of slots, at least twice max_flows,
- * so the load factor stays at or below one half and linear probes stay
- * short.  A slot holds 32 bits of the flow's hash beside its array index:
- * most probes that miss are rejected on the hash without touching the flow
- * itself, which costs a cache miss.  Removal shifts the following entries
+ * The index has a power-of-two number of slots and is kept at a load of
+ * at most one half, so linear probes stay short.  It starts small and
+ * doubles (rehashing every entry into a new array) when one more flow
+ * would pass that load, up to the bound set by max_flows (at least twice
+ * max_flows slots).  The index thus stays as small as the live flows
+ * allow: 100,000 flows under -m 1000000 probe a 2 MiB index that stays in
+ * cache, not the 16 MiB one sized for the bound.  A doubling costs one
+ * pass over the old index; the cost per insert is constant on average,
+ * and once the table has met its largest number of flows nothing is
+ * allocated again.  If memory runs short while growing, the table stops
+ * growing and counts as full at the size it has: the caller evicts, as it
+ * would at max_flows.
+ *
+ * A slot holds 32 bits of the flow's hash beside its array index: most
+ * probes that miss are rejected on the hash without touching the flow
+ * itself, which costs a cache miss.  The stored hash also makes a rehash
+ * cheap: no key is read again.  Removal shifts the following entries
  * back (no tombstones), so a table that churns through millions of flows
  * never degrades.
  *
@@ -16,8 +28,10 @@
  * someone who controls the packets but cannot read the sensor's memory
  * cannot compute which keys collide.
  *
- * Memory is fixed at creation: sizeof(struct flow) (88 bytes) per flow plus
- * 2 x 8 bytes of index per flow, about 105 bytes per flow in all.
+ * The flow array (88 bytes per flow) is allocated at creation for
+ * max_flows but is used in order, so its pages become resident only as
+ * that many flows exist.  With the index at its bound, a full table costs
+ * 88 bytes plus 16 to 32 bytes of index per flow.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -36,12 +50,17 @@ struct list {
 	uint32_t	head, tail;
 };
 
+/* The index's first size, in slots (2 KiB). */
+#define FT_MINSLOTS	256
+
 struct flowtable {
 	struct flow	*flows;
 	struct slot	*slots;
 	uint32_t	 max;
 	uint32_t	 count;
+	uint32_t	 cap;		/* max, or less if growing failed */
 	uint32_t	 mask;		/* slots - 1 */
+	uint64_t	 maxslots;	/* the index's bound, >= 2 x max */
 	uint32_t	 freelist;	/* chained through flow.next */
 	uint32_t	 unused;	/* flows[unused..max) never used yet */
 	struct list	 lists[FT_NLISTS];
@@ -60,15 +79,17 @@ flowtable_create(uint32_t max_flows, const uint8_t seed[16])
 		return NULL;
 	if ((ft = calloc(1, sizeof(*ft))) == NULL)
 		return NULL;
-	for (nslots = 16; nslots < 2 * (uint64_t)max_flows; nslots <<= 1)
+	for (ft->maxslots = 16; ft->maxslots < 2 * (uint64_t)max_flows;
+	    ft->maxslots <<= 1)
 		;
+	nslots = ft->maxslots < FT_MINSLOTS ? ft->maxslots : FT_MINSLOTS;
 	ft->flows = calloc(max_flows, sizeof(*ft->flows));
 	ft->slots = calloc(nslots, sizeof(*ft->slots));
 	if (ft->flows == NULL || ft->slots == NULL) {
 		flowtable_destroy(ft);
 		return NULL;
 	}
-	ft->max = max_flows;
+	ft->max = ft->cap = max_flows;
 	ft->mask = (uint32_t)(nslots - 1);
 	for (i = 0; i < 6; i++) {
 		uint8_t n = (uint8_t)i;
@@ -214,6 +235,33 @@ list_unlink(struct flowtable *ft, struct list *l, uint32_t i, int age)
 		l->tail = prev;
 }
 
+/*
+ * Double the index: every entry goes to its place in an array twice the
+ * size, found from the hash kept in its slot.  -1 if memory is short; the
+ * old index is then kept as it was.
+ */
+static int
+grow(struct flowtable *ft)
+{
+	uint64_t nslots = ((uint64_t)ft->mask + 1) * 2;
+	uint32_t mask = (uint32_t)(nslots - 1), i, j;
+	struct slot *ns, *old = ft->slots;
+
+	if ((ns = calloc(nslots, sizeof(*ns))) == NULL)
+		return -1;
+	for (i = 0; i <= ft->mask; i++) {
+		if (old[i].idx == 0)
+			continue;
+		for (j = old[i].hash & mask; ns[j].idx != 0; j = (j + 1) & mask)
+			;
+		ns[j] = old[i];
+	}
+	ft->slots = ns;
+	ft->mask = mask;
+	free(old);
+	return 0;
+}
+
 struct flow *
 flowtable_insert(struct flowtable *ft, const struct flowkey *k, uint32_t hash,
     unsigned cls)
@@ -221,8 +269,17 @@ flowtable_insert(struct flowtable *ft, const struct flowkey *k, uint32_t hash,
 	uint32_t i, idx;
 	struct flow *f;
 
-	if (cls >= FT_NLISTS)
+	if (cls >= FT_NLISTS || ft->count >= ft->cap)
 		return NULL;
+	/*
+	 * One more flow would pass half load: double the index, unless it
+	 * is at its bound (then max_flows keeps the load at half).  Without
+	 * memory for a bigger index, this flow still fits (the load was at
+	 * most one half), and the table is full from now on.
+	 */
+	if (2 * ((uint64_t)ft->count + 1) > (uint64_t)ft->mask + 1 &&
+	    (uint64_t)ft->mask + 1 < ft->maxslots && grow(ft) == -1)
+		ft->cap = ft->count + 1;
 	if (ft->freelist != FT_NIL) {
 		idx = ft->freelist;
 		ft->freelist = ft->flows[idx].next;
@@ -339,12 +396,19 @@ flowtable_max(const struct flowtable *ft)
 int
 flowtable_full(const struct flowtable *ft)
 {
-	return ft->freelist == FT_NIL && ft->unused == ft->max;
+	return ft->count >= ft->cap;
 }
 
+/* What the table has touched: the flows used so far and the index. */
 size_t
 flowtable_memory(const struct flowtable *ft)
 {
-	return sizeof(*ft) + (size_t)ft->max * sizeof(struct flow) +
+	return sizeof(*ft) + (size_t)ft->unused * sizeof(struct flow) +
 	    ((size_t)ft->mask + 1) * sizeof(struct slot);
+}
+
+size_t
+flowtable_index_slots(const struct flowtable *ft)
+{
+	return (size_t)ft->mask + 1;
 }

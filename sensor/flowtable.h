@@ -1,9 +1,12 @@
 /*
  * flowtable: the sensor's live flows, in bounded memory.
  *
- * All flows live in one array allocated at start (max_flows entries); an
- * open-addressing index with linear probing, keyed by a hash seeded at
- * startup, finds them.  Nothing is allocated per packet.  Every flow is also on two
+ * All flows live in one array allocated at start (max_flows entries, its
+ * pages touched only as flows appear); an open-addressing index with
+ * linear probing, keyed by a hash seeded at startup, finds them.  The
+ * index grows with the live flows, doubling up to a bound set by
+ * max_flows, so it is allocated a few times in a table's life and never
+ * per packet.  Every flow is also on two
  * intrusive lists, so that expiry and eviction look only at list heads:
  *
  *  - one of FT_NLISTS "class" lists (the expiry module decides what a class
@@ -114,7 +117,10 @@ struct flow	*flowtable_lru(struct flowtable *);
 
 uint32_t	flowtable_count(const struct flowtable *);
 uint32_t	flowtable_max(const struct flowtable *);
+/* Full at max_flows, or earlier if the index could not grow. */
 int		flowtable_full(const struct flowtable *);
+/* Bytes in use: the flows touched so far and the index as it is now. */
 size_t		flowtable_memory(const struct flowtable *);
+size_t		flowtable_index_slots(const struct flowtable *);
 
 #endif

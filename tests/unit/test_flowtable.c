@@ -1,8 +1,8 @@
 /*
  * test_flowtable: the open-addressing flow index and its lists: insert,
  * find, remove with backward shift (checked against a plain array over a
- * long random churn), fullness, list order and LRU choice, seeding, and
- * the memory cost per flow.
+ * long random churn), fullness, list order and LRU choice, seeding, the
+ * index's growth by rehashing, and the memory cost per flow.
  */
 #include <check.h>
 #include <stdlib.h>
@@ -204,10 +204,58 @@ END_TEST
 START_TEST(memory_per_flow)
 {
 	struct flowtable *ft = flowtable_create(1000000, seed);
+	uint32_t i;
 
 	ck_assert_ptr_nonnull(ft);
+	/* An empty table costs its small first index, whatever max_flows. */
+	ck_assert_uint_le(flowtable_memory(ft), 4096);
+	for (i = 0; i < 1000000; i++)
+		ck_assert_ptr_nonnull(add(ft, i, 0));
+	ck_assert_int_eq(flowtable_full(ft), 1);
 	/* Issue 7's budget: at most 128 bytes per tracked flow. */
 	ck_assert_uint_le(flowtable_memory(ft) / 1000000, 128);
+	flowtable_destroy(ft);
+}
+END_TEST
+
+/*
+ * The index doubles as flows arrive, never above half load and never
+ * past its bound (twice max_flows, rounded up to a power of two), and
+ * every flow is found after each rehash; removals do not shrink it.
+ */
+START_TEST(index_grows_with_flows)
+{
+	enum { MAX = 5000 };
+	struct flowtable *ft = flowtable_create(MAX, seed);
+	size_t slots, prev;
+	uint32_t i, j;
+
+	ck_assert_ptr_nonnull(ft);
+	prev = flowtable_index_slots(ft);
+	ck_assert_uint_le(prev, 256);
+	for (i = 0; i < MAX; i++) {
+		ck_assert_ptr_nonnull(add(ft, i, i % FT_NLISTS));
+		slots = flowtable_index_slots(ft);
+		ck_assert_uint_le(2 * (size_t)(i + 1), slots);
+		if (slots != prev) {
+			ck_assert_uint_eq(slots, 2 * prev);
+			for (j = 0; j <= i; j++)
+				ck_assert_ptr_nonnull(find(ft, j));
+			ck_assert_ptr_null(find(ft, MAX + i));
+			prev = slots;
+		}
+	}
+	ck_assert_uint_eq(flowtable_index_slots(ft), 16384);
+	ck_assert_int_eq(flowtable_full(ft), 1);
+	for (i = 0; i < MAX; i += 2)
+		flowtable_remove(ft, find(ft, i));
+	ck_assert_uint_eq(flowtable_index_slots(ft), 16384);
+	for (i = 0; i < MAX; i++)
+		ck_assert_int_eq(find(ft, i) != NULL, (int)(i & 1));
+	/* A small bound is the first size. */
+	flowtable_destroy(ft);
+	ft = flowtable_create(8, seed);
+	ck_assert_uint_eq(flowtable_index_slots(ft), 16);
 	flowtable_destroy(ft);
 }
 END_TEST
@@ -226,6 +274,7 @@ flowtable_suite(void)
 	tcase_add_test(tc, hash_is_seeded);
 	tcase_add_test(tc, key_tail_matches_struct);
 	tcase_add_test(tc, memory_per_flow);
+	tcase_add_test(tc, index_grows_with_flows);
 	suite_add_tcase(s, tc);
 	return s;
 }
