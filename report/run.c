@@ -52,13 +52,6 @@ limit(struct worker *w, const struct flowrec *r, size_t n, int *stop)
 	return n;
 }
 
-/* Filter a block in place, then apply -c. */
-static size_t
-take(struct worker *w, struct flowrec *r, size_t n, int *stop)
-{
-	return limit(w, r, filter_block(w->o->filter, r, n), stop);
-}
-
 /* Print (or keep, for -O) filtered flows.  1 when -c is reached. */
 static int
 emit(struct worker *w, const struct flowrec *r, size_t n)
@@ -94,14 +87,14 @@ flow_block(void *ctx, struct flowrec *r, size_t n)
 	return emit(w, r, filter_block(w->o->filter, r, n));
 }
 
+/* Aggregate flows that passed the filter.  1 to stop (-c, ENOMEM). */
 static int
-agg_block(void *ctx, struct flowrec *r, size_t n)
+agg_rows(struct worker *w, const struct flowrec *r, size_t n)
 {
-	struct worker *w = ctx;
 	const struct runopts *o = w->o;
 	int i, stop = 0, bad = 0;
 
-	n = take(w, r, n, &stop);
+	n = limit(w, r, n, &stop);
 	for (i = 0; i < o->nstats; i++)
 		bad |= aggtab_add(w->stat[i], r, n);
 	if (o->agg)
@@ -113,6 +106,14 @@ agg_block(void *ctx, struct flowrec *r, size_t n)
 		return 1;
 	}
 	return stop;
+}
+
+static int
+agg_block(void *ctx, struct flowrec *r, size_t n)
+{
+	struct worker *w = ctx;
+
+	return agg_rows(w, r, filter_block(w->o->filter, r, n));
 }
 
 static void
@@ -336,6 +337,33 @@ print_aggregates(const struct runopts *o, struct worker *w)
 	}
 }
 
+/*
+ * One file and a second processor: a zlib stream cannot be split, but
+ * inflating it and aggregating its records can overlap.  A prefetch
+ * worker reads and filters the file while this thread aggregates.
+ */
+static void
+agg_pipelined(struct worker *w)
+{
+	const struct flowrec *r;
+	struct prefetch *p;
+	int damaged, nomem;
+	size_t k;
+
+	if ((p = prefetch_start(w->in, &w->o->win, w->o->filter, 1,
+	    1)) == NULL) {
+		read_files(w, agg_block);
+		return;
+	}
+	while ((r = prefetch_next(p, &k, &damaged, &nomem)) != NULL) {
+		w->damaged |= damaged;
+		w->nomem |= nomem;
+		if (nomem || (k > 0 && agg_rows(w, r, k) != 0))
+			break;
+	}
+	prefetch_stop(p);
+}
+
 static int
 run_aggregate(const struct runopts *o, const struct inlist *in,
     struct summary *total)
@@ -354,7 +382,11 @@ run_aggregate(const struct runopts *o, const struct inlist *in,
 			break;
 		started = i;
 	}
-	read_files(&w[0], agg_block);
+	if (n == 1 && in->n == 1 && o->limit == 0 && o->threads != 1 &&
+	    (o->threads > 1 || sysconf(_SC_NPROCESSORS_ONLN) > 1))
+		agg_pipelined(&w[0]);
+	else
+		read_files(&w[0], agg_block);
 	for (i = 1; i <= started; i++)
 		pthread_join(w[i].tid, NULL);
 	for (i = 1; i < n; i++)
