@@ -5,7 +5,7 @@
  * one being printed, and pass the records that survive the filter to the
  * printer in chunks of up to INPUT_BLOCK records, queued per file.  The
  * chunks come from a pool of at most MAX_CHUNKS, allocated on first use
- * and then reused, so memory stays a few MiB whatever the file sizes
+ * and then reused, so memory stays ~10 MiB whatever the file sizes
  * (reading whole files ahead cost 160 MiB on five-minute files of 400k
  * flows, and fresh pages to clear for every file).
  *
@@ -26,7 +26,7 @@
 #include "prefetch.h"
 
 #define MAX_WORKERS	16
-#define MAX_CHUNKS	16		/* 16 x 4096 records: 5 MiB */
+#define MAX_CHUNKS	32		/* 32 x 4096 records: 10 MiB */
 
 enum { P_PENDING, P_READING, P_DONE };
 
