@@ -315,7 +315,10 @@ spool_write(struct spool *s, const struct flowrec *r, size_t n)
 	if (s->w == NULL)
 		return -1;
 	if (ftw_write(s->w, r, n) == -1) {
+		int e = errno;
+
 		abandon(s, "write");
+		errno = e;
 		return -1;
 	}
 	return 0;

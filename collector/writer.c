@@ -110,9 +110,14 @@ process(struct writer *w, struct wbatch *b)
 			count(w, &w->st.written, b->n);
 			w->dirty = 1;
 		} else if (!w->want_open) {
-			/* The write failed now and abandoned the file. */
+			/*
+			 * The write failed now and abandoned the file.  A
+			 * full or failing disk is retried later; a failed
+			 * compressor (EPROTO) at once, in a new file.
+			 */
 			w->want_open = 1;
-			w->next_retry = mono_now() + RETRY_SECS(w);
+			w->next_retry = mono_now() +
+			    (errno == EPROTO ? 0 : RETRY_SECS(w));
 			pthread_mutex_lock(&w->mu);
 			w->st.dropped += b->n;
 			w->st.errors++;

@@ -186,8 +186,9 @@ deflate_block(struct ft_writer *w, enum zpush how)
 	while ((ret = step(w->zst, &w->zio)) == 0)
 		if (drain(w) == -1)
 			return -1;
+	/* Not a disk error: the compressor gave up (see zstream.c). */
 	if (ret < 0)
-		return fail(w, EIO);
+		return fail(w, EPROTO);
 	w->rlen = 0;
 	if (how != ZP_NONE)
 		return drain(w);

@@ -81,7 +81,10 @@ struct ft_writer;
 
 /* Write the header to fd (positioned at 0 unless streaming). NULL + errno. */
 struct ft_writer *ftw_open(int fd, const struct ft_wopts *);
-/* Queue n records.  Returns 0, or -1 with errno on a write error. */
+/*
+ * Queue n records.  Returns 0, or -1 with errno on a write error (EPROTO:
+ * the compressor failed, not the disk).
+ */
 int	ftw_write(struct ft_writer *, const struct flowrec *, size_t n);
 /*
  * Push everything queued to the file (a sync flush when compressing, so

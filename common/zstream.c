@@ -182,6 +182,7 @@ const struct zinflate_ops zinflate_zlib = {
 /* igzip level 1 needs a work buffer of its own; the default size. */
 struct isal_def {
 	struct isal_zstream s;
+	int stalls;	/* calls in a row that neither took nor made bytes */
 	uint8_t level_buf[ISAL_DEF_LVL1_DEFAULT];
 };
 
@@ -236,11 +237,16 @@ isal_def_run(void *p, struct zio *io, enum zmode mode)
 	if (done)
 		return 1;
 	/*
-	 * Not done: igzip wants more output room.  A call that had ample
-	 * room and still did nothing would loop forever; call it a fault.
+	 * Not done: igzip wants more output room, or it moved between
+	 * internal states without taking or making bytes, which it may do
+	 * for a call or two.  Only a run of calls that had ample room and
+	 * still did nothing would loop forever: call that a fault.
 	 */
-	if (took == 0 && made == 0 && out >= 4096)
-		return -1;
+	if (took == 0 && made == 0 && out >= 4096) {
+		if (++d->stalls > 16)
+			return -1;
+	} else
+		d->stalls = 0;
 	return 0;
 }
 
