@@ -59,14 +59,17 @@ struct ft_writer {
 	uint8_t *obuf; /* OBUF_LEN bytes, compressing only */
 };
 
-/* Write all of p, retrying short writes and EINTR.  0 or -1 with errno. */
+/*
+ * Write all of p at offset off (with pwrite), or at the file position when
+ * off is -1, retrying short writes and EINTR.  0 or -1 with errno.
+ */
 static int
-write_all(int fd, const uint8_t *p, size_t n)
+write_all_at(int fd, const uint8_t *p, size_t n, off_t off)
 {
 	ssize_t k;
 
 	while (n > 0) {
-		k = write(fd, p, n);
+		k = off < 0 ? write(fd, p, n) : pwrite(fd, p, n, off);
 		if (k < 0) {
 			if (errno == EINTR)
 				continue;
@@ -78,31 +81,16 @@ write_all(int fd, const uint8_t *p, size_t n)
 		}
 		p += k;
 		n -= (size_t)k;
+		if (off >= 0)
+			off += k;
 	}
 	return 0;
 }
 
 static int
-pwrite_all(int fd, const uint8_t *p, size_t n, off_t off)
+write_all(int fd, const uint8_t *p, size_t n)
 {
-	ssize_t k;
-
-	while (n > 0) {
-		k = pwrite(fd, p, n, off);
-		if (k < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (k == 0) {
-			errno = EIO;
-			return -1;
-		}
-		p += k;
-		n -= (size_t)k;
-		off += k;
-	}
-	return 0;
+	return write_all_at(fd, p, n, -1);
 }
 
 static int
@@ -327,7 +315,7 @@ ftw_close(struct ft_writer *w, const struct ft_counts *cnt)
 		if (ft_header_encode(&h, hbuf, sizeof(hbuf)) != w->hdr_len) {
 			e = EINVAL;
 			ret = -1;
-		} else if (pwrite_all(w->fd, hbuf, w->hdr_len, 0) == -1) {
+		} else if (write_all_at(w->fd, hbuf, w->hdr_len, 0) == -1) {
 			e = errno;
 			ret = -1;
 		}

@@ -121,6 +121,13 @@ int	ft_header_decode(const uint8_t *, size_t, struct ft_header *,
 int	ft_header_peek(const uint8_t *, size_t, struct ft_header *,
 	    char *err, size_t errlen);
 
+/*
+ * For the ftfile modules (fthdr.c, ftread.c): format a message into err
+ * unless err is NULL or errlen 0.
+ */
+void	ft_seterr(char *err, size_t errlen, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+
 /* ---- reader ---- */
 
 struct ft_reader;

@@ -50,11 +50,8 @@ enum {
 #define FT_V1_HOSTLEN 68
 #define FT_V1_COMMLEN 256
 
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-seterr(char *err, size_t errlen, const char *fmt, ...)
+void
+ft_seterr(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -149,16 +146,16 @@ ft_header_peek(const uint8_t *p, size_t len, struct ft_header *h, char *err,
 	cur_get_u8(&c, &bo);
 	cur_get_u8(&c, &sv);
 	if (c.failed) {
-		seterr(err, errlen, "truncated header: %zu of 8 bytes", len);
+		ft_seterr(err, errlen, "truncated header: %zu of 8 bytes", len);
 		return -1;
 	}
 	if (m1 != FT_MAGIC1 || m2 != FT_MAGIC2) {
-		seterr(err, errlen,
+		ft_seterr(err, errlen,
 		       "bad magic %02x %02x (not a flow-tools file)", m1, m2);
 		return -1;
 	}
 	if (bo != FT_LITTLE && bo != FT_BIG) {
-		seterr(err, errlen, "bad byte order byte %u", bo);
+		ft_seterr(err, errlen, "bad byte order byte %u", bo);
 		return -1;
 	}
 	h->byte_order = bo;
@@ -169,15 +166,15 @@ ft_header_peek(const uint8_t *p, size_t len, struct ft_header *h, char *err,
 		return 0;
 	}
 	if (sv != 3) {
-		seterr(err, errlen, "unsupported stream version %u", sv);
+		ft_seterr(err, errlen, "unsupported stream version %u", sv);
 		return -1;
 	}
 	if (cur_get_u32(&c, bo == FT_BIG, &hlen) == -1) {
-		seterr(err, errlen, "truncated header: %zu of 8 bytes", len);
+		ft_seterr(err, errlen, "truncated header: %zu of 8 bytes", len);
 		return -1;
 	}
 	if (hlen < 8 || hlen > FT_MAXHEADER) {
-		seterr(err, errlen, "bad header length %u (must be 8..%u)",
+		ft_seterr(err, errlen, "bad header length %u (must be 8..%u)",
 		       hlen, FT_MAXHEADER);
 		return -1;
 	}
@@ -280,7 +277,7 @@ decode_v3(struct cursor *c, struct ft_header *h, char *err, size_t errlen)
 		cur_get_u16(c, be, &tag);
 		cur_get_u16(c, be, &tlen);
 		if (tlen > cur_left(c)) {
-			seterr(err, errlen,
+			ft_seterr(err, errlen,
 			       "header TLV 0x%02x at offset %zu: "
 			       "length %u runs past the header end (%zu)",
 			       tag, at, tlen, c->len);
@@ -297,7 +294,7 @@ decode_v3(struct cursor *c, struct ft_header *h, char *err, size_t errlen)
 			get_str(&v, tlen, h->comment, sizeof(h->comment));
 		} else if ((t = tlv_num_find(tag)) != NULL &&
 			   tlv_num_get(t, &v, be, h) == -1) {
-			seterr(err, errlen,
+			ft_seterr(err, errlen,
 			       "header TLV 0x%02x at offset %zu: "
 			       "length %u, the value needs %u",
 			       tag, at, tlen, t->size);
@@ -342,14 +339,14 @@ ft_header_decode(const uint8_t *p, size_t len, struct ft_header *h, char *err,
 	if (ft_header_peek(p, len, h, err, errlen) == -1)
 		return -1;
 	if (len < h->hdr_len) {
-		seterr(err, errlen, "truncated header: %zu of %u bytes", len,
+		ft_seterr(err, errlen, "truncated header: %zu of %u bytes", len,
 		       h->hdr_len);
 		return -1;
 	}
 	cur_init(&c, p, h->hdr_len);
 	if (h->stream_version == 1) {
 		if (decode_v1(&c, h) == -1) {
-			seterr(err, errlen, "bad stream version 1 header");
+			ft_seterr(err, errlen, "bad stream version 1 header");
 			return -1;
 		}
 		return 0;

@@ -27,7 +27,6 @@
  * in mid-stream; its records up to the last flush are returned and then 0.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,21 +70,6 @@ struct ft_reader {
 	char err[256];
 };
 
-static void seterr(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 /*
  * Mark the stream as damaged.  The message is prefixed with the file name
  * and ends with the number of good records before the damage, counting
@@ -96,7 +80,7 @@ damage(struct ft_reader *r, const char *what, const char *detail)
 {
 	uint64_t good = r->count + (r->oend - r->ostart) / r->reclen;
 
-	seterr(r->err, sizeof(r->err), "%s: %s after %llu records%s%s", r->name,
+	ft_seterr(r->err, sizeof(r->err), "%s: %s after %llu records%s%s", r->name,
 	       what, (unsigned long long)good, detail != NULL ? ": " : "",
 	       detail != NULL ? detail : "");
 	r->pending = 1;
@@ -368,7 +352,7 @@ pick_decoder(struct ft_reader *r, char *err, size_t errlen)
 		}
 	}
 unsupported:
-	seterr(err, errlen,
+	ft_seterr(err, errlen,
 	       "%s: export version %u (stream version %u) is "
 	       "not supported",
 	       r->name, r->hdr.d_version, r->hdr.stream_version);
@@ -388,13 +372,13 @@ ftr_open(int fd, const char *name, char *err, size_t errlen)
 		name = "(flow file)";
 	if ((r = calloc(1, sizeof(*r))) == NULL ||
 	    (r->name = strdup(name)) == NULL) {
-		seterr(err, errlen, "%s: out of memory", name);
+		ft_seterr(err, errlen, "%s: out of memory", name);
 		free(r);
 		return NULL;
 	}
 	r->fd = fd;
 	if ((k = read_full(fd, hbuf, 8)) < 0) {
-		seterr(err, errlen, "%s: read: %s", name, strerror(errno));
+		ft_seterr(err, errlen, "%s: read: %s", name, strerror(errno));
 		goto fail;
 	}
 	got = (size_t)k;
@@ -402,7 +386,7 @@ ftr_open(int fd, const char *name, char *err, size_t errlen)
 		goto bad;
 	/* hdr_len is at most FT_MAXHEADER (checked by the peek). */
 	if ((k = read_full(fd, hbuf + got, r->hdr.hdr_len - got)) < 0) {
-		seterr(err, errlen, "%s: read: %s", name, strerror(errno));
+		ft_seterr(err, errlen, "%s: read: %s", name, strerror(errno));
 		goto fail;
 	}
 	got += (size_t)k;
@@ -426,10 +410,10 @@ ftr_open(int fd, const char *name, char *err, size_t errlen)
 	}
 	return r;
 nomem:
-	seterr(err, errlen, "%s: out of memory", name);
+	ft_seterr(err, errlen, "%s: out of memory", name);
 	goto fail;
 bad:
-	seterr(err, errlen, "%s: %s", name, why);
+	ft_seterr(err, errlen, "%s: %s", name, why);
 fail:
 	ftr_close(r);
 	return NULL;
