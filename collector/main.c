@@ -4,7 +4,7 @@
  *
  * This file only reads the command line and wires the modules together:
  * listen (sockets) -> capture (receive thread: decode, exporters, rotation
- * clock) -> writer (thread: queue, flush) -> spool (files) -> expire.
+ * clock) -> writer (thread: queue, flush) -> spool (files) -> retention.
  */
 #include <sys/stat.h>
 #include <err.h>
@@ -16,10 +16,10 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "capture.h"
+#include "receive.h"
 #include "daemon.h"
 #include "exporter.h"
-#include "expire.h"
+#include "retention.h"
 #include "ftfile.h"
 #include "listen.h"
 #include "log.h"
@@ -258,8 +258,8 @@ main(int argc, char **argv)
 {
 	struct options o;
 	struct spool_config sc;
-	struct capture_config cc;
-	struct expire *expire = NULL;
+	struct receive_config cc;
+	struct retention *retention = NULL;
 	struct exporter_table *exporters;
 	struct listener *listener;
 	struct spool *spool;
@@ -291,10 +291,10 @@ main(int argc, char **argv)
 		      o.user ? o.user : "-", o.jail ? o.jail : "-");
 
 	if (o.expire_size != 0 || o.expire_count != 0) {
-		if ((expire = expire_new(o.expire_size, o.expire_count)) ==
+		if ((retention = retention_new(o.expire_size, o.expire_count)) ==
 		    NULL)
 			fatal("expire");
-		expire_scan(expire, workdir);
+		retention_scan(retention, workdir);
 	}
 	memset(&sc, 0, sizeof(sc));
 	sc.dir = workdir;
@@ -303,19 +303,19 @@ main(int argc, char **argv)
 	sc.byte_order = o.byte_order;
 	sc.comment = o.comment;
 	sc.hook = o.hook;
-	sc.expire = expire;
+	sc.retention = retention;
 	if ((spool = spool_new(&sc)) == NULL)
 		fatal("spool");
 	if ((n = spool_recover_all(spool)) > 0)
 		log_info("finished %d leftover tmp- file%s", n,
 			 n == 1 ? "" : "s");
-	if (expire != NULL)
-		expire_run(expire, 0);
+	if (retention != NULL)
+		retention_run(retention, 0);
 	if ((exporters = exporter_table_new(o.max_exporters)) == NULL)
 		fatal("exporter table");
 
-	capture_signals();
-	if ((writer = writer_start(spool, expire, o.flush)) == NULL)
+	receive_signals();
+	if ((writer = writer_start(spool, retention, o.flush)) == NULL)
 		fatal("writer thread");
 	memset(&cc, 0, sizeof(cc));
 	cc.listener = listener;
@@ -326,12 +326,12 @@ main(int argc, char **argv)
 	log_info("started: -w %s, rotation every %ld s, flush every %d s",
 		 workdir, cc.rotate_secs, o.flush);
 
-	capture_run(&cc);
+	receive_run(&cc);
 
 	writer_join(writer);
 	spool_free(spool);
 	exporter_table_free(exporters);
-	expire_free(expire);
+	retention_free(retention);
 	listen_close(listener);
 	pidfile_remove();
 	log_info("exiting");

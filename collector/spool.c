@@ -24,7 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "expire.h"
+#include "retention.h"
 #include "ftname.h"
 #include "log.h"
 #include "spool.h"
@@ -344,8 +344,8 @@ finished(struct spool *s, const char *path, time_t start)
 {
 	struct stat st;
 
-	if (s->cfg.expire != NULL && stat(path, &st) == 0)
-		expire_add(s->cfg.expire, path, start, (uint64_t)st.st_size);
+	if (s->cfg.retention != NULL && stat(path, &st) == 0)
+		retention_add(s->cfg.retention, path, start, (uint64_t)st.st_size);
 	if (s->cfg.hook != NULL)
 		run_hook(s->cfg.hook, path);
 }

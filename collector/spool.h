@@ -24,7 +24,7 @@
 #include "flowrec.h"
 #include "ftfile.h"
 
-struct expire;
+struct retention;
 
 struct spool_config {
 	const char *dir;       /* work directory (absolute) */
@@ -33,7 +33,7 @@ struct spool_config {
 	int byte_order;	       /* FT_LITTLE, FT_BIG, 0 = host */
 	const char *comment;   /* -C, or NULL */
 	const char *hook;      /* -R program, or NULL */
-	struct expire *expire; /* or NULL */
+	struct retention *retention; /* or NULL */
 };
 
 struct spool;

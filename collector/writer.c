@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "expire.h"
+#include "retention.h"
 #include "log.h"
 #include "spool.h"
 #include "writer.h"
@@ -27,7 +27,7 @@
 
 struct writer {
 	struct spool *spool;
-	struct expire *expire;
+	struct retention *retention;
 	int flush_secs;
 	pthread_t thread;
 	pthread_mutex_t mu;
@@ -91,8 +91,8 @@ finish(struct writer *w, time_t when)
 	}
 	w->dirty = 0;
 	spool_retry(w->spool);
-	if (w->expire != NULL)
-		expire_run(w->expire, 0);
+	if (w->retention != NULL)
+		retention_run(w->retention, 0);
 }
 
 static void
@@ -202,7 +202,7 @@ writer_main(void *arg)
 }
 
 struct writer *
-writer_start(struct spool *spool, struct expire *expire, int flush_secs)
+writer_start(struct spool *spool, struct retention *retention, int flush_secs)
 {
 	struct writer *w;
 	pthread_condattr_t ca;
@@ -221,7 +221,7 @@ writer_start(struct spool *spool, struct expire *expire, int flush_secs)
 	for (i = 0; i < WRITER_SLOTS; i++)
 		w->slots[i].recs = w->recmem + i * WRITER_BATCH;
 	w->spool = spool;
-	w->expire = expire;
+	w->retention = retention;
 	w->flush_secs = flush_secs;
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_condattr_init(&ca);

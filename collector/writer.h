@@ -30,7 +30,7 @@
 	       what deflate -6 can take, to absorb bursts */
 
 struct spool;
-struct expire;
+struct retention;
 
 enum wctl {
 	WCTL_NONE = 0,
@@ -60,9 +60,9 @@ struct writer;
 
 /*
  * Start the thread.  flush_secs: periodic flush interval (0 = none).
- * expire may be NULL.  NULL on failure.
+ * retention may be NULL.  NULL on failure.
  */
-struct writer *writer_start(struct spool *, struct expire *, int flush_secs);
+struct writer *writer_start(struct spool *, struct retention *, int flush_secs);
 /* The batch the receive thread is filling (never NULL). */
 struct wbatch *writer_batch(struct writer *);
 /*

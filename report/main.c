@@ -21,7 +21,7 @@
 #include "output.h"
 #include "parse.h"
 #include "run.h"
-#include "stats.h"
+#include "aggregate.h"
 #include "timefmt.h"
 
 #define EXIT_DAMAGED	1

@@ -15,7 +15,7 @@
 #include <stdio.h>
 
 #include "flowrec.h"
-#include "stats.h"
+#include "aggregate.h"
 
 #define OUT_MAXCOLS	40
 

@@ -14,7 +14,7 @@
 #include "filter.h"
 #include "input.h"
 #include "output.h"
-#include "stats.h"
+#include "aggregate.h"
 
 #define RUN_MAXSTATS	16
 

@@ -12,7 +12,7 @@
 
 #include <stdint.h>
 
-#include "stats.h"
+#include "aggregate.h"
 
 #define SERIES_MAXFILL	1000000	/* never invent more empty buckets */
 

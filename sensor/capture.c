@@ -31,7 +31,7 @@
 #include <string.h>
 
 #include "capture.h"
-#include "decode.h"
+#include "packet.h"
 #include "pcapmap.h"
 
 struct capture {
@@ -192,12 +192,12 @@ capture_open(const struct capture_config *cfg, char *err, size_t errlen)
 	if (cfg->file != NULL)
 		open_map(c, cfg->file);
 	dlt = pcap_datalink(c->p);
-	if ((c->lt = decode_linktype(dlt)) == NULL) {
+	if ((c->lt = packet_linktype(dlt)) == NULL) {
 		snprintf(err, errlen, "%s: unsupported link type %d (%s); "
 		    "supported: %s", c->name, dlt,
 		    pcap_datalink_val_to_name(dlt) ?
 		    pcap_datalink_val_to_name(dlt) : "unknown",
-		    decode_linktype_list());
+		    packet_linktype_list());
 		goto fail;
 	}
 	if (set_filter(c, cfg->filter, err, errlen) == -1)

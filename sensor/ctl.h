@@ -23,7 +23,7 @@
 #include <stdint.h>
 
 struct capture;
-struct exporter;
+struct export;
 struct meter;
 struct outbuf;
 struct pollfd;
@@ -45,7 +45,7 @@ struct ctl;
 /* The state control commands act on, owned by main. */
 struct ctl_env {
 	struct meter	*meter;
-	struct exporter	*ex;
+	struct export	*ex;
 	struct capture	*cap;
 	const struct ctl *ctl;		/* set by ctl_dispatch(); may be NULL */
 	const char	*source;	/* interface or file name */

@@ -20,18 +20,18 @@
 #include "parse.h"
 #include "v5.h"
 
-struct exporter;
+struct export;
 
 /* One export format: how many records fit, how to encode them. */
 struct export_version {
 	int	 version;
 	size_t	 maxrecs;
 	int	 (*accepts)(int af);
-	size_t	 (*encode)(struct exporter *, uint8_t *out, size_t cap,
+	size_t	 (*encode)(struct export *, uint8_t *out, size_t cap,
 		     int64_t now_ms, int64_t boot_ms);
 };
 
-struct exporter {
+struct export {
 	const struct export_version *ver;
 	struct export_dest	 dests[EXPORT_MAXDEST];
 	size_t			 ndests;
@@ -52,7 +52,7 @@ v5_accepts(int af)
 }
 
 static size_t
-v5_build(struct exporter *ex, uint8_t *out, size_t cap, int64_t now_ms,
+v5_build(struct export *ex, uint8_t *out, size_t cap, int64_t now_ms,
     int64_t boot_ms)
 {
 	struct v5_header h;
@@ -101,11 +101,11 @@ export_versions(void)
 	return "5";
 }
 
-struct exporter *
+struct export *
 export_create(int version)
 {
 	const struct export_version *v;
-	struct exporter *ex;
+	struct export *ex;
 
 	if ((v = find_version(version)) == NULL)
 		return NULL;
@@ -116,7 +116,7 @@ export_create(int version)
 }
 
 void
-export_destroy(struct exporter *ex)
+export_destroy(struct export *ex)
 {
 	size_t i;
 
@@ -128,27 +128,27 @@ export_destroy(struct exporter *ex)
 }
 
 void
-export_set_engine(struct exporter *ex, uint8_t type, uint8_t id)
+export_set_engine(struct export *ex, uint8_t type, uint8_t id)
 {
 	ex->engine_type = type;
 	ex->engine_id = id;
 }
 
 void
-export_set_sampling(struct exporter *ex, uint16_t field)
+export_set_sampling(struct export *ex, uint16_t field)
 {
 	ex->sampling = field;
 }
 
 void
-export_set_sink(struct exporter *ex, export_sink fn, void *arg)
+export_set_sink(struct export *ex, export_sink fn, void *arg)
 {
 	ex->sink = fn;
 	ex->sink_arg = arg;
 }
 
 static int
-add_dest(struct exporter *ex, const char *spec)
+add_dest(struct export *ex, const char *spec)
 {
 	struct sockaddr_storage ss;
 	socklen_t sslen;
@@ -178,7 +178,7 @@ add_dest(struct exporter *ex, const char *spec)
 }
 
 int
-export_add_dests(struct exporter *ex, const char *spec, const char **bad)
+export_add_dests(struct export *ex, const char *spec, const char **bad)
 {
 	char part[256];
 	const char *p = spec, *comma;
@@ -208,19 +208,19 @@ export_add_dests(struct exporter *ex, const char *spec, const char **bad)
 }
 
 size_t
-export_ndests(const struct exporter *ex)
+export_ndests(const struct export *ex)
 {
 	return ex->ndests;
 }
 
 const struct export_dest *
-export_dest(const struct exporter *ex, size_t i)
+export_dest(const struct export *ex, size_t i)
 {
 	return i < ex->ndests ? &ex->dests[i] : NULL;
 }
 
 void
-export_flush(struct exporter *ex, int64_t now_ms, int64_t boot_ms)
+export_flush(struct export *ex, int64_t now_ms, int64_t boot_ms)
 {
 	uint8_t dgram[V5_MAXLEN];
 	size_t len, i;
@@ -250,7 +250,7 @@ export_flush(struct exporter *ex, int64_t now_ms, int64_t boot_ms)
 }
 
 int
-export_flow(struct exporter *ex, const struct flowrec *r, int af,
+export_flow(struct export *ex, const struct flowrec *r, int af,
     int64_t now_ms, int64_t boot_ms)
 {
 	if (!ex->ver->accepts(af)) {
@@ -264,7 +264,7 @@ export_flow(struct exporter *ex, const struct flowrec *r, int af,
 }
 
 const struct export_stats *
-export_stats(const struct exporter *ex)
+export_stats(const struct export *ex)
 {
 	return &ex->st;
 }

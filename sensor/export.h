@@ -32,7 +32,7 @@ struct export_stats {
 	uint64_t	unexportable;	/* flows this version cannot carry */
 };
 
-struct exporter;
+struct export;
 
 /*
  * A datagram observer, called with every datagram built (before sending);
@@ -41,34 +41,34 @@ struct exporter;
 typedef void	(*export_sink)(void *arg, const uint8_t *dgram, size_t len);
 
 /* NULL if the version is not in the table. */
-struct exporter	*export_create(int version);
-void		 export_destroy(struct exporter *);
+struct export	*export_create(int version);
+void		 export_destroy(struct export *);
 int		 export_version_supported(int version);
 const char	*export_versions(void);		/* "5", for messages */
 
 /* Engine type/id and the sampling field of the datagram header. */
-void		 export_set_engine(struct exporter *, uint8_t type, uint8_t id);
-void		 export_set_sampling(struct exporter *, uint16_t field);
-void		 export_set_sink(struct exporter *, export_sink, void *);
+void		 export_set_engine(struct export *, uint8_t type, uint8_t id);
+void		 export_set_sampling(struct export *, uint16_t field);
+void		 export_set_sink(struct export *, export_sink, void *);
 /*
  * Add destinations: "host:port", "[v6]:port", or several separated by
  * commas.  -1 (errno or a malformed value) names the offending part in
  * *bad when bad is not NULL.
  */
-int		 export_add_dests(struct exporter *, const char *spec,
+int		 export_add_dests(struct export *, const char *spec,
 		    const char **bad);
-size_t		 export_ndests(const struct exporter *);
-const struct export_dest *export_dest(const struct exporter *, size_t);
+size_t		 export_ndests(const struct export *);
+const struct export_dest *export_dest(const struct export *, size_t);
 
 /*
  * Queue one expired flow; sends a datagram when it is full.  now_ms is
  * the sensor clock (unix ms), boot_ms the sensor's start (sys_uptime 0).
  * Returns 0, or -1 if this version cannot carry the flow (IPv6 in v5).
  */
-int		 export_flow(struct exporter *, const struct flowrec *, int af,
+int		 export_flow(struct export *, const struct flowrec *, int af,
 		    int64_t now_ms, int64_t boot_ms);
-void		 export_flush(struct exporter *, int64_t now_ms,
+void		 export_flush(struct export *, int64_t now_ms,
 		    int64_t boot_ms);
-const struct export_stats *export_stats(const struct exporter *);
+const struct export_stats *export_stats(const struct export *);
 
 #endif

@@ -354,7 +354,7 @@ main(int argc, char **argv)
 	struct options o;
 	struct ctl_env env;
 	struct ctl *ctl = NULL;
-	struct exporter *ex;
+	struct export *ex;
 	char errbuf[512];
 	const char *bad;
 	int i, rc = 0;

@@ -26,7 +26,7 @@
 struct meter {
 	struct meter_config	 cfg;
 	struct flowtable	*ft;
-	struct exporter		*ex;
+	struct export		*ex;
 	const struct linktype	*lt;
 	struct sensor_stats	 st;
 	int64_t			 clock_ms;	/* sensor clock, unix ms */
@@ -63,7 +63,7 @@ meter_key_names(void)
 }
 
 struct meter *
-meter_create(const struct meter_config *cfg, struct exporter *ex)
+meter_create(const struct meter_config *cfg, struct export *ex)
 {
 	struct meter *m;
 
@@ -200,7 +200,7 @@ load64(const uint8_t *p)
  * wide load would cost a store-forwarding stall on every packet.
  */
 static inline void
-make_key(const struct meter *m, const struct decoded *d, struct flowkey *k)
+make_key(const struct meter *m, const struct packet_info *d, struct flowkey *k)
 {
 	uint16_t sport = 0, dport = 0, vlan = 0;
 	uint8_t proto = 0, tos = 0;
@@ -239,10 +239,10 @@ void
 meter_packet(struct meter *m, const struct timeval *ts, const uint8_t *bytes,
     uint32_t caplen)
 {
-	struct decoded d;
+	struct packet_info d;
 	struct flowkey k;
 	struct flow *f;
-	enum decode_status s;
+	enum packet_status s;
 	uint32_t h;
 	int64_t t;
 
@@ -252,14 +252,14 @@ meter_packet(struct meter *m, const struct timeval *ts, const uint8_t *bytes,
 		m->st.sampled_out++;
 		return;
 	}
-	s = decode_packet(m->lt, bytes, caplen, &d);
+	s = packet_decode(m->lt, bytes, caplen, &d);
 	m->st.decoded[s]++;
-	if (s != DEC_IPV4 && s != DEC_IPV6)
+	if (s != PACKET_IPV4 && s != PACKET_IPV6)
 		return;
 	m->st.fragments += d.frag;
 	m->st.l4cut += d.l4cut;
 	m->st.mpls_ip += d.mpls;
-	if (s == DEC_IPV4) {
+	if (s == PACKET_IPV4) {
 		m->st.v4_packets++;
 		m->st.v4_bytes += d.bytes;
 	} else {

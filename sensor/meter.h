@@ -13,11 +13,11 @@
 #include <stdint.h>
 #include <sys/time.h>
 
-#include "decode.h"
+#include "packet.h"
 #include "expiry.h"
 #include "stats.h"
 
-struct exporter;
+struct export;
 struct flow;
 struct flowtable;
 struct outbuf;
@@ -53,7 +53,7 @@ struct meter_config {
 struct meter;
 
 /* ex may be NULL (statistics only).  NULL if the table cannot be made. */
-struct meter	*meter_create(const struct meter_config *, struct exporter *);
+struct meter	*meter_create(const struct meter_config *, struct export *);
 void		 meter_destroy(struct meter *);
 /* -1 if the -T name is unknown. */
 int		 meter_key_parse(const char *, enum meter_key *);

@@ -48,10 +48,10 @@ GETTER(g_packets, v->st->packets)
 GETTER(g_sampled, v->st->sampled_out)
 GETTER(g_paused, v->st->not_gathered)
 GETTER(g_frag, v->st->fragments)
-GETTER(g_nonip, v->st->decoded[DEC_NONIP])
-GETTER(g_mpls, v->st->decoded[DEC_MPLS])
-GETTER(g_short, v->st->decoded[DEC_SHORT])
-GETTER(g_badhdr, v->st->decoded[DEC_BADHDR])
+GETTER(g_nonip, v->st->decoded[PACKET_NONIP])
+GETTER(g_mpls, v->st->decoded[PACKET_MPLS])
+GETTER(g_short, v->st->decoded[PACKET_SHORT])
+GETTER(g_badhdr, v->st->decoded[PACKET_BADHDR])
 GETTER(g_l4cut, v->st->l4cut)
 GETTER(g_back, v->st->clock_backwards)
 GETTER(g_v4p, v->st->v4_packets)
@@ -135,13 +135,13 @@ render_text(struct outbuf *o, const struct stats_view *v)
 	outbuf_printf(o, "Fragments: %llu\n", (unsigned long long)st->fragments);
 	outbuf_printf(o, "Ignored packets: %llu (%llu non-IP, %llu too short, "
 	    "%llu bad header, %llu MPLS not IP)\n",
-	    (unsigned long long)(st->decoded[DEC_NONIP] +
-	    st->decoded[DEC_SHORT] + st->decoded[DEC_BADHDR] +
-	    st->decoded[DEC_MPLS]),
-	    (unsigned long long)st->decoded[DEC_NONIP],
-	    (unsigned long long)st->decoded[DEC_SHORT],
-	    (unsigned long long)st->decoded[DEC_BADHDR],
-	    (unsigned long long)st->decoded[DEC_MPLS]);
+	    (unsigned long long)(st->decoded[PACKET_NONIP] +
+	    st->decoded[PACKET_SHORT] + st->decoded[PACKET_BADHDR] +
+	    st->decoded[PACKET_MPLS]),
+	    (unsigned long long)st->decoded[PACKET_NONIP],
+	    (unsigned long long)st->decoded[PACKET_SHORT],
+	    (unsigned long long)st->decoded[PACKET_BADHDR],
+	    (unsigned long long)st->decoded[PACKET_MPLS]);
 	outbuf_printf(o, "Flows expired: %llu (%llu forced)\n",
 	    (unsigned long long)stats_expired_total(st),
 	    (unsigned long long)st->expired[EXR_FORCED]);

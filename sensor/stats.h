@@ -9,17 +9,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "decode.h"
+#include "packet.h"
 #include "expiry.h"
 
-struct exporter;
+struct export;
 struct outbuf;
 
 struct sensor_stats {
 	uint64_t	packets;		/* handed to the meter */
 	uint64_t	sampled_out;		/* skipped by -s sampling */
 	uint64_t	not_gathered;		/* read during stop-gather */
-	uint64_t	decoded[DEC_NSTATUS];	/* by decode status */
+	uint64_t	decoded[PACKET_NSTATUS];	/* by decode status */
 	uint64_t	fragments;		/* IPv4/IPv6 fragments */
 	uint64_t	l4cut;			/* transport header cut off */
 	uint64_t	clock_backwards;	/* timestamp before the clock */
@@ -37,7 +37,7 @@ struct sensor_stats {
 /* Everything one statistics report shows. */
 struct stats_view {
 	const struct sensor_stats *st;
-	const struct exporter	*ex;		/* NULL: no export */
+	const struct export	*ex;		/* NULL: no export */
 	uint32_t		 active_flows;
 	uint32_t		 max_flows;	/* -m, conversations */
 	uint32_t		 max_oneway;	/* one-way flows it holds */

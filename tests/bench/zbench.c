@@ -3,7 +3,7 @@
  * compression is one zlib stream (RFC 1950) of 64-byte records; any encoder
  * that writes a valid zlib stream keeps files readable by flow-tools.  This
  * measures, on the records of a real file, each candidate's compression speed
- * (streamed in 1024-record blocks, as common/ftfile.c feeds deflate), the
+ * (streamed in 1024-record blocks, as common/ftwrite.c feeds deflate), the
  * size it produces, and the speed at which zlib inflates it back -- and checks
  * that zlib's inflate returns the same bytes.
  *

@@ -1,6 +1,6 @@
 /*
  * fuzz_collector: libFuzzer harness for the collector's datagram decoder
- * (collector/decode.c: NetFlow v1, v5, v7 into flow records).
+ * (collector/datagram.c: NetFlow v1, v5, v7 into flow records).
  *
  * This is the code that faces an unauthenticated UDP port.  Besides not
  * crashing, an accepted datagram must be exactly as long as its version's
@@ -9,24 +9,24 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "decode.h"
+#include "datagram.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
-	struct decode_info info;
-	struct flowrec recs[DECODE_MAXRECS];
-	enum decode_status st;
+	struct datagram_info info;
+	struct flowrec recs[DATAGRAM_MAXRECS];
+	enum datagram_status st;
 	uint16_t i;
 
-	st = decode_datagram(data, len, 0x7f000001, &info, recs);
-	if (decode_strerror(st) == NULL || decode_statname(st) == NULL)
+	st = datagram_decode(data, len, 0x7f000001, &info, recs);
+	if (datagram_strerror(st) == NULL || datagram_statname(st) == NULL)
 		abort();
-	if (st != DECODE_OK)
+	if (st != DATAGRAM_OK)
 		return 0;
-	if (info.count < 1 || info.count > DECODE_MAXRECS)
+	if (info.count < 1 || info.count > DATAGRAM_MAXRECS)
 		abort();
 	if (len < 2 || ((data[0] << 8) | data[1]) != info.version)
 		abort();

@@ -1,6 +1,6 @@
 /*
  * fuzz_ftfile: libFuzzer harness for the flow-tools file reader
- * (common/fthdr.c header codec, common/ftfile.c record reader).
+ * (common/fthdr.c header codec, common/ftwrite.c record reader).
  *
  * The input is a whole file.  The header is decoded from memory; when it
  * is accepted, encoding it again and decoding that must give the same
@@ -10,7 +10,7 @@
  * both byte orders, every record type.  The reader must end (clean end or
  * an error with a message) and count exactly the records it returned.
  *
- * HAVE_FTREADER is set by run.sh once common/ftfile.c has the reader.
+ * HAVE_FTREADER is set by run.sh once common/ftwrite.c has the reader.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE

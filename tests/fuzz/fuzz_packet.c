@@ -1,6 +1,6 @@
 /*
  * fuzz_packet: libFuzzer harness for the sensor's packet decoder
- * (sensor/decode.c: link layer, IPv4, IPv6 with extension headers).
+ * (sensor/packet.c: link layer, IPv4, IPv6 with extension headers).
  *
  * The first input byte chooses the link type, the rest is the captured
  * packet with caplen = its length; libFuzzer's buffer ends exactly there,
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "decode.h"
+#include "packet.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -44,31 +44,31 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
 	const struct linktype *lt;
-	struct decoded d1, d2;
-	enum decode_status s1, s2;
+	struct packet_info d1, d2;
+	enum packet_status s1, s2;
 
 	if (len < 1)
 		return 0;
-	lt = decode_linktype(dlts[data[0] % NDLTS]);
-	if (decode_linktype_list() == NULL)
+	lt = packet_linktype(dlts[data[0] % NDLTS]);
+	if (packet_linktype_list() == NULL)
 		abort();
 	if (lt == NULL)
 		return 0;
-	if (decode_linktype_name(lt) == NULL)
+	if (packet_linktype_name(lt) == NULL)
 		abort();
 
 	memset(&d1, 0, sizeof(d1));
 	memset(&d2, 0xa5, sizeof(d2));
-	s1 = decode_packet(lt, data + 1, len - 1, &d1);
-	s2 = decode_packet(lt, data + 1, len - 1, &d2);
-	if (s1 != s2 || (unsigned)s1 >= DEC_NSTATUS ||
-	    decode_status_name(s1) == NULL)
+	s1 = packet_decode(lt, data + 1, len - 1, &d1);
+	s2 = packet_decode(lt, data + 1, len - 1, &d2);
+	if (s1 != s2 || (unsigned)s1 >= PACKET_NSTATUS ||
+	    packet_status_name(s1) == NULL)
 		abort();
-	if (s1 == DEC_IPV4 || s1 == DEC_IPV6) {
+	if (s1 == PACKET_IPV4 || s1 == PACKET_IPV6) {
 		if (memcmp(&d1, &d2, sizeof(d1)) != 0)
 			abort();	/* depends on what *out held before */
-		if ((s1 == DEC_IPV4 && d1.af != 4) ||
-		    (s1 == DEC_IPV6 && d1.af != 6))
+		if ((s1 == PACKET_IPV4 && d1.af != 4) ||
+		    (s1 == PACKET_IPV6 && d1.af != 6))
 			abort();
 		if (d1.bytes < 20)
 			abort();

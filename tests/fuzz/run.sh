@@ -104,12 +104,12 @@ harness_spec() {
 	v5)	INC="-Icommon" DIRS="common"
 		SRCS="common/v5.c common/buf.c common/flowrec.c"; OPT="" ;;
 	collector) INC="-Icollector -Icommon" DIRS="collector common"
-		SRCS="collector/decode.c common/v5.c common/buf.c common/flowrec.c"
+		SRCS="collector/datagram.c common/v5.c common/buf.c common/flowrec.c"
 		OPT="" ;;
 	packet)	INC="-Isensor -Icommon" DIRS="sensor common"
-		SRCS="sensor/decode.c"; OPT="" ;;
+		SRCS="sensor/packet.c"; OPT="" ;;
 	ftfile)	INC="-Icommon" DIRS="common"
-		SRCS="common/ftfile.c common/fthdr.c common/buf.c common/flowrec.c"
+		SRCS="common/ftwrite.c common/fthdr.c common/buf.c common/flowrec.c"
 		OPT="common/ftread.c:HAVE_FTREADER" ;;
 	parse)	INC="-Icommon -Ireport" DIRS="report common"
 		SRCS="common/parse.c"
@@ -157,7 +157,7 @@ for name in ${ONLY:-$ALL}; do
 		objs="$objs $o"; defs="$defs -D${pair#*:}"
 	done
 	# A harness may need more than one definition: ftfile's reader part.
-	if [ "$name" = ftfile ] && grep -q '^ftr_open(' common/ftfile.c &&
+	if [ "$name" = ftfile ] && grep -q '^ftr_open(' common/ftwrite.c &&
 	    ! echo "$defs" | grep -q HAVE_FTREADER; then
 		defs="$defs -DHAVE_FTREADER"
 	fi

@@ -1,5 +1,5 @@
 /*
- * Unit tests for collector/spool.c and collector/expire.c: a file's life
+ * Unit tests for collector/spool.c and collector/retention.c: a file's life
  * from tmp- to ft-, never clobbering, nesting, recovery of leftovers,
  * and expiry of the oldest files.  Each test works in its own temporary
  * directory under /tmp, with TZ=UTC so names are predictable.
@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "ftfile.h"
-#include "../../collector/expire.h"
+#include "../../collector/retention.h"
 #include "../../collector/spool.h"
 
 #define T0 1795716315 /* 2026-11-26 18:05:15 UTC */
@@ -42,7 +42,7 @@ teardown(void)
 }
 
 static struct spool *
-new_spool(int nest, struct expire *e)
+new_spool(int nest, struct retention *e)
 {
 	struct spool_config c;
 
@@ -50,7 +50,7 @@ new_spool(int nest, struct expire *e)
 	c.dir = dir;
 	c.nest = nest;
 	c.zlevel = -1;
-	c.expire = e;
+	c.retention = e;
 	return spool_new(&c);
 }
 
@@ -272,7 +272,7 @@ END_TEST
 
 START_TEST(test_expire)
 {
-	struct expire *e = expire_new(0, 3);
+	struct retention *e = retention_new(0, 3);
 	struct spool *s = new_spool(1, e);
 	struct ft_counts c = {T0, 0, 0, 0};
 	int i;
@@ -281,22 +281,22 @@ START_TEST(test_expire)
 		ck_assert_int_eq(spool_open(s, T0 + 60 * i), 0);
 		ck_assert_int_eq(spool_close(s, &c), 0);
 	}
-	ck_assert_uint_eq(expire_files(e), 5);
-	ck_assert_uint_eq(expire_run(e, 0), 2);
+	ck_assert_uint_eq(retention_files(e), 5);
+	ck_assert_uint_eq(retention_run(e, 0), 2);
 	ck_assert(!path_exists("2026/ft-v05.2026-11-26.180515+0000"));
 	ck_assert(!path_exists("2026/ft-v05.2026-11-26.180615+0000"));
 	ck_assert(path_exists("2026/ft-v05.2026-11-26.180715+0000"));
 	spool_free(s);
-	expire_free(e);
+	retention_free(e);
 
 	/* A fresh scan finds the three, oldest first; by size keep one. */
-	e = expire_new(100, 0);
-	ck_assert_uint_eq(expire_scan(e, dir), 3);
-	ck_assert_uint_eq(expire_bytes(e), 3 * 88);
-	ck_assert_uint_eq(expire_run(e, 0), 2);
+	e = retention_new(100, 0);
+	ck_assert_uint_eq(retention_scan(e, dir), 3);
+	ck_assert_uint_eq(retention_bytes(e), 3 * 88);
+	ck_assert_uint_eq(retention_run(e, 0), 2);
 	ck_assert(path_exists("2026/ft-v05.2026-11-26.180915+0000"));
-	ck_assert_uint_eq(expire_files(e), 1);
-	expire_free(e);
+	ck_assert_uint_eq(retention_files(e), 1);
+	retention_free(e);
 }
 END_TEST
 

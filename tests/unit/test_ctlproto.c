@@ -20,7 +20,7 @@
 
 #include "../../sensor/ctl.h"
 #include "../../sensor/ctlproto.h"
-#include "../../sensor/decode.h"
+#include "../../sensor/packet.h"
 #include "../../sensor/export.h"
 #include "../../sensor/flowtable.h"
 #include "../../sensor/meter.h"
@@ -145,7 +145,7 @@ END_TEST
 /* The daemon side, on a socket in a temporary directory. */
 static char dir[64], path[128];
 static struct meter *m;
-static struct exporter *ex;
+static struct export *ex;
 static struct ctl_env env;
 
 static void
@@ -166,7 +166,7 @@ setup(void)
 	expiry_defaults(&cfg.to);
 	ex = export_create(5);
 	m = meter_create(&cfg, ex);
-	meter_set_linktype(m, decode_linktype(DLT_EN10MB));
+	meter_set_linktype(m, packet_linktype(DLT_EN10MB));
 	n = pkt_build(b, &s);
 	meter_packet(m, &tv, b, (uint32_t)n);
 	memset(&env, 0, sizeof(env));
@@ -431,7 +431,7 @@ START_TEST(server_large_reply_does_not_block)
 	static uint8_t buf[CTL_MAXPAYLOAD + CTL_HDRLEN];
 	struct meter_config cfg;
 	struct meter *big;
-	struct exporter *bex;
+	struct export *bex;
 	struct ctl_env benv;
 	struct pspec s = { .af = 4, .proto = 17, .src = 1, .dst = 2,
 		.dport = 53 };
@@ -451,7 +451,7 @@ START_TEST(server_large_reply_does_not_block)
 	expiry_defaults(&cfg.to);
 	bex = export_create(5);
 	big = meter_create(&cfg, bex);
-	meter_set_linktype(big, decode_linktype(DLT_EN10MB));
+	meter_set_linktype(big, packet_linktype(DLT_EN10MB));
 	for (i = 0; i < 30000; i++) {
 		s.sport = (uint16_t)(1024 + i);
 		meter_packet(big, &tv, b, (uint32_t)pkt_build(b, &s));

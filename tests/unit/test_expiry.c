@@ -12,7 +12,7 @@
 
 #include <pcap/dlt.h>
 
-#include "../../sensor/decode.h"
+#include "../../sensor/packet.h"
 #include "../../sensor/export.h"
 #include "../../sensor/flowtable.h"
 #include "../../sensor/meter.h"
@@ -39,7 +39,7 @@ sink(void *arg, const uint8_t *d, size_t len)
 		v5_to_flowrec(&lasth, &recs[i], 0, &got[ngot++]);
 }
 
-static struct exporter *ex;
+static struct export *ex;
 
 static struct meter *
 mk(uint32_t max_flows, const char *const *touts)
@@ -59,7 +59,7 @@ mk(uint32_t max_flows, const char *const *touts)
 	export_set_sink(ex, sink, NULL);
 	m = meter_create(&cfg, ex);
 	ck_assert_ptr_nonnull(m);
-	meter_set_linktype(m, decode_linktype(DLT_EN10MB));
+	meter_set_linktype(m, packet_linktype(DLT_EN10MB));
 	ngot = ndgrams = 0;
 	return m;
 }
@@ -357,7 +357,7 @@ START_TEST(key_levels)
 	ex = export_create(5);
 	export_set_sink(ex, sink, NULL);
 	m = meter_create(&cfg, ex);
-	meter_set_linktype(m, decode_linktype(DLT_EN10MB));
+	meter_set_linktype(m, packet_linktype(DLT_EN10MB));
 	ngot = 0;
 	pkt(m, 0, 17, 1, 1000, 0, 0);
 	pkt(m, 1, 17, 1, 1001, 0, 0);

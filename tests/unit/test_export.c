@@ -61,7 +61,7 @@ END_TEST
 
 START_TEST(batches_of_30_and_sequence)
 {
-	struct exporter *ex = export_create(5);
+	struct export *ex = export_create(5);
 	struct flowrec r;
 	uint32_t i;
 
@@ -102,7 +102,7 @@ END_TEST
 
 START_TEST(ipv6_refused_by_v5)
 {
-	struct exporter *ex = export_create(5);
+	struct export *ex = export_create(5);
 	struct flowrec r = rec(1);
 
 	nd = 0;
@@ -135,7 +135,7 @@ udp_listener(uint16_t *port)
 
 START_TEST(two_destinations_same_datagram)
 {
-	struct exporter *ex = export_create(5);
+	struct export *ex = export_create(5);
 	struct flowrec r = rec(3);
 	uint8_t a[2000], b[2000];
 	struct v5_header h;
@@ -168,7 +168,7 @@ END_TEST
 
 START_TEST(bad_destinations)
 {
-	struct exporter *ex = export_create(5);
+	struct export *ex = export_create(5);
 	const char *bad = NULL;
 
 	ck_assert_int_eq(export_add_dests(ex, "127.0.0.1", &bad), -1);
@@ -185,7 +185,7 @@ END_TEST
 
 START_TEST(send_failures_counted)
 {
-	struct exporter *ex = export_create(5);
+	struct export *ex = export_create(5);
 	struct flowrec r = rec(1);
 	uint16_t port;
 	char spec[64];

@@ -1,5 +1,5 @@
 /*
- * Unit tests for the flow-tools file writer (common/ftfile.c) and header
+ * Unit tests for the flow-tools file writer (common/ftwrite.c) and header
  * codec (common/fthdr.c), checked through the reader (common/ftread.c) and
  * against files written by the real flow-capture.
  *

@@ -22,11 +22,11 @@
 #include "v5.h"
 #include "../../report/filter.h"
 #include "../../sensor/ctlproto.h"
-/* Both decoders call their status enum decode_status: rename one. */
+/* Both decoders call their status enum datagram_status: rename one. */
 #define decode_status sensor_decode_status
-#include "../../sensor/decode.h"
+#include "../../sensor/packet.h"
 #undef decode_status
-#include "../../collector/decode.h"
+#include "../../collector/datagram.h"
 
 typedef void (*replay_fn)(const uint8_t *, size_t);
 
@@ -44,11 +44,11 @@ r_v5(const uint8_t *d, size_t n)
 static void
 r_collector(const uint8_t *d, size_t n)
 {
-	struct decode_info info;
-	struct flowrec recs[DECODE_MAXRECS];
+	struct datagram_info info;
+	struct flowrec recs[DATAGRAM_MAXRECS];
 
-	if (decode_datagram(d, n, 0x7f000001, &info, recs) == DECODE_OK)
-		ck_assert(info.count >= 1 && info.count <= DECODE_MAXRECS);
+	if (datagram_decode(d, n, 0x7f000001, &info, recs) == DATAGRAM_OK)
+		ck_assert(info.count >= 1 && info.count <= DATAGRAM_MAXRECS);
 }
 
 static void
@@ -57,11 +57,11 @@ r_packet(const uint8_t *d, size_t n)
 	static const int dlts[] = { 1, 113, 276, 0, 108, 12, 14, 101, 228,
 	    229, 9, 50, 105, 147 };
 	const struct linktype *lt;
-	struct decoded out;
+	struct packet_info out;
 
-	if (n < 1 || (lt = decode_linktype(dlts[d[0] % 14])) == NULL)
+	if (n < 1 || (lt = packet_linktype(dlts[d[0] % 14])) == NULL)
 		return;
-	ck_assert_int_lt(decode_packet(lt, d + 1, n - 1, &out), DEC_NSTATUS);
+	ck_assert_int_lt(packet_decode(lt, d + 1, n - 1, &out), PACKET_NSTATUS);
 }
 
 static void

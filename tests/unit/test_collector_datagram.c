@@ -1,5 +1,5 @@
 /*
- * Unit tests for collector/decode.c: NetFlow v1, v5 and v7 datagrams into
+ * Unit tests for collector/datagram.c: NetFlow v1, v5 and v7 datagrams into
  * flow records, and every rejection reason.
  *
  * v5 datagrams are made with common/v5.c's encoder; v1 and v7 by hand, byte
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../collector/decode.h"
+#include "../../collector/datagram.h"
 #include "v5.h"
 
 static void
@@ -147,13 +147,13 @@ make_v7(uint8_t *p, uint16_t n, uint32_t seq)
 START_TEST(test_v5_ok)
 {
 	uint8_t buf[2048];
-	struct flowrec recs[DECODE_MAXRECS];
-	struct decode_info di;
+	struct flowrec recs[DATAGRAM_MAXRECS];
+	struct datagram_info di;
 	size_t len = make_v5(buf, sizeof(buf), 30, 77);
 
 	ck_assert_uint_eq(len, 24 + 30 * 48);
-	ck_assert_int_eq(decode_datagram(buf, len, 0x7f000001, &di, recs),
-			 DECODE_OK);
+	ck_assert_int_eq(datagram_decode(buf, len, 0x7f000001, &di, recs),
+			 DATAGRAM_OK);
 	ck_assert_uint_eq(di.version, 5);
 	ck_assert_uint_eq(di.count, 30);
 	ck_assert_int_eq(di.has_seq, 1);
@@ -174,12 +174,12 @@ END_TEST
 START_TEST(test_v1_translated)
 {
 	uint8_t buf[2048];
-	struct flowrec recs[DECODE_MAXRECS];
-	struct decode_info di;
+	struct flowrec recs[DATAGRAM_MAXRECS];
+	struct datagram_info di;
 	size_t len = make_v1(buf, 24);
 
-	ck_assert_int_eq(decode_datagram(buf, len, 0x7f000002, &di, recs),
-			 DECODE_OK);
+	ck_assert_int_eq(datagram_decode(buf, len, 0x7f000002, &di, recs),
+			 DATAGRAM_OK);
 	ck_assert_uint_eq(di.version, 1);
 	ck_assert_uint_eq(di.count, 24);
 	ck_assert_int_eq(di.has_seq, 0);
@@ -200,19 +200,19 @@ START_TEST(test_v1_translated)
 	ck_assert_int_eq(recs[23].last_ms, 1705320000000LL - 5000 + 4900);
 	/* 25 records is over v1's limit. */
 	len = make_v1(buf, 25);
-	ck_assert_int_eq(decode_datagram(buf, len, 0, &di, recs),
-			 DECODE_ECOUNT);
+	ck_assert_int_eq(datagram_decode(buf, len, 0, &di, recs),
+			 DATAGRAM_ECOUNT);
 }
 END_TEST
 
 START_TEST(test_v7_translated)
 {
 	uint8_t buf[2048];
-	struct flowrec recs[DECODE_MAXRECS];
-	struct decode_info di;
+	struct flowrec recs[DATAGRAM_MAXRECS];
+	struct datagram_info di;
 	size_t len = make_v7(buf, 27, 1000);
 
-	ck_assert_int_eq(decode_datagram(buf, len, 1, &di, recs), DECODE_OK);
+	ck_assert_int_eq(datagram_decode(buf, len, 1, &di, recs), DATAGRAM_OK);
 	ck_assert_uint_eq(di.version, 7);
 	ck_assert_uint_eq(di.count, 27);
 	ck_assert_int_eq(di.has_seq, 1);
@@ -228,43 +228,43 @@ START_TEST(test_v7_translated)
 	ck_assert_uint_eq(recs[26].srcport, 53);
 	ck_assert_uint_eq(recs[26].dstport, 5353);
 	len = make_v7(buf, 28, 0);
-	ck_assert_int_eq(decode_datagram(buf, len, 0, &di, recs),
-			 DECODE_ECOUNT);
+	ck_assert_int_eq(datagram_decode(buf, len, 0, &di, recs),
+			 DATAGRAM_ECOUNT);
 }
 END_TEST
 
 START_TEST(test_rejections)
 {
 	uint8_t buf[2048];
-	struct flowrec recs[DECODE_MAXRECS];
-	struct decode_info di;
+	struct flowrec recs[DATAGRAM_MAXRECS];
+	struct datagram_info di;
 	size_t len = make_v5(buf, sizeof(buf), 2, 0);
 
-	ck_assert_int_eq(decode_datagram(buf, 0, 0, &di, recs), DECODE_ESHORT);
-	ck_assert_int_eq(decode_datagram(buf, 3, 0, &di, recs), DECODE_ESHORT);
-	ck_assert_int_eq(decode_datagram(buf, 23, 0, &di, recs), DECODE_ESHORT);
-	ck_assert_int_eq(decode_datagram(buf, len - 1, 0, &di, recs),
-			 DECODE_ELENGTH);
-	ck_assert_int_eq(decode_datagram(buf, len + 1, 0, &di, recs),
-			 DECODE_ELENGTH);
+	ck_assert_int_eq(datagram_decode(buf, 0, 0, &di, recs), DATAGRAM_ESHORT);
+	ck_assert_int_eq(datagram_decode(buf, 3, 0, &di, recs), DATAGRAM_ESHORT);
+	ck_assert_int_eq(datagram_decode(buf, 23, 0, &di, recs), DATAGRAM_ESHORT);
+	ck_assert_int_eq(datagram_decode(buf, len - 1, 0, &di, recs),
+			 DATAGRAM_ELENGTH);
+	ck_assert_int_eq(datagram_decode(buf, len + 1, 0, &di, recs),
+			 DATAGRAM_ELENGTH);
 	put16(buf + 2, 0);
-	ck_assert_int_eq(decode_datagram(buf, len, 0, &di, recs),
-			 DECODE_ECOUNT);
+	ck_assert_int_eq(datagram_decode(buf, len, 0, &di, recs),
+			 DATAGRAM_ECOUNT);
 	put16(buf + 2, 31);
-	ck_assert_int_eq(decode_datagram(buf, len, 0, &di, recs),
-			 DECODE_ECOUNT);
+	ck_assert_int_eq(datagram_decode(buf, len, 0, &di, recs),
+			 DATAGRAM_ECOUNT);
 	put16(buf + 2, 3);
-	ck_assert_int_eq(decode_datagram(buf, len, 0, &di, recs),
-			 DECODE_ELENGTH);
+	ck_assert_int_eq(datagram_decode(buf, len, 0, &di, recs),
+			 DATAGRAM_ELENGTH);
 	put16(buf, 9);
-	ck_assert_int_eq(decode_datagram(buf, len, 0, &di, recs),
-			 DECODE_EVERSION);
+	ck_assert_int_eq(datagram_decode(buf, len, 0, &di, recs),
+			 DATAGRAM_EVERSION);
 	put16(buf, 8);
-	ck_assert_int_eq(decode_datagram(buf, len, 0, &di, recs),
-			 DECODE_EVERSION);
+	ck_assert_int_eq(datagram_decode(buf, len, 0, &di, recs),
+			 DATAGRAM_EVERSION);
 	put16(buf, 6);
-	ck_assert_int_eq(decode_datagram(buf, len, 0, &di, recs),
-			 DECODE_EVERSION);
+	ck_assert_int_eq(datagram_decode(buf, len, 0, &di, recs),
+			 DATAGRAM_EVERSION);
 }
 END_TEST
 
@@ -272,8 +272,8 @@ END_TEST
 START_TEST(test_every_truncation)
 {
 	uint8_t buf[2048], *copy;
-	struct flowrec recs[DECODE_MAXRECS];
-	struct decode_info di;
+	struct flowrec recs[DATAGRAM_MAXRECS];
+	struct datagram_info di;
 	size_t lens[3], k, i;
 	uint8_t bufs[3][2048];
 
@@ -287,8 +287,8 @@ START_TEST(test_every_truncation)
 			 */
 			copy = malloc(i > 0 ? i : 1);
 			memcpy(copy, bufs[k], i);
-			ck_assert_int_ne(decode_datagram(copy, i, 0, &di, recs),
-					 DECODE_OK);
+			ck_assert_int_ne(datagram_decode(copy, i, 0, &di, recs),
+					 DATAGRAM_OK);
 			free(copy);
 		}
 }
@@ -298,12 +298,12 @@ START_TEST(test_names)
 {
 	int s;
 
-	for (s = 0; s < DECODE_NSTATUS; s++) {
-		ck_assert_ptr_nonnull(decode_strerror(s));
-		ck_assert_ptr_nonnull(decode_statname(s));
+	for (s = 0; s < DATAGRAM_NSTATUS; s++) {
+		ck_assert_ptr_nonnull(datagram_strerror(s));
+		ck_assert_ptr_nonnull(datagram_statname(s));
 	}
-	ck_assert_str_eq(decode_statname(DECODE_ELENGTH), "length");
-	ck_assert_str_eq(decode_strerror(DECODE_NSTATUS), "unknown");
+	ck_assert_str_eq(datagram_statname(DATAGRAM_ELENGTH), "length");
+	ck_assert_str_eq(datagram_strerror(DATAGRAM_NSTATUS), "unknown");
 }
 END_TEST
 
@@ -311,8 +311,8 @@ END_TEST
 START_TEST(test_random)
 {
 	uint8_t buf[1600];
-	struct flowrec recs[DECODE_MAXRECS];
-	struct decode_info di;
+	struct flowrec recs[DATAGRAM_MAXRECS];
+	struct datagram_info di;
 	unsigned seed = 12345, i, j, len;
 
 	for (i = 0; i < 20000; i++) {
@@ -324,9 +324,9 @@ START_TEST(test_random)
 			buf[0] = 0;
 			buf[1] = (uint8_t)(i % 3 == 0 ? 5 : i % 3 == 1 ? 1 : 7);
 		}
-		if (decode_datagram(buf, len, 0, &di, recs) == DECODE_OK) {
+		if (datagram_decode(buf, len, 0, &di, recs) == DATAGRAM_OK) {
 			ck_assert_uint_ge(di.count, 1);
-			ck_assert_uint_le(di.count, DECODE_MAXRECS);
+			ck_assert_uint_le(di.count, DATAGRAM_MAXRECS);
 		}
 	}
 }

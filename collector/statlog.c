@@ -7,7 +7,7 @@
 
 #include "exporter.h"
 #include "log.h"
-#include "stat.h"
+#include "statlog.h"
 #include "writer.h"
 
 struct stat_ctx {
@@ -31,7 +31,7 @@ stat_one(struct exporter *e, void *arg)
 }
 
 void
-stat_log(struct exporter_table *t, const struct stat_totals *tot,
+statlog_write(struct exporter_table *t, const struct statlog_totals *tot,
 	 const struct writer_stats *ws, time_t now)
 {
 	struct stat_ctx c = {now, tot->startup};
@@ -39,7 +39,7 @@ stat_log(struct exporter_table *t, const struct stat_totals *tot,
 	int i;
 
 	exporter_foreach(t, stat_one, &c);
-	for (i = 1; i < DECODE_NSTATUS; i++)
+	for (i = 1; i < DATAGRAM_NSTATUS; i++)
 		rejected += tot->rejects[i];
 	log_info("totals: now=%lld exporters=%zu rejected=%" PRIu64
 		 " refused_exporters=%" PRIu64 " kernel_drops=%" PRIu64
@@ -52,7 +52,7 @@ stat_log(struct exporter_table *t, const struct stat_totals *tot,
 }
 
 void
-stat_log_rejects(struct stat_totals *tot)
+statlog_rejects(struct statlog_totals *tot)
 {
 	char line[512];
 	size_t off = 0;
@@ -60,13 +60,13 @@ stat_log_rejects(struct stat_totals *tot)
 	int i, k;
 
 	line[0] = '\0';
-	for (i = 1; i < DECODE_NSTATUS; i++) {
+	for (i = 1; i < DATAGRAM_NSTATUS; i++) {
 		d = tot->rejects[i] - tot->logged[i];
 		tot->logged[i] = tot->rejects[i];
 		if (d == 0)
 			continue;
 		k = snprintf(line + off, sizeof(line) - off, " %s=%" PRIu64,
-			     decode_statname(i), d);
+			     datagram_statname(i), d);
 		if (k > 0 && (size_t)k < sizeof(line) - off)
 			off += (size_t)k;
 	}
@@ -75,7 +75,7 @@ stat_log_rejects(struct stat_totals *tot)
 }
 
 int
-stat_may_warn(time_t now)
+statlog_may_warn(time_t now)
 {
 	static time_t window;
 	static unsigned n, suppressed;
@@ -86,7 +86,7 @@ stat_may_warn(time_t now)
 		window = now / 60;
 		n = suppressed = 0;
 	}
-	if (n < STAT_BURST) {
+	if (n < STATLOG_BURST) {
 		n++;
 		return 1;
 	}

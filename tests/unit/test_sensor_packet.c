@@ -1,5 +1,5 @@
 /*
- * test_decode: the sensor's packet decoder on synthetic frames: every link
+ * test_sensor_packet: the sensor's packet decoder on synthetic frames: every link
  * type in the table, VLAN tags, IPv4 options/fragments/bad headers, IPv6
  * extension headers, truncation at every length, and random bytes.  Each
  * input is copied into a buffer of exactly caplen bytes, so the sanitizer
@@ -11,20 +11,20 @@
 
 #include <pcap/dlt.h>
 
-#include "../../sensor/decode.h"
+#include "../../sensor/packet.h"
 #include "sensor_pkt.h"
 
-static enum decode_status
-dec(int dlt, const uint8_t *b, size_t len, struct decoded *d)
+static enum packet_status
+dec(int dlt, const uint8_t *b, size_t len, struct packet_info *d)
 {
-	const struct linktype *lt = decode_linktype(dlt);
+	const struct linktype *lt = packet_linktype(dlt);
 	uint8_t *copy;
-	enum decode_status s;
+	enum packet_status s;
 
 	ck_assert_ptr_nonnull(lt);
 	copy = malloc(len ? len : 1);
 	memcpy(copy, b, len);
-	s = decode_packet(lt, copy, len, d);
+	s = packet_decode(lt, copy, len, d);
 	free(copy);
 	return s;
 }
@@ -42,11 +42,11 @@ v4(uint8_t *b, uint8_t proto, uint16_t sport, uint16_t dport)
 START_TEST(ipv4_tcp_udp_icmp)
 {
 	uint8_t b[2048];
-	struct decoded d;
+	struct packet_info d;
 	size_t n;
 
 	n = v4(b, 6, 1234, 80);
-	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), DEC_IPV4);
+	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), PACKET_IPV4);
 	ck_assert_int_eq(d.af, 4);
 	ck_assert_int_eq(d.proto, 6);
 	ck_assert_int_eq(d.sport, 1234);
@@ -61,7 +61,7 @@ START_TEST(ipv4_tcp_udp_icmp)
 	ck_assert_int_eq(d.l4cut, 0);
 
 	n = v4(b, 17, 53, 5353);
-	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), DEC_IPV4);
+	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), PACKET_IPV4);
 	ck_assert_int_eq(d.sport, 53);
 	ck_assert_int_eq(d.dport, 5353);
 	ck_assert_int_eq(d.tcp_flags, 0);
@@ -69,13 +69,13 @@ START_TEST(ipv4_tcp_udp_icmp)
 
 	/* ICMP: src port 0, dst port type * 256 + code. */
 	n = v4(b, 1, 3, 3);
-	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), DEC_IPV4);
+	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), PACKET_IPV4);
 	ck_assert_int_eq(d.sport, 0);
 	ck_assert_int_eq(d.dport, 3 * 256 + 3);
 
 	/* Other protocols: no ports. */
 	n = v4(b, 89, 0, 0);
-	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), DEC_IPV4);
+	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), PACKET_IPV4);
 	ck_assert_int_eq(d.proto, 89);
 	ck_assert_int_eq(d.sport, 0);
 	ck_assert_int_eq(d.dport, 0);
@@ -85,17 +85,17 @@ END_TEST
 START_TEST(ipv4_bytes_from_header_not_frame)
 {
 	uint8_t b[2048];
-	struct decoded d;
+	struct packet_info d;
 	size_t n;
 
 	/* Ethernet padding after the IP packet does not count. */
 	n = v4(b, 6, 1, 2);
 	memset(b + n, 0, 20);
-	ck_assert_int_eq(dec(DLT_EN10MB, b, n + 20, &d), DEC_IPV4);
+	ck_assert_int_eq(dec(DLT_EN10MB, b, n + 20, &d), PACKET_IPV4);
 	ck_assert_uint_eq(d.bytes, n - 14);
 	/* A total length beyond the frame is what the header says. */
 	pkt_put16(b + 14 + 2, 1500);
-	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), DEC_IPV4);
+	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), PACKET_IPV4);
 	ck_assert_uint_eq(d.bytes, 1500);
 	ck_assert_int_eq(d.sport, 1);
 }
@@ -104,31 +104,31 @@ END_TEST
 START_TEST(ipv4_bad_headers)
 {
 	uint8_t b[2048];
-	struct decoded d;
+	struct packet_info d;
 	size_t n;
 
 	n = v4(b, 17, 1, 2);
 	b[14] = 0x44;			/* IHL 4 */
-	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), DEC_BADHDR);
+	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), PACKET_BADHDR);
 	b[14] = 0x55;			/* version 5 */
-	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), DEC_BADHDR);
+	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), PACKET_BADHDR);
 	b[14] = 0x45;
 	pkt_put16(b + 16, 19);		/* total length < header */
-	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), DEC_BADHDR);
+	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), PACKET_BADHDR);
 	/* Header cut: too short. */
 	n = v4(b, 17, 1, 2);
-	ck_assert_int_eq(dec(DLT_EN10MB, b, 14 + 19, &d), DEC_SHORT);
+	ck_assert_int_eq(dec(DLT_EN10MB, b, 14 + 19, &d), PACKET_SHORT);
 	/* IHL 15 (60-byte header) in a 40-byte capture: too short. */
 	b[14] = 0x4f;
 	pkt_put16(b + 16, 100);
-	ck_assert_int_eq(dec(DLT_EN10MB, b, 14 + 40, &d), DEC_SHORT);
+	ck_assert_int_eq(dec(DLT_EN10MB, b, 14 + 40, &d), PACKET_SHORT);
 }
 END_TEST
 
 START_TEST(ipv4_options_skip_to_ports)
 {
 	uint8_t b[2048];
-	struct decoded d;
+	struct packet_info d;
 	size_t n;
 
 	/* Build UDP behind a 24-byte header: move the UDP header by 4. */
@@ -137,7 +137,7 @@ START_TEST(ipv4_options_skip_to_ports)
 	memset(b + 14 + 20, 1, 4);	/* NOP options */
 	b[14] = 0x46;
 	pkt_put16(b + 16, (uint16_t)(n - 14 + 4));
-	ck_assert_int_eq(dec(DLT_EN10MB, b, n + 4, &d), DEC_IPV4);
+	ck_assert_int_eq(dec(DLT_EN10MB, b, n + 4, &d), PACKET_IPV4);
 	ck_assert_int_eq(d.sport, 4000);
 	ck_assert_int_eq(d.dport, 5000);
 	ck_assert_uint_eq(d.bytes, n - 14 + 4);
@@ -147,19 +147,19 @@ END_TEST
 START_TEST(ipv4_fragments)
 {
 	uint8_t b[2048];
-	struct decoded d;
+	struct packet_info d;
 	struct pspec s = { .af = 4, .proto = 17, .src = 1, .dst = 2,
 		.sport = 7000, .dport = 7001, .payload = 100 };
 	size_t n;
 
 	s.fragoff = 0x2000;		/* first fragment: MF, offset 0 */
 	n = pkt_build(b, &s);
-	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), DEC_IPV4);
+	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), PACKET_IPV4);
 	ck_assert_int_eq(d.frag, 1);
 	ck_assert_int_eq(d.sport, 7000);
 	s.fragoff = 0x0010;		/* last fragment, offset 128 */
 	n = pkt_build(b, &s);
-	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), DEC_IPV4);
+	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), PACKET_IPV4);
 	ck_assert_int_eq(d.frag, 1);
 	ck_assert_int_eq(d.proto, 17);
 	ck_assert_int_eq(d.sport, 0);
@@ -167,7 +167,7 @@ START_TEST(ipv4_fragments)
 	ck_assert_uint_eq(d.bytes, 120);
 	s.fragoff = 0x4000;		/* DF only: not a fragment */
 	n = pkt_build(b, &s);
-	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), DEC_IPV4);
+	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), PACKET_IPV4);
 	ck_assert_int_eq(d.frag, 0);
 }
 END_TEST
@@ -175,18 +175,18 @@ END_TEST
 START_TEST(transport_cut_still_counts)
 {
 	uint8_t b[2048];
-	struct decoded d;
+	struct packet_info d;
 	size_t n;
 
 	n = v4(b, 6, 1234, 80);
 	/* 2 bytes of TCP: ports unreadable, the packet still counts. */
-	ck_assert_int_eq(dec(DLT_EN10MB, b, 14 + 20 + 2, &d), DEC_IPV4);
+	ck_assert_int_eq(dec(DLT_EN10MB, b, 14 + 20 + 2, &d), PACKET_IPV4);
 	ck_assert_int_eq(d.sport, 0);
 	ck_assert_int_eq(d.dport, 0);
 	ck_assert_int_eq(d.l4cut, 1);
 	ck_assert_uint_eq(d.bytes, n - 14);
 	/* Ports but no flags byte. */
-	ck_assert_int_eq(dec(DLT_EN10MB, b, 14 + 20 + 8, &d), DEC_IPV4);
+	ck_assert_int_eq(dec(DLT_EN10MB, b, 14 + 20 + 8, &d), PACKET_IPV4);
 	ck_assert_int_eq(d.sport, 1234);
 	ck_assert_int_eq(d.tcp_flags, 0);
 	ck_assert_int_eq(d.l4cut, 1);
@@ -196,17 +196,17 @@ END_TEST
 START_TEST(every_truncation)
 {
 	uint8_t b[2048];
-	struct decoded d;
-	enum decode_status s;
+	struct packet_info d;
+	enum packet_status s;
 	size_t n, len;
 
 	n = v4(b, 6, 1, 2);
 	for (len = 0; len <= n; len++) {
 		s = dec(DLT_EN10MB, b, len, &d);
 		if (len < 14 + 20)
-			ck_assert_int_eq(s, DEC_SHORT);
+			ck_assert_int_eq(s, PACKET_SHORT);
 		else
-			ck_assert_int_eq(s, DEC_IPV4);
+			ck_assert_int_eq(s, PACKET_IPV4);
 	}
 }
 END_TEST
@@ -214,45 +214,45 @@ END_TEST
 START_TEST(vlan_tags)
 {
 	uint8_t b[2048];
-	struct decoded d;
+	struct packet_info d;
 	struct pspec s = { .af = 4, .proto = 17, .src = 1, .dst = 2,
 		.sport = 1, .dport = 2, .vlan = 42 };
 	size_t n;
 
 	s.vlan_tags = 1;
 	n = pkt_build(b, &s);
-	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), DEC_IPV4);
+	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), PACKET_IPV4);
 	ck_assert_int_eq(d.vlan, 42);
 	ck_assert_int_eq(d.dport, 2);
 	s.vlan_tags = 2;		/* QinQ */
 	n = pkt_build(b, &s);
-	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), DEC_IPV4);
+	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), PACKET_IPV4);
 	ck_assert_int_eq(d.vlan, 42);
 	b[12] = 0x88;			/* 802.1ad outer tag */
 	b[13] = 0xa8;
-	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), DEC_IPV4);
+	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), PACKET_IPV4);
 	/* More tags than the bound: not IP, and no overrun. */
 	s.vlan_tags = 9;
 	n = pkt_build(b, &s);
-	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), DEC_NONIP);
+	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), PACKET_NONIP);
 	/* A tag cut off. */
 	s.vlan_tags = 1;
-	ck_assert_int_eq(dec(DLT_EN10MB, b, 16, &d), DEC_SHORT);
+	ck_assert_int_eq(dec(DLT_EN10MB, b, 16, &d), PACKET_SHORT);
 }
 END_TEST
 
 START_TEST(ether_nonip)
 {
 	uint8_t b[2048];
-	struct decoded d;
+	struct packet_info d;
 	size_t n;
 
 	n = v4(b, 6, 1, 2);
 	pkt_put16(b + 12, 0x0806);	/* ARP */
-	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), DEC_NONIP);
+	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), PACKET_NONIP);
 	pkt_put16(b + 12, 0x0040);	/* 802.3 length: LLC */
-	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), DEC_NONIP);
-	ck_assert_int_eq(dec(DLT_EN10MB, b, 13, &d), DEC_SHORT);
+	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), PACKET_NONIP);
+	ck_assert_int_eq(dec(DLT_EN10MB, b, 13, &d), PACKET_SHORT);
 }
 END_TEST
 
@@ -286,7 +286,7 @@ mpls_wrap(uint8_t *b, size_t n, int vlan_tags, int labels, int bos,
 START_TEST(mpls_ip)
 {
 	uint8_t b[2048];
-	struct decoded d;
+	struct packet_info d;
 	struct pspec s6 = { .af = 6, .proto = 17, .src = 1, .dst = 2,
 		.sport = 53, .dport = 4000, .payload = 20 };
 	struct pspec sv = { .af = 4, .proto = 17, .src = 1, .dst = 2,
@@ -295,7 +295,7 @@ START_TEST(mpls_ip)
 
 	/* One label, IPv4: the flow fields as without the label. */
 	n = mpls_wrap(b, v4(b, 6, 1234, 80), 0, 1, 1, 0x8847);
-	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), DEC_IPV4);
+	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), PACKET_IPV4);
 	ck_assert_int_eq(d.mpls, 1);
 	ck_assert_int_eq(d.sport, 1234);
 	ck_assert_int_eq(d.dport, 80);
@@ -304,21 +304,21 @@ START_TEST(mpls_ip)
 	ck_assert_int_eq(d.tos, 0x10);
 	/* Multicast MPLS, three labels, IPv6. */
 	n = mpls_wrap(b, pkt_build(b, &s6), 0, 3, 1, 0x8848);
-	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), DEC_IPV6);
+	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), PACKET_IPV6);
 	ck_assert_int_eq(d.mpls, 1);
 	ck_assert_int_eq(d.dport, 4000);
 	ck_assert_int_eq(d.bytes, 40 + 8 + 20);
 	/* Under a VLAN tag: the VLAN id is kept. */
 	n = mpls_wrap(b, pkt_build(b, &sv), 1, 2, 1, 0x8847);
-	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), DEC_IPV4);
+	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), PACKET_IPV4);
 	ck_assert_int_eq(d.vlan, 42);
 	ck_assert_int_eq(d.dport, 2);
 	/* Exactly the bound of eight labels still decodes. */
 	n = mpls_wrap(b, v4(b, 17, 1, 2), 0, 8, 1, 0x8847);
-	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), DEC_IPV4);
+	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), PACKET_IPV4);
 	/* Without IP directly under the labels, d.mpls stays 0. */
 	n = v4(b, 17, 1, 2);
-	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), DEC_IPV4);
+	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), PACKET_IPV4);
 	ck_assert_int_eq(d.mpls, 0);
 }
 END_TEST
@@ -326,14 +326,14 @@ END_TEST
 START_TEST(mpls_not_ip)
 {
 	uint8_t b[2048];
-	struct decoded d;
+	struct packet_info d;
 	size_t n, i;
 
 	/* No bottom of stack within eight labels: not followed. */
 	n = mpls_wrap(b, v4(b, 6, 1, 2), 0, 9, 1, 0x8847);
-	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), DEC_MPLS);
+	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), PACKET_MPLS);
 	n = mpls_wrap(b, v4(b, 6, 1, 2), 0, 8, 0, 0x8847);
-	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), DEC_MPLS);
+	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), PACKET_MPLS);
 	/* An Ethernet pseudowire: zero control word, then a frame. */
 	n = v4(b, 6, 1, 2);
 	memmove(b + 14 + 4 + 4, b, n);
@@ -341,12 +341,12 @@ START_TEST(mpls_not_ip)
 	memcpy(b + 14, "\x00\x01\x01\x40", 4);	/* label 16, BoS */
 	memset(b + 18, 0, 4);				/* control word */
 	n += 14 + 4 + 4;
-	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), DEC_MPLS);
+	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), PACKET_MPLS);
 	ck_assert_int_eq(d.mpls, 0);
 	/* Every cut of a labelled frame: short, never an overrun. */
 	n = mpls_wrap(b, v4(b, 6, 1, 2), 0, 3, 1, 0x8847);
 	for (i = 14; i < 14 + 12 + 1; i++)
-		ck_assert_int_eq(dec(DLT_EN10MB, b, i, &d), DEC_SHORT);
+		ck_assert_int_eq(dec(DLT_EN10MB, b, i, &d), PACKET_SHORT);
 	for (; i <= n; i++)
 		dec(DLT_EN10MB, b, i, &d);
 }
@@ -355,13 +355,13 @@ END_TEST
 START_TEST(ipv6_plain_and_ext)
 {
 	uint8_t b[2048];
-	struct decoded d;
+	struct packet_info d;
 	struct pspec s = { .af = 6, .proto = 17, .src = 1, .dst = 2,
 		.sport = 547, .dport = 546, .tos = 0xb8, .payload = 12 };
 	size_t n;
 
 	n = pkt_build(b, &s);
-	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), DEC_IPV6);
+	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), PACKET_IPV6);
 	ck_assert_int_eq(d.af, 6);
 	ck_assert_int_eq(d.proto, 17);
 	ck_assert_int_eq(d.sport, 547);
@@ -374,7 +374,7 @@ START_TEST(ipv6_plain_and_ext)
 	s.v6frag = 1;
 	s.v6fragoff = 1;		/* first fragment, M set */
 	n = pkt_build(b, &s);
-	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), DEC_IPV6);
+	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), PACKET_IPV6);
 	ck_assert_int_eq(d.proto, 17);
 	ck_assert_int_eq(d.sport, 547);
 	ck_assert_int_eq(d.frag, 1);
@@ -382,7 +382,7 @@ START_TEST(ipv6_plain_and_ext)
 
 	s.v6fragoff = 0x0100;		/* non-first fragment */
 	n = pkt_build(b, &s);
-	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), DEC_IPV6);
+	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), PACKET_IPV6);
 	ck_assert_int_eq(d.proto, 17);
 	ck_assert_int_eq(d.sport, 0);
 	ck_assert_int_eq(d.frag, 1);
@@ -390,17 +390,17 @@ START_TEST(ipv6_plain_and_ext)
 	/* Extension header cut: still counted, protocol where it stopped. */
 	s.v6fragoff = 1;
 	n = pkt_build(b, &s);
-	ck_assert_int_eq(dec(DLT_EN10MB, b, 14 + 40 + 1, &d), DEC_IPV6);
+	ck_assert_int_eq(dec(DLT_EN10MB, b, 14 + 40 + 1, &d), PACKET_IPV6);
 	ck_assert_int_eq(d.l4cut, 1);
 	ck_assert_uint_eq(d.bytes, 40 + 16 + 8 + 12);
-	ck_assert_int_eq(dec(DLT_EN10MB, b, 14 + 39, &d), DEC_SHORT);
+	ck_assert_int_eq(dec(DLT_EN10MB, b, 14 + 39, &d), PACKET_SHORT);
 	/* ICMPv6 type/code. */
 	memset(&s, 0, sizeof(s));
 	s.af = 6;
 	s.proto = 58;
 	s.sport = 128;
 	n = pkt_build(b, &s);
-	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), DEC_IPV6);
+	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), PACKET_IPV6);
 	ck_assert_int_eq(d.dport, 128 * 256);
 }
 END_TEST
@@ -408,7 +408,7 @@ END_TEST
 START_TEST(ipv6_ext_chain_bounded)
 {
 	uint8_t b[2048];
-	struct decoded d;
+	struct packet_info d;
 	size_t i;
 
 	/* 20 destination-options headers in a row: the walk stops. */
@@ -420,7 +420,7 @@ START_TEST(ipv6_ext_chain_bounded)
 		b[40 + i * 8] = 60;
 		b[40 + i * 8 + 1] = 0;
 	}
-	ck_assert_int_eq(dec(229, b, 40 + 160, &d), DEC_IPV6);
+	ck_assert_int_eq(dec(229, b, 40 + 160, &d), PACKET_IPV6);
 	ck_assert_int_eq(d.l4cut, 1);
 	ck_assert_uint_eq(d.bytes, 200);
 }
@@ -429,7 +429,7 @@ END_TEST
 START_TEST(other_link_types)
 {
 	uint8_t b[2048], f[2048];
-	struct decoded d;
+	struct packet_info d;
 	size_t n, ip;
 	static const uint32_t v6afs[] = { 10, 24, 28, 30 };
 	struct pspec s6 = { .af = 6, .proto = 17, .sport = 1, .dport = 2 };
@@ -439,64 +439,64 @@ START_TEST(other_link_types)
 	/* DLT_NULL, host order little-endian and big-endian. */
 	memcpy(f + 4, b + 14, ip);
 	f[0] = 2; f[1] = f[2] = f[3] = 0;
-	ck_assert_int_eq(dec(DLT_NULL, f, ip + 4, &d), DEC_IPV4);
+	ck_assert_int_eq(dec(DLT_NULL, f, ip + 4, &d), PACKET_IPV4);
 	ck_assert_int_eq(d.dport, 22);
 	f[0] = 0; f[3] = 2;
-	ck_assert_int_eq(dec(DLT_NULL, f, ip + 4, &d), DEC_IPV4);
-	ck_assert_int_eq(dec(DLT_LOOP, f, ip + 4, &d), DEC_IPV4);
+	ck_assert_int_eq(dec(DLT_NULL, f, ip + 4, &d), PACKET_IPV4);
+	ck_assert_int_eq(dec(DLT_LOOP, f, ip + 4, &d), PACKET_IPV4);
 	f[3] = 7;
-	ck_assert_int_eq(dec(DLT_NULL, f, ip + 4, &d), DEC_NONIP);
-	ck_assert_int_eq(dec(DLT_NULL, f, 3, &d), DEC_SHORT);
+	ck_assert_int_eq(dec(DLT_NULL, f, ip + 4, &d), PACKET_NONIP);
+	ck_assert_int_eq(dec(DLT_NULL, f, 3, &d), PACKET_SHORT);
 	/* Every BSD value of AF_INET6. */
 	n = pkt_build(b, &s6);
 	memcpy(f + 4, b + 14, n - 14);
 	for (size_t i = 0; i < 4; i++) {
 		memset(f, 0, 4);
 		f[0] = (uint8_t)v6afs[i];
-		ck_assert_int_eq(dec(DLT_NULL, f, n - 14 + 4, &d), DEC_IPV6);
+		ck_assert_int_eq(dec(DLT_NULL, f, n - 14 + 4, &d), PACKET_IPV6);
 	}
 	/* Raw IP, IPv4-only and IPv6-only link types. */
 	n = v4(b, 17, 11, 22);
-	ck_assert_int_eq(dec(DLT_RAW, b + 14, ip, &d), DEC_IPV4);
-	ck_assert_int_eq(dec(101, b + 14, ip, &d), DEC_IPV4);
-	ck_assert_int_eq(dec(228, b + 14, ip, &d), DEC_IPV4);
-	ck_assert_int_eq(dec(DLT_RAW, b + 14, 0, &d), DEC_SHORT);
+	ck_assert_int_eq(dec(DLT_RAW, b + 14, ip, &d), PACKET_IPV4);
+	ck_assert_int_eq(dec(101, b + 14, ip, &d), PACKET_IPV4);
+	ck_assert_int_eq(dec(228, b + 14, ip, &d), PACKET_IPV4);
+	ck_assert_int_eq(dec(DLT_RAW, b + 14, 0, &d), PACKET_SHORT);
 	b[14] = 0x75;
-	ck_assert_int_eq(dec(DLT_RAW, b + 14, ip, &d), DEC_BADHDR);
+	ck_assert_int_eq(dec(DLT_RAW, b + 14, ip, &d), PACKET_BADHDR);
 	n = pkt_build(b, &s6);
-	ck_assert_int_eq(dec(DLT_RAW, b + 14, n - 14, &d), DEC_IPV6);
-	ck_assert_int_eq(dec(229, b + 14, n - 14, &d), DEC_IPV6);
+	ck_assert_int_eq(dec(DLT_RAW, b + 14, n - 14, &d), PACKET_IPV6);
+	ck_assert_int_eq(dec(229, b + 14, n - 14, &d), PACKET_IPV6);
 	/* Linux cooked v1: 16-byte header, protocol at 14. */
 	n = v4(b, 17, 11, 22);
 	memset(f, 0, 16);
 	pkt_put16(f + 14, 0x0800);
 	memcpy(f + 16, b + 14, ip);
-	ck_assert_int_eq(dec(DLT_LINUX_SLL, f, ip + 16, &d), DEC_IPV4);
-	ck_assert_int_eq(dec(DLT_LINUX_SLL, f, 15, &d), DEC_SHORT);
+	ck_assert_int_eq(dec(DLT_LINUX_SLL, f, ip + 16, &d), PACKET_IPV4);
+	ck_assert_int_eq(dec(DLT_LINUX_SLL, f, 15, &d), PACKET_SHORT);
 	/* Linux cooked v2: 20-byte header, protocol at 0. */
 	memset(f, 0, 20);
 	pkt_put16(f, 0x0800);
 	memcpy(f + 20, b + 14, ip);
-	ck_assert_int_eq(dec(276, f, ip + 20, &d), DEC_IPV4);
+	ck_assert_int_eq(dec(276, f, ip + 20, &d), PACKET_IPV4);
 	ck_assert_int_eq(d.dport, 22);
-	ck_assert_int_eq(dec(276, f, 19, &d), DEC_SHORT);
+	ck_assert_int_eq(dec(276, f, 19, &d), PACKET_SHORT);
 	/* PPP with and without address/control. */
 	f[0] = 0xff; f[1] = 0x03; pkt_put16(f + 2, 0x0021);
 	memcpy(f + 4, b + 14, ip);
-	ck_assert_int_eq(dec(DLT_PPP, f, ip + 4, &d), DEC_IPV4);
+	ck_assert_int_eq(dec(DLT_PPP, f, ip + 4, &d), PACKET_IPV4);
 	pkt_put16(f + 2, 0xc021);	/* LCP */
-	ck_assert_int_eq(dec(DLT_PPP, f, ip + 4, &d), DEC_NONIP);
+	ck_assert_int_eq(dec(DLT_PPP, f, ip + 4, &d), PACKET_NONIP);
 }
 END_TEST
 
 START_TEST(unsupported_link_types)
 {
-	ck_assert_ptr_null(decode_linktype(105));	/* 802.11 */
-	ck_assert_ptr_null(decode_linktype(127));	/* radiotap */
-	ck_assert_ptr_null(decode_linktype(-1));
-	ck_assert_ptr_nonnull(decode_linktype(DLT_EN10MB));
-	ck_assert_str_eq(decode_status_name(DEC_BADHDR), "bad-header");
-	ck_assert_str_eq(decode_status_name((enum decode_status)99), "unknown");
+	ck_assert_ptr_null(packet_linktype(105));	/* 802.11 */
+	ck_assert_ptr_null(packet_linktype(127));	/* radiotap */
+	ck_assert_ptr_null(packet_linktype(-1));
+	ck_assert_ptr_nonnull(packet_linktype(DLT_EN10MB));
+	ck_assert_str_eq(packet_status_name(PACKET_BADHDR), "bad-header");
+	ck_assert_str_eq(packet_status_name((enum packet_status)99), "unknown");
 }
 END_TEST
 
@@ -505,7 +505,7 @@ START_TEST(random_bytes_never_overrun)
 	static const int dlts[] = { DLT_EN10MB, DLT_LINUX_SLL, 276, DLT_NULL,
 		DLT_LOOP, DLT_RAW, 101, 228, 229, DLT_PPP };
 	uint8_t b[256];
-	struct decoded d;
+	struct packet_info d;
 	unsigned seed = 12345;
 	size_t i, j, len;
 

@@ -8,14 +8,14 @@
  * (at the first valid datagram), when to rotate (each boundary, SIGHUP) and
  * when to stop (SIGTERM, SIGINT).  It also writes the -S STAT lines.
  */
-#ifndef NFKIT_COLLECTOR_CAPTURE_H
-#define NFKIT_COLLECTOR_CAPTURE_H
+#ifndef NFKIT_COLLECTOR_RECEIVE_H
+#define NFKIT_COLLECTOR_RECEIVE_H
 
 struct listener;
 struct writer;
 struct exporter_table;
 
-struct capture_config {
+struct receive_config {
 	struct listener *listener;
 	struct writer *writer;
 	struct exporter_table *exporters;
@@ -27,11 +27,11 @@ struct capture_config {
  * Install the handlers for SIGTERM, SIGINT, SIGQUIT and SIGHUP and block
  * those signals outside the wait.  Call before starting threads.
  */
-void capture_signals(void);
+void receive_signals(void);
 /*
  * Run until SIGTERM, SIGINT or SIGQUIT; on return the writer has been told
  * to stop.
  */
-void capture_run(const struct capture_config *);
+void receive_run(const struct receive_config *);
 
 #endif

@@ -9,8 +9,8 @@
  * the counters, so that derived values (bps, pps, bpp, duration) and the
  * output formats work on them exactly as on single flows.
  */
-#ifndef NFKIT_REPORT_STATS_H
-#define NFKIT_REPORT_STATS_H
+#ifndef NFKIT_REPORT_AGGREGATE_H
+#define NFKIT_REPORT_AGGREGATE_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -6,13 +6,13 @@
  * functions rather than calls into common/buf.c because they run a dozen
  * times per packet on the sensor's hot path; the checking rule is the same:
  * a read past the end fails, and the caller turns the failure into
- * DEC_SHORT (a header we need is cut off) or into "transport header cut"
+ * PACKET_SHORT (a header we need is cut off) or into "transport header cut"
  * (the IP header is complete, so the packet still counts in its flow).
  *
  * Counting rules, chosen so that totals can be checked against an
  * independent decoder: bytes are the IPv4 Total Length or the IPv6 Payload
  * Length + 40, never the captured or wire length; a packet whose IP header
- * is invalid (version, IHL < 5, Total Length < header length) is DEC_BADHDR
+ * is invalid (version, IHL < 5, Total Length < header length) is PACKET_BADHDR
  * and not counted in any flow.  Only the outermost IP header is looked at,
  * so the UDP header quoted inside an ICMP error never becomes the key.
  *
@@ -21,7 +21,7 @@
  * under the bottom label is not typed on the wire: the first nibble 4 or
  * 6 says IP, as every MPLS-aware decoder guesses.  Anything else, such as
  * an Ethernet pseudowire with its zero control word, is counted as
- * DEC_MPLS and not looked into: IP inside a layer-2 tunnel is another
+ * PACKET_MPLS and not looked into: IP inside a layer-2 tunnel is another
  * network's traffic, which is also how the oracle of reference.tsv and
  * softflowd count it.
  */
@@ -29,7 +29,7 @@
 
 #include <pcap/dlt.h>
 
-#include "decode.h"
+#include "packet.h"
 
 /*
  * Bounded loops: VLAN tags per frame, MPLS labels per stack, IPv6
@@ -55,8 +55,8 @@
 #define LT_IPV6		229
 #define LT_SLL2		276
 
-typedef enum decode_status (*link_fn)(const uint8_t *, size_t,
-    struct decoded *);
+typedef enum packet_status (*link_fn)(const uint8_t *, size_t,
+    struct packet_info *);
 
 struct linktype {
 	int		 dlt;		/* pcap_datalink() value */
@@ -98,7 +98,7 @@ rd32(const uint8_t *p, size_t len, size_t off, uint32_t *v)
  * payload that was captured and lies within the IP length.
  */
 static void
-transport(uint8_t proto, const uint8_t *p, size_t len, struct decoded *d)
+transport(uint8_t proto, const uint8_t *p, size_t len, struct packet_info *d)
 {
 	uint8_t type, code;
 
@@ -127,23 +127,23 @@ transport(uint8_t proto, const uint8_t *p, size_t len, struct decoded *d)
 	}
 }
 
-static enum decode_status
-ipv4(const uint8_t *p, size_t len, struct decoded *d)
+static enum packet_status
+ipv4(const uint8_t *p, size_t len, struct packet_info *d)
 {
 	uint8_t vhl;
 	uint16_t totlen, fragfield;
 	size_t hl, end;
 
 	if (rd8(p, len, 0, &vhl) == -1 || len < 20)
-		return DEC_SHORT;
+		return PACKET_SHORT;
 	hl = (size_t)(vhl & 0x0f) * 4;
 	if (vhl >> 4 != 4 || hl < 20)
-		return DEC_BADHDR;
+		return PACKET_BADHDR;
 	rd16(p, len, 2, &totlen);
 	if (totlen < hl)
-		return DEC_BADHDR;
+		return PACKET_BADHDR;
 	if (len < hl)
-		return DEC_SHORT;
+		return PACKET_SHORT;
 	rd16(p, len, 6, &fragfield);
 	d->af = 4;
 	d->tos = p[1];
@@ -154,14 +154,14 @@ ipv4(const uint8_t *p, size_t len, struct decoded *d)
 	d->frag = (fragfield & 0x3fff) != 0;
 	/* A non-first fragment has no transport header: ports stay 0. */
 	if ((fragfield & 0x1fff) != 0)
-		return DEC_IPV4;
+		return PACKET_IPV4;
 	end = len < totlen ? len : totlen;
 	transport(d->proto, p + hl, end - hl, d);
-	return DEC_IPV4;
+	return PACKET_IPV4;
 }
 
-static enum decode_status
-ipv6(const uint8_t *p, size_t len, struct decoded *d)
+static enum packet_status
+ipv6(const uint8_t *p, size_t len, struct packet_info *d)
 {
 	uint32_t vtf;
 	uint16_t plen, fragfield;
@@ -170,9 +170,9 @@ ipv6(const uint8_t *p, size_t len, struct decoded *d)
 	int i;
 
 	if (rd32(p, len, 0, &vtf) == -1 || len < 40)
-		return DEC_SHORT;
+		return PACKET_SHORT;
 	if (vtf >> 28 != 6)
-		return DEC_BADHDR;
+		return PACKET_BADHDR;
 	rd16(p, len, 4, &plen);
 	nh = p[6];
 	d->af = 6;
@@ -206,7 +206,7 @@ ipv6(const uint8_t *p, size_t len, struct decoded *d)
 			nh = next;
 			if ((fragfield & 0xfff8) != 0) {
 				d->proto = nh;	/* non-first: no ports */
-				return DEC_IPV6;
+				return PACKET_IPV6;
 			}
 			continue;
 		default:
@@ -217,27 +217,27 @@ ipv6(const uint8_t *p, size_t len, struct decoded *d)
 	d->proto = nh;
 	if (i == MAX_V6_EXTHDRS) {
 		d->l4cut = 1;
-		return DEC_IPV6;
+		return PACKET_IPV6;
 	}
 	if (off > end) {
 		d->l4cut = 1;
-		return DEC_IPV6;
+		return PACKET_IPV6;
 	}
 	transport(nh, p + off, end - off, d);
-	return DEC_IPV6;
+	return PACKET_IPV6;
 cut:
 	d->proto = nh;
 	d->l4cut = 1;
-	return DEC_IPV6;
+	return PACKET_IPV6;
 }
 
 /*
  * An MPLS label stack: pop 4-byte entries up to the one with the
  * bottom-of-stack bit, then IP if the next nibble says so.  A stack deeper
- * than MAX_MPLS_LABELS is not followed (DEC_MPLS).
+ * than MAX_MPLS_LABELS is not followed (PACKET_MPLS).
  */
-static enum decode_status
-mpls(const uint8_t *p, size_t len, struct decoded *d)
+static enum packet_status
+mpls(const uint8_t *p, size_t len, struct packet_info *d)
 {
 	uint32_t entry;
 	uint8_t v;
@@ -245,16 +245,16 @@ mpls(const uint8_t *p, size_t len, struct decoded *d)
 
 	for (labels = 0; labels < MAX_MPLS_LABELS; labels++) {
 		if (rd32(p, len, 0, &entry) == -1)
-			return DEC_SHORT;
+			return PACKET_SHORT;
 		p += 4;
 		len -= 4;
 		if (entry & MPLS_BOS)
 			break;
 	}
 	if (labels == MAX_MPLS_LABELS)
-		return DEC_MPLS;
+		return PACKET_MPLS;
 	if (rd8(p, len, 0, &v) == -1)
-		return DEC_SHORT;
+		return PACKET_SHORT;
 	d->mpls = 1;
 	switch (v >> 4) {
 	case 4:
@@ -263,13 +263,13 @@ mpls(const uint8_t *p, size_t len, struct decoded *d)
 		return ipv6(p, len, d);
 	default:
 		d->mpls = 0;
-		return DEC_MPLS;
+		return PACKET_MPLS;
 	}
 }
 
 /* The payload of an ethertype-labelled frame, after any VLAN tags. */
-static enum decode_status
-ethertype(uint16_t type, const uint8_t *p, size_t len, struct decoded *d)
+static enum packet_status
+ethertype(uint16_t type, const uint8_t *p, size_t len, struct packet_info *d)
 {
 	uint16_t tci;
 	int tags;
@@ -279,7 +279,7 @@ ethertype(uint16_t type, const uint8_t *p, size_t len, struct decoded *d)
 		    type != ETHERTYPE_QINQ9)
 			break;
 		if (rd16(p, len, 0, &tci) == -1 || rd16(p, len, 2, &type) == -1)
-			return DEC_SHORT;
+			return PACKET_SHORT;
 		if (tags == 0)
 			d->vlan = tci & 0x0fff;
 		p += 4;
@@ -294,40 +294,40 @@ ethertype(uint16_t type, const uint8_t *p, size_t len, struct decoded *d)
 	case ETHERTYPE_MPLSM:
 		return mpls(p, len, d);
 	default:
-		return DEC_NONIP;
+		return PACKET_NONIP;
 	}
 }
 
-static enum decode_status
-link_ether(const uint8_t *p, size_t len, struct decoded *d)
+static enum packet_status
+link_ether(const uint8_t *p, size_t len, struct packet_info *d)
 {
 	uint16_t type;
 
 	if (rd16(p, len, 12, &type) == -1)
-		return DEC_SHORT;
+		return PACKET_SHORT;
 	/* Below 0x0600 the field is an 802.3 length: LLC, not IP. */
 	if (type < 0x0600)
-		return DEC_NONIP;
+		return PACKET_NONIP;
 	return ethertype(type, p + 14, len - 14, d);
 }
 
-static enum decode_status
-link_sll(const uint8_t *p, size_t len, struct decoded *d)
+static enum packet_status
+link_sll(const uint8_t *p, size_t len, struct packet_info *d)
 {
 	uint16_t type;
 
 	if (rd16(p, len, 14, &type) == -1)
-		return DEC_SHORT;
+		return PACKET_SHORT;
 	return ethertype(type, p + 16, len - 16, d);
 }
 
-static enum decode_status
-link_sll2(const uint8_t *p, size_t len, struct decoded *d)
+static enum packet_status
+link_sll2(const uint8_t *p, size_t len, struct packet_info *d)
 {
 	uint16_t type;
 
 	if (len < 20 || rd16(p, len, 0, &type) == -1)
-		return DEC_SHORT;
+		return PACKET_SHORT;
 	return ethertype(type, p + 20, len - 20, d);
 }
 
@@ -337,13 +337,13 @@ link_sll2(const uint8_t *p, size_t len, struct decoded *d)
  * orders are accepted, and every BSD value of AF_INET6 (24 NetBSD/OpenBSD,
  * 28 FreeBSD, 30 Darwin, 10 Linux).
  */
-static enum decode_status
-link_null(const uint8_t *p, size_t len, struct decoded *d)
+static enum packet_status
+link_null(const uint8_t *p, size_t len, struct packet_info *d)
 {
 	uint32_t af;
 
 	if (rd32(p, len, 0, &af) == -1)
-		return DEC_SHORT;
+		return PACKET_SHORT;
 	if ((af & 0xffff0000) != 0)
 		af = __builtin_bswap32(af);
 	switch (af) {
@@ -355,56 +355,56 @@ link_null(const uint8_t *p, size_t len, struct decoded *d)
 	case 30:
 		return ipv6(p + 4, len - 4, d);
 	default:
-		return DEC_NONIP;
+		return PACKET_NONIP;
 	}
 }
 
-static enum decode_status
-link_raw(const uint8_t *p, size_t len, struct decoded *d)
+static enum packet_status
+link_raw(const uint8_t *p, size_t len, struct packet_info *d)
 {
 	uint8_t v;
 
 	if (rd8(p, len, 0, &v) == -1)
-		return DEC_SHORT;
+		return PACKET_SHORT;
 	switch (v >> 4) {
 	case 4:
 		return ipv4(p, len, d);
 	case 6:
 		return ipv6(p, len, d);
 	default:
-		return DEC_BADHDR;
+		return PACKET_BADHDR;
 	}
 }
 
-static enum decode_status
-link_ipv4(const uint8_t *p, size_t len, struct decoded *d)
+static enum packet_status
+link_ipv4(const uint8_t *p, size_t len, struct packet_info *d)
 {
 	return ipv4(p, len, d);
 }
 
-static enum decode_status
-link_ipv6(const uint8_t *p, size_t len, struct decoded *d)
+static enum packet_status
+link_ipv6(const uint8_t *p, size_t len, struct packet_info *d)
 {
 	return ipv6(p, len, d);
 }
 
 /* PPP in HDLC-like framing; the address/control bytes may be omitted. */
-static enum decode_status
-link_ppp(const uint8_t *p, size_t len, struct decoded *d)
+static enum packet_status
+link_ppp(const uint8_t *p, size_t len, struct packet_info *d)
 {
 	uint16_t proto;
 	size_t off;
 
 	off = len >= 2 && p[0] == 0xff && p[1] == 0x03 ? 2 : 0;
 	if (rd16(p, len, off, &proto) == -1)
-		return DEC_SHORT;
+		return PACKET_SHORT;
 	switch (proto) {
 	case 0x0021:
 		return ipv4(p + off + 2, len - off - 2, d);
 	case 0x0057:
 		return ipv6(p + off + 2, len - off - 2, d);
 	default:
-		return DEC_NONIP;
+		return PACKET_NONIP;
 	}
 }
 
@@ -424,7 +424,7 @@ static const struct linktype linktypes[] = {
 };
 
 const struct linktype *
-decode_linktype(int dlt)
+packet_linktype(int dlt)
 {
 	size_t i;
 
@@ -435,37 +435,37 @@ decode_linktype(int dlt)
 }
 
 const char *
-decode_linktype_name(const struct linktype *lt)
+packet_linktype_name(const struct linktype *lt)
 {
 	return lt->name;
 }
 
 const char *
-decode_linktype_list(void)
+packet_linktype_list(void)
 {
 	return "EN10MB (with 802.1Q/QinQ), LINUX_SLL, LINUX_SLL2, NULL, LOOP, "
 	    "RAW, IPV4, IPV6, PPP";
 }
 
-enum decode_status
-decode_packet(const struct linktype *lt, const uint8_t *bytes, size_t caplen,
-    struct decoded *out)
+enum packet_status
+packet_decode(const struct linktype *lt, const uint8_t *bytes, size_t caplen,
+    struct packet_info *out)
 {
 	memset(out, 0, sizeof(*out));
 	return lt->decode(bytes, caplen, out);
 }
 
 const char *
-decode_status_name(enum decode_status s)
+packet_status_name(enum packet_status s)
 {
-	static const char *const names[DEC_NSTATUS] = {
-		[DEC_IPV4] = "ipv4",
-		[DEC_IPV6] = "ipv6",
-		[DEC_NONIP] = "non-ip",
-		[DEC_MPLS] = "mpls",
-		[DEC_SHORT] = "too-short",
-		[DEC_BADHDR] = "bad-header",
+	static const char *const names[PACKET_NSTATUS] = {
+		[PACKET_IPV4] = "ipv4",
+		[PACKET_IPV6] = "ipv6",
+		[PACKET_NONIP] = "non-ip",
+		[PACKET_MPLS] = "mpls",
+		[PACKET_SHORT] = "too-short",
+		[PACKET_BADHDR] = "bad-header",
 	};
 
-	return (unsigned)s < DEC_NSTATUS ? names[s] : "unknown";
+	return (unsigned)s < PACKET_NSTATUS ? names[s] : "unknown";
 }

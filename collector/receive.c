@@ -15,14 +15,14 @@
 #include <string.h>
 #include <time.h>
 
-#include "capture.h"
-#include "decode.h"
+#include "receive.h"
+#include "datagram.h"
 #include "exporter.h"
 #include "listen.h"
 #include "log.h"
 #include "parse.h"
 #include "rotate.h"
-#include "stat.h"
+#include "statlog.h"
 #include "writer.h"
 
 #define BATCH_AGE_MS 50 /* longest a record waits in a batch */
@@ -46,7 +46,7 @@ on_signal(int sig)
 }
 
 void
-capture_signals(void)
+receive_signals(void)
 {
 	struct sigaction sa;
 	sigset_t block;
@@ -78,8 +78,8 @@ capture_signals(void)
 }
 
 struct cap {
-	const struct capture_config *cfg;
-	struct stat_totals tot;
+	const struct receive_config *cfg;
+	struct statlog_totals tot;
 	int started; /* the first file has been opened */
 	time_t next_rotate;
 	time_t next_minute;
@@ -106,7 +106,7 @@ submit(struct cap *c, enum wctl ctl, time_t when)
 static void
 start_file(struct cap *c, struct wbatch **bp, size_t n, time_t now)
 {
-	struct flowrec tmp[DECODE_MAXRECS];
+	struct flowrec tmp[DATAGRAM_MAXRECS];
 	struct wbatch *b = *bp;
 
 	memcpy(tmp, b->recs + b->n, n * sizeof(tmp[0]));
@@ -119,7 +119,7 @@ start_file(struct cap *c, struct wbatch **bp, size_t n, time_t now)
 }
 
 static void
-account_seq(struct cap *c, struct exporter *e, const struct decode_info *di,
+account_seq(struct cap *c, struct exporter *e, const struct datagram_info *di,
 	    struct wbatch *b, time_t now)
 {
 	uint32_t expected, gap;
@@ -136,7 +136,7 @@ account_seq(struct cap *c, struct exporter *e, const struct decode_info *di,
 		b->resets++;
 		break;
 	}
-	if (stat_may_warn(now))
+	if (statlog_may_warn(now))
 		log_warnx("sequence: src_ip=%s d_version=%u engine=%u/%u "
 			  "expecting=%u received=%u lost=%u%s",
 			  exp_addr_str(&e->src, src, sizeof(src)), di->version,
@@ -151,31 +151,31 @@ handle(struct cap *c, const struct listen_msg *m, time_t now)
 {
 	struct writer *w = c->cfg->writer;
 	struct wbatch *b = writer_batch(w);
-	struct decode_info di;
+	struct datagram_info di;
 	struct exporter *e;
-	enum decode_status st;
+	enum datagram_status st;
 	char src[64], dst[64];
 	int isnew;
 
 	if (m->filtered) {
 		/* Not entered in the exporter table: anyone may spoof it. */
-		c->tot.rejects[DECODE_EFILTER]++;
+		c->tot.rejects[DATAGRAM_EFILTER]++;
 		b->corrupt++;
 		return;
 	}
-	if (WRITER_BATCH - b->n < DECODE_MAXRECS) {
+	if (WRITER_BATCH - b->n < DATAGRAM_MAXRECS) {
 		submit(c, WCTL_NONE, 0);
 		b = writer_batch(w);
 	}
 	if (m->truncated)
-		st = DECODE_ETRUNC;
+		st = DATAGRAM_ETRUNC;
 	else
-		st = decode_datagram(m->data, m->len, exp_addr_v4(&m->src), &di,
+		st = datagram_decode(m->data, m->len, exp_addr_v4(&m->src), &di,
 				     b->recs + b->n);
 	e = exporter_get(c->cfg->exporters, &m->src, &m->dst, now, &isnew);
 	if (e == NULL)
 		c->tot.refused++;
-	if (st != DECODE_OK) {
+	if (st != DATAGRAM_OK) {
 		c->tot.rejects[st]++;
 		b->corrupt++;
 		if (e != NULL)
@@ -211,7 +211,7 @@ minute(struct cap *c, time_t now)
 
 	long k;
 
-	stat_log_rejects(&c->tot);
+	statlog_rejects(&c->tot);
 	if (c->cfg->stat_minutes <= 0)
 		return;
 	if (c->minute_secs == 60) {
@@ -223,7 +223,7 @@ minute(struct cap *c, time_t now)
 		return;
 	c->tot.kernel_drops = listen_kernel_drops(c->cfg->listener);
 	writer_stats(c->cfg->writer, &ws);
-	stat_log(c->cfg->exporters, &c->tot, &ws, now);
+	statlog_write(c->cfg->exporters, &c->tot, &ws, now);
 }
 
 /* Milliseconds ppoll may sleep before something is due. */
@@ -253,7 +253,7 @@ timeout_ms(struct cap *c, time_t now)
 }
 
 void
-capture_run(const struct capture_config *cfg)
+receive_run(const struct receive_config *cfg)
 {
 	struct pollfd pfd[LISTEN_MAXSOCK];
 	struct listen_msg *msgs;
@@ -314,7 +314,7 @@ capture_run(const struct capture_config *cfg)
 				continue;
 			for (round = 0; round < RECV_ROUNDS; round++) {
 				k = listen_recv(cfg->listener, i, &msgs);
-				if (k == -1 && stat_may_warn(now))
+				if (k == -1 && statlog_may_warn(now))
 					log_warn("recvmmsg");
 				if (k <= 0)
 					break;
@@ -328,6 +328,6 @@ capture_run(const struct capture_config *cfg)
 	log_info("%s", sig_quit == SIGINT    ? "SIGINT"
 		       : sig_quit == SIGQUIT ? "SIGQUIT"
 					     : "SIGTERM");
-	stat_log_rejects(&c.tot);
+	statlog_rejects(&c.tot);
 	submit(&c, WCTL_STOP, time(NULL));
 }

@@ -1,7 +1,7 @@
 /*
- * expire: a list of finished files, oldest first, trimmed to the limits.
+* retention: a list of finished files, oldest first, trimmed to the limits.
  *
- * Files normally arrive in time order, so expire_add() appends and only
+ * Files normally arrive in time order, so retention_add() appends and only
  * sorts when an older file shows up (recovered leftovers); the scan at start
  * sorts once.  Removal takes from the front; the array is compacted then.
  */
@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "expire.h"
+#include "retention.h"
 #include "ftfile.h"
 #include "ftname.h"
 #include "log.h"
@@ -26,17 +26,17 @@ struct efile {
 	uint64_t size;
 };
 
-struct expire {
+struct retention {
 	uint64_t maxbytes, maxfiles;
 	struct efile *files;
 	size_t n, cap;
 	uint64_t bytes; /* sum of sizes */
 };
 
-struct expire *
-expire_new(uint64_t maxbytes, uint64_t maxfiles)
+struct retention *
+retention_new(uint64_t maxbytes, uint64_t maxfiles)
 {
-	struct expire *e;
+	struct retention *e;
 
 	if ((e = calloc(1, sizeof(*e))) == NULL)
 		return NULL;
@@ -46,7 +46,7 @@ expire_new(uint64_t maxbytes, uint64_t maxfiles)
 }
 
 void
-expire_free(struct expire *e)
+retention_free(struct retention *e)
 {
 	size_t i;
 
@@ -69,7 +69,7 @@ cmp_start(const void *a, const void *b)
 }
 
 void
-expire_add(struct expire *e, const char *path, time_t start, uint64_t size)
+retention_add(struct retention *e, const char *path, time_t start, uint64_t size)
 {
 	struct efile *f;
 
@@ -132,7 +132,7 @@ has_magic(const char *path)
 }
 
 static size_t
-scan(struct expire *e, const char *dir, int depth)
+scan(struct retention *e, const char *dir, int depth)
 {
 	char path[PATH_MAX];
 	struct dirent *de;
@@ -155,7 +155,7 @@ scan(struct expire *e, const char *dir, int depth)
 		else if (S_ISREG(st.st_mode) &&
 			 finished_start(de->d_name, &start) == 0 &&
 			 has_magic(path)) {
-			expire_add(e, path, start, (uint64_t)st.st_size);
+			retention_add(e, path, start, (uint64_t)st.st_size);
 			n++;
 		}
 	}
@@ -164,14 +164,14 @@ scan(struct expire *e, const char *dir, int depth)
 }
 
 size_t
-expire_scan(struct expire *e, const char *dir)
+retention_scan(struct retention *e, const char *dir)
 {
 	return scan(e, dir, 0);
 }
 
 /* Are the limits exceeded with the first k files already removed? */
 static int
-over(const struct expire *e, size_t k, uint64_t extra)
+over(const struct retention *e, size_t k, uint64_t extra)
 {
 	if (e->maxbytes != 0 && e->bytes + extra > e->maxbytes)
 		return 1;
@@ -179,7 +179,7 @@ over(const struct expire *e, size_t k, uint64_t extra)
 }
 
 size_t
-expire_run(struct expire *e, uint64_t extra)
+retention_run(struct retention *e, uint64_t extra)
 {
 	size_t k = 0;
 
@@ -203,13 +203,13 @@ expire_run(struct expire *e, uint64_t extra)
 }
 
 size_t
-expire_files(const struct expire *e)
+retention_files(const struct retention *e)
 {
 	return e->n;
 }
 
 uint64_t
-expire_bytes(const struct expire *e)
+retention_bytes(const struct retention *e)
 {
 	return e->bytes;
 }

@@ -15,35 +15,35 @@
  * per datagram), and warnings that an exporter can trigger at will, such
  * as sequence gaps, go through a rate limit.
  */
-#ifndef NFKIT_COLLECTOR_STAT_H
-#define NFKIT_COLLECTOR_STAT_H
+#ifndef NFKIT_COLLECTOR_STATLOG_H
+#define NFKIT_COLLECTOR_STATLOG_H
 
 #include <stdint.h>
 #include <time.h>
 
-#include "decode.h"
+#include "datagram.h"
 
 struct exporter_table;
 struct writer_stats;
 
-struct stat_totals {
-	uint64_t rejects[DECODE_NSTATUS]; /* by reason */
-	uint64_t logged[DECODE_NSTATUS];  /* at the last summary */
+struct statlog_totals {
+	uint64_t rejects[DATAGRAM_NSTATUS]; /* by reason */
+	uint64_t logged[DATAGRAM_NSTATUS];  /* at the last summary */
 	uint64_t refused; /* datagrams from exporters not admitted */
 	uint64_t kernel_drops;
 	time_t startup;
 };
 
 /* One STAT line per exporter, then the totals line. */
-void stat_log(struct exporter_table *, const struct stat_totals *,
+void statlog_write(struct exporter_table *, const struct statlog_totals *,
 	      const struct writer_stats *, time_t now);
 /* Log the rejects since the last call, if any. */
-void stat_log_rejects(struct stat_totals *);
+void statlog_rejects(struct statlog_totals *);
 /*
- * Rate limit for warnings: at most STAT_BURST per minute; returns 1 if
+ * Rate limit for warnings: at most STATLOG_BURST per minute; returns 1 if
  * this one may be logged.  The limiter logs how many it suppressed.
  */
-#define STAT_BURST 10
-int stat_may_warn(time_t now);
+#define STATLOG_BURST 10
+int statlog_may_warn(time_t now);
 
 #endif

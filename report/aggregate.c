@@ -19,7 +19,7 @@
 #include <time.h>
 
 #include "fields.h"
-#include "stats.h"
+#include "aggregate.h"
 
 /* ---- summary ---- */
 

@@ -1,5 +1,5 @@
 /*
- * Unit tests for report/stats.c and report/series.c: aggregation against a
+ * Unit tests for report/aggregate.c and report/series.c: aggregation against a
  * brute-force count, either-side statistics, merging, top-N against a full
  * sort, series buckets and gap filling.
  */
@@ -9,7 +9,7 @@
 
 #include "../../report/fields.h"
 #include "../../report/series.h"
-#include "../../report/stats.h"
+#include "../../report/aggregate.h"
 
 static unsigned rng = 4242;
 

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "buf.h"
-#include "decode.h"
+#include "datagram.h"
 #include "v5.h"
 
 struct version {
@@ -20,15 +20,15 @@ struct version {
 	size_t hdrlen;
 	size_t reclen;
 	uint16_t maxrecs;
-	int (*read)(const void *, size_t, uint32_t, struct decode_info *,
+	int (*read)(const void *, size_t, uint32_t, struct datagram_info *,
 		    struct flowrec *);
 };
 
-static int read_v1(const void *, size_t, uint32_t, struct decode_info *,
+static int read_v1(const void *, size_t, uint32_t, struct datagram_info *,
 		   struct flowrec *);
-static int read_v5(const void *, size_t, uint32_t, struct decode_info *,
+static int read_v5(const void *, size_t, uint32_t, struct datagram_info *,
 		   struct flowrec *);
-static int read_v7(const void *, size_t, uint32_t, struct decode_info *,
+static int read_v7(const void *, size_t, uint32_t, struct datagram_info *,
 		   struct flowrec *);
 
 static const struct version versions[] = {
@@ -40,31 +40,31 @@ static const struct version versions[] = {
 static const struct {
 	const char *name;
 	const char *text;
-} statuses[DECODE_NSTATUS] = {
-    [DECODE_OK] = {"ok", "ok"},
-    [DECODE_ESHORT] = {"short", "datagram shorter than its header"},
-    [DECODE_EVERSION] = {"version", "unsupported export version"},
-    [DECODE_ECOUNT] = {"count", "record count is 0 or above the limit"},
-    [DECODE_ELENGTH] = {"length", "length does not match record count"},
-    [DECODE_ETRUNC] = {"oversize", "datagram larger than any valid one"},
-    [DECODE_EFILTER] = {"filtered", "source refused by the remote filter"},
+} statuses[DATAGRAM_NSTATUS] = {
+    [DATAGRAM_OK] = {"ok", "ok"},
+    [DATAGRAM_ESHORT] = {"short", "datagram shorter than its header"},
+    [DATAGRAM_EVERSION] = {"version", "unsupported export version"},
+    [DATAGRAM_ECOUNT] = {"count", "record count is 0 or above the limit"},
+    [DATAGRAM_ELENGTH] = {"length", "length does not match record count"},
+    [DATAGRAM_ETRUNC] = {"oversize", "datagram larger than any valid one"},
+    [DATAGRAM_EFILTER] = {"filtered", "source refused by the remote filter"},
 };
 
 const char *
-decode_strerror(enum decode_status s)
+datagram_strerror(enum datagram_status s)
 {
-	return (unsigned)s < DECODE_NSTATUS ? statuses[s].text : "unknown";
+	return (unsigned)s < DATAGRAM_NSTATUS ? statuses[s].text : "unknown";
 }
 
 const char *
-decode_statname(enum decode_status s)
+datagram_statname(enum datagram_status s)
 {
-	return (unsigned)s < DECODE_NSTATUS ? statuses[s].name : "unknown";
+	return (unsigned)s < DATAGRAM_NSTATUS ? statuses[s].name : "unknown";
 }
 
-enum decode_status
-decode_datagram(const void *buf, size_t len, uint32_t exaddr,
-		struct decode_info *info, struct flowrec *recs)
+enum datagram_status
+datagram_decode(const void *buf, size_t len, uint32_t exaddr,
+		struct datagram_info *info, struct flowrec *recs)
 {
 	const struct version *v = NULL;
 	struct cursor c;
@@ -74,28 +74,28 @@ decode_datagram(const void *buf, size_t len, uint32_t exaddr,
 	cur_init(&c, buf, len);
 	if (cur_get_u16be(&c, &version) == -1 ||
 	    cur_get_u16be(&c, &count) == -1)
-		return DECODE_ESHORT;
+		return DATAGRAM_ESHORT;
 	for (i = 0; i < sizeof(versions) / sizeof(versions[0]); i++)
 		if (versions[i].version == version)
 			v = &versions[i];
 	if (v == NULL)
-		return DECODE_EVERSION;
+		return DATAGRAM_EVERSION;
 	if (len < v->hdrlen)
-		return DECODE_ESHORT;
+		return DATAGRAM_ESHORT;
 	if (count == 0 || count > v->maxrecs)
-		return DECODE_ECOUNT;
+		return DATAGRAM_ECOUNT;
 	if (len != v->hdrlen + v->reclen * count)
-		return DECODE_ELENGTH;
+		return DATAGRAM_ELENGTH;
 	memset(info, 0, sizeof(*info));
 	info->version = version;
 	if (v->read(buf, len, exaddr, info, recs) == -1)
-		return DECODE_ELENGTH;
+		return DATAGRAM_ELENGTH;
 	info->count = count;
-	return DECODE_OK;
+	return DATAGRAM_OK;
 }
 
 static int
-read_v5(const void *buf, size_t len, uint32_t exaddr, struct decode_info *info,
+read_v5(const void *buf, size_t len, uint32_t exaddr, struct datagram_info *info,
 	struct flowrec *recs)
 {
 	struct v5_header h;
@@ -143,7 +143,7 @@ read_common(struct cursor *c, const struct v5_header *h, uint32_t exaddr,
  * prot, tos, tcp_flags, pad(3), reserved(4).
  */
 static int
-read_v1(const void *buf, size_t len, uint32_t exaddr, struct decode_info *info,
+read_v1(const void *buf, size_t len, uint32_t exaddr, struct datagram_info *info,
 	struct flowrec *recs)
 {
 	struct cursor c;
@@ -177,7 +177,7 @@ read_v1(const void *buf, size_t len, uint32_t exaddr, struct decode_info *info,
  * in pad2 and the shortcut router address (router_sc) appended.
  */
 static int
-read_v7(const void *buf, size_t len, uint32_t exaddr, struct decode_info *info,
+read_v7(const void *buf, size_t len, uint32_t exaddr, struct datagram_info *info,
 	struct flowrec *recs)
 {
 	struct cursor c;

@@ -1,31 +1,31 @@
 /*
  * decode: from captured bytes to the fields a flow is keyed and counted by.
  *
- * decode_packet() is a pure function of (link type, bytes, caplen): it holds
+ * packet_decode() is a pure function of (link type, bytes, caplen): it holds
  * no state, allocates nothing and reads nothing past caplen, so the sensor,
  * the unit tests and a fuzzer all call the very same code.  Link types are
- * chosen from a table (decode_linktype()); a link type that is not in the
+ * chosen from a table (packet_linktype()); a link type that is not in the
  * table is refused when the capture is opened, never counted as "non-IP".
  */
-#ifndef NFKIT_DECODE_H
-#define NFKIT_DECODE_H
+#ifndef NFKIT_SENSOR_PACKET_H
+#define NFKIT_SENSOR_PACKET_H
 
 #include <stddef.h>
 #include <stdint.h>
 
 /* What became of a packet; the sensor keeps one counter per value. */
-enum decode_status {
-	DEC_IPV4 = 0,	/* a valid IPv4 packet, *out filled in */
-	DEC_IPV6,	/* a valid IPv6 packet, *out filled in */
-	DEC_NONIP,	/* link layer fine, but no IP directly on it (ARP, LLC) */
-	DEC_MPLS,	/* MPLS-labelled, but no IP under the labels */
-	DEC_SHORT,	/* link or IP header cut off by caplen */
-	DEC_BADHDR,	/* IP header invalid: version, IHL, total length */
-	DEC_NSTATUS
+enum packet_status {
+	PACKET_IPV4 = 0,	/* a valid IPv4 packet, *out filled in */
+	PACKET_IPV6,	/* a valid IPv6 packet, *out filled in */
+	PACKET_NONIP,	/* link layer fine, but no IP directly on it (ARP, LLC) */
+	PACKET_MPLS,	/* MPLS-labelled, but no IP under the labels */
+	PACKET_SHORT,	/* link or IP header cut off by caplen */
+	PACKET_BADHDR,	/* IP header invalid: version, IHL, total length */
+	PACKET_NSTATUS
 };
 
 /* The decoded packet.  Addresses keep network byte order. */
-struct decoded {
+struct packet_info {
 	uint8_t		src[16];	/* IPv4 uses the first 4 bytes */
 	uint8_t		dst[16];
 	uint32_t	bytes;		/* IPv4 total length; IPv6 payload + 40 */
@@ -44,14 +44,14 @@ struct decoded {
 struct linktype;
 
 /* The table entry for a pcap_datalink() value, or NULL if unsupported. */
-const struct linktype	*decode_linktype(int dlt);
-const char		*decode_linktype_name(const struct linktype *);
+const struct linktype	*packet_linktype(int dlt);
+const char		*packet_linktype_name(const struct linktype *);
 /* The names of all supported link types, for an error message. */
-const char		*decode_linktype_list(void);
+const char		*packet_linktype_list(void);
 
-enum decode_status	decode_packet(const struct linktype *,
+enum packet_status	packet_decode(const struct linktype *,
 			    const uint8_t *bytes, size_t caplen,
-			    struct decoded *out);
-const char		*decode_status_name(enum decode_status);
+			    struct packet_info *out);
+const char		*packet_status_name(enum packet_status);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * expire: -E size and -e count, removal of the oldest finished files.
+* retention: -E size and -e count, removal of the oldest finished files.
  *
  * The list of finished files is built once at start by scanning the work
  * directory (names ft-vNN.<time>, optionally with a ".N" suffix, whose first
@@ -8,27 +8,27 @@
  * capture start their name gives; the oldest go first until both limits
  * hold.  Only ft- files are ever removed, never tmp- files or directories.
  */
-#ifndef NFKIT_COLLECTOR_EXPIRE_H
-#define NFKIT_COLLECTOR_EXPIRE_H
+#ifndef NFKIT_COLLECTOR_RETENTION_H
+#define NFKIT_COLLECTOR_RETENTION_H
 
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
 
-struct expire;
+struct retention;
 
 /* Limits: maxbytes and maxfiles, 0 = no limit.  NULL on failure. */
-struct expire *expire_new(uint64_t maxbytes, uint64_t maxfiles);
-void expire_free(struct expire *);
+struct retention *retention_new(uint64_t maxbytes, uint64_t maxfiles);
+void retention_free(struct retention *);
 /* Add every finished file under dir.  Returns how many were found. */
-size_t expire_scan(struct expire *, const char *dir);
-void expire_add(struct expire *, const char *path, time_t start, uint64_t size);
+size_t retention_scan(struct retention *, const char *dir);
+void retention_add(struct retention *, const char *path, time_t start, uint64_t size);
 /*
  * Remove the oldest files until the total plus extra bytes (the open file)
  * fits.  Returns how many were removed.
  */
-size_t expire_run(struct expire *, uint64_t extra);
-size_t expire_files(const struct expire *);
-uint64_t expire_bytes(const struct expire *);
+size_t retention_run(struct retention *, uint64_t extra);
+size_t retention_files(const struct retention *);
+uint64_t retention_bytes(const struct retention *);
 
 #endif

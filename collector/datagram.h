@@ -9,29 +9,29 @@
  * datagram exactly as long as the count implies.  A datagram that fails is
  * rejected as a whole with a reason, so nothing of it is stored.
  */
-#ifndef NFKIT_COLLECTOR_DECODE_H
-#define NFKIT_COLLECTOR_DECODE_H
+#ifndef NFKIT_COLLECTOR_DATAGRAM_H
+#define NFKIT_COLLECTOR_DATAGRAM_H
 
 #include <stddef.h>
 #include <stdint.h>
 
 #include "flowrec.h"
 
-#define DECODE_MAXRECS 30 /* the most records any known version holds */
+#define DATAGRAM_MAXRECS 30 /* the most records any known version holds */
 
-enum decode_status {
-	DECODE_OK = 0,
-	DECODE_ESHORT,	 /* shorter than its version's header */
-	DECODE_EVERSION, /* unknown or unsupported version */
-	DECODE_ECOUNT,	 /* count is 0 or above the version's limit */
-	DECODE_ELENGTH,	 /* length is not header + count * record */
-	DECODE_ETRUNC,	 /* larger than our receive buffer */
-	DECODE_EFILTER,	 /* from a source the remote filter refuses */
-	DECODE_NSTATUS
+enum datagram_status {
+	DATAGRAM_OK = 0,
+	DATAGRAM_ESHORT,	 /* shorter than its version's header */
+	DATAGRAM_EVERSION, /* unknown or unsupported version */
+	DATAGRAM_ECOUNT,	 /* count is 0 or above the version's limit */
+	DATAGRAM_ELENGTH,	 /* length is not header + count * record */
+	DATAGRAM_ETRUNC,	 /* larger than our receive buffer */
+	DATAGRAM_EFILTER,	 /* from a source the remote filter refuses */
+	DATAGRAM_NSTATUS
 };
 
 /* What the datagram header said, besides the records. */
-struct decode_info {
+struct datagram_info {
 	uint16_t version; /* 1, 5 or 7 */
 	uint16_t count;	  /* records decoded */
 	int has_seq;	  /* the version carries flow_sequence */
@@ -43,13 +43,13 @@ struct decode_info {
 /*
  * Decode buf[0..len) into *info and recs[0..info->count), with exaddr (host
  * order) as the exporter address of every record.  recs must hold
- * DECODE_MAXRECS entries.  Returns DECODE_OK or the rejection reason.
+ * DATAGRAM_MAXRECS entries.  Returns DATAGRAM_OK or the rejection reason.
  */
-enum decode_status decode_datagram(const void *buf, size_t len, uint32_t exaddr,
-				   struct decode_info *info,
+enum datagram_status datagram_decode(const void *buf, size_t len, uint32_t exaddr,
+				   struct datagram_info *info,
 				   struct flowrec *recs);
-const char *decode_strerror(enum decode_status);
+const char *datagram_strerror(enum datagram_status);
 /* Short name of a status for counters and STAT lines ("short", ...). */
-const char *decode_statname(enum decode_status);
+const char *datagram_statname(enum datagram_status);
 
 #endif
