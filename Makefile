@@ -1,7 +1,7 @@
 # nfkit: one build for the library, the four programs, tests and demo.
 #
 #   make            build sensor/nfsensord sensor/nfctl collector/nfcollectd
-#                   report/nfreport
+#                   report/nfreport report/nfchload
 #   make check      unit tests, the same under ASan+UBSan, integration tests
 #   make demo       run the whole pipeline on tests/data/demo.pcap
 #   make install    PREFIX=/usr/local DESTDIR=
@@ -20,6 +20,10 @@ CC	?= cc
 PKGCONF	?= pkg-config
 DEPS_CFLAGS := $(shell $(PKGCONF) --cflags libpcap zlib 2>/dev/null)
 DEPS_LIBS   := $(shell $(PKGCONF) --libs libpcap zlib 2>/dev/null || echo -lpcap -lz)
+# libcurl (Debian libcurl4-openssl-dev): the HTTP client that nfchload and
+# nfreport --db use to talk to ClickHouse.
+DEPS_CFLAGS += $(shell $(PKGCONF) --cflags libcurl 2>/dev/null)
+DEPS_LIBS   += $(shell $(PKGCONF) --libs libcurl 2>/dev/null || echo -lcurl)
 # Intel ISA-L (Debian libisal-dev), when present, does the default-level
 # deflate and all inflating (common/zstream.c); zlib is the fallback.
 # "make HAVE_ISAL=" builds without it.
@@ -46,7 +50,8 @@ COMMON_SRC	:= $(wildcard common/*.c)
 SENSOR_MAINS	:= sensor/main.c sensor/nfctl.c
 SENSOR_SRC	:= $(filter-out $(SENSOR_MAINS),$(wildcard sensor/*.c))
 COLLECTOR_SRC	:= $(filter-out collector/main.c,$(wildcard collector/*.c))
-REPORT_SRC	:= $(filter-out report/main.c,$(wildcard report/*.c))
+REPORT_MAINS	:= report/main.c report/nfchload.c
+REPORT_SRC	:= $(filter-out $(REPORT_MAINS),$(wildcard report/*.c))
 UNIT_SRC	:= $(wildcard tests/unit/test_*.c)
 TOOL_SRC	:= $(wildcard tests/tools/*.c)
 
@@ -58,7 +63,7 @@ LIBCOLLECTOR	= $(B)/libcollector.a
 LIBREPORT	= $(B)/libreport.a
 
 PROGS	= $(P)sensor/nfsensord $(P)sensor/nfctl $(P)collector/nfcollectd \
-	  $(P)report/nfreport
+	  $(P)report/nfreport $(P)report/nfchload
 UNITS	= $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 TOOLS	= $(patsubst tests/tools/%.c,$(B)/tools/%,$(TOOL_SRC))
 
@@ -92,6 +97,9 @@ $(P)collector/nfcollectd: $(B)/collector/main.o $(LIBCOLLECTOR) $(LIBNFKIT)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 $(P)report/nfreport: $(B)/report/main.o $(LIBREPORT) $(LIBNFKIT)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+$(P)report/nfchload: $(B)/report/nfchload.o $(LIBREPORT) $(LIBNFKIT)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
@@ -141,7 +149,8 @@ lint:
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin \
 	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
-	install -m 755 sensor/nfsensord collector/nfcollectd $(DESTDIR)$(PREFIX)/sbin
+	install -m 755 sensor/nfsensord collector/nfcollectd report/nfchload \
+	    $(DESTDIR)$(PREFIX)/sbin
 	install -m 755 sensor/nfctl report/nfreport $(DESTDIR)$(PREFIX)/bin
 	for m in man/*.[158]; do \
 	    s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s; done
@@ -149,6 +158,8 @@ install: all
 	for f in rc.d/*; do case $$f in \
 	    *.service) install -m 644 $$f $(DESTDIR)$(PREFIX)/lib/systemd/system ;; \
 	    *) install -m 755 $$f $(DESTDIR)$(PREFIX)/etc/rc.d ;; esac; done
+	install -d $(DESTDIR)$(PREFIX)/share/doc/nfkit
+	install -m 644 docs/CLICKHOUSE.md $(DESTDIR)$(PREFIX)/share/doc/nfkit
 
 # clang-format over every C source; `make lint` (in make check) fails on a
 # file that differs from its formatted self (tests/format.sh --check).
@@ -156,6 +167,7 @@ format:
 	@sh tests/format.sh
 
 clean:
-	rm -rf build sensor/nfsensord sensor/nfctl collector/nfcollectd report/nfreport
+	rm -rf build sensor/nfsensord sensor/nfctl collector/nfcollectd report/nfreport \
+	    report/nfchload
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -12,14 +12,16 @@ if command -v pkg-config >/dev/null 2>&1; then
 	    missing="$missing libpcap-dev"
 	pkg-config --exists zlib || missing="$missing zlib1g-dev"
 	pkg-config --exists check || missing="$missing check"
+	pkg-config --exists libcurl || missing="$missing libcurl4-openssl-dev"
 else
-	missing="$missing libpcap-dev zlib1g-dev check"
+	missing="$missing libpcap-dev zlib1g-dev check libcurl4-openssl-dev"
 fi
 [ -f /usr/include/isa-l/igzip_lib.h ] || optional="$optional libisal-dev"
 if [ "${1:-}" != build ]; then
 	for p in softflowd:softflowd nfcapd:nfdump tshark:tshark tcpdump:tcpdump \
 	    ip:iproute2 ping:iputils-ping python3:python3 valgrind:valgrind \
-	    mandoc:mandoc; do
+	    mandoc:mandoc clickhouse-server:clickhouse-server \
+	    clickhouse-client:clickhouse-client curl:curl; do
 		command -v "${p%%:*}" >/dev/null 2>&1 || missing="$missing ${p#*:}"
 	done
 fi
