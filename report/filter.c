@@ -47,6 +47,8 @@ struct test {
 };
 
 enum nkind { N_TRUE, N_AND, N_OR, N_NOT, N_PRIM };
+_Static_assert(C_RANGE == (int)FILTER_RANGE && N_PRIM == (int)FILTER_PRIM,
+    "filter.h mirrors the private enums");
 
 struct node {
 	enum nkind	kind;
@@ -773,4 +775,27 @@ filter_perror(const char *expr, const struct filter_error *e)
 	for (i = 1; i < e->column; i++)
 		fputc(expr[i - 1] == '\t' ? '\t' : ' ', stderr);
 	fputs("^\n", stderr);
+}
+
+int
+filter_root(const struct filter *f)
+{
+	return f->root;
+}
+
+enum filter_kind
+filter_node(const struct filter *f, int n, int *a, int *b,
+    struct filter_prim *p)
+{
+	const struct node *nd = &f->nodes[n];
+
+	*a = nd->a;
+	*b = nd->b;
+	p->field = nd->t.field;
+	p->field2 = nd->field2;
+	p->op = (enum filter_op)nd->t.op;
+	p->mask = nd->t.mask;
+	p->val = nd->t.val;
+	p->hi = nd->t.hi;
+	return (enum filter_kind)nd->kind;
 }

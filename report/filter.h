@@ -15,6 +15,7 @@
 #define NFKIT_REPORT_FILTER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "flowrec.h"
 
@@ -39,6 +40,25 @@ int	filter_match(const struct filter *, const struct flowrec *);
 size_t	filter_block(const struct filter *, struct flowrec *recs, size_t n);
 /* 1 if the filter accepts everything (no expression). */
 int	filter_is_true(const struct filter *);
+
+/*
+ * The parse tree, for translators into other query languages (dbsql.c):
+ * node kinds, and a primitive's test "(field & mask) OP val" (FILTER_RANGE:
+ * val <= x <= hi), tried on field and, if field2 >= 0, also on field2.
+ */
+enum filter_kind { FILTER_TRUE, FILTER_AND, FILTER_OR, FILTER_NOT,
+    FILTER_PRIM };
+enum filter_op { FILTER_EQ, FILTER_NE, FILTER_LT, FILTER_LE, FILTER_GT,
+    FILTER_GE, FILTER_RANGE };
+struct filter_prim {
+	int		field, field2;	/* enum field_id; field2 -1: none */
+	enum filter_op	op;
+	uint64_t	mask, val, hi;
+};
+int	filter_root(const struct filter *);
+/* Kind of node n; its children in a and b, or its test in p. */
+enum filter_kind filter_node(const struct filter *, int n, int *a, int *b,
+	    struct filter_prim *p);
 
 /* The reference evaluation: walks the parse tree recursively.  Tests only. */
 int	filter_match_tree(const struct filter *, const struct flowrec *);

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dbread.h"
 #include "fields.h"
 #include "filter.h"
 #include "input.h"
@@ -37,7 +38,8 @@ usage(void)
 	    "[-s stat[/order]]\n"
 	    "                [-t start[,end]] [--ignore-errors] "
 	    "[--series interval]\n"
-	    "                [--threads n] [path ...] [filter]\n");
+	    "                [--threads n] [path ...] [filter]\n"
+	    "       nfreport --db url [--db-table table] [options] [filter]\n");
 	exit(EXIT_USAGE);
 }
 
@@ -62,6 +64,7 @@ struct cmdline {
 	int		 with_tmp, quiet, ignore_errors;
 	char		*paths[256];	/* -r and path arguments */
 	int		 npaths;
+	const char	*db_url, *db_table;	/* --db, --db-table */
 };
 
 /* -A srcip,dstport: the key fields, then the counters. */
@@ -171,12 +174,14 @@ read_filterfile(struct cmdline *c)
 	fclose(f);
 }
 
-enum { OPT_SERIES = 256, OPT_IGNORE, OPT_THREADS };
+enum { OPT_SERIES = 256, OPT_IGNORE, OPT_THREADS, OPT_DB, OPT_DBTABLE };
 
 static const struct option longopts[] = {
 	{ "series", required_argument, NULL, OPT_SERIES },
 	{ "ignore-errors", no_argument, NULL, OPT_IGNORE },
 	{ "threads", required_argument, NULL, OPT_THREADS },
+	{ "db", required_argument, NULL, OPT_DB },
+	{ "db-table", required_argument, NULL, OPT_DBTABLE },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -235,6 +240,8 @@ parse_args(struct cmdline *c, int argc, char **argv, struct cols *aggcols)
 			c->run.series_ms = (int64_t)v * 1000;
 			break;
 		case OPT_IGNORE: c->ignore_errors = 1; break;
+		case OPT_DB: c->db_url = optarg; break;
+		case OPT_DBTABLE: c->db_table = optarg; break;
 		case OPT_THREADS:
 			if (parse_u64(optarg, 1, 16, &v))
 				usage_error("--threads: 1 to 16");
@@ -249,7 +256,7 @@ parse_args(struct cmdline *c, int argc, char **argv, struct cols *aggcols)
 	 * remaining word is filter.
 	 */
 	for (i = optind; i < argc; i++) {
-		if (!explicit_paths && c->expr == NULL &&
+		if (!explicit_paths && c->expr == NULL && c->db_url == NULL &&
 		    (strcmp(argv[i], "-") == 0 || argv[i][0] == '/' ||
 		    argv[i][0] == '.' || stat(argv[i], &st) == 0)) {
 			if (c->npaths == 256)
@@ -258,6 +265,8 @@ parse_args(struct cmdline *c, int argc, char **argv, struct cols *aggcols)
 		} else
 			add_expr(c, argv[i]);
 	}
+	if (c->db_url != NULL && c->npaths > 0)
+		usage_error("--db and input paths both given");
 	if (c->filterfile != NULL) {
 		if (c->expr != NULL)
 			usage_error("-f and a filter expression both given");
@@ -286,6 +295,11 @@ main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	c.run.filter = filter;
+	if (c.db_url != NULL && (filter = db_setup(&c.run, c.db_url,
+	    c.db_table ? c.db_table : "nfkit.flows", filter)) == NULL) {
+		free(c.expr);
+		return EXIT_USAGE;
+	}
 
 	if ((c.run.out = output_open(c.format, stdout)) == NULL)
 		usage_error("-o: unknown format '%s' (%s)", c.format,
@@ -301,7 +315,7 @@ main(int argc, char **argv)
 
 
 	memset(&in, 0, sizeof(in));
-	if (c.npaths == 0) {
+	if (c.npaths == 0 && c.run.db == NULL) {
 		if (isatty(0))
 			usage_error("no input: give files or directories, "
 			    "or pipe a flow stream to stdin");
@@ -321,6 +335,7 @@ main(int argc, char **argv)
 	}
 
 	input_free(&in);
+	db_close(c.run.db);
 	filter_free(filter);
 	free(c.expr);
 	if (rc < 0)

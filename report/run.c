@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dbread.h"
 #include "fields.h"
 #include "prefetch.h"
 #include "run.h"
@@ -121,6 +122,12 @@ read_files(struct worker *w, input_fn fn)
 {
 	size_t i;
 
+	/* --db: one query stands for all the files (one worker). */
+	if (w->o->db != NULL) {
+		if (db_read(w->o->db, w->buf, fn, w) == IN_DAMAGED)
+			w->damaged = 1;
+		return;
+	}
 	while (!w->nomem && (i = __atomic_fetch_add(w->next, 1,
 	    __ATOMIC_RELAXED)) < w->in->n) {
 		switch (input_read(&w->in->v[i], &w->o->win, w->buf, fn, w)) {

@@ -18,6 +18,8 @@
 
 #define RUN_MAXSTATS	16
 
+struct dbsource;
+
 struct runopts {
 	const struct filter	*filter;
 	struct window		 win;
@@ -33,6 +35,7 @@ struct runopts {
 	uint64_t		 limit;			/* -c; 0 = all */
 	int64_t			 series_ms;		/* 0 = no series */
 	int			 threads;		/* 0 = automatic */
+	struct dbsource		*db;	/* --db: flows from there, not files */
 };
 
 /*

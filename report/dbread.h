@@ -1,0 +1,44 @@
+/*
+ * dbread: flows from ClickHouse instead of files (nfreport --db).
+ *
+ * The filter and the time window run on the servers as a WHERE clause
+ * (dbsql.c); the matching flows come back in RowBinary, in the order the
+ * files were read (file time, file, record number), and go through the
+ * same blocks-of-records callback as records read from files, so every
+ * statistic, aggregation and output format is computed by the very code
+ * that reads files.
+ */
+#ifndef NFKIT_REPORT_DBREAD_H
+#define NFKIT_REPORT_DBREAD_H
+
+#include "filter.h"
+#include "input.h"
+
+struct dbsource;
+
+/*
+ * url: the ClickHouse HTTP URL; table: database.table (the Distributed
+ * table).  NULL with the reason in err if the filter has no SQL form.
+ */
+struct dbsource *db_open(const char *url, const char *table,
+	    const struct filter *, const struct window *, char *err,
+	    size_t errlen);
+void	db_close(struct dbsource *);
+struct runopts;
+/*
+ * nfreport's --db: translate f and the window of o into the query, set
+ * o->db, and replace f (freed) by the filter that passes everything, since
+ * the servers filter now.  Returns that filter, or NULL after printing why
+ * (f is freed either way).
+ */
+struct filter *db_setup(struct runopts *o, const char *url,
+	    const char *table, struct filter *f);
+/*
+ * Query and feed the flows to fn in blocks of up to INPUT_BLOCK (buf).
+ * IN_OK, IN_STOPPED when fn asked to stop, or IN_DAMAGED after printing
+ * why (the server failed, or flows nfreport cannot hold yet: IPv6).
+ */
+enum input_result db_read(struct dbsource *, struct flowrec *buf,
+	    input_fn fn, void *ctx);
+
+#endif

@@ -1,0 +1,199 @@
+/*
+ * dbsql: filter trees to SQL (see dbsql.h).
+ *
+ * Column expressions mirror field_get() in fields.h.  bps multiplies
+ * bytes by 8000 in UInt64 where field_get() uses 128 bits: equal for every
+ * flow under 2.3 PB, and flow-tools v5 records carry 32-bit byte counts.
+ * intDiv is guarded by greatest(.., 1) because ClickHouse evaluates both
+ * branches of if().
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "dbsql.h"
+#include "fields.h"
+
+#define DURATION "toUInt64(if(last_ms > first_ms, last_ms - first_ms, 0))"
+
+static const char *const columns[F_NFIELDS] = {
+	[F_FIRST] = "first_ms",
+	[F_LAST] = "last_ms",
+	[F_DURATION] = DURATION,
+	[F_SRCIP] = "srcaddr",
+	[F_SRCPORT] = "srcport",
+	[F_DSTIP] = "dstaddr",
+	[F_DSTPORT] = "dstport",
+	[F_PROTO] = "proto",
+	[F_FLAGS] = "tcp_flags",
+	[F_TOS] = "tos",
+	[F_PACKETS] = "packets",
+	[F_BYTES] = "bytes",
+	[F_EXPORTER] = "exporter",
+	[F_INIF] = "input",
+	[F_OUTIF] = "output",
+	[F_NEXTHOP] = "nexthop",
+	[F_SRCAS] = "src_as",
+	[F_DSTAS] = "dst_as",
+	[F_SRCMASK] = "src_mask",
+	[F_DSTMASK] = "dst_mask",
+	[F_ENGINE_TYPE] = "engine_type",
+	[F_ENGINE_ID] = "engine_id",
+	[F_BPS] = "if(last_ms > first_ms, intDiv(bytes * 8000, greatest("
+	    DURATION ", 1)), 0)",
+	[F_PPS] = "if(last_ms > first_ms, intDiv(packets * 1000, greatest("
+	    DURATION ", 1)), 0)",
+	[F_BPP] = "if(packets = 0, 0, intDiv(bytes, greatest(packets, 1)))",
+};
+
+static const char *const ops[] = { "=", "!=", "<", "<=", ">", ">=" };
+
+struct sql {
+	char	*p;
+	size_t	 len, cap;
+	char	*err;
+	size_t	 errlen;
+	int	 failed;
+};
+
+static void __attribute__((format(printf, 2, 3)))
+put(struct sql *s, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (s->failed)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(s->p + s->len, s->cap - s->len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= s->cap - s->len) {
+		snprintf(s->err, s->errlen, "filter too long for SQL");
+		s->failed = 1;
+		return;
+	}
+	s->len += (size_t)n;
+}
+
+/* An IPv4 address as the IPv4-mapped FixedString(16) literal. */
+static void
+put_addr(struct sql *s, uint32_t a)
+{
+	put(s, "toFixedString(unhex('00000000000000000000FFFF%08" PRIX32
+	    "'), 16)", a);
+}
+
+static int
+is_addr(int field)
+{
+	return field == F_SRCIP || field == F_DSTIP || field == F_EXPORTER ||
+	    field == F_NEXTHOP;
+}
+
+/* One field's test.  An address equals a prefix: a range of mapped ones. */
+static void
+put_test(struct sql *s, int field, const struct filter_prim *p)
+{
+	const char *col = columns[field];
+	uint32_t m, lo, hi;
+
+	if (is_addr(field)) {
+		m = (uint32_t)p->mask;
+		if ((p->op != FILTER_EQ && p->op != FILTER_NE) ||
+		    (p->mask != UINT64_MAX && p->mask > UINT32_MAX) ||
+		    ((~m & (~m + 1)) != 0)) {
+			snprintf(s->err, s->errlen, "filter primitive '%s' "
+			    "(this comparison) cannot be translated to SQL",
+			    fields[field].name);
+			s->failed = 1;
+			return;
+		}
+		lo = (uint32_t)p->val & m;
+		hi = lo | ~m;
+		put(s, p->op == FILTER_NE ? "NOT (%s " : "(%s ", col);
+		if (lo == hi) {
+			put(s, "= ");
+			put_addr(s, lo);
+		} else {
+			put(s, "BETWEEN ");
+			put_addr(s, lo);
+			put(s, " AND ");
+			put_addr(s, hi);
+		}
+		put(s, ")");
+		return;
+	}
+	if (p->mask == UINT64_MAX)
+		put(s, "(%s)", col);
+	else
+		put(s, "bitAnd(%s, %" PRIu64 ")", col, p->mask);
+	if (p->op == FILTER_RANGE)
+		put(s, " BETWEEN %" PRIu64 " AND %" PRIu64, p->val, p->hi);
+	else
+		put(s, " %s %" PRIu64, ops[p->op], p->val);
+}
+
+static void
+put_node(struct sql *s, const struct filter *f, int n)
+{
+	struct filter_prim p;
+	int a, b;
+
+	switch (filter_node(f, n, &a, &b, &p)) {
+	case FILTER_TRUE:
+		put(s, "1");
+		break;
+	case FILTER_AND:
+	case FILTER_OR:
+		put(s, "(");
+		put_node(s, f, a);
+		put(s, filter_node(f, n, &a, &b, &p) == FILTER_AND ? " AND " :
+		    " OR ");
+		put_node(s, f, b);
+		put(s, ")");
+		break;
+	case FILTER_NOT:
+		put(s, "NOT (");
+		put_node(s, f, a);
+		put(s, ")");
+		break;
+	case FILTER_PRIM:
+		if (p.field < 0 || p.field >= F_NFIELDS ||
+		    columns[p.field] == NULL || (p.field2 >= 0 &&
+		    (p.field2 >= F_NFIELDS || columns[p.field2] == NULL))) {
+			snprintf(s->err, s->errlen, "filter primitive on field "
+			    "%d cannot be translated to SQL", p.field);
+			s->failed = 1;
+			return;
+		}
+		put(s, "(");
+		put_test(s, p.field, &p);
+		if (p.field2 >= 0) {
+			put(s, " OR ");
+			put_test(s, p.field2, &p);
+		}
+		put(s, ")");
+		break;
+	}
+}
+
+int
+dbsql_where(const struct filter *f, const struct window *w, char *out,
+    size_t cap, char *err, size_t errlen)
+{
+	struct sql s = { out, 0, cap, err, errlen, 0 };
+
+	if (cap == 0)
+		return -1;
+	out[0] = '\0';
+	put(&s, "(");
+	put_node(&s, f, filter_root(f));
+	put(&s, ")");
+	/* The window selects by end time, as input.c does for files. */
+	if (w->start != INT64_MIN)
+		put(&s, " AND last_ms >= %" PRId64, w->start);
+	if (w->end != INT64_MAX)
+		put(&s, " AND last_ms < %" PRId64, w->end);
+	return s.failed ? -1 : 0;
+}
