@@ -221,13 +221,14 @@ insert(struct chload *l, const struct fileread *f, const char *qid)
 {
 	char sql[1024];
 	size_t rl = row_len(f), off = 0, n;
+	size_t rows = l->block ? l->block : CHLOAD_BLOCK;
 
 	snprintf(sql, sizeof(sql), "INSERT INTO %s.flows_local (%s) FORMAT "
 	    "RowBinary", l->db, INSERT_COLS);
 	while (off < f->rb.len) {
 		n = f->rb.len - off;
-		if (n > (size_t)CHLOAD_BLOCK * rl)
-			n = (size_t)CHLOAD_BLOCK * rl;
+		if (n > rows * rl)
+			n = rows * rl;
 		if (ch_insert(l->ch, sql, qid, f->rb.p + off, n) == -1) {
 			log_warnx("%s: insert: %s", f->path, ch_error(l->ch));
 			return CHLOAD_RETRY;

@@ -35,6 +35,7 @@
 struct chload {
 	struct ch	*ch;
 	const char	*db;		/* database name */
+	uint32_t	 block;		/* rows per INSERT; 0 = CHLOAD_BLOCK */
 	/* Counters since start: */
 	uint64_t	 files, rows, skipped, repaired, damaged;
 };

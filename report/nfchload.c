@@ -30,6 +30,7 @@ struct options {
 	int		 expire_days;	/* 0 = keep everything */
 	unsigned	 interval;	/* seconds between directory scans */
 	unsigned	 maxwait;	/* -o: give up after, seconds */
+	unsigned	 block;		/* -b: rows per INSERT */
 	char		**paths;
 	int		 npaths;
 };
@@ -47,8 +48,8 @@ static void __attribute__((noreturn))
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: nfchload [-DIo] [-C cluster] [-d level] [-E days] "
-	    "[-H url]\n"
+	    "usage: nfchload [-DIo] [-b rows] [-C cluster] [-d level] "
+	    "[-E days] [-H url]\n"
 	    "                [-i seconds] [-p pidfile] [-T database] "
 	    "[-u user]\n"
 	    "                [-w seconds] path ...\n");
@@ -77,8 +78,9 @@ parse_args(int argc, char **argv, struct options *o)
 	o->pidfile = "/var/run/nfchload.pid";
 	o->interval = 30;
 	o->maxwait = 3600;
-	while ((ch = getopt(argc, argv, "C:Dd:E:H:Ii:op:T:u:w:")) != -1) {
+	while ((ch = getopt(argc, argv, "b:C:Dd:E:H:Ii:op:T:u:w:")) != -1) {
 		switch (ch) {
+		case 'b': o->block = num("b", optarg, 1, CHLOAD_BLOCK); break;
 		case 'C': o->cluster = optarg; break;
 		case 'D': o->foreground = 1; break;
 		case 'd': o->debug = (int)num("d", optarg, 0, 9); break;
@@ -232,6 +234,7 @@ main(int argc, char **argv)
 	log_init("nfchload", o.debug, LOG_LOCAL6);
 	memset(&l, 0, sizeof(l));
 	l.db = o.db;
+	l.block = o.block;
 	if ((l.ch = ch_open(o.url)) == NULL)
 		errx(1, "cannot set up an HTTP client");
 	memset(&sa, 0, sizeof(sa));

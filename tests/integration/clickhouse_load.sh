@@ -1,0 +1,112 @@
+#!/bin/sh
+# nfchload into two ClickHouse shards: two collectors' files (tests/bench/
+# ftgen, 10 files each) loaded exactly once although the loader is killed
+# with SIGKILL at random moments over twenty loads and one server is
+# stopped and started while a loader waits for it.  count() and the sums
+# over the Distributed table must equal nfreport's totals on the files, and
+# no (file, record) pair may be stored twice.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../chlib.sh"
+export TZ=UTC
+NFCHLOAD=$BIN/report/nfchload
+
+need clickhouse_load clickhouse-server curl python3 cc || exit 0
+[ -f "$ROOT/build/libnfkit.a" ] || { skip "clickhouse_load: build/libnfkit.a missing (make all)"; exit 0; }
+cc -O2 -D_GNU_SOURCE -I"$ROOT/common" -o "$TMP/ftgen" "$ROOT/tests/bench/ftgen.c" \
+    "$ROOT/build/libnfkit.a" $(test -f /usr/include/isa-l/igzip_lib.h && echo -lisal) -lz ||
+    { fail clickhouse_load "cannot build ftgen"; exit 1; }
+D=$TMP/flows; mkdir -p "$D"
+"$TMP/ftgen" -n 40000 -f 10 -s 1 -o "$D/c1" >/dev/null &&
+    "$TMP/ftgen" -n 40000 -f 10 -s 2 -o "$D/c2" >/dev/null ||
+    { fail clickhouse_load "ftgen"; exit 1; }
+
+T0=$(date +%s)
+ch_ports
+ch_start 1 && ch_start 2 || { fail clickhouse_load "servers did not start: $(cat "$TMP"/ch*/error.log 2>/dev/null | tail -3)"; exit 1; }
+if "$NFCHLOAD" -I -C nfkit -H "$CH_URL1" 2>"$TMP/init.err" &&
+    "$NFCHLOAD" -I -C nfkit -H "$CH_URL2" 2>>"$TMP/init.err" &&
+    [ "$(ch_sql 1 'EXISTS TABLE nfkit.flows')" = 1 ]; then pass schema_init
+else fail schema_init "$(cat "$TMP/init.err")"; fi
+
+rnd() { od -An -N2 -tu2 /dev/urandom | tr -d ' '; }
+
+# Twenty loads, each killed after a random 0-250 ms; 1000-row INSERTs so
+# that a kill can land between the blocks of one file (a partial load).
+# Shard 2 is stopped before load 10 and started again after load 12.
+kills=0 early=0
+for i in $(seq 1 20); do
+	n=$(( (i % 2) + 1 ))
+	eval "url=\$CH_URL$n"
+	[ $i = 10 ] && stop "$CH_PID2"
+	"$NFCHLOAD" -o -b 1000 -w 30 -H "$url" "$D/c$n" 2>>"$TMP/load.log" &
+	p=$!
+	sleep "0.$(printf %03d $(( $(rnd) % 250 )))"
+	if kill -9 $p 2>/dev/null; then kills=$((kills + 1)); else early=$((early + 1)); fi
+	wait $p 2>/dev/null
+	[ $i = 12 ] && ch_start 2
+done
+"$NFCHLOAD" -o -b 1000 -H "$CH_URL1" "$D/c1" 2>"$TMP/final1.log"; rc1=$?
+"$NFCHLOAD" -o -b 1000 -H "$CH_URL2" "$D/c2" 2>"$TMP/final2.log"; rc2=$?
+if [ $rc1 = 0 ] && [ $rc2 = 0 ]; then pass loads_finish
+else fail loads_finish "rc $rc1 $rc2: $(tail -n 2 "$TMP/final1.log" "$TMP/final2.log")"; fi
+
+# Totals: the Distributed table against nfreport on the same files.
+sum=$("$NFREPORT" "$D" | tail -n 1 | sed -n 's/^Summary: flows \([0-9]*\), packets \([0-9]*\), bytes \([0-9]*\),.*/\1 \2 \3/p')
+check() {	# name: totals, duplicates and markers
+	echo "clickhouse_load: at $(($(date +%s) - T0)) s"
+	db=$(ch_sql 1 "SELECT count(), sum(packets), sum(bytes) FROM nfkit.flows" | tr '\t' ' ')
+	dups=$(ch_sql 1 "SELECT count() - uniqExact(file, seq) FROM nfkit.flows")
+	marks=$(ch_sql 1 "SELECT count(), uniqExact(file) FROM nfkit.loaded" | tr '\t' ' ')/$(ch_sql 2 "SELECT count(), uniqExact(file) FROM nfkit.loaded" | tr '\t' ' ')
+	echo "clickhouse_load: $1: files: $sum (flows packets bytes); Distributed: $db; duplicates $dups; markers $marks"
+	if [ -n "$sum" ] && [ "$sum" = "$db" ] && [ "$dups" = 0 ] &&
+	    [ "$marks" = "10 10/10 10" ]; then pass "$1"
+	else fail "$1" "files '$sum' db '$db' dups '$dups' markers '$marks'"; fi
+}
+repaired=$(cat "$TMP"/load.log "$TMP"/final*.log | grep -c "removing a partial load")
+echo "clickhouse_load: $kills of 20 loaders killed with SIGKILL ($early finished first); $repaired partial loads found and removed"
+check totals_after_kills
+
+# Shard 2 afresh, down when a loader starts: the loader backs off, waits.
+reset2() {
+	ch_sql 2 "DROP TABLE nfkit.flows_local" && ch_sql 2 "DROP TABLE nfkit.loaded" &&
+	    "$NFCHLOAD" -I -H "$CH_URL2"
+}
+reset2; stop "$CH_PID2"
+"$NFCHLOAD" -o -w 60 -H "$CH_URL2" "$D/c2" 2>"$TMP/wait.log" &
+lp=$!
+sleep 2
+ch_start 2
+wait $lp; lrc=$?
+retried=$(grep -c "retrying" "$TMP/wait.log")
+echo "clickhouse_load: server down at start: $retried retries, exit $lrc"
+[ "$retried" -ge 1 ] && [ $lrc = 0 ] && check totals_server_down_at_start ||
+    fail totals_server_down_at_start "$(tail -n 3 "$TMP/wait.log")"
+
+# Shard 2 afresh, killed (SIGKILL: a crash, not a clean stop, which would
+# finish the running INSERT first) under a loader sending 500-row INSERTs,
+# once the first file is in.
+reset2
+"$NFCHLOAD" -o -d 1 -b 500 -w 60 -H "$CH_URL2" "$D/c2" 2>"$TMP/mid.log" &
+lp=$!
+wait_for "grep -q 'flows loaded' '$TMP/mid.log'"
+stop "$CH_PID2" KILL
+ch_start 2
+wait $lp; lrc=$?
+midretry=$(grep -c "retrying" "$TMP/mid.log")
+repaired=$(grep -c "removing a partial load" "$TMP/mid.log")
+echo "clickhouse_load: server stopped mid-load: $midretry retries, $repaired partial loads removed, exit $lrc"
+[ "$midretry" -ge 1 ] && [ $lrc = 0 ] && check totals_server_restarted ||
+    fail totals_server_restarted "$(tail -n 3 "$TMP/mid.log")"
+
+# Files are never touched.
+if [ "$(find "$D" -type f | wc -l)" = 20 ]; then pass files_kept
+else fail files_kept "$(find "$D" -type f | wc -l) files left"; fi
+
+# Retention: drop the day partitions older than N days (all of 2023 here).
+"$NFCHLOAD" -o -E 1 -H "$CH_URL1" "$D/c1" 2>"$TMP/expire.log"
+left=$(ch_sql 1 "SELECT count() FROM nfkit.flows_local")
+again=$(ch_sql 1 "SELECT count() FROM nfkit.loaded")
+if [ "$left" = 0 ] && [ "$again" = 10 ] && grep -q "expired the flows of 2023-11-14" "$TMP/expire.log"; then
+	pass retention_drops_days
+else fail retention_drops_days "left $left markers $again: $(cat "$TMP/expire.log")"; fi
+exit $FAILED
