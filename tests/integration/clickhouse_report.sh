@@ -1,0 +1,110 @@
+#!/bin/sh
+# nfreport --db against nfreport on the files that were loaded: two
+# collectors' files (tests/bench/ftgen) in two ClickHouse shards behind a
+# Distributed table; for a battery of questions (top-N by several keys and
+# orders, filters using every primitive, -A, --series, -t windows, every
+# output format) the two outputs must be byte for byte the same.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../chlib.sh"
+export TZ=UTC
+NFCHLOAD=$BIN/report/nfchload
+
+need clickhouse_report clickhouse-server curl python3 cc || exit 0
+[ -f "$ROOT/build/libnfkit.a" ] || { skip "clickhouse_report: build/libnfkit.a missing (make all)"; exit 0; }
+cc -O2 -D_GNU_SOURCE -I"$ROOT/common" -o "$TMP/ftgen" "$ROOT/tests/bench/ftgen.c" \
+    "$ROOT/build/libnfkit.a" $(test -f /usr/include/isa-l/igzip_lib.h && echo -lisal) -lz ||
+    { fail clickhouse_report "cannot build ftgen"; exit 1; }
+# One directory over both collectors: nfreport reads it in file-time
+# order, the order --db returns flows in.
+D=$TMP/flows; mkdir -p "$D"
+"$TMP/ftgen" -n 30000 -f 6 -s 11 -o "$D/c1" >/dev/null &&
+    "$TMP/ftgen" -n 30000 -f 6 -s 12 -o "$D/c2" >/dev/null ||
+    { fail clickhouse_report "ftgen"; exit 1; }
+ch_ports
+ch_start 1 && ch_start 2 || { fail clickhouse_report "servers did not start"; exit 1; }
+"$NFCHLOAD" -I -C nfkit -H "$CH_URL1" && "$NFCHLOAD" -I -C nfkit -H "$CH_URL2" &&
+    "$NFCHLOAD" -o -H "$CH_URL1" "$D/c1" 2>/dev/null &&
+    "$NFCHLOAD" -o -H "$CH_URL2" "$D/c2" 2>/dev/null ||
+    { fail clickhouse_report "loading failed"; exit 1; }
+
+# OPTIONS | FILTER, one question a line.
+n=0 same=0
+while IFS='|' read -r opts filt; do
+	n=$((n + 1))
+	"$NFREPORT" $opts "$D" $filt >"$TMP/f" 2>&1; echo "exit $?" >>"$TMP/f"
+	"$NFREPORT" --db "$CH_URL1" $opts $filt >"$TMP/d" 2>&1; echo "exit $?" >>"$TMP/d"
+	if cmp -s "$TMP/f" "$TMP/d"; then
+		same=$((same + 1))
+		echo "same ($(wc -l <"$TMP/f") lines): $opts | $filt"
+	else
+		fail "db_equals_files_$n" "$opts | $filt: $(diff "$TMP/f" "$TMP/d" | head -4)"
+	fi
+done <<'Q'
+|
+-c 100|
+-O bytes -c 40|
+-O tstart -c 40|
+-s srcip/bytes|
+-s dstip/packets -n 20|
+-s ip/flows -n 5|
+-s port/bps|
+-s srcport/pps -n 7|
+-s proto/bpp|
+-s dstport/flows -s srcip/bytes|proto tcp and not port 443
+-s srcip/bps|src net 10.0.0.0/24 or dst host 198.51.10.221
+-s proto|port 1000-2000 and bytes > 100k
+-s proto|src port >= 40000 and dst port < 1024 or port eq 53
+-o csv -c 50|flags S and not flags R and packets >= 10
+-o json -s ip/pps|duration < 1000 or bpp > 1000
+-s srcas|src as 0 and dst mask 0 and in if 0 and out if < 5 and tos 0
+-s dstas|as != 1 and mask le 32 and if ge 0 and tos ne 7
+-A proto|exporter 127.0.0.1 and nexthop 192.0.2.1 and engine type 0 and engine id 1 and any
+-A proto,dstport -O bytes|router 127.0.0.1 and engine 1
+-A proto|( icmp or proto udp ) and not ( dst port 53 )
+-s ip -n 3|net 10.0/16 and bps > 1M and pps < 1k
+-s srcip|ip 10.0.0.1 or host 10.0.0.2 or dst ip 198.51.0.1 or src host 10.0.1.1
+-s dstip|dst net 198.51.128.0/17 && ! src net 10.0.0.0/9
+-s proto|bytes > 1M or packets > 1k or duration >= 1k or bpp lt 100 or bps gt 1G or pps >= 1k
+-s proto|flags FSRPAU or flags X or tos > 0 or proto 1 or proto icmp
+-A srcip -c 25|src net 10.0.0.0/28
+-A srcip,dstip,srcport,dstport,proto -O packets -c 30|port 80
+--series 5m|
+--series 1m|proto udp
+--series 1h -s proto|
+-t 2023-11-14T22:15,2023-11-14T22:20 -s proto|
+-t 2023-11-14T22:12:30,2023-11-14T22:31 -s srcip/bytes|port 443
+-t 2023-11-14T22:20 --series 5m|
+-t 2023-11-14T22:15,2023-11-14T22:16 -o long|
+-o line -c 20|proto udp
+-o long -c 20|
+-o csv -A dstport -n 5|
+-o json -c 10|
+-o ft -c 500|
+-q -s ip|
+Q
+[ "$same" = "$n" ] && pass "db_equals_files ($same questions)"
+
+# A filter error is the same error (exit 2) with --db.
+"$NFREPORT" "$D" port 99999 >"$TMP/f" 2>&1; echo "exit $?" >>"$TMP/f"
+"$NFREPORT" --db "$CH_URL1" port 99999 >"$TMP/d" 2>&1; echo "exit $?" >>"$TMP/d"
+if cmp -s "$TMP/f" "$TMP/d" && grep -q "exit 2" "$TMP/d"; then pass filter_error_same
+else fail filter_error_same "$(cat "$TMP/d")"; fi
+
+# A flow nfreport cannot hold (an IPv6 address) is counted and reported,
+# never shown as something else.
+ch_sql 1 "CREATE TABLE nfkit.v6 AS nfkit.flows_local" &&
+    ch_sql 1 "INSERT INTO nfkit.v6 SELECT * FROM nfkit.flows_local LIMIT 3" &&
+    ch_sql 1 "INSERT INTO nfkit.v6 (day, srcaddr, dstaddr, nexthop, exporter, file) VALUES (17849, IPv6StringToNum('2001:db8::1'), IPv6StringToNum('2001:db8::2'), IPv6StringToNum('::ffff:0.0.0.0'), IPv6StringToNum('::ffff:127.0.0.1'), 'x')"
+"$NFREPORT" --db "$CH_URL1" --db-table nfkit.v6 >"$TMP/v6" 2>&1; rc=$?
+if [ $rc = 1 ] && grep -q "1 IPv6 flows left out" "$TMP/v6" && grep -q "Summary: flows 3," "$TMP/v6"; then
+	pass ipv6_rows_reported
+else fail ipv6_rows_reported "exit $rc: $(cat "$TMP/v6")"; fi
+
+# A server that is not there: a clear error and exit 1.
+"$NFREPORT" --db "http://127.0.0.1:$(free_tcp_port)/" -s ip >"$TMP/o" 2>"$TMP/e"; rc=$?
+if [ $rc = 1 ] && grep -q "nfreport: --db: .*onnect" "$TMP/e"; then pass server_down_error
+else fail server_down_error "exit $rc: $(cat "$TMP/e")"; fi
+"$NFREPORT" --db "$CH_URL1" -r "$D" >"$TMP/o" 2>"$TMP/e"; rc=$?
+if [ $rc = 2 ] && grep -q "\-\-db and input paths" "$TMP/e"; then pass db_and_paths_refused
+else fail db_and_paths_refused "exit $rc: $(cat "$TMP/e")"; fi
+exit $FAILED
