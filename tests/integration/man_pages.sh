@@ -26,7 +26,7 @@ flags_man() {
 	    grep -oE 'Fl [A-Za-z0-9]+' | awk '{ print $2 }' | fold -w1 | sort -u
 }
 for pair in "$NFSENSORD:nfsensord.8" "$NFCTL:nfctl.8" "$NFCOLLECTD:nfcollectd.8" \
-    "$NFREPORT:nfreport.1"; do
+    "$NFREPORT:nfreport.1" "$BIN/report/nfchload:nfchload.8"; do
 	prog=${pair%%:*} page=$ROOT/man/${pair#*:}
 	[ -x "$prog" ] && [ -f "$page" ] || { fail "synopsis ${pair#*:}: program or page missing"; continue; }
 	u=$(flags_usage "$prog" | tr '\n' ' ') m=$(flags_man "$page" | tr '\n' ' ')
