@@ -109,4 +109,17 @@ again=$(ch_sql 1 "SELECT count() FROM nfkit.loaded")
 if [ "$left" = 0 ] && [ "$again" = 10 ] && grep -q "expired the flows of 2023-11-14" "$TMP/expire.log"; then
 	pass retention_drops_days
 else fail retention_drops_days "left $left markers $again: $(cat "$TMP/expire.log")"; fi
+
+# The daemon: scans the directory, loads what is new, stops on SIGTERM
+# and removes its pidfile.
+"$NFCHLOAD" -I -T daemon -H "$CH_URL1" 2>/dev/null
+bg "$NFCHLOAD" -D -i 1 -T daemon -p "$TMP/chload.pid" -H "$CH_URL1" "$D/c1" 2>"$TMP/daemon.log"
+dp=$LASTPID
+if wait_for "[ \"\$(ch_sql 1 'SELECT count() FROM daemon.loaded')\" = 10 ]" &&
+    [ "$(ch_sql 1 'SELECT count() FROM daemon.flows_local')" = 40000 ] &&
+    [ "$(cat "$TMP/chload.pid")" = "$dp" ]; then
+	stop "$dp"
+	if [ ! -e "$TMP/chload.pid" ]; then pass daemon_mode
+	else fail daemon_mode "pidfile left behind"; fi
+else fail daemon_mode "$(tail -n 3 "$TMP/daemon.log")"; fi
 exit $FAILED
