@@ -13,10 +13,13 @@
 #              files written by tests/bench/ftgen; the same datagrams sent to
 #              nfcapd for nfdump): top-10 srcip/bytes, a filter, print-all;
 #              floor = pure inflate of the same files (tests/bench/ftinflate)
+#   clickhouse nfchload rows/s into one ClickHouse server (RowBinary over
+#              HTTP) and nfreport --db top-10 srcip/bytes over the loaded
+#              flows, vs nfreport on the files and nfdump (REPORT_FLOWS)
 #
 # Variables: BENCH=quick (default, ~1M packets/flows, a few minutes) or full
 # (the 10M sizes of issue 7); RUNS (default 3, alternating nfkit/peer);
-# JOBS (default "sensor collector reporter deflate"); BENCH_DIR (default
+# JOBS (default "sensor collector reporter deflate clickhouse"); BENCH_DIR (default
 # build/bench: inputs are generated there once and reused); SHARED (default
 # ../shared, for pcapgen, nfv5blast and pcount).  Every size can be set:
 # SENSOR_PKTS, SENSOR_DUR, SENSOR_M, RATES (offered flows/s; "max" =
@@ -32,7 +35,7 @@ ROOT=${BENCH_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 SHARED=${SHARED:-$ROOT/../shared}
 BENCH=${BENCH:-quick}
 RUNS=${RUNS:-3}
-JOBS=${JOBS:-sensor collector reporter deflate}
+JOBS=${JOBS:-sensor collector reporter deflate clickhouse}
 W=${BENCH_DIR:-$ROOT/build/bench}
 BIN=$W/bin
 LOG=$W/logs
@@ -647,6 +650,62 @@ reporter_check() {
 	fi
 }
 
+# ---- clickhouse: loading and asking the cluster --------------------------
+
+job_clickhouse() {
+	N=$REPORT_FLOWS
+	FT=$W/ft-$N-$REPORT_FILES
+	NFD=$W/nfd-$N
+	NFCHLOAD=${NFCHLOAD:-$ROOT/report/nfchload}
+	peer clickhouse-server clickhouse-server || return
+	nfkit_ok "$NFCHLOAD" || { say "$NFCHLOAD is not built"; return; }
+	if [ ! -f "$FT.done" ]; then
+		rm -rf "$FT"
+		"$BIN/ftgen" -n "$N" -f "$REPORT_FILES" -o "$FT" >/dev/null &&
+		    touch "$FT.done" || return
+	fi
+	# tests/chlib.sh starts the server; it wants lib.sh's bg and wait_for.
+	TMP=$(mktemp -d "$W/ch.XXXXXX")
+	bg() { "$@" & LASTPID=$!; PIDS="$PIDS $LASTPID"; }
+	wait_for() {
+		i=0
+		while ! eval "$1" >/dev/null 2>&1; do
+			i=$((i + 1)); [ $i -gt 100 ] && return 1; sleep 0.1
+		done
+	}
+	. "$ROOT/tests/chlib.sh"
+	ch_ports
+	ch_start 1 || { say "clickhouse-server did not start"; return; }
+	say "clickhouse: $N flows, $RUNS runs of each job"
+	r=1
+	while [ $r -le "$RUNS" ]; do
+		ch_sql 1 "DROP DATABASE IF EXISTS nfkit" >/dev/null
+		"$NFCHLOAD" -I -H "$CH_URL1" 2>/dev/null
+		timed "chload.$r" "$NFCHLOAD" -o -H "$CH_URL1" "$FT"
+		record clickhouse "nfchload load" $r "$(ch_sql 1 'SELECT count() FROM nfkit.flows_local')"
+		timed "chdb-top.$r" "$NFREPORT" -q --db "$CH_URL1" --db-table nfkit.flows_local -s srcip/bytes -n 10
+		record clickhouse "nfreport --db top10" $r "$(wc -l <"$LOG/chdb-top.$r.out")"
+		timed "chfile-top.$r" "$NFREPORT" -q -s srcip/bytes -n 10 "$FT"
+		record clickhouse "nfreport files top10" $r "$(wc -l <"$LOG/chfile-top.$r.out")"
+		if [ -f "$NFD.done" ]; then
+			timed "chnfd-top.$r" nfdump -R "$NFD" -q -N -s srcip/bytes -n 10
+			record clickhouse "nfdump top10" $r "$(wc -l <"$LOG/chnfd-top.$r.out")"
+		fi
+		r=$((r + 1))
+	done
+	stop "$CH_PID1"
+	rm -rf "$TMP"
+	summarize clickhouse "nfchload load" "$N" "" "" "rows/s into one local server, 1M-row INSERTs"
+	pn=""; [ -f "$NFD.done" ] && { summarize clickhouse "nfdump top10" "$N" "" "" "nfcapd files"; pn="nfdump top10"; }
+	summarize clickhouse "nfreport files top10" "$N" "$pn" "" "the loaded files"
+	summarize clickhouse "nfreport --db top10" "$N" "$pn" "" "flows streamed to nfreport; vs nfdump"
+	if cmp -s "$LOG/chdb-top.1.out" "$LOG/chfile-top.1.out"; then
+		say "check: nfreport --db and nfreport on the files print the same top 10"
+	else
+		say "check: nfreport --db top 10 DIFFERS from the files'"
+	fi
+}
+
 # ---- deflate: the collector's and reporter's ceiling ---------------------
 
 job_deflate() {
@@ -705,6 +764,7 @@ for j in $JOBS; do
 	collector) job_collector ;;
 	reporter) job_reporter ;;
 	deflate) job_deflate ;;
+	clickhouse) job_clickhouse ;;
 	*) say "unknown job $j" ;;
 	esac
 done
