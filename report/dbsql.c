@@ -17,10 +17,16 @@
 
 #define DURATION "toUInt64(if(last_ms > first_ms, last_ms - first_ms, 0))"
 
+static const char bps_sql[] = "if(last_ms > first_ms, intDiv(bytes * 8000, "
+    "greatest(" DURATION ", 1)), 0)";
+static const char pps_sql[] = "if(last_ms > first_ms, intDiv(packets * 1000, "
+    "greatest(" DURATION ", 1)), 0)";
+static const char duration_sql[] = DURATION;
+
 static const char *const columns[F_NFIELDS] = {
 	[F_FIRST] = "first_ms",
 	[F_LAST] = "last_ms",
-	[F_DURATION] = DURATION,
+	[F_DURATION] = duration_sql,
 	[F_SRCIP] = "srcaddr",
 	[F_SRCPORT] = "srcport",
 	[F_DSTIP] = "dstaddr",
@@ -40,10 +46,8 @@ static const char *const columns[F_NFIELDS] = {
 	[F_DSTMASK] = "dst_mask",
 	[F_ENGINE_TYPE] = "engine_type",
 	[F_ENGINE_ID] = "engine_id",
-	[F_BPS] = "if(last_ms > first_ms, intDiv(bytes * 8000, greatest("
-	    DURATION ", 1)), 0)",
-	[F_PPS] = "if(last_ms > first_ms, intDiv(packets * 1000, greatest("
-	    DURATION ", 1)), 0)",
+	[F_BPS] = bps_sql,
+	[F_PPS] = pps_sql,
 	[F_BPP] = "if(packets = 0, 0, intDiv(bytes, greatest(packets, 1)))",
 };
 
@@ -182,8 +186,13 @@ int
 dbsql_where(const struct filter *f, const struct window *w, char *out,
     size_t cap, char *err, size_t errlen)
 {
-	struct sql s = { out, 0, cap, err, errlen, 0 };
+	struct sql s;
 
+	memset(&s, 0, sizeof(s));
+	s.p = out;
+	s.cap = cap;
+	s.err = err;
+	s.errlen = errlen;
 	if (cap == 0)
 		return -1;
 	out[0] = '\0';

@@ -123,7 +123,7 @@ read_files(struct worker *w, input_fn fn)
 	size_t i;
 
 	/* --db: one query stands for all the files (one worker). */
-	if (w->o->db != NULL) {
+	if (!w->nomem && w->o->db != NULL) {
 		if (db_read(w->o->db, w->buf, fn, w) == IN_DAMAGED)
 			w->damaged = 1;
 		return;
