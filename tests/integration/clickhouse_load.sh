@@ -122,4 +122,28 @@ if wait_for "[ \"\$(ch_sql 1 'SELECT count() FROM daemon.loaded')\" = 10 ]" &&
 	if [ ! -e "$TMP/chload.pid" ]; then pass daemon_mode
 	else fail daemon_mode "pidfile left behind"; fi
 else fail daemon_mode "$(tail -n 3 "$TMP/daemon.log")"; fi
+
+# Once per file from nfcollectd's -R hook: flows sent to a collector (the
+# same v5 datagrams ftgen writes), rotated by SIGHUP, loaded by the hook.
+"$NFCHLOAD" -I -T hook -H "$CH_URL1" 2>/dev/null
+cat >"$TMP/hook.sh" <<EOS
+#!/bin/sh
+exec "$NFCHLOAD" -o -T hook -H "$CH_URL1" "\$1" 2>>"$TMP/hook.log"
+EOS
+chmod +x "$TMP/hook.sh"
+W=$TMP/collected; mkdir -p "$W"
+port=$(free_udp_port)
+bg "$NFCOLLECTD" -D -p - -R "$TMP/hook.sh" -w "$W" "127.0.0.1/0/$port" 2>"$TMP/collector.log"
+cp=$LASTPID
+wait_for "ss -Hlun 'sport = :$port' | grep -q ." || sleep 0.5
+"$TMP/ftgen" -n 3000 -f 1 -s 5 -p "$port" -r 100000 >/dev/null
+wait_for "ls $W/tmp-v05.* >/dev/null 2>&1"
+sleep 0.5
+stop "$cp" TERM
+sum=$("$NFREPORT" "$W" | tail -n 1 | sed -n 's/^Summary: flows \([0-9]*\), packets \([0-9]*\), bytes \([0-9]*\),.*/\1 \2 \3/p')
+wait_for "[ \"\$(ch_sql 1 'SELECT count() FROM hook.loaded')\" = 1 ]"
+db=$(ch_sql 1 "SELECT count(), sum(packets), sum(bytes) FROM hook.flows_local" | tr '\t' ' ')
+echo "clickhouse_load: -R hook: files $sum; loaded $db"
+if [ -n "$sum" ] && [ "$sum" = "$db" ]; then pass collector_hook_loads
+else fail collector_hook_loads "files '$sum' db '$db': $(cat "$TMP/hook.log")"; fi
 exit $FAILED
