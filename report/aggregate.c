@@ -321,6 +321,18 @@ aggtab_add_key(struct aggtab *t, const uint32_t *key, const struct flowrec *r)
 	return fold_flow(lookup(t, key), r);
 }
 
+int
+aggtab_add_group(struct aggtab *t, const uint32_t *key,
+    const struct flowrec *r, uint64_t flows)
+{
+	struct counters *c = lookup(t, key);
+
+	if (c == NULL)
+		return -1;
+	fold(c, flows, r->packets, r->bytes, r->first_ms, r->last_ms);
+	return 0;
+}
+
 /*
  * Narrow keys, BATCH flows at a time: hash them all and prefetch their
  * first slots, then probe.  With tens of thousands of keys the table is

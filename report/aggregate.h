@@ -52,6 +52,12 @@ int	aggtab_add(struct aggtab *, const struct flowrec *, size_t n);
 /* Fold one flow in under an explicit key of nkeys words (series). */
 int	aggtab_add_key(struct aggtab *, const uint32_t *key,
 	    const struct flowrec *);
+/*
+ * Fold a group that was aggregated elsewhere (nfreport --db): flows flows
+ * with r's packets, bytes and times, under key.  0 or -1.
+ */
+int	aggtab_add_group(struct aggtab *, const uint32_t *key,
+	    const struct flowrec *r, uint64_t flows);
 /* Fold every row of src into dst (same spec).  0 or -1. */
 int	aggtab_merge(struct aggtab *dst, const struct aggtab *src);
 size_t	aggtab_size(const struct aggtab *);

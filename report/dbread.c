@@ -20,7 +20,8 @@
 
 struct dbsource {
 	struct ch	*ch;
-	char		*sql;
+	char		*sql;		/* the flows */
+	char		*table, *where;
 };
 
 struct dbstream {
@@ -62,13 +63,18 @@ db_open(const char *url, const char *table, const struct filter *f,
 	if ((d->sql = malloc(n)) == NULL ||
 	    (d->ch = ch_open(url)) == NULL) {
 		snprintf(err, errlen, "out of memory");
-		free(where);
+		d->where = where;
 		db_close(d);
 		return NULL;
 	}
 	snprintf(d->sql, n, "SELECT " ROWBIN_FLOW_COLS " FROM %s WHERE %s "
 	    "ORDER BY file_ms, file, seq FORMAT RowBinary", table, where);
-	free(where);
+	d->where = where;
+	if ((d->table = strdup(table)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		db_close(d);
+		return NULL;
+	}
 	return d;
 }
 
@@ -79,7 +85,27 @@ db_close(struct dbsource *d)
 		return;
 	ch_close(d->ch);
 	free(d->sql);
+	free(d->table);
+	free(d->where);
 	free(d);
+}
+
+struct ch *
+db_conn(const struct dbsource *d)
+{
+	return d->ch;
+}
+
+const char *
+db_table(const struct dbsource *d)
+{
+	return d->table;
+}
+
+const char *
+db_where(const struct dbsource *d)
+{
+	return d->where;
 }
 
 static int

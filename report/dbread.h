@@ -24,6 +24,10 @@ struct dbsource *db_open(const char *url, const char *table,
 	    const struct filter *, const struct window *, char *err,
 	    size_t errlen);
 void	db_close(struct dbsource *);
+/* Its connection, table and WHERE clause (for dbstat.c). */
+struct ch *db_conn(const struct dbsource *);
+const char *db_table(const struct dbsource *);
+const char *db_where(const struct dbsource *);
 struct runopts;
 /*
  * nfreport's --db: translate f and the window of o into the query, set

@@ -88,8 +88,14 @@ put_addr(struct sql *s, uint32_t a)
 	    "'), 16)", a);
 }
 
-static int
-is_addr(int field)
+const char *
+dbsql_column(int field)
+{
+	return field >= 0 && field < F_NFIELDS ? columns[field] : NULL;
+}
+
+int
+dbsql_is_addr(int field)
 {
 	return field == F_SRCIP || field == F_DSTIP || field == F_EXPORTER ||
 	    field == F_NEXTHOP;
@@ -102,7 +108,7 @@ put_test(struct sql *s, int field, const struct filter_prim *p)
 	const char *col = columns[field];
 	uint32_t m, lo, hi;
 
-	if (is_addr(field)) {
+	if (dbsql_is_addr(field)) {
 		m = (uint32_t)p->mask;
 		if ((p->op != FILTER_EQ && p->op != FILTER_NE) ||
 		    (p->mask != UINT64_MAX && p->mask > UINT32_MAX) ||

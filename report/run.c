@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "dbread.h"
+#include "dbstat.h"
 #include "fields.h"
 #include "prefetch.h"
 #include "run.h"
@@ -124,7 +125,10 @@ read_files(struct worker *w, input_fn fn)
 
 	/* --db: one query stands for all the files (one worker). */
 	if (!w->nomem && w->o->db != NULL) {
-		if (db_read(w->o->db, w->buf, fn, w) == IN_DAMAGED)
+		if (fn == agg_block && dbstat_applies(w->o))
+			w->damaged = dbstat_run(w->o->db, w->o, w->stat,
+			    &w->sum) == IN_DAMAGED;
+		else if (db_read(w->o->db, w->buf, fn, w) == IN_DAMAGED)
 			w->damaged = 1;
 		return;
 	}

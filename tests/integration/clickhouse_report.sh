@@ -81,6 +81,10 @@ done <<'Q'
 -o json -c 10|
 -o ft -c 500|
 -q -s ip|
+-s srcip -s conversation -s pair/bytes|proto 99
+-s exporter -s inif/bytes -s outif -s tos -s dstas/pps|
+-s conversation/packets -n 15|port 443
+-s srcip -c 1000|
 Q
 [ "$same" = "$n" ] && pass "db_equals_files ($same questions)"
 
@@ -96,9 +100,11 @@ ch_sql 1 "CREATE TABLE nfkit.v6 AS nfkit.flows_local" &&
     ch_sql 1 "INSERT INTO nfkit.v6 SELECT * FROM nfkit.flows_local LIMIT 3" &&
     ch_sql 1 "INSERT INTO nfkit.v6 (day, srcaddr, dstaddr, nexthop, exporter, file) VALUES (17849, IPv6StringToNum('2001:db8::1'), IPv6StringToNum('2001:db8::2'), IPv6StringToNum('::ffff:0.0.0.0'), IPv6StringToNum('::ffff:127.0.0.1'), 'x')"
 "$NFREPORT" --db "$CH_URL1" --db-table nfkit.v6 >"$TMP/v6" 2>&1; rc=$?
-if [ $rc = 1 ] && grep -q "1 IPv6 flows left out" "$TMP/v6" && grep -q "Summary: flows 3," "$TMP/v6"; then
+"$NFREPORT" --db "$CH_URL1" --db-table nfkit.v6 -s ip >"$TMP/v6s" 2>&1; rcs=$?
+if [ $rc = 1 ] && grep -q "1 IPv6 flows left out" "$TMP/v6" && grep -q "Summary: flows 3," "$TMP/v6" &&
+    [ $rcs = 1 ] && grep -q "1 IPv6 flows left out" "$TMP/v6s" && grep -q "Summary: flows 3," "$TMP/v6s"; then
 	pass ipv6_rows_reported
-else fail ipv6_rows_reported "exit $rc: $(cat "$TMP/v6")"; fi
+else fail ipv6_rows_reported "exit $rc $rcs: $(cat "$TMP/v6" "$TMP/v6s")"; fi
 
 # A server that is not there: a clear error and exit 1.
 "$NFREPORT" --db "http://127.0.0.1:$(free_tcp_port)/" -s ip >"$TMP/o" 2>"$TMP/e"; rc=$?
