@@ -698,7 +698,7 @@ job_clickhouse() {
 	summarize clickhouse "nfchload load" "$N" "" "" "rows/s into one local server, 1M-row INSERTs"
 	pn=""; [ -f "$NFD.done" ] && { summarize clickhouse "nfdump top10" "$N" "" "" "nfcapd files"; pn="nfdump top10"; }
 	summarize clickhouse "nfreport files top10" "$N" "$pn" "" "the loaded files"
-	summarize clickhouse "nfreport --db top10" "$N" "$pn" "" "flows streamed to nfreport; vs nfdump"
+	summarize clickhouse "nfreport --db top10" "$N" "$pn" "" "GROUP BY on the server; vs nfdump"
 	if cmp -s "$LOG/chdb-top.1.out" "$LOG/chfile-top.1.out"; then
 		say "check: nfreport --db and nfreport on the files print the same top 10"
 	else
