@@ -548,7 +548,9 @@ void
 aggrows_sort(struct aggrow *rows, size_t n, enum order o)
 {
 	sort_order = o;
-	qsort(rows, n, sizeof(*rows), qcmp);
+	/* An empty table has no rows array: qsort must not see NULL. */
+	if (n > 1)
+		qsort(rows, n, sizeof(*rows), qcmp);
 }
 
 static void
