@@ -80,3 +80,25 @@ ch_sql() {
 	eval "url=\$CH_URL$1"
 	curl -sS --fail-with-body "$url" --data-binary "$2"
 }
+
+# ch_setup TEST FLOWS FILES SEED1 SEED2: what every clickhouse_* test needs
+# first: the peers, ftgen built into $TMP, two collectors' files in $D/c1
+# and $D/c2 (one directory over both, so that nfreport reads them in
+# file-time order), both servers started.  False after a skip/fail line.
+ch_setup() {
+	NFCHLOAD=$BIN/report/nfchload
+	need "$1" clickhouse-server curl python3 cc || return 1
+	[ -f "$ROOT/build/libnfkit.a" ] ||
+	    { skip "$1: build/libnfkit.a missing (make all)"; return 1; }
+	cc -O2 -D_GNU_SOURCE -I"$ROOT/common" -o "$TMP/ftgen" \
+	    "$ROOT/tests/bench/ftgen.c" "$ROOT/build/libnfkit.a" \
+	    $(test -f /usr/include/isa-l/igzip_lib.h && echo -lisal) -lz ||
+	    { fail "$1" "cannot build ftgen"; return 1; }
+	D=$TMP/flows; mkdir -p "$D"
+	"$TMP/ftgen" -n "$2" -f "$3" -s "$4" -o "$D/c1" >/dev/null &&
+	    "$TMP/ftgen" -n "$2" -f "$3" -s "$5" -o "$D/c2" >/dev/null ||
+	    { fail "$1" "ftgen"; return 1; }
+	ch_ports
+	ch_start 1 && ch_start 2 || { fail "$1" "servers did not start:" \
+	    "$(cat "$TMP"/ch*/error.log 2>/dev/null | tail -n 3)"; return 1; }
+}

@@ -8,21 +8,9 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../chlib.sh"
 export TZ=UTC
-NFCHLOAD=$BIN/report/nfchload
-
-need clickhouse_load clickhouse-server curl python3 cc || exit 0
-[ -f "$ROOT/build/libnfkit.a" ] || { skip "clickhouse_load: build/libnfkit.a missing (make all)"; exit 0; }
-cc -O2 -D_GNU_SOURCE -I"$ROOT/common" -o "$TMP/ftgen" "$ROOT/tests/bench/ftgen.c" \
-    "$ROOT/build/libnfkit.a" $(test -f /usr/include/isa-l/igzip_lib.h && echo -lisal) -lz ||
-    { fail clickhouse_load "cannot build ftgen"; exit 1; }
-D=$TMP/flows; mkdir -p "$D"
-"$TMP/ftgen" -n 40000 -f 10 -s 1 -o "$D/c1" >/dev/null &&
-    "$TMP/ftgen" -n 40000 -f 10 -s 2 -o "$D/c2" >/dev/null ||
-    { fail clickhouse_load "ftgen"; exit 1; }
 
 T0=$(date +%s)
-ch_ports
-ch_start 1 && ch_start 2 || { fail clickhouse_load "servers did not start: $(cat "$TMP"/ch*/error.log 2>/dev/null | tail -3)"; exit 1; }
+ch_setup clickhouse_load 40000 10 1 2 || exit $FAILED
 if "$NFCHLOAD" -I -C nfkit -H "$CH_URL1" 2>"$TMP/init.err" &&
     "$NFCHLOAD" -I -C nfkit -H "$CH_URL2" 2>>"$TMP/init.err" &&
     [ "$(ch_sql 1 'EXISTS TABLE nfkit.flows')" = 1 ]; then pass schema_init

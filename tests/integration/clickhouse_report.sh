@@ -7,21 +7,8 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../chlib.sh"
 export TZ=UTC
-NFCHLOAD=$BIN/report/nfchload
 
-need clickhouse_report clickhouse-server curl python3 cc || exit 0
-[ -f "$ROOT/build/libnfkit.a" ] || { skip "clickhouse_report: build/libnfkit.a missing (make all)"; exit 0; }
-cc -O2 -D_GNU_SOURCE -I"$ROOT/common" -o "$TMP/ftgen" "$ROOT/tests/bench/ftgen.c" \
-    "$ROOT/build/libnfkit.a" $(test -f /usr/include/isa-l/igzip_lib.h && echo -lisal) -lz ||
-    { fail clickhouse_report "cannot build ftgen"; exit 1; }
-# One directory over both collectors: nfreport reads it in file-time
-# order, the order --db returns flows in.
-D=$TMP/flows; mkdir -p "$D"
-"$TMP/ftgen" -n 30000 -f 6 -s 11 -o "$D/c1" >/dev/null &&
-    "$TMP/ftgen" -n 30000 -f 6 -s 12 -o "$D/c2" >/dev/null ||
-    { fail clickhouse_report "ftgen"; exit 1; }
-ch_ports
-ch_start 1 && ch_start 2 || { fail clickhouse_report "servers did not start"; exit 1; }
+ch_setup clickhouse_report 30000 6 11 12 || exit $FAILED
 "$NFCHLOAD" -I -C nfkit -H "$CH_URL1" && "$NFCHLOAD" -I -C nfkit -H "$CH_URL2" &&
     "$NFCHLOAD" -o -H "$CH_URL1" "$D/c1" 2>/dev/null &&
     "$NFCHLOAD" -o -H "$CH_URL2" "$D/c2" 2>/dev/null ||
