@@ -144,6 +144,7 @@ run_once(struct chload *l, const struct options *o)
 {
 	struct inlist in;
 	time_t deadline = time(NULL) + o->maxwait;
+	uint64_t damaged = l->damaged;
 	unsigned backoff = 1;
 	int bad = list_files(o, &in), rc;
 	size_t i;
@@ -161,7 +162,8 @@ run_once(struct chload *l, const struct options *o)
 		else
 			backoff = 1;
 	}
-	if (i < in.n)
+	/* A damaged file's good flows are in, but say it in the status. */
+	if (i < in.n || l->damaged > damaged)
 		bad = 1;
 	input_free(&in);
 	return bad;

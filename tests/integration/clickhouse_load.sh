@@ -98,6 +98,23 @@ if [ "$left" = 0 ] && [ "$again" = 10 ] && grep -q "expired the flows of 2023-11
 	pass retention_drops_days
 else fail retention_drops_days "left $left markers $again: $(cat "$TMP/expire.log")"; fi
 
+# Damaged input: a truncated file's good flows are loaded and marked
+# damaged (exit 1, as nfreport exits 1 on it), and a file that is not a
+# flow file is refused without a marker.
+B=$TMP/bad; mkdir -p "$B"
+f=$(ls "$D"/c1/ft-v05.* | head -n 1)
+head -c $(( $(wc -c <"$f") / 2 )) "$f" >"$B/$(basename "$f")"
+echo junk >"$B/ft-v05.2023-11-14.230000+0000"
+"$NFCHLOAD" -I -T bad -H "$CH_URL1" 2>/dev/null
+"$NFCHLOAD" -o -T bad -H "$CH_URL1" "$B" 2>"$TMP/bad.log"; rc=$?
+good=$("$NFREPORT" "$B/$(basename "$f")" 2>/dev/null | tail -n 1 | sed -n 's/^Summary: flows \([0-9]*\),.*/\1/p')
+got=$(ch_sql 1 "SELECT count() FROM bad.flows_local")
+marks=$(ch_sql 1 "SELECT count(), sum(damaged) FROM bad.loaded" | tr '\t' ' ')
+echo "clickhouse_load: damaged file: nfreport reads $good good flows, $got loaded; markers (count damaged) $marks; exit $rc"
+if [ $rc = 1 ] && [ -n "$good" ] && [ "$good" -gt 0 ] && [ "$good" = "$got" ] &&
+    [ "$marks" = "1 1" ]; then pass damaged_files
+else fail damaged_files "$(cat "$TMP/bad.log")"; fi
+
 # The daemon: scans the directory, loads what is new, stops on SIGTERM
 # and removes its pidfile.
 "$NFCHLOAD" -I -T daemon -H "$CH_URL1" 2>/dev/null
