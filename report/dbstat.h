@@ -1,12 +1,12 @@
 /*
- * dbstat: -s statistics answered by the servers (nfreport --db).
+ * dbstat: -s, -A and --series answered by the servers (nfreport --db).
  *
  * Streaming every selected flow to the client costs as much as the flows;
- * a top-N table needs only one row per key.  So for -s (without -A,
- * --series or -c, which need the flows themselves) each statistic is one
- * GROUP BY query, run on every shard by the Distributed table, and its
- * groups are folded into the reporter's own tables, which rank and print
- * them exactly as for files.  Either-side statistics (ip, port) key each
+ * a top-N table needs only one row per key.  So (without -c, which means
+ * "the first N flows" and needs the flows themselves) each statistic, the
+ * -A aggregation and the series are one GROUP BY query each, run on every
+ * shard by the Distributed table, and the groups are folded into the
+ * reporter's own tables, which rank and print them exactly as for files.  Either-side statistics (ip, port) key each
  * flow on both sides but once when both sides are equal, as aggregate.c
  * does, through arrayJoin.
  */
@@ -20,10 +20,12 @@
 /* 1 if o's question can be answered by dbstat_run(). */
 int	dbstat_applies(const struct runopts *o);
 /*
- * Fill stat[0 .. o->nstats) and the summary.  IN_OK, or IN_DAMAGED after
- * printing why (server failure, IPv6 flows left out).
+ * Fill stat[0 .. o->nstats), agg (-A), ser (--series) and the summary.
+ * IN_OK, or IN_DAMAGED after printing why (server failure, IPv6 flows
+ * left out).
  */
 enum input_result dbstat_run(struct dbsource *, const struct runopts *o,
-	    struct aggtab **stat, struct summary *sum);
+	    struct aggtab **stat, struct aggtab *agg, struct aggtab *ser,
+	    struct summary *sum);
 
 #endif

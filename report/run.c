@@ -127,7 +127,7 @@ read_files(struct worker *w, input_fn fn)
 	if (!w->nomem && w->o->db != NULL) {
 		if (fn == agg_block && dbstat_applies(w->o))
 			w->damaged = dbstat_run(w->o->db, w->o, w->stat,
-			    &w->sum) == IN_DAMAGED;
+			    w->agg, w->series, &w->sum) == IN_DAMAGED;
 		else if (db_read(w->o->db, w->buf, fn, w) == IN_DAMAGED)
 			w->damaged = 1;
 		return;

@@ -72,6 +72,8 @@ done <<'Q'
 -s exporter -s inif/bytes -s outif -s tos -s dstas/pps|
 -s conversation/packets -n 15|port 443
 -s srcip -c 1000|
+--series 5m -c 5000|port 53
+-A dstport -s proto --series 10m|proto udp
 Q
 [ "$same" = "$n" ] && pass "db_equals_files ($same questions)"
 
