@@ -7,6 +7,8 @@
  * the same for the maximum lifetime.  An expiry run therefore costs time
  * in proportion to the flows it expires, not to the size of the table.
  */
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -95,16 +97,16 @@ enum expiry_class
 expiry_class_of(uint8_t proto, uint8_t tcp_flags)
 {
 	switch (proto) {
-	case 6:
-		if (tcp_flags & 0x04)
+	case IPPROTO_TCP:
+		if (tcp_flags & TH_RST)
 			return EXC_TCP_RST;
-		if (tcp_flags & 0x01)
+		if (tcp_flags & TH_FIN)
 			return EXC_TCP_FIN;
 		return EXC_TCP;
-	case 17:
+	case IPPROTO_UDP:
 		return EXC_UDP;
-	case 1:
-	case 58:
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
 		return EXC_ICMP;
 	default:
 		return EXC_GENERAL;

@@ -27,6 +27,7 @@
  */
 #include <string.h>
 
+#include <netinet/in.h>
 #include <pcap/dlt.h>
 
 #include "packet.h"
@@ -103,19 +104,19 @@ transport(uint8_t proto, const uint8_t *p, size_t len, struct packet_info *d)
 	uint8_t type, code;
 
 	switch (proto) {
-	case 6:		/* TCP */
-	case 17:	/* UDP */
+	case IPPROTO_TCP:
+	case IPPROTO_UDP:
 		if (rd16(p, len, 0, &d->sport) == -1 ||
 		    rd16(p, len, 2, &d->dport) == -1) {
 			d->sport = d->dport = 0;
 			d->l4cut = 1;
 			return;
 		}
-		if (proto == 6 && rd8(p, len, 13, &d->tcp_flags) == -1)
+		if (proto == IPPROTO_TCP && rd8(p, len, 13, &d->tcp_flags) == -1)
 			d->l4cut = 1;
 		break;
-	case 1:		/* ICMP */
-	case 58:	/* ICMPv6 */
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
 		if (rd8(p, len, 0, &type) == -1 || rd8(p, len, 1, &code) == -1) {
 			d->l4cut = 1;
 			return;
@@ -186,18 +187,18 @@ ipv6(const uint8_t *p, size_t len, struct packet_info *d)
 	off = 40;
 	for (i = 0; i < MAX_V6_EXTHDRS; i++) {
 		switch (nh) {
-		case 0:		/* hop-by-hop options */
-		case 43:	/* routing */
-		case 60:	/* destination options */
-		case 51:	/* authentication header: 4-byte units */
+		case IPPROTO_HOPOPTS:
+		case IPPROTO_ROUTING:
+		case IPPROTO_DSTOPTS:
+		case IPPROTO_AH:	/* its length is in 4-byte units */
 			if (rd8(p, end, off, &next) == -1 ||
 			    rd8(p, end, off + 1, &extlen) == -1)
 				goto cut;
-			off += nh == 51 ? ((size_t)extlen + 2) * 4 :
+			off += nh == IPPROTO_AH ? ((size_t)extlen + 2) * 4 :
 			    ((size_t)extlen + 1) * 8;
 			nh = next;
 			continue;
-		case 44:	/* fragment */
+		case IPPROTO_FRAGMENT:
 			if (rd8(p, end, off, &next) == -1 ||
 			    rd16(p, end, off + 2, &fragfield) == -1)
 				goto cut;
