@@ -81,7 +81,7 @@ cur_get_u16be(struct cursor *c, uint16_t *v)
 
 	if (cur_take(c, 2, &q) == -1)
 		return -1;
-	*v = (uint16_t)((q[0] << 8) | q[1]);
+	*v = buf_load_be16(q);
 	return 0;
 }
 
@@ -92,8 +92,7 @@ cur_get_u32be(struct cursor *c, uint32_t *v)
 
 	if (cur_take(c, 4, &q) == -1)
 		return -1;
-	*v = (uint32_t)q[0] << 24 | (uint32_t)q[1] << 16 | (uint32_t)q[2] << 8 |
-	     q[3];
+	*v = buf_load_be32(q);
 	return 0;
 }
 
@@ -104,7 +103,7 @@ cur_get_u16le(struct cursor *c, uint16_t *v)
 
 	if (cur_take(c, 2, &q) == -1)
 		return -1;
-	*v = (uint16_t)((q[1] << 8) | q[0]);
+	*v = buf_load_le16(q);
 	return 0;
 }
 
@@ -115,8 +114,7 @@ cur_get_u32le(struct cursor *c, uint32_t *v)
 
 	if (cur_take(c, 4, &q) == -1)
 		return -1;
-	*v = (uint32_t)q[3] << 24 | (uint32_t)q[2] << 16 | (uint32_t)q[1] << 8 |
-	     q[0];
+	*v = buf_load_le32(q);
 	return 0;
 }
 

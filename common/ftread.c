@@ -192,25 +192,10 @@ decode_v5(const uint8_t *p, int be, struct flowrec *f)
  * v5 records a block at a time.  The loads below are at fixed offsets
  * inside one 64-byte record, and the loop runs over n whole records that
  * the caller has in its buffer, so every load is in bounds without a
- * check.  The field layout and the time arithmetic are those of
- * decode_common() and decode_v5() (and flowrec_abs_ms()); the unit tests
- * compare both paths on the same files.
+ * check: they are buf.h's unchecked buf_load16/32.  The field layout and
+ * the time arithmetic are those of decode_common() and decode_v5() (and
+ * flowrec_abs_ms()); the unit tests compare both paths on the same files.
  */
-static inline uint16_t
-ld16(const uint8_t *p, int be)
-{
-	return be ? (uint16_t)(p[0] << 8 | p[1]) : (uint16_t)(p[1] << 8 | p[0]);
-}
-
-static inline uint32_t
-ld32(const uint8_t *p, int be)
-{
-	return be ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-			(uint32_t)p[2] << 8 | p[3]
-		  : (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 |
-			(uint32_t)p[1] << 8 | p[0];
-}
-
 static inline __attribute__((always_inline)) void
 v5_block(const uint8_t *p, size_t n, struct flowrec *f, int be)
 {
@@ -219,24 +204,24 @@ v5_block(const uint8_t *p, size_t n, struct flowrec *f, int be)
 
 	for (i = 0; i < n; i++, p += FT_V5_RECLEN, f++) {
 		memset(f, 0, sizeof(*f));
-		f->unix_secs = ld32(p + 0, be);
-		f->unix_nsecs = ld32(p + 4, be);
-		f->sys_uptime = ld32(p + 8, be);
-		f->exaddr = ld32(p + 12, be);
-		f->srcaddr = ld32(p + 16, be);
-		f->dstaddr = ld32(p + 20, be);
-		f->nexthop = ld32(p + 24, be);
-		f->input = ld16(p + 28, be);
-		f->output = ld16(p + 30, be);
-		f->packets = ld32(p + 32, be);
-		f->bytes = ld32(p + 36, be);
+		f->unix_secs = buf_load32(p + 0, be);
+		f->unix_nsecs = buf_load32(p + 4, be);
+		f->sys_uptime = buf_load32(p + 8, be);
+		f->exaddr = buf_load32(p + 12, be);
+		f->srcaddr = buf_load32(p + 16, be);
+		f->dstaddr = buf_load32(p + 20, be);
+		f->nexthop = buf_load32(p + 24, be);
+		f->input = buf_load16(p + 28, be);
+		f->output = buf_load16(p + 30, be);
+		f->packets = buf_load32(p + 32, be);
+		f->bytes = buf_load32(p + 36, be);
 		base = (int64_t)f->unix_secs * 1000 +
 		       (int64_t)(f->unix_nsecs / 1000000) -
 		       (int64_t)f->sys_uptime;
-		f->first_ms = base + (int64_t)ld32(p + 40, be);
-		f->last_ms = base + (int64_t)ld32(p + 44, be);
-		f->srcport = ld16(p + 48, be);
-		f->dstport = ld16(p + 50, be);
+		f->first_ms = base + (int64_t)buf_load32(p + 40, be);
+		f->last_ms = base + (int64_t)buf_load32(p + 44, be);
+		f->srcport = buf_load16(p + 48, be);
+		f->dstport = buf_load16(p + 50, be);
 		f->proto = p[52];
 		f->tos = p[53];
 		f->tcp_flags = p[54];
@@ -245,8 +230,8 @@ v5_block(const uint8_t *p, size_t n, struct flowrec *f, int be)
 		f->engine_id = p[57];
 		f->src_mask = p[58];
 		f->dst_mask = p[59];
-		f->src_as = ld16(p + 60, be);
-		f->dst_as = ld16(p + 62, be);
+		f->src_as = buf_load16(p + 60, be);
+		f->dst_as = buf_load16(p + 62, be);
 	}
 }
 

@@ -40,6 +40,7 @@ struct pcapbuf {
 	uint32_t	 snaplen;	/* caplen beyond this is cut to it */
 	uint32_t	 linktype;	/* LINKTYPE_ value from the header */
 	int		 swapped;	/* file byte order is not ours */
+	int		 be;		/* the file is big-endian */
 	int		 nsec;		/* timestamps in nanoseconds */
 	char		 err[128];	/* why pcapbuf_next() returned -1 */
 };

@@ -1,5 +1,6 @@
 /*
- * Unit tests for the bounds-checked cursors in common/buf.c.
+ * Unit tests for the bounds-checked cursors in common/buf.c and the inline
+ * peeks and loads of common/buf.h.
  *
  * Every getter and putter is tried at the boundary: an exact fit must
  * succeed, one byte short must fail without touching the output and must
@@ -288,6 +289,63 @@ START_TEST(test_put_boundary)
 }
 END_TEST
 
+/* The unchecked loads agree with the cursor on the same bytes. */
+START_TEST(test_load)
+{
+	static const uint8_t b[] = { 0x12, 0x34, 0x56, 0x78 };
+	struct cursor c;
+	uint32_t v32;
+	uint16_t v16;
+
+	ck_assert_uint_eq(buf_load_be16(b), 0x1234);
+	ck_assert_uint_eq(buf_load_le16(b), 0x3412);
+	ck_assert_uint_eq(buf_load_be32(b), 0x12345678);
+	ck_assert_uint_eq(buf_load_le32(b), 0x78563412);
+	ck_assert_uint_eq(buf_load16(b, 1), 0x1234);
+	ck_assert_uint_eq(buf_load16(b, 0), 0x3412);
+	ck_assert_uint_eq(buf_load32(b, 1), 0x12345678);
+	ck_assert_uint_eq(buf_load32(b, 0), 0x78563412);
+	cur_init(&c, b, sizeof(b));
+	ck_assert_int_eq(cur_get_u32le(&c, &v32), 0);
+	ck_assert_uint_eq(v32, buf_load_le32(b));
+	cur_init(&c, b, sizeof(b));
+	ck_assert_int_eq(cur_get_u16be(&c, &v16), 0);
+	ck_assert_uint_eq(v16, buf_load_be16(b));
+}
+END_TEST
+
+/* Peeks succeed exactly when the bytes are there, at every offset. */
+START_TEST(test_peek_boundary)
+{
+	static const uint8_t b[] = { 0xa1, 0xb2, 0xc3, 0xd4, 0xe5 };
+	size_t len, off;
+	uint32_t v32;
+	uint16_t v16;
+	uint8_t v8;
+
+	for (len = 0; len <= sizeof(b); len++)
+		for (off = 0; off <= len + 1; off++) {
+			v8 = 0x5a;
+			v16 = 0x5a5a;
+			v32 = 0x5a5a5a5a;
+			ck_assert_int_eq(buf_peek_u8(b, len, off, &v8),
+			    off + 1 <= len ? 0 : -1);
+			ck_assert_uint_eq(v8, off + 1 <= len ? b[off] : 0x5a);
+			ck_assert_int_eq(buf_peek_be16(b, len, off, &v16),
+			    off + 2 <= len ? 0 : -1);
+			ck_assert_uint_eq(v16, off + 2 <= len ?
+			    buf_load_be16(b + off) : 0x5a5a);
+			ck_assert_int_eq(buf_peek_be32(b, len, off, &v32),
+			    off + 4 <= len ? 0 : -1);
+			ck_assert_uint_eq(v32, off + 4 <= len ?
+			    buf_load_be32(b + off) : 0x5a5a5a5a);
+		}
+	/* An offset near SIZE_MAX does not wrap around into the buffer. */
+	ck_assert_int_eq(buf_peek_be32(b, sizeof(b), SIZE_MAX - 1, &v32), -1);
+	ck_assert_int_eq(buf_peek_be16(b, sizeof(b), SIZE_MAX, &v16), -1);
+}
+END_TEST
+
 static Suite *
 buf_suite(void)
 {
@@ -301,6 +359,8 @@ buf_suite(void)
 	tcase_add_test(tc, test_skip_past_end);
 	tcase_add_test(tc, test_put_be_le);
 	tcase_add_loop_test(tc, test_put_boundary, 0, G_NGET);
+	tcase_add_test(tc, test_load);
+	tcase_add_test(tc, test_peek_boundary);
 	suite_add_tcase(s, tc);
 	return s;
 }
