@@ -2,14 +2,17 @@
  * nfcollectd: receive NetFlow over UDP and store it in flow-tools files,
  * with flow-capture's flags, names and file format.
  *
- * This file only reads the command line and wires the modules together:
- * listen (sockets) -> capture (receive thread: decode, exporters, rotation
- * clock) -> writer (thread: queue, flush) -> spool (files) -> retention.
+ * This file only reads the command line, sets up the signals and wires the
+ * modules together: listen (sockets) -> receive (receive thread: decode,
+ * exporters, rotation clock) -> writer (thread: queue, flush) -> spool
+ * (files) -> retention.  Flag errors go to stderr with err(3) before the
+ * daemon detaches; after it, the log module (log.h) reports.
  */
 #include <sys/stat.h>
 #include <err.h>
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +61,51 @@ struct options {
 	size_t nspecs;
 };
 
+static volatile sig_atomic_t sig_quit, sig_hup;
+
+static void
+on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		sig_hup = 1;
+	else
+		sig_quit = sig;
+}
+
+/*
+ * Handlers for SIGTERM, SIGINT, SIGQUIT (stop) and SIGHUP (rotate) that
+ * only set flags for the receive loop; those signals are blocked outside
+ * its wait, and *wait_mask is the mask to wait with.  Called before the
+ * writer thread starts, so that it inherits the blocked set.
+ */
+static void
+signals_init(sigset_t *wait_mask)
+{
+	static const int stop[] = { SIGTERM, SIGINT, SIGQUIT, SIGHUP };
+	struct sigaction sa;
+	sigset_t block;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigemptyset(&block);
+	for (i = 0; i < sizeof(stop) / sizeof(stop[0]); i++) {
+		sigaction(stop[i], &sa, NULL);
+		sigaddset(&block, stop[i]);
+	}
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	/* Children of -R are not waited for; let the kernel reap them. */
+	sa.sa_flags = SA_NOCLDWAIT;
+	sa.sa_handler = SIG_DFL;
+	sigaction(SIGCHLD, &sa, NULL);
+
+	sigprocmask(SIG_BLOCK, &block, wait_mask);
+	for (i = 0; i < sizeof(stop) / sizeof(stop[0]); i++)
+		sigdelset(wait_mask, stop[i]);
+}
+
 static void __attribute__((noreturn)) usage(void)
 {
 	fprintf(stderr,
@@ -77,8 +125,7 @@ static void __attribute__((noreturn)) usage(void)
 static void __attribute__((noreturn))
 badflag(char flag, const char *value, const char *form)
 {
-	fprintf(stderr, "nfcollectd: -%c %s: expected %s\n", flag, value, form);
-	exit(1);
+	errx(1, "-%c %s: expected %s", flag, value, form);
 }
 
 static uint64_t
@@ -202,28 +249,19 @@ parse_args(int argc, char **argv, struct options *o)
 	argc -= optind;
 	argv += optind;
 	if (o->workdir == NULL) {
-		fprintf(stderr, "nfcollectd: -w dir is required\n");
+		warnx("-w dir is required");
 		usage();
 	}
 	if (argc == 0) {
-		fprintf(stderr, "nfcollectd: no localip/remoteip/port given\n");
+		warnx("no localip/remoteip/port given");
 		usage();
 	}
 	for (; argc > 0; argc--, argv++) {
-		if (o->nspecs == MAX_SPECS) {
-			fprintf(stderr,
-				"nfcollectd: at most %d listening "
-				"specs\n",
-				MAX_SPECS);
-			exit(1);
-		}
-		if (parse_capspec(argv[0], &o->specs[o->nspecs]) == -1) {
-			fprintf(stderr,
-				"nfcollectd: %s: expected "
-				"localip/remoteip/port, e.g. 0/0/9991\n",
-				argv[0]);
-			exit(1);
-		}
+		if (o->nspecs == MAX_SPECS)
+			errx(1, "at most %d listening specs", MAX_SPECS);
+		if (parse_capspec(argv[0], &o->specs[o->nspecs]) == -1)
+			errx(1, "%s: expected localip/remoteip/port, e.g. "
+			    "0/0/9991", argv[0]);
 		o->nspecs++;
 	}
 }
@@ -265,6 +303,7 @@ main(int argc, char **argv)
 	struct spool *spool;
 	struct writer *writer;
 	char workdir[PATH_MAX];
+	sigset_t wait_mask;
 	int n;
 
 	parse_args(argc, argv, &o);
@@ -314,7 +353,7 @@ main(int argc, char **argv)
 	if ((exporters = exporter_table_new(o.max_exporters)) == NULL)
 		fatal("exporter table");
 
-	receive_signals();
+	signals_init(&wait_mask);
 	if ((writer = writer_start(spool, retention, o.flush)) == NULL)
 		fatal("writer thread");
 	memset(&cc, 0, sizeof(cc));
@@ -323,6 +362,9 @@ main(int argc, char **argv)
 	cc.exporters = exporters;
 	cc.rotate_secs = rotate_interval(o.rotations);
 	cc.stat_minutes = o.stat_minutes;
+	cc.quit = &sig_quit;
+	cc.hup = &sig_hup;
+	cc.wait_mask = &wait_mask;
 	log_info("started: -w %s, rotation every %ld s, flush every %d s",
 		 workdir, cc.rotate_secs, o.flush);
 

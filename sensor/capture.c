@@ -54,10 +54,15 @@ static volatile sig_atomic_t map_reading;
 static void
 on_sigbus(int sig)
 {
+	struct sigaction sa;
+
 	if (map_reading)
 		siglongjmp(map_fault, 1);
 	/* Not ours: die of it as if there were no handler. */
-	signal(sig, SIG_DFL);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	sigaction(sig, &sa, NULL);
 	raise(sig);
 }
 

@@ -71,6 +71,22 @@ on_signal(int sig)
 	got_term = 1;
 }
 
+/* SIGTERM and SIGINT stop the loop; a closed collector is not a signal. */
+static void
+signals_init(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESTART;	/* as signal(2) did before */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
 static void __attribute__((noreturn))
 usage(void)
 {
@@ -386,9 +402,7 @@ main(int argc, char **argv)
 	meter_set_linktype(env.meter, capture_linktype(env.cap));
 	env.source = capture_name(env.cap);
 
-	signal(SIGTERM, on_signal);
-	signal(SIGINT, on_signal);
-	signal(SIGPIPE, SIG_IGN);
+	signals_init();
 
 	if (o.cap.file != NULL) {
 		/* Offline: no daemon, no control socket, no pidfile. */
