@@ -129,7 +129,7 @@ badflag(char flag, const char *value, const char *form)
 }
 
 static uint64_t
-num(char flag, const char *s, uint64_t min, uint64_t max, const char *form)
+numflag(char flag, const char *s, uint64_t min, uint64_t max, const char *form)
 {
 	uint64_t v;
 
@@ -155,7 +155,7 @@ parse_args(int argc, char **argv, struct options *o)
 			    "B:b:C:Dd:E:e:F:hj:N:n:p:R:S:u:w:X:z:")) != -1) {
 		switch (ch) {
 		case 'B':
-			o->rcvbuf = (int)num(
+			o->rcvbuf = (int)numflag(
 			    'B', optarg, 4096, INT_MAX / 2,
 			    "a buffer size in bytes (4096..1073741823)");
 			break;
@@ -178,7 +178,7 @@ parse_args(int argc, char **argv, struct options *o)
 			o->foreground = 1;
 			break;
 		case 'd':
-			o->debug = (int)num('d', optarg, 0, 100,
+			o->debug = (int)numflag('d', optarg, 0, 100,
 					    "a debug level (0..100)");
 			break;
 		case 'E':
@@ -191,11 +191,11 @@ parse_args(int argc, char **argv, struct options *o)
 			break;
 		case 'e':
 			o->expire_count =
-			    num('e', optarg, 1, UINT32_MAX,
+			    numflag('e', optarg, 1, UINT32_MAX,
 				"a number of files (1..4294967295)");
 			break;
 		case 'F':
-			o->flush = (int)num(
+			o->flush = (int)numflag(
 			    'F', optarg, 0, 3600,
 			    "seconds between flushes (0..3600, 0 = off)");
 			break;
@@ -208,12 +208,12 @@ parse_args(int argc, char **argv, struct options *o)
 			    strcmp(optarg, "-3") == 0)
 				o->nest = -(optarg[1] - '0');
 			else
-				o->nest = (int)num('N', optarg, 0, 3,
+				o->nest = (int)numflag('N', optarg, 0, 3,
 						   "a nesting level (-3..3)");
 			break;
 		case 'n':
 			o->rotations =
-			    (unsigned)num('n', optarg, 0, ROTATE_MAXN,
+			    (unsigned)numflag('n', optarg, 0, ROTATE_MAXN,
 					  "rotations per day (0..1439)");
 			break;
 		case 'p':
@@ -224,7 +224,7 @@ parse_args(int argc, char **argv, struct options *o)
 			break;
 		case 'S':
 			o->stat_minutes =
-			    (int)num('S', optarg, 0, 60,
+			    (int)numflag('S', optarg, 0, 60,
 				     "minutes between STAT lines (0..60)");
 			break;
 		case 'u':
@@ -235,11 +235,11 @@ parse_args(int argc, char **argv, struct options *o)
 			break;
 		case 'X':
 			o->max_exporters =
-			    num('X', optarg, 1, 1000000,
+			    numflag('X', optarg, 1, 1000000,
 				"a number of exporters (1..1000000)");
 			break;
 		case 'z':
-			o->zlevel = (int)num('z', optarg, 0, 9,
+			o->zlevel = (int)numflag('z', optarg, 0, 9,
 					     "a compression level (0..9)");
 			break;
 		default:
@@ -322,17 +322,18 @@ main(int argc, char **argv)
 		log_detach();
 	} else
 		umask(022);
-	if (pidfile_create(o.pidfile) == -1)
-		fatal("pidfile %s (is another nfcollectd running?)", o.pidfile);
+	if (daemon_pidfile_create(o.pidfile) == -1)
+		log_fatal("pidfile %s (is another nfcollectd running?)",
+		    o.pidfile);
 	if ((o.user != NULL || o.jail != NULL) &&
-	    privdrop(o.user, o.jail) == -1)
-		fatal("dropping privileges (-u %s, -j %s)",
+	    daemon_privdrop(o.user, o.jail) == -1)
+		log_fatal("dropping privileges (-u %s, -j %s)",
 		      o.user ? o.user : "-", o.jail ? o.jail : "-");
 
 	if (o.expire_size != 0 || o.expire_count != 0) {
 		if ((retention = retention_new(o.expire_size, o.expire_count)) ==
 		    NULL)
-			fatal("expire");
+			log_fatal("expire");
 		retention_scan(retention, workdir);
 	}
 	memset(&sc, 0, sizeof(sc));
@@ -344,18 +345,18 @@ main(int argc, char **argv)
 	sc.hook = o.hook;
 	sc.retention = retention;
 	if ((spool = spool_new(&sc)) == NULL)
-		fatal("spool");
+		log_fatal("spool");
 	if ((n = spool_recover_all(spool)) > 0)
 		log_info("finished %d leftover tmp- file%s", n,
 			 n == 1 ? "" : "s");
 	if (retention != NULL)
 		retention_run(retention, 0);
 	if ((exporters = exporter_table_new(o.max_exporters)) == NULL)
-		fatal("exporter table");
+		log_fatal("exporter table");
 
 	signals_init(&wait_mask);
-	if ((writer = writer_start(spool, retention, o.flush)) == NULL)
-		fatal("writer thread");
+	if ((writer = writer_new(spool, retention, o.flush)) == NULL)
+		log_fatal("writer thread");
 	memset(&cc, 0, sizeof(cc));
 	cc.listener = listener;
 	cc.writer = writer;
@@ -370,12 +371,12 @@ main(int argc, char **argv)
 
 	receive_run(&cc);
 
-	writer_join(writer);
+	writer_free(writer);
 	spool_free(spool);
 	exporter_table_free(exporters);
 	retention_free(retention);
 	listen_close(listener);
-	pidfile_remove();
+	daemon_pidfile_remove();
 	log_info("exiting");
 	return 0;
 }

@@ -5,7 +5,7 @@
  * Every decoder in nfkit reads wire and file bytes through this header, in
  * one of three ways, from the safest to the fastest:
  *
- *  - a struct cursor (cur_get_*): a read that would go past the end fails
+ *  - a struct cursor (buf_get_*): a read that would go past the end fails
  *    (returns -1), leaves the output untouched and marks the cursor as
  *    failed, so a parser may check once at the end of a sequence of reads
  *    instead of after each one.  For headers and records read in order
@@ -43,18 +43,18 @@ struct wcursor {
 	int		 failed; /* a write would have run past cap */
 };
 
-void	cur_init(struct cursor *, const void *, size_t);
-size_t	cur_left(const struct cursor *);
-int	cur_skip(struct cursor *, size_t);
-int	cur_get_bytes(struct cursor *, void *, size_t);
-int	cur_get_u8(struct cursor *, uint8_t *);
-int	cur_get_u16be(struct cursor *, uint16_t *);
-int	cur_get_u32be(struct cursor *, uint32_t *);
-int	cur_get_u16le(struct cursor *, uint16_t *);
-int	cur_get_u32le(struct cursor *, uint32_t *);
+void	buf_cur_init(struct cursor *, const void *, size_t);
+size_t	buf_left(const struct cursor *);
+int	buf_skip(struct cursor *, size_t);
+int	buf_get_bytes(struct cursor *, void *, size_t);
+int	buf_get_u8(struct cursor *, uint8_t *);
+int	buf_get_u16be(struct cursor *, uint16_t *);
+int	buf_get_u32be(struct cursor *, uint32_t *);
+int	buf_get_u16le(struct cursor *, uint16_t *);
+int	buf_get_u32le(struct cursor *, uint32_t *);
 /* Byte order chosen at run time: bigendian != 0 means big-endian. */
-int	cur_get_u16(struct cursor *, int bigendian, uint16_t *);
-int	cur_get_u32(struct cursor *, int bigendian, uint32_t *);
+int	buf_get_u16(struct cursor *, int bigendian, uint16_t *);
+int	buf_get_u32(struct cursor *, int bigendian, uint32_t *);
 
 /*
  * Unchecked loads: the caller has already checked that the bytes at p are
@@ -131,14 +131,14 @@ buf_peek_be32(const uint8_t *p, size_t len, size_t off, uint32_t *v)
 	return 0;
 }
 
-void	wcur_init(struct wcursor *, void *, size_t);
-int	wcur_put_bytes(struct wcursor *, const void *, size_t);
-int	wcur_put_u8(struct wcursor *, uint8_t);
-int	wcur_put_u16be(struct wcursor *, uint16_t);
-int	wcur_put_u32be(struct wcursor *, uint32_t);
-int	wcur_put_u16le(struct wcursor *, uint16_t);
-int	wcur_put_u32le(struct wcursor *, uint32_t);
-int	wcur_put_u16(struct wcursor *, int bigendian, uint16_t);
-int	wcur_put_u32(struct wcursor *, int bigendian, uint32_t);
+void	buf_wcur_init(struct wcursor *, void *, size_t);
+int	buf_put_bytes(struct wcursor *, const void *, size_t);
+int	buf_put_u8(struct wcursor *, uint8_t);
+int	buf_put_u16be(struct wcursor *, uint16_t);
+int	buf_put_u32be(struct wcursor *, uint32_t);
+int	buf_put_u16le(struct wcursor *, uint16_t);
+int	buf_put_u32le(struct wcursor *, uint32_t);
+int	buf_put_u16(struct wcursor *, int bigendian, uint16_t);
+int	buf_put_u32(struct wcursor *, int bigendian, uint32_t);
 
 #endif

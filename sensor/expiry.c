@@ -53,7 +53,7 @@ expiry_defaults(struct timeouts *t)
 }
 
 int
-expiry_set(struct timeouts *t, const char *spec)
+expiry_parse_timeout(struct timeouts *t, const char *spec)
 {
 	const char *eq;
 	uint64_t secs;

@@ -424,7 +424,7 @@ packet_linktype_name(const struct linktype *lt)
 }
 
 const char *
-packet_linktype_list(void)
+packet_linktype_names(void)
 {
 	return "EN10MB (with 802.1Q/QinQ), LINUX_SLL, LINUX_SLL2, NULL, LOOP, "
 	    "RAW, IPV4, IPV6, PPP";

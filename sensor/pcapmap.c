@@ -53,7 +53,7 @@ struct pcapmap {
 };
 
 int
-pcapbuf_init(struct pcapbuf *b, const void *buf, size_t len)
+pcapmap_buf_init(struct pcapbuf *b, const void *buf, size_t len)
 {
 	uint32_t magic, snap;
 	uint16_t major, minor;
@@ -108,7 +108,7 @@ stop(struct pcapbuf *b)
 }
 
 int
-pcapbuf_next(struct pcapbuf *b, struct pcapmap_pkt *pkt)
+pcapmap_buf_next(struct pcapbuf *b, struct pcapmap_pkt *pkt)
 {
 	const uint8_t *h;
 	size_t left = b->len - b->off, want;
@@ -187,7 +187,7 @@ pcapmap_open(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	(void)madvise(m->base, m->len, MADV_SEQUENTIAL);
-	if (pcapbuf_init(&m->buf, m->base, m->len) == -1) {
+	if (pcapmap_buf_init(&m->buf, m->base, m->len) == -1) {
 		pcapmap_close(m);
 		return NULL;
 	}
