@@ -9,6 +9,7 @@
  */
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,10 +88,19 @@ expiry_reason_name(enum expiry_reason r)
 	return (unsigned)r < EXR_N ? reason_names[r] : "?";
 }
 
+/* The list for error messages, made from the table once. */
 const char *
 expiry_timeout_names(void)
 {
-	return "general, tcp, tcp.rst, tcp.fin, udp, icmp, maxlife, expint";
+	static char list[EXT_N * 12];
+	size_t i, n = 0;
+
+	if (list[0] != '\0')
+		return list;
+	for (i = 0; i < EXT_N && n < sizeof(list); i++)
+		n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s",
+		    i > 0 ? ", " : "", timeout_table[i].name);
+	return list;
 }
 
 enum expiry_class

@@ -432,6 +432,8 @@ START_TEST(timeout_names)
 	ck_assert_uint_eq(t.secs[EXT_ICMP], 300);
 	ck_assert_uint_eq(t.secs[EXT_MAXLIFE], 604800);
 	ck_assert_uint_eq(t.secs[EXT_EXPINT], 60);
+	ck_assert_str_eq(expiry_timeout_names(),
+	    "general, tcp, tcp.rst, tcp.fin, udp, icmp, maxlife, expint");
 	ck_assert_int_eq(expiry_parse_timeout(&t, "maxlife=1d"), 0);
 	ck_assert_uint_eq(t.secs[EXT_MAXLIFE], 86400);
 	ck_assert_int_eq(expiry_parse_timeout(&t, "tcp.rst"), -1);
