@@ -96,7 +96,7 @@ export_version_supported(int version)
 }
 
 const char *
-export_version_names(void)
+export_versions(void)
 {
 	return "5";
 }

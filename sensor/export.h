@@ -44,7 +44,7 @@ typedef void	(*export_sink)(void *arg, const uint8_t *dgram, size_t len);
 struct export	*export_new(int version);
 void		 export_free(struct export *);
 int		 export_version_supported(int version);
-const char	*export_version_names(void);	/* "5", for messages */
+const char	*export_versions(void);		/* "5", for messages */
 
 /* Engine type/id and the sampling field of the datagram header. */
 void		 export_set_engine(struct export *, uint8_t type, uint8_t id);

@@ -256,7 +256,7 @@ parse_args(struct options *o, int argc, char **argv)
 		case 'v':
 			o->version = (int)numflag(ch, optarg, 1, 65535);
 			if (!export_version_supported(o->version))
-				badflag(ch, optarg, export_version_names());
+				badflag(ch, optarg, export_versions());
 			break;
 		case 'h':
 		default:

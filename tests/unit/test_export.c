@@ -55,7 +55,7 @@ START_TEST(versions)
 	ck_assert_int_eq(export_version_supported(5), 1);
 	ck_assert_int_eq(export_version_supported(9), 0);
 	ck_assert_ptr_null(export_new(1));
-	ck_assert_str_eq(export_version_names(), "5");
+	ck_assert_str_eq(export_versions(), "5");
 }
 END_TEST
 
