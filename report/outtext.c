@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "outpriv.h"
+#include "proto.h"
 
 /* ---- names ---- */
 
@@ -51,42 +52,26 @@ icmp_name(char **p, uint16_t dstport)
 		puts_(p, icmp_types[type]);
 }
 
-static const char *const flag_names[6] = {
-	"FIN", "SYN", "RST", "PUSH", "ACK", "URG",
-};
-
-static const struct {
-	uint8_t		num;
-	const char	*name;
-} proto_names[] = {
-	{ 1, "ICMP" }, { 2, "IGMP" }, { 6, "TCP" }, { 17, "UDP" },
-	{ 41, "IPv6" }, { 47, "GRE" }, { 50, "ESP" }, { 51, "AH" },
-	{ 58, "ICMP6" }, { 89, "OSPF" }, { 103, "PIM" }, { 132, "SCTP" },
-};
-
 static void
 proto_text(char **p, uint8_t proto, int width)
 {
-	size_t i;
+	const struct proto_name *pn = proto_by_num(proto);
 
-	for (i = 0; i < sizeof(proto_names) / sizeof(proto_names[0]); i++)
-		if (proto_names[i].num == proto) {
-			col(p, proto_names[i].name,
-			    strlen(proto_names[i].name), width);
-			return;
-		}
-	col_u64(p, proto, width);
+	if (pn != NULL)
+		col(p, pn->label, strlen(pn->label), width);
+	else
+		col_u64(p, proto, width);
 }
 
 /* nfdump-style letters: U A P R S F, '.' where unset. */
 static void
 flag_letters(char **p, uint8_t f)
 {
-	static const char l[] = "UAPRSF";
 	int i;
 
-	for (i = 0; i < 6; i++)
-		*(*p)++ = f & (0x20 >> i) ? l[i] : '.';
+	for (i = PROTO_NTCPFLAGS - 1; i >= 0; i--)
+		*(*p)++ = f & proto_tcpflags[i].bit ?
+		    proto_tcpflags[i].letter : '.';
 }
 
 /* "addr:port" into t; returns its length. */
@@ -111,29 +96,29 @@ short_row(struct output *o, const struct flowrec *r, uint64_t flows)
 	p += timefmt_dumper(&o->tc, r->last_ms, p);
 	*p++ = ' ';
 	p += fmt_ip(r->srcaddr, p);
-	if (r->proto != 1) {
+	if (r->proto != IPPROTO_ICMP) {
 		*p++ = '.';
 		p += fmt_u64(r->srcport, p);
 	}
 	PUTLIT(&p, " -> ");
 	p += fmt_ip(r->dstaddr, p);
-	if (r->proto != 1) {
+	if (r->proto != IPPROTO_ICMP) {
 		*p++ = '.';
 		p += fmt_u64(r->dstport, p);
 	}
 	*p++ = ' ';
-	if (r->proto == 1) {
+	if (r->proto == IPPROTO_ICMP) {
 		PUTLIT(&p, "ICMP_");
 		icmp_name(&p, r->dstport);
 	} else {
 		p += fmt_u64(r->proto, p);
-		if (r->proto == 6 && (r->tcp_flags & 0x3f) != 0) {
+		if (r->proto == IPPROTO_TCP && (r->tcp_flags & 0x3f) != 0) {
 			*p++ = '(';
-			for (i = 0; i < 6; i++)
-				if (r->tcp_flags & (1 << i)) {
+			for (i = 0; i < PROTO_NTCPFLAGS; i++)
+				if (r->tcp_flags & proto_tcpflags[i].bit) {
 					if (!first)
 						*p++ = '|';
-					puts_(&p, flag_names[i]);
+					puts_(&p, proto_tcpflags[i].name);
 					first = 0;
 				}
 			*p++ = ')';

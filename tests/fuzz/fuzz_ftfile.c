@@ -33,12 +33,12 @@ header_roundtrip(const uint8_t *data, size_t len)
 	char err[256];
 	size_t n;
 
-	if (ft_header_peek(data, len, &h, err, sizeof(err)) == -1) {
+	if (fthdr_peek(data, len, &h, err, sizeof(err)) == -1) {
 		if (err[0] == '\0')
 			abort();	/* a rejection must say why */
 		return;
 	}
-	if (ft_header_decode(data, len, &h, err, sizeof(err)) == -1) {
+	if (fthdr_decode(data, len, &h, err, sizeof(err)) == -1) {
 		if (err[0] == '\0')
 			abort();
 		return;
@@ -46,9 +46,9 @@ header_roundtrip(const uint8_t *data, size_t len)
 	if (h.hdr_len > len || h.hostname[sizeof(h.hostname) - 1] != '\0' ||
 	    h.comment[sizeof(h.comment) - 1] != '\0')
 		abort();
-	if ((n = ft_header_encode(&h, buf, sizeof(buf))) == 0)
+	if ((n = fthdr_encode(&h, buf, sizeof(buf))) == 0)
 		return;
-	if (ft_header_decode(buf, n, &h2, err, sizeof(err)) == -1)
+	if (fthdr_decode(buf, n, &h2, err, sizeof(err)) == -1)
 		abort();	/* we cannot read what we wrote */
 	if (h2.d_version != h.d_version || h2.cap_start != h.cap_start ||
 	    h2.cap_end != h.cap_end || h2.flags != h.flags ||
