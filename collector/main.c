@@ -19,6 +19,7 @@
 #include "receive.h"
 #include "daemon.h"
 #include "exporter.h"
+#include "fanout.h"
 #include "retention.h"
 #include "ftfile.h"
 #include "listen.h"
@@ -56,6 +57,9 @@ struct options {
 	uint64_t max_exporters;
 	struct capspec specs[MAX_SPECS];
 	size_t nspecs;
+	struct fanout_target targets[FANOUT_MAXTARGETS]; /* -f */
+	size_t ntargets;
+	enum fanout_mode fanout_mode; /* -M */
 };
 
 static void __attribute__((noreturn)) usage(void)
@@ -67,8 +71,9 @@ static void __attribute__((noreturn)) usage(void)
 		"[-N nesting] [-n rotations]\n"
 		"                  [-j chroot] [-p pidfile] [-R program] "
 		"[-S minutes] [-u user]\n"
-		"                  [-X exporters] "
-		"[-z level] -w dir "
+		"                  [-f host:port] [-M mirror | shard] "
+		"[-X exporters]\n"
+		"                  [-z level] -w dir "
 		"localip/remoteip/port ...\n");
 	exit(1);
 }
@@ -105,7 +110,7 @@ parse_args(int argc, char **argv, struct options *o)
 	o->max_exporters = DEFAULT_EXPORTERS;
 
 	while ((ch = getopt(argc, argv,
-			    "B:b:C:Dd:E:e:F:hj:N:n:p:R:S:u:w:X:z:")) != -1) {
+			    "B:b:C:Dd:E:e:F:f:hj:M:N:n:p:R:S:u:w:X:z:")) != -1) {
 		switch (ch) {
 		case 'B':
 			o->rcvbuf = (int)num(
@@ -151,6 +156,21 @@ parse_args(int argc, char **argv, struct options *o)
 			o->flush = (int)num(
 			    'F', optarg, 0, 3600,
 			    "seconds between flushes (0..3600, 0 = off)");
+			break;
+		case 'f':
+			if (o->ntargets == FANOUT_MAXTARGETS)
+				badflag('f', optarg,
+					"at most 8 targets in all");
+			if (parse_hostport(optarg,
+					   &o->targets[o->ntargets].sa,
+					   &o->targets[o->ntargets].salen) == -1)
+				badflag('f', optarg,
+					"host:port or [v6addr]:port");
+			o->ntargets++;
+			break;
+		case 'M':
+			if (fanout_parse_mode(optarg, &o->fanout_mode) == -1)
+				badflag('M', optarg, "mirror or shard");
 			break;
 		case 'j':
 			o->jail = optarg;
@@ -264,6 +284,7 @@ main(int argc, char **argv)
 	struct listener *listener;
 	struct spool *spool;
 	struct writer *writer;
+	struct fanout *fanout = NULL;
 	char workdir[PATH_MAX];
 	int n;
 
@@ -276,6 +297,10 @@ main(int argc, char **argv)
 
 	/* Privileged things first: sockets, pidfile; then drop. */
 	if ((listener = listen_open(o.specs, o.nspecs, o.rcvbuf)) == NULL)
+		exit(1);
+	if (o.ntargets > 0 &&
+	    (fanout = fanout_open(o.targets, o.ntargets, o.fanout_mode)) ==
+		NULL)
 		exit(1);
 	if (!o.foreground) {
 		if (daemon_detach() == -1)
@@ -317,16 +342,21 @@ main(int argc, char **argv)
 	receive_signals();
 	if ((writer = writer_start(spool, retention, o.flush)) == NULL)
 		fatal("writer thread");
+	if (fanout != NULL && fanout_start(fanout) == -1)
+		fatal("fanout thread");
 	memset(&cc, 0, sizeof(cc));
 	cc.listener = listener;
 	cc.writer = writer;
 	cc.exporters = exporters;
+	cc.fanout = fanout;
 	cc.rotate_secs = rotate_interval(o.rotations);
 	cc.stat_minutes = o.stat_minutes;
 	log_info("started: -w %s, rotation every %ld s, flush every %d s",
 		 workdir, cc.rotate_secs, o.flush);
 
 	receive_run(&cc);
+
+	fanout_close(fanout);
 
 	writer_join(writer);
 	spool_free(spool);
