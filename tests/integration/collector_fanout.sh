@@ -22,8 +22,11 @@ ROOTUSER=0
 [ "$(id -u)" = 0 ] && ROOTUSER=1
 NSTORM=50 # valid datagrams per fault_storm exporter
 
-# drained PORT: the UDP socket on PORT has nothing left to read.
-drained() { ss -Hlun "sport = :$1" | awk 'NR == 1 { q = $2 } END { exit q != 0 }'; }
+# drained PORT [NETNS]: the UDP socket on PORT has nothing left to read.
+drained() {
+	${2:+ip netns exec "$2"} ss -Hlun "sport = :$1" |
+	    awk 'NR == 1 { q = $2 } END { exit q != 0 }'
+}
 
 # collector NAME PORT [flags]: an nfcollectd writing into $TMP/NAME.
 collector() {
@@ -219,6 +222,61 @@ bad=$(counts df | awk -v v="$valid" '$2 != v || $2 != $3 + $4 + $5')
 [ -z "$bad" ] && [ "$(counts df | wc -l)" = 3 ] &&
     pass "$T: every datagram accounted for on each target: $(counts df | cut -d' ' -f2- | tr '\n' ';')" ||
     fail "$T: unaccounted datagrams: $(counts df | tr '\n' ';') (offered must be $valid = sent + queue_drops + send_errors)"
+
+# --- A slow target: queue drops, counted on it alone ---------------------
+# Two network namespaces joined by a veth pair whose sending side is held
+# to 2 Mbit/s by a token bucket: the forward thread's socket fills
+# (EAGAIN), its ring fills, and the receive thread must drop for that
+# target only, while the fan-out stores everything.  What was sent must
+# all arrive (the bucket's queue is longer than the socket buffer).
+NS=i16a_fanout_$$
+if [ $ROOTUSER = 1 ] && command -v ip >/dev/null 2>&1 && command -v tc >/dev/null 2>&1 &&
+    ip netns add "${NS}_a" 2>/dev/null; then
+	trap 'ip netns del "${NS}_a" 2>/dev/null; ip netns del "${NS}_b" 2>/dev/null; cleanup' EXIT INT TERM
+	rm -rf "$TMP"/d?
+	if ! { ip netns add "${NS}_b" &&
+	    ip link add "fo$$a" netns "${NS}_a" type veth peer name "fo$$b" netns "${NS}_b" &&
+	    ip -n "${NS}_a" addr add 10.199.0.1/24 dev "fo$$a" &&
+	    ip -n "${NS}_b" addr add 10.199.0.2/24 dev "fo$$b" &&
+	    ip -n "${NS}_a" link set "fo$$a" up && ip -n "${NS}_b" link set "fo$$b" up &&
+	    ip -n "${NS}_a" link set lo up && ip -n "${NS}_b" link set lo up &&
+	    tc -n "${NS}_a" qdisc add dev "fo$$a" root tbf rate 2mbit burst 16kb limit 4mb; }; then
+		fail "$T: could not set up the namespaces $NS"
+	else
+		mkdir -p "$TMP/qb" "$TMP/qf"
+		bg ip netns exec "${NS}_b" "$NFCOLLECTD" -D -p "$TMP/qb.pid" -w "$TMP/qb" \
+		    10.199.0.2/0/9995 2>"$TMP/qb.log"
+		bg ip netns exec "${NS}_a" "$NFCOLLECTD" -D -p "$TMP/qf.pid" -w "$TMP/qf" \
+		    -B 33554432 -f 10.199.0.2:9995 10.199.0.1/0/9995 2>"$TMP/qf.log"
+		QF=$LASTPID
+		wait_for "ip netns exec ${NS}_a ss -Hlun 'sport = :9995' | grep -q ." &&
+		    wait_for "ip netns exec ${NS}_b ss -Hlun 'sport = :9995' | grep -q ." ||
+		    fail "$T: collectors in $NS did not start"
+		ip netns exec "${NS}_a" "$STORM" -h 10.199.0.1 -b 10.199.0.1 -p 9995 \
+		    -n 3000 -x 0 >/dev/null
+		wait_for "drained 9995 ${NS}_a" || fail "$T: fan-out in $NS never drained"
+		stop "$QF" TERM
+		# The bucket's queue empties at 2 Mbit/s: at most ~20 s for 4 MB.
+		i=0
+		while tc -n "${NS}_a" -s qdisc show dev "fo$$a" | grep -q 'backlog [1-9]' &&
+		    [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+		wait_for "drained 9995 ${NS}_b" || fail "$T: slow target never drained"
+		for p in $PIDS; do stop "$p" TERM; done
+		PIDS=""
+		set -- $(counts qf)
+		nf=$(records qf | wc -l); nb=$(records qb | wc -l)
+		if [ $# = 5 ] && [ "$2" = 3000 ] && [ "$4" -gt 0 ] &&
+		    [ "$2" = $(($3 + $4 + $5)) ] && [ "$nf" = 90000 ] && [ "$nb" = $(($3 * 30)) ]; then
+			pass "$T: slow target: fan-out stored all 90000 flows; 3000 offered = $3 sent + $4 queue_drops + $5 send_errors; the target stored the $nb flows sent"
+		else
+			fail "$T: slow target: counters '$*', fan-out stored $nf (want 90000), target $nb (want 30 x sent)"
+		fi
+	fi
+	ip netns del "${NS}_a" 2>/dev/null; ip netns del "${NS}_b" 2>/dev/null
+	trap cleanup EXIT INT TERM
+else
+	skip "$T: slow target: needs root, ip and tc for network namespaces"
+fi
 
 # --- Not root: forwarded from our own address ----------------------------
 if [ $ROOTUSER = 1 ] && command -v setpriv >/dev/null 2>&1; then
