@@ -52,7 +52,7 @@ struct ftarget {
 	struct sockaddr_storage sa;
 	int fd;	   /* UDP, connected: sends from our own address */
 	int rawfd; /* raw IPv4 for spoofing, or -1 */
-	int blocked; /* the fd that said EAGAIN, 0 if none */
+	int blocked; /* the fd that said EAGAIN, -1 if none */
 	uint32_t daddr; /* network order, IPv4 targets */
 	uint16_t dport; /* network order */
 	struct fslot *ring;
@@ -250,7 +250,7 @@ fanout_open(const struct fanout_target *targets, size_t n,
 	f->mode = mode;
 	f->evfd = -1;
 	for (i = 0; i < n; i++) {
-		f->t[i].fd = f->t[i].rawfd = -1;
+		f->t[i].fd = f->t[i].rawfd = f->t[i].blocked = -1;
 		f->n = i + 1;
 		if (target_open(&f->t[i], &targets[i], &may_spoof) == -1)
 			goto fail;
@@ -365,7 +365,7 @@ target_drain(struct fanout *f, struct ftarget *t)
 	size_t h = atomic_load_explicit(&t->head, memory_order_acquire);
 	int k, fd, sfd, r;
 
-	while (tl != h && !t->blocked) {
+	while (tl != h && t->blocked == -1) {
 		fd = -1;
 		for (k = 0; tl + (size_t)k != h && k < FANOUT_VLEN; k++) {
 			sfd = prepare(f, t, &t->ring[(tl + k) % FANOUT_SLOTS],
@@ -408,7 +408,7 @@ fanout_thread(void *arg)
 		pfd[0].fd = f->evfd;
 		pfd[0].events = POLLIN;
 		for (np = 0, i = 0; i < f->n; i++) {
-			if (!f->t[i].blocked)
+			if (f->t[i].blocked == -1)
 				continue;
 			idx[np] = i;
 			pfd[1 + np].fd = f->t[i].blocked;
@@ -426,7 +426,7 @@ fanout_thread(void *arg)
 			log_warn("fanout: eventfd read");
 		for (i = 0; i < np; i++)
 			if (pfd[1 + i].revents & (POLLOUT | POLLERR))
-				f->t[idx[i]].blocked = 0;
+				f->t[idx[i]].blocked = -1;
 	}
 	return NULL;
 }

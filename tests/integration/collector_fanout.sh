@@ -308,4 +308,9 @@ if [ $ROOTUSER = 1 ] && command -v setpriv >/dev/null 2>&1; then
 	    pass "$T: not root: the dead target's refusals counted as send errors: $dead" ||
 	    fail "$T: not root: dead target counters: $(counts nf | tr '\n' ';') (want offered $valid, send_errors > 0)"
 fi
+
+# Under the sanitizer build (NFKIT_BIN) a report in any daemon's log fails.
+bad=$(grep -l 'Sanitizer\|runtime error' "$TMP"/*.log 2>/dev/null)
+[ -z "$bad" ] && pass "$T: no sanitizer report in any collector's log" ||
+    fail "$T: sanitizer reports in: $bad"
 finish
