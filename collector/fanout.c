@@ -17,7 +17,9 @@
  * the exporter itself.  The kernel does not fragment such packets: one
  * longer than the path MTU is refused (EMSGSIZE) and counted as a send
  * error, which NetFlow datagrams (at most 1464 bytes of v5) never are on
- * an Ethernet path.
+ * an Ethernet path.  IPv6 has no such header option; there an
+ * IPV6_TRANSPARENT socket names the exporter as the source of each
+ * datagram (IPV6_PKTINFO), and only the source port is ours.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -52,6 +54,7 @@ struct ftarget {
 	struct sockaddr_storage sa;
 	int fd;	   /* UDP, connected: sends from our own address */
 	int rawfd; /* raw IPv4 for spoofing, or -1 */
+	int spoof6; /* fd may send from any IPv6 address (IPV6_TRANSPARENT) */
 	int blocked; /* the fd that said EAGAIN, -1 if none */
 	uint32_t daddr; /* network order, IPv4 targets */
 	uint16_t dport; /* network order */
@@ -74,6 +77,10 @@ struct fanout {
 	struct mmsghdr vec[FANOUT_VLEN];
 	struct iovec iov[FANOUT_VLEN][2];
 	uint8_t hdr[FANOUT_VLEN][FANOUT_HDRLEN];
+	union {
+		struct cmsghdr align;
+		uint8_t buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+	} cmsg[FANOUT_VLEN];
 };
 
 int
@@ -190,7 +197,7 @@ target_name(struct ftarget *t)
 static int
 target_open(struct ftarget *t, const struct fanout_target *ft, int *may_spoof)
 {
-	int fam = ft->sa.ss_family;
+	int fam = ft->sa.ss_family, on = 1;
 
 	t->sa = ft->sa;
 	t->rawfd = -1;
@@ -205,6 +212,14 @@ target_open(struct ftarget *t, const struct fanout_target *ft, int *may_spoof)
 		log_warn("fanout: socket for %s", t->name);
 		return -1;
 	}
+	/*
+	 * IPv6 has no IP_HDRINCL; a transparent socket may instead name any
+	 * source address per datagram (IPV6_PKTINFO), though the source port
+	 * stays ours.
+	 */
+	if (fam == AF_INET6 && *may_spoof)
+		t->spoof6 = setsockopt(t->fd, SOL_IPV6, IPV6_TRANSPARENT,
+				       &on, sizeof(on)) == 0;
 	if (fam == AF_INET && *may_spoof) {
 		t->rawfd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC |
 					       SOCK_NONBLOCK,
@@ -224,10 +239,15 @@ target_open(struct ftarget *t, const struct fanout_target *ft, int *may_spoof)
 			return -1;
 		}
 	}
-	log_info("fanout: forwarding to %s, %s", t->name,
-		 t->rawfd != -1 ? "from each IPv4 exporter's own address"
-				: "from our own address (exporter address "
-				  "not kept)");
+	if (t->rawfd != -1 || t->spoof6)
+		log_info("fanout: forwarding to %s from each %s exporter's own "
+			 "address%s",
+			 t->name, t->spoof6 ? "IPv6" : "IPv4",
+			 t->spoof6 ? " (the source port is ours)" : "");
+	else
+		log_warnx("fanout: forwarding to %s from our own address: it "
+			  "sees this collector, not the exporter",
+			  t->name);
 	return 0;
 }
 
@@ -334,6 +354,20 @@ prepare(struct fanout *f, struct ftarget *t, struct fslot *s, int k)
 	mh->msg_iovlen = raw ? 2 : 1;
 	f->iov[k][1].iov_base = s->data;
 	f->iov[k][1].iov_len = s->len;
+	if (t->spoof6 && v4 == 0) {
+		struct in6_pktinfo pi;
+		struct cmsghdr *cm;
+
+		memset(&pi, 0, sizeof(pi));
+		memcpy(&pi.ipi6_addr, s->src.a, sizeof(pi.ipi6_addr));
+		mh->msg_control = f->cmsg[k].buf;
+		mh->msg_controllen = sizeof(f->cmsg[k].buf);
+		cm = CMSG_FIRSTHDR(mh);
+		cm->cmsg_level = IPPROTO_IPV6;
+		cm->cmsg_type = IPV6_PKTINFO;
+		cm->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(cm), &pi, sizeof(pi));
+	}
 	if (!raw)
 		return t->fd;
 	fanout_ip4udp(f->hdr[k], htonl(v4), htons(s->sport), t->daddr,

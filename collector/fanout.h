@@ -12,13 +12,15 @@
  * counts it on that target only, so a dead or slow target never slows or
  * blocks storing.
  *
- * The exporter's identity survives the hop when we may open a raw socket
- * (root, or CAP_NET_RAW): datagrams from IPv4 exporters to IPv4 targets
- * are sent with an IPv4 and UDP header of our own that carries the
- * exporter's address and port as the source, as samplicator does.
- * Otherwise, and always for IPv6 exporters or targets, they leave from
- * this collector's own address and the target sees us as the exporter;
- * fanout_open() logs which applies to each target.
+ * The exporter's identity survives the hop when we are privileged (root,
+ * or CAP_NET_RAW and CAP_NET_ADMIN): datagrams from IPv4 exporters to IPv4
+ * targets are sent through a raw socket with an IPv4 and UDP header of our
+ * own that carries the exporter's address and port as the source, as
+ * samplicator does; datagrams from IPv6 exporters to IPv6 targets through
+ * a transparent socket that names the exporter's address as the source
+ * (the port is ours).  Otherwise, and across address families, they leave
+ * from this collector's own address and the target sees us as the
+ * exporter; fanout_open() logs which applies to each target.
  */
 #ifndef NFKIT_COLLECTOR_FANOUT_H
 #define NFKIT_COLLECTOR_FANOUT_H

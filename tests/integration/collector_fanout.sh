@@ -278,6 +278,50 @@ else
 	skip "$T: slow target: needs root, ip and tc for network namespaces"
 fi
 
+# --- IPv6: the exporter's address kept by a transparent socket ------------
+# In a namespace of our own whose loopback also has fd00:16a::2: an IPv6
+# exporter there sends v5 to the fan-out on ::1, which forwards to a
+# target on ::1.  Unspoofed, the kernel would pick ::1 as the source.
+if [ $ROOTUSER = 1 ] && command -v ip >/dev/null 2>&1 && command -v python3 >/dev/null 2>&1 &&
+    ip netns add "${NS}_6" 2>/dev/null; then
+	trap 'ip netns del "${NS}_6" 2>/dev/null; cleanup' EXIT INT TERM
+	ip -n "${NS}_6" link set lo up
+	ip -n "${NS}_6" addr add fd00:16a::2/128 dev lo nodad
+	mkdir -p "$TMP/6a" "$TMP/6f"
+	bg ip netns exec "${NS}_6" "$NFCOLLECTD" -D -p "$TMP/6a.pid" -w "$TMP/6a" \
+	    ::1/0/9996 2>"$TMP/6a.log"
+	bg ip netns exec "${NS}_6" "$NFCOLLECTD" -D -p "$TMP/6f.pid" -w "$TMP/6f" \
+	    -f '[::1]:9996' ::1/0/9995 2>"$TMP/6f.log"
+	wait_for "ip netns exec ${NS}_6 ss -Hlun 'sport = :9995' | grep -q ." &&
+	    wait_for "ip netns exec ${NS}_6 ss -Hlun 'sport = :9996' | grep -q ." ||
+	    fail "$T: IPv6 collectors did not start"
+	# Ten v5 datagrams of one record each, from fd00:16a::2.
+	ip netns exec "${NS}_6" python3 - <<'PY'
+import socket, struct
+s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+s.bind(("fd00:16a::2", 0))
+for i in range(10):
+    hdr = struct.pack(">HHIIIIBBH", 5, 1, 1000, 1795003200, 0, i, 0, 0, 0)
+    rec = struct.pack(">IIIHHIIIIHHBBBBHHBBH", 0x0a000001 + i, 0xc0000201, 0,
+                      0, 0, 1, 100, 500, 900, 1024, 53, 0, 0, 17, 0, 0, 0, 0, 0, 0)
+    s.sendto(hdr + rec, ("::1", 9995))
+PY
+	wait_for "drained 9995 ${NS}_6"
+	stop "$LASTPID" TERM
+	wait_for "drained 9996 ${NS}_6"
+	for p in $PIDS; do stop "$p" TERM; done
+	PIDS=""
+	n6=$(records 6a | wc -l)
+	grep -q "New exporter: .*src_ip=fd00:16a::2 " "$TMP/6a.log" &&
+	    ! grep -q "New exporter: .*src_ip=::1 " "$TMP/6a.log" && [ "$n6" = 10 ] &&
+	    pass "$T: IPv6: the target stored all 10 flows from exporter fd00:16a::2" ||
+	    fail "$T: IPv6: target stored $n6 flows; exporters it saw: $(grep -o 'src_ip=[^ ]*' "$TMP/6a.log" | sort -u | tr '\n' ' ')"
+	ip netns del "${NS}_6" 2>/dev/null
+	trap cleanup EXIT INT TERM
+else
+	skip "$T: IPv6 exporter address: needs root, ip and python3"
+fi
+
 # --- Not root: forwarded from our own address ----------------------------
 if [ $ROOTUSER = 1 ] && command -v setpriv >/dev/null 2>&1; then
 	rm -rf "$TMP"/d?
