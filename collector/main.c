@@ -60,6 +60,7 @@ struct options {
 	struct fanout_target targets[FANOUT_MAXTARGETS]; /* -f */
 	size_t ntargets;
 	enum fanout_mode fanout_mode; /* -M */
+	int fanout_mode_given;
 };
 
 static void __attribute__((noreturn)) usage(void)
@@ -171,6 +172,7 @@ parse_args(int argc, char **argv, struct options *o)
 		case 'M':
 			if (fanout_parse_mode(optarg, &o->fanout_mode) == -1)
 				badflag('M', optarg, "mirror or shard");
+			o->fanout_mode_given = 1;
 			break;
 		case 'j':
 			o->jail = optarg;
@@ -223,6 +225,10 @@ parse_args(int argc, char **argv, struct options *o)
 	argv += optind;
 	if (o->workdir == NULL) {
 		fprintf(stderr, "nfcollectd: -w dir is required\n");
+		usage();
+	}
+	if (o->fanout_mode_given && o->ntargets == 0) {
+		fprintf(stderr, "nfcollectd: -M needs at least one -f target\n");
 		usage();
 	}
 	if (argc == 0) {

@@ -93,6 +93,22 @@ fi
 [ $ROOTUSER = 1 ] ||
     skip "$T: exporter addresses across the hop: not root, no spoofing"
 
+# --- Bad flags: refused before starting, one line naming the flag ---------
+many=""; for i in 1 2 3 4 5 6 7 8 9; do many="$many -f 127.0.0.1:$((9000 + i))"; done
+for args in "-M both -f 127.0.0.1:9" "-M shard" "-f 127.0.0.1" "-f 127.0.0.1:0" \
+    "-f [::1]9" "$many"; do
+	# shellcheck disable=SC2086 # word splitting wanted
+	out=$("$NFCOLLECTD" -D -p - $args -w "$TMP" 127.0.0.1/0/9 2>&1 >/dev/null)
+	rc=$?
+	first=$(echo "$out" | head -n 1)
+	case "$first" in
+	"nfcollectd: -M "* | "nfcollectd: -f "*) ok=1 ;;
+	*) ok=0 ;;
+	esac
+	[ $rc = 1 ] && [ $ok = 1 ] && pass "$T: refused '${args%% -f 127.0.0.1:9002*}': $first" ||
+	    fail "$T: $args: exit $rc, first line '$first'"
+done
+
 # --- Sharded -------------------------------------------------------------
 PA=$(free_udp_port); collector sa "$PA"
 PB=$(free_udp_port); collector sb "$PB"
