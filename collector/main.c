@@ -22,6 +22,7 @@
 #include "receive.h"
 #include "daemon.h"
 #include "exporter.h"
+#include "fanout.h"
 #include "retention.h"
 #include "ftfile.h"
 #include "listen.h"
@@ -59,6 +60,10 @@ struct options {
 	uint64_t max_exporters;
 	struct capspec specs[MAX_SPECS];
 	size_t nspecs;
+	struct fanout_target targets[FANOUT_MAXTARGETS]; /* -f */
+	size_t ntargets;
+	enum fanout_mode fanout_mode; /* -M */
+	int fanout_mode_given;
 };
 
 static volatile sig_atomic_t sig_quit, sig_hup;
@@ -115,8 +120,9 @@ static void __attribute__((noreturn)) usage(void)
 		"[-N nesting] [-n rotations]\n"
 		"                  [-j chroot] [-p pidfile] [-R program] "
 		"[-S minutes] [-u user]\n"
-		"                  [-X exporters] "
-		"[-z level] -w dir "
+		"                  [-f host:port] [-M mirror | shard] "
+		"[-X exporters]\n"
+		"                  [-z level] -w dir "
 		"localip/remoteip/port ...\n");
 	exit(1);
 }
@@ -152,7 +158,7 @@ parse_args(int argc, char **argv, struct options *o)
 	o->max_exporters = DEFAULT_EXPORTERS;
 
 	while ((ch = getopt(argc, argv,
-			    "B:b:C:Dd:E:e:F:hj:N:n:p:R:S:u:w:X:z:")) != -1) {
+			    "B:b:C:Dd:E:e:F:f:hj:M:N:n:p:R:S:u:w:X:z:")) != -1) {
 		switch (ch) {
 		case 'B':
 			o->rcvbuf = (int)numflag(
@@ -198,6 +204,22 @@ parse_args(int argc, char **argv, struct options *o)
 			o->flush = (int)numflag(
 			    'F', optarg, 0, 3600,
 			    "seconds between flushes (0..3600, 0 = off)");
+			break;
+		case 'f':
+			if (o->ntargets == FANOUT_MAXTARGETS)
+				badflag('f', optarg,
+					"at most 8 targets in all");
+			if (parse_hostport(optarg,
+					   &o->targets[o->ntargets].sa,
+					   &o->targets[o->ntargets].salen) == -1)
+				badflag('f', optarg,
+					"host:port or [v6addr]:port");
+			o->ntargets++;
+			break;
+		case 'M':
+			if (fanout_parse_mode(optarg, &o->fanout_mode) == -1)
+				badflag('M', optarg, "mirror or shard");
+			o->fanout_mode_given = 1;
 			break;
 		case 'j':
 			o->jail = optarg;
@@ -252,6 +274,10 @@ parse_args(int argc, char **argv, struct options *o)
 		warnx("-w dir is required");
 		usage();
 	}
+	if (o->fanout_mode_given && o->ntargets == 0) {
+		warnx("-M needs at least one -f target");
+		usage();
+	}
 	if (argc == 0) {
 		warnx("no localip/remoteip/port given");
 		usage();
@@ -302,6 +328,7 @@ main(int argc, char **argv)
 	struct listener *listener;
 	struct spool *spool;
 	struct writer *writer;
+	struct fanout *fanout = NULL;
 	char workdir[PATH_MAX];
 	sigset_t wait_mask;
 	int n;
@@ -315,6 +342,10 @@ main(int argc, char **argv)
 
 	/* Privileged things first: sockets, pidfile; then drop. */
 	if ((listener = listen_open(o.specs, o.nspecs, o.rcvbuf)) == NULL)
+		exit(1);
+	if (o.ntargets > 0 &&
+	    (fanout = fanout_open(o.targets, o.ntargets, o.fanout_mode)) ==
+		NULL)
 		exit(1);
 	if (!o.foreground) {
 		if (daemon_detach() == -1)
@@ -357,10 +388,13 @@ main(int argc, char **argv)
 	signals_init(&wait_mask);
 	if ((writer = writer_new(spool, retention, o.flush)) == NULL)
 		log_fatal("writer thread");
+	if (fanout != NULL && fanout_start(fanout) == -1)
+		log_fatal("fanout thread");
 	memset(&cc, 0, sizeof(cc));
 	cc.listener = listener;
 	cc.writer = writer;
 	cc.exporters = exporters;
+	cc.fanout = fanout;
 	cc.rotate_secs = rotate_interval(o.rotations);
 	cc.stat_minutes = o.stat_minutes;
 	cc.quit = &sig_quit;
@@ -371,6 +405,7 @@ main(int argc, char **argv)
 
 	receive_run(&cc);
 
+	fanout_close(fanout);
 	writer_free(writer);
 	spool_free(spool);
 	exporter_table_free(exporters);

@@ -18,6 +18,7 @@
 #include "receive.h"
 #include "datagram.h"
 #include "exporter.h"
+#include "fanout.h"
 #include "listen.h"
 #include "log.h"
 #include "parse.h"
@@ -138,6 +139,9 @@ handle(struct cap *c, const struct listen_msg *m, time_t now)
 			e->corrupt++;
 		return;
 	}
+	/* Whatever the decoder accepts is forwarded, in any version. */
+	if (c->cfg->fanout != NULL)
+		fanout_push(c->cfg->fanout, &m->src, m->sport, m->data, m->len);
 	if (isnew)
 		log_info("New exporter: time=%lld src_ip=%s dst_ip=%s "
 			 "d_version=%u",
@@ -180,6 +184,8 @@ minute(struct cap *c, time_t now)
 	c->tot.kernel_drops = listen_kernel_drops(c->cfg->listener);
 	writer_stats(c->cfg->writer, &ws);
 	statlog_write(c->cfg->exporters, &c->tot, &ws, now);
+	if (c->cfg->fanout != NULL)
+		fanout_statlog(c->cfg->fanout, now);
 }
 
 /* Milliseconds ppoll may sleep before something is due. */
@@ -276,6 +282,8 @@ receive_run(const struct receive_config *cfg)
 					break;
 				for (j = 0; j < k; j++)
 					handle(&c, &msgs[j], now);
+				if (cfg->fanout != NULL)
+					fanout_kick(cfg->fanout);
 				if (k < LISTEN_VLEN)
 					break;
 			}

@@ -16,11 +16,13 @@
 struct listener;
 struct writer;
 struct exporter_table;
+struct fanout;
 
 struct receive_config {
 	struct listener *listener;
 	struct writer *writer;
 	struct exporter_table *exporters;
+	struct fanout *fanout; /* -f targets, NULL if none */
 	long rotate_secs; /* rotation interval */
 	int stat_minutes; /* -S, 0 = off */
 	/*
