@@ -287,7 +287,7 @@ main(int argc, char **argv)
 	}
 	c.run.filter = filter;
 
-	if ((c.run.out = output_open(c.format, stdout)) == NULL)
+	if ((c.run.out = output_new(c.format, stdout)) == NULL)
 		usage_error("-o: unknown format '%s' (%s)", c.format,
 		    output_names());
 	if (!output_is_text(c.run.out)) {
@@ -314,7 +314,7 @@ main(int argc, char **argv)
 	rc = run_report(&c.run, &in, &total);
 	if (rc >= 0 && !c.quiet)
 		output_summary(c.run.out, &total);
-	if (output_close(c.run.out) == -1) {
+	if (output_free(c.run.out) == -1) {
 		fprintf(stderr, "%s: write: %s\n",
 		    program_invocation_short_name, strerror(errno));
 		rc = -1;

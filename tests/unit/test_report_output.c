@@ -1,6 +1,6 @@
 /*
  * Unit tests for the output formats (report/output.c, outtext.c,
- * outdata.c) and the time formats they use (report/timefmt.c), on
+ * outdata.c, outft.c) and the time formats they use (report/timefmt.c), on
  * in-memory records captured with open_memstream().
  */
 #include <check.h>
@@ -40,7 +40,7 @@ render(const char *fmt, const struct flowrec *r, size_t n, int summary)
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
-	struct output *o = output_open(fmt, f);
+	struct output *o = output_new(fmt, f);
 
 	ck_assert_ptr_nonnull(o);
 	output_begin(o);
@@ -51,7 +51,7 @@ render(const char *fmt, const struct flowrec *r, size_t n, int summary)
 		summary_add(&s, r, n);
 		output_summary(o, &s);
 	}
-	ck_assert_int_eq(output_close(o), 0);
+	ck_assert_int_eq(output_free(o), 0);
 	fclose(f);
 	return text;
 }
@@ -260,7 +260,7 @@ END_TEST
 
 START_TEST(test_unknown_format)
 {
-	ck_assert_ptr_null(output_open("nosuch", stdout));
+	ck_assert_ptr_null(output_new("nosuch", stdout));
 	ck_assert(strstr(output_names(), "json") != NULL);
 }
 END_TEST
