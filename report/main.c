@@ -107,13 +107,13 @@ opt_stat(struct cmdline *c, const char *arg)
 	snprintf(name, sizeof(name), "%s", arg);
 	if ((slash = strchr(name, '/')) != NULL) {
 		*slash++ = '\0';
-		if ((o = order_lookup(slash)) < 0 || o > O_BPP)
+		if ((o = agg_order_lookup(slash)) < 0 || o > O_BPP)
 			usage_error("-s: unknown order '%s' (flows packets "
 			    "bytes bps pps bpp)", slash);
 	}
-	if ((c->run.stat[c->run.nstats] = statdef_lookup(name)) == NULL)
+	if ((c->run.stat[c->run.nstats] = agg_stat_lookup(name)) == NULL)
 		usage_error("-s: unknown statistic '%s' (%s)", name,
-		    statdef_names());
+		    agg_stat_names());
 	c->run.stat_order[c->run.nstats++] = (enum order)o;
 }
 
@@ -209,7 +209,7 @@ parse_args(struct cmdline *c, int argc, char **argv, struct cols *aggcols)
 			c->run.topn = (size_t)v;
 			break;
 		case 'O':
-			if ((i = order_lookup(optarg)) < 0)
+			if ((i = agg_order_lookup(optarg)) < 0)
 				usage_error("-O: unknown order '%s' (tstart "
 				    "tend flows packets bytes bps pps bpp)",
 				    optarg);

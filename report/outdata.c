@@ -99,31 +99,31 @@ csv_stat(struct output *o, const struct statview *v)
 		p = obuf_room(&o->ob);
 		obuf_puts(&p, v->def->name);
 		*p++ = ',';
-		obuf_puts(&p, order_names[v->order]);
+		obuf_puts(&p, agg_order_names[v->order]);
 		*p++ = ',';
-		p += fmt_u64(i + 1, p);
+		p += field_fmt_u64(i + 1, p);
 		*p++ = ',';
 		for (k = 0; k < s->nkeys; k++) {
 			p += field_text(s->keys[k], &r->r, r->flows, p);
 			*p++ = ',';
 		}
-		p += fmt_u64(r->flows, p);
+		p += field_fmt_u64(r->flows, p);
 		*p++ = ',';
 		num_pct(&p, r->flows, v->total->flows);
 		*p++ = ',';
-		p += fmt_u64(r->r.packets, p);
+		p += field_fmt_u64(r->r.packets, p);
 		*p++ = ',';
 		num_pct(&p, r->r.packets, v->total->packets);
 		*p++ = ',';
-		p += fmt_u64(r->r.bytes, p);
+		p += field_fmt_u64(r->r.bytes, p);
 		*p++ = ',';
 		num_pct(&p, r->r.bytes, v->total->bytes);
 		*p++ = ',';
-		p += fmt_u64(field_get(F_BPS, &r->r, r->flows), p);
+		p += field_fmt_u64(field_get(F_BPS, &r->r, r->flows), p);
 		*p++ = ',';
-		p += fmt_u64(field_get(F_PPS, &r->r, r->flows), p);
+		p += field_fmt_u64(field_get(F_PPS, &r->r, r->flows), p);
 		*p++ = ',';
-		p += fmt_u64(field_get(F_BPP, &r->r, r->flows), p);
+		p += field_fmt_u64(field_get(F_BPP, &r->r, r->flows), p);
 		*p++ = '\n';
 		obuf_done(&o->ob, p);
 	}
@@ -143,17 +143,17 @@ csv_series(struct output *o, const struct seriesview *v)
 		p = obuf_room(&o->ob);
 		p += field_text(F_FIRST, &r->r, 0, p);
 		*p++ = ',';
-		p += fmt_u64((uint64_t)v->interval_ms, p);
+		p += field_fmt_u64((uint64_t)v->interval_ms, p);
 		*p++ = ',';
-		p += fmt_u64(r->flows, p);
+		p += field_fmt_u64(r->flows, p);
 		*p++ = ',';
-		p += fmt_u64(r->r.packets, p);
+		p += field_fmt_u64(r->r.packets, p);
 		*p++ = ',';
-		p += fmt_u64(r->r.bytes, p);
+		p += field_fmt_u64(r->r.bytes, p);
 		*p++ = ',';
-		p += fmt_u64(output_per_sec(r->r.bytes, v->interval_ms, 8), p);
+		p += field_fmt_u64(output_per_sec(r->r.bytes, v->interval_ms, 8), p);
 		*p++ = ',';
-		p += fmt_u64(output_per_sec(r->r.packets, v->interval_ms, 1), p);
+		p += field_fmt_u64(output_per_sec(r->r.packets, v->interval_ms, 1), p);
 		*p++ = '\n';
 		obuf_done(&o->ob, p);
 	}
@@ -192,7 +192,7 @@ csv_summary(struct output *o, const struct summary *s)
 		*p++ = i < 7 ? ',' : '\n';
 	}
 	for (i = 0; i < 8; i++) {
-		p += fmt_u64(v[i], p);
+		p += field_fmt_u64(v[i], p);
 		*p++ = i < 7 ? ',' : '\n';
 	}
 	obuf_done(&o->ob, p);
@@ -250,32 +250,32 @@ json_stat(struct output *o, const struct statview *v)
 		obuf_puts(&p, "{\"type\":\"stat\",\"stat\":\"");
 		obuf_puts(&p, v->def->name);
 		obuf_puts(&p, "\",\"order\":\"");
-		obuf_puts(&p, order_names[v->order]);
+		obuf_puts(&p, agg_order_names[v->order]);
 		obuf_puts(&p, "\",\"rank\":");
-		p += fmt_u64(i + 1, p);
+		p += field_fmt_u64(i + 1, p);
 		for (k = 0; k < s->nkeys; k++) {
 			*p++ = ',';
 			json_key(&p, output_stat_key(v, k));
 			json_value(&p, s->keys[k], &r->r, r->flows);
 		}
 		obuf_puts(&p, ",\"flows\":");
-		p += fmt_u64(r->flows, p);
+		p += field_fmt_u64(r->flows, p);
 		obuf_puts(&p, ",\"flows_pct\":");
 		num_pct(&p, r->flows, v->total->flows);
 		obuf_puts(&p, ",\"packets\":");
-		p += fmt_u64(r->r.packets, p);
+		p += field_fmt_u64(r->r.packets, p);
 		obuf_puts(&p, ",\"packets_pct\":");
 		num_pct(&p, r->r.packets, v->total->packets);
 		obuf_puts(&p, ",\"bytes\":");
-		p += fmt_u64(r->r.bytes, p);
+		p += field_fmt_u64(r->r.bytes, p);
 		obuf_puts(&p, ",\"bytes_pct\":");
 		num_pct(&p, r->r.bytes, v->total->bytes);
 		obuf_puts(&p, ",\"bps\":");
-		p += fmt_u64(field_get(F_BPS, &r->r, r->flows), p);
+		p += field_fmt_u64(field_get(F_BPS, &r->r, r->flows), p);
 		obuf_puts(&p, ",\"pps\":");
-		p += fmt_u64(field_get(F_PPS, &r->r, r->flows), p);
+		p += field_fmt_u64(field_get(F_PPS, &r->r, r->flows), p);
 		obuf_puts(&p, ",\"bpp\":");
-		p += fmt_u64(field_get(F_BPP, &r->r, r->flows), p);
+		p += field_fmt_u64(field_get(F_BPP, &r->r, r->flows), p);
 		obuf_puts(&p, "}\n");
 		obuf_done(&o->ob, p);
 	}
@@ -294,17 +294,17 @@ json_series(struct output *o, const struct seriesview *v)
 		obuf_puts(&p, "{\"type\":\"series\",\"start\":");
 		p += field_text(F_FIRST, &r->r, 0, p);
 		obuf_puts(&p, ",\"interval\":");
-		p += fmt_u64((uint64_t)v->interval_ms, p);
+		p += field_fmt_u64((uint64_t)v->interval_ms, p);
 		obuf_puts(&p, ",\"flows\":");
-		p += fmt_u64(r->flows, p);
+		p += field_fmt_u64(r->flows, p);
 		obuf_puts(&p, ",\"packets\":");
-		p += fmt_u64(r->r.packets, p);
+		p += field_fmt_u64(r->r.packets, p);
 		obuf_puts(&p, ",\"bytes\":");
-		p += fmt_u64(r->r.bytes, p);
+		p += field_fmt_u64(r->r.bytes, p);
 		obuf_puts(&p, ",\"bps\":");
-		p += fmt_u64(output_per_sec(r->r.bytes, v->interval_ms, 8), p);
+		p += field_fmt_u64(output_per_sec(r->r.bytes, v->interval_ms, 8), p);
 		obuf_puts(&p, ",\"pps\":");
-		p += fmt_u64(output_per_sec(r->r.packets, v->interval_ms, 1), p);
+		p += field_fmt_u64(output_per_sec(r->r.packets, v->interval_ms, 1), p);
 		obuf_puts(&p, "}\n");
 		obuf_done(&o->ob, p);
 	}
@@ -322,7 +322,7 @@ json_summary(struct output *o, const struct summary *s)
 	for (i = 0; i < 8; i++) {
 		*p++ = ',';
 		json_key(&p, summary_keys[i]);
-		p += fmt_u64(v[i], p);
+		p += field_fmt_u64(v[i], p);
 	}
 	obuf_puts(&p, "}\n");
 	obuf_done(&o->ob, p);

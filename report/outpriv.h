@@ -63,7 +63,7 @@ output_col_u64(char **p, uint64_t v, int width)
 {
 	char t[24];
 
-	obuf_col(p, t, fmt_u64(v, t), width);
+	obuf_col(p, t, field_fmt_u64(v, t), width);
 }
 
 /* v per second over ms, times mul (8 for bits). */

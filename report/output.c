@@ -46,7 +46,7 @@ output_new(const char *name, FILE *f)
 		return NULL;
 	}
 	o->be = be;
-	tcache_init(&o->tc);
+	timefmt_cache_init(&o->tc);
 	/* Flows in csv and json: every stored field, in table order. */
 	for (id = F_FIRST; id <= F_ENGINE_ID; id++)
 		o->cols.id[o->cols.n++] = id;

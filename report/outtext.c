@@ -95,10 +95,10 @@ flag_letters(char **p, uint8_t f)
 static size_t
 ipport(char *t, uint32_t a, uint16_t port)
 {
-	size_t n = fmt_ip(a, t);
+	size_t n = field_fmt_ip(a, t);
 
 	t[n++] = ':';
-	return n + fmt_u64(port, t + n);
+	return n + field_fmt_u64(port, t + n);
 }
 
 /* ---- short: flowdumper -s ---- */
@@ -112,23 +112,23 @@ short_row(struct output *o, const struct flowrec *r, uint64_t flows)
 	(void)flows;
 	p += timefmt_dumper(&o->tc, r->last_ms, p);
 	*p++ = ' ';
-	p += fmt_ip(r->srcaddr, p);
+	p += field_fmt_ip(r->srcaddr, p);
 	if (r->proto != 1) {
 		*p++ = '.';
-		p += fmt_u64(r->srcport, p);
+		p += field_fmt_u64(r->srcport, p);
 	}
 	OBUF_PUTLIT(&p, " -> ");
-	p += fmt_ip(r->dstaddr, p);
+	p += field_fmt_ip(r->dstaddr, p);
 	if (r->proto != 1) {
 		*p++ = '.';
-		p += fmt_u64(r->dstport, p);
+		p += field_fmt_u64(r->dstport, p);
 	}
 	*p++ = ' ';
 	if (r->proto == 1) {
 		OBUF_PUTLIT(&p, "ICMP_");
 		icmp_name(&p, r->dstport);
 	} else {
-		p += fmt_u64(r->proto, p);
+		p += field_fmt_u64(r->proto, p);
 		if (r->proto == 6 && (r->tcp_flags & 0x3f) != 0) {
 			*p++ = '(';
 			for (i = 0; i < 6; i++)
@@ -142,9 +142,9 @@ short_row(struct output *o, const struct flowrec *r, uint64_t flows)
 		}
 	}
 	*p++ = ' ';
-	p += fmt_u64(r->packets, p);
+	p += field_fmt_u64(r->packets, p);
 	*p++ = ' ';
-	p += fmt_u64(r->bytes, p);
+	p += field_fmt_u64(r->bytes, p);
 	*p++ = '\n';
 	obuf_done(&o->ob, p);
 }
@@ -200,14 +200,14 @@ long_row(struct output *o, const struct flowrec *r, uint64_t flows)
 	line_cols(o, &p, r);
 	output_col_u64(&p, r->tos, 4);
 	*p++ = ' ';
-	obuf_col(&p, t, fmt_ip(r->exaddr, t), 15);
+	obuf_col(&p, t, field_fmt_ip(r->exaddr, t), 15);
 	output_col_u64(&p, r->engine_type, 4);
 	*p++ = '/';
 	output_col_u64(&p, r->engine_id, -3);
 	output_col_u64(&p, r->input, 6);
 	output_col_u64(&p, r->output, 6);
 	*p++ = ' ';
-	obuf_col(&p, t, fmt_ip(r->nexthop, t), 15);
+	obuf_col(&p, t, field_fmt_ip(r->nexthop, t), 15);
 	output_col_u64(&p, r->src_as, 6);
 	output_col_u64(&p, r->dst_as, 6);
 	output_col_u64(&p, r->src_mask, 4);
@@ -334,11 +334,11 @@ text_stat(struct output *o, const struct statview *v)
 	int k, w;
 
 	obuf_puts(&p, "Top ");
-	p += fmt_u64(v->n, p);
+	p += field_fmt_u64(v->n, p);
 	*p++ = ' ';
 	obuf_puts(&p, v->def->name);
 	obuf_puts(&p, " by ");
-	obuf_puts(&p, order_names[v->order]);
+	obuf_puts(&p, agg_order_names[v->order]);
 	obuf_puts(&p, ":\n");
 	for (k = 0; k < s->nkeys; k++) {
 		const char *l = v->def->label ? v->def->label :
@@ -410,11 +410,11 @@ text_summary(struct output *o, const struct summary *s)
 	int n;
 
 	obuf_puts(&p, "Summary: flows ");
-	p += fmt_u64(s->flows, p);
+	p += field_fmt_u64(s->flows, p);
 	obuf_puts(&p, ", packets ");
-	p += fmt_u64(s->packets, p);
+	p += field_fmt_u64(s->packets, p);
 	obuf_puts(&p, ", bytes ");
-	p += fmt_u64(s->bytes, p);
+	p += field_fmt_u64(s->bytes, p);
 	if (s->flows) {
 		obuf_puts(&p, ", first ");
 		p += timefmt_ms(&o->tc, s->first, p);
@@ -424,9 +424,9 @@ text_summary(struct output *o, const struct summary *s)
 		obuf_put(&p, t, (size_t)n);
 	}
 	obuf_puts(&p, ", ");
-	p += fmt_u64(output_per_sec(s->bytes, span, 8), p);
+	p += field_fmt_u64(output_per_sec(s->bytes, span, 8), p);
 	obuf_puts(&p, " bps, ");
-	p += fmt_u64(output_per_sec(s->packets, span, 1), p);
+	p += field_fmt_u64(output_per_sec(s->packets, span, 1), p);
 	obuf_puts(&p, " pps\n");
 	obuf_done(&o->ob, p);
 }

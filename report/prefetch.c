@@ -198,7 +198,7 @@ worker(void *arg)
 }
 
 struct prefetch *
-prefetch_start(const struct inlist *in, const struct window *win,
+prefetch_new(const struct inlist *in, const struct window *win,
     const struct filter *f, int nthreads, int ahead)
 {
 	struct prefetch *p;
@@ -224,7 +224,7 @@ prefetch_start(const struct inlist *in, const struct window *win,
 		p->nthreads++;
 	}
 	if (p->nthreads == 0) {
-		prefetch_stop(p);
+		prefetch_free(p);
 		return NULL;
 	}
 	return p;
@@ -280,7 +280,7 @@ free_list(struct chunk *c)
 }
 
 void
-prefetch_stop(struct prefetch *p)
+prefetch_free(struct prefetch *p)
 {
 	size_t i;
 	int t;

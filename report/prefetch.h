@@ -19,7 +19,7 @@
 struct prefetch;
 
 /* Start nthreads workers (>= 1).  NULL if out of memory. */
-struct prefetch *prefetch_start(const struct inlist *, const struct window *,
+struct prefetch *prefetch_new(const struct inlist *, const struct window *,
 	    const struct filter *, int nthreads, int ahead);
 /*
  * The next chunk of matching records, in input order, valid until the next
@@ -30,6 +30,6 @@ struct prefetch *prefetch_start(const struct inlist *, const struct window *,
 const struct flowrec *prefetch_next(struct prefetch *, size_t *n,
 	    int *damaged, int *nomem);
 /* Stop the workers (even mid-way, e.g. after -c) and free everything. */
-void	prefetch_stop(struct prefetch *);
+void	prefetch_free(struct prefetch *);
 
 #endif

@@ -48,7 +48,7 @@ limit(struct worker *w, const struct flowrec *r, size_t n, int *stop)
 		*stop = 1;
 	}
 	w->seen += n;
-	summary_add(&w->sum, r, n);
+	agg_summary_add(&w->sum, r, n);
 	return n;
 }
 
@@ -96,9 +96,9 @@ agg_rows(struct worker *w, const struct flowrec *r, size_t n)
 
 	n = limit(w, r, n, &stop);
 	for (i = 0; i < o->nstats; i++)
-		bad |= aggtab_add(w->stat[i], r, n);
+		bad |= agg_tab_add(w->stat[i], r, n);
 	if (o->agg)
-		bad |= aggtab_add(w->agg, r, n);
+		bad |= agg_tab_add(w->agg, r, n);
 	if (o->series_ms)
 		bad |= series_add(w->series, o->series_ms, r, n);
 	if (bad) {
@@ -155,16 +155,16 @@ worker_init(struct worker *w, const struct runopts *o,
 	w->o = o;
 	w->in = in;
 	w->next = next;
-	summary_init(&w->sum);
+	agg_summary_init(&w->sum);
 	if ((w->buf = malloc(INPUT_BLOCK * sizeof(*w->buf))) == NULL)
 		return -1;
 	for (i = 0; i < o->nstats; i++)
-		if ((w->stat[i] = aggtab_new(&o->stat[i]->spec)) == NULL)
+		if ((w->stat[i] = agg_tab_new(&o->stat[i]->spec)) == NULL)
 			return -1;
-	if (o->agg && (w->agg = aggtab_new(&o->aggspec)) == NULL)
+	if (o->agg && (w->agg = agg_tab_new(&o->aggspec)) == NULL)
 		return -1;
 	series_spec(&ss);
-	if (o->series_ms && (w->series = aggtab_new(&ss)) == NULL)
+	if (o->series_ms && (w->series = agg_tab_new(&ss)) == NULL)
 		return -1;
 	return 0;
 }
@@ -175,9 +175,9 @@ worker_free(struct worker *w)
 	int i;
 
 	for (i = 0; i < RUN_MAXSTATS; i++)
-		aggtab_free(w->stat[i]);
-	aggtab_free(w->agg);
-	aggtab_free(w->series);
+		agg_tab_free(w->stat[i]);
+	agg_tab_free(w->agg);
+	agg_tab_free(w->series);
 	free(w->buf);
 	free(w->keep);
 }
@@ -188,15 +188,15 @@ worker_merge(struct worker *a, const struct worker *b)
 {
 	int i;
 
-	summary_merge(&a->sum, &b->sum);
+	agg_summary_merge(&a->sum, &b->sum);
 	a->damaged |= b->damaged;
 	a->nomem |= b->nomem;
 	for (i = 0; i < a->o->nstats; i++)
-		if (aggtab_merge(a->stat[i], b->stat[i]) == -1)
+		if (agg_tab_merge(a->stat[i], b->stat[i]) == -1)
 			return -1;
-	if (a->agg && aggtab_merge(a->agg, b->agg) == -1)
+	if (a->agg && agg_tab_merge(a->agg, b->agg) == -1)
 		return -1;
-	if (a->series && aggtab_merge(a->series, b->series) == -1)
+	if (a->series && agg_tab_merge(a->series, b->series) == -1)
 		return -1;
 	return 0;
 }
@@ -234,8 +234,8 @@ flow_cmp(const void *a, const void *b)
 	case O_TEND:
 		return x->last_ms < y->last_ms ? -1 : x->last_ms > y->last_ms;
 	default:
-		u = field_get(order_field(flow_order), x, 1);
-		v = field_get(order_field(flow_order), y, 1);
+		u = field_get(agg_order_field(flow_order), x, 1);
+		v = field_get(agg_order_field(flow_order), y, 1);
 		return u > v ? -1 : u < v;
 	}
 }
@@ -253,7 +253,7 @@ read_ahead(struct worker *w)
 	int n = nthreads(w->o, w->in), damaged, nomem;
 	size_t k;
 
-	if ((p = prefetch_start(w->in, &w->o->win, w->o->filter, n,
+	if ((p = prefetch_new(w->in, &w->o->win, w->o->filter, n,
 	    2 * n)) == NULL) {
 		read_files(w, flow_block);
 		return;
@@ -264,7 +264,7 @@ read_ahead(struct worker *w)
 		if (nomem || emit(w, r, k) != 0)
 			break;
 	}
-	prefetch_stop(p);
+	prefetch_free(p);
 }
 
 static int
@@ -311,8 +311,8 @@ print_aggregates(const struct runopts *o, struct worker *w)
 	int s;
 
 	if (o->agg) {
-		rows = aggtab_rows(w->agg, &n);
-		aggrows_sort(rows, n, o->sort ? o->sort_order : O_TSTART);
+		rows = agg_tab_rows(w->agg, &n);
+		agg_rows_sort(rows, n, o->sort ? o->sort_order : O_TSTART);
 		output_begin(o->out);
 		for (i = 0; i < n && (o->limit == 0 || i < o->limit); i++)
 			output_row(o->out, &rows[i].r, rows[i].flows);
@@ -320,11 +320,11 @@ print_aggregates(const struct runopts *o, struct worker *w)
 		free(rows);
 	}
 	for (s = 0; s < o->nstats; s++) {
-		rows = aggtab_rows(w->stat[s], &n);
+		rows = agg_tab_rows(w->stat[s], &n);
 		v.def = o->stat[s];
 		v.order = o->stat_order[s];
 		v.rows = rows;
-		v.n = aggrows_top(rows, n, v.order, o->topn);
+		v.n = agg_rows_top(rows, n, v.order, o->topn);
 		v.total = &w->sum;
 		output_stat(o->out, &v);
 		free(rows);
@@ -350,7 +350,7 @@ agg_pipelined(struct worker *w)
 	int damaged, nomem;
 	size_t k;
 
-	if ((p = prefetch_start(w->in, &w->o->win, w->o->filter, 1,
+	if ((p = prefetch_new(w->in, &w->o->win, w->o->filter, 1,
 	    1)) == NULL) {
 		read_files(w, agg_block);
 		return;
@@ -361,7 +361,7 @@ agg_pipelined(struct worker *w)
 		if (nomem || (k > 0 && agg_rows(w, r, k) != 0))
 			break;
 	}
-	prefetch_stop(p);
+	prefetch_free(p);
 }
 
 static int
@@ -410,7 +410,7 @@ int
 run_report(const struct runopts *o, const struct inlist *in,
     struct summary *total)
 {
-	summary_init(total);
+	agg_summary_init(total);
 	if (o->nstats == 0 && !o->agg && o->series_ms == 0)
 		return run_flows(o, in, total);
 	return run_aggregate(o, in, total);

@@ -58,7 +58,7 @@ classify() {
 #  readdirCalled, getpwnamCalled, getpwuidCalled: readdir_r is deprecated
 #    (glibc: readdir is safe per DIR stream) and getpwnam/getpwuid run once
 #    at start-up before any thread exists.
-#  uninitvar in report/outpriv.h: obuf_col(p, t, fmt_u64(v, t), w) fills t
+#  uninitvar in report/outpriv.h: obuf_col(p, t, field_fmt_u64(v, t), w) fills t
 #    in an argument that is evaluated before the call; cppcheck 2.10 misses
 #    that.
 if command -v cppcheck >/dev/null 2>&1; then
