@@ -13,6 +13,7 @@
  * Ranking uses a bounded selection: the best N rows are kept in a binary
  * heap while scanning (O(n log N)), then sorted; only -O sorts everything.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -524,19 +525,16 @@ rank_cmp(const struct aggrow *a, const struct aggrow *b, enum order o)
 	return 0;
 }
 
-static enum order sort_order;	/* qsort has no context argument */
-
 static int
-qcmp(const void *a, const void *b)
+qcmp(const void *a, const void *b, void *o)
 {
-	return rank_cmp(a, b, sort_order);
+	return rank_cmp(a, b, *(const enum order *)o);
 }
 
 void
 agg_rows_sort(struct aggrow *rows, size_t n, enum order o)
 {
-	sort_order = o;
-	qsort(rows, n, sizeof(*rows), qcmp);
+	qsort_r(rows, n, sizeof(*rows), qcmp, &o);
 }
 
 static void
@@ -625,9 +623,44 @@ agg_stat_lookup(const char *name)
 	return NULL;
 }
 
+/* Join names[from..to) with spaces after what buf already holds. */
+static void
+join_names(char *buf, size_t len, const char *const *names, size_t from,
+    size_t to)
+{
+	size_t i, n = strlen(buf);
+
+	for (i = from; i < to && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%s",
+		    n ? " " : "", names[i]);
+}
+
 const char *
 agg_stat_names(void)
 {
-	return "srcip dstip ip srcport dstport port proto tos pair "
-	    "conversation exporter inif outif srcas dstas";
+	static const char *names[sizeof(statdefs) / sizeof(statdefs[0])];
+	static char list[256];
+	size_t i;
+
+	if (list[0] == '\0') {
+		for (i = 0; i < sizeof(statdefs) / sizeof(statdefs[0]); i++)
+			names[i] = statdefs[i].name;
+		join_names(list, sizeof(list), names, 0, i);
+	}
+	return list;
+}
+
+const char *
+agg_order_list(int with_times)
+{
+	static char counts[128], all[128];
+
+	if (counts[0] == '\0') {
+		join_names(counts, sizeof(counts), agg_order_names, 0,
+		    O_TSTART);
+		join_names(all, sizeof(all), agg_order_names, O_TSTART,
+		    O_NORDERS);
+		join_names(all, sizeof(all), agg_order_names, 0, O_TSTART);
+	}
+	return with_times ? all : counts;
 }

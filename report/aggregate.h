@@ -80,5 +80,11 @@ struct statdef {
 const struct statdef *agg_stat_lookup(const char *);
 /* All statistic names, space separated (usage messages). */
 const char *agg_stat_names(void);
+/*
+ * The order names, space separated, from the table: the counts for -s
+ * ("flows ... bpp"), or with_times for -O, the times first ("tstart tend
+ * flows ...").
+ */
+const char *agg_order_list(int with_times);
 
 #endif

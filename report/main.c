@@ -108,8 +108,8 @@ opt_stat(struct cmdline *c, const char *arg)
 	if ((slash = strchr(name, '/')) != NULL) {
 		*slash++ = '\0';
 		if ((o = agg_order_lookup(slash)) < 0 || o > O_BPP)
-			usage_error("-s: unknown order '%s' (flows packets "
-			    "bytes bps pps bpp)", slash);
+			usage_error("-s: unknown order '%s' (%s)", slash,
+			    agg_order_list(0));
 	}
 	if ((c->run.stat[c->run.nstats] = agg_stat_lookup(name)) == NULL)
 		usage_error("-s: unknown statistic '%s' (%s)", name,
@@ -210,9 +210,8 @@ parse_args(struct cmdline *c, int argc, char **argv, struct cols *aggcols)
 			break;
 		case 'O':
 			if ((i = agg_order_lookup(optarg)) < 0)
-				usage_error("-O: unknown order '%s' (tstart "
-				    "tend flows packets bytes bps pps bpp)",
-				    optarg);
+				usage_error("-O: unknown order '%s' (%s)",
+				    optarg, agg_order_list(1));
 			c->run.sort = 1;
 			c->run.sort_order = (enum order)i;
 			break;
@@ -236,8 +235,9 @@ parse_args(struct cmdline *c, int argc, char **argv, struct cols *aggcols)
 			break;
 		case OPT_IGNORE: c->ignore_errors = 1; break;
 		case OPT_THREADS:
-			if (parse_u64(optarg, 1, 16, &v))
-				usage_error("--threads: 1 to 16");
+			if (parse_u64(optarg, 1, RUN_MAXTHREADS, &v))
+				usage_error("--threads: 1 to %d",
+				    RUN_MAXTHREADS);
 			c->run.threads = (int)v;
 			break;
 		default: usage();

@@ -20,8 +20,6 @@
 #include "run.h"
 #include "series.h"
 
-#define MAX_THREADS	16
-
 struct worker {
 	const struct runopts	*o;
 	const struct inlist	*in;
@@ -208,8 +206,8 @@ nthreads(const struct runopts *o, const struct inlist *in)
 
 	if (n <= 0) {
 		n = sysconf(_SC_NPROCESSORS_ONLN);
-		if (n > MAX_THREADS)
-			n = MAX_THREADS;
+		if (n > RUN_MAXTHREADS)
+			n = RUN_MAXTHREADS;
 	}
 	if (o->limit != 0 || n < 1)
 		n = 1;
@@ -218,13 +216,12 @@ nthreads(const struct runopts *o, const struct inlist *in)
 	return (int)n;
 }
 
-static enum order flow_order;
-
 /* -O on single flows: times ascending, counts descending. */
 static int
-flow_cmp(const void *a, const void *b)
+flow_cmp(const void *a, const void *b, void *order)
 {
 	const struct flowrec *x = a, *y = b;
+	enum order flow_order = *(const enum order *)order;
 	uint64_t u, v;
 
 	switch (flow_order) {
@@ -258,10 +255,10 @@ read_ahead(struct worker *w)
 		read_files(w, flow_block);
 		return;
 	}
-	while ((r = prefetch_next(p, &k, &damaged, &nomem)) != NULL) {
+	while (prefetch_next(p, &r, &k, &damaged, &nomem)) {
 		w->damaged |= damaged;
 		w->nomem |= nomem;
-		if (nomem || emit(w, r, k) != 0)
+		if (nomem || (k > 0 && emit(w, r, k) != 0))
 			break;
 	}
 	prefetch_free(p);
@@ -287,8 +284,9 @@ run_flows(const struct runopts *o, const struct inlist *in,
 	else
 		read_files(&w, flow_block);
 	if (o->sort && !w.nomem) {
-		flow_order = o->sort_order;
-		qsort(w.keep, w.nkeep, sizeof(*w.keep), flow_cmp);
+		enum order order = o->sort_order;
+
+		qsort_r(w.keep, w.nkeep, sizeof(*w.keep), flow_cmp, &order);
 		output_rows(o->out, w.keep, w.nkeep);
 	}
 	output_end(o->out);
@@ -355,7 +353,7 @@ agg_pipelined(struct worker *w)
 		read_files(w, agg_block);
 		return;
 	}
-	while ((r = prefetch_next(p, &k, &damaged, &nomem)) != NULL) {
+	while (prefetch_next(p, &r, &k, &damaged, &nomem)) {
 		w->damaged |= damaged;
 		w->nomem |= nomem;
 		if (nomem || (k > 0 && agg_rows(w, r, k) != 0))
@@ -368,7 +366,7 @@ static int
 run_aggregate(const struct runopts *o, const struct inlist *in,
     struct summary *total)
 {
-	struct worker w[MAX_THREADS];
+	struct worker w[RUN_MAXTHREADS];
 	size_t next = 0;
 	int i, n = nthreads(o, in), started = 0, rc = -1;
 
