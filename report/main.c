@@ -5,6 +5,7 @@
  * input (which files), filter (which flows), run (read and aggregate),
  * output (how to print).  See nfreport(1).
  */
+#include <err.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -46,12 +47,8 @@ usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", program_invocation_short_name);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(EXIT_USAGE);
+	verrx(EXIT_USAGE, fmt, ap);
 }
 
 struct cmdline {
@@ -315,8 +312,7 @@ main(int argc, char **argv)
 	if (rc >= 0 && !c.quiet)
 		output_summary(c.run.out, &total);
 	if (output_free(c.run.out) == -1) {
-		fprintf(stderr, "%s: write: %s\n",
-		    program_invocation_short_name, strerror(errno));
+		warn("write");
 		rc = -1;
 	}
 

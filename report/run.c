@@ -8,6 +8,7 @@
  * the (much smaller) tables.  With -c the order matters again ("the first
  * N flows"), so one worker is used.
  */
+#include <err.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -273,8 +274,7 @@ run_flows(const struct runopts *o, const struct inlist *in,
 	int rc;
 
 	if (worker_init(&w, o, in, &next) == -1) {
-		fprintf(stderr, "%s: out of memory\n",
-		    program_invocation_short_name);
+		warnx("out of memory");
 		worker_free(&w);
 		return -1;
 	}
@@ -293,8 +293,7 @@ run_flows(const struct runopts *o, const struct inlist *in,
 	*total = w.sum;
 	rc = w.nomem ? -1 : w.damaged;
 	if (w.nomem)
-		fprintf(stderr, "%s: out of memory\n",
-		    program_invocation_short_name);
+		warnx("out of memory");
 	worker_free(&w);
 	return rc;
 }
@@ -397,8 +396,7 @@ run_aggregate(const struct runopts *o, const struct inlist *in,
 	rc = w[0].damaged;
 out:
 	if (rc == -1)
-		fprintf(stderr, "%s: out of memory\n",
-		    program_invocation_short_name);
+		warnx("out of memory");
 	for (i = 0; i < n; i++)
 		worker_free(&w[i]);
 	return rc;
