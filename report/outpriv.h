@@ -6,7 +6,7 @@
  * A backend is one file (outtext.c, outdata.c, outft.c) whose functions
  * are all static; it exports one const struct output_backend per format
  * it prints, and output.c's table lists those.  Adding a format means
- * adding one file and one row to that table.
+ * adding one file and its struct to that table.
  */
 #ifndef NFKIT_REPORT_OUTPRIV_H
 #define NFKIT_REPORT_OUTPRIV_H
@@ -53,10 +53,6 @@ struct output_backend {
 	void		(*summary)(struct output *, const struct summary *);
 	void		(*fini)(struct output *);
 };
-
-/* The formats, one per backend row in output.c. */
-extern const struct output_backend outtext_short, outtext_line,
-    outtext_long, outdata_csv, outdata_json, outft_ft;
 
 static inline void
 output_col_u64(char **p, uint64_t v, int width)

@@ -12,7 +12,13 @@
 
 #include "outpriv.h"
 
-/* In the order output_names() lists them; the first is the default. */
+/*
+ * The formats, in the order output_names() lists them.  Each backend file
+ * defines its structs; this table is the only other place that names them.
+ */
+extern const struct output_backend outtext_short, outtext_line,
+    outtext_long, outdata_csv, outdata_json, outft_ft;
+
 static const struct output_backend *const backends[] = {
 	&outtext_short,
 	&outtext_line,
