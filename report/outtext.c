@@ -15,8 +15,6 @@
 
 #include "outpriv.h"
 
-static void	table_row(struct output *, const struct flowrec *, uint64_t);
-
 /* ---- names ---- */
 
 static const char *const icmp_types[19] = {
