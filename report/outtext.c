@@ -429,35 +429,19 @@ text_summary(struct output *o, const struct summary *s)
 	obuf_done(&o->ob, p);
 }
 
-
 /* ---- the formats ---- */
 
-const struct output_backend outtext_short = {
-	.name = "short",
-	.begin = short_begin,
-	.row = short_row,
-	.agg_row = table_row,
-	.stat = text_stat,
-	.series = text_series,
-	.summary = text_summary,
-};
+/* The three differ in how they print single flows, and only there. */
+#define TEXT_BACKEND(fmt) {						\
+	.name = #fmt,							\
+	.begin = fmt##_begin,						\
+	.row = fmt##_row,						\
+	.agg_row = table_row,						\
+	.stat = text_stat,						\
+	.series = text_series,						\
+	.summary = text_summary,					\
+}
 
-const struct output_backend outtext_line = {
-	.name = "line",
-	.begin = line_begin,
-	.row = line_row,
-	.agg_row = table_row,
-	.stat = text_stat,
-	.series = text_series,
-	.summary = text_summary,
-};
-
-const struct output_backend outtext_long = {
-	.name = "long",
-	.begin = long_begin,
-	.row = long_row,
-	.agg_row = table_row,
-	.stat = text_stat,
-	.series = text_series,
-	.summary = text_summary,
-};
+const struct output_backend outtext_short = TEXT_BACKEND(short);
+const struct output_backend outtext_line = TEXT_BACKEND(line);
+const struct output_backend outtext_long = TEXT_BACKEND(long);

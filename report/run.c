@@ -238,6 +238,37 @@ flow_cmp(const void *a, const void *b, void *order)
 	}
 }
 
+typedef int (*take_fn)(struct worker *, const struct flowrec *, size_t);
+
+/*
+ * Read the files on nthreads prefetch workers, at most ahead files beyond
+ * the one this thread has reached, and give their filtered records to
+ * take in input order.  If the workers cannot be started, read the files
+ * on this thread through fn instead.
+ */
+static void
+read_prefetched(struct worker *w, int nthreads, int ahead, take_fn take,
+    input_fn fn)
+{
+	const struct flowrec *r;
+	struct prefetch *p;
+	int damaged, nomem;
+	size_t k;
+
+	if ((p = prefetch_new(w->in, &w->o->win, w->o->filter, nthreads,
+	    ahead)) == NULL) {
+		read_files(w, fn);
+		return;
+	}
+	while (prefetch_next(p, &r, &k, &damaged, &nomem)) {
+		w->damaged |= damaged;
+		w->nomem |= nomem;
+		if (nomem || (k > 0 && take(w, r, k) != 0))
+			break;
+	}
+	prefetch_free(p);
+}
+
 /*
  * Flows from several files: one worker per processor inflates and filters
  * files ahead (at most two files per worker, in a bounded pool of record
@@ -246,23 +277,9 @@ flow_cmp(const void *a, const void *b, void *order)
 static void
 read_ahead(struct worker *w)
 {
-	const struct flowrec *r;
-	struct prefetch *p;
-	int n = nthreads(w->o, w->in), damaged, nomem;
-	size_t k;
+	int n = nthreads(w->o, w->in);
 
-	if ((p = prefetch_new(w->in, &w->o->win, w->o->filter, n,
-	    2 * n)) == NULL) {
-		read_files(w, flow_block);
-		return;
-	}
-	while (prefetch_next(p, &r, &k, &damaged, &nomem)) {
-		w->damaged |= damaged;
-		w->nomem |= nomem;
-		if (nomem || (k > 0 && emit(w, r, k) != 0))
-			break;
-	}
-	prefetch_free(p);
+	read_prefetched(w, n, 2 * n, emit, flow_block);
 }
 
 static int
@@ -342,23 +359,7 @@ print_aggregates(const struct runopts *o, struct worker *w)
 static void
 agg_pipelined(struct worker *w)
 {
-	const struct flowrec *r;
-	struct prefetch *p;
-	int damaged, nomem;
-	size_t k;
-
-	if ((p = prefetch_new(w->in, &w->o->win, w->o->filter, 1,
-	    1)) == NULL) {
-		read_files(w, agg_block);
-		return;
-	}
-	while (prefetch_next(p, &r, &k, &damaged, &nomem)) {
-		w->damaged |= damaged;
-		w->nomem |= nomem;
-		if (nomem || (k > 0 && agg_rows(w, r, k) != 0))
-			break;
-	}
-	prefetch_free(p);
+	read_prefetched(w, 1, 1, agg_rows, agg_block);
 }
 
 static int
