@@ -48,7 +48,9 @@ usage_error(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	verrx(EXIT_USAGE, fmt, ap);
+	vwarnx(fmt, ap);
+	va_end(ap);
+	exit(EXIT_USAGE);
 }
 
 struct cmdline {
