@@ -24,6 +24,7 @@
  * always point to earlier instructions, so evaluation ends.
  */
 #include <ctype.h>
+#include <err.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -754,8 +755,7 @@ filter_perror(const char *expr, const struct filter_error *e)
 {
 	int i;
 
-	fprintf(stderr, "%s: filter: %s\n", program_invocation_short_name,
-	    e->column > 0 ? e->msg : "out of memory");
+	warnx("filter: %s", e->column > 0 ? e->msg : "out of memory");
 	if (e->column <= 0)
 		return;
 	fprintf(stderr, "  %s\n  ", expr);

@@ -5,6 +5,7 @@
  * input (which files), filter (which flows), run (read and aggregate),
  * output (how to print).  See nfreport(1).
  */
+#include <err.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -46,11 +47,9 @@ usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", program_invocation_short_name);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vwarnx(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	exit(EXIT_USAGE);
 }
 
@@ -107,13 +106,13 @@ opt_stat(struct cmdline *c, const char *arg)
 	snprintf(name, sizeof(name), "%s", arg);
 	if ((slash = strchr(name, '/')) != NULL) {
 		*slash++ = '\0';
-		if ((o = order_lookup(slash)) < 0 || o > O_BPP)
-			usage_error("-s: unknown order '%s' (flows packets "
-			    "bytes bps pps bpp)", slash);
+		if ((o = agg_order_lookup(slash)) < 0 || o > O_BPP)
+			usage_error("-s: unknown order '%s' (%s)", slash,
+			    agg_order_list(0));
 	}
-	if ((c->run.stat[c->run.nstats] = statdef_lookup(name)) == NULL)
+	if ((c->run.stat[c->run.nstats] = agg_stat_lookup(name)) == NULL)
 		usage_error("-s: unknown statistic '%s' (%s)", name,
-		    statdef_names());
+		    agg_stat_names());
 	c->run.stat_order[c->run.nstats++] = (enum order)o;
 }
 
@@ -209,10 +208,9 @@ parse_args(struct cmdline *c, int argc, char **argv, struct cols *aggcols)
 			c->run.topn = (size_t)v;
 			break;
 		case 'O':
-			if ((i = order_lookup(optarg)) < 0)
-				usage_error("-O: unknown order '%s' (tstart "
-				    "tend flows packets bytes bps pps bpp)",
-				    optarg);
+			if ((i = agg_order_lookup(optarg)) < 0)
+				usage_error("-O: unknown order '%s' (%s)",
+				    optarg, agg_order_list(1));
 			c->run.sort = 1;
 			c->run.sort_order = (enum order)i;
 			break;
@@ -236,8 +234,9 @@ parse_args(struct cmdline *c, int argc, char **argv, struct cols *aggcols)
 			break;
 		case OPT_IGNORE: c->ignore_errors = 1; break;
 		case OPT_THREADS:
-			if (parse_u64(optarg, 1, 16, &v))
-				usage_error("--threads: 1 to 16");
+			if (parse_u64(optarg, 1, RUN_MAXTHREADS, &v))
+				usage_error("--threads: 1 to %d",
+				    RUN_MAXTHREADS);
 			c->run.threads = (int)v;
 			break;
 		default: usage();
@@ -287,7 +286,7 @@ main(int argc, char **argv)
 	}
 	c.run.filter = filter;
 
-	if ((c.run.out = output_open(c.format, stdout)) == NULL)
+	if ((c.run.out = output_new(c.format, stdout)) == NULL)
 		usage_error("-o: unknown format '%s' (%s)", c.format,
 		    output_names());
 	if (!output_is_text(c.run.out)) {
@@ -314,9 +313,8 @@ main(int argc, char **argv)
 	rc = run_report(&c.run, &in, &total);
 	if (rc >= 0 && !c.quiet)
 		output_summary(c.run.out, &total);
-	if (output_close(c.run.out) == -1) {
-		fprintf(stderr, "%s: write: %s\n",
-		    program_invocation_short_name, strerror(errno));
+	if (output_free(c.run.out) == -1) {
+		warn("write");
 		rc = -1;
 	}
 

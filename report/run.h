@@ -17,6 +17,8 @@
 #include "aggregate.h"
 
 #define RUN_MAXSTATS	16
+/* The most threads (--threads, or one per processor) the reporter uses. */
+#define RUN_MAXTHREADS	16
 
 struct runopts {
 	const struct filter	*filter;

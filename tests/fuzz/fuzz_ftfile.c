@@ -1,6 +1,6 @@
 /*
  * fuzz_ftfile: libFuzzer harness for the flow-tools file reader
- * (common/fthdr.c header codec, common/ftwrite.c record reader).
+ * (common/fthdr.c header codec, common/ftread.c record reader).
  *
  * The input is a whole file.  The header is decoded from memory; when it
  * is accepted, encoding it again and decoding that must give the same
@@ -9,8 +9,6 @@
  * the end, as nfreport does with a file copied from anywhere: zlib streams,
  * both byte orders, every record type.  The reader must end (clean end or
  * an error with a message) and count exactly the records it returned.
- *
- * HAVE_FTREADER is set by run.sh once common/ftwrite.c has the reader.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -59,7 +57,6 @@ header_roundtrip(const uint8_t *data, size_t len)
 		abort();
 }
 
-#ifdef HAVE_FTREADER
 static int memfd = -1;
 
 static void
@@ -96,14 +93,11 @@ reader(const uint8_t *data, size_t len)
 		abort();
 	ftr_close(r);
 }
-#endif
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
 	header_roundtrip(data, len);
-#ifdef HAVE_FTREADER
 	reader(data, len);
-#endif
 	return 0;
 }

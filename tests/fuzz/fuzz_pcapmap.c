@@ -14,7 +14,7 @@
  * same end, clean or damaged, for the link types the sensor decodes.
  * Times are compared only below 2^31: libpcap 1.10 reads the two
  * timestamp fields signed in a file of its own byte order and unsigned in
- * a swapped one, pcapmap always unsigned (test_pcapmap shows it).
+ * a swapped one, pcapmap always unsigned (test_sensor_pcapmap shows it).
  */
 #include <pcap/pcap.h>
 #include <stdint.h>

@@ -1,8 +1,8 @@
 /*
- * test_ctlproto: the control protocol's framing (header round trip, every
- * rejection, payloads split at the maximum), the shared command table,
- * and the daemon side: socket mode 0600, refusal of a second daemon, a
- * stale socket replaced, each command answered, garbage dropped.
+ * test_sensor_ctlproto: the control protocol's framing (header round trip,
+ * every rejection, payloads split at the maximum), the shared command
+ * table, and the daemon side: socket mode 0600, refusal of a second daemon,
+ * a stale socket replaced, each command answered, garbage dropped.
  */
 #include <check.h>
 #include <errno.h>

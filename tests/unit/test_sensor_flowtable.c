@@ -1,8 +1,8 @@
 /*
- * test_flowtable: the open-addressing flow index and its lists: insert,
- * find, remove with backward shift (checked against a plain array over a
- * long random churn), fullness, list order and LRU choice, seeding, the
- * index's growth by rehashing, and the memory cost per flow.
+ * test_sensor_flowtable: the open-addressing flow index and its lists:
+ * insert, find, remove with backward shift (checked against a plain array
+ * over a long random churn), fullness, list order and LRU choice, seeding,
+ * the index's growth by rehashing, and the memory cost per flow.
  */
 #include <check.h>
 #include <stdlib.h>

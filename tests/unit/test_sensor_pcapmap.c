@@ -1,9 +1,9 @@
 /*
- * test_pcapmap: the mapped reader of classic pcap files, on files the test
- * writes itself: both byte orders with micro- and nanosecond magic, cut
- * file and record headers, cut record bodies, caplen above the snaplen
- * and above the largest caplen, empty files and headers it leaves to
- * libpcap.  Every buffer is copied to a block of exactly its size, so the
+ * test_sensor_pcapmap: the mapped reader of classic pcap files, on files
+ * the test writes itself: both byte orders with micro- and nanosecond
+ * magic, cut file and record headers, cut record bodies, caplen above the
+ * snaplen and above the largest caplen, empty files and headers it leaves
+ * to libpcap.  Every buffer is copied to a block of exactly its size, so the
  * sanitizer build catches any read past the end, and every file is also
  * read by libpcap: the packets and the error message must be the same.
  */
@@ -96,7 +96,7 @@ exact(const struct wfile *w, size_t len)
 static int
 read_both(const struct wfile *w, size_t len, int *npkts)
 {
-	char path[] = "/tmp/test_pcapmap.XXXXXX", ebuf[PCAP_ERRBUF_SIZE];
+	char path[] = "/tmp/test_sensor_pcapmap.XXXXXX", ebuf[PCAP_ERRBUF_SIZE];
 	struct pcapmap_pkt pkt;
 	struct pcap_pkthdr *h;
 	const u_char *data;
@@ -334,7 +334,7 @@ END_TEST
 /* A zero-length file and a non-file are not mapped; a good file is. */
 START_TEST(open_files)
 {
-	char path[] = "/tmp/test_pcapmap.XXXXXX", err[256];
+	char path[] = "/tmp/test_sensor_pcapmap.XXXXXX", err[256];
 	struct pcapmap_pkt pkt;
 	struct pcapmap *m;
 	struct wfile w;

@@ -1,10 +1,11 @@
 /*
- * test_expiry: flow semantics through the meter with synthetic packets:
- * each timeout by name, maxlife, expint, max_flows LRU eviction, the
- * counter-overflow expiry, "the same packet N times is one flow", the -T
- * key levels, expire-all/delete-all, the clock that never runs backwards,
- * and the exported times.  The export is observed with a datagram sink and
- * decoded with common/v5.c, so what is checked is what goes on the wire.
+ * test_sensor_expiry: flow semantics through the meter with synthetic
+ * packets: each timeout by name, maxlife, expint, max_flows LRU eviction,
+ * the counter-overflow expiry, "the same packet N times is one flow", the
+ * -T key levels, expire-all/delete-all, the clock that never runs
+ * backwards, and the exported times.  The export is observed with a datagram
+ * sink and decoded with common/v5.c, so what is checked is what goes on the
+ * wire.
  */
 #include <check.h>
 #include <stdlib.h>

@@ -1,8 +1,8 @@
 /*
- * test_export: the exporter: the version table, 30 records per datagram,
- * flush, flow_sequence, header fields (engine, sampling, time base),
- * IPv6 refused by v5, destinations parsed and sent to on 127.0.0.1 (two
- * at once, same datagram), and send failures counted.
+ * test_sensor_export: the exporter: the version table, 30 records per
+ * datagram, flush, flow_sequence, header fields (engine, sampling, time
+ * base), IPv6 refused by v5, destinations parsed and sent to on 127.0.0.1
+ * (two at once, same datagram), and send failures counted.
  */
 #include <check.h>
 #include <errno.h>
