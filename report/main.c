@@ -66,7 +66,6 @@ struct cmdline {
 	char		*paths[256];	/* -r and path arguments */
 	int		 npaths;
 	struct webreport web;		/* -o html, --html-dir, --local */
-	int		 bars;		/* --bars */
 };
 
 /* -A srcip,dstport: the key fields, then the counters. */
@@ -278,7 +277,7 @@ parse_args(struct cmdline *c, int argc, char **argv, struct cols *aggcols)
 			break;
 		case OPT_HTMLDIR: c->web.dir = optarg; break;
 		case OPT_LOCAL: opt_local(c, optarg); break;
-		case OPT_BARS: c->bars = 1; break;
+		case OPT_BARS: c->run.bars = 1; break;
 		default: usage();
 		}
 	}
@@ -341,6 +340,10 @@ main(int argc, char **argv)
 			    "--series)", c.format);
 		c.quiet = 1;
 	}
+	if (c.run.bars && (c.run.series_ms == 0 || web ||
+	    (strcmp(c.format, "short") != 0 && strcmp(c.format, "line") != 0 &&
+	    strcmp(c.format, "long") != 0)))
+		usage_error("--bars draws --series in text output only");
 	if (c.run.agg)
 		output_set_cols(c.run.out, &aggcols);
 

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "outpriv.h"
+#include "sparkline.h"
 
 /* ---- names ---- */
 
@@ -384,12 +385,35 @@ text_stat(struct output *o, const struct statview *v)
 	text_headline(o, "", NULL);
 }
 
+/* --bars: the bytes of the whole series on one line, then a newline. */
+static void
+series_sparkline(struct output *o, const struct seriesview *v, uint64_t max)
+{
+	size_t i;
+	char *p = room(o);
+
+	puts_(&p, "Bytes: ");
+	for (i = 0; i < v->n; i++) {
+		if (i % 1000 == 999) {
+			done(o, p);
+			p = room(o);
+		}
+		p += sparkline_tick(v->rows[i].r.bytes, max, p);
+	}
+	*p++ = '\n';
+	done(o, p);
+}
+
 void
 text_series(struct output *o, const struct seriesview *v)
 {
+	uint64_t max = 0;
 	size_t i;
 	char *p;
 
+	for (i = 0; i < v->n; i++)
+		if (v->rows[i].r.bytes > max)
+			max = v->rows[i].r.bytes;
 	text_headline(o, "Bucket start                  flows    packets"
 	    "        bytes          bps        pps", NULL);
 	for (i = 0; i < v->n; i++) {
@@ -402,9 +426,15 @@ text_series(struct output *o, const struct seriesview *v)
 		col_u64(&p, r->r.bytes, 13);
 		col_u64(&p, per_sec(r->r.bytes, v->interval_ms, 8), 13);
 		col_u64(&p, per_sec(r->r.packets, v->interval_ms, 1), 11);
+		if (v->bars) {
+			*p++ = ' ';
+			p += sparkline_bar(r->r.bytes, max, SPARKLINE_WIDTH, p);
+		}
 		*p++ = '\n';
 		done(o, p);
 	}
+	if (v->bars)
+		series_sparkline(o, v, max);
 }
 
 void

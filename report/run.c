@@ -348,6 +348,7 @@ print_aggregates(const struct runopts *o, struct worker *w)
 	}
 	if (o->series_ms) {
 		sv.interval_ms = o->series_ms;
+		sv.bars = o->bars;
 		sv.rows = series_rows(w->series, o->series_ms, &sv.n);
 		output_series(o->out, &sv);
 		free((void *)sv.rows);

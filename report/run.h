@@ -38,6 +38,7 @@ struct runopts {
 	enum order		 sort_order;
 	uint64_t		 limit;			/* -c; 0 = all */
 	int64_t			 series_ms;		/* 0 = no series */
+	int			 bars;			/* --bars */
 	int			 threads;		/* 0 = automatic */
 	/*
 	 * -o html: every worker also fills a web accumulator, and at the

@@ -60,6 +60,23 @@ out=$($CHECK wellformed "$TMP/page.html") && pass "html: well-formed, no script,
 out=$($CHECK escaped "$TMP/page.html" "$HOSTILE") &&
     pass "html: a hostile header comment shows as text" || fail "html escaping: $out"
 
+# --bars: one bar per bucket, the biggest one SPARKLINE_WIDTH (40) cells
+# long, and a sparkline line with one block per bucket.
+"$NFREPORT" -U --series 20s --bars "$d" >"$TMP/bars" 2>&1
+python3 - "$TMP/bars" <<'EOP' && pass "bars: one bar per bucket, the largest 40 full blocks, sparkline" || fail "bars: $(head -4 "$TMP/bars")"
+import sys
+lines = open(sys.argv[1], encoding="utf-8").read().split("\n")
+rows = [l for l in lines if l[:2] == "20"]
+bars = [l.split(" ")[-1] for l in rows]
+spark = [l for l in lines if l.startswith("Bytes: ")]
+assert rows and len(spark) == 1, "no rows or no sparkline"
+assert max(bars, key=len) == "\u2588" * 40, max(bars, key=len)
+assert len(spark[0]) == len("Bytes: ") + len(rows), spark
+assert all(set(b) <= set("\u2588\u2589\u258a\u258b\u258c\u258d\u258e\u258f") for b in bars)
+EOP
+"$NFREPORT" -o csv --series 20s --bars "$d" >/dev/null 2>&1
+[ $? -eq 2 ] && pass "bars: refused outside text output" || fail "bars: accepted with -o csv"
+
 # The two csv runs hold the same 18 rankings as the page (-s takes 16).
 stats_csv() {
 	s1="" s2=""
