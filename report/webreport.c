@@ -2,9 +2,10 @@
  * webreport: running the passes and writing pages, atomically in site
  * mode.
  *
- * The "generated" line is the wall clock, or SOURCE_DATE_EPOCH when set
- * (the reproducible-builds convention), so that golden pages do not change
- * from run to run.
+ * "Now" (the "generated" line, and the end of the site's windows when -t
+ * gives none) is the wall clock, or SOURCE_DATE_EPOCH when set (the
+ * reproducible-builds convention), so that golden pages do not change from
+ * run to run.
  */
 #include <errno.h>
 #include <fcntl.h>
