@@ -33,10 +33,12 @@ svg_si(double v, char out[16])
 		v /= 1000.0;
 		i++;
 	}
-	snprintf(out, 16, fabs(v) < 10 && v != floor(v) ? "%.1f %c" :
-	    "%.0f %c", v, pre[i]);
-	if (pre[i] == ' ')
-		out[strlen(out) - 1] = '\0';
+	if (i == 0)
+		snprintf(out, 16, fabs(v) < 10 && v != floor(v) ? "%.1f" :
+		    "%.0f", v);
+	else
+		snprintf(out, 16, fabs(v) < 10 && v != floor(v) ? "%.1f %c" :
+		    "%.0f %c", v, pre[i]);
 }
 
 /* The smallest 1, 2 or 5 times a power of ten that is >= v. */
