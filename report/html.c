@@ -66,11 +66,9 @@ html_escape(const char *in, char *out, size_t len)
 		case '"':	rep = "&quot;"; n = 1; break;
 		case '\'':	rep = "&#39;"; n = 1; break;
 		default:
-			if (*s < 0x20 || *s == 0x7f) {
+			if (*s < 0x20 || *s == 0x7f ||
+			    (n = utf8_len(s)) == 0) {
 				rep = "\xef\xbf\xbd";	/* U+FFFD */
-				n = 1;
-			} else if ((n = utf8_len(s)) == 0) {
-				rep = "\xef\xbf\xbd";
 				n = 1;
 			} else if (n == 1) {
 				one[0] = (char)*s;
@@ -430,7 +428,7 @@ table(FILE *f, const char *stat, const struct statdef *def,
 		    fields[def->spec.keys[k]].name);
 	fprintf(f, "<th>flows</th><th>packets</th><th>bytes</th><th>%%</th>"
 	    "</tr></thead>\n<tbody>\n");
-	for (i = 0; i < n; i++) {
+	for (i = 0; rows != NULL && i < n; i++) {
 		const struct aggrow *r = &rows[i];
 		uint64_t tot = total_value(total, o);
 

@@ -30,8 +30,8 @@ parse_one(struct localnet *n, const char *s, char *err, size_t errlen)
 	if ((slash = strchr(buf, '/')) != NULL)
 		*slash++ = '\0';
 	v6 = strchr(buf, ':') != NULL;
-	if (inet_pton(v6 ? AF_INET6 : AF_INET, buf, v6 ? (void *)a6 :
-	    (void *)&a4) != 1) {
+	if ((v6 ? inet_pton(AF_INET6, buf, a6) : inet_pton(AF_INET, buf,
+	    &a4)) != 1) {
 		snprintf(err, errlen, "'%s': not an IPv4 or IPv6 address", s);
 		return -1;
 	}

@@ -196,6 +196,8 @@ column(FILE *f, const struct svg_chart *c, size_t i, double ytop, double h)
 		const struct svg_layer *l = side ? c->down : c->up;
 		const char *d = side ? c->downlabel : c->uplabel;
 
+		if (l == NULL)
+			continue;
 		for (k = 0; k < (side ? c->ndown : c->nup); k++) {
 			fprintf(f, "\n%s%s", d ? d : "", d ? " " : "");
 			html_text(f, l[k].name);

@@ -318,9 +318,7 @@ webview_build(struct webview *v, const struct webagg *w,
 		b = (size_t)((t - v->start_ms) / v->iv_ms);
 		if (b >= v->nb)
 			continue;
-		if (v->ndir == 1)
-			d = 0;
-		else if (dir == LOCALNET_OUT)
+		if (v->ndir == 1 || dir == LOCALNET_OUT)
 			d = 0;
 		else if (dir == LOCALNET_IN)
 			d = 1;
