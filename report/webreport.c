@@ -201,6 +201,8 @@ webreport_run(struct webreport *w, struct runopts *o,
 {
 	struct pass p;
 	struct summary s;
+	struct stat st;
+	const char *why = NULL;
 	int64_t end;
 	int k, rc = 0, r;
 
@@ -211,6 +213,15 @@ webreport_run(struct webreport *w, struct runopts *o,
 		p.f = stdout;
 		p.self = -1;
 		return one_page(&p, o, total);
+	}
+	if (stat(w->dir, &st) == -1)
+		why = strerror(errno);
+	else if (!S_ISDIR(st.st_mode))
+		why = "not a directory";
+	if (why != NULL) {
+		fprintf(stderr, "%s: --html-dir %s: %s\n",
+		    program_invocation_short_name, w->dir, why);
+		return -1;
 	}
 	end = o->win.end != INT64_MAX ? o->win.end : now_ms();
 	p.nav = site;

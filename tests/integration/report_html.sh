@@ -193,6 +193,12 @@ rc=$?
     pass "site: an empty window renders no flows, exit 0" ||
     fail "site: empty window: exit $rc $(head -2 "$TMP/err")"
 
+"$NFREPORT" -U --html-dir "$TMP/none" "$d" 2>"$TMP/err"
+rc=$?
+[ $rc -eq 1 ] && grep -q -- "--html-dir $TMP/none: No such file" "$TMP/err" &&
+    pass "site: a missing directory is a clear error, exit 1" ||
+    fail "site: missing directory: exit $rc, $(cat "$TMP/err")"
+
 # A reader reads index.html as fast as it can while the site is written
 # 20 times over; every read must be a whole page.
 python3 - "$site/index.html" "$TMP/writer.done" >"$TMP/reader.out" <<'EOP' &
