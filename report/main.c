@@ -24,6 +24,7 @@
 #include "run.h"
 #include "aggregate.h"
 #include "timefmt.h"
+#include "webreport.h"
 
 #define EXIT_DAMAGED	1
 #define EXIT_USAGE	2
@@ -36,9 +37,11 @@ usage(void)
 	    "[-n count]\n"
 	    "                [-O order] [-o format] [-r path] "
 	    "[-s stat[/order]]\n"
-	    "                [-t start[,end]] [--ignore-errors] "
-	    "[--series interval]\n"
-	    "                [--threads n] [path ...] [filter]\n");
+	    "                [-t start[,end]] [--bars] [--html-dir dir] "
+	    "[--ignore-errors]\n"
+	    "                [--local net[,net ...]] [--series interval] "
+	    "[--threads n]\n"
+	    "                [path ...] [filter]\n");
 	exit(EXIT_USAGE);
 }
 
@@ -61,6 +64,7 @@ struct cmdline {
 	int		 with_tmp, quiet, ignore_errors;
 	char		*paths[256];	/* -r and path arguments */
 	int		 npaths;
+	struct webreport web;		/* -o html, --html-dir, --local */
 };
 
 /* -A srcip,dstport: the key fields, then the counters. */
@@ -170,12 +174,43 @@ read_filterfile(struct cmdline *c)
 	fclose(f);
 }
 
-enum { OPT_SERIES = 256, OPT_IGNORE, OPT_THREADS };
+/* --local 192.0.2.0/24,2001:db8::/32 (may be given more than once) */
+static void
+opt_local(struct cmdline *c, const char *arg)
+{
+	char err[128];
+
+	if (localnet_parse(&c->web.local, arg, err, sizeof(err)) == -1)
+		usage_error("--local: %s", err);
+	c->web.has_local = 1;
+	c->web.local_text = arg;
+}
+
+/*
+ * -o html and --html-dir: the web report does its own runs (one per page)
+ * and prints no text.  Returns what run_report() would.
+ */
+static int
+run_web(struct cmdline *c, const struct inlist *in, struct summary *total)
+{
+	if (c->run.nstats || c->run.agg || c->run.sort || c->run.limit)
+		usage_error("-o html draws its own tables (no -s, -A, -O, -c)");
+	c->web.filter = c->expr;
+	c->web.base_ms = c->run.series_ms;
+	c->run.series_ms = 0;
+	return webreport_run(&c->web, &c->run, in, total);
+}
+
+enum { OPT_SERIES = 256, OPT_IGNORE, OPT_THREADS, OPT_HTMLDIR, OPT_LOCAL,
+    OPT_BARS };
 
 static const struct option longopts[] = {
 	{ "series", required_argument, NULL, OPT_SERIES },
 	{ "ignore-errors", no_argument, NULL, OPT_IGNORE },
 	{ "threads", required_argument, NULL, OPT_THREADS },
+	{ "html-dir", required_argument, NULL, OPT_HTMLDIR },
+	{ "local", required_argument, NULL, OPT_LOCAL },
+	{ "bars", no_argument, NULL, OPT_BARS },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -239,6 +274,9 @@ parse_args(struct cmdline *c, int argc, char **argv, struct cols *aggcols)
 				    RUN_MAXTHREADS);
 			c->run.threads = (int)v;
 			break;
+		case OPT_HTMLDIR: c->web.dir = optarg; break;
+		case OPT_LOCAL: opt_local(c, optarg); break;
+		case OPT_BARS: c->run.bars = 1; break;
 		default: usage();
 		}
 	}
@@ -273,7 +311,7 @@ main(int argc, char **argv)
 	struct filter *filter;
 	struct inlist in;
 	struct summary total;
-	int i, rc, bad_input = 0;
+	int i, rc, web, bad_input = 0;
 
 	timefmt_utc(0);
 	parse_args(&c, argc, argv, &aggcols);
@@ -286,15 +324,25 @@ main(int argc, char **argv)
 	}
 	c.run.filter = filter;
 
-	if ((c.run.out = output_new(c.format, stdout)) == NULL)
-		usage_error("-o: unknown format '%s' (%s)", c.format,
+	web = strcmp(c.format, "html") == 0 || c.web.dir != NULL;
+	if (!web && c.web.has_local)
+		usage_error("--local is for -o html and --html-dir");
+	/* The web report writes its pages itself: its output is unused. */
+	if ((c.run.out = output_new(web ? "csv" : c.format, stdout)) == NULL)
+		usage_error("-o: unknown format '%s' (%s html)", c.format,
 		    output_names());
-	if (!output_is_text(c.run.out)) {
+	if (web)
+		c.quiet = 1;
+	else if (!output_is_text(c.run.out)) {
 		if (c.run.nstats || c.run.series_ms)
 			usage_error("-o %s prints flows only (no -s, "
 			    "--series)", c.format);
 		c.quiet = 1;
 	}
+	if (c.run.bars && (c.run.series_ms == 0 || web ||
+	    (strcmp(c.format, "short") != 0 && strcmp(c.format, "line") != 0 &&
+	    strcmp(c.format, "long") != 0)))
+		usage_error("--bars draws --series in text output only");
 	if (c.run.agg)
 		output_set_cols(c.run.out, &aggcols);
 
@@ -310,7 +358,7 @@ main(int argc, char **argv)
 		if (input_add(&in, c.paths[i], c.with_tmp) == -1)
 			bad_input = 1;
 
-	rc = run_report(&c.run, &in, &total);
+	rc = web ? run_web(&c, &in, &total) : run_report(&c.run, &in, &total);
 	if (rc >= 0 && !c.quiet)
 		output_summary(c.run.out, &total);
 	if (output_free(c.run.out) == -1) {

@@ -40,6 +40,7 @@ struct seriesview {
 	int64_t			 interval_ms;
 	const struct aggrow	*rows;
 	size_t			 n;
+	int			 bars;		/* --bars: UTF-8 bars too */
 };
 
 struct output;

@@ -15,6 +15,7 @@
 
 #include "outpriv.h"
 #include "proto.h"
+#include "sparkline.h"
 
 /* ---- names ---- */
 
@@ -362,12 +363,35 @@ text_stat(struct output *o, const struct statview *v)
 	text_headline(o, "", NULL);
 }
 
+/* --bars: the bytes of the whole series on one line, then a newline. */
+static void
+series_sparkline(struct output *o, const struct seriesview *v, uint64_t max)
+{
+	size_t i;
+	char *p = obuf_room(&o->ob);
+
+	obuf_puts(&p, "Bytes: ");
+	for (i = 0; i < v->n; i++) {
+		if (i % 1000 == 999) {
+			obuf_done(&o->ob, p);
+			p = obuf_room(&o->ob);
+		}
+		p += sparkline_tick(v->rows[i].r.bytes, max, p);
+	}
+	*p++ = '\n';
+	obuf_done(&o->ob, p);
+}
+
 static void
 text_series(struct output *o, const struct seriesview *v)
 {
+	uint64_t max = 0;
 	size_t i;
 	char *p;
 
+	for (i = 0; i < v->n; i++)
+		if (v->rows[i].r.bytes > max)
+			max = v->rows[i].r.bytes;
 	text_headline(o, "Bucket start                  flows    packets"
 	    "        bytes          bps        pps", NULL);
 	for (i = 0; i < v->n; i++) {
@@ -380,9 +404,15 @@ text_series(struct output *o, const struct seriesview *v)
 		output_col_u64(&p, r->r.bytes, 13);
 		output_col_u64(&p, output_per_sec(r->r.bytes, v->interval_ms, 8), 13);
 		output_col_u64(&p, output_per_sec(r->r.packets, v->interval_ms, 1), 11);
+		if (v->bars) {
+			*p++ = ' ';
+			p += sparkline_bar(r->r.bytes, max, SPARKLINE_WIDTH, p);
+		}
 		*p++ = '\n';
 		obuf_done(&o->ob, p);
 	}
+	if (v->bars)
+		series_sparkline(o, v, max);
 }
 
 static void

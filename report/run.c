@@ -29,6 +29,8 @@ struct worker {
 	struct summary		 sum;
 	uint64_t		 seen;		/* flows taken, for -c */
 	int			 damaged, nomem;
+	struct run_files	 files;
+	struct webagg		*web;		/* -o html */
 	struct flowrec		*buf;
 	/* Flows mode only: */
 	struct flowrec		*keep;		/* -O: everything, to sort */
@@ -100,6 +102,8 @@ agg_rows(struct worker *w, const struct flowrec *r, size_t n)
 		bad |= agg_tab_add(w->agg, r, n);
 	if (o->series_ms)
 		bad |= series_add(w->series, o->series_ms, r, n);
+	if (o->web)
+		bad |= webagg_add(w->web, r, n);
 	if (bad) {
 		w->nomem = 1;
 		return 1;
@@ -125,12 +129,18 @@ read_files(struct worker *w, input_fn fn)
 		switch (input_read(&w->in->v[i], &w->o->win, w->buf, fn, w)) {
 		case IN_DAMAGED:
 			w->damaged = 1;
+			w->files.damaged++;
+			w->files.read++;
+			break;
+		case IN_SKIPPED:
 			break;
 		case IN_STOPPED:
 			/* -c reached: no other file is wanted. */
 			__atomic_store_n(w->next, w->in->n, __ATOMIC_RELAXED);
+			w->files.read++;
 			break;
 		default:
+			w->files.read++;
 			break;
 		}
 	}
@@ -165,6 +175,8 @@ worker_init(struct worker *w, const struct runopts *o,
 	series_spec(&ss);
 	if (o->series_ms && (w->series = agg_tab_new(&ss)) == NULL)
 		return -1;
+	if (o->web && (w->web = webagg_new(o->web)) == NULL)
+		return -1;
 	return 0;
 }
 
@@ -177,6 +189,7 @@ worker_free(struct worker *w)
 		agg_tab_free(w->stat[i]);
 	agg_tab_free(w->agg);
 	agg_tab_free(w->series);
+	webagg_free(w->web);
 	free(w->buf);
 	free(w->keep);
 }
@@ -197,6 +210,10 @@ worker_merge(struct worker *a, const struct worker *b)
 		return -1;
 	if (a->series && agg_tab_merge(a->series, b->series) == -1)
 		return -1;
+	if (a->web && webagg_merge(a->web, b->web) == -1)
+		return -1;
+	a->files.read += b->files.read;
+	a->files.damaged += b->files.damaged;
 	return 0;
 }
 
@@ -345,6 +362,7 @@ print_aggregates(const struct runopts *o, struct worker *w)
 	}
 	if (o->series_ms) {
 		sv.interval_ms = o->series_ms;
+		sv.bars = o->bars;
 		sv.rows = series_rows(w->series, o->series_ms, &sv.n);
 		output_series(o->out, &sv);
 		free((void *)sv.rows);
@@ -360,6 +378,9 @@ static void
 agg_pipelined(struct worker *w)
 {
 	read_prefetched(w, 1, 1, agg_rows, agg_block);
+	/* The one file, read or not: the prefetcher does not say. */
+	w->files.read = 1;
+	w->files.damaged = w->damaged ? 1 : 0;
 }
 
 static int
@@ -392,7 +413,10 @@ run_aggregate(const struct runopts *o, const struct inlist *in,
 			goto out;
 	if (w[0].nomem)
 		goto out;
-	print_aggregates(o, &w[0]);
+	if (o->web_done != NULL)
+		o->web_done(o->web_ctx, w[0].web, &w[0].sum, &w[0].files);
+	else
+		print_aggregates(o, &w[0]);
 	*total = w[0].sum;
 	rc = w[0].damaged;
 out:
@@ -408,7 +432,7 @@ run_report(const struct runopts *o, const struct inlist *in,
     struct summary *total)
 {
 	agg_summary_init(total);
-	if (o->nstats == 0 && !o->agg && o->series_ms == 0)
+	if (o->nstats == 0 && !o->agg && o->series_ms == 0 && o->web == NULL)
 		return run_flows(o, in, total);
 	return run_aggregate(o, in, total);
 }

@@ -63,5 +63,6 @@ done
 if [ "$mode" = regen ] && [ -z "${SENSOR_ONLY:-}" ] &&
     [ -f "$ROOT/tests/integration/report_golden.sh" ]; then
 	REGEN=1 sh "$ROOT/tests/integration/report_golden.sh"
+	REGEN=1 sh "$ROOT/tests/integration/report_html.sh"
 fi
 finish
