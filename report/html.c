@@ -506,7 +506,7 @@ html_page(FILE *f, const struct html_page *p)
 	struct webview v;
 	int rc = 0;
 
-	if (webview_build(&v, p->agg, &p->win) == -1)
+	if (webagg_view_build(&v, p->agg, &p->win) == -1)
 		return -1;
 	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
 	    "<meta charset=\"utf-8\">\n"
@@ -531,7 +531,7 @@ html_page(FILE *f, const struct html_page *p)
 		rc |= tables(f, p);
 	}
 	fprintf(f, "</main>\n</body>\n</html>\n");
-	webview_free(&v);
+	webagg_view_free(&v);
 	if (fflush(f) != 0 || ferror(f))
 		rc = -1;
 	return rc;

@@ -262,7 +262,7 @@ floordiv(int64_t a, int64_t b)
 }
 
 int
-webview_build(struct webview *v, const struct webagg *w,
+webagg_view_build(struct webview *v, const struct webagg *w,
     const struct window *win)
 {
 	const int64_t base = w->o.base_ms;
@@ -334,12 +334,12 @@ webview_build(struct webview *v, const struct webagg *w,
 	return 0;
 fail:
 	free(rows);
-	webview_free(v);
+	webagg_view_free(v);
 	return -1;
 }
 
 void
-webview_free(struct webview *v)
+webagg_view_free(struct webview *v)
 {
 	int d, k;
 

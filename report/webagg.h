@@ -10,7 +10,7 @@
  * of their protocol ("other ports"), which bounds a day of random ports to
  * a few hundred thousand cells.
  *
- * Buckets are base_ms wide while reading; webview_build() coarsens them to
+ * Buckets are base_ms wide while reading; webagg_view_build() coarsens them to
  * a readable interval for the window afterwards, so the pass needs no
  * knowledge of the window's extent.
  */
@@ -66,8 +66,8 @@ struct webview {
 };
 
 /* Shape the cells for drawing over the window (open ends: the data's). */
-int	webview_build(struct webview *, const struct webagg *,
+int	webagg_view_build(struct webview *, const struct webagg *,
 	    const struct window *);
-void	webview_free(struct webview *);
+void	webagg_view_free(struct webview *);
 
 #endif

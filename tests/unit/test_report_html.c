@@ -224,7 +224,7 @@ START_TEST(test_webagg_sums)
 	ck_assert_int_eq(webagg_add(a, flows, NF / 2), 0);
 	ck_assert_int_eq(webagg_add(b, flows + NF / 2, NF - NF / 2), 0);
 	ck_assert_int_eq(webagg_merge(a, b), 0);
-	ck_assert_int_eq(webview_build(&v, a, &win), 0);
+	ck_assert_int_eq(webagg_view_build(&v, a, &win), 0);
 	ck_assert_int_eq(v.ndir, 2);
 	/* Two hours of one-minute buckets: 120 of them (or 121). */
 	ck_assert_uint_ge(v.nb, 120);
@@ -247,7 +247,7 @@ START_TEST(test_webagg_sums)
 	}
 	ck_assert_int_eq(v.nsvc, WEBVIEW_NSVC + 1);
 	ck_assert_str_eq(v.proto[0][0].name, "TCP");
-	webview_free(&v);
+	webagg_view_free(&v);
 	/* The services table holds every flow once. */
 	svc = webagg_services(a, &ns);
 	for (got = 0, i = 0; i < ns; i++)
@@ -257,12 +257,12 @@ START_TEST(test_webagg_sums)
 	/* A window wider than the data sets the axis: a day, coarsened. */
 	win.start = T0 - 86400000 + 7200000;
 	win.end = T0 + 7200000;
-	ck_assert_int_eq(webview_build(&v, a, &win), 0);
+	ck_assert_int_eq(webagg_view_build(&v, a, &win), 0);
 	ck_assert_int_eq(v.iv_ms, 300000);
 	ck_assert_uint_eq(v.nb, 288);
 	ck_assert_uint_eq(layers_sum(v.proto[0], 4, v.nb, WV_BYTES),
 	    dir[LOCALNET_OUT][WV_BYTES]);
-	webview_free(&v);
+	webagg_view_free(&v);
 	webagg_free(a);
 	webagg_free(b);
 }
