@@ -2,7 +2,8 @@
 #
 #   make            build sensor/nfsensord sensor/nfctl collector/nfcollectd
 #                   report/nfreport report/nfchload
-#   make check      unit tests, the same under ASan+UBSan, integration tests
+#   make check      unit tests, the same under ASan+UBSan, the threaded
+#                   modules' tests under TSan, integration tests
 #   make demo       run the whole pipeline on tests/data/demo.pcap
 #   make install    PREFIX=/usr/local DESTDIR=
 #
@@ -67,7 +68,7 @@ PROGS	= $(P)sensor/nfsensord $(P)sensor/nfctl $(P)collector/nfcollectd \
 UNITS	= $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 TOOLS	= $(patsubst tests/tools/%.c,$(B)/tools/%,$(TOOL_SRC))
 
-.PHONY: all check unit asan integration demo install clean format deps bench fuzz lint golden
+.PHONY: all check unit asan tsan integration demo install clean format deps bench fuzz lint golden
 all: $(PROGS) $(TOOLS)
 
 $(B)/%.o: %.c
@@ -104,7 +105,8 @@ $(P)report/nfchload: $(B)/report/nfchload.o $(LIBREPORT) $(LIBNFKIT)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 # Unit tests link every module library; only what a test uses is pulled in.
-$(B)/tests/%: $(B)/tests/unit/%.o $(LIBSENSOR) $(LIBCOLLECTOR) $(LIBREPORT) $(LIBNFKIT)
+UNIT_LIBS ?= $(LIBSENSOR) $(LIBCOLLECTOR) $(LIBREPORT) $(LIBNFKIT)
+$(B)/tests/%: $(B)/tests/unit/%.o $(UNIT_LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(LIBS)
 # Small helper programs for tests (generators, probes).
@@ -122,7 +124,17 @@ check: deps
 	@$(MAKE) --no-print-directory B=build/asan P=build/asan/ \
 	    SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	    CFLAGS="-O1 -g" all unit
+	@$(MAKE) --no-print-directory tsan
 	@sh tests/run.sh
+
+# The unit tests of the two threaded modules (the collector's writer ring,
+# the reporter's prefetch workers) under ThreadSanitizer, in build/tsan/;
+# tests/run.sh runs them.  Only the libraries they link are built.
+TSAN_UNITS = test_collector_writer test_report_prefetch
+tsan:
+	@$(MAKE) --no-print-directory B=build/tsan SAN=-fsanitize=thread \
+	    CFLAGS="-O1 -g" UNIT_LIBS='$$(LIBCOLLECTOR) $$(LIBREPORT) $$(LIBNFKIT)' \
+	    $(patsubst %,build/tsan/tests/%,$(TSAN_UNITS))
 
 demo:
 	@sh tests/deps.sh build

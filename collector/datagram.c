@@ -1,5 +1,5 @@
 /*
- * decode: NetFlow v1, v5 and v7 datagrams into struct flowrec.
+ * datagram: NetFlow v1, v5 and v7 datagrams into struct flowrec.
  *
  * One table row per export version says how long its header and records
  * are, how many records a datagram may hold (flow-tools' limits: 24, 30,
@@ -71,9 +71,9 @@ datagram_decode(const void *buf, size_t len, uint32_t exaddr,
 	uint16_t version, count;
 	size_t i;
 
-	cur_init(&c, buf, len);
-	if (cur_get_u16be(&c, &version) == -1 ||
-	    cur_get_u16be(&c, &count) == -1)
+	buf_cur_init(&c, buf, len);
+	if (buf_get_u16be(&c, &version) == -1 ||
+	    buf_get_u16be(&c, &count) == -1)
 		return DATAGRAM_ESHORT;
 	for (i = 0; i < sizeof(versions) / sizeof(versions[0]); i++)
 		if (versions[i].version == version)
@@ -124,17 +124,17 @@ read_common(struct cursor *c, const struct v5_header *h, uint32_t exaddr,
 	struct v5_record w;
 
 	memset(&w, 0, sizeof(w));
-	cur_get_u32be(c, &w.srcaddr);
-	cur_get_u32be(c, &w.dstaddr);
-	cur_get_u32be(c, &w.nexthop);
-	cur_get_u16be(c, &w.input);
-	cur_get_u16be(c, &w.output);
-	cur_get_u32be(c, &w.packets);
-	cur_get_u32be(c, &w.octets);
-	cur_get_u32be(c, &w.first);
-	cur_get_u32be(c, &w.last);
-	cur_get_u16be(c, &w.srcport);
-	cur_get_u16be(c, &w.dstport);
+	buf_get_u32be(c, &w.srcaddr);
+	buf_get_u32be(c, &w.dstaddr);
+	buf_get_u32be(c, &w.nexthop);
+	buf_get_u16be(c, &w.input);
+	buf_get_u16be(c, &w.output);
+	buf_get_u32be(c, &w.packets);
+	buf_get_u32be(c, &w.octets);
+	buf_get_u32be(c, &w.first);
+	buf_get_u32be(c, &w.last);
+	buf_get_u16be(c, &w.srcport);
+	buf_get_u16be(c, &w.dstport);
 	v5_to_flowrec(h, &w, exaddr, r);
 }
 
@@ -142,6 +142,20 @@ read_common(struct cursor *c, const struct v5_header *h, uint32_t exaddr,
  * v1: 16-byte header (no sequence, no engine); records end with pad(2),
  * prot, tos, tcp_flags, pad(3), reserved(4).
  */
+/* The first 16 bytes, the same in v1, v5 and v7 headers. */
+static void
+read_header_start(struct cursor *c, struct v5_header *h, const void *buf,
+    size_t len)
+{
+	memset(h, 0, sizeof(*h));
+	buf_cur_init(c, buf, len);
+	buf_get_u16be(c, &h->version);
+	buf_get_u16be(c, &h->count);
+	buf_get_u32be(c, &h->sys_uptime);
+	buf_get_u32be(c, &h->unix_secs);
+	buf_get_u32be(c, &h->unix_nsecs);
+}
+
 static int
 read_v1(const void *buf, size_t len, uint32_t exaddr, struct datagram_info *info,
 	struct flowrec *recs)
@@ -151,22 +165,16 @@ read_v1(const void *buf, size_t len, uint32_t exaddr, struct datagram_info *info
 	uint16_t i;
 
 	(void)info;
-	memset(&h, 0, sizeof(h));
-	cur_init(&c, buf, len);
-	cur_get_u16be(&c, &h.version);
-	cur_get_u16be(&c, &h.count);
-	cur_get_u32be(&c, &h.sys_uptime);
-	cur_get_u32be(&c, &h.unix_secs);
-	cur_get_u32be(&c, &h.unix_nsecs);
+	read_header_start(&c, &h, buf, len);
 	for (i = 0; i < h.count; i++) {
 		struct flowrec *r = &recs[i];
 
 		read_common(&c, &h, exaddr, r);
-		cur_skip(&c, 2);
-		cur_get_u8(&c, &r->proto);
-		cur_get_u8(&c, &r->tos);
-		cur_get_u8(&c, &r->tcp_flags);
-		cur_skip(&c, 3 + 4);
+		buf_skip(&c, 2);
+		buf_get_u8(&c, &r->proto);
+		buf_get_u8(&c, &r->tos);
+		buf_get_u8(&c, &r->tcp_flags);
+		buf_skip(&c, 3 + 4);
 	}
 	return c.failed ? -1 : 0;
 }
@@ -184,30 +192,24 @@ read_v7(const void *buf, size_t len, uint32_t exaddr, struct datagram_info *info
 	struct v5_header h;
 	uint16_t i;
 
-	memset(&h, 0, sizeof(h));
-	cur_init(&c, buf, len);
-	cur_get_u16be(&c, &h.version);
-	cur_get_u16be(&c, &h.count);
-	cur_get_u32be(&c, &h.sys_uptime);
-	cur_get_u32be(&c, &h.unix_secs);
-	cur_get_u32be(&c, &h.unix_nsecs);
-	cur_get_u32be(&c, &h.flow_sequence);
-	cur_skip(&c, 4);
+	read_header_start(&c, &h, buf, len);
+	buf_get_u32be(&c, &h.flow_sequence);
+	buf_skip(&c, 4);
 	info->has_seq = 1;
 	info->flow_sequence = h.flow_sequence;
 	for (i = 0; i < h.count; i++) {
 		struct flowrec *r = &recs[i];
 
 		read_common(&c, &h, exaddr, r);
-		cur_skip(&c, 1);
-		cur_get_u8(&c, &r->tcp_flags);
-		cur_get_u8(&c, &r->proto);
-		cur_get_u8(&c, &r->tos);
-		cur_get_u16be(&c, &r->src_as);
-		cur_get_u16be(&c, &r->dst_as);
-		cur_get_u8(&c, &r->src_mask);
-		cur_get_u8(&c, &r->dst_mask);
-		cur_skip(&c, 2 + 4);
+		buf_skip(&c, 1);
+		buf_get_u8(&c, &r->tcp_flags);
+		buf_get_u8(&c, &r->proto);
+		buf_get_u8(&c, &r->tos);
+		buf_get_u16be(&c, &r->src_as);
+		buf_get_u16be(&c, &r->dst_as);
+		buf_get_u8(&c, &r->src_mask);
+		buf_get_u8(&c, &r->dst_mask);
+		buf_skip(&c, 2 + 4);
 	}
 	return c.failed ? -1 : 0;
 }

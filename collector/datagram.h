@@ -1,5 +1,5 @@
 /*
- * decode: NetFlow export datagrams (v1, v5, v7) into flow records.
+ * datagram: NetFlow export datagrams (v1, v5, v7) into flow records.
  *
  * The collector stores every flow as a flow-tools v5 record, so v1 and v7
  * datagrams are translated the way flow-capture does it: fields v5 has are

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "buf.h"
 #include "exporter.h"
 
 struct exporter_table {
@@ -91,8 +92,7 @@ exp_addr_v4(const struct exp_addr *a)
 {
 	if (!exp_addr_is_v4(a))
 		return 0;
-	return (uint32_t)a->a[12] << 24 | (uint32_t)a->a[13] << 16 |
-	       (uint32_t)a->a[14] << 8 | a->a[15];
+	return buf_load_be32(a->a + 12);
 }
 
 const char *

@@ -30,6 +30,7 @@ struct listen_msg {
 	int filtered;  /* refused by the spec's remote filter */
 	struct exp_addr src;
 	struct exp_addr dst;
+	uint16_t sport; /* the source's UDP port, host order */
 };
 
 struct listener;

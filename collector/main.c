@@ -2,14 +2,17 @@
  * nfcollectd: receive NetFlow over UDP and store it in flow-tools files,
  * with flow-capture's flags, names and file format.
  *
- * This file only reads the command line and wires the modules together:
- * listen (sockets) -> capture (receive thread: decode, exporters, rotation
- * clock) -> writer (thread: queue, flush) -> spool (files) -> retention.
+ * This file only reads the command line, sets up the signals and wires the
+ * modules together: listen (sockets) -> receive (receive thread: decode,
+ * exporters, rotation clock) -> writer (thread: queue, flush) -> spool
+ * (files) -> retention.  Flag errors go to stderr with err(3) before the
+ * daemon detaches; after it, the log module (log.h) reports.
  */
 #include <sys/stat.h>
 #include <err.h>
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +22,7 @@
 #include "receive.h"
 #include "daemon.h"
 #include "exporter.h"
+#include "fanout.h"
 #include "retention.h"
 #include "ftfile.h"
 #include "listen.h"
@@ -56,7 +60,56 @@ struct options {
 	uint64_t max_exporters;
 	struct capspec specs[MAX_SPECS];
 	size_t nspecs;
+	struct fanout_target targets[FANOUT_MAXTARGETS]; /* -f */
+	size_t ntargets;
+	enum fanout_mode fanout_mode; /* -M */
+	int fanout_mode_given;
 };
+
+static volatile sig_atomic_t sig_quit, sig_hup;
+
+static void
+on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		sig_hup = 1;
+	else
+		sig_quit = sig;
+}
+
+/*
+ * Handlers for SIGTERM, SIGINT, SIGQUIT (stop) and SIGHUP (rotate) that
+ * only set flags for the receive loop; those signals are blocked outside
+ * its wait, and *wait_mask is the mask to wait with.  Called before the
+ * writer thread starts, so that it inherits the blocked set.
+ */
+static void
+signals_init(sigset_t *wait_mask)
+{
+	static const int stop[] = { SIGTERM, SIGINT, SIGQUIT, SIGHUP };
+	struct sigaction sa;
+	sigset_t block;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigemptyset(&block);
+	for (i = 0; i < sizeof(stop) / sizeof(stop[0]); i++) {
+		sigaction(stop[i], &sa, NULL);
+		sigaddset(&block, stop[i]);
+	}
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	/* Children of -R are not waited for; let the kernel reap them. */
+	sa.sa_flags = SA_NOCLDWAIT;
+	sa.sa_handler = SIG_DFL;
+	sigaction(SIGCHLD, &sa, NULL);
+
+	sigprocmask(SIG_BLOCK, &block, wait_mask);
+	for (i = 0; i < sizeof(stop) / sizeof(stop[0]); i++)
+		sigdelset(wait_mask, stop[i]);
+}
 
 static void __attribute__((noreturn)) usage(void)
 {
@@ -67,8 +120,9 @@ static void __attribute__((noreturn)) usage(void)
 		"[-N nesting] [-n rotations]\n"
 		"                  [-j chroot] [-p pidfile] [-R program] "
 		"[-S minutes] [-u user]\n"
-		"                  [-X exporters] "
-		"[-z level] -w dir "
+		"                  [-f host:port] [-M mirror | shard] "
+		"[-X exporters]\n"
+		"                  [-z level] -w dir "
 		"localip/remoteip/port ...\n");
 	exit(1);
 }
@@ -77,12 +131,11 @@ static void __attribute__((noreturn)) usage(void)
 static void __attribute__((noreturn))
 badflag(char flag, const char *value, const char *form)
 {
-	fprintf(stderr, "nfcollectd: -%c %s: expected %s\n", flag, value, form);
-	exit(1);
+	errx(1, "-%c %s: expected %s", flag, value, form);
 }
 
 static uint64_t
-num(char flag, const char *s, uint64_t min, uint64_t max, const char *form)
+numflag(char flag, const char *s, uint64_t min, uint64_t max, const char *form)
 {
 	uint64_t v;
 
@@ -105,10 +158,10 @@ parse_args(int argc, char **argv, struct options *o)
 	o->max_exporters = DEFAULT_EXPORTERS;
 
 	while ((ch = getopt(argc, argv,
-			    "B:b:C:Dd:E:e:F:hj:N:n:p:R:S:u:w:X:z:")) != -1) {
+			    "B:b:C:Dd:E:e:F:f:hj:M:N:n:p:R:S:u:w:X:z:")) != -1) {
 		switch (ch) {
 		case 'B':
-			o->rcvbuf = (int)num(
+			o->rcvbuf = (int)numflag(
 			    'B', optarg, 4096, INT_MAX / 2,
 			    "a buffer size in bytes (4096..1073741823)");
 			break;
@@ -131,7 +184,7 @@ parse_args(int argc, char **argv, struct options *o)
 			o->foreground = 1;
 			break;
 		case 'd':
-			o->debug = (int)num('d', optarg, 0, 100,
+			o->debug = (int)numflag('d', optarg, 0, 100,
 					    "a debug level (0..100)");
 			break;
 		case 'E':
@@ -144,13 +197,29 @@ parse_args(int argc, char **argv, struct options *o)
 			break;
 		case 'e':
 			o->expire_count =
-			    num('e', optarg, 1, UINT32_MAX,
+			    numflag('e', optarg, 1, UINT32_MAX,
 				"a number of files (1..4294967295)");
 			break;
 		case 'F':
-			o->flush = (int)num(
+			o->flush = (int)numflag(
 			    'F', optarg, 0, 3600,
 			    "seconds between flushes (0..3600, 0 = off)");
+			break;
+		case 'f':
+			if (o->ntargets == FANOUT_MAXTARGETS)
+				badflag('f', optarg,
+					"at most 8 targets in all");
+			if (parse_hostport(optarg,
+					   &o->targets[o->ntargets].sa,
+					   &o->targets[o->ntargets].salen) == -1)
+				badflag('f', optarg,
+					"host:port or [v6addr]:port");
+			o->ntargets++;
+			break;
+		case 'M':
+			if (fanout_parse_mode(optarg, &o->fanout_mode) == -1)
+				badflag('M', optarg, "mirror or shard");
+			o->fanout_mode_given = 1;
 			break;
 		case 'j':
 			o->jail = optarg;
@@ -161,12 +230,12 @@ parse_args(int argc, char **argv, struct options *o)
 			    strcmp(optarg, "-3") == 0)
 				o->nest = -(optarg[1] - '0');
 			else
-				o->nest = (int)num('N', optarg, 0, 3,
+				o->nest = (int)numflag('N', optarg, 0, 3,
 						   "a nesting level (-3..3)");
 			break;
 		case 'n':
 			o->rotations =
-			    (unsigned)num('n', optarg, 0, ROTATE_MAXN,
+			    (unsigned)numflag('n', optarg, 0, ROTATE_MAXN,
 					  "rotations per day (0..1439)");
 			break;
 		case 'p':
@@ -177,7 +246,7 @@ parse_args(int argc, char **argv, struct options *o)
 			break;
 		case 'S':
 			o->stat_minutes =
-			    (int)num('S', optarg, 0, 60,
+			    (int)numflag('S', optarg, 0, 60,
 				     "minutes between STAT lines (0..60)");
 			break;
 		case 'u':
@@ -188,11 +257,11 @@ parse_args(int argc, char **argv, struct options *o)
 			break;
 		case 'X':
 			o->max_exporters =
-			    num('X', optarg, 1, 1000000,
+			    numflag('X', optarg, 1, 1000000,
 				"a number of exporters (1..1000000)");
 			break;
 		case 'z':
-			o->zlevel = (int)num('z', optarg, 0, 9,
+			o->zlevel = (int)numflag('z', optarg, 0, 9,
 					     "a compression level (0..9)");
 			break;
 		default:
@@ -202,28 +271,23 @@ parse_args(int argc, char **argv, struct options *o)
 	argc -= optind;
 	argv += optind;
 	if (o->workdir == NULL) {
-		fprintf(stderr, "nfcollectd: -w dir is required\n");
+		warnx("-w dir is required");
+		usage();
+	}
+	if (o->fanout_mode_given && o->ntargets == 0) {
+		warnx("-M needs at least one -f target");
 		usage();
 	}
 	if (argc == 0) {
-		fprintf(stderr, "nfcollectd: no localip/remoteip/port given\n");
+		warnx("no localip/remoteip/port given");
 		usage();
 	}
 	for (; argc > 0; argc--, argv++) {
-		if (o->nspecs == MAX_SPECS) {
-			fprintf(stderr,
-				"nfcollectd: at most %d listening "
-				"specs\n",
-				MAX_SPECS);
-			exit(1);
-		}
-		if (parse_capspec(argv[0], &o->specs[o->nspecs]) == -1) {
-			fprintf(stderr,
-				"nfcollectd: %s: expected "
-				"localip/remoteip/port, e.g. 0/0/9991\n",
-				argv[0]);
-			exit(1);
-		}
+		if (o->nspecs == MAX_SPECS)
+			errx(1, "at most %d listening specs", MAX_SPECS);
+		if (parse_capspec(argv[0], &o->specs[o->nspecs]) == -1)
+			errx(1, "%s: expected localip/remoteip/port, e.g. "
+			    "0/0/9991", argv[0]);
 		o->nspecs++;
 	}
 }
@@ -264,7 +328,9 @@ main(int argc, char **argv)
 	struct listener *listener;
 	struct spool *spool;
 	struct writer *writer;
+	struct fanout *fanout = NULL;
 	char workdir[PATH_MAX];
+	sigset_t wait_mask;
 	int n;
 
 	parse_args(argc, argv, &o);
@@ -277,23 +343,28 @@ main(int argc, char **argv)
 	/* Privileged things first: sockets, pidfile; then drop. */
 	if ((listener = listen_open(o.specs, o.nspecs, o.rcvbuf)) == NULL)
 		exit(1);
+	if (o.ntargets > 0 &&
+	    (fanout = fanout_open(o.targets, o.ntargets, o.fanout_mode)) ==
+		NULL)
+		exit(1);
 	if (!o.foreground) {
 		if (daemon_detach() == -1)
 			err(1, "daemon");
 		log_detach();
 	} else
 		umask(022);
-	if (pidfile_create(o.pidfile) == -1)
-		fatal("pidfile %s (is another nfcollectd running?)", o.pidfile);
+	if (daemon_pidfile_create(o.pidfile) == -1)
+		log_fatal("pidfile %s (is another nfcollectd running?)",
+		    o.pidfile);
 	if ((o.user != NULL || o.jail != NULL) &&
-	    privdrop(o.user, o.jail) == -1)
-		fatal("dropping privileges (-u %s, -j %s)",
+	    daemon_privdrop(o.user, o.jail) == -1)
+		log_fatal("dropping privileges (-u %s, -j %s)",
 		      o.user ? o.user : "-", o.jail ? o.jail : "-");
 
 	if (o.expire_size != 0 || o.expire_count != 0) {
 		if ((retention = retention_new(o.expire_size, o.expire_count)) ==
 		    NULL)
-			fatal("expire");
+			log_fatal("expire");
 		retention_scan(retention, workdir);
 	}
 	memset(&sc, 0, sizeof(sc));
@@ -305,35 +376,42 @@ main(int argc, char **argv)
 	sc.hook = o.hook;
 	sc.retention = retention;
 	if ((spool = spool_new(&sc)) == NULL)
-		fatal("spool");
+		log_fatal("spool");
 	if ((n = spool_recover_all(spool)) > 0)
 		log_info("finished %d leftover tmp- file%s", n,
 			 n == 1 ? "" : "s");
 	if (retention != NULL)
 		retention_run(retention, 0);
 	if ((exporters = exporter_table_new(o.max_exporters)) == NULL)
-		fatal("exporter table");
+		log_fatal("exporter table");
 
-	receive_signals();
-	if ((writer = writer_start(spool, retention, o.flush)) == NULL)
-		fatal("writer thread");
+	signals_init(&wait_mask);
+	if ((writer = writer_new(spool, retention, o.flush)) == NULL)
+		log_fatal("writer thread");
+	if (fanout != NULL && fanout_start(fanout) == -1)
+		log_fatal("fanout thread");
 	memset(&cc, 0, sizeof(cc));
 	cc.listener = listener;
 	cc.writer = writer;
 	cc.exporters = exporters;
+	cc.fanout = fanout;
 	cc.rotate_secs = rotate_interval(o.rotations);
 	cc.stat_minutes = o.stat_minutes;
+	cc.quit = &sig_quit;
+	cc.hup = &sig_hup;
+	cc.wait_mask = &wait_mask;
 	log_info("started: -w %s, rotation every %ld s, flush every %d s",
 		 workdir, cc.rotate_secs, o.flush);
 
 	receive_run(&cc);
 
-	writer_join(writer);
+	fanout_close(fanout);
+	writer_free(writer);
 	spool_free(spool);
 	exporter_table_free(exporters);
 	retention_free(retention);
 	listen_close(listener);
-	pidfile_remove();
+	daemon_pidfile_remove();
 	log_info("exiting");
 	return 0;
 }

@@ -1,5 +1,5 @@
 /*
- * capture: receive, validate, account, hand over.
+ * receive: receive, validate, account, hand over.
  *
  * Per datagram the work is a filter check, a strict decode straight into
  * the writer's batch and one exporter lookup (a one-entry cache makes the
@@ -18,6 +18,7 @@
 #include "receive.h"
 #include "datagram.h"
 #include "exporter.h"
+#include "fanout.h"
 #include "listen.h"
 #include "log.h"
 #include "parse.h"
@@ -32,50 +33,6 @@
  */
 #define MINUTE_TESTENV "NFCOLLECTD_TEST_MINUTE_SECONDS"
 #define RECV_ROUNDS 8 /* recvmmsg calls per socket per wakeup */
-
-static volatile sig_atomic_t sig_quit, sig_hup;
-static sigset_t wait_mask; /* the mask while waiting: nothing blocked */
-
-static void
-on_signal(int sig)
-{
-	if (sig == SIGHUP)
-		sig_hup = 1;
-	else
-		sig_quit = sig;
-}
-
-void
-receive_signals(void)
-{
-	struct sigaction sa;
-	sigset_t block;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGQUIT, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
-	/* Children of -R are not waited for; let the kernel reap them. */
-	sa.sa_flags = SA_NOCLDWAIT;
-	sa.sa_handler = SIG_DFL;
-	sigaction(SIGCHLD, &sa, NULL);
-
-	sigemptyset(&block);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGQUIT);
-	sigaddset(&block, SIGHUP);
-	sigprocmask(SIG_BLOCK, &block, &wait_mask);
-	sigdelset(&wait_mask, SIGTERM);
-	sigdelset(&wait_mask, SIGINT);
-	sigdelset(&wait_mask, SIGQUIT);
-	sigdelset(&wait_mask, SIGHUP);
-}
 
 struct cap {
 	const struct receive_config *cfg;
@@ -182,6 +139,9 @@ handle(struct cap *c, const struct listen_msg *m, time_t now)
 			e->corrupt++;
 		return;
 	}
+	/* Whatever the decoder accepts is forwarded, in any version. */
+	if (c->cfg->fanout != NULL)
+		fanout_push(c->cfg->fanout, &m->src, m->sport, m->data, m->len);
 	if (isnew)
 		log_info("New exporter: time=%lld src_ip=%s dst_ip=%s "
 			 "d_version=%u",
@@ -224,6 +184,8 @@ minute(struct cap *c, time_t now)
 	c->tot.kernel_drops = listen_kernel_drops(c->cfg->listener);
 	writer_stats(c->cfg->writer, &ws);
 	statlog_write(c->cfg->exporters, &c->tot, &ws, now);
+	if (c->cfg->fanout != NULL)
+		fanout_statlog(c->cfg->fanout, now);
 }
 
 /* Milliseconds ppoll may sleep before something is due. */
@@ -278,10 +240,10 @@ receive_run(const struct receive_config *cfg)
 	    c.tot.startup - c.tot.startup % c.minute_secs + c.minute_secs;
 	nfd = listen_pollfds(cfg->listener, pfd, LISTEN_MAXSOCK);
 
-	while (!sig_quit) {
+	while (!*cfg->quit) {
 		now = time(NULL);
-		if (sig_hup) {
-			sig_hup = 0;
+		if (*cfg->hup) {
+			*cfg->hup = 0;
 			log_info("SIGHUP");
 			if (c.started)
 				submit(&c, WCTL_ROTATE, now);
@@ -302,7 +264,7 @@ receive_run(const struct receive_config *cfg)
 		ms = timeout_ms(&c, now);
 		ts.tv_sec = ms / 1000;
 		ts.tv_nsec = (ms % 1000) * 1000000;
-		n = ppoll(pfd, nfd, &ts, &wait_mask);
+		n = ppoll(pfd, nfd, &ts, cfg->wait_mask);
 		if (n == -1) {
 			if (errno != EINTR)
 				log_warn("ppoll");
@@ -320,13 +282,15 @@ receive_run(const struct receive_config *cfg)
 					break;
 				for (j = 0; j < k; j++)
 					handle(&c, &msgs[j], now);
+				if (cfg->fanout != NULL)
+					fanout_kick(cfg->fanout);
 				if (k < LISTEN_VLEN)
 					break;
 			}
 		}
 	}
-	log_info("%s", sig_quit == SIGINT    ? "SIGINT"
-		       : sig_quit == SIGQUIT ? "SIGQUIT"
+	log_info("%s", *cfg->quit == SIGINT    ? "SIGINT"
+		       : *cfg->quit == SIGQUIT ? "SIGQUIT"
 					     : "SIGTERM");
 	statlog_rejects(&c.tot);
 	submit(&c, WCTL_STOP, time(NULL));

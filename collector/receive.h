@@ -1,5 +1,5 @@
 /*
- * capture: the receive thread's loop.
+ * receive: the receive thread's loop.
  *
  * Waits for datagrams on every socket (ppoll, so a signal can only arrive
  * while waiting), takes them in batches, applies the remote filter, decodes
@@ -11,23 +11,30 @@
 #ifndef NFKIT_COLLECTOR_RECEIVE_H
 #define NFKIT_COLLECTOR_RECEIVE_H
 
+#include <signal.h>
+
 struct listener;
 struct writer;
 struct exporter_table;
+struct fanout;
 
 struct receive_config {
 	struct listener *listener;
 	struct writer *writer;
 	struct exporter_table *exporters;
+	struct fanout *fanout; /* -f targets, NULL if none */
 	long rotate_secs; /* rotation interval */
 	int stat_minutes; /* -S, 0 = off */
+	/*
+	 * Set by main.c's signal handlers: quit to the signal that asks to
+	 * stop, hup to 1 on SIGHUP (the loop clears it).  Those signals are
+	 * blocked except inside ppoll(), which waits with wait_mask.
+	 */
+	volatile sig_atomic_t *quit;
+	volatile sig_atomic_t *hup;
+	const sigset_t *wait_mask;
 };
 
-/*
- * Install the handlers for SIGTERM, SIGINT, SIGQUIT and SIGHUP and block
- * those signals outside the wait.  Call before starting threads.
- */
-void receive_signals(void);
 /*
  * Run until SIGTERM, SIGINT or SIGQUIT; on return the writer has been told
  * to stop.

@@ -1,5 +1,5 @@
 /*
-* retention: a list of finished files, oldest first, trimmed to the limits.
+ * retention: a list of finished files, oldest first, trimmed to the limits.
  *
  * Files normally arrive in time order, so retention_add() appends and only
  * sorts when an older file shows up (recovered leftovers); the scan at start

@@ -1,5 +1,5 @@
 /*
- * stat: STAT lines, reject summaries and the warning rate limit.
+ * statlog: STAT lines, reject summaries and the warning rate limit.
  */
 #include <inttypes.h>
 #include <stdio.h>

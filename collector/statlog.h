@@ -1,5 +1,5 @@
 /*
- * stat: what the collector tells the log about its input.
+ * statlog: what the collector tells the log about its input.
  *
  * -S minutes: at each wall-clock minute that is a multiple of the interval,
  * one line per exporter in flow-capture's format, counters cumulative since

@@ -202,7 +202,7 @@ writer_main(void *arg)
 }
 
 struct writer *
-writer_start(struct spool *spool, struct retention *retention, int flush_secs)
+writer_new(struct spool *spool, struct retention *retention, int flush_secs)
 {
 	struct writer *w;
 	pthread_condattr_t ca;
@@ -273,7 +273,7 @@ writer_submit(struct writer *w, enum wctl ctl, time_t when)
 }
 
 void
-writer_join(struct writer *w)
+writer_free(struct writer *w)
 {
 	pthread_join(w->thread, NULL);
 	pthread_mutex_destroy(&w->mu);

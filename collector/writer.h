@@ -62,7 +62,7 @@ struct writer;
  * Start the thread.  flush_secs: periodic flush interval (0 = none).
  * retention may be NULL.  NULL on failure.
  */
-struct writer *writer_start(struct spool *, struct retention *, int flush_secs);
+struct writer *writer_new(struct spool *, struct retention *, int flush_secs);
 /* The batch the receive thread is filling (never NULL). */
 struct wbatch *writer_batch(struct writer *);
 /*
@@ -71,7 +71,7 @@ struct wbatch *writer_batch(struct writer *);
  */
 void writer_submit(struct writer *, enum wctl, time_t when);
 /* After a WCTL_STOP submit: wait for the thread and free everything. */
-void writer_join(struct writer *);
+void writer_free(struct writer *);
 void writer_stats(struct writer *, struct writer_stats *);
 
 #endif

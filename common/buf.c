@@ -12,7 +12,7 @@
 #include "buf.h"
 
 void
-cur_init(struct cursor *c, const void *p, size_t len)
+buf_cur_init(struct cursor *c, const void *p, size_t len)
 {
 	c->p = p;
 	c->len = len;
@@ -21,7 +21,7 @@ cur_init(struct cursor *c, const void *p, size_t len)
 }
 
 size_t
-cur_left(const struct cursor *c)
+buf_left(const struct cursor *c)
 {
 	return c->off <= c->len ? c->len - c->off : 0;
 }
@@ -32,9 +32,9 @@ cur_left(const struct cursor *c)
  * (even NULL) buffer is a success.
  */
 static int
-cur_take(struct cursor *c, size_t n, const uint8_t **q)
+rtake(struct cursor *c, size_t n, const uint8_t **q)
 {
-	if (n > cur_left(c)) {
+	if (n > buf_left(c)) {
 		c->failed = 1;
 		return -1;
 	}
@@ -44,19 +44,19 @@ cur_take(struct cursor *c, size_t n, const uint8_t **q)
 }
 
 int
-cur_skip(struct cursor *c, size_t n)
+buf_skip(struct cursor *c, size_t n)
 {
 	const uint8_t *q;
 
-	return cur_take(c, n, &q);
+	return rtake(c, n, &q);
 }
 
 int
-cur_get_bytes(struct cursor *c, void *out, size_t n)
+buf_get_bytes(struct cursor *c, void *out, size_t n)
 {
 	const uint8_t *q;
 
-	if (cur_take(c, n, &q) == -1)
+	if (rtake(c, n, &q) == -1)
 		return -1;
 	if (n > 0)
 		memcpy(out, q, n);
@@ -64,76 +64,74 @@ cur_get_bytes(struct cursor *c, void *out, size_t n)
 }
 
 int
-cur_get_u8(struct cursor *c, uint8_t *v)
+buf_get_u8(struct cursor *c, uint8_t *v)
 {
 	const uint8_t *q;
 
-	if (cur_take(c, 1, &q) == -1)
+	if (rtake(c, 1, &q) == -1)
 		return -1;
 	*v = q[0];
 	return 0;
 }
 
 int
-cur_get_u16be(struct cursor *c, uint16_t *v)
+buf_get_u16be(struct cursor *c, uint16_t *v)
 {
 	const uint8_t *q;
 
-	if (cur_take(c, 2, &q) == -1)
+	if (rtake(c, 2, &q) == -1)
 		return -1;
-	*v = (uint16_t)((q[0] << 8) | q[1]);
+	*v = buf_load_be16(q);
 	return 0;
 }
 
 int
-cur_get_u32be(struct cursor *c, uint32_t *v)
+buf_get_u32be(struct cursor *c, uint32_t *v)
 {
 	const uint8_t *q;
 
-	if (cur_take(c, 4, &q) == -1)
+	if (rtake(c, 4, &q) == -1)
 		return -1;
-	*v = (uint32_t)q[0] << 24 | (uint32_t)q[1] << 16 | (uint32_t)q[2] << 8 |
-	     q[3];
+	*v = buf_load_be32(q);
 	return 0;
 }
 
 int
-cur_get_u16le(struct cursor *c, uint16_t *v)
+buf_get_u16le(struct cursor *c, uint16_t *v)
 {
 	const uint8_t *q;
 
-	if (cur_take(c, 2, &q) == -1)
+	if (rtake(c, 2, &q) == -1)
 		return -1;
-	*v = (uint16_t)((q[1] << 8) | q[0]);
+	*v = buf_load_le16(q);
 	return 0;
 }
 
 int
-cur_get_u32le(struct cursor *c, uint32_t *v)
+buf_get_u32le(struct cursor *c, uint32_t *v)
 {
 	const uint8_t *q;
 
-	if (cur_take(c, 4, &q) == -1)
+	if (rtake(c, 4, &q) == -1)
 		return -1;
-	*v = (uint32_t)q[3] << 24 | (uint32_t)q[2] << 16 | (uint32_t)q[1] << 8 |
-	     q[0];
+	*v = buf_load_le32(q);
 	return 0;
 }
 
 int
-cur_get_u16(struct cursor *c, int bigendian, uint16_t *v)
+buf_get_u16(struct cursor *c, int bigendian, uint16_t *v)
 {
-	return bigendian ? cur_get_u16be(c, v) : cur_get_u16le(c, v);
+	return bigendian ? buf_get_u16be(c, v) : buf_get_u16le(c, v);
 }
 
 int
-cur_get_u32(struct cursor *c, int bigendian, uint32_t *v)
+buf_get_u32(struct cursor *c, int bigendian, uint32_t *v)
 {
-	return bigendian ? cur_get_u32be(c, v) : cur_get_u32le(c, v);
+	return bigendian ? buf_get_u32be(c, v) : buf_get_u32le(c, v);
 }
 
 void
-wcur_init(struct wcursor *w, void *p, size_t cap)
+buf_wcur_init(struct wcursor *w, void *p, size_t cap)
 {
 	w->p = p;
 	w->cap = cap;
@@ -143,7 +141,7 @@ wcur_init(struct wcursor *w, void *p, size_t cap)
 
 /* Points *q at n writable bytes and advances past them; -1 if no room. */
 static int
-wcur_take(struct wcursor *w, size_t n, uint8_t **q)
+wtake(struct wcursor *w, size_t n, uint8_t **q)
 {
 	if (w->off > w->cap || n > w->cap - w->off) {
 		w->failed = 1;
@@ -155,11 +153,11 @@ wcur_take(struct wcursor *w, size_t n, uint8_t **q)
 }
 
 int
-wcur_put_bytes(struct wcursor *w, const void *src, size_t n)
+buf_put_bytes(struct wcursor *w, const void *src, size_t n)
 {
 	uint8_t *q;
 
-	if (wcur_take(w, n, &q) == -1)
+	if (wtake(w, n, &q) == -1)
 		return -1;
 	if (n > 0)
 		memcpy(q, src, n);
@@ -167,22 +165,22 @@ wcur_put_bytes(struct wcursor *w, const void *src, size_t n)
 }
 
 int
-wcur_put_u8(struct wcursor *w, uint8_t v)
+buf_put_u8(struct wcursor *w, uint8_t v)
 {
 	uint8_t *q;
 
-	if (wcur_take(w, 1, &q) == -1)
+	if (wtake(w, 1, &q) == -1)
 		return -1;
 	q[0] = v;
 	return 0;
 }
 
 int
-wcur_put_u16be(struct wcursor *w, uint16_t v)
+buf_put_u16be(struct wcursor *w, uint16_t v)
 {
 	uint8_t *q;
 
-	if (wcur_take(w, 2, &q) == -1)
+	if (wtake(w, 2, &q) == -1)
 		return -1;
 	q[0] = (uint8_t)(v >> 8);
 	q[1] = (uint8_t)v;
@@ -190,11 +188,11 @@ wcur_put_u16be(struct wcursor *w, uint16_t v)
 }
 
 int
-wcur_put_u32be(struct wcursor *w, uint32_t v)
+buf_put_u32be(struct wcursor *w, uint32_t v)
 {
 	uint8_t *q;
 
-	if (wcur_take(w, 4, &q) == -1)
+	if (wtake(w, 4, &q) == -1)
 		return -1;
 	q[0] = (uint8_t)(v >> 24);
 	q[1] = (uint8_t)(v >> 16);
@@ -204,11 +202,11 @@ wcur_put_u32be(struct wcursor *w, uint32_t v)
 }
 
 int
-wcur_put_u16le(struct wcursor *w, uint16_t v)
+buf_put_u16le(struct wcursor *w, uint16_t v)
 {
 	uint8_t *q;
 
-	if (wcur_take(w, 2, &q) == -1)
+	if (wtake(w, 2, &q) == -1)
 		return -1;
 	q[0] = (uint8_t)v;
 	q[1] = (uint8_t)(v >> 8);
@@ -216,11 +214,11 @@ wcur_put_u16le(struct wcursor *w, uint16_t v)
 }
 
 int
-wcur_put_u32le(struct wcursor *w, uint32_t v)
+buf_put_u32le(struct wcursor *w, uint32_t v)
 {
 	uint8_t *q;
 
-	if (wcur_take(w, 4, &q) == -1)
+	if (wtake(w, 4, &q) == -1)
 		return -1;
 	q[0] = (uint8_t)v;
 	q[1] = (uint8_t)(v >> 8);
@@ -230,13 +228,13 @@ wcur_put_u32le(struct wcursor *w, uint32_t v)
 }
 
 int
-wcur_put_u16(struct wcursor *w, int bigendian, uint16_t v)
+buf_put_u16(struct wcursor *w, int bigendian, uint16_t v)
 {
-	return bigendian ? wcur_put_u16be(w, v) : wcur_put_u16le(w, v);
+	return bigendian ? buf_put_u16be(w, v) : buf_put_u16le(w, v);
 }
 
 int
-wcur_put_u32(struct wcursor *w, int bigendian, uint32_t v)
+buf_put_u32(struct wcursor *w, int bigendian, uint32_t v)
 {
-	return bigendian ? wcur_put_u32be(w, v) : wcur_put_u32le(w, v);
+	return bigendian ? buf_put_u32be(w, v) : buf_put_u32le(w, v);
 }

@@ -4,12 +4,12 @@
  * The pidfile is locked with flock(2) and the descriptor stays open for
  * the life of the process, so "is another daemon running?" is answered by
  * the kernel rather than by reading a pid that may be stale: a pidfile left
- * behind by a crash is simply taken over.  Call pidfile_create() after
+ * behind by a crash is simply taken over.  Call daemon_pidfile_create() after
  * daemon_detach(), so the pid written is the one that keeps running.
  *
- * privdrop() looks the user up before any chroot (the password database is
- * outside it), sets groups, then gid, then uid, and finally checks that
- * root cannot be regained.
+ * daemon_privdrop() looks the user up before any chroot (the password
+ * database is outside it), sets groups, then gid, then uid, and finally
+ * checks that root cannot be regained.
  */
 #include <sys/types.h>
 #include <sys/file.h>
@@ -31,9 +31,10 @@ static int pidfile_fd = -1;
 static pid_t pidfile_owner; /* the process that created it */
 
 /*
- * A child forked after pidfile_create() inherits these variables but does
- * not own the pidfile: forget them there, so that the child neither unlinks
- * its parent's file on exit nor thinks it already holds one.  Closing the
+ * A child forked after daemon_pidfile_create() inherits these variables
+ * but does not own the pidfile: forget them there, so that the child
+ * neither unlinks its parent's file on exit nor thinks it already holds
+ * one.  Closing the
  * inherited descriptor does not release the parent's lock.
  */
 static void
@@ -80,7 +81,7 @@ daemon_detach(void)
 }
 
 int
-pidfile_create(const char *path)
+daemon_pidfile_create(const char *path)
 {
 	char buf[32];
 	int fd, n, saved;
@@ -116,7 +117,7 @@ fail:
 }
 
 void
-pidfile_remove(void)
+daemon_pidfile_remove(void)
 {
 	int saved = errno;
 
@@ -170,7 +171,7 @@ lookup_user(const char *user, uid_t *uid, gid_t *gid, char *name, size_t cap)
 }
 
 int
-privdrop(const char *user, const char *chroot_dir)
+daemon_privdrop(const char *user, const char *chroot_dir)
 {
 	char name[256];
 	uid_t uid = 0;

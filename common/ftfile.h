@@ -109,23 +109,23 @@ uint64_t ftw_count(const struct ft_writer *);
 void	ftw_abort(struct ft_writer *);
 
 /* Encode/decode one header into/from a buffer (also used by tests). */
-size_t	ft_header_encode(const struct ft_header *, uint8_t *, size_t cap);
+size_t	fthdr_encode(const struct ft_header *, uint8_t *, size_t cap);
 /* Returns 0, or -1 and an explanation in err. */
-int	ft_header_decode(const uint8_t *, size_t, struct ft_header *,
+int	fthdr_decode(const uint8_t *, size_t, struct ft_header *,
 	    char *err, size_t errlen);
 /*
  * Check the 8 fixed bytes (magic, byte order, stream version, H) and set
  * byte_order, stream_version and hdr_len (360 for stream version 1), so a
  * caller knows how many bytes the whole header takes.  0, or -1 with err.
  */
-int	ft_header_peek(const uint8_t *, size_t, struct ft_header *,
+int	fthdr_peek(const uint8_t *, size_t, struct ft_header *,
 	    char *err, size_t errlen);
 
 /*
  * For the ftfile modules (fthdr.c, ftread.c): format a message into err
  * unless err is NULL or errlen 0.
  */
-void	ft_seterr(char *err, size_t errlen, const char *fmt, ...)
+void	fthdr_seterr(char *err, size_t errlen, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 
 /* ---- reader ---- */

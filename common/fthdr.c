@@ -51,7 +51,7 @@ enum {
 #define FT_V1_COMMLEN 256
 
 void
-ft_seterr(char *err, size_t errlen, const char *fmt, ...)
+fthdr_seterr(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -65,17 +65,17 @@ ft_seterr(char *err, size_t errlen, const char *fmt, ...)
 static void
 put_tlv_u16(struct wcursor *w, int be, uint16_t tag, uint16_t v)
 {
-	wcur_put_u16(w, be, tag);
-	wcur_put_u16(w, be, 2);
-	wcur_put_u16(w, be, v);
+	buf_put_u16(w, be, tag);
+	buf_put_u16(w, be, 2);
+	buf_put_u16(w, be, v);
 }
 
 static void
 put_tlv_u32(struct wcursor *w, int be, uint16_t tag, uint32_t v)
 {
-	wcur_put_u16(w, be, tag);
-	wcur_put_u16(w, be, 4);
-	wcur_put_u32(w, be, v);
+	buf_put_u16(w, be, tag);
+	buf_put_u16(w, be, 4);
+	buf_put_u32(w, be, v);
 }
 
 /* A string TLV: the length counts the terminating NUL, which is written. */
@@ -84,14 +84,14 @@ put_tlv_str(struct wcursor *w, int be, uint16_t tag, const char *s, size_t max)
 {
 	size_t n = strnlen(s, max - 1);
 
-	wcur_put_u16(w, be, tag);
-	wcur_put_u16(w, be, (uint16_t)(n + 1));
-	wcur_put_bytes(w, s, n);
-	wcur_put_u8(w, 0);
+	buf_put_u16(w, be, tag);
+	buf_put_u16(w, be, (uint16_t)(n + 1));
+	buf_put_bytes(w, s, n);
+	buf_put_u8(w, 0);
 }
 
 size_t
-ft_header_encode(const struct ft_header *h, uint8_t *out, size_t cap)
+fthdr_encode(const struct ft_header *h, uint8_t *out, size_t cap)
 {
 	struct wcursor w;
 	size_t len;
@@ -100,12 +100,12 @@ ft_header_encode(const struct ft_header *h, uint8_t *out, size_t cap)
 	if (h->byte_order != FT_LITTLE && h->byte_order != FT_BIG)
 		return 0;
 	be = h->byte_order == FT_BIG;
-	wcur_init(&w, out, cap);
-	wcur_put_u8(&w, FT_MAGIC1);
-	wcur_put_u8(&w, FT_MAGIC2);
-	wcur_put_u8(&w, h->byte_order);
-	wcur_put_u8(&w, 3);
-	wcur_put_u32(&w, be, 0); /* H, filled in below */
+	buf_wcur_init(&w, out, cap);
+	buf_put_u8(&w, FT_MAGIC1);
+	buf_put_u8(&w, FT_MAGIC2);
+	buf_put_u8(&w, h->byte_order);
+	buf_put_u8(&w, 3);
+	buf_put_u32(&w, be, 0); /* H, filled in below */
 
 	put_tlv_u16(&w, be, TLV_EX_VER, h->d_version);
 	put_tlv_u32(&w, be, TLV_CAP_START, h->cap_start);
@@ -121,18 +121,18 @@ ft_header_encode(const struct ft_header *h, uint8_t *out, size_t cap)
 			    sizeof(h->comment));
 	/* flow-tools pads the header to a multiple of 4 with zero bytes. */
 	while (!w.failed && w.off % 4 != 0)
-		wcur_put_u8(&w, 0);
+		buf_put_u8(&w, 0);
 	if (w.failed || w.off > FT_MAXHEADER)
 		return 0;
 	len = w.off;
 	/* Patch H in at offset 4. */
-	wcur_init(&w, out + 4, 4);
-	wcur_put_u32(&w, be, (uint32_t)len);
+	buf_wcur_init(&w, out + 4, 4);
+	buf_put_u32(&w, be, (uint32_t)len);
 	return len;
 }
 
 int
-ft_header_peek(const uint8_t *p, size_t len, struct ft_header *h, char *err,
+fthdr_peek(const uint8_t *p, size_t len, struct ft_header *h, char *err,
 	       size_t errlen)
 {
 	struct cursor c;
@@ -140,22 +140,23 @@ ft_header_peek(const uint8_t *p, size_t len, struct ft_header *h, char *err,
 	uint32_t hlen;
 
 	memset(h, 0, sizeof(*h));
-	cur_init(&c, p, len);
-	cur_get_u8(&c, &m1);
-	cur_get_u8(&c, &m2);
-	cur_get_u8(&c, &bo);
-	cur_get_u8(&c, &sv);
+	buf_cur_init(&c, p, len);
+	buf_get_u8(&c, &m1);
+	buf_get_u8(&c, &m2);
+	buf_get_u8(&c, &bo);
+	buf_get_u8(&c, &sv);
 	if (c.failed) {
-		ft_seterr(err, errlen, "truncated header: %zu of 8 bytes", len);
+		fthdr_seterr(err, errlen, "truncated header: %zu of 8 bytes",
+		    len);
 		return -1;
 	}
 	if (m1 != FT_MAGIC1 || m2 != FT_MAGIC2) {
-		ft_seterr(err, errlen,
+		fthdr_seterr(err, errlen,
 		       "bad magic %02x %02x (not a flow-tools file)", m1, m2);
 		return -1;
 	}
 	if (bo != FT_LITTLE && bo != FT_BIG) {
-		ft_seterr(err, errlen, "bad byte order byte %u", bo);
+		fthdr_seterr(err, errlen, "bad byte order byte %u", bo);
 		return -1;
 	}
 	h->byte_order = bo;
@@ -166,16 +167,17 @@ ft_header_peek(const uint8_t *p, size_t len, struct ft_header *h, char *err,
 		return 0;
 	}
 	if (sv != 3) {
-		ft_seterr(err, errlen, "unsupported stream version %u", sv);
+		fthdr_seterr(err, errlen, "unsupported stream version %u", sv);
 		return -1;
 	}
-	if (cur_get_u32(&c, bo == FT_BIG, &hlen) == -1) {
-		ft_seterr(err, errlen, "truncated header: %zu of 8 bytes", len);
+	if (buf_get_u32(&c, bo == FT_BIG, &hlen) == -1) {
+		fthdr_seterr(err, errlen, "truncated header: %zu of 8 bytes",
+		    len);
 		return -1;
 	}
 	if (hlen < 8 || hlen > FT_MAXHEADER) {
-		ft_seterr(err, errlen, "bad header length %u (must be 8..%u)",
-		       hlen, FT_MAXHEADER);
+		fthdr_seterr(err, errlen,
+		    "bad header length %u (must be 8..%u)", hlen, FT_MAXHEADER);
 		return -1;
 	}
 	h->hdr_len = hlen;
@@ -189,8 +191,8 @@ get_str(struct cursor *c, size_t n, char *dst, size_t dstlen)
 	size_t take = n < dstlen - 1 ? n : dstlen - 1;
 
 	memset(dst, 0, dstlen);
-	cur_get_bytes(c, dst, take);
-	cur_skip(c, n - take);
+	buf_get_bytes(c, dst, take);
+	buf_skip(c, n - take);
 }
 
 /*
@@ -244,17 +246,17 @@ tlv_num_get(const struct tlv_num *t, struct cursor *v, int be,
 
 	switch (t->size) {
 	case 1:
-		if (cur_get_u8(v, &u8) == -1)
+		if (buf_get_u8(v, &u8) == -1)
 			return -1;
 		*dst = u8;
 		break;
 	case 2:
-		if (cur_get_u16(v, be, &u16) == -1)
+		if (buf_get_u16(v, be, &u16) == -1)
 			return -1;
 		memcpy(dst, &u16, sizeof(u16));
 		break;
 	default:
-		if (cur_get_u32(v, be, &u32) == -1)
+		if (buf_get_u32(v, be, &u32) == -1)
 			return -1;
 		memcpy(dst, &u32, sizeof(u32));
 		break;
@@ -272,20 +274,20 @@ decode_v3(struct cursor *c, struct ft_header *h, char *err, size_t errlen)
 	size_t at;
 
 	/* Fewer than 4 bytes before H can only be padding. */
-	while (cur_left(c) >= 4) {
+	while (buf_left(c) >= 4) {
 		at = c->off;
-		cur_get_u16(c, be, &tag);
-		cur_get_u16(c, be, &tlen);
-		if (tlen > cur_left(c)) {
-			ft_seterr(err, errlen,
+		buf_get_u16(c, be, &tag);
+		buf_get_u16(c, be, &tlen);
+		if (tlen > buf_left(c)) {
+			fthdr_seterr(err, errlen,
 			       "header TLV 0x%02x at offset %zu: "
 			       "length %u runs past the header end (%zu)",
 			       tag, at, tlen, c->len);
 			return -1;
 		}
 		/* The value gets a cursor of its own, exactly its length. */
-		cur_init(&v, c->p + c->off, tlen);
-		cur_skip(c, tlen);
+		buf_cur_init(&v, c->p + c->off, tlen);
+		buf_skip(c, tlen);
 		if (tag < 32)
 			h->tlv_seen |= 1u << tag;
 		if (tag == TLV_CAP_HOSTNAME) {
@@ -294,7 +296,7 @@ decode_v3(struct cursor *c, struct ft_header *h, char *err, size_t errlen)
 			get_str(&v, tlen, h->comment, sizeof(h->comment));
 		} else if ((t = tlv_num_find(tag)) != NULL &&
 			   tlv_num_get(t, &v, be, h) == -1) {
-			ft_seterr(err, errlen,
+			fthdr_seterr(err, errlen,
 			       "header TLV 0x%02x at offset %zu: "
 			       "length %u, the value needs %u",
 			       tag, at, tlen, t->size);
@@ -311,16 +313,16 @@ decode_v1(struct cursor *c, struct ft_header *h)
 	int be = h->byte_order == FT_BIG;
 	uint16_t dver;
 
-	cur_skip(c, 4);
-	cur_get_u16(c, be, &dver);
-	cur_skip(c, 2);
-	cur_get_u32(c, be, &h->cap_start);
-	cur_get_u32(c, be, &h->cap_end);
-	cur_get_u32(c, be, &h->flags);
-	cur_get_u32(c, be, &h->rotation);
-	cur_get_u32(c, be, &h->flows);
-	cur_get_u32(c, be, &h->lost);
-	cur_get_u32(c, be, &h->misordered);
+	buf_skip(c, 4);
+	buf_get_u16(c, be, &dver);
+	buf_skip(c, 2);
+	buf_get_u32(c, be, &h->cap_start);
+	buf_get_u32(c, be, &h->cap_end);
+	buf_get_u32(c, be, &h->flags);
+	buf_get_u32(c, be, &h->rotation);
+	buf_get_u32(c, be, &h->flows);
+	buf_get_u32(c, be, &h->lost);
+	buf_get_u32(c, be, &h->misordered);
 	get_str(c, FT_V1_HOSTLEN, h->hostname, sizeof(h->hostname));
 	get_str(c, FT_V1_COMMLEN, h->comment, sizeof(h->comment));
 	/* Old writers put 65535 where they meant version 1. */
@@ -331,26 +333,27 @@ decode_v1(struct cursor *c, struct ft_header *h)
 }
 
 int
-ft_header_decode(const uint8_t *p, size_t len, struct ft_header *h, char *err,
+fthdr_decode(const uint8_t *p, size_t len, struct ft_header *h, char *err,
 		 size_t errlen)
 {
 	struct cursor c;
 
-	if (ft_header_peek(p, len, h, err, errlen) == -1)
+	if (fthdr_peek(p, len, h, err, errlen) == -1)
 		return -1;
 	if (len < h->hdr_len) {
-		ft_seterr(err, errlen, "truncated header: %zu of %u bytes", len,
-		       h->hdr_len);
+		fthdr_seterr(err, errlen, "truncated header: %zu of %u bytes",
+		    len, h->hdr_len);
 		return -1;
 	}
-	cur_init(&c, p, h->hdr_len);
+	buf_cur_init(&c, p, h->hdr_len);
 	if (h->stream_version == 1) {
 		if (decode_v1(&c, h) == -1) {
-			ft_seterr(err, errlen, "bad stream version 1 header");
+			fthdr_seterr(err, errlen,
+			    "bad stream version 1 header");
 			return -1;
 		}
 		return 0;
 	}
-	cur_skip(&c, 8);
+	buf_skip(&c, 8);
 	return decode_v3(&c, h, err, errlen);
 }

@@ -55,7 +55,8 @@ struct ft_reader {
 	block_decoder decode_block; /* NULL: decode one by one */
 	int be;			    /* file is big-endian */
 	int compress;
-	const struct zinflate_ops *zops; /* the decompressor, when compressed */
+	/* The decompressor, when compressed. */
+	const struct zstream_inflate_ops *zops;
 	void *zst;			 /* its state */
 	struct zio zio;			 /* input: what is left of in */
 	uint8_t *in;			 /* INBUF_LEN bytes when compressed */
@@ -80,9 +81,9 @@ damage(struct ft_reader *r, const char *what, const char *detail)
 {
 	uint64_t good = r->count + (r->oend - r->ostart) / r->reclen;
 
-	ft_seterr(r->err, sizeof(r->err), "%s: %s after %llu records%s%s", r->name,
-	       what, (unsigned long long)good, detail != NULL ? ": " : "",
-	       detail != NULL ? detail : "");
+	fthdr_seterr(r->err, sizeof(r->err), "%s: %s after %llu records%s%s",
+	    r->name, what, (unsigned long long)good,
+	    detail != NULL ? ": " : "", detail != NULL ? detail : "");
 	r->pending = 1;
 	r->ended = 1;
 }
@@ -136,24 +137,24 @@ decode_common(struct cursor *c, int be, struct flowrec *f)
 	uint32_t pkts, octets, first, last;
 
 	memset(f, 0, sizeof(*f));
-	cur_get_u32(c, be, &f->unix_secs);
-	cur_get_u32(c, be, &f->unix_nsecs);
-	cur_get_u32(c, be, &f->sys_uptime);
-	cur_get_u32(c, be, &f->exaddr);
-	cur_get_u32(c, be, &f->srcaddr);
-	cur_get_u32(c, be, &f->dstaddr);
-	cur_get_u32(c, be, &f->nexthop);
-	cur_get_u16(c, be, &f->input);
-	cur_get_u16(c, be, &f->output);
-	cur_get_u32(c, be, &pkts);
-	cur_get_u32(c, be, &octets);
-	cur_get_u32(c, be, &first);
-	cur_get_u32(c, be, &last);
-	cur_get_u16(c, be, &f->srcport);
-	cur_get_u16(c, be, &f->dstport);
-	cur_get_u8(c, &f->proto);
-	cur_get_u8(c, &f->tos);
-	cur_get_u8(c, &f->tcp_flags);
+	buf_get_u32(c, be, &f->unix_secs);
+	buf_get_u32(c, be, &f->unix_nsecs);
+	buf_get_u32(c, be, &f->sys_uptime);
+	buf_get_u32(c, be, &f->exaddr);
+	buf_get_u32(c, be, &f->srcaddr);
+	buf_get_u32(c, be, &f->dstaddr);
+	buf_get_u32(c, be, &f->nexthop);
+	buf_get_u16(c, be, &f->input);
+	buf_get_u16(c, be, &f->output);
+	buf_get_u32(c, be, &pkts);
+	buf_get_u32(c, be, &octets);
+	buf_get_u32(c, be, &first);
+	buf_get_u32(c, be, &last);
+	buf_get_u16(c, be, &f->srcport);
+	buf_get_u16(c, be, &f->dstport);
+	buf_get_u8(c, &f->proto);
+	buf_get_u8(c, &f->tos);
+	buf_get_u8(c, &f->tcp_flags);
 	f->packets = pkts;
 	f->bytes = octets;
 	f->first_ms =
@@ -167,7 +168,7 @@ decode_v1(const uint8_t *p, int be, struct flowrec *f)
 {
 	struct cursor c;
 
-	cur_init(&c, p, 60);
+	buf_cur_init(&c, p, 60);
 	decode_common(&c, be, f);
 }
 
@@ -177,40 +178,25 @@ decode_v5(const uint8_t *p, int be, struct flowrec *f)
 {
 	struct cursor c;
 
-	cur_init(&c, p, FT_V5_RECLEN);
+	buf_cur_init(&c, p, FT_V5_RECLEN);
 	decode_common(&c, be, f);
-	cur_skip(&c, 1); /* pad; the v7 discard flags */
-	cur_get_u8(&c, &f->engine_type);
-	cur_get_u8(&c, &f->engine_id);
-	cur_get_u8(&c, &f->src_mask);
-	cur_get_u8(&c, &f->dst_mask);
-	cur_get_u16(&c, be, &f->src_as);
-	cur_get_u16(&c, be, &f->dst_as);
+	buf_skip(&c, 1); /* pad; the v7 discard flags */
+	buf_get_u8(&c, &f->engine_type);
+	buf_get_u8(&c, &f->engine_id);
+	buf_get_u8(&c, &f->src_mask);
+	buf_get_u8(&c, &f->dst_mask);
+	buf_get_u16(&c, be, &f->src_as);
+	buf_get_u16(&c, be, &f->dst_as);
 }
 
 /*
  * v5 records a block at a time.  The loads below are at fixed offsets
  * inside one 64-byte record, and the loop runs over n whole records that
  * the caller has in its buffer, so every load is in bounds without a
- * check.  The field layout and the time arithmetic are those of
- * decode_common() and decode_v5() (and flowrec_abs_ms()); the unit tests
- * compare both paths on the same files.
+ * check: they are buf.h's unchecked buf_load16/32.  The field layout and
+ * the time arithmetic are those of decode_common() and decode_v5() (and
+ * flowrec_abs_ms()); the unit tests compare both paths on the same files.
  */
-static inline uint16_t
-ld16(const uint8_t *p, int be)
-{
-	return be ? (uint16_t)(p[0] << 8 | p[1]) : (uint16_t)(p[1] << 8 | p[0]);
-}
-
-static inline uint32_t
-ld32(const uint8_t *p, int be)
-{
-	return be ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-			(uint32_t)p[2] << 8 | p[3]
-		  : (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 |
-			(uint32_t)p[1] << 8 | p[0];
-}
-
 static inline __attribute__((always_inline)) void
 v5_block(const uint8_t *p, size_t n, struct flowrec *f, int be)
 {
@@ -219,24 +205,24 @@ v5_block(const uint8_t *p, size_t n, struct flowrec *f, int be)
 
 	for (i = 0; i < n; i++, p += FT_V5_RECLEN, f++) {
 		memset(f, 0, sizeof(*f));
-		f->unix_secs = ld32(p + 0, be);
-		f->unix_nsecs = ld32(p + 4, be);
-		f->sys_uptime = ld32(p + 8, be);
-		f->exaddr = ld32(p + 12, be);
-		f->srcaddr = ld32(p + 16, be);
-		f->dstaddr = ld32(p + 20, be);
-		f->nexthop = ld32(p + 24, be);
-		f->input = ld16(p + 28, be);
-		f->output = ld16(p + 30, be);
-		f->packets = ld32(p + 32, be);
-		f->bytes = ld32(p + 36, be);
+		f->unix_secs = buf_load32(p + 0, be);
+		f->unix_nsecs = buf_load32(p + 4, be);
+		f->sys_uptime = buf_load32(p + 8, be);
+		f->exaddr = buf_load32(p + 12, be);
+		f->srcaddr = buf_load32(p + 16, be);
+		f->dstaddr = buf_load32(p + 20, be);
+		f->nexthop = buf_load32(p + 24, be);
+		f->input = buf_load16(p + 28, be);
+		f->output = buf_load16(p + 30, be);
+		f->packets = buf_load32(p + 32, be);
+		f->bytes = buf_load32(p + 36, be);
 		base = (int64_t)f->unix_secs * 1000 +
 		       (int64_t)(f->unix_nsecs / 1000000) -
 		       (int64_t)f->sys_uptime;
-		f->first_ms = base + (int64_t)ld32(p + 40, be);
-		f->last_ms = base + (int64_t)ld32(p + 44, be);
-		f->srcport = ld16(p + 48, be);
-		f->dstport = ld16(p + 50, be);
+		f->first_ms = base + (int64_t)buf_load32(p + 40, be);
+		f->last_ms = base + (int64_t)buf_load32(p + 44, be);
+		f->srcport = buf_load16(p + 48, be);
+		f->dstport = buf_load16(p + 50, be);
 		f->proto = p[52];
 		f->tos = p[53];
 		f->tcp_flags = p[54];
@@ -245,8 +231,8 @@ v5_block(const uint8_t *p, size_t n, struct flowrec *f, int be)
 		f->engine_id = p[57];
 		f->src_mask = p[58];
 		f->dst_mask = p[59];
-		f->src_as = ld16(p + 60, be);
-		f->dst_as = ld16(p + 62, be);
+		f->src_as = buf_load16(p + 60, be);
+		f->dst_as = buf_load16(p + 62, be);
 	}
 }
 
@@ -275,30 +261,30 @@ decode_compat(const uint8_t *p, int be, struct flowrec *f, int v5)
 	uint32_t msecs, pkts, octets, first, last;
 
 	memset(f, 0, sizeof(*f));
-	cur_init(&c, p, FT_V1_RECLEN);
-	cur_get_u32(&c, be, &f->unix_secs);
-	cur_get_u32(&c, be, &msecs);
-	cur_get_u32(&c, be, &f->srcaddr);
-	cur_get_u32(&c, be, &f->dstaddr);
-	cur_get_u32(&c, be, &f->nexthop);
-	cur_get_u16(&c, be, &f->input);
-	cur_get_u16(&c, be, &f->output);
-	cur_get_u32(&c, be, &pkts);
-	cur_get_u32(&c, be, &octets);
-	cur_get_u32(&c, be, &first);
-	cur_get_u32(&c, be, &last);
-	cur_get_u16(&c, be, &f->srcport);
-	cur_get_u16(&c, be, &f->dstport);
-	cur_skip(&c, 2);
-	cur_get_u8(&c, &f->proto);
-	cur_get_u8(&c, &f->tos);
-	cur_get_u8(&c, &f->tcp_flags);
-	cur_skip(&c, 3); /* retransmission and misorder counters */
+	buf_cur_init(&c, p, FT_V1_RECLEN);
+	buf_get_u32(&c, be, &f->unix_secs);
+	buf_get_u32(&c, be, &msecs);
+	buf_get_u32(&c, be, &f->srcaddr);
+	buf_get_u32(&c, be, &f->dstaddr);
+	buf_get_u32(&c, be, &f->nexthop);
+	buf_get_u16(&c, be, &f->input);
+	buf_get_u16(&c, be, &f->output);
+	buf_get_u32(&c, be, &pkts);
+	buf_get_u32(&c, be, &octets);
+	buf_get_u32(&c, be, &first);
+	buf_get_u32(&c, be, &last);
+	buf_get_u16(&c, be, &f->srcport);
+	buf_get_u16(&c, be, &f->dstport);
+	buf_skip(&c, 2);
+	buf_get_u8(&c, &f->proto);
+	buf_get_u8(&c, &f->tos);
+	buf_get_u8(&c, &f->tcp_flags);
+	buf_skip(&c, 3); /* retransmission and misorder counters */
 	if (v5) {
-		cur_get_u16(&c, be, &f->src_as);
-		cur_get_u16(&c, be, &f->dst_as);
-		cur_get_u8(&c, &f->src_mask);
-		cur_get_u8(&c, &f->dst_mask);
+		buf_get_u16(&c, be, &f->src_as);
+		buf_get_u16(&c, be, &f->dst_as);
+		buf_get_u8(&c, &f->src_mask);
+		buf_get_u8(&c, &f->dst_mask);
 	}
 	f->unix_nsecs = msecs * 1000000u;
 	f->packets = pkts;
@@ -352,7 +338,7 @@ pick_decoder(struct ft_reader *r, char *err, size_t errlen)
 		}
 	}
 unsupported:
-	ft_seterr(err, errlen,
+	fthdr_seterr(err, errlen,
 	       "%s: export version %u (stream version %u) is "
 	       "not supported",
 	       r->name, r->hdr.d_version, r->hdr.stream_version);
@@ -372,25 +358,27 @@ ftr_open(int fd, const char *name, char *err, size_t errlen)
 		name = "(flow file)";
 	if ((r = calloc(1, sizeof(*r))) == NULL ||
 	    (r->name = strdup(name)) == NULL) {
-		ft_seterr(err, errlen, "%s: out of memory", name);
+		fthdr_seterr(err, errlen, "%s: out of memory", name);
 		free(r);
 		return NULL;
 	}
 	r->fd = fd;
 	if ((k = read_full(fd, hbuf, 8)) < 0) {
-		ft_seterr(err, errlen, "%s: read: %s", name, strerror(errno));
+		fthdr_seterr(err, errlen, "%s: read: %s", name,
+		    strerror(errno));
 		goto fail;
 	}
 	got = (size_t)k;
-	if (ft_header_peek(hbuf, got, &r->hdr, why, sizeof(why)) == -1)
+	if (fthdr_peek(hbuf, got, &r->hdr, why, sizeof(why)) == -1)
 		goto bad;
 	/* hdr_len is at most FT_MAXHEADER (checked by the peek). */
 	if ((k = read_full(fd, hbuf + got, r->hdr.hdr_len - got)) < 0) {
-		ft_seterr(err, errlen, "%s: read: %s", name, strerror(errno));
+		fthdr_seterr(err, errlen, "%s: read: %s", name,
+		    strerror(errno));
 		goto fail;
 	}
 	got += (size_t)k;
-	if (ft_header_decode(hbuf, got, &r->hdr, why, sizeof(why)) == -1)
+	if (fthdr_decode(hbuf, got, &r->hdr, why, sizeof(why)) == -1)
 		goto bad;
 	if (pick_decoder(r, err, errlen) == -1)
 		goto fail;
@@ -402,7 +390,7 @@ ftr_open(int fd, const char *name, char *err, size_t errlen)
 	if ((r->out = malloc(r->outcap)) == NULL)
 		goto nomem;
 	if (r->compress) {
-		r->zops = zinflate_choose();
+		r->zops = zstream_inflate_choose();
 		if ((r->in = malloc(INBUF_LEN)) == NULL ||
 		    (r->zst = r->zops->init()) == NULL)
 			goto nomem;
@@ -410,10 +398,10 @@ ftr_open(int fd, const char *name, char *err, size_t errlen)
 	}
 	return r;
 nomem:
-	ft_seterr(err, errlen, "%s: out of memory", name);
+	fthdr_seterr(err, errlen, "%s: out of memory", name);
 	goto fail;
 bad:
-	ft_seterr(err, errlen, "%s: %s", name, why);
+	fthdr_seterr(err, errlen, "%s: %s", name, why);
 fail:
 	ftr_close(r);
 	return NULL;

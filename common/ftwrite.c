@@ -1,5 +1,5 @@
 /*
- * ftfile: write flow-tools files (stream version 3, v5 records).
+ * ftwrite: write flow-tools files (stream version 3, v5 records).
  *
  * The file is the header flow-capture writes, then one zlib stream of
  * 64-byte fts3rec_v5 records (or the raw records with zlevel 0), in the
@@ -48,7 +48,8 @@ struct ft_writer {
 	int be; /* file is big-endian */
 	int compress;
 	int error;			 /* errno of the first failure, or 0 */
-	const struct zdeflate_ops *zops; /* the compressor, when compressing */
+	/* The compressor, when compressing. */
+	const struct zstream_deflate_ops *zops;
 	void *zst;			 /* its state */
 	struct zio zio;			 /* output: the free part of obuf */
 	struct ft_header hdr;		 /* as written at open */
@@ -108,36 +109,36 @@ encode_v5(const struct flowrec *r, int be, uint8_t *out)
 {
 	struct wcursor c;
 
-	wcur_init(&c, out, FT_V5_RECLEN);
-	wcur_put_u32(&c, be, r->unix_secs);
-	wcur_put_u32(&c, be, r->unix_nsecs);
-	wcur_put_u32(&c, be, r->sys_uptime);
-	wcur_put_u32(&c, be, r->exaddr);
-	wcur_put_u32(&c, be, r->srcaddr);
-	wcur_put_u32(&c, be, r->dstaddr);
-	wcur_put_u32(&c, be, r->nexthop);
-	wcur_put_u16(&c, be, r->input);
-	wcur_put_u16(&c, be, r->output);
+	buf_wcur_init(&c, out, FT_V5_RECLEN);
+	buf_put_u32(&c, be, r->unix_secs);
+	buf_put_u32(&c, be, r->unix_nsecs);
+	buf_put_u32(&c, be, r->sys_uptime);
+	buf_put_u32(&c, be, r->exaddr);
+	buf_put_u32(&c, be, r->srcaddr);
+	buf_put_u32(&c, be, r->dstaddr);
+	buf_put_u32(&c, be, r->nexthop);
+	buf_put_u16(&c, be, r->input);
+	buf_put_u16(&c, be, r->output);
 	/* The file holds 32-bit counters; larger ones are clamped, not cut. */
-	wcur_put_u32(&c, be,
+	buf_put_u32(&c, be,
 		     r->packets > UINT32_MAX ? UINT32_MAX
 					     : (uint32_t)r->packets);
-	wcur_put_u32(&c, be,
+	buf_put_u32(&c, be,
 		     r->bytes > UINT32_MAX ? UINT32_MAX : (uint32_t)r->bytes);
-	wcur_put_u32(&c, be, flowrec_rel_ms(r, r->first_ms));
-	wcur_put_u32(&c, be, flowrec_rel_ms(r, r->last_ms));
-	wcur_put_u16(&c, be, r->srcport);
-	wcur_put_u16(&c, be, r->dstport);
-	wcur_put_u8(&c, r->proto);
-	wcur_put_u8(&c, r->tos);
-	wcur_put_u8(&c, r->tcp_flags);
-	wcur_put_u8(&c, 0);
-	wcur_put_u8(&c, r->engine_type);
-	wcur_put_u8(&c, r->engine_id);
-	wcur_put_u8(&c, r->src_mask);
-	wcur_put_u8(&c, r->dst_mask);
-	wcur_put_u16(&c, be, r->src_as);
-	wcur_put_u16(&c, be, r->dst_as);
+	buf_put_u32(&c, be, flowrec_rel_ms(r, r->first_ms));
+	buf_put_u32(&c, be, flowrec_rel_ms(r, r->last_ms));
+	buf_put_u16(&c, be, r->srcport);
+	buf_put_u16(&c, be, r->dstport);
+	buf_put_u8(&c, r->proto);
+	buf_put_u8(&c, r->tos);
+	buf_put_u8(&c, r->tcp_flags);
+	buf_put_u8(&c, 0);
+	buf_put_u8(&c, r->engine_type);
+	buf_put_u8(&c, r->engine_id);
+	buf_put_u8(&c, r->src_mask);
+	buf_put_u8(&c, r->dst_mask);
+	buf_put_u16(&c, be, r->src_as);
+	buf_put_u16(&c, be, r->dst_as);
 }
 
 /* Write out the compressed bytes collected in obuf. */
@@ -235,7 +236,7 @@ ftw_open(int fd, const struct ft_wopts *o)
 	}
 	if (o->comment != NULL)
 		strncpy(w->hdr.comment, o->comment, sizeof(w->hdr.comment) - 1);
-	w->hdr_len = ft_header_encode(&w->hdr, hbuf, sizeof(hbuf));
+	w->hdr_len = fthdr_encode(&w->hdr, hbuf, sizeof(hbuf));
 	if (w->hdr_len == 0) {
 		free(w);
 		errno = EINVAL;
@@ -244,7 +245,7 @@ ftw_open(int fd, const struct ft_wopts *o)
 	w->hdr.hdr_len = (uint32_t)w->hdr_len;
 
 	if (w->compress) {
-		w->zops = zdeflate_choose(o->zlevel);
+		w->zops = zstream_deflate_choose(o->zlevel);
 		if ((w->obuf = malloc(OBUF_LEN)) == NULL ||
 		    (w->zst = w->zops->init(o->zlevel)) == NULL) {
 			free(w->obuf);
@@ -312,7 +313,7 @@ ftw_close(struct ft_writer *w, const struct ft_counts *cnt)
 			h.corrupt = cnt->corrupt;
 			h.resets = cnt->resets;
 		}
-		if (ft_header_encode(&h, hbuf, sizeof(hbuf)) != w->hdr_len) {
+		if (fthdr_encode(&h, hbuf, sizeof(hbuf)) != w->hdr_len) {
 			e = EINVAL;
 			ret = -1;
 		} else if (write_all_at(w->fd, hbuf, w->hdr_len, 0) == -1) {

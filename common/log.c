@@ -122,7 +122,7 @@ log_debug(const char *fmt, ...)
 }
 
 void
-fatal(const char *fmt, ...)
+log_fatal(const char *fmt, ...)
 {
 	int saved = errno;
 	va_list ap;
@@ -134,7 +134,7 @@ fatal(const char *fmt, ...)
 }
 
 void
-fatalx(const char *fmt, ...)
+log_fatalx(const char *fmt, ...)
 {
 	va_list ap;
 

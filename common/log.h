@@ -3,7 +3,7 @@
  *
  * Until log_detach() everything goes to stderr, prefixed with the program
  * name; after it, to syslog.  log_warn() appends strerror(errno) and keeps
- * errno.  fatal()/fatalx() log and exit 1.
+ * errno.  log_fatal()/log_fatalx() log and exit 1.
  */
 #ifndef NFKIT_LOG_H
 #define NFKIT_LOG_H
@@ -20,7 +20,9 @@ void	log_warn(const char *, ...) LOG_ATTR(1, 2);
 void	log_warnx(const char *, ...) LOG_ATTR(1, 2);
 void	log_info(const char *, ...) LOG_ATTR(1, 2);
 void	log_debug(const char *, ...) LOG_ATTR(1, 2);
-void	fatal(const char *, ...) LOG_ATTR(1, 2) __attribute__((noreturn));
-void	fatalx(const char *, ...) LOG_ATTR(1, 2) __attribute__((noreturn));
+void	log_fatal(const char *, ...) LOG_ATTR(1, 2)
+	    __attribute__((noreturn));
+void	log_fatalx(const char *, ...) LOG_ATTR(1, 2)
+	    __attribute__((noreturn));
 
 #endif

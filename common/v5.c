@@ -32,41 +32,41 @@ v5_strerror(enum v5_status s)
 static void
 v5_get_header(struct cursor *c, struct v5_header *h)
 {
-	cur_get_u16be(c, &h->version);
-	cur_get_u16be(c, &h->count);
-	cur_get_u32be(c, &h->sys_uptime);
-	cur_get_u32be(c, &h->unix_secs);
-	cur_get_u32be(c, &h->unix_nsecs);
-	cur_get_u32be(c, &h->flow_sequence);
-	cur_get_u8(c, &h->engine_type);
-	cur_get_u8(c, &h->engine_id);
-	cur_get_u16be(c, &h->sampling);
+	buf_get_u16be(c, &h->version);
+	buf_get_u16be(c, &h->count);
+	buf_get_u32be(c, &h->sys_uptime);
+	buf_get_u32be(c, &h->unix_secs);
+	buf_get_u32be(c, &h->unix_nsecs);
+	buf_get_u32be(c, &h->flow_sequence);
+	buf_get_u8(c, &h->engine_type);
+	buf_get_u8(c, &h->engine_id);
+	buf_get_u16be(c, &h->sampling);
 }
 
 static void
 v5_get_record(struct cursor *c, struct v5_record *r)
 {
 	memset(r, 0, sizeof(*r));
-	cur_get_u32be(c, &r->srcaddr);
-	cur_get_u32be(c, &r->dstaddr);
-	cur_get_u32be(c, &r->nexthop);
-	cur_get_u16be(c, &r->input);
-	cur_get_u16be(c, &r->output);
-	cur_get_u32be(c, &r->packets);
-	cur_get_u32be(c, &r->octets);
-	cur_get_u32be(c, &r->first);
-	cur_get_u32be(c, &r->last);
-	cur_get_u16be(c, &r->srcport);
-	cur_get_u16be(c, &r->dstport);
-	cur_skip(c, 1); /* pad1 */
-	cur_get_u8(c, &r->tcp_flags);
-	cur_get_u8(c, &r->proto);
-	cur_get_u8(c, &r->tos);
-	cur_get_u16be(c, &r->src_as);
-	cur_get_u16be(c, &r->dst_as);
-	cur_get_u8(c, &r->src_mask);
-	cur_get_u8(c, &r->dst_mask);
-	cur_skip(c, 2); /* pad2 */
+	buf_get_u32be(c, &r->srcaddr);
+	buf_get_u32be(c, &r->dstaddr);
+	buf_get_u32be(c, &r->nexthop);
+	buf_get_u16be(c, &r->input);
+	buf_get_u16be(c, &r->output);
+	buf_get_u32be(c, &r->packets);
+	buf_get_u32be(c, &r->octets);
+	buf_get_u32be(c, &r->first);
+	buf_get_u32be(c, &r->last);
+	buf_get_u16be(c, &r->srcport);
+	buf_get_u16be(c, &r->dstport);
+	buf_skip(c, 1); /* pad1 */
+	buf_get_u8(c, &r->tcp_flags);
+	buf_get_u8(c, &r->proto);
+	buf_get_u8(c, &r->tos);
+	buf_get_u16be(c, &r->src_as);
+	buf_get_u16be(c, &r->dst_as);
+	buf_get_u8(c, &r->src_mask);
+	buf_get_u8(c, &r->dst_mask);
+	buf_skip(c, 2); /* pad2 */
 }
 
 enum v5_status
@@ -79,7 +79,7 @@ v5_decode(const void *buf, size_t len, struct v5_header *h,
 
 	if (len < V5_HDRLEN)
 		return V5_ESHORT;
-	cur_init(&c, buf, len);
+	buf_cur_init(&c, buf, len);
 	v5_get_header(&c, &hh);
 	if (hh.version != 5)
 		return V5_EVERSION;
@@ -107,38 +107,38 @@ v5_encode(const struct v5_header *h, const struct v5_record *recs, void *out,
 		return 0;
 	if (cap < (size_t)V5_HDRLEN + (size_t)V5_RECLEN * h->count)
 		return 0;
-	wcur_init(&w, out, cap);
-	wcur_put_u16be(&w, h->version);
-	wcur_put_u16be(&w, h->count);
-	wcur_put_u32be(&w, h->sys_uptime);
-	wcur_put_u32be(&w, h->unix_secs);
-	wcur_put_u32be(&w, h->unix_nsecs);
-	wcur_put_u32be(&w, h->flow_sequence);
-	wcur_put_u8(&w, h->engine_type);
-	wcur_put_u8(&w, h->engine_id);
-	wcur_put_u16be(&w, h->sampling);
+	buf_wcur_init(&w, out, cap);
+	buf_put_u16be(&w, h->version);
+	buf_put_u16be(&w, h->count);
+	buf_put_u32be(&w, h->sys_uptime);
+	buf_put_u32be(&w, h->unix_secs);
+	buf_put_u32be(&w, h->unix_nsecs);
+	buf_put_u32be(&w, h->flow_sequence);
+	buf_put_u8(&w, h->engine_type);
+	buf_put_u8(&w, h->engine_id);
+	buf_put_u16be(&w, h->sampling);
 	for (i = 0; i < h->count; i++) {
 		r = &recs[i];
-		wcur_put_u32be(&w, r->srcaddr);
-		wcur_put_u32be(&w, r->dstaddr);
-		wcur_put_u32be(&w, r->nexthop);
-		wcur_put_u16be(&w, r->input);
-		wcur_put_u16be(&w, r->output);
-		wcur_put_u32be(&w, r->packets);
-		wcur_put_u32be(&w, r->octets);
-		wcur_put_u32be(&w, r->first);
-		wcur_put_u32be(&w, r->last);
-		wcur_put_u16be(&w, r->srcport);
-		wcur_put_u16be(&w, r->dstport);
-		wcur_put_u8(&w, 0); /* pad1 */
-		wcur_put_u8(&w, r->tcp_flags);
-		wcur_put_u8(&w, r->proto);
-		wcur_put_u8(&w, r->tos);
-		wcur_put_u16be(&w, r->src_as);
-		wcur_put_u16be(&w, r->dst_as);
-		wcur_put_u8(&w, r->src_mask);
-		wcur_put_u8(&w, r->dst_mask);
-		wcur_put_u16be(&w, 0); /* pad2 */
+		buf_put_u32be(&w, r->srcaddr);
+		buf_put_u32be(&w, r->dstaddr);
+		buf_put_u32be(&w, r->nexthop);
+		buf_put_u16be(&w, r->input);
+		buf_put_u16be(&w, r->output);
+		buf_put_u32be(&w, r->packets);
+		buf_put_u32be(&w, r->octets);
+		buf_put_u32be(&w, r->first);
+		buf_put_u32be(&w, r->last);
+		buf_put_u16be(&w, r->srcport);
+		buf_put_u16be(&w, r->dstport);
+		buf_put_u8(&w, 0); /* pad1 */
+		buf_put_u8(&w, r->tcp_flags);
+		buf_put_u8(&w, r->proto);
+		buf_put_u8(&w, r->tos);
+		buf_put_u16be(&w, r->src_as);
+		buf_put_u16be(&w, r->dst_as);
+		buf_put_u8(&w, r->src_mask);
+		buf_put_u8(&w, r->dst_mask);
+		buf_put_u16be(&w, 0); /* pad2 */
 	}
 	return w.failed ? 0 : w.off;
 }

@@ -111,7 +111,7 @@ zl_def_end(void *p)
 	free(p);
 }
 
-const struct zdeflate_ops zdeflate_zlib = {
+const struct zstream_deflate_ops zstream_deflate_zlib = {
     .name = "zlib",
     .init = zl_def_init,
     .deflate = zl_def_deflate,
@@ -168,7 +168,7 @@ zl_inf_end(void *p)
 	free(p);
 }
 
-const struct zinflate_ops zinflate_zlib = {
+const struct zstream_inflate_ops zstream_inflate_zlib = {
     .name = "zlib",
     .init = zl_inf_init,
     .inflate = zl_inf_inflate,
@@ -274,7 +274,7 @@ isal_def_end(void *p)
 	free(p);
 }
 
-const struct zdeflate_ops zdeflate_isal = {
+const struct zstream_deflate_ops zstream_deflate_isal = {
     .name = "isa-l",
     .init = isal_def_init,
     .deflate = isal_def_deflate,
@@ -378,7 +378,7 @@ isal_inf_end(void *p)
 	free(p);
 }
 
-const struct zinflate_ops zinflate_isal = {
+const struct zstream_inflate_ops zstream_inflate_isal = {
     .name = "isa-l",
     .init = isal_inf_init,
     .inflate = isal_inf_inflate,
@@ -387,24 +387,24 @@ const struct zinflate_ops zinflate_isal = {
 
 #endif /* HAVE_ISAL */
 
-const struct zdeflate_ops *
-zdeflate_choose(int zlevel)
+const struct zstream_deflate_ops *
+zstream_deflate_choose(int zlevel)
 {
 #ifdef HAVE_ISAL
 	if (zlevel < 0)
-		return &zdeflate_isal;
+		return &zstream_deflate_isal;
 #else
 	(void)zlevel;
 #endif
-	return &zdeflate_zlib;
+	return &zstream_deflate_zlib;
 }
 
-const struct zinflate_ops *
-zinflate_choose(void)
+const struct zstream_inflate_ops *
+zstream_inflate_choose(void)
 {
 #ifdef HAVE_ISAL
-	return &zinflate_isal;
+	return &zstream_inflate_isal;
 #else
-	return &zinflate_zlib;
+	return &zstream_inflate_zlib;
 #endif
 }

@@ -21,9 +21,9 @@
  * Z_DEFAULT_COMPRESSION (6), as flow-capture.
  *
  * Each engine is a table of functions; the caller picks one with
- * zdeflate_choose() or zinflate_choose() and keeps the table pointer with
- * the state the engine's init returned.  Buffers are described by a
- * struct zio, whose pointers and lengths the calls advance.
+ * zstream_deflate_choose() or zstream_inflate_choose() and keeps the table
+ * pointer with the state the engine's init returned.  Buffers are
+ * described by a struct zio, whose pointers and lengths the calls advance.
  */
 #ifndef NFKIT_ZSTREAM_H
 #define NFKIT_ZSTREAM_H
@@ -47,7 +47,7 @@ struct zio {
  * call the same function again with the same zio), or -1 on an internal
  * error.  init() returns NULL when out of memory; end() frees.
  */
-struct zdeflate_ops {
+struct zstream_deflate_ops {
 	const char	*name;
 	void		*(*init)(int zlevel);
 	int		 (*deflate)(void *, struct zio *);
@@ -60,9 +60,9 @@ struct zdeflate_ops {
  * The compressor for ft_wopts.zlevel: 1..9 is zlib at that level; -1 is
  * ISA-L igzip level 1 when built with ISA-L, zlib level 6 otherwise.
  */
-const struct zdeflate_ops *zdeflate_choose(int zlevel);
+const struct zstream_deflate_ops *zstream_deflate_choose(int zlevel);
 
-/* What zinflate_ops.inflate() found. */
+/* What zstream_inflate_ops.inflate() found. */
 #define ZINF_OK		0	/* progress, or nothing to do; call again */
 #define ZINF_END	1	/* the stream ended, its checksum is right */
 #define ZINF_ERROR	(-1)	/* damaged data; *why says what */
@@ -72,7 +72,7 @@ const struct zdeflate_ops *zdeflate_choose(int zlevel);
  * used up, the output is full or the stream ends; after ZINF_END, the
  * input left in the zio is what followed the stream's trailer.
  */
-struct zinflate_ops {
+struct zstream_inflate_ops {
 	const char	*name;
 	void		*(*init)(void);
 	int		 (*inflate)(void *, struct zio *, const char **why);
@@ -80,14 +80,14 @@ struct zinflate_ops {
 };
 
 /* ISA-L's inflate when built with it, zlib's otherwise. */
-const struct zinflate_ops *zinflate_choose(void);
+const struct zstream_inflate_ops *zstream_inflate_choose(void);
 
 /* The engines themselves, for tests that want one in particular. */
-extern const struct zdeflate_ops zdeflate_zlib;
-extern const struct zinflate_ops zinflate_zlib;
+extern const struct zstream_deflate_ops zstream_deflate_zlib;
+extern const struct zstream_inflate_ops zstream_inflate_zlib;
 #ifdef HAVE_ISAL
-extern const struct zdeflate_ops zdeflate_isal;
-extern const struct zinflate_ops zinflate_isal;
+extern const struct zstream_deflate_ops zstream_deflate_isal;
+extern const struct zstream_inflate_ops zstream_inflate_isal;
 #endif
 
 #endif

@@ -13,6 +13,7 @@
  * Ranking uses a bounded selection: the best N rows are kept in a binary
  * heap while scanning (O(n log N)), then sorted; only -O sorts everything.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -24,7 +25,7 @@
 /* ---- summary ---- */
 
 void
-summary_init(struct summary *s)
+agg_summary_init(struct summary *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->first = INT64_MAX;
@@ -32,7 +33,7 @@ summary_init(struct summary *s)
 }
 
 void
-summary_add(struct summary *s, const struct flowrec *r, size_t n)
+agg_summary_add(struct summary *s, const struct flowrec *r, size_t n)
 {
 	size_t i;
 
@@ -48,7 +49,7 @@ summary_add(struct summary *s, const struct flowrec *r, size_t n)
 }
 
 void
-summary_merge(struct summary *s, const struct summary *o)
+agg_summary_merge(struct summary *s, const struct summary *o)
 {
 	s->flows += o->flows;
 	s->packets += o->packets;
@@ -148,7 +149,7 @@ hash_words(const struct aggtab *t, const uint32_t *k)
 }
 
 struct aggtab *
-aggtab_new(const struct aggspec *spec)
+agg_tab_new(const struct aggspec *spec)
 {
 	struct aggtab *t;
 
@@ -174,7 +175,7 @@ aggtab_new(const struct aggspec *spec)
 }
 
 void
-aggtab_free(struct aggtab *t)
+agg_tab_free(struct aggtab *t)
 {
 	if (t == NULL)
 		return;
@@ -261,20 +262,14 @@ lookup64(struct aggtab *t, uint64_t v, uint32_t h)
 	return fresh(t, j);
 }
 
-/* The same for a key of any length. */
+/* The counters for a wide key k of hash h; created (flows 0) if new. */
 static struct counters *
-lookup(struct aggtab *t, const uint32_t *k)
+lookup_wide(struct aggtab *t, const uint32_t *k, uint32_t h)
 {
-	uint32_t h, *w;
+	uint32_t *w;
 	size_t j;
 	int i;
 
-	if (t->narrow) {
-		uint64_t v = key64(t, k);
-
-		return lookup64(t, v, hash64(t, v));
-	}
-	h = hash_words(t, k);
 	for (j = h & t->mask; slot_ctr(t, j)->flows != 0;
 	    j = (j + 1) & t->mask) {
 		w = slot_wide(t, j);
@@ -291,6 +286,18 @@ lookup(struct aggtab *t, const uint32_t *k)
 	w[0] = h;
 	memcpy(w + 1, k, (size_t)t->nwords * 4);
 	return fresh(t, j);
+}
+
+/* The same for a key of any length. */
+static struct counters *
+lookup(struct aggtab *t, const uint32_t *k)
+{
+	if (t->narrow) {
+		uint64_t v = key64(t, k);
+
+		return lookup64(t, v, hash64(t, v));
+	}
+	return lookup_wide(t, k, hash_words(t, k));
 }
 
 static inline void
@@ -316,13 +323,13 @@ fold_flow(struct counters *c, const struct flowrec *r)
 }
 
 int
-aggtab_add_key(struct aggtab *t, const uint32_t *key, const struct flowrec *r)
+agg_tab_add_key(struct aggtab *t, const uint32_t *key, const struct flowrec *r)
 {
 	return fold_flow(lookup(t, key), r);
 }
 
 int
-aggtab_add_group(struct aggtab *t, const uint32_t *key,
+agg_tab_add_group(struct aggtab *t, const uint32_t *key,
     const struct flowrec *r, uint64_t flows)
 {
 	struct counters *c = lookup(t, key);
@@ -383,8 +390,39 @@ add_narrow(struct aggtab *t, const struct flowrec *recs, size_t n)
 	return 0;
 }
 
+/*
+ * Wide keys (conversation, -A with several fields) the same way: a table
+ * of millions of 5-tuples misses the cache on nearly every probe, and
+ * hashing a batch ahead lets those misses overlap.  Either-side keys are
+ * single fields, so they never come here.
+ */
+static int
+add_wide(struct aggtab *t, const struct flowrec *recs, size_t n)
+{
+	const struct aggspec *s = &t->spec;
+	uint32_t kv[BATCH][AGG_MAXKEY], hv[BATCH];
+	size_t i, j, m;
+	int f;
+
+	for (i = 0; i < n; i += m) {
+		m = n - i < BATCH ? n - i : BATCH;
+		for (j = 0; j < m; j++) {
+			for (f = 0; f < s->nkeys; f++)
+				kv[j][f] = (uint32_t)field_get(s->keys[f],
+				    &recs[i + j], 1);
+			hv[j] = hash_words(t, kv[j]);
+			__builtin_prefetch(slot_ctr(t, hv[j] & t->mask));
+		}
+		for (j = 0; j < m; j++)
+			if (fold_flow(lookup_wide(t, kv[j], hv[j]),
+			    &recs[i + j]) == -1)
+				return -1;
+	}
+	return 0;
+}
+
 int
-aggtab_add(struct aggtab *t, const struct flowrec *recs, size_t n)
+agg_tab_add(struct aggtab *t, const struct flowrec *recs, size_t n)
 {
 	uint32_t k[AGG_MAXKEY] = { 0 }, k2;
 	const struct aggspec *s = &t->spec;
@@ -393,18 +431,20 @@ aggtab_add(struct aggtab *t, const struct flowrec *recs, size_t n)
 
 	if (t->narrow && t->nwords > 0)
 		return add_narrow(t, recs, n);
+	if (!t->narrow && !s->either)
+		return add_wide(t, recs, n);
 	for (i = 0; i < n; i++) {
 		const struct flowrec *r = &recs[i];
 
 		for (j = 0; j < s->nkeys; j++)
 			k[j] = (uint32_t)field_get(s->keys[j], r, 1);
-		if (aggtab_add_key(t, k, r) == -1)
+		if (agg_tab_add_key(t, k, r) == -1)
 			return -1;
 		if (s->either) {
 			k2 = (uint32_t)field_get(s->other, r, 1);
 			if (k2 != k[0]) {
 				k[0] = k2;
-				if (aggtab_add_key(t, k, r) == -1)
+				if (agg_tab_add_key(t, k, r) == -1)
 					return -1;
 			}
 		}
@@ -430,7 +470,7 @@ slot_words(const struct aggtab *t, size_t j, uint32_t *k)
 }
 
 int
-aggtab_merge(struct aggtab *dst, const struct aggtab *src)
+agg_tab_merge(struct aggtab *dst, const struct aggtab *src)
 {
 	uint32_t k[AGG_MAXKEY] = { 0 };
 	size_t j;
@@ -450,13 +490,13 @@ aggtab_merge(struct aggtab *dst, const struct aggtab *src)
 }
 
 size_t
-aggtab_size(const struct aggtab *t)
+agg_tab_size(const struct aggtab *t)
 {
 	return t->n;
 }
 
 struct aggrow *
-aggtab_rows(const struct aggtab *t, size_t *n)
+agg_tab_rows(const struct aggtab *t, size_t *n)
 {
 	struct aggrow *rows, *w;
 	size_t j;
@@ -486,7 +526,7 @@ aggtab_rows(const struct aggtab *t, size_t *n)
 
 /* ---- ordering ---- */
 
-const char *const order_names[O_NORDERS] = {
+const char *const agg_order_names[O_NORDERS] = {
 	"flows", "packets", "bytes", "bps", "pps", "bpp", "tstart", "tend",
 };
 
@@ -495,18 +535,18 @@ static const int order_fields[O_NORDERS] = {
 };
 
 int
-order_field(enum order o)
+agg_order_field(enum order o)
 {
 	return order_fields[o];
 }
 
 int
-order_lookup(const char *name)
+agg_order_lookup(const char *name)
 {
 	int i;
 
 	for (i = 0; i < O_NORDERS; i++)
-		if (strcmp(order_names[i], name) == 0)
+		if (strcmp(agg_order_names[i], name) == 0)
 			return i;
 	return -1;
 }
@@ -536,21 +576,18 @@ rank_cmp(const struct aggrow *a, const struct aggrow *b, enum order o)
 	return 0;
 }
 
-static enum order sort_order;	/* qsort has no context argument */
-
 static int
-qcmp(const void *a, const void *b)
+qcmp(const void *a, const void *b, void *o)
 {
-	return rank_cmp(a, b, sort_order);
+	return rank_cmp(a, b, *(const enum order *)o);
 }
 
 void
-aggrows_sort(struct aggrow *rows, size_t n, enum order o)
+agg_rows_sort(struct aggrow *rows, size_t n, enum order o)
 {
-	sort_order = o;
 	/* An empty table has no rows array: qsort must not see NULL. */
 	if (n > 1)
-		qsort(rows, n, sizeof(*rows), qcmp);
+		qsort_r(rows, n, sizeof(*rows), qcmp, &o);
 }
 
 static void
@@ -582,14 +619,14 @@ sift(struct aggrow *h, size_t n, size_t i, enum order o)
 }
 
 size_t
-aggrows_top(struct aggrow *rows, size_t n, enum order o, size_t topn)
+agg_rows_top(struct aggrow *rows, size_t n, enum order o, size_t topn)
 {
 	size_t i, k;
 
 	if (topn == 0)
 		return 0;
 	if (n <= topn) {
-		aggrows_sort(rows, n, o);
+		agg_rows_sort(rows, n, o);
 		return n;
 	}
 	k = topn;
@@ -600,7 +637,7 @@ aggrows_top(struct aggrow *rows, size_t n, enum order o, size_t topn)
 			swap_rows(&rows[i], &rows[0]);
 			sift(rows, k, 0, o);
 		}
-	aggrows_sort(rows, k, o);
+	agg_rows_sort(rows, k, o);
 	return k;
 }
 
@@ -629,7 +666,7 @@ static const struct statdef statdefs[] = {
 };
 
 const struct statdef *
-statdef_lookup(const char *name)
+agg_stat_lookup(const char *name)
 {
 	size_t i;
 
@@ -639,9 +676,44 @@ statdef_lookup(const char *name)
 	return NULL;
 }
 
-const char *
-statdef_names(void)
+/* Join names[from..to) with spaces after what buf already holds. */
+static void
+join_names(char *buf, size_t len, const char *const *names, size_t from,
+    size_t to)
 {
-	return "srcip dstip ip srcport dstport port proto tos pair "
-	    "conversation exporter inif outif srcas dstas";
+	size_t i, n = strlen(buf);
+
+	for (i = from; i < to && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%s",
+		    n ? " " : "", names[i]);
+}
+
+const char *
+agg_stat_names(void)
+{
+	static const char *names[sizeof(statdefs) / sizeof(statdefs[0])];
+	static char list[256];
+	size_t i;
+
+	if (list[0] == '\0') {
+		for (i = 0; i < sizeof(statdefs) / sizeof(statdefs[0]); i++)
+			names[i] = statdefs[i].name;
+		join_names(list, sizeof(list), names, 0, i);
+	}
+	return list;
+}
+
+const char *
+agg_order_list(int with_times)
+{
+	static char counts[128], all[128];
+
+	if (counts[0] == '\0') {
+		join_names(counts, sizeof(counts), agg_order_names, 0,
+		    O_TSTART);
+		join_names(all, sizeof(all), agg_order_names, O_TSTART,
+		    O_NORDERS);
+		join_names(all, sizeof(all), agg_order_names, 0, O_TSTART);
+	}
+	return with_times ? all : counts;
 }

@@ -25,9 +25,9 @@ struct summary {
 	int64_t		first, last;	/* unix ms; first > last if empty */
 };
 
-void	summary_init(struct summary *);
-void	summary_add(struct summary *, const struct flowrec *, size_t n);
-void	summary_merge(struct summary *, const struct summary *);
+void	agg_summary_init(struct summary *);
+void	agg_summary_add(struct summary *, const struct flowrec *, size_t n);
+void	agg_summary_merge(struct summary *, const struct summary *);
 
 /* What a table keys on. */
 struct aggspec {
@@ -45,37 +45,37 @@ struct aggrow {
 
 struct aggtab;
 
-struct aggtab *aggtab_new(const struct aggspec *);
-void	aggtab_free(struct aggtab *);
+struct aggtab *agg_tab_new(const struct aggspec *);
+void	agg_tab_free(struct aggtab *);
 /* Fold n flows in.  0, or -1 when memory ran out. */
-int	aggtab_add(struct aggtab *, const struct flowrec *, size_t n);
+int	agg_tab_add(struct aggtab *, const struct flowrec *, size_t n);
 /* Fold one flow in under an explicit key of nkeys words (series). */
-int	aggtab_add_key(struct aggtab *, const uint32_t *key,
+int	agg_tab_add_key(struct aggtab *, const uint32_t *key,
 	    const struct flowrec *);
 /*
  * Fold a group that was aggregated elsewhere (nfreport --db): flows flows
  * with r's packets, bytes and times, under key.  0 or -1.
  */
-int	aggtab_add_group(struct aggtab *, const uint32_t *key,
+int	agg_tab_add_group(struct aggtab *, const uint32_t *key,
 	    const struct flowrec *r, uint64_t flows);
 /* Fold every row of src into dst (same spec).  0 or -1. */
-int	aggtab_merge(struct aggtab *dst, const struct aggtab *src);
-size_t	aggtab_size(const struct aggtab *);
+int	agg_tab_merge(struct aggtab *dst, const struct aggtab *src);
+size_t	agg_tab_size(const struct aggtab *);
 /* The rows, unordered, in a new array (free() it).  NULL if empty/ENOMEM. */
-struct aggrow *aggtab_rows(const struct aggtab *, size_t *n);
+struct aggrow *agg_tab_rows(const struct aggtab *, size_t *n);
 
 /* Orders for -s /ORDER and -O. */
 enum order { O_FLOWS, O_PACKETS, O_BYTES, O_BPS, O_PPS, O_BPP, O_TSTART,
     O_TEND, O_NORDERS };
-extern const char *const order_names[O_NORDERS];
-int	order_lookup(const char *);
+extern const char *const agg_order_names[O_NORDERS];
+int	agg_order_lookup(const char *);
 /* The field an order ranks on (F_FLOWS, F_BYTES, ... F_FIRST, F_LAST). */
-int	order_field(enum order);
+int	agg_order_field(enum order);
 
 /* Sort all rows by order (ties broken by key); */
-void	aggrows_sort(struct aggrow *, size_t n, enum order);
+void	agg_rows_sort(struct aggrow *, size_t n, enum order);
 /* Put the best topn rows, sorted, at the front; returns min(n, topn). */
-size_t	aggrows_top(struct aggrow *, size_t n, enum order, size_t topn);
+size_t	agg_rows_top(struct aggrow *, size_t n, enum order, size_t topn);
 
 /* A -s statistic: a name, the table spec, and the column labels. */
 struct statdef {
@@ -83,8 +83,14 @@ struct statdef {
 	struct aggspec	 spec;
 	const char	*label;		/* header of the one key column of */
 };					/* either-side stats ("ip", "port") */
-const struct statdef *statdef_lookup(const char *);
+const struct statdef *agg_stat_lookup(const char *);
 /* All statistic names, space separated (usage messages). */
-const char *statdef_names(void);
+const char *agg_stat_names(void);
+/*
+ * The order names, space separated, from the table: the counts for -s
+ * ("flows ... bpp"), or with_times for -O, the times first ("tstart tend
+ * flows ...").
+ */
+const char *agg_order_list(int with_times);
 
 #endif

@@ -19,7 +19,8 @@
 #include "log.h"
 #include "rowbin.h"
 
-#define INSERT_COLS	"day, " ROWBIN_FLOW_COLS ", sampling, file_ms, file, seq"
+#define INSERT_COLS \
+	"day, " ROWBIN_FLOW_COLS ", sampling, file_ms, file, seq"
 #define WAIT_TRIES	300		/* 0.2 s each: a minute */
 
 static const char *const schema[] = {
@@ -63,9 +64,9 @@ chload_quote(const char *s, char *out, size_t cap)
 static int
 run(struct chload *l, const char *what, const char *sql)
 {
-	if (ch_query(l->ch, sql, NULL) == 0)
+	if (chttp_query(l->ch, sql, NULL) == 0)
 		return 0;
-	log_warnx("%s: %s", what, ch_error(l->ch));
+	log_warnx("%s: %s", what, chttp_error(l->ch));
 	return CHLOAD_RETRY;
 }
 
@@ -97,8 +98,8 @@ wait_zero(struct chload *l, const char *what, const char *sql)
 	int i;
 
 	for (i = 0; i < WAIT_TRIES; i++) {
-		if (ch_query_u64(l->ch, sql, &v) == -1) {
-			log_warnx("%s: %s", what, ch_error(l->ch));
+		if (chttp_query_u64(l->ch, sql, &v) == -1) {
+			log_warnx("%s: %s", what, chttp_error(l->ch));
 			return CHLOAD_RETRY;
 		}
 		if (v == 0)
@@ -138,14 +139,14 @@ encode(void *ctx, struct flowrec *r, size_t n)
 		p += rowbin_put_u32(p, 0);
 		p += rowbin_put_u64(p, (uint64_t)f->start_ms);
 		p += rowbin_put_varint(p, f->pathlen);
-		if (chbuf_put(&f->rb, row, (size_t)(p - row)) ||
-		    chbuf_put(&f->rb, f->path, f->pathlen)) {
+		if (chttp_buf_put(&f->rb, row, (size_t)(p - row)) ||
+		    chttp_buf_put(&f->rb, f->path, f->pathlen)) {
 			f->nomem = 1;
 			return 1;
 		}
 		p = row;
 		p += rowbin_put_u32(p, f->seq++);
-		if (chbuf_put(&f->rb, row, (size_t)(p - row))) {
+		if (chttp_buf_put(&f->rb, row, (size_t)(p - row))) {
 			f->nomem = 1;
 			return 1;
 		}
@@ -205,12 +206,12 @@ read_file(struct fileread *f, const char *path, int64_t start_ms,
 	free(buf);
 	if (f->nomem) {
 		log_warnx("%s: out of memory", path);
-		chbuf_free(&f->rb);
+		chttp_buf_free(&f->rb);
 		return CHLOAD_RETRY;
 	}
 	*damaged = ir == IN_DAMAGED;
 	if (*damaged && f->seq == 0) {
-		chbuf_free(&f->rb);
+		chttp_buf_free(&f->rb);
 		return CHLOAD_BADFILE;
 	}
 	return 0;
@@ -229,8 +230,9 @@ insert(struct chload *l, const struct fileread *f, const char *qid)
 		n = f->rb.len - off;
 		if (n > rows * rl)
 			n = rows * rl;
-		if (ch_insert(l->ch, sql, qid, f->rb.p + off, n) == -1) {
-			log_warnx("%s: insert: %s", f->path, ch_error(l->ch));
+		if (chttp_insert(l->ch, sql, qid, f->rb.p + off, n) == -1) {
+			log_warnx("%s: insert: %s", f->path,
+			    chttp_error(l->ch));
 			return CHLOAD_RETRY;
 		}
 		off += n;
@@ -252,8 +254,8 @@ chload_file(struct chload *l, const char *path, int64_t start_ms)
 	}
 	snprintf(sql, sizeof(sql), "SELECT count() FROM %s.loaded WHERE "
 	    "file = %s", l->db, q);
-	if (ch_query_u64(l->ch, sql, &v) == -1) {
-		log_warnx("%s: %s", path, ch_error(l->ch));
+	if (chttp_query_u64(l->ch, sql, &v) == -1) {
+		log_warnx("%s: %s", path, chttp_error(l->ch));
 		return CHLOAD_RETRY;
 	}
 	if (v > 0) {
@@ -270,8 +272,8 @@ chload_file(struct chload *l, const char *path, int64_t start_ms)
 		return rc;
 	snprintf(sql, sizeof(sql), "SELECT count() FROM %s.flows_local WHERE "
 	    "file = %s", l->db, q);
-	if (ch_query_u64(l->ch, sql, &v) == -1) {
-		log_warnx("%s: %s", path, ch_error(l->ch));
+	if (chttp_query_u64(l->ch, sql, &v) == -1) {
+		log_warnx("%s: %s", path, chttp_error(l->ch));
 		rc = CHLOAD_RETRY;
 		goto out;
 	}
@@ -283,9 +285,9 @@ chload_file(struct chload *l, const char *path, int64_t start_ms)
 		    "WHERE file = %s", l->db, q);
 		if ((rc = run(l, path, sql)) != 0)
 			goto out;
-		snprintf(sql, sizeof(sql), "SELECT count() FROM system.mutations"
-		    " WHERE database = '%s' AND table = 'flows_local' AND "
-		    "is_done = 0", l->db);
+		snprintf(sql, sizeof(sql), "SELECT count() FROM "
+		    "system.mutations WHERE database = '%s' AND "
+		    "table = 'flows_local' AND is_done = 0", l->db);
 		if ((rc = wait_zero(l, path, sql)) != 0)
 			goto out;
 		snprintf(sql, sizeof(sql), "SELECT count() FROM %s.flows_local "
@@ -306,7 +308,7 @@ chload_file(struct chload *l, const char *path, int64_t start_ms)
 	l->damaged += damaged;
 	log_debug("%s: %u flows loaded", path, f.seq);
 out:
-	chbuf_free(&f.rb);
+	chttp_buf_free(&f.rb);
 	return rc;
 }
 
@@ -320,9 +322,10 @@ chload_expire(struct chload *l, int days)
 	snprintf(sql, sizeof(sql), "SELECT DISTINCT toString(min_date) FROM "
 	    "system.parts WHERE database = '%s' AND table = 'flows_local' AND"
 	    " active AND max_date < toDate(now(), 'UTC') - %d", l->db, days);
-	if (ch_query(l->ch, sql, &b) == -1 || chbuf_put(&b, "", 1) == -1) {
-		log_warnx("expire: %s", ch_error(l->ch));
-		chbuf_free(&b);
+	if (chttp_query(l->ch, sql, &b) == -1 ||
+	    chttp_buf_put(&b, "", 1) == -1) {
+		log_warnx("expire: %s", chttp_error(l->ch));
+		chttp_buf_free(&b);
 		return CHLOAD_RETRY;
 	}
 	for (p = (char *)b.p; rc == 0 && (nl = strchr(p, '\n')) != NULL;
@@ -336,6 +339,6 @@ chload_expire(struct chload *l, int days)
 		if ((rc = run(l, "expire", sql)) == 0)
 			log_info("expired the flows of %s", p);
 	}
-	chbuf_free(&b);
+	chttp_buf_free(&b);
 	return rc;
 }

@@ -33,7 +33,7 @@
 #define CHLOAD_BLOCK	1000000
 
 struct chload {
-	struct ch	*ch;
+	struct chttp	*ch;
 	const char	*db;		/* database name */
 	uint32_t	 block;		/* rows per INSERT; 0 = CHLOAD_BLOCK */
 	/* Counters since start: */

@@ -1,7 +1,7 @@
 /*
  * chttp: ClickHouse's HTTP interface through libcurl.
  *
- * One curl easy handle per struct ch, reused so that keep-alive saves a
+ * One curl easy handle per struct chttp, reused so that keep-alive saves a
  * connection per query.  Response bodies go to the caller's sink while the
  * status is 200; otherwise they are collected as the error text.
  */
@@ -12,21 +12,21 @@
 
 #include "chttp.h"
 
-struct ch {
+struct chttp {
 	CURL		*curl;
 	char		*url;		/* base, without query string */
 	char		*params;	/* "user=..&..." or "" */
 	long		 timeout;
 	char		 err[512];
 	/* Per request: */
-	ch_sink		 sink;
+	chttp_sink		 sink;
 	void		*ctx;
 	struct chbuf	 errbody;
 	int		 sink_failed;
 };
 
 int
-chbuf_put(struct chbuf *b, const void *p, size_t n)
+chttp_buf_put(struct chbuf *b, const void *p, size_t n)
 {
 	if (b->len + n > b->cap) {
 		size_t cap = b->cap ? b->cap : 4096;
@@ -45,7 +45,7 @@ chbuf_put(struct chbuf *b, const void *p, size_t n)
 }
 
 void
-chbuf_free(struct chbuf *b)
+chttp_buf_free(struct chbuf *b)
 {
 	free(b->p);
 	memset(b, 0, sizeof(*b));
@@ -53,10 +53,10 @@ chbuf_free(struct chbuf *b)
 
 static int curl_ready;
 
-struct ch *
-ch_open(const char *url)
+struct chttp *
+chttp_open(const char *url)
 {
-	struct ch *c;
+	struct chttp *c;
 	const char *q;
 
 	if (!curl_ready) {
@@ -71,14 +71,14 @@ ch_open(const char *url)
 	c->params = strdup(q ? q + 1 : "");
 	if (c->url == NULL || c->params == NULL ||
 	    (c->curl = curl_easy_init()) == NULL) {
-		ch_close(c);
+		chttp_close(c);
 		return NULL;
 	}
 	return c;
 }
 
 void
-ch_close(struct ch *c)
+chttp_close(struct chttp *c)
 {
 	if (c == NULL)
 		return;
@@ -86,18 +86,18 @@ ch_close(struct ch *c)
 		curl_easy_cleanup(c->curl);
 	free(c->url);
 	free(c->params);
-	chbuf_free(&c->errbody);
+	chttp_buf_free(&c->errbody);
 	free(c);
 }
 
 void
-ch_timeout(struct ch *c, long seconds)
+chttp_timeout(struct chttp *c, long seconds)
 {
 	c->timeout = seconds;
 }
 
 const char *
-ch_error(const struct ch *c)
+chttp_error(const struct chttp *c)
 {
 	return c->err;
 }
@@ -105,14 +105,14 @@ ch_error(const struct ch *c)
 static size_t
 on_data(char *p, size_t size, size_t n, void *arg)
 {
-	struct ch *c = arg;
+	struct chttp *c = arg;
 	long status = 0;
 
 	n *= size;
 	curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &status);
 	if (status != 200) {
 		/* Keep the start of the exception text; it says it all. */
-		if (c->errbody.len < 4096 && chbuf_put(&c->errbody, p, n))
+		if (c->errbody.len < 4096 && chttp_buf_put(&c->errbody, p, n))
 			return 0;
 		return n;
 	}
@@ -125,8 +125,8 @@ on_data(char *p, size_t size, size_t n, void *arg)
 
 /* One request: body is the query (sql given, data NULL) or the data. */
 static int
-request(struct ch *c, const char *sql, const char *query_id,
-    const void *data, size_t len, ch_sink fn, void *ctx)
+request(struct chttp *c, const char *sql, const char *query_id,
+    const void *data, size_t len, chttp_sink fn, void *ctx)
 {
 	char *url, *esc = NULL, *qid = NULL;
 	struct curl_slist *hdr;
@@ -204,23 +204,23 @@ nomem:
 static int
 to_buf(void *ctx, const uint8_t *p, size_t n)
 {
-	return chbuf_put(ctx, p, n);
+	return chttp_buf_put(ctx, p, n);
 }
 
 int
-ch_query(struct ch *c, const char *sql, struct chbuf *out)
+chttp_query(struct chttp *c, const char *sql, struct chbuf *out)
 {
 	return request(c, sql, NULL, NULL, 0, out ? to_buf : NULL, out);
 }
 
 int
-ch_query_stream(struct ch *c, const char *sql, ch_sink fn, void *ctx)
+chttp_query_stream(struct chttp *c, const char *sql, chttp_sink fn, void *ctx)
 {
 	return request(c, sql, NULL, NULL, 0, fn, ctx);
 }
 
 int
-ch_insert(struct ch *c, const char *sql, const char *query_id,
+chttp_insert(struct chttp *c, const char *sql, const char *query_id,
     const void *data, size_t len)
 {
 	/* libcurl sends a NULL body as the query; an empty one must not be. */
@@ -228,13 +228,13 @@ ch_insert(struct ch *c, const char *sql, const char *query_id,
 }
 
 int
-ch_query_u64(struct ch *c, const char *sql, uint64_t *v)
+chttp_query_u64(struct chttp *c, const char *sql, uint64_t *v)
 {
 	struct chbuf b = { 0 };
 	char *end;
 	int rc = -1;
 
-	if (ch_query(c, sql, &b) == 0 && chbuf_put(&b, "", 1) == 0) {
+	if (chttp_query(c, sql, &b) == 0 && chttp_buf_put(&b, "", 1) == 0) {
 		*v = strtoull((char *)b.p, &end, 10);
 		if (end != (char *)b.p)
 			rc = 0;
@@ -242,6 +242,6 @@ ch_query_u64(struct ch *c, const char *sql, uint64_t *v)
 			snprintf(c->err, sizeof(c->err), "not a number: %.60s",
 			    (char *)b.p);
 	}
-	chbuf_free(&b);
+	chttp_buf_free(&b);
 	return rc;
 }

@@ -19,7 +19,7 @@
 #define WHERE_MAX	65536
 
 struct dbsource {
-	struct ch	*ch;
+	struct chttp	*ch;
 	char		*sql;		/* the flows */
 	char		*table, *where;
 };
@@ -36,7 +36,7 @@ struct dbstream {
 };
 
 struct dbsource *
-db_open(const char *url, const char *table, const struct filter *f,
+dbread_open(const char *url, const char *table, const struct filter *f,
     const struct window *w, char *err, size_t errlen)
 {
 	struct dbsource *d;
@@ -61,10 +61,10 @@ db_open(const char *url, const char *table, const struct filter *f,
 	}
 	n = strlen(where) + strlen(table) + sizeof(ROWBIN_FLOW_COLS) + 128;
 	if ((d->sql = malloc(n)) == NULL ||
-	    (d->ch = ch_open(url)) == NULL) {
+	    (d->ch = chttp_open(url)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		d->where = where;
-		db_close(d);
+		dbread_close(d);
 		return NULL;
 	}
 	snprintf(d->sql, n, "SELECT " ROWBIN_FLOW_COLS " FROM %s WHERE %s "
@@ -72,38 +72,38 @@ db_open(const char *url, const char *table, const struct filter *f,
 	d->where = where;
 	if ((d->table = strdup(table)) == NULL) {
 		snprintf(err, errlen, "out of memory");
-		db_close(d);
+		dbread_close(d);
 		return NULL;
 	}
 	return d;
 }
 
 void
-db_close(struct dbsource *d)
+dbread_close(struct dbsource *d)
 {
 	if (d == NULL)
 		return;
-	ch_close(d->ch);
+	chttp_close(d->ch);
 	free(d->sql);
 	free(d->table);
 	free(d->where);
 	free(d);
 }
 
-struct ch *
-db_conn(const struct dbsource *d)
+struct chttp *
+dbread_conn(const struct dbsource *d)
 {
 	return d->ch;
 }
 
 const char *
-db_table(const struct dbsource *d)
+dbread_table(const struct dbsource *d)
 {
 	return d->table;
 }
 
 const char *
-db_where(const struct dbsource *d)
+dbread_where(const struct dbsource *d)
 {
 	return d->where;
 }
@@ -163,7 +163,7 @@ on_rows(void *ctx, const uint8_t *p, size_t len)
 }
 
 enum input_result
-db_read(struct dbsource *d, struct flowrec *buf, input_fn fn, void *ctx)
+dbread_read(struct dbsource *d, struct flowrec *buf, input_fn fn, void *ctx)
 {
 	struct dbstream s;
 	int rc;
@@ -172,12 +172,12 @@ db_read(struct dbsource *d, struct flowrec *buf, input_fn fn, void *ctx)
 	s.buf = buf;
 	s.fn = fn;
 	s.ctx = ctx;
-	rc = ch_query_stream(d->ch, d->sql, on_rows, &s);
+	rc = chttp_query_stream(d->ch, d->sql, on_rows, &s);
 	if (s.stopped)
 		return IN_STOPPED;
 	if (rc == -1) {
 		fprintf(stderr, "%s: --db: %s\n", program_invocation_short_name,
-		    ch_error(d->ch));
+		    chttp_error(d->ch));
 		return IN_DAMAGED;
 	}
 	if (flush(&s) == -1)
@@ -197,13 +197,13 @@ db_read(struct dbsource *d, struct flowrec *buf, input_fn fn, void *ctx)
 }
 
 struct filter *
-db_setup(struct runopts *o, const char *url, const char *table,
+dbread_setup(struct runopts *o, const char *url, const char *table,
     struct filter *f)
 {
 	struct filter_error ferr;
 	char err[256];
 
-	o->db = db_open(url, table, f, &o->win, err, sizeof(err));
+	o->db = dbread_open(url, table, f, &o->win, err, sizeof(err));
 	filter_free(f);
 	if (o->db == NULL) {
 		fprintf(stderr, "%s: --db: %s\n", program_invocation_short_name,
@@ -213,7 +213,7 @@ db_setup(struct runopts *o, const char *url, const char *table,
 	if ((f = filter_compile("", &ferr)) == NULL) {
 		fprintf(stderr, "%s: out of memory\n",
 		    program_invocation_short_name);
-		db_close(o->db);
+		dbread_close(o->db);
 		o->db = NULL;
 		return NULL;
 	}

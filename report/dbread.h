@@ -20,14 +20,14 @@ struct dbsource;
  * url: the ClickHouse HTTP URL; table: database.table (the Distributed
  * table).  NULL with the reason in err if the filter has no SQL form.
  */
-struct dbsource *db_open(const char *url, const char *table,
+struct dbsource *dbread_open(const char *url, const char *table,
 	    const struct filter *, const struct window *, char *err,
 	    size_t errlen);
-void	db_close(struct dbsource *);
+void	dbread_close(struct dbsource *);
 /* Its connection, table and WHERE clause (for dbstat.c). */
-struct ch *db_conn(const struct dbsource *);
-const char *db_table(const struct dbsource *);
-const char *db_where(const struct dbsource *);
+struct chttp *dbread_conn(const struct dbsource *);
+const char *dbread_table(const struct dbsource *);
+const char *dbread_where(const struct dbsource *);
 struct runopts;
 /*
  * nfreport's --db: translate f and the window of o into the query, set
@@ -35,14 +35,14 @@ struct runopts;
  * the servers filter now.  Returns that filter, or NULL after printing why
  * (f is freed either way).
  */
-struct filter *db_setup(struct runopts *o, const char *url,
+struct filter *dbread_setup(struct runopts *o, const char *url,
 	    const char *table, struct filter *f);
 /*
  * Query and feed the flows to fn in blocks of up to INPUT_BLOCK (buf).
  * IN_OK, IN_STOPPED when fn asked to stop, or IN_DAMAGED after printing
  * why (the server failed, or flows nfreport cannot hold yet: IPv6).
  */
-enum input_result db_read(struct dbsource *, struct flowrec *buf,
+enum input_result dbread_read(struct dbsource *, struct flowrec *buf,
 	    input_fn fn, void *ctx);
 
 #endif

@@ -60,7 +60,7 @@ static int
 fail(struct dbsource *d, const char *what)
 {
 	fprintf(stderr, "%s: --db: %s%s\n", program_invocation_short_name,
-	    what ? what : "", what ? "" : ch_error(db_conn(d)));
+	    what ? what : "", what ? "" : chttp_error(dbread_conn(d)));
 	return -1;
 }
 
@@ -68,7 +68,7 @@ fail(struct dbsource *d, const char *what)
 static int
 totals(struct dbsource *d, struct summary *sum, uint64_t *notv4)
 {
-	size_t len = strlen(db_where(d)) + strlen(db_table(d)) +
+	size_t len = strlen(dbread_where(d)) + strlen(dbread_table(d)) +
 	    sizeof(V4ONLY) + sizeof(COUNTERS) + 128;
 	char *sql = malloc(len);
 	struct chbuf b = { 0 };
@@ -79,14 +79,14 @@ totals(struct dbsource *d, struct summary *sum, uint64_t *notv4)
 	if (sql == NULL)
 		return fail(d, "out of memory");
 	snprintf(sql, len, "SELECT countIf(NOT (" V4ONLY ")) FROM %s WHERE %s",
-	    db_table(d), db_where(d));
-	if (ch_query_u64(db_conn(d), sql, notv4) == -1) {
+	    dbread_table(d), dbread_where(d));
+	if (chttp_query_u64(dbread_conn(d), sql, notv4) == -1) {
 		fail(d, NULL);
 		goto out;
 	}
 	snprintf(sql, len, "SELECT " COUNTERS " FROM %s WHERE %s AND " V4ONLY
-	    " FORMAT RowBinary", db_table(d), db_where(d));
-	if (ch_query(db_conn(d), sql, &b) == -1) {
+	    " FORMAT RowBinary", dbread_table(d), dbread_where(d));
+	if (chttp_query(dbread_conn(d), sql, &b) == -1) {
 		fail(d, NULL);
 		goto out;
 	}
@@ -94,7 +94,7 @@ totals(struct dbsource *d, struct summary *sum, uint64_t *notv4)
 		fail(d, "unexpected answer to the totals query");
 		goto out;
 	}
-	summary_init(sum);
+	agg_summary_init(sum);
 	if ((n = counters(b.p, &r)) > 0) {
 		sum->flows = n;
 		sum->packets = r.packets;
@@ -104,7 +104,7 @@ totals(struct dbsource *d, struct summary *sum, uint64_t *notv4)
 	}
 	rc = 0;
 out:
-	chbuf_free(&b);
+	chttp_buf_free(&b);
 	free(sql);
 	return rc;
 }
@@ -159,14 +159,14 @@ one_stat(struct dbsource *d, const struct aggspec *s, struct aggtab *t)
 	for (n = 0, j = 0; j < (s->either ? 1 : s->nkeys); j++)
 		n += (size_t)snprintf(group + n, sizeof(group) - n, "%sk%d",
 		    j ? ", " : "", j);
-	len = strlen(keys) + strlen(db_where(d)) + strlen(db_table(d)) +
+	len = strlen(keys) + strlen(dbread_where(d)) + strlen(dbread_table(d)) +
 	    sizeof(COUNTERS) + sizeof(V4ONLY) + 256;
 	if ((sql = malloc(len)) == NULL)
 		return fail(d, "out of memory");
 	snprintf(sql, len, "SELECT %s, " COUNTERS " FROM %s WHERE %s AND "
-	    V4ONLY " GROUP BY %s FORMAT RowBinary", keys, db_table(d),
-	    db_where(d), group);
-	if (ch_query(db_conn(d), sql, &b) == -1) {
+	    V4ONLY " GROUP BY %s FORMAT RowBinary", keys, dbread_table(d),
+	    dbread_where(d), group);
+	if (chttp_query(dbread_conn(d), sql, &b) == -1) {
 		fail(d, NULL);
 		goto out;
 	}
@@ -188,14 +188,14 @@ one_stat(struct dbsource *d, const struct aggspec *s, struct aggtab *t)
 			}
 		}
 		flows = counters(p, &r);
-		if (aggtab_add_group(t, key, &r, flows) == -1) {
+		if (agg_tab_add_group(t, key, &r, flows) == -1) {
 			fail(d, "out of memory");
 			goto out;
 		}
 	}
 	rc = 0;
 out:
-	chbuf_free(&b);
+	chttp_buf_free(&b);
 	free(sql);
 	return rc;
 }
@@ -209,7 +209,7 @@ out:
 static int
 series(struct dbsource *d, int64_t iv, struct aggtab *t)
 {
-	size_t len = strlen(db_where(d)) + strlen(db_table(d)) +
+	size_t len = strlen(dbread_where(d)) + strlen(dbread_table(d)) +
 	    sizeof(V4ONLY) + sizeof(COUNTERS) + 256;
 	char *sql = malloc(len);
 	struct chbuf b = { 0 };
@@ -224,8 +224,8 @@ series(struct dbsource *d, int64_t iv, struct aggtab *t)
 	snprintf(sql, len, "SELECT intDiv(last_ms, %lld) - if(intDiv(last_ms, "
 	    "%lld) * %lld > last_ms, 1, 0) AS k0, " COUNTERS " FROM %s WHERE %s"
 	    " AND " V4ONLY " GROUP BY k0 FORMAT RowBinary", (long long)iv,
-	    (long long)iv, (long long)iv, db_table(d), db_where(d));
-	if (ch_query(db_conn(d), sql, &b) == -1) {
+	    (long long)iv, (long long)iv, dbread_table(d), dbread_where(d));
+	if (chttp_query(dbread_conn(d), sql, &b) == -1) {
 		fail(d, NULL);
 		goto out;
 	}
@@ -238,14 +238,14 @@ series(struct dbsource *d, int64_t iv, struct aggtab *t)
 		key[0] = (uint32_t)(k >> 32);
 		key[1] = (uint32_t)k;
 		flows = counters(b.p + off + 8, &r);
-		if (aggtab_add_group(t, key, &r, flows) == -1) {
+		if (agg_tab_add_group(t, key, &r, flows) == -1) {
 			fail(d, "out of memory");
 			goto out;
 		}
 	}
 	rc = 0;
 out:
-	chbuf_free(&b);
+	chttp_buf_free(&b);
 	free(sql);
 	return rc;
 }

@@ -6,9 +6,9 @@
  * "the first N flows" and needs the flows themselves) each statistic, the
  * -A aggregation and the series are one GROUP BY query each, run on every
  * shard by the Distributed table, and the groups are folded into the
- * reporter's own tables, which rank and print them exactly as for files.  Either-side statistics (ip, port) key each
- * flow on both sides but once when both sides are equal, as aggregate.c
- * does, through arrayJoin.
+ * reporter's own tables, which rank and print them exactly as for files.
+ * Either-side statistics (ip, port) key each flow on both sides but once
+ * when both sides are equal, as aggregate.c does, through arrayJoin.
  */
 #ifndef NFKIT_REPORT_DBSTAT_H
 #define NFKIT_REPORT_DBSTAT_H

@@ -132,7 +132,7 @@ static const uint64_t pow10_[20] = {
  * compare, not from a division loop.
  */
 size_t
-fmt_u64(uint64_t v, char *out)
+field_fmt_u64(uint64_t v, char *out)
 {
 	size_t t = (size_t)(64 - __builtin_clzll(v | 1)) * 1233 >> 12;
 	size_t n = t + 1 - (v < pow10_[t]);
@@ -171,7 +171,7 @@ octet(char *p, unsigned v)
 }
 
 size_t
-fmt_ip(uint32_t a, char *out)
+field_fmt_ip(uint32_t a, char *out)
 {
 	char *p = out;
 
@@ -191,10 +191,10 @@ field_text(int id, const struct flowrec *r, uint64_t flows, char *out)
 	uint64_t v = field_get(id, r, flows);
 
 	if (fields[id].kind == FK_IP)
-		return fmt_ip((uint32_t)v, out);
+		return field_fmt_ip((uint32_t)v, out);
 	if (fields[id].kind == FK_TIME)
 		return (int64_t)v < 0 ? (out[0] = '-',
-		    1 + fmt_u64((uint64_t)-(int64_t)v, out + 1)) :
-		    fmt_u64(v, out);
-	return fmt_u64(v, out);
+		    1 + field_fmt_u64((uint64_t)-(int64_t)v, out + 1)) :
+		    field_fmt_u64(v, out);
+	return field_fmt_u64(v, out);
 }

@@ -117,7 +117,7 @@ void	field_set(int id, struct flowrec *, uint64_t v);
 size_t	field_text(int id, const struct flowrec *, uint64_t flows, char *out);
 
 /* Fast helpers shared with the output formats. */
-size_t	fmt_ip(uint32_t addr, char *out);	/* dotted quad, no NUL */
-size_t	fmt_u64(uint64_t v, char *out);		/* decimal, no NUL */
+size_t	field_fmt_ip(uint32_t addr, char *out);	/* dotted quad, no NUL */
+size_t	field_fmt_u64(uint64_t v, char *out);		/* decimal, no NUL */
 
 #endif

@@ -24,6 +24,7 @@
  * always point to earlier instructions, so evaluation ends.
  */
 #include <ctype.h>
+#include <err.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -34,6 +35,7 @@
 
 #include "fields.h"
 #include "filter.h"
+#include "proto.h"
 
 enum cmp { C_EQ, C_NE, C_LT, C_LE, C_GT, C_GE, C_RANGE };
 
@@ -259,18 +261,6 @@ parse_addr(const char *s, int len, int partial, uint32_t *a, int *parts)
 	return 0;
 }
 
-static const struct {
-	const char	*name;
-	unsigned	 num;
-} protos[] = {
-	{ "icmp", 1 }, { "igmp", 2 }, { "tcp", 6 }, { "udp", 17 },
-	{ "ipv6", 41 }, { "rsvp", 46 }, { "gre", 47 }, { "esp", 50 },
-	{ "ah", 51 }, { "icmp6", 58 }, { "ipv6-icmp", 58 }, { "ospf", 89 },
-	{ "pim", 103 }, { "vrrp", 112 }, { "sctp", 132 },
-};
-
-static const char flag_letters[] = "FSRPAU";
-
 /* ---- tree ---- */
 
 static int
@@ -409,6 +399,7 @@ parse_value(struct parser *ps, const struct keyword *kw, struct test *t)
 	uint32_t a;
 	int parts, i, len;
 	uint64_t plen;
+	uint8_t pnum;
 
 	if (kw->vk != V_NONE && kw->vk != V_NUM && kw->vk != V_SCALED &&
 	    kw->vk != V_PORT && tk->t != T_WORD)
@@ -442,12 +433,11 @@ parse_value(struct parser *ps, const struct keyword *kw, struct test *t)
 		break;
 	}
 	case V_PROTO:
-		for (i = 0; i < (int)(sizeof(protos) / sizeof(protos[0])); i++)
-			if (tok_is(tk, protos[i].name)) {
-				t->val = protos[i].num;
-				next(ps);
-				return 0;
-			}
+		if (proto_by_name(tk->s, (size_t)tk->len, &pnum) == 0) {
+			t->val = pnum;
+			next(ps);
+			return 0;
+		}
 		if (parse_num(tk->s, tk->len, 0, 255, &t->val) == -1)
 			return fail(ps, tk->col, "unknown protocol %s",
 			    found(tk, b, sizeof(b)));
@@ -456,12 +446,12 @@ parse_value(struct parser *ps, const struct keyword *kw, struct test *t)
 		t->val = 0;
 		for (i = 0; i < tk->len; i++) {
 			char c = (char)toupper((unsigned char)tk->s[i]);
-			const char *l = strchr(flag_letters, c);
+			uint8_t bit = proto_tcpflag_bit(c);
 
 			if (c == 'X')
 				t->val |= 0x3f;
-			else if (l != NULL && c != '\0')
-				t->val |= 1u << (l - flag_letters);
+			else if (bit != 0)
+				t->val |= (unsigned)bit;
 			else
 				return fail(ps, tk->col + i, "bad TCP flag "
 				    "'%c' (use F S R P A U, X for all)",
@@ -767,8 +757,7 @@ filter_perror(const char *expr, const struct filter_error *e)
 {
 	int i;
 
-	fprintf(stderr, "%s: filter: %s\n", program_invocation_short_name,
-	    e->column > 0 ? e->msg : "out of memory");
+	warnx("filter: %s", e->column > 0 ? e->msg : "out of memory");
 	if (e->column <= 0)
 		return;
 	fprintf(stderr, "  %s\n  ", expr);

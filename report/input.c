@@ -9,6 +9,7 @@
  * nothing), and one that holds fewer is reported.
  */
 #include <dirent.h>
+#include <err.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -117,8 +118,7 @@ walk(struct inlist *l, const char *dir, int with_tmp, int depth,
 		}
 	}
 	if ((d = opendir(dir)) == NULL) {
-		fprintf(stderr, "%s: %s: %s\n", program_invocation_short_name,
-		    dir, strerror(errno));
+		warn("%s", dir);
 		return -1;
 	}
 	while ((de = readdir(d)) != NULL) {
@@ -154,8 +154,7 @@ input_add(struct inlist *l, const char *path, int with_tmp)
 	if (strcmp(path, "-") == 0)
 		return push(l, path, INT64_MIN);
 	if (stat(path, &st) == -1) {
-		fprintf(stderr, "%s: %s: %s\n", program_invocation_short_name,
-		    path, strerror(errno));
+		warn("%s", path);
 		return -1;
 	}
 	if (!S_ISDIR(st.st_mode))
@@ -218,7 +217,6 @@ enum input_result
 input_read(const struct infile *f, const struct window *w,
     struct flowrec *buf, input_fn fn, void *ctx)
 {
-	const char *me = program_invocation_short_name;
 	const char *name = strcmp(f->path, "-") == 0 ? "(stdin)" : f->path;
 	const struct ft_header *h;
 	enum input_result res = IN_OK;
@@ -232,11 +230,11 @@ input_read(const struct infile *f, const struct window *w,
 		return IN_SKIPPED;
 	fd = strcmp(f->path, "-") == 0 ? 0 : open(f->path, O_RDONLY);
 	if (fd == -1) {
-		fprintf(stderr, "%s: %s: %s\n", me, name, strerror(errno));
+		warn("%s", name);
 		return IN_DAMAGED;
 	}
 	if ((r = ftr_open(fd, name, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "%s: %s\n", me, err);
+		warnx("%s", err);
 		if (fd != 0)
 			close(fd);
 		return IN_DAMAGED;
@@ -264,15 +262,14 @@ input_read(const struct infile *f, const struct window *w,
 		size_t k;
 
 		if (n < 0) {
-			fprintf(stderr, "%s: %s\n", me, ftr_error(r));
+			warnx("%s", ftr_error(r));
 			res = IN_DAMAGED;
 			break;
 		}
 		if ((uint64_t)n > limit - got) {
-			fprintf(stderr, "%s: %s: the stream holds more records "
-			    "than the header's %lu; using the first %lu\n", me,
-			    name, (unsigned long)h->flows,
-			    (unsigned long)h->flows);
+			warnx("%s: the stream holds more records than the "
+			    "header's %lu; using the first %lu", name,
+			    (unsigned long)h->flows, (unsigned long)h->flows);
 			n = (long)(limit - got);
 			res = IN_DAMAGED;
 		}
@@ -282,8 +279,8 @@ input_read(const struct infile *f, const struct window *w,
 			res = IN_STOPPED;
 	}
 	if (res == IN_OK && trusted && got != limit) {
-		fprintf(stderr, "%s: %s: the header says %lu flows but the "
-		    "stream holds %llu\n", me, name, (unsigned long)h->flows,
+		warnx("%s: the header says %lu flows but the stream holds "
+		    "%llu", name, (unsigned long)h->flows,
 		    (unsigned long long)got);
 		res = IN_DAMAGED;
 	}

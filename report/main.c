@@ -5,6 +5,7 @@
  * input (which files), filter (which flows), run (read and aggregate),
  * output (how to print).  See nfreport(1).
  */
+#include <err.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -24,6 +25,7 @@
 #include "run.h"
 #include "aggregate.h"
 #include "timefmt.h"
+#include "webreport.h"
 
 #define EXIT_DAMAGED	1
 #define EXIT_USAGE	2
@@ -36,9 +38,11 @@ usage(void)
 	    "[-n count]\n"
 	    "                [-O order] [-o format] [-r path] "
 	    "[-s stat[/order]]\n"
-	    "                [-t start[,end]] [--ignore-errors] "
-	    "[--series interval]\n"
-	    "                [--threads n] [path ...] [filter]\n"
+	    "                [-t start[,end]] [--bars] [--html-dir dir] "
+	    "[--ignore-errors]\n"
+	    "                [--local net[,net ...]] [--series interval] "
+	    "[--threads n]\n"
+	    "                [path ...] [filter]\n"
 	    "       nfreport --db url [--db-table table] [options] [filter]\n");
 	exit(EXIT_USAGE);
 }
@@ -48,11 +52,9 @@ usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", program_invocation_short_name);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vwarnx(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	exit(EXIT_USAGE);
 }
 
@@ -64,7 +66,8 @@ struct cmdline {
 	int		 with_tmp, quiet, ignore_errors;
 	char		*paths[256];	/* -r and path arguments */
 	int		 npaths;
-	const char	*db_url, *db_table;	/* --db, --db-table */
+	const char	*db_url, *dbread_table;	/* --db, --db-table */
+	struct webreport web;		/* -o html, --html-dir, --local */
 };
 
 /* -A srcip,dstport: the key fields, then the counters. */
@@ -110,13 +113,13 @@ opt_stat(struct cmdline *c, const char *arg)
 	snprintf(name, sizeof(name), "%s", arg);
 	if ((slash = strchr(name, '/')) != NULL) {
 		*slash++ = '\0';
-		if ((o = order_lookup(slash)) < 0 || o > O_BPP)
-			usage_error("-s: unknown order '%s' (flows packets "
-			    "bytes bps pps bpp)", slash);
+		if ((o = agg_order_lookup(slash)) < 0 || o > O_BPP)
+			usage_error("-s: unknown order '%s' (%s)", slash,
+			    agg_order_list(0));
 	}
-	if ((c->run.stat[c->run.nstats] = statdef_lookup(name)) == NULL)
+	if ((c->run.stat[c->run.nstats] = agg_stat_lookup(name)) == NULL)
 		usage_error("-s: unknown statistic '%s' (%s)", name,
-		    statdef_names());
+		    agg_stat_names());
 	c->run.stat_order[c->run.nstats++] = (enum order)o;
 }
 
@@ -174,7 +177,35 @@ read_filterfile(struct cmdline *c)
 	fclose(f);
 }
 
-enum { OPT_SERIES = 256, OPT_IGNORE, OPT_THREADS, OPT_DB, OPT_DBTABLE };
+/* --local 192.0.2.0/24,2001:db8::/32 (may be given more than once) */
+static void
+opt_local(struct cmdline *c, const char *arg)
+{
+	char err[128];
+
+	if (localnet_parse(&c->web.local, arg, err, sizeof(err)) == -1)
+		usage_error("--local: %s", err);
+	c->web.has_local = 1;
+	c->web.local_text = arg;
+}
+
+/*
+ * -o html and --html-dir: the web report does its own runs (one per page)
+ * and prints no text.  Returns what run_report() would.
+ */
+static int
+run_web(struct cmdline *c, const struct inlist *in, struct summary *total)
+{
+	if (c->run.nstats || c->run.agg || c->run.sort || c->run.limit)
+		usage_error("-o html draws its own tables (no -s, -A, -O, -c)");
+	c->web.filter = c->expr;
+	c->web.base_ms = c->run.series_ms;
+	c->run.series_ms = 0;
+	return webreport_run(&c->web, &c->run, in, total);
+}
+
+enum { OPT_SERIES = 256, OPT_IGNORE, OPT_THREADS, OPT_HTMLDIR, OPT_LOCAL,
+    OPT_BARS, OPT_DB, OPT_DBTABLE };
 
 static const struct option longopts[] = {
 	{ "series", required_argument, NULL, OPT_SERIES },
@@ -182,6 +213,9 @@ static const struct option longopts[] = {
 	{ "threads", required_argument, NULL, OPT_THREADS },
 	{ "db", required_argument, NULL, OPT_DB },
 	{ "db-table", required_argument, NULL, OPT_DBTABLE },
+	{ "html-dir", required_argument, NULL, OPT_HTMLDIR },
+	{ "local", required_argument, NULL, OPT_LOCAL },
+	{ "bars", no_argument, NULL, OPT_BARS },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -214,10 +248,9 @@ parse_args(struct cmdline *c, int argc, char **argv, struct cols *aggcols)
 			c->run.topn = (size_t)v;
 			break;
 		case 'O':
-			if ((i = order_lookup(optarg)) < 0)
-				usage_error("-O: unknown order '%s' (tstart "
-				    "tend flows packets bytes bps pps bpp)",
-				    optarg);
+			if ((i = agg_order_lookup(optarg)) < 0)
+				usage_error("-O: unknown order '%s' (%s)",
+				    optarg, agg_order_list(1));
 			c->run.sort = 1;
 			c->run.sort_order = (enum order)i;
 			break;
@@ -241,12 +274,16 @@ parse_args(struct cmdline *c, int argc, char **argv, struct cols *aggcols)
 			break;
 		case OPT_IGNORE: c->ignore_errors = 1; break;
 		case OPT_DB: c->db_url = optarg; break;
-		case OPT_DBTABLE: c->db_table = optarg; break;
+		case OPT_DBTABLE: c->dbread_table = optarg; break;
 		case OPT_THREADS:
-			if (parse_u64(optarg, 1, 16, &v))
-				usage_error("--threads: 1 to 16");
+			if (parse_u64(optarg, 1, RUN_MAXTHREADS, &v))
+				usage_error("--threads: 1 to %d",
+				    RUN_MAXTHREADS);
 			c->run.threads = (int)v;
 			break;
+		case OPT_HTMLDIR: c->web.dir = optarg; break;
+		case OPT_LOCAL: opt_local(c, optarg); break;
+		case OPT_BARS: c->run.bars = 1; break;
 		default: usage();
 		}
 	}
@@ -283,7 +320,7 @@ main(int argc, char **argv)
 	struct filter *filter;
 	struct inlist in;
 	struct summary total;
-	int i, rc, bad_input = 0;
+	int i, rc, web, bad_input = 0;
 
 	timefmt_utc(0);
 	parse_args(&c, argc, argv, &aggcols);
@@ -295,21 +332,38 @@ main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	c.run.filter = filter;
-	if (c.db_url != NULL && (filter = db_setup(&c.run, c.db_url,
-	    c.db_table ? c.db_table : "nfkit.flows", filter)) == NULL) {
+	if (c.db_url != NULL && (filter = dbread_setup(&c.run, c.db_url,
+	    c.dbread_table ? c.dbread_table : "nfkit.flows", filter)) == NULL) {
 		free(c.expr);
 		return EXIT_USAGE;
 	}
 
-	if ((c.run.out = output_open(c.format, stdout)) == NULL)
-		usage_error("-o: unknown format '%s' (%s)", c.format,
+	web = strcmp(c.format, "html") == 0 || c.web.dir != NULL;
+	/*
+	 * The web report sizes its buckets from the files' names and counts
+	 * the files it read; from a database both would differ, so refuse
+	 * rather than draw a different page.
+	 */
+	if (web && c.db_url != NULL)
+		usage_error("-o html and --html-dir do not work with --db yet");
+	if (!web && c.web.has_local)
+		usage_error("--local is for -o html and --html-dir");
+	/* The web report writes its pages itself: its output is unused. */
+	if ((c.run.out = output_new(web ? "csv" : c.format, stdout)) == NULL)
+		usage_error("-o: unknown format '%s' (%s html)", c.format,
 		    output_names());
-	if (!output_is_text(c.run.out)) {
+	if (web)
+		c.quiet = 1;
+	else if (!output_is_text(c.run.out)) {
 		if (c.run.nstats || c.run.series_ms)
 			usage_error("-o %s prints flows only (no -s, "
 			    "--series)", c.format);
 		c.quiet = 1;
 	}
+	if (c.run.bars && (c.run.series_ms == 0 || web ||
+	    (strcmp(c.format, "short") != 0 && strcmp(c.format, "line") != 0 &&
+	    strcmp(c.format, "long") != 0)))
+		usage_error("--bars draws --series in text output only");
 	if (c.run.agg)
 		output_set_cols(c.run.out, &aggcols);
 
@@ -325,17 +379,16 @@ main(int argc, char **argv)
 		if (input_add(&in, c.paths[i], c.with_tmp) == -1)
 			bad_input = 1;
 
-	rc = run_report(&c.run, &in, &total);
+	rc = web ? run_web(&c, &in, &total) : run_report(&c.run, &in, &total);
 	if (rc >= 0 && !c.quiet)
 		output_summary(c.run.out, &total);
-	if (output_close(c.run.out) == -1) {
-		fprintf(stderr, "%s: write: %s\n",
-		    program_invocation_short_name, strerror(errno));
+	if (output_free(c.run.out) == -1) {
+		warn("write");
 		rc = -1;
 	}
 
 	input_free(&in);
-	db_close(c.run.db);
+	dbread_close(c.run.db);
 	filter_free(filter);
 	free(c.expr);
 	if (rc < 0)

@@ -93,9 +93,10 @@ parse_args(int argc, char **argv, struct options *o)
 		case 'p': o->pidfile = optarg; break;
 		case 'T':
 			/* Goes into SQL unquoted: a plain identifier only. */
-			if (optarg[0] == '\0' || strspn(optarg, "abcdefghijklm"
-			    "nopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
-			    != strlen(optarg))
+			if (optarg[0] == '\0' || strspn(optarg,
+			    "abcdefghijklmnopqrstuvwxyz"
+			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") !=
+			    strlen(optarg))
 				errx(2, "-T: '%s' is not a database name",
 				    optarg);
 			o->db = optarg;
@@ -201,7 +202,7 @@ run_daemon(struct chload *l, const struct options *o)
 			/* A bad file is reported once, not every scan. */
 			if ((copy = strdup(in.v[i].path)) == NULL ||
 			    tsearch(copy, &done, by_name) == NULL)
-				fatalx("out of memory");
+				log_fatalx("out of memory");
 		}
 		input_free(&in);
 		if (!failed && o->expire_days && time(NULL) - last_expire >=
@@ -237,7 +238,7 @@ main(int argc, char **argv)
 	memset(&l, 0, sizeof(l));
 	l.db = o.db;
 	l.block = o.block;
-	if ((l.ch = ch_open(o.url)) == NULL)
+	if ((l.ch = chttp_open(o.url)) == NULL)
 		errx(1, "cannot set up an HTTP client");
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -249,7 +250,7 @@ main(int argc, char **argv)
 	if (o.init && chload_schema(&l, o.cluster) != 0)
 		errx(1, "could not create the schema on %s", o.url);
 	if (o.npaths == 0) {
-		ch_close(l.ch);
+		chttp_close(l.ch);
 		return 0;
 	}
 	if (o.once) {
@@ -263,20 +264,20 @@ main(int argc, char **argv)
 				err(1, "daemon");
 			log_detach();
 		}
-		if (pidfile_create(o.pidfile) == -1)
-			fatal("pidfile %s (is another nfchload running?)",
+		if (daemon_pidfile_create(o.pidfile) == -1)
+			log_fatal("pidfile %s (is another nfchload running?)",
 			    o.pidfile);
-		if (o.user != NULL && privdrop(o.user, NULL) == -1)
-			fatal("dropping privileges (-u %s)", o.user);
+		if (o.user != NULL && daemon_privdrop(o.user, NULL) == -1)
+			log_fatal("dropping privileges (-u %s)", o.user);
 		log_info("started: loading into %s (database %s)", o.url, o.db);
 		run_daemon(&l, &o);
-		pidfile_remove();
+		daemon_pidfile_remove();
 	}
 	log_info("%llu files with %llu flows loaded, %llu already there, "
 	    "%llu partial loads repaired, %llu damaged files",
 	    (unsigned long long)l.files, (unsigned long long)l.rows,
 	    (unsigned long long)l.skipped, (unsigned long long)l.repaired,
 	    (unsigned long long)l.damaged);
-	ch_close(l.ch);
+	chttp_close(l.ch);
 	return rc;
 }

@@ -1,10 +1,10 @@
 /*
- * output: the table of output formats and the buffer they share.
+ * output: the table of output formats, and what every format shares.
  *
- * Every format is one row of function pointers (outpriv.h): begin, row and
- * end for flows (single or aggregated), and stat, series and summary for
- * the other things nfreport prints.  The formats themselves live in
- * outtext.c (short, line, long) and outdata.c (csv, json, ft).
+ * Each format is a const struct output_backend exported by its backend
+ * file (outpriv.h): outtext.c (short, line, long), outdata.c (csv, json)
+ * and outft.c (ft).  This file only picks a row of the table by name,
+ * gives the backend its buffer and private state, and dispatches.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -12,51 +12,47 @@
 
 #include "outpriv.h"
 
-void
-out_flush(struct output *o)
-{
-	if (o->len > 0 && o->err == 0 &&
-	    fwrite(o->buf, 1, o->len, o->f) != o->len)
-		o->err = errno ? errno : EIO;
-	o->len = 0;
-}
+/*
+ * The formats, in the order output_names() lists them.  Each backend file
+ * defines its structs; this table is the only other place that names them.
+ */
+extern const struct output_backend outtext_short, outtext_line,
+    outtext_long, outdata_csv, outdata_json, outft_ft;
 
-static const struct outfmt formats[] = {
-	{ "short", short_begin, short_row, no_end, text_stat, text_series,
-	    text_summary, 0 },
-	{ "line", line_begin, line_row, no_end, text_stat, text_series,
-	    text_summary, 0 },
-	{ "long", long_begin, long_row, no_end, text_stat, text_series,
-	    text_summary, 0 },
-	{ "csv", csv_begin, csv_row, no_end, csv_stat, csv_series,
-	    csv_summary, 1 },
-	{ "json", json_begin, json_row, no_end, json_stat, json_series,
-	    json_summary, 1 },
-	{ "ft", ft_begin, ft_row, ft_end, NULL, NULL, NULL, 1 },
+static const struct output_backend *const backends[] = {
+	&outtext_short,
+	&outtext_line,
+	&outtext_long,
+	&outdata_csv,
+	&outdata_json,
+	&outft_ft,
 };
 
-/* ---- the public face ---- */
+#define NBACKENDS	(sizeof(backends) / sizeof(backends[0]))
 
 struct output *
-output_open(const char *name, FILE *f)
+output_new(const char *name, FILE *f)
 {
+	const struct output_backend *be = NULL;
 	struct output *o;
 	size_t i;
 	int id;
 
-	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
-		if (strcmp(formats[i].name, name) == 0)
-			break;
-	if (i == sizeof(formats) / sizeof(formats[0]))
+	for (i = 0; i < NBACKENDS; i++)
+		if (strcmp(backends[i]->name, name) == 0)
+			be = backends[i];
+	if (be == NULL)
 		return NULL;
-	if ((o = calloc(1, sizeof(*o))) == NULL ||
-	    (o->buf = malloc(OBUF_LEN)) == NULL) {
+	if ((o = calloc(1, sizeof(*o))) == NULL)
+		return NULL;
+	if (obuf_init(&o->ob, f) == -1 || (be->priv_size > 0 &&
+	    (o->priv = calloc(1, be->priv_size)) == NULL)) {
+		free(o->ob.buf);
 		free(o);
 		return NULL;
 	}
-	o->fmt = &formats[i];
-	o->f = f;
-	tcache_init(&o->tc);
+	o->be = be;
+	timefmt_cache_init(&o->tc);
 	/* Flows in csv and json: every stored field, in table order. */
 	for (id = F_FIRST; id <= F_ENGINE_ID; id++)
 		o->cols.id[o->cols.n++] = id;
@@ -66,13 +62,21 @@ output_open(const char *name, FILE *f)
 const char *
 output_names(void)
 {
-	return "short line long csv json ft";
+	static char names[128];
+	size_t i, n = 0;
+
+	if (names[0] != '\0')
+		return names;
+	for (i = 0; i < NBACKENDS; i++)
+		n += (size_t)snprintf(names + n, sizeof(names) - n, "%s%s",
+		    i ? " " : "", backends[i]->name);
+	return names;
 }
 
 int
 output_is_text(const struct output *o)
 {
-	return o->fmt->stat != NULL;
+	return o->be->stat != NULL;
 }
 
 void
@@ -85,22 +89,25 @@ output_set_cols(struct output *o, const struct cols *c)
 int
 output_begin(struct output *o)
 {
-	return o->fmt->begin(o);
+	return o->be->begin != NULL ? o->be->begin(o) : 0;
+}
+
+static output_row_fn
+row_fn(const struct output *o)
+{
+	return o->agg && o->be->agg_row != NULL ? o->be->agg_row : o->be->row;
 }
 
 void
 output_row(struct output *o, const struct flowrec *r, uint64_t flows)
 {
-	if (o->agg && !o->fmt->data)
-		table_row(o, r, flows);
-	else
-		o->fmt->row(o, r, flows);
+	row_fn(o)(o, r, flows);
 }
 
 void
 output_rows(struct output *o, const struct flowrec *r, size_t n)
 {
-	row_fn row = o->agg && !o->fmt->data ? table_row : o->fmt->row;
+	output_row_fn row = row_fn(o);
 	size_t i;
 
 	for (i = 0; i < n; i++)
@@ -110,43 +117,39 @@ output_rows(struct output *o, const struct flowrec *r, size_t n)
 int
 output_end(struct output *o)
 {
-	return o->fmt->end(o);
+	return o->be->end != NULL ? o->be->end(o) : 0;
 }
 
 void
 output_stat(struct output *o, const struct statview *v)
 {
-	if (o->fmt->stat != NULL)
-		o->fmt->stat(o, v);
+	if (o->be->stat != NULL)
+		o->be->stat(o, v);
 }
 
 void
 output_series(struct output *o, const struct seriesview *v)
 {
-	if (o->fmt->series != NULL)
-		o->fmt->series(o, v);
+	if (o->be->series != NULL)
+		o->be->series(o, v);
 }
 
 void
 output_summary(struct output *o, const struct summary *s)
 {
-	if (o->fmt->summary != NULL)
-		o->fmt->summary(o, s);
+	if (o->be->summary != NULL)
+		o->be->summary(o, s);
 }
 
 int
-output_close(struct output *o)
+output_free(struct output *o)
 {
 	int err;
 
-	out_flush(o);
-	if (fflush(o->f) != 0 && o->err == 0)
-		o->err = errno ? errno : EIO;
-	err = o->err;
-	if (o->ftw != NULL)
-		ftw_abort(o->ftw);
-	free(o->ftbuf);
-	free(o->buf);
+	err = obuf_fini(&o->ob);
+	if (o->be->fini != NULL)
+		o->be->fini(o);
+	free(o->priv);
 	free(o);
 	if (err) {
 		errno = err;

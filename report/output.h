@@ -1,9 +1,9 @@
 /*
  * output: the table of output formats (short, line, long, csv, json, ft).
  *
- * Every format is a row of function pointers: begin, row, end for flows
- * (single or aggregated), and stat, series, summary for the other things
- * nfreport prints.  Text goes through one large buffer per output and is
+ * Every format is a backend of function pointers (outpriv.h): begin, row,
+ * end for flows (single or aggregated), and stat, series, summary for the
+ * other things nfreport prints.  Text goes through one large buffer per output and is
  * built by hand (no printf per field), because printing is what limits a
  * full dump.  csv and json take their columns and names from the field
  * table, so headers, keys and rows always agree.
@@ -40,13 +40,14 @@ struct seriesview {
 	int64_t			 interval_ms;
 	const struct aggrow	*rows;
 	size_t			 n;
+	int			 bars;		/* --bars: UTF-8 bars too */
 };
 
 struct output;
 
-/* A format by name; NULL if unknown.  Writes to f (stdout). */
-struct output *output_open(const char *name, FILE *f);
-/* Names of all formats, for usage messages. */
+/* A format by name; NULL if unknown (or out of memory).  Writes to f. */
+struct output *output_new(const char *name, FILE *f);
+/* Names of all formats, from the format table, for usage messages. */
 const char *output_names(void);
 /* 1 if the format can print stats, series and summaries (not "ft"). */
 int	output_is_text(const struct output *);
@@ -61,6 +62,6 @@ void	output_stat(struct output *, const struct statview *);
 void	output_series(struct output *, const struct seriesview *);
 void	output_summary(struct output *, const struct summary *);
 /* Flush and free.  -1 if any write failed (errno set). */
-int	output_close(struct output *);
+int	output_free(struct output *);
 
 #endif

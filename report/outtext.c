@@ -14,6 +14,8 @@
 #include <string.h>
 
 #include "outpriv.h"
+#include "proto.h"
+#include "sparkline.h"
 
 /* ---- names ---- */
 
@@ -42,109 +44,93 @@ icmp_name(char **p, uint16_t dstport)
 	unsigned type = dstport >> 8, code = dstport & 0xff;
 
 	if (type == 3 && code < 16)
-		puts_(p, unreach_codes[code]);
+		obuf_puts(p, unreach_codes[code]);
 	else if (type == 5 && code < 4)
-		puts_(p, redirect_codes[code]);
+		obuf_puts(p, redirect_codes[code]);
 	else if (type == 11 && code < 2)
-		puts_(p, timex_codes[code]);
+		obuf_puts(p, timex_codes[code]);
 	if (type < 19 && icmp_types[type] != NULL)
-		puts_(p, icmp_types[type]);
+		obuf_puts(p, icmp_types[type]);
 }
-
-static const char *const flag_names[6] = {
-	"FIN", "SYN", "RST", "PUSH", "ACK", "URG",
-};
-
-static const struct {
-	uint8_t		num;
-	const char	*name;
-} proto_names[] = {
-	{ 1, "ICMP" }, { 2, "IGMP" }, { 6, "TCP" }, { 17, "UDP" },
-	{ 41, "IPv6" }, { 47, "GRE" }, { 50, "ESP" }, { 51, "AH" },
-	{ 58, "ICMP6" }, { 89, "OSPF" }, { 103, "PIM" }, { 132, "SCTP" },
-};
 
 static void
 proto_text(char **p, uint8_t proto, int width)
 {
-	size_t i;
+	const struct proto_name *pn = proto_by_num(proto);
 
-	for (i = 0; i < sizeof(proto_names) / sizeof(proto_names[0]); i++)
-		if (proto_names[i].num == proto) {
-			col(p, proto_names[i].name,
-			    strlen(proto_names[i].name), width);
-			return;
-		}
-	col_u64(p, proto, width);
+	if (pn != NULL)
+		obuf_col(p, pn->label, strlen(pn->label), width);
+	else
+		output_col_u64(p, proto, width);
 }
 
 /* nfdump-style letters: U A P R S F, '.' where unset. */
 static void
 flag_letters(char **p, uint8_t f)
 {
-	static const char l[] = "UAPRSF";
 	int i;
 
-	for (i = 0; i < 6; i++)
-		*(*p)++ = f & (0x20 >> i) ? l[i] : '.';
+	for (i = PROTO_NTCPFLAGS - 1; i >= 0; i--)
+		*(*p)++ = f & proto_tcpflags[i].bit ?
+		    proto_tcpflags[i].letter : '.';
 }
 
 /* "addr:port" into t; returns its length. */
 static size_t
 ipport(char *t, uint32_t a, uint16_t port)
 {
-	size_t n = fmt_ip(a, t);
+	size_t n = field_fmt_ip(a, t);
 
 	t[n++] = ':';
-	return n + fmt_u64(port, t + n);
+	return n + field_fmt_u64(port, t + n);
 }
 
 /* ---- short: flowdumper -s ---- */
 
-void
+static void
 short_row(struct output *o, const struct flowrec *r, uint64_t flows)
 {
-	char *p = room(o);
+	char *p = obuf_room(&o->ob);
 	int i, first = 1;
 
 	(void)flows;
 	p += timefmt_dumper(&o->tc, r->last_ms, p);
 	*p++ = ' ';
-	p += fmt_ip(r->srcaddr, p);
-	if (r->proto != 1) {
+	p += field_fmt_ip(r->srcaddr, p);
+	if (r->proto != IPPROTO_ICMP) {
 		*p++ = '.';
-		p += fmt_u64(r->srcport, p);
+		p += field_fmt_u64(r->srcport, p);
 	}
-	PUTLIT(&p, " -> ");
-	p += fmt_ip(r->dstaddr, p);
-	if (r->proto != 1) {
+	OBUF_PUTLIT(&p, " -> ");
+	p += field_fmt_ip(r->dstaddr, p);
+	if (r->proto != IPPROTO_ICMP) {
 		*p++ = '.';
-		p += fmt_u64(r->dstport, p);
+		p += field_fmt_u64(r->dstport, p);
 	}
 	*p++ = ' ';
-	if (r->proto == 1) {
-		PUTLIT(&p, "ICMP_");
+	if (r->proto == IPPROTO_ICMP) {
+		OBUF_PUTLIT(&p, "ICMP_");
 		icmp_name(&p, r->dstport);
 	} else {
-		p += fmt_u64(r->proto, p);
-		if (r->proto == 6 && (r->tcp_flags & 0x3f) != 0) {
+		p += field_fmt_u64(r->proto, p);
+		if (r->proto == IPPROTO_TCP && (r->tcp_flags & 0x3f) != 0) {
 			*p++ = '(';
-			for (i = 0; i < 6; i++)
-				if (r->tcp_flags & (1 << i)) {
+			for (i = 0; i < PROTO_NTCPFLAGS; i++)
+				if (r->tcp_flags & proto_tcpflags[i].bit) {
 					if (!first)
 						*p++ = '|';
-					puts_(&p, flag_names[i]);
+					obuf_puts(&p, proto_tcpflags[i].name);
 					first = 0;
 				}
 			*p++ = ')';
 		}
 	}
 	*p++ = ' ';
-	p += fmt_u64(r->packets, p);
+	p += field_fmt_u64(r->packets, p);
 	*p++ = ' ';
-	p += fmt_u64(r->bytes, p);
+	p += field_fmt_u64(r->bytes, p);
 	*p++ = '\n';
-	done(o, p);
+	obuf_done(&o->ob, p);
 }
 
 /* ---- line and long ---- */
@@ -157,61 +143,61 @@ line_cols(struct output *o, char **p, const struct flowrec *r)
 
 	*p += timefmt_ms(&o->tc, r->first_ms, *p);
 	/* Duration in seconds with ms, e.g. "    2.000". */
-	col_u64(p, d / 1000, 6);
+	output_col_u64(p, d / 1000, 6);
 	*(*p)++ = '.';
 	t[0] = (char)('0' + d % 1000 / 100);
 	t[1] = (char)('0' + d % 100 / 10);
 	t[2] = (char)('0' + d % 10);
-	put(p, t, 3);
+	obuf_put(p, t, 3);
 	*(*p)++ = ' ';
 	proto_text(p, r->proto, -5);
-	col(p, t, ipport(t, r->srcaddr, r->srcport), 22);
-	puts_(p, " -> ");
-	col(p, t, ipport(t, r->dstaddr, r->dstport), -21);
+	obuf_col(p, t, ipport(t, r->srcaddr, r->srcport), 22);
+	obuf_puts(p, " -> ");
+	obuf_col(p, t, ipport(t, r->dstaddr, r->dstport), -21);
 	*(*p)++ = ' ';
 	flag_letters(p, r->tcp_flags);
-	col_u64(p, r->packets, 9);
-	col_u64(p, r->bytes, 12);
+	output_col_u64(p, r->packets, 9);
+	output_col_u64(p, r->bytes, 12);
 }
 
 static const char line_head[] =
     "Date first seen           Duration Proto     Src IP Addr:Port    "
     "   Dst IP Addr:Port      Flags    Packets       Bytes";
 
-void
+static void
 line_row(struct output *o, const struct flowrec *r, uint64_t flows)
 {
-	char *p = room(o);
+	char *p = obuf_room(&o->ob);
 
 	(void)flows;
 	line_cols(o, &p, r);
 	*p++ = '\n';
-	done(o, p);
+	obuf_done(&o->ob, p);
 }
 
-void
+static void
 long_row(struct output *o, const struct flowrec *r, uint64_t flows)
 {
-	char *p = room(o), t[24];
+	char *p = obuf_room(&o->ob), t[24];
 
 	(void)flows;
 	line_cols(o, &p, r);
-	col_u64(&p, r->tos, 4);
+	output_col_u64(&p, r->tos, 4);
 	*p++ = ' ';
-	col(&p, t, fmt_ip(r->exaddr, t), 15);
-	col_u64(&p, r->engine_type, 4);
+	obuf_col(&p, t, field_fmt_ip(r->exaddr, t), 15);
+	output_col_u64(&p, r->engine_type, 4);
 	*p++ = '/';
-	col_u64(&p, r->engine_id, -3);
-	col_u64(&p, r->input, 6);
-	col_u64(&p, r->output, 6);
+	output_col_u64(&p, r->engine_id, -3);
+	output_col_u64(&p, r->input, 6);
+	output_col_u64(&p, r->output, 6);
 	*p++ = ' ';
-	col(&p, t, fmt_ip(r->nexthop, t), 15);
-	col_u64(&p, r->src_as, 6);
-	col_u64(&p, r->dst_as, 6);
-	col_u64(&p, r->src_mask, 4);
-	col_u64(&p, r->dst_mask, 4);
+	obuf_col(&p, t, field_fmt_ip(r->nexthop, t), 15);
+	output_col_u64(&p, r->src_as, 6);
+	output_col_u64(&p, r->dst_as, 6);
+	output_col_u64(&p, r->src_mask, 4);
+	output_col_u64(&p, r->dst_mask, 4);
 	*p++ = '\n';
-	done(o, p);
+	obuf_done(&o->ob, p);
 }
 
 static const char long_tail[] =
@@ -233,25 +219,25 @@ text_width(int id)
 static void
 table_head(struct output *o)
 {
-	char *p = room(o);
+	char *p = obuf_room(&o->ob);
 	int i;
 
 	for (i = 0; i < o->cols.n; i++) {
-		const char *l = col_label(&o->cols, i);
+		const char *l = output_col_label(&o->cols, i);
 
 		if (i)
 			*p++ = ' ';
-		col(&p, l, strlen(l), fields[o->cols.id[i]].kind == FK_UINT ?
+		obuf_col(&p, l, strlen(l), fields[o->cols.id[i]].kind == FK_UINT ?
 		    text_width(o->cols.id[i]) : -text_width(o->cols.id[i]));
 	}
 	*p++ = '\n';
-	done(o, p);
+	obuf_done(&o->ob, p);
 }
 
-void
+static void
 table_row(struct output *o, const struct flowrec *r, uint64_t flows)
 {
-	char *p = room(o), t[32];
+	char *p = obuf_room(&o->ob), t[32];
 	int i, id;
 
 	for (i = 0; i < o->cols.n; i++) {
@@ -262,28 +248,28 @@ table_row(struct output *o, const struct flowrec *r, uint64_t flows)
 			p += timefmt_ms(&o->tc, (int64_t)field_get(id, r, flows),
 			    p);
 		else if (fields[id].kind == FK_IP)
-			col(&p, t, field_text(id, r, flows, t),
+			obuf_col(&p, t, field_text(id, r, flows, t),
 			    -text_width(id));
 		else
-			col(&p, t, field_text(id, r, flows, t), text_width(id));
+			obuf_col(&p, t, field_text(id, r, flows, t), text_width(id));
 	}
 	*p++ = '\n';
-	done(o, p);
+	obuf_done(&o->ob, p);
 }
 
 static void
 text_headline(struct output *o, const char *s1, const char *s2)
 {
-	char *p = room(o);
+	char *p = obuf_room(&o->ob);
 
-	puts_(&p, s1);
+	obuf_puts(&p, s1);
 	if (s2 != NULL)
-		puts_(&p, s2);
+		obuf_puts(&p, s2);
 	*p++ = '\n';
-	done(o, p);
+	obuf_done(&o->ob, p);
 }
 
-int
+static int
 short_begin(struct output *o)
 {
 	if (o->agg)
@@ -291,7 +277,7 @@ short_begin(struct output *o)
 	return 0;
 }
 
-int
+static int
 line_begin(struct output *o)
 {
 	if (o->agg)
@@ -301,20 +287,13 @@ line_begin(struct output *o)
 	return 0;
 }
 
-int
+static int
 long_begin(struct output *o)
 {
 	if (o->agg)
 		table_head(o);
 	else
 		text_headline(o, line_head, long_tail);
-	return 0;
-}
-
-int
-no_end(struct output *o)
-{
-	(void)o;
 	return 0;
 }
 
@@ -327,112 +306,157 @@ pct(char **p, uint64_t part, uint64_t total)
 	int n = snprintf(t, sizeof(t), "%.1f",
 	    total ? 100.0 * (double)part / (double)total : 0.0);
 
-	col(p, t, (size_t)n, 6);
+	obuf_col(p, t, (size_t)n, 6);
 }
 
-void
+static void
 text_stat(struct output *o, const struct statview *v)
 {
 	const struct aggspec *s = &v->def->spec;
-	char *p = room(o), t[32];
+	char *p = obuf_room(&o->ob), t[32];
 	size_t i;
 	int k, w;
 
-	puts_(&p, "Top ");
-	p += fmt_u64(v->n, p);
+	obuf_puts(&p, "Top ");
+	p += field_fmt_u64(v->n, p);
 	*p++ = ' ';
-	puts_(&p, v->def->name);
-	puts_(&p, " by ");
-	puts_(&p, order_names[v->order]);
-	puts_(&p, ":\n");
+	obuf_puts(&p, v->def->name);
+	obuf_puts(&p, " by ");
+	obuf_puts(&p, agg_order_names[v->order]);
+	obuf_puts(&p, ":\n");
 	for (k = 0; k < s->nkeys; k++) {
 		const char *l = v->def->label ? v->def->label :
 		    fields[s->keys[k]].name;
 
 		w = text_width(s->keys[k]);
-		col(&p, l, strlen(l), fields[s->keys[k]].kind == FK_IP ? -w :
+		obuf_col(&p, l, strlen(l), fields[s->keys[k]].kind == FK_IP ? -w :
 		    w);
 		*p++ = ' ';
 	}
-	puts_(&p, "     flows      %    packets      %        bytes      %"
+	obuf_puts(&p, "     flows      %    packets      %        bytes      %"
 	    "          bps        pps    bpp\n");
-	done(o, p);
+	obuf_done(&o->ob, p);
 	for (i = 0; i < v->n; i++) {
 		const struct aggrow *r = &v->rows[i];
 
-		p = room(o);
+		p = obuf_room(&o->ob);
 		for (k = 0; k < s->nkeys; k++) {
 			int id = s->keys[k];
 
 			w = text_width(id);
-			col(&p, t, field_text(id, &r->r, r->flows, t),
+			obuf_col(&p, t, field_text(id, &r->r, r->flows, t),
 			    fields[id].kind == FK_IP ? -w : w);
 			*p++ = ' ';
 		}
-		col_u64(&p, r->flows, 10);
+		output_col_u64(&p, r->flows, 10);
 		pct(&p, r->flows, v->total->flows);
-		col_u64(&p, r->r.packets, 11);
+		output_col_u64(&p, r->r.packets, 11);
 		pct(&p, r->r.packets, v->total->packets);
-		col_u64(&p, r->r.bytes, 13);
+		output_col_u64(&p, r->r.bytes, 13);
 		pct(&p, r->r.bytes, v->total->bytes);
-		col_u64(&p, field_get(F_BPS, &r->r, r->flows), 13);
-		col_u64(&p, field_get(F_PPS, &r->r, r->flows), 11);
-		col_u64(&p, field_get(F_BPP, &r->r, r->flows), 7);
+		output_col_u64(&p, field_get(F_BPS, &r->r, r->flows), 13);
+		output_col_u64(&p, field_get(F_PPS, &r->r, r->flows), 11);
+		output_col_u64(&p, field_get(F_BPP, &r->r, r->flows), 7);
 		*p++ = '\n';
-		done(o, p);
+		obuf_done(&o->ob, p);
 	}
 	text_headline(o, "", NULL);
 }
 
-void
+/* --bars: the bytes of the whole series on one line, then a newline. */
+static void
+series_sparkline(struct output *o, const struct seriesview *v, uint64_t max)
+{
+	size_t i;
+	char *p = obuf_room(&o->ob);
+
+	obuf_puts(&p, "Bytes: ");
+	for (i = 0; i < v->n; i++) {
+		if (i % 1000 == 999) {
+			obuf_done(&o->ob, p);
+			p = obuf_room(&o->ob);
+		}
+		p += sparkline_tick(v->rows[i].r.bytes, max, p);
+	}
+	*p++ = '\n';
+	obuf_done(&o->ob, p);
+}
+
+static void
 text_series(struct output *o, const struct seriesview *v)
 {
+	uint64_t max = 0;
 	size_t i;
 	char *p;
 
+	for (i = 0; i < v->n; i++)
+		if (v->rows[i].r.bytes > max)
+			max = v->rows[i].r.bytes;
 	text_headline(o, "Bucket start                  flows    packets"
 	    "        bytes          bps        pps", NULL);
 	for (i = 0; i < v->n; i++) {
 		const struct aggrow *r = &v->rows[i];
 
-		p = room(o);
+		p = obuf_room(&o->ob);
 		p += timefmt_ms(&o->tc, r->r.first_ms, p);
-		col_u64(&p, r->flows, 11);
-		col_u64(&p, r->r.packets, 11);
-		col_u64(&p, r->r.bytes, 13);
-		col_u64(&p, per_sec(r->r.bytes, v->interval_ms, 8), 13);
-		col_u64(&p, per_sec(r->r.packets, v->interval_ms, 1), 11);
+		output_col_u64(&p, r->flows, 11);
+		output_col_u64(&p, r->r.packets, 11);
+		output_col_u64(&p, r->r.bytes, 13);
+		output_col_u64(&p, output_per_sec(r->r.bytes, v->interval_ms, 8), 13);
+		output_col_u64(&p, output_per_sec(r->r.packets, v->interval_ms, 1), 11);
+		if (v->bars) {
+			*p++ = ' ';
+			p += sparkline_bar(r->r.bytes, max, SPARKLINE_WIDTH, p);
+		}
 		*p++ = '\n';
-		done(o, p);
+		obuf_done(&o->ob, p);
 	}
+	if (v->bars)
+		series_sparkline(o, v, max);
 }
 
-void
+static void
 text_summary(struct output *o, const struct summary *s)
 {
-	char *p = room(o), t[64];
+	char *p = obuf_room(&o->ob), t[64];
 	int64_t span = s->flows ? s->last - s->first : 0;
 	int n;
 
-	puts_(&p, "Summary: flows ");
-	p += fmt_u64(s->flows, p);
-	puts_(&p, ", packets ");
-	p += fmt_u64(s->packets, p);
-	puts_(&p, ", bytes ");
-	p += fmt_u64(s->bytes, p);
+	obuf_puts(&p, "Summary: flows ");
+	p += field_fmt_u64(s->flows, p);
+	obuf_puts(&p, ", packets ");
+	p += field_fmt_u64(s->packets, p);
+	obuf_puts(&p, ", bytes ");
+	p += field_fmt_u64(s->bytes, p);
 	if (s->flows) {
-		puts_(&p, ", first ");
+		obuf_puts(&p, ", first ");
 		p += timefmt_ms(&o->tc, s->first, p);
-		puts_(&p, ", last ");
+		obuf_puts(&p, ", last ");
 		p += timefmt_ms(&o->tc, s->last, p);
 		n = snprintf(t, sizeof(t), ", span %.3f s", span / 1000.0);
-		put(&p, t, (size_t)n);
+		obuf_put(&p, t, (size_t)n);
 	}
-	puts_(&p, ", ");
-	p += fmt_u64(per_sec(s->bytes, span, 8), p);
-	puts_(&p, " bps, ");
-	p += fmt_u64(per_sec(s->packets, span, 1), p);
-	puts_(&p, " pps\n");
-	done(o, p);
+	obuf_puts(&p, ", ");
+	p += field_fmt_u64(output_per_sec(s->bytes, span, 8), p);
+	obuf_puts(&p, " bps, ");
+	p += field_fmt_u64(output_per_sec(s->packets, span, 1), p);
+	obuf_puts(&p, " pps\n");
+	obuf_done(&o->ob, p);
 }
 
+/* ---- the formats ---- */
+
+/* The three differ in how they print single flows, and only there. */
+#define TEXT_BACKEND(fmt) {						\
+	.name = #fmt,							\
+	.begin = fmt##_begin,						\
+	.row = fmt##_row,						\
+	.agg_row = table_row,						\
+	.stat = text_stat,						\
+	.series = text_series,						\
+	.summary = text_summary,					\
+}
+
+const struct output_backend outtext_short = TEXT_BACKEND(short);
+const struct output_backend outtext_line = TEXT_BACKEND(line);
+const struct output_backend outtext_long = TEXT_BACKEND(long);

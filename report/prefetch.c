@@ -25,7 +25,6 @@
 
 #include "prefetch.h"
 
-#define MAX_WORKERS	16
 #define MAX_CHUNKS	32		/* 32 x 4096 records: 10 MiB */
 
 enum { P_PENDING, P_READING, P_DONE };
@@ -56,7 +55,7 @@ struct prefetch {
 	int			 ahead, stop, nthreads;
 	pthread_mutex_t		 lock;
 	pthread_cond_t		 cond;
-	pthread_t		 tid[MAX_WORKERS];
+	pthread_t		*tid;		/* nthreads started */
 };
 
 struct job {
@@ -198,7 +197,7 @@ worker(void *arg)
 }
 
 struct prefetch *
-prefetch_start(const struct inlist *in, const struct window *win,
+prefetch_new(const struct inlist *in, const struct window *win,
     const struct filter *f, int nthreads, int ahead)
 {
 	struct prefetch *p;
@@ -206,7 +205,11 @@ prefetch_start(const struct inlist *in, const struct window *win,
 
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return NULL;
-	if ((p->res = calloc(in->n ? in->n : 1, sizeof(*p->res))) == NULL) {
+	if (nthreads < 1)
+		nthreads = 1;
+	if ((p->res = calloc(in->n ? in->n : 1, sizeof(*p->res))) == NULL ||
+	    (p->tid = calloc((size_t)nthreads, sizeof(*p->tid))) == NULL) {
+		free(p->res);
 		free(p);
 		return NULL;
 	}
@@ -216,22 +219,21 @@ prefetch_start(const struct inlist *in, const struct window *win,
 	p->ahead = ahead < 1 ? 1 : ahead;
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->cond, NULL);
-	if (nthreads > MAX_WORKERS)
-		nthreads = MAX_WORKERS;
 	for (i = 0; i < nthreads; i++) {
 		if (pthread_create(&p->tid[i], NULL, worker, p) != 0)
 			break;
 		p->nthreads++;
 	}
 	if (p->nthreads == 0) {
-		prefetch_stop(p);
+		prefetch_free(p);
 		return NULL;
 	}
 	return p;
 }
 
-const struct flowrec *
-prefetch_next(struct prefetch *p, size_t *n, int *damaged, int *nomem)
+int
+prefetch_next(struct prefetch *p, const struct flowrec **recs, size_t *n,
+    int *damaged, int *nomem)
 {
 	struct result *r;
 	struct chunk *c;
@@ -244,7 +246,7 @@ prefetch_next(struct prefetch *p, size_t *n, int *damaged, int *nomem)
 	}
 	if (p->cur == p->in->n) {
 		pthread_mutex_unlock(&p->lock);
-		return NULL;
+		return 0;
 	}
 	r = &p->res[p->cur];
 	while (r->head == NULL && r->state != P_DONE)
@@ -255,9 +257,11 @@ prefetch_next(struct prefetch *p, size_t *n, int *damaged, int *nomem)
 		if (r->head == NULL)
 			r->tail = NULL;
 		p->held = c;
+		*recs = c->v;
 		*n = c->n;
 	} else {
 		/* The file is finished: its errors, and on to the next. */
+		*recs = NULL;
 		*n = 0;
 		*damaged = r->damaged;
 		*nomem = r->nomem;
@@ -265,7 +269,7 @@ prefetch_next(struct prefetch *p, size_t *n, int *damaged, int *nomem)
 		pthread_cond_broadcast(&p->cond);
 	}
 	pthread_mutex_unlock(&p->lock);
-	return c != NULL ? c->v : (const struct flowrec *)p->res;
+	return 1;
 }
 
 static void
@@ -280,7 +284,7 @@ free_list(struct chunk *c)
 }
 
 void
-prefetch_stop(struct prefetch *p)
+prefetch_free(struct prefetch *p)
 {
 	size_t i;
 	int t;
@@ -300,5 +304,6 @@ prefetch_stop(struct prefetch *p)
 	pthread_mutex_destroy(&p->lock);
 	pthread_cond_destroy(&p->cond);
 	free(p->res);
+	free(p->tid);
 	free(p);
 }

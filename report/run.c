@@ -8,6 +8,7 @@
  * the (much smaller) tables.  With -c the order matters again ("the first
  * N flows"), so one worker is used.
  */
+#include <err.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -22,8 +23,6 @@
 #include "run.h"
 #include "series.h"
 
-#define MAX_THREADS	16
-
 struct worker {
 	const struct runopts	*o;
 	const struct inlist	*in;
@@ -32,6 +31,8 @@ struct worker {
 	struct summary		 sum;
 	uint64_t		 seen;		/* flows taken, for -c */
 	int			 damaged, nomem;
+	struct run_files	 files;
+	struct webagg		*web;		/* -o html */
 	struct flowrec		*buf;
 	/* Flows mode only: */
 	struct flowrec		*keep;		/* -O: everything, to sort */
@@ -50,7 +51,7 @@ limit(struct worker *w, const struct flowrec *r, size_t n, int *stop)
 		*stop = 1;
 	}
 	w->seen += n;
-	summary_add(&w->sum, r, n);
+	agg_summary_add(&w->sum, r, n);
 	return n;
 }
 
@@ -98,11 +99,13 @@ agg_rows(struct worker *w, const struct flowrec *r, size_t n)
 
 	n = limit(w, r, n, &stop);
 	for (i = 0; i < o->nstats; i++)
-		bad |= aggtab_add(w->stat[i], r, n);
+		bad |= agg_tab_add(w->stat[i], r, n);
 	if (o->agg)
-		bad |= aggtab_add(w->agg, r, n);
+		bad |= agg_tab_add(w->agg, r, n);
 	if (o->series_ms)
 		bad |= series_add(w->series, o->series_ms, r, n);
+	if (o->web)
+		bad |= webagg_add(w->web, r, n);
 	if (bad) {
 		w->nomem = 1;
 		return 1;
@@ -128,7 +131,7 @@ read_files(struct worker *w, input_fn fn)
 		if (fn == agg_block && dbstat_applies(w->o))
 			w->damaged = dbstat_run(w->o->db, w->o, w->stat,
 			    w->agg, w->series, &w->sum) == IN_DAMAGED;
-		else if (db_read(w->o->db, w->buf, fn, w) == IN_DAMAGED)
+		else if (dbread_read(w->o->db, w->buf, fn, w) == IN_DAMAGED)
 			w->damaged = 1;
 		return;
 	}
@@ -137,12 +140,18 @@ read_files(struct worker *w, input_fn fn)
 		switch (input_read(&w->in->v[i], &w->o->win, w->buf, fn, w)) {
 		case IN_DAMAGED:
 			w->damaged = 1;
+			w->files.damaged++;
+			w->files.read++;
+			break;
+		case IN_SKIPPED:
 			break;
 		case IN_STOPPED:
 			/* -c reached: no other file is wanted. */
 			__atomic_store_n(w->next, w->in->n, __ATOMIC_RELAXED);
+			w->files.read++;
 			break;
 		default:
+			w->files.read++;
 			break;
 		}
 	}
@@ -166,16 +175,18 @@ worker_init(struct worker *w, const struct runopts *o,
 	w->o = o;
 	w->in = in;
 	w->next = next;
-	summary_init(&w->sum);
+	agg_summary_init(&w->sum);
 	if ((w->buf = malloc(INPUT_BLOCK * sizeof(*w->buf))) == NULL)
 		return -1;
 	for (i = 0; i < o->nstats; i++)
-		if ((w->stat[i] = aggtab_new(&o->stat[i]->spec)) == NULL)
+		if ((w->stat[i] = agg_tab_new(&o->stat[i]->spec)) == NULL)
 			return -1;
-	if (o->agg && (w->agg = aggtab_new(&o->aggspec)) == NULL)
+	if (o->agg && (w->agg = agg_tab_new(&o->aggspec)) == NULL)
 		return -1;
 	series_spec(&ss);
-	if (o->series_ms && (w->series = aggtab_new(&ss)) == NULL)
+	if (o->series_ms && (w->series = agg_tab_new(&ss)) == NULL)
+		return -1;
+	if (o->web && (w->web = webagg_new(o->web)) == NULL)
 		return -1;
 	return 0;
 }
@@ -186,9 +197,10 @@ worker_free(struct worker *w)
 	int i;
 
 	for (i = 0; i < RUN_MAXSTATS; i++)
-		aggtab_free(w->stat[i]);
-	aggtab_free(w->agg);
-	aggtab_free(w->series);
+		agg_tab_free(w->stat[i]);
+	agg_tab_free(w->agg);
+	agg_tab_free(w->series);
+	webagg_free(w->web);
 	free(w->buf);
 	free(w->keep);
 }
@@ -199,16 +211,20 @@ worker_merge(struct worker *a, const struct worker *b)
 {
 	int i;
 
-	summary_merge(&a->sum, &b->sum);
+	agg_summary_merge(&a->sum, &b->sum);
 	a->damaged |= b->damaged;
 	a->nomem |= b->nomem;
 	for (i = 0; i < a->o->nstats; i++)
-		if (aggtab_merge(a->stat[i], b->stat[i]) == -1)
+		if (agg_tab_merge(a->stat[i], b->stat[i]) == -1)
 			return -1;
-	if (a->agg && aggtab_merge(a->agg, b->agg) == -1)
+	if (a->agg && agg_tab_merge(a->agg, b->agg) == -1)
 		return -1;
-	if (a->series && aggtab_merge(a->series, b->series) == -1)
+	if (a->series && agg_tab_merge(a->series, b->series) == -1)
 		return -1;
+	if (a->web && webagg_merge(a->web, b->web) == -1)
+		return -1;
+	a->files.read += b->files.read;
+	a->files.damaged += b->files.damaged;
 	return 0;
 }
 
@@ -219,8 +235,8 @@ nthreads(const struct runopts *o, const struct inlist *in)
 
 	if (n <= 0) {
 		n = sysconf(_SC_NPROCESSORS_ONLN);
-		if (n > MAX_THREADS)
-			n = MAX_THREADS;
+		if (n > RUN_MAXTHREADS)
+			n = RUN_MAXTHREADS;
 	}
 	if (o->limit != 0 || n < 1)
 		n = 1;
@@ -229,13 +245,12 @@ nthreads(const struct runopts *o, const struct inlist *in)
 	return (int)n;
 }
 
-static enum order flow_order;
-
 /* -O on single flows: times ascending, counts descending. */
 static int
-flow_cmp(const void *a, const void *b)
+flow_cmp(const void *a, const void *b, void *order)
 {
 	const struct flowrec *x = a, *y = b;
+	enum order flow_order = *(const enum order *)order;
 	uint64_t u, v;
 
 	switch (flow_order) {
@@ -245,10 +260,41 @@ flow_cmp(const void *a, const void *b)
 	case O_TEND:
 		return x->last_ms < y->last_ms ? -1 : x->last_ms > y->last_ms;
 	default:
-		u = field_get(order_field(flow_order), x, 1);
-		v = field_get(order_field(flow_order), y, 1);
+		u = field_get(agg_order_field(flow_order), x, 1);
+		v = field_get(agg_order_field(flow_order), y, 1);
 		return u > v ? -1 : u < v;
 	}
+}
+
+typedef int (*take_fn)(struct worker *, const struct flowrec *, size_t);
+
+/*
+ * Read the files on nthreads prefetch workers, at most ahead files beyond
+ * the one this thread has reached, and give their filtered records to
+ * take in input order.  If the workers cannot be started, read the files
+ * on this thread through fn instead.
+ */
+static void
+read_prefetched(struct worker *w, int nthreads, int ahead, take_fn take,
+    input_fn fn)
+{
+	const struct flowrec *r;
+	struct prefetch *p;
+	int damaged, nomem;
+	size_t k;
+
+	if ((p = prefetch_new(w->in, &w->o->win, w->o->filter, nthreads,
+	    ahead)) == NULL) {
+		read_files(w, fn);
+		return;
+	}
+	while (prefetch_next(p, &r, &k, &damaged, &nomem)) {
+		w->damaged |= damaged;
+		w->nomem |= nomem;
+		if (nomem || (k > 0 && take(w, r, k) != 0))
+			break;
+	}
+	prefetch_free(p);
 }
 
 /*
@@ -259,23 +305,9 @@ flow_cmp(const void *a, const void *b)
 static void
 read_ahead(struct worker *w)
 {
-	const struct flowrec *r;
-	struct prefetch *p;
-	int n = nthreads(w->o, w->in), damaged, nomem;
-	size_t k;
+	int n = nthreads(w->o, w->in);
 
-	if ((p = prefetch_start(w->in, &w->o->win, w->o->filter, n,
-	    2 * n)) == NULL) {
-		read_files(w, flow_block);
-		return;
-	}
-	while ((r = prefetch_next(p, &k, &damaged, &nomem)) != NULL) {
-		w->damaged |= damaged;
-		w->nomem |= nomem;
-		if (nomem || emit(w, r, k) != 0)
-			break;
-	}
-	prefetch_stop(p);
+	read_prefetched(w, n, 2 * n, emit, flow_block);
 }
 
 static int
@@ -287,8 +319,7 @@ run_flows(const struct runopts *o, const struct inlist *in,
 	int rc;
 
 	if (worker_init(&w, o, in, &next) == -1) {
-		fprintf(stderr, "%s: out of memory\n",
-		    program_invocation_short_name);
+		warnx("out of memory");
 		worker_free(&w);
 		return -1;
 	}
@@ -298,16 +329,16 @@ run_flows(const struct runopts *o, const struct inlist *in,
 	else
 		read_files(&w, flow_block);
 	if (o->sort && !w.nomem) {
-		flow_order = o->sort_order;
-		qsort(w.keep, w.nkeep, sizeof(*w.keep), flow_cmp);
+		enum order order = o->sort_order;
+
+		qsort_r(w.keep, w.nkeep, sizeof(*w.keep), flow_cmp, &order);
 		output_rows(o->out, w.keep, w.nkeep);
 	}
 	output_end(o->out);
 	*total = w.sum;
 	rc = w.nomem ? -1 : w.damaged;
 	if (w.nomem)
-		fprintf(stderr, "%s: out of memory\n",
-		    program_invocation_short_name);
+		warnx("out of memory");
 	worker_free(&w);
 	return rc;
 }
@@ -322,8 +353,8 @@ print_aggregates(const struct runopts *o, struct worker *w)
 	int s;
 
 	if (o->agg) {
-		rows = aggtab_rows(w->agg, &n);
-		aggrows_sort(rows, n, o->sort ? o->sort_order : O_TSTART);
+		rows = agg_tab_rows(w->agg, &n);
+		agg_rows_sort(rows, n, o->sort ? o->sort_order : O_TSTART);
 		output_begin(o->out);
 		for (i = 0; i < n && (o->limit == 0 || i < o->limit); i++)
 			output_row(o->out, &rows[i].r, rows[i].flows);
@@ -331,17 +362,18 @@ print_aggregates(const struct runopts *o, struct worker *w)
 		free(rows);
 	}
 	for (s = 0; s < o->nstats; s++) {
-		rows = aggtab_rows(w->stat[s], &n);
+		rows = agg_tab_rows(w->stat[s], &n);
 		v.def = o->stat[s];
 		v.order = o->stat_order[s];
 		v.rows = rows;
-		v.n = aggrows_top(rows, n, v.order, o->topn);
+		v.n = agg_rows_top(rows, n, v.order, o->topn);
 		v.total = &w->sum;
 		output_stat(o->out, &v);
 		free(rows);
 	}
 	if (o->series_ms) {
 		sv.interval_ms = o->series_ms;
+		sv.bars = o->bars;
 		sv.rows = series_rows(w->series, o->series_ms, &sv.n);
 		output_series(o->out, &sv);
 		free((void *)sv.rows);
@@ -356,30 +388,17 @@ print_aggregates(const struct runopts *o, struct worker *w)
 static void
 agg_pipelined(struct worker *w)
 {
-	const struct flowrec *r;
-	struct prefetch *p;
-	int damaged, nomem;
-	size_t k;
-
-	if ((p = prefetch_start(w->in, &w->o->win, w->o->filter, 1,
-	    1)) == NULL) {
-		read_files(w, agg_block);
-		return;
-	}
-	while ((r = prefetch_next(p, &k, &damaged, &nomem)) != NULL) {
-		w->damaged |= damaged;
-		w->nomem |= nomem;
-		if (nomem || (k > 0 && agg_rows(w, r, k) != 0))
-			break;
-	}
-	prefetch_stop(p);
+	read_prefetched(w, 1, 1, agg_rows, agg_block);
+	/* The one file, read or not: the prefetcher does not say. */
+	w->files.read = 1;
+	w->files.damaged = w->damaged ? 1 : 0;
 }
 
 static int
 run_aggregate(const struct runopts *o, const struct inlist *in,
     struct summary *total)
 {
-	struct worker w[MAX_THREADS];
+	struct worker w[RUN_MAXTHREADS];
 	size_t next = 0;
 	int i, n = nthreads(o, in), started = 0, rc = -1;
 
@@ -405,13 +424,15 @@ run_aggregate(const struct runopts *o, const struct inlist *in,
 			goto out;
 	if (w[0].nomem)
 		goto out;
-	print_aggregates(o, &w[0]);
+	if (o->web_done != NULL)
+		o->web_done(o->web_ctx, w[0].web, &w[0].sum, &w[0].files);
+	else
+		print_aggregates(o, &w[0]);
 	*total = w[0].sum;
 	rc = w[0].damaged;
 out:
 	if (rc == -1)
-		fprintf(stderr, "%s: out of memory\n",
-		    program_invocation_short_name);
+		warnx("out of memory");
 	for (i = 0; i < n; i++)
 		worker_free(&w[i]);
 	return rc;
@@ -421,8 +442,8 @@ int
 run_report(const struct runopts *o, const struct inlist *in,
     struct summary *total)
 {
-	summary_init(total);
-	if (o->nstats == 0 && !o->agg && o->series_ms == 0)
+	agg_summary_init(total);
+	if (o->nstats == 0 && !o->agg && o->series_ms == 0 && o->web == NULL)
 		return run_flows(o, in, total);
 	return run_aggregate(o, in, total);
 }

@@ -15,8 +15,16 @@
 #include "input.h"
 #include "output.h"
 #include "aggregate.h"
+#include "webagg.h"
 
 #define RUN_MAXSTATS	16
+/* The most threads (--threads, or one per processor) the reporter uses. */
+#define RUN_MAXTHREADS	16
+
+/* Files read (not skipped by the window) and found damaged. */
+struct run_files {
+	size_t	read, damaged;
+};
 
 struct dbsource;
 
@@ -34,7 +42,17 @@ struct runopts {
 	enum order		 sort_order;
 	uint64_t		 limit;			/* -c; 0 = all */
 	int64_t			 series_ms;		/* 0 = no series */
+	int			 bars;			/* --bars */
 	int			 threads;		/* 0 = automatic */
+	/*
+	 * -o html: every worker also fills a web accumulator, and at the
+	 * end web_done gets the merged one instead of anything printed.
+	 */
+	const struct webagg_opts *web;
+	void			(*web_done)(void *ctx, const struct webagg *,
+				    const struct summary *,
+				    const struct run_files *);
+	void			*web_ctx;
 	struct dbsource		*db;	/* --db: flows from there, not files */
 };
 

@@ -38,7 +38,7 @@ series_add(struct aggtab *t, int64_t iv, const struct flowrec *r, size_t n)
 		b = (uint64_t)bucket(r[i].last_ms, iv);
 		k[0] = (uint32_t)(b >> 32);
 		k[1] = (uint32_t)b;
-		if (aggtab_add_key(t, k, &r[i]) == -1)
+		if (agg_tab_add_key(t, k, &r[i]) == -1)
 			return -1;
 	}
 	return 0;
@@ -65,7 +65,7 @@ series_rows(const struct aggtab *t, int64_t iv, size_t *n)
 	int64_t b0, b1, b;
 	size_t i, k, span;
 
-	if ((rows = aggtab_rows(t, n)) == NULL)
+	if ((rows = agg_tab_rows(t, n)) == NULL)
 		return NULL;
 	qsort(rows, *n, sizeof(*rows), by_bucket);
 	for (i = 0; i < *n; i++) {

@@ -30,7 +30,7 @@ timefmt_is_utc(void)
 }
 
 void
-tcache_init(struct tcache *c)
+timefmt_cache_init(struct tcache *c)
 {
 	c->sec = INT64_MIN;
 }

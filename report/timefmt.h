@@ -25,7 +25,7 @@ struct tcache {
 	char	iso[20];	/* "YYYY-MM-DD HH:MM:SS" */
 };
 
-void	tcache_init(struct tcache *);
+void	timefmt_cache_init(struct tcache *);
 /*
  * Cflow flowdumper's stamp: "%Y/%m/%d %H:%M:%S" of whole seconds (floor).
  * Writes 19 bytes (no NUL) and returns 19.

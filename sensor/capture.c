@@ -54,10 +54,15 @@ static volatile sig_atomic_t map_reading;
 static void
 on_sigbus(int sig)
 {
+	struct sigaction sa;
+
 	if (map_reading)
 		siglongjmp(map_fault, 1);
 	/* Not ours: die of it as if there were no handler. */
-	signal(sig, SIG_DFL);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	sigaction(sig, &sa, NULL);
 	raise(sig);
 }
 
@@ -197,7 +202,7 @@ capture_open(const struct capture_config *cfg, char *err, size_t errlen)
 		    "supported: %s", c->name, dlt,
 		    pcap_datalink_val_to_name(dlt) ?
 		    pcap_datalink_val_to_name(dlt) : "unknown",
-		    packet_linktype_list());
+		    packet_linktype_names());
 		goto fail;
 	}
 	if (set_filter(c, cfg->filter, err, errlen) == -1)
@@ -269,7 +274,7 @@ read_map(struct capture *c, int max, capture_fn fn, void *arg)
 	map_reading = 1;
 	while (max < 0 || n < max) {
 		pcapmap_release(c->map);
-		if ((rc = pcapbuf_next(b, &pkt)) <= 0)
+		if ((rc = pcapmap_buf_next(b, &pkt)) <= 0)
 			break;
 		seen++;
 		if (c->have_prog) {

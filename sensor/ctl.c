@@ -258,6 +258,28 @@ sun_path(struct sockaddr_un *sun, const char *path, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * Every command of the protocol table has a handler here; a command added
+ * to ctlproto.c alone is a programming error, caught at start-up rather
+ * than when a client first sends it.
+ */
+static int
+check_handlers(char *err, size_t errlen)
+{
+	const struct ctl_command *cmds;
+	size_t i, n;
+
+	cmds = ctlproto_commands(&n);
+	for (i = 0; i < n; i++)
+		if ((unsigned)cmds[i].id >= CTL_CMD_MAX ||
+		    handlers[cmds[i].id] == NULL) {
+			snprintf(err, errlen, "control command %s has no "
+			    "handler", cmds[i].name);
+			return -1;
+		}
+	return 0;
+}
+
 struct ctl *
 ctl_open(const char *path, char *err, size_t errlen)
 {
@@ -266,7 +288,8 @@ ctl_open(const char *path, char *err, size_t errlen)
 	mode_t old;
 	int fd, probe, i;
 
-	if (sun_path(&sun, path, err, errlen) == -1)
+	if (check_handlers(err, errlen) == -1 ||
+	    sun_path(&sun, path, err, errlen) == -1)
 		return NULL;
 	/* Someone answering on the path is a live daemon: refuse. */
 	if ((probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1) {

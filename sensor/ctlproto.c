@@ -60,11 +60,11 @@ ctlproto_parse_header(const uint8_t *buf, size_t len, struct ctl_msghdr *h)
 	struct cursor c;
 	struct ctl_msghdr t;
 
-	cur_init(&c, buf, len);
-	cur_get_u8(&c, &t.version);
-	cur_get_u8(&c, &t.type);
-	cur_get_u16be(&c, &t.flags);
-	cur_get_u32be(&c, &t.len);
+	buf_cur_init(&c, buf, len);
+	buf_get_u8(&c, &t.version);
+	buf_get_u8(&c, &t.type);
+	buf_get_u16be(&c, &t.flags);
+	buf_get_u32be(&c, &t.len);
 	if (c.failed || t.version != CTL_VERSION ||
 	    t.type < CTL_T_REQUEST || t.type > CTL_T_END ||
 	    t.len > CTL_MAXPAYLOAD)
@@ -78,11 +78,11 @@ ctlproto_put_header(uint8_t *out, const struct ctl_msghdr *h)
 {
 	struct wcursor w;
 
-	wcur_init(&w, out, CTL_HDRLEN);
-	wcur_put_u8(&w, h->version);
-	wcur_put_u8(&w, h->type);
-	wcur_put_u16be(&w, h->flags);
-	wcur_put_u32be(&w, h->len);
+	buf_wcur_init(&w, out, CTL_HDRLEN);
+	buf_put_u8(&w, h->version);
+	buf_put_u8(&w, h->type);
+	buf_put_u16be(&w, h->flags);
+	buf_put_u32be(&w, h->len);
 }
 
 static int
@@ -168,10 +168,10 @@ ctlproto_send_end(int fd, uint32_t status, const char *msg)
 
 	if (mlen > 512)
 		mlen = 512;
-	wcur_init(&w, buf, sizeof(buf));
-	wcur_put_u32be(&w, status);
+	buf_wcur_init(&w, buf, sizeof(buf));
+	buf_put_u32be(&w, status);
 	if (mlen > 0)
-		wcur_put_bytes(&w, msg, mlen);
+		buf_put_bytes(&w, msg, mlen);
 	return ctlproto_send(fd, CTL_T_END, 0, buf, w.off);
 }
 

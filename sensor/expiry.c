@@ -7,6 +7,9 @@
  * the same for the maximum lifetime.  An expiry run therefore costs time
  * in proportion to the flows it expires, not to the size of the table.
  */
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,7 +54,7 @@ expiry_defaults(struct timeouts *t)
 }
 
 int
-expiry_set(struct timeouts *t, const char *spec)
+expiry_parse_timeout(struct timeouts *t, const char *spec)
 {
 	const char *eq;
 	uint64_t secs;
@@ -85,26 +88,35 @@ expiry_reason_name(enum expiry_reason r)
 	return (unsigned)r < EXR_N ? reason_names[r] : "?";
 }
 
+/* The list for error messages, made from the table once. */
 const char *
 expiry_timeout_names(void)
 {
-	return "general, tcp, tcp.rst, tcp.fin, udp, icmp, maxlife, expint";
+	static char list[EXT_N * 12];
+	size_t i, n = 0;
+
+	if (list[0] != '\0')
+		return list;
+	for (i = 0; i < EXT_N && n < sizeof(list); i++)
+		n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s",
+		    i > 0 ? ", " : "", timeout_table[i].name);
+	return list;
 }
 
 enum expiry_class
 expiry_class_of(uint8_t proto, uint8_t tcp_flags)
 {
 	switch (proto) {
-	case 6:
-		if (tcp_flags & 0x04)
+	case IPPROTO_TCP:
+		if (tcp_flags & TH_RST)
 			return EXC_TCP_RST;
-		if (tcp_flags & 0x01)
+		if (tcp_flags & TH_FIN)
 			return EXC_TCP_FIN;
 		return EXC_TCP;
-	case 17:
+	case IPPROTO_UDP:
 		return EXC_UDP;
-	case 1:
-	case 58:
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
 		return EXC_ICMP;
 	default:
 		return EXC_GENERAL;

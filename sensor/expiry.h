@@ -61,7 +61,7 @@ struct timeouts {
 
 void		expiry_defaults(struct timeouts *);
 /* "name=time" as in -t; -1 if the name or the time is not valid. */
-int		expiry_set(struct timeouts *, const char *spec);
+int		expiry_parse_timeout(struct timeouts *, const char *spec);
 const char	*expiry_timeout_name(enum expiry_timeout);
 const char	*expiry_reason_name(enum expiry_reason);
 const char	*expiry_timeout_names(void);	/* for error messages */

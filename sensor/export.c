@@ -102,7 +102,7 @@ export_versions(void)
 }
 
 struct export *
-export_create(int version)
+export_new(int version)
 {
 	const struct export_version *v;
 	struct export *ex;
@@ -116,7 +116,7 @@ export_create(int version)
 }
 
 void
-export_destroy(struct export *ex)
+export_free(struct export *ex)
 {
 	size_t i;
 
@@ -178,7 +178,7 @@ add_dest(struct export *ex, const char *spec)
 }
 
 int
-export_add_dests(struct export *ex, const char *spec, const char **bad)
+export_parse_dests(struct export *ex, const char *spec, const char **bad)
 {
 	char part[256];
 	const char *p = spec, *comma;

@@ -41,8 +41,8 @@ struct export;
 typedef void	(*export_sink)(void *arg, const uint8_t *dgram, size_t len);
 
 /* NULL if the version is not in the table. */
-struct export	*export_create(int version);
-void		 export_destroy(struct export *);
+struct export	*export_new(int version);
+void		 export_free(struct export *);
 int		 export_version_supported(int version);
 const char	*export_versions(void);		/* "5", for messages */
 
@@ -55,7 +55,7 @@ void		 export_set_sink(struct export *, export_sink, void *);
  * commas.  -1 (errno or a malformed value) names the offending part in
  * *bad when bad is not NULL.
  */
-int		 export_add_dests(struct export *, const char *spec,
+int		 export_parse_dests(struct export *, const char *spec,
 		    const char **bad);
 size_t		 export_ndests(const struct export *);
 const struct export_dest *export_dest(const struct export *, size_t);

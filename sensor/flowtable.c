@@ -69,7 +69,7 @@ struct flowtable {
 };
 
 struct flowtable *
-flowtable_create(uint32_t max_flows, const uint8_t seed[16])
+flowtable_new(uint32_t max_flows, const uint8_t seed[16])
 {
 	struct flowtable *ft;
 	uint64_t nslots;
@@ -86,7 +86,7 @@ flowtable_create(uint32_t max_flows, const uint8_t seed[16])
 	ft->flows = calloc(max_flows, sizeof(*ft->flows));
 	ft->slots = calloc(nslots, sizeof(*ft->slots));
 	if (ft->flows == NULL || ft->slots == NULL) {
-		flowtable_destroy(ft);
+		flowtable_free(ft);
 		return NULL;
 	}
 	ft->max = ft->cap = max_flows;
@@ -94,7 +94,7 @@ flowtable_create(uint32_t max_flows, const uint8_t seed[16])
 	for (i = 0; i < 6; i++) {
 		uint8_t n = (uint8_t)i;
 
-		ft->secret[i] = siphash13(seed, &n, 1);
+		ft->secret[i] = siphash_13(seed, &n, 1);
 	}
 	/*
 	 * Flows never used are taken in order, so the pages of a large -m
@@ -109,7 +109,7 @@ flowtable_create(uint32_t max_flows, const uint8_t seed[16])
 }
 
 void
-flowtable_destroy(struct flowtable *ft)
+flowtable_free(struct flowtable *ft)
 {
 	if (ft == NULL)
 		return;

@@ -93,8 +93,8 @@ struct flow {
 struct flowtable;
 
 /* NULL if max_flows is 0 or memory is short. */
-struct flowtable *flowtable_create(uint32_t max_flows, const uint8_t seed[16]);
-void		flowtable_destroy(struct flowtable *);
+struct flowtable *flowtable_new(uint32_t max_flows, const uint8_t seed[16]);
+void		flowtable_free(struct flowtable *);
 
 uint32_t	flowtable_hash(const struct flowtable *, const struct flowkey *);
 struct flow	*flowtable_find(struct flowtable *, const struct flowkey *,

@@ -71,6 +71,22 @@ on_signal(int sig)
 	got_term = 1;
 }
 
+/* SIGTERM and SIGINT stop the loop; a closed collector is not a signal. */
+static void
+signals_init(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESTART;	/* as signal(2) did before */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
 static void __attribute__((noreturn))
 usage(void)
 {
@@ -158,7 +174,7 @@ join_args(int argc, char **argv)
 }
 
 static void
-parse_options(struct options *o, int argc, char **argv)
+parse_args(struct options *o, int argc, char **argv)
 {
 	uint64_t v;
 	int ch;
@@ -225,11 +241,11 @@ parse_options(struct options *o, int argc, char **argv)
 			    16383);
 			break;
 		case 'T':
-			if (meter_key_parse(optarg, &o->meter.key) == -1)
+			if (meter_parse_key(optarg, &o->meter.key) == -1)
 				badflag(ch, optarg, meter_key_names());
 			break;
 		case 't':
-			if (expiry_set(&o->meter.to, optarg) == -1)
+			if (expiry_parse_timeout(&o->meter.to, optarg) == -1)
 				errx(1, "-t %s: expected name=time with name "
 				    "one of %s and time such as 300, 5m, 1h30m",
 				    optarg, expiry_timeout_names());
@@ -325,7 +341,7 @@ run_live(struct ctl_env *env, struct ctl *ctl)
 		nctl = ctl != NULL ? ctl_pollfds(ctl, pfd + 1, &wait) : 0;
 		if (poll(pfd, (nfds_t)1 + (nfds_t)nctl, wait) == -1) {
 			if (errno != EINTR)
-				fatal("poll");
+				log_fatal("poll");
 			continue;
 		}
 		/* While paused, packets are still read, and thrown away. */
@@ -333,7 +349,7 @@ run_live(struct ctl_env *env, struct ctl *ctl)
 			n = capture_read(env->cap, READ_BATCH,
 			    env->gather ? on_packet : on_discard, env->meter);
 			if (n == -2)
-				fatalx("%s: %s", capture_name(env->cap),
+				log_fatalx("%s: %s", capture_name(env->cap),
 				    capture_error(env->cap));
 		}
 		/* Idle time moves the packet clock too. */
@@ -359,7 +375,7 @@ main(int argc, char **argv)
 	const char *bad;
 	int i, rc = 0;
 
-	parse_options(&o, argc, argv);
+	parse_args(&o, argc, argv);
 	log_init("nfsensord", o.debug, LOG_DAEMON);
 	if (getrandom(o.meter.seed, sizeof(o.meter.seed), 0) !=
 	    (ssize_t)sizeof(o.meter.seed))
@@ -370,25 +386,23 @@ main(int argc, char **argv)
 	env.gather = 1;
 	if ((env.cap = capture_open(&o.cap, errbuf, sizeof(errbuf))) == NULL)
 		errx(1, "%s", errbuf);
-	if ((ex = export_create(o.version)) == NULL)
+	if ((ex = export_new(o.version)) == NULL)
 		errx(1, "-v %d: unsupported export version", o.version);
 	export_set_engine(ex, o.engine_type, o.engine_id);
 	if (o.meter.sample > 1)
 		export_set_sampling(ex, (uint16_t)(1U << 14 | o.meter.sample));
 	for (i = 0; i < o.ndests; i++)
-		if (export_add_dests(ex, o.dests[i], &bad) == -1)
+		if (export_parse_dests(ex, o.dests[i], &bad) == -1)
 			errx(1, "-n %s: expected host:port or [v6addr]:port "
 			    "(%s)", bad, strerror(errno));
 	env.ex = ex;
-	if ((env.meter = meter_create(&o.meter, ex)) == NULL)
+	if ((env.meter = meter_new(&o.meter, ex)) == NULL)
 		errx(1, "-m %u: cannot allocate the flow table",
 		    o.meter.max_flows);
 	meter_set_linktype(env.meter, capture_linktype(env.cap));
 	env.source = capture_name(env.cap);
 
-	signal(SIGTERM, on_signal);
-	signal(SIGINT, on_signal);
-	signal(SIGPIPE, SIG_IGN);
+	signals_init();
 
 	if (o.cap.file != NULL) {
 		/* Offline: no daemon, no control socket, no pidfile. */
@@ -402,19 +416,19 @@ main(int argc, char **argv)
 				err(1, "daemon");
 			log_detach();
 		}
-		if (pidfile_create(o.pidfile) == -1)
-			fatal("pidfile %s", o.pidfile);
-		if (o.user != NULL && privdrop(o.user, NULL) == -1)
-			fatal("cannot drop privileges to %s", o.user);
+		if (daemon_pidfile_create(o.pidfile) == -1)
+			log_fatal("pidfile %s", o.pidfile);
+		if (o.user != NULL && daemon_privdrop(o.user, NULL) == -1)
+			log_fatal("cannot drop privileges to %s", o.user);
 		log_info("capturing on %s, exporting to %zu collector(s)",
 		    capture_name(env.cap), export_ndests(ex));
 		run_live(&env, ctl);
 		ctl_close(ctl);
-		pidfile_remove();
+		daemon_pidfile_remove();
 	}
 
-	meter_destroy(env.meter);
-	export_destroy(ex);
+	meter_free(env.meter);
+	export_free(ex);
 	capture_close(env.cap);
 	free(o.filter);
 	return rc;

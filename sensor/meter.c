@@ -43,7 +43,7 @@ static const char *const key_names[KEY_N] = {
 };
 
 int
-meter_key_parse(const char *s, enum meter_key *k)
+meter_parse_key(const char *s, enum meter_key *k)
 {
 	int i;
 
@@ -63,7 +63,7 @@ meter_key_names(void)
 }
 
 struct meter *
-meter_create(const struct meter_config *cfg, struct export *ex)
+meter_new(const struct meter_config *cfg, struct export *ex)
 {
 	struct meter *m;
 
@@ -73,7 +73,7 @@ meter_create(const struct meter_config *cfg, struct export *ex)
 	m->ex = ex;
 	m->boot_ms = -1;
 	if (cfg->max_flows == 0 || cfg->max_flows > METER_MAX_FLOWS ||
-	    (m->ft = flowtable_create(METER_ONEWAY_PER_FLOW * cfg->max_flows,
+	    (m->ft = flowtable_new(METER_ONEWAY_PER_FLOW * cfg->max_flows,
 	    cfg->seed)) == NULL) {
 		free(m);
 		return NULL;
@@ -82,11 +82,11 @@ meter_create(const struct meter_config *cfg, struct export *ex)
 }
 
 void
-meter_destroy(struct meter *m)
+meter_free(struct meter *m)
 {
 	if (m == NULL)
 		return;
-	flowtable_destroy(m->ft);
+	flowtable_free(m->ft);
 	free(m);
 }
 

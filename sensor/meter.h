@@ -33,7 +33,7 @@ enum meter_key {
 
 /* One-way flows in the table per -m conversation. */
 #define METER_ONEWAY_PER_FLOW	2
-/* The largest -m: its one-way flows must fit flowtable_create()'s bound. */
+/* The largest -m: its one-way flows must fit flowtable_new()'s bound. */
 #define METER_MAX_FLOWS		(1U << 29)
 
 struct meter_config {
@@ -53,10 +53,10 @@ struct meter_config {
 struct meter;
 
 /* ex may be NULL (statistics only).  NULL if the table cannot be made. */
-struct meter	*meter_create(const struct meter_config *, struct export *);
-void		 meter_destroy(struct meter *);
+struct meter	*meter_new(const struct meter_config *, struct export *);
+void		 meter_free(struct meter *);
 /* -1 if the -T name is unknown. */
-int		 meter_key_parse(const char *, enum meter_key *);
+int		 meter_parse_key(const char *, enum meter_key *);
 const char	*meter_key_names(void);
 
 void		 meter_set_linktype(struct meter *, const struct linktype *);

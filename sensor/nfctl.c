@@ -103,11 +103,11 @@ main(int argc, char **argv)
 		}
 		if (h.type != CTL_T_END)
 			errx(1, "%s: unexpected message type %u", path, h.type);
-		cur_init(&c, payload, h.len);
-		if (cur_get_u32be(&c, &status) == -1)
+		buf_cur_init(&c, payload, h.len);
+		if (buf_get_u32be(&c, &status) == -1)
 			errx(1, "%s: malformed reply", path);
 		if (status != 0)
-			warnx("%s: %.*s", cmd->name, (int)cur_left(&c),
+			warnx("%s: %.*s", cmd->name, (int)buf_left(&c),
 			    (const char *)payload + c.off);
 		break;
 	}

@@ -1,13 +1,14 @@
 /*
- * decode: link layer, IPv4 and IPv6 parsing for the sensor.
+ * packet: link layer, IPv4 and IPv6 parsing for the sensor.
  *
- * Every read goes through rd8/rd16/rd32 below, which check the offset
- * against caplen before touching the packet.  They are inlined static
- * functions rather than calls into common/buf.c because they run a dozen
- * times per packet on the sensor's hot path; the checking rule is the same:
- * a read past the end fails, and the caller turns the failure into
- * PACKET_SHORT (a header we need is cut off) or into "transport header cut"
- * (the IP header is complete, so the packet still counts in its flow).
+ * Every read goes through common/buf.h: buf_peek_* checks the offset
+ * against caplen before touching the packet, and buf_load_* (or a single
+ * p[i]) is used only right after the length of a whole fixed header has
+ * been checked.  Both are inline: they run a dozen times per packet on
+ * the sensor's hot path.  A read past the end fails, and the caller turns
+ * the failure into PACKET_SHORT (a header we need is cut off) or into
+ * "transport header cut" (the IP header is complete, so the packet still
+ * counts in its flow).
  *
  * Counting rules, chosen so that totals can be checked against an
  * independent decoder: bytes are the IPv4 Total Length or the IPv6 Payload
@@ -27,8 +28,10 @@
  */
 #include <string.h>
 
+#include <netinet/in.h>
 #include <pcap/dlt.h>
 
+#include "buf.h"
 #include "packet.h"
 
 /*
@@ -64,34 +67,6 @@ struct linktype {
 	link_fn		 decode;
 };
 
-static inline int
-rd8(const uint8_t *p, size_t len, size_t off, uint8_t *v)
-{
-	if (off >= len)
-		return -1;
-	*v = p[off];
-	return 0;
-}
-
-static inline int
-rd16(const uint8_t *p, size_t len, size_t off, uint16_t *v)
-{
-	if (len < 2 || off > len - 2)
-		return -1;
-	*v = (uint16_t)(p[off] << 8 | p[off + 1]);
-	return 0;
-}
-
-static inline int
-rd32(const uint8_t *p, size_t len, size_t off, uint32_t *v)
-{
-	if (len < 4 || off > len - 4)
-		return -1;
-	*v = (uint32_t)p[off] << 24 | (uint32_t)p[off + 1] << 16 |
-	    (uint32_t)p[off + 2] << 8 | p[off + 3];
-	return 0;
-}
-
 /*
  * The transport header: ports for TCP and UDP, type/code for ICMP (as
  * dst port, the Cisco convention), TCP flags.  p/len cover only the IP
@@ -103,20 +78,22 @@ transport(uint8_t proto, const uint8_t *p, size_t len, struct packet_info *d)
 	uint8_t type, code;
 
 	switch (proto) {
-	case 6:		/* TCP */
-	case 17:	/* UDP */
-		if (rd16(p, len, 0, &d->sport) == -1 ||
-		    rd16(p, len, 2, &d->dport) == -1) {
+	case IPPROTO_TCP:
+	case IPPROTO_UDP:
+		if (buf_peek_be16(p, len, 0, &d->sport) == -1 ||
+		    buf_peek_be16(p, len, 2, &d->dport) == -1) {
 			d->sport = d->dport = 0;
 			d->l4cut = 1;
 			return;
 		}
-		if (proto == 6 && rd8(p, len, 13, &d->tcp_flags) == -1)
+		if (proto == IPPROTO_TCP &&
+		    buf_peek_u8(p, len, 13, &d->tcp_flags) == -1)
 			d->l4cut = 1;
 		break;
-	case 1:		/* ICMP */
-	case 58:	/* ICMPv6 */
-		if (rd8(p, len, 0, &type) == -1 || rd8(p, len, 1, &code) == -1) {
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
+		if (buf_peek_u8(p, len, 0, &type) == -1 ||
+		    buf_peek_u8(p, len, 1, &code) == -1) {
 			d->l4cut = 1;
 			return;
 		}
@@ -134,17 +111,19 @@ ipv4(const uint8_t *p, size_t len, struct packet_info *d)
 	uint16_t totlen, fragfield;
 	size_t hl, end;
 
-	if (rd8(p, len, 0, &vhl) == -1 || len < 20)
+	if (len < 20)
 		return PACKET_SHORT;
+	/* The fixed 20-byte header is there: its fields load unchecked. */
+	vhl = p[0];
 	hl = (size_t)(vhl & 0x0f) * 4;
 	if (vhl >> 4 != 4 || hl < 20)
 		return PACKET_BADHDR;
-	rd16(p, len, 2, &totlen);
+	totlen = buf_load_be16(p + 2);
 	if (totlen < hl)
 		return PACKET_BADHDR;
 	if (len < hl)
 		return PACKET_SHORT;
-	rd16(p, len, 6, &fragfield);
+	fragfield = buf_load_be16(p + 6);
 	d->af = 4;
 	d->tos = p[1];
 	d->proto = p[9];
@@ -169,11 +148,13 @@ ipv6(const uint8_t *p, size_t len, struct packet_info *d)
 	size_t off, end;
 	int i;
 
-	if (rd32(p, len, 0, &vtf) == -1 || len < 40)
+	if (len < 40)
 		return PACKET_SHORT;
+	/* The fixed 40-byte header is there: its fields load unchecked. */
+	vtf = buf_load_be32(p);
 	if (vtf >> 28 != 6)
 		return PACKET_BADHDR;
-	rd16(p, len, 4, &plen);
+	plen = buf_load_be16(p + 4);
 	nh = p[6];
 	d->af = 6;
 	d->tos = (uint8_t)(vtf >> 20);
@@ -186,20 +167,20 @@ ipv6(const uint8_t *p, size_t len, struct packet_info *d)
 	off = 40;
 	for (i = 0; i < MAX_V6_EXTHDRS; i++) {
 		switch (nh) {
-		case 0:		/* hop-by-hop options */
-		case 43:	/* routing */
-		case 60:	/* destination options */
-		case 51:	/* authentication header: 4-byte units */
-			if (rd8(p, end, off, &next) == -1 ||
-			    rd8(p, end, off + 1, &extlen) == -1)
+		case IPPROTO_HOPOPTS:
+		case IPPROTO_ROUTING:
+		case IPPROTO_DSTOPTS:
+		case IPPROTO_AH:	/* its length is in 4-byte units */
+			if (buf_peek_u8(p, end, off, &next) == -1 ||
+			    buf_peek_u8(p, end, off + 1, &extlen) == -1)
 				goto cut;
-			off += nh == 51 ? ((size_t)extlen + 2) * 4 :
+			off += nh == IPPROTO_AH ? ((size_t)extlen + 2) * 4 :
 			    ((size_t)extlen + 1) * 8;
 			nh = next;
 			continue;
-		case 44:	/* fragment */
-			if (rd8(p, end, off, &next) == -1 ||
-			    rd16(p, end, off + 2, &fragfield) == -1)
+		case IPPROTO_FRAGMENT:
+			if (buf_peek_u8(p, end, off, &next) == -1 ||
+			    buf_peek_be16(p, end, off + 2, &fragfield) == -1)
 				goto cut;
 			d->frag = 1;
 			off += 8;
@@ -244,7 +225,7 @@ mpls(const uint8_t *p, size_t len, struct packet_info *d)
 	int labels;
 
 	for (labels = 0; labels < MAX_MPLS_LABELS; labels++) {
-		if (rd32(p, len, 0, &entry) == -1)
+		if (buf_peek_be32(p, len, 0, &entry) == -1)
 			return PACKET_SHORT;
 		p += 4;
 		len -= 4;
@@ -253,7 +234,7 @@ mpls(const uint8_t *p, size_t len, struct packet_info *d)
 	}
 	if (labels == MAX_MPLS_LABELS)
 		return PACKET_MPLS;
-	if (rd8(p, len, 0, &v) == -1)
+	if (buf_peek_u8(p, len, 0, &v) == -1)
 		return PACKET_SHORT;
 	d->mpls = 1;
 	switch (v >> 4) {
@@ -278,7 +259,8 @@ ethertype(uint16_t type, const uint8_t *p, size_t len, struct packet_info *d)
 		if (type != ETHERTYPE_VLAN && type != ETHERTYPE_QINQ &&
 		    type != ETHERTYPE_QINQ9)
 			break;
-		if (rd16(p, len, 0, &tci) == -1 || rd16(p, len, 2, &type) == -1)
+		if (buf_peek_be16(p, len, 0, &tci) == -1 ||
+		    buf_peek_be16(p, len, 2, &type) == -1)
 			return PACKET_SHORT;
 		if (tags == 0)
 			d->vlan = tci & 0x0fff;
@@ -303,7 +285,7 @@ link_ether(const uint8_t *p, size_t len, struct packet_info *d)
 {
 	uint16_t type;
 
-	if (rd16(p, len, 12, &type) == -1)
+	if (buf_peek_be16(p, len, 12, &type) == -1)
 		return PACKET_SHORT;
 	/* Below 0x0600 the field is an 802.3 length: LLC, not IP. */
 	if (type < 0x0600)
@@ -316,7 +298,7 @@ link_sll(const uint8_t *p, size_t len, struct packet_info *d)
 {
 	uint16_t type;
 
-	if (rd16(p, len, 14, &type) == -1)
+	if (buf_peek_be16(p, len, 14, &type) == -1)
 		return PACKET_SHORT;
 	return ethertype(type, p + 16, len - 16, d);
 }
@@ -326,8 +308,9 @@ link_sll2(const uint8_t *p, size_t len, struct packet_info *d)
 {
 	uint16_t type;
 
-	if (len < 20 || rd16(p, len, 0, &type) == -1)
+	if (len < 20)
 		return PACKET_SHORT;
+	type = buf_load_be16(p);
 	return ethertype(type, p + 20, len - 20, d);
 }
 
@@ -342,7 +325,7 @@ link_null(const uint8_t *p, size_t len, struct packet_info *d)
 {
 	uint32_t af;
 
-	if (rd32(p, len, 0, &af) == -1)
+	if (buf_peek_be32(p, len, 0, &af) == -1)
 		return PACKET_SHORT;
 	if ((af & 0xffff0000) != 0)
 		af = __builtin_bswap32(af);
@@ -364,7 +347,7 @@ link_raw(const uint8_t *p, size_t len, struct packet_info *d)
 {
 	uint8_t v;
 
-	if (rd8(p, len, 0, &v) == -1)
+	if (buf_peek_u8(p, len, 0, &v) == -1)
 		return PACKET_SHORT;
 	switch (v >> 4) {
 	case 4:
@@ -396,7 +379,7 @@ link_ppp(const uint8_t *p, size_t len, struct packet_info *d)
 	size_t off;
 
 	off = len >= 2 && p[0] == 0xff && p[1] == 0x03 ? 2 : 0;
-	if (rd16(p, len, off, &proto) == -1)
+	if (buf_peek_be16(p, len, off, &proto) == -1)
 		return PACKET_SHORT;
 	switch (proto) {
 	case 0x0021:
@@ -441,7 +424,7 @@ packet_linktype_name(const struct linktype *lt)
 }
 
 const char *
-packet_linktype_list(void)
+packet_linktype_names(void)
 {
 	return "EN10MB (with 802.1Q/QinQ), LINUX_SLL, LINUX_SLL2, NULL, LOOP, "
 	    "RAW, IPV4, IPV6, PPP";

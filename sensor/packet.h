@@ -1,5 +1,5 @@
 /*
- * decode: from captured bytes to the fields a flow is keyed and counted by.
+ * packet: from captured bytes to the fields a flow is keyed and counted by.
  *
  * packet_decode() is a pure function of (link type, bytes, caplen): it holds
  * no state, allocates nothing and reads nothing past caplen, so the sensor,
@@ -47,7 +47,7 @@ struct linktype;
 const struct linktype	*packet_linktype(int dlt);
 const char		*packet_linktype_name(const struct linktype *);
 /* The names of all supported link types, for an error message. */
-const char		*packet_linktype_list(void);
+const char		*packet_linktype_names(void);
 
 enum packet_status	packet_decode(const struct linktype *,
 			    const uint8_t *bytes, size_t caplen,

@@ -34,12 +34,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "pcapmap.h"
 
 #define MAGIC_USEC	0xa1b2c3d4U
 #define MAGIC_NSEC	0xa1b23c4dU
 #define FILEHDR_LEN	24
 #define RECHDR_LEN	16
+
+#define HOST_BE	(__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__)
 
 struct pcapmap {
 	void		*base;
@@ -49,28 +52,11 @@ struct pcapmap {
 	struct pcapbuf	 buf;
 };
 
-static inline uint32_t
-get32(const struct pcapbuf *b, const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return b->swapped ? __builtin_bswap32(v) : v;
-}
-
-static inline uint16_t
-get16(const struct pcapbuf *b, const uint8_t *p)
-{
-	uint16_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return b->swapped ? __builtin_bswap16(v) : v;
-}
-
 int
-pcapbuf_init(struct pcapbuf *b, const void *buf, size_t len)
+pcapmap_buf_init(struct pcapbuf *b, const void *buf, size_t len)
 {
 	uint32_t magic, snap;
+	uint16_t major, minor;
 
 	memset(b, 0, sizeof(*b));
 	b->p = buf;
@@ -80,31 +66,35 @@ pcapbuf_init(struct pcapbuf *b, const void *buf, size_t len)
 		    "%zu of %d bytes", len, FILEHDR_LEN);
 		return -1;
 	}
-	memcpy(&magic, b->p, sizeof(magic));
+	magic = buf_load_le32(b->p);
 	if (magic == MAGIC_USEC || magic == MAGIC_NSEC)
-		b->swapped = 0;
-	else if (__builtin_bswap32(magic) == MAGIC_USEC ||
-	    __builtin_bswap32(magic) == MAGIC_NSEC) {
-		b->swapped = 1;
-		magic = __builtin_bswap32(magic);
-	} else {
+		b->be = 0;
+	else if ((magic = buf_load_be32(b->p)) == MAGIC_USEC ||
+	    magic == MAGIC_NSEC)
+		b->be = 1;
+	else {
+		/* The magic as the host reads it, as libpcap reports it. */
 		snprintf(b->err, sizeof(b->err), "not a classic pcap file "
-		    "(magic 0x%08x)", magic);
+		    "(magic 0x%08x)", buf_load32(b->p, HOST_BE));
 		return -1;
 	}
+	b->swapped = b->be != HOST_BE;
 	b->nsec = magic == MAGIC_NSEC;
 	/*
+	 * Every load from here on is in the 24 bytes checked above.
 	 * Older minor versions may have caplen and len swapped, which
 	 * libpcap guesses at; leave those files to it.
 	 */
-	if (get16(b, b->p + 4) != 2 || get16(b, b->p + 6) != 4) {
+	major = buf_load16(b->p + 4, b->be);
+	minor = buf_load16(b->p + 6, b->be);
+	if (major != 2 || minor != 4) {
 		snprintf(b->err, sizeof(b->err), "pcap version %u.%u, "
-		    "not 2.4", get16(b, b->p + 4), get16(b, b->p + 6));
+		    "not 2.4", major, minor);
 		return -1;
 	}
-	snap = get32(b, b->p + 16);
+	snap = buf_load32(b->p + 16, b->be);
 	b->snaplen = snap == 0 || snap > INT32_MAX ? PCAPMAP_MAXCAPLEN : snap;
-	b->linktype = get32(b, b->p + 20);
+	b->linktype = buf_load32(b->p + 20, b->be);
 	b->off = FILEHDR_LEN;
 	return 0;
 }
@@ -118,7 +108,7 @@ stop(struct pcapbuf *b)
 }
 
 int
-pcapbuf_next(struct pcapbuf *b, struct pcapmap_pkt *pkt)
+pcapmap_buf_next(struct pcapbuf *b, struct pcapmap_pkt *pkt)
 {
 	const uint8_t *h;
 	size_t left = b->len - b->off, want;
@@ -135,7 +125,7 @@ pcapbuf_next(struct pcapbuf *b, struct pcapmap_pkt *pkt)
 	}
 	h = b->p + b->off;
 	left -= RECHDR_LEN;
-	caplen = get32(b, h + 8);
+	caplen = buf_load32(h + 8, b->be);
 	if (caplen > PCAPMAP_MAXCAPLEN) {
 		if (caplen > b->snaplen)
 			snprintf(b->err, sizeof(b->err), "invalid packet "
@@ -155,11 +145,11 @@ pcapbuf_next(struct pcapbuf *b, struct pcapmap_pkt *pkt)
 		    left < want ? want : (size_t)caplen, left);
 		return stop(b);
 	}
-	pkt->ts.tv_sec = (time_t)get32(b, h);
-	frac = get32(b, h + 4);
+	pkt->ts.tv_sec = (time_t)buf_load32(h, b->be);
+	frac = buf_load32(h + 4, b->be);
 	pkt->ts.tv_usec = (suseconds_t)(b->nsec ? frac / 1000 : frac);
 	pkt->caplen = (uint32_t)want;
-	pkt->len = get32(b, h + 12);
+	pkt->len = buf_load32(h + 12, b->be);
 	pkt->data = h + RECHDR_LEN;
 	b->off += RECHDR_LEN + (size_t)caplen;
 	return 1;
@@ -197,7 +187,7 @@ pcapmap_open(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	(void)madvise(m->base, m->len, MADV_SEQUENTIAL);
-	if (pcapbuf_init(&m->buf, m->base, m->len) == -1) {
+	if (pcapmap_buf_init(&m->buf, m->base, m->len) == -1) {
 		pcapmap_close(m);
 		return NULL;
 	}

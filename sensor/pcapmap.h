@@ -40,8 +40,9 @@ struct pcapbuf {
 	uint32_t	 snaplen;	/* caplen beyond this is cut to it */
 	uint32_t	 linktype;	/* LINKTYPE_ value from the header */
 	int		 swapped;	/* file byte order is not ours */
+	int		 be;		/* the file is big-endian */
 	int		 nsec;		/* timestamps in nanoseconds */
-	char		 err[128];	/* why pcapbuf_next() returned -1 */
+	char		 err[128];	/* why pcapmap_buf_next() failed */
 };
 
 /*
@@ -50,7 +51,7 @@ struct pcapbuf {
  * why; the caller may hand the file to libpcap instead).  A snaplen of 0
  * or above INT32_MAX means PCAPMAP_MAXCAPLEN, as in libpcap.
  */
-int	pcapbuf_init(struct pcapbuf *, const void *buf, size_t len);
+int	pcapmap_buf_init(struct pcapbuf *, const void *buf, size_t len);
 /*
  * The next packet: 1 with *pkt filled in, 0 at the end of the buffer,
  * -1 if the record is damaged (a cut header or body, a caplen above
@@ -58,7 +59,7 @@ int	pcapbuf_init(struct pcapbuf *, const void *buf, size_t len);
  * cut to the snaplen and the record skipped whole, as libpcap does.
  * After -1 or 0 every further call returns the same.
  */
-int	pcapbuf_next(struct pcapbuf *, struct pcapmap_pkt *pkt);
+int	pcapmap_buf_next(struct pcapbuf *, struct pcapmap_pkt *pkt);
 
 struct pcapmap;
 

@@ -28,7 +28,7 @@ le64(const uint8_t *p)
 }
 
 uint64_t
-siphash13(const uint8_t key[16], const void *data, size_t len)
+siphash_13(const uint8_t key[16], const void *data, size_t len)
 {
 	const uint8_t *in = data;
 	uint64_t k0 = le64(key), k1 = le64(key + 8);

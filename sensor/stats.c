@@ -13,6 +13,7 @@
 
 #include "export.h"
 #include "outbuf.h"
+#include "proto.h"
 #include "stats.h"
 
 uint64_t
@@ -100,21 +101,6 @@ static const struct field fields[] = {
 
 #define NFIELDS	(sizeof(fields) / sizeof(fields[0]))
 
-static const char *
-proto_name(int p, char *buf, size_t cap)
-{
-	switch (p) {
-	case 1: return "icmp";
-	case 6: return "tcp";
-	case 17: return "udp";
-	case 58: return "ipv6-icmp";
-	default: break;
-	}
-	/* Not from getprotobynumber(): a chroot has no /etc/protocols. */
-	snprintf(buf, cap, "proto-%d", p);
-	return buf;
-}
-
 static void
 render_text(struct outbuf *o, const struct stats_view *v)
 {
@@ -195,7 +181,7 @@ render_text(struct outbuf *o, const struct stats_view *v)
 		if (st->proto_flows[p] == 0)
 			continue;
 		outbuf_printf(o, "  %-16s %12llu %14llu %16llu\n",
-		    proto_name(p, name, sizeof(name)),
+		    proto_stats_name((uint8_t)p, name, sizeof(name)),
 		    (unsigned long long)st->proto_flows[p],
 		    (unsigned long long)st->proto_packets[p],
 		    (unsigned long long)st->proto_bytes[p]);

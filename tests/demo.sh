@@ -45,3 +45,14 @@ if report/nfreport -h 2>&1 | grep -q -- '-s'; then
 	echo "==> nfreport -U -s dstport/flows -n 5 $TMP/flows 'proto tcp'"
 	report/nfreport -U -s dstport/flows -n 5 "$TMP/flows" 'proto tcp'
 fi
+if report/nfreport -h 2>&1 | grep -q -- '--html-dir'; then
+	# The page outlives the demo's temporary directory: it is for a browser.
+	mkdir -p build
+	echo
+	echo "==> nfreport -U -o html --local 10.1.1.0/24 $TMP/flows > build/demo.html"
+	if report/nfreport -U -o html --local 10.1.1.0/24 "$TMP/flows" >build/demo.html; then
+		echo "HTML report of the demo capture: $(pwd)/build/demo.html"
+	else
+		echo "nfreport -o html failed"; exit 1
+	fi
+fi

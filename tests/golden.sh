@@ -11,37 +11,26 @@
 #                               unless SENSOR_ONLY=1
 #
 # `make golden` runs the second form.
-cd "$(dirname "$0")/.." || exit 2
-ROOT=$(pwd)
-SHARED=${SHARED:-$ROOT/../shared}
-PCAPS=$SHARED/pcaps/public
-BIN=${NFKIT_BIN:-$ROOT}
+. "$(dirname "$0")/lib.sh"
 RECV=$ROOT/build/tools/sensor_v5recv
 G=$ROOT/tests/golden/sensor
 mode=${1:-check}
-failed=0
 
 if [ ! -d "$PCAPS" ]; then
-	echo "SKIP: sensor golden: $PCAPS not present"
-	exit 0
+	skip "sensor golden: $PCAPS not present"
+	finish
 fi
-[ -x "$RECV" ] || { echo "FAIL: sensor golden: $RECV not built"; exit 1; }
-TMP=$(mktemp -d /tmp/nfkit-golden.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT INT TERM
+[ -x "$RECV" ] || { fail "sensor golden: $RECV not built"; finish; }
 mkdir -p "$G"
 
 # golden FILE OUT: what the expected file holds for one capture.
 golden() {
 	rm -f "$TMP/port"
-	"$RECV" -w "$TMP/port" -t 30000 -i 30000 >"$TMP/recv" &
-	rpid=$!
-	i=0
-	while [ ! -s "$TMP/port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
-	"$BIN/sensor/nfsensord" -r "$1" -n "127.0.0.1:$(cat "$TMP/port")" \
-	    >"$TMP/stats" 2>&1
+	bg "$RECV" -w "$TMP/port" -t 30000 -i 30000 >"$TMP/recv"
+	wait_for "[ -s '$TMP/port' ]"
+	"$NFSENSORD" -r "$1" -n "127.0.0.1:$(cat "$TMP/port")" >"$TMP/stats" 2>&1
 	rc=$?
-	kill -TERM "$rpid"
-	wait "$rpid"
+	stop "$LASTPID" TERM
 	{
 		echo "# nfsensord -r $(basename "$1"): exit $rc"
 		echo "# proto src:sport > dst:dport tos flags packets bytes first_ms last_ms in out"
@@ -62,19 +51,18 @@ for f in "$PCAPS"/*; do
 		cp "$TMP/out" "$G/$name.txt"
 		echo "regenerated $G/$name.txt"
 	elif [ ! -f "$G/$name.txt" ]; then
-		echo "FAIL: golden $name: no expected file (sh tests/golden.sh regen)"
-		failed=1
+		fail "golden $name: no expected file (sh tests/golden.sh regen)"
 	elif diff -u "$G/$name.txt" "$TMP/out" >"$TMP/diff"; then
-		echo "PASS: golden $name"
+		pass "golden $name"
 	else
-		echo "FAIL: golden $name: output differs from tests/golden/sensor/$name.txt"
+		fail "golden $name: output differs from tests/golden/sensor/$name.txt"
 		head -n 30 "$TMP/diff"
-		failed=1
 	fi
 done
 
 if [ "$mode" = regen ] && [ -z "${SENSOR_ONLY:-}" ] &&
     [ -f "$ROOT/tests/integration/report_golden.sh" ]; then
 	REGEN=1 sh "$ROOT/tests/integration/report_golden.sh"
+	REGEN=1 sh "$ROOT/tests/integration/report_html.sh"
 fi
-exit $failed
+finish

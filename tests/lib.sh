@@ -1,10 +1,14 @@
-# Shared helpers for integration tests (sourced by tests/integration/*.sh).
+# Shared helpers for integration tests (sourced by tests/integration/*.sh
+# and tests/golden.sh).
 #
 # Each test prints one line per case: "PASS: name", "FAIL: name: why",
 # "SKIP: name: why".  Everything runs on 127.0.0.1 in a temporary directory
 # that is removed at exit, and every process a test starts is stopped by PID.
 set -u
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# The tree: the sourcing script lives in tests/integration/ or tests/.
+ROOT=$(cd "$(dirname "$0")" && pwd)
+ROOT=${ROOT%/integration}
+ROOT=${ROOT%/tests}
 SHARED=${SHARED:-$ROOT/../shared}
 PCAPS=$SHARED/pcaps/public
 FTDATA=$SHARED/testdata/flow-tools
@@ -14,6 +18,9 @@ NFSENSORD=$BIN/sensor/nfsensord
 NFCTL=$BIN/sensor/nfctl
 NFCOLLECTD=$BIN/collector/nfcollectd
 NFREPORT=$BIN/report/nfreport
+# A test tool: prints a flow file's header (-h), its record count and how
+# it ends (-s), or its records (-r).
+FTDUMP=$ROOT/build/tools/collector_ftdump
 TMP=$(mktemp -d /tmp/nfkit-test.XXXXXX)
 PIDS=""
 
@@ -80,6 +87,56 @@ wait_for() {
 	done
 }
 
+# wait_udp PORT: wait (up to 10 s) until a socket is bound to UDP PORT.
+wait_udp() {
+	wait_for "ss -Hlun 'sport = :$1' | grep -q ."
+}
+
+# start_collector PORT LOG ARGS...: nfcollectd -D ARGS in the background,
+# stderr to LOG, its PID in $CPID (and $LASTPID); returns when its socket
+# on PORT is bound, non-zero if that takes more than 10 s.
+start_collector() {
+	_port=$1 _log=$2; shift 2
+	bg "$NFCOLLECTD" -D "$@" 2>"$_log"
+	CPID=$LASTPID
+	wait_udp "$_port"
+}
+
+# build_blast: compile ../shared's datagram generator into $TMP/nfv5blast;
+# on failure, a FAIL line and false.
+build_blast() {
+	cc -O2 -o "$TMP/nfv5blast" "$SHARED/tools/nfv5blast.c" && return 0
+	fail "build nfv5blast"
+	return 1
+}
+
+# need_ftdump TEST: true if build/tools/collector_ftdump is built, else
+# the skip line for TEST.
+need_ftdump() {
+	[ -x "$FTDUMP" ] && return 0
+	skip "$1: build/tools/collector_ftdump not built"
+	return 1
+}
+
+# ft_records FILE...: the records in flow files, summed (by reading them).
+ft_records() {
+	"$FTDUMP" -s "$@" 2>/dev/null |
+	    awk '{ sub(/.*records=/, ""); sub(/ .*/, ""); n += $0 } END { print n + 0 }'
+}
+
+# ft_flows FILE...: the flow counts their headers claim, summed.
+ft_flows() {
+	"$FTDUMP" -h "$@" 2>/dev/null |
+	    awk -F= '$1 == "flows" { t += $2 } END { print t + 0 }'
+}
+
+# ctl_stat CTL KEY: one counter of the sensor's statistics, read through
+# nfctl -j (NFCTL_WRAP, if set, runs nfctl, e.g. inside a namespace).
+ctl_stat() {
+	${NFCTL_WRAP:-} "$NFCTL" -c "$1" -j statistics |
+	    python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$2"
+}
+
 # ref COLUMN FILE: a column of ../shared/pcaps/reference.tsv for one capture.
 ref() {
 	awk -F'\t' -v col="$1" -v f="$2" '
@@ -95,18 +152,14 @@ finish() { exit "$FAILED"; }
 pipeline() {
 	_pcap=$1 _dir=$2; shift 2
 	mkdir -p "$_dir"
-	_port=$(free_udp_port)
-	"$NFCOLLECTD" -D -p "$_dir.pid" -w "$_dir" "127.0.0.1/0/$_port" \
-	    2>"$_dir.log.collector" &
-	_cpid=$!
-	PIDS="$PIDS $_cpid"
-	# Wait until the collector's socket is bound (or 10 s).
-	wait_for "ss -Hlun 'sport = :$_port' | grep -q ." || sleep 0.5
-	"$NFSENSORD" -r "$_pcap" -n "127.0.0.1:$_port" -c "$_dir.ctl" -p "$_dir.spid" \
+	_pport=$(free_udp_port)
+	start_collector "$_pport" "$_dir.log.collector" -p "$_dir.pid" \
+	    -w "$_dir" "127.0.0.1/0/$_pport"
+	"$NFSENSORD" -r "$_pcap" -n "127.0.0.1:$_pport" -c "$_dir.ctl" -p "$_dir.spid" \
 	    "$@" >"$_dir.log.sensor" 2>&1
 	_src=$?
 	sleep 0.3
-	stop "$_cpid" TERM
+	stop "$CPID" TERM
 	return $_src
 }
 

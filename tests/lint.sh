@@ -58,14 +58,15 @@ classify() {
 #  readdirCalled, getpwnamCalled, getpwuidCalled: readdir_r is deprecated
 #    (glibc: readdir is safe per DIR stream) and getpwnam/getpwuid run once
 #    at start-up before any thread exists.
-#  uninitvar in report/outpriv.h: col(p, t, fmt_u64(v, t), w) fills t in an
-#    argument that is evaluated before the call; cppcheck 2.10 misses that.
+#  uninitvar in report/obuf.h: obuf_col(p, t, field_fmt_u64(v, t), w)
+#    fills t in an argument that is evaluated before the call; cppcheck
+#    2.10 misses that.
 if command -v cppcheck >/dev/null 2>&1; then
 	cppcheck --enable=warning,portability,performance --std=c11 \
 	    --platform=unix64 --library=posix --quiet --inline-suppr \
 	    -D_GNU_SOURCE -Icommon -Isensor -Icollector -Ireport \
 	    --suppress=readdirCalled --suppress=getpwnamCalled \
-	    --suppress=getpwuidCalled --suppress=uninitvar:report/outpriv.h \
+	    --suppress=getpwuidCalled --suppress=uninitvar:report/obuf.h \
 	    --template='{file}:{line}	cppcheck-{id}	{message}' \
 	    $DIRS 2>"$OUT/cppcheck.raw" >/dev/null
 	grep -v '^$' "$OUT/cppcheck.raw" | grep '	cppcheck-' >"$OUT/cppcheck.tsv"

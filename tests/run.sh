@@ -2,8 +2,9 @@
 # Runs every test and prints the closing line "N passed, N failed, N skipped".
 #
 # Unit tests: every build/tests/test_* (check), then the same programs built
-# with ASan+UBSan in build/asan/tests/.  Check prints "NN%: Checks: C,
-# Failures: F, Errors: E"; each check counts as one test.
+# with ASan+UBSan in build/asan/tests/, then the threaded modules' tests
+# built with TSan in build/tsan/tests/ (make tsan).  Check prints "NN%:
+# Checks: C, Failures: F, Errors: E"; each check counts as one test.
 # Integration tests: every tests/integration/*.sh.  A script reports each of
 # its cases on its own line as "PASS: name", "FAIL: name" or "SKIP: name:
 # why"; a script that exits non-zero without a FAIL line counts one failure.
@@ -35,9 +36,18 @@ run_unit() {	# $1 = binary, $2 = label
 	fi
 }
 
+# has_source BINARY: true if tests/unit/ still has its source (a binary
+# left behind by a renamed or removed test is not run).
+has_source() {
+	[ -x "$1" ] && [ -f "tests/unit/$(basename "$1").c" ]
+}
+
 if [ -z "${TESTS:-}" ]; then
-	for t in build/tests/test_*; do [ -x "$t" ] && run_unit "$t" unit; done
-	for t in build/asan/tests/test_*; do [ -x "$t" ] && run_unit "$t" asan; done
+	for t in build/tests/test_*; do has_source "$t" && run_unit "$t" unit; done
+	for t in build/asan/tests/test_*; do has_source "$t" && run_unit "$t" asan; done
+	for t in build/tsan/tests/test_*; do
+		has_source "$t" && TSAN_OPTIONS="halt_on_error=1" run_unit "$t" tsan
+	done
 fi
 
 # run_int SCRIPT LABEL: one integration script; NFKIT_BIN may point the
@@ -73,7 +83,7 @@ if [ -x build/asan/sensor/nfsensord ] && [ -z "${TESTS:-}" ]; then
 	export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"
 	export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
 	for t in pipeline_pcaps pipeline_demo sensor_pcaps collector_malformed \
-	    fault_storm fault_ctl fault_remote \
+	    fault_storm fault_ctl fault_remote collector_fanout \
 	    report_corrupt report_golden; do
 		[ -f "tests/integration/$t.sh" ] &&
 		    run_int "tests/integration/$t.sh" "asan-$t"

@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,13 +88,14 @@ gen(struct v5_header *h, struct v5_record *r, int n, uint32_t t,
 		v->dstaddr = (198u << 24) | (51u << 16) | (uint32_t)(rnd() & 0xffff);
 		v->nexthop = (192u << 24) | (2u << 8) | 1u;
 		pu = urand();
-		v->proto = pu < 0.70 ? 6 : (pu < 0.95 ? 17 : 1);
+		v->proto = pu < 0.70 ? IPPROTO_TCP : (pu < 0.95 ? IPPROTO_UDP :
+		    IPPROTO_ICMP);
 		v->srcport = (uint16_t)(32768 + rnd() % 28000);
 		du = urand();
-		if (v->proto == 6)
+		if (v->proto == IPPROTO_TCP)
 			v->dstport = du < 0.25 ? 80 : (du < 0.65 ? 443 :
 			    (uint16_t)(1 + rnd() % 65535));
-		else if (v->proto == 17)
+		else if (v->proto == IPPROTO_UDP)
 			v->dstport = du < 0.5 ? 53 : (uint16_t)(1 + rnd() % 65535);
 		else {
 			v->srcport = 0;
@@ -106,7 +108,8 @@ gen(struct v5_header *h, struct v5_record *r, int n, uint32_t t,
 		v->octets = pk * (40 + (uint32_t)(rnd() % 1460));
 		v->last = h->sys_uptime - (uint32_t)(rnd() % 1000);
 		v->first = v->last - (uint32_t)(rnd() % 120000);
-		v->tcp_flags = v->proto == 6 ? (uint8_t)(0x10 | (rnd() & 0x1f)) : 0;
+		v->tcp_flags = v->proto == IPPROTO_TCP ?
+		    (uint8_t)(TH_ACK | (rnd() & 0x1f)) : 0;
 		v->tos = (uint8_t)((rnd() & 7) << 5);
 		v->src_as = (uint16_t)(rnd() % 65000);
 		v->dst_as = (uint16_t)(rnd() % 65000);

@@ -13,19 +13,24 @@
 #              files written by tests/bench/ftgen; the same datagrams sent to
 #              nfcapd for nfdump): top-10 srcip/bytes, a filter, print-all;
 #              floor = pure inflate of the same files (tests/bench/ftinflate)
+#   web        nfreport -o html vs nfreport -s srcip/bytes over a day of
+#              five-minute files (288 by default); the target is a page in
+#              at most 1.5x the time of the top-10 table
 #   clickhouse nfchload rows/s into one ClickHouse server (RowBinary over
 #              HTTP) and nfreport --db top-10 srcip/bytes over the loaded
 #              flows, vs nfreport on the files and nfdump (REPORT_FLOWS)
 #
 # Variables: BENCH=quick (default, ~1M packets/flows, a few minutes) or full
 # (the 10M sizes of issue 7); RUNS (default 3, alternating nfkit/peer);
-# JOBS (default "sensor collector reporter deflate clickhouse"); BENCH_DIR (default
+# JOBS (default "sensor collector reporter deflate web clickhouse");
+# BENCH_DIR (default
 # build/bench: inputs are generated there once and reused); SHARED (default
 # ../shared, for pcapgen, nfv5blast and pcount).  Every size can be set:
 # SENSOR_PKTS, SENSOR_DUR, SENSOR_M, RATES (offered flows/s; "max" =
 # unpaced), COLLECT_SECS (each paced run offers RATE x COLLECT_SECS flows, so
 # that buffers cannot hide a rate the collector does not sustain),
-# COLLECT_FLOWS (flows of an unpaced run), REPORT_FLOWS, REPORT_FILES.
+# COLLECT_FLOWS (flows of an unpaced run), REPORT_FLOWS, REPORT_FILES,
+# WEB_FLOWS, WEB_FILES.
 #
 # Nothing is installed: a missing peer is named and its column skipped; a
 # missing or failing nfkit program prints "n/a" -- never a made-up number.
@@ -35,7 +40,7 @@ ROOT=${BENCH_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 SHARED=${SHARED:-$ROOT/../shared}
 BENCH=${BENCH:-quick}
 RUNS=${RUNS:-3}
-JOBS=${JOBS:-sensor collector reporter deflate clickhouse}
+JOBS=${JOBS:-sensor collector reporter deflate web clickhouse}
 W=${BENCH_DIR:-$ROOT/build/bench}
 BIN=$W/bin
 LOG=$W/logs
@@ -49,13 +54,15 @@ quick)
 	: "${SENSOR_M:=8192 1000000}"
 	: "${COLLECT_SECS:=3}" "${COLLECT_FLOWS:=2000000}"
 	: "${RATES:=100000 300000 1000000 2000000 max}"
-	: "${REPORT_FLOWS:=1000000}" "${REPORT_FILES:=12}" ;;
+	: "${REPORT_FLOWS:=1000000}" "${REPORT_FILES:=12}"
+	: "${WEB_FLOWS:=1000000}" "${WEB_FILES:=288}" ;;
 full)
 	: "${SENSOR_PKTS:=10000000}" "${SENSOR_DUR:=600}"
 	: "${SENSOR_M:=8192 1000000}"
 	: "${COLLECT_SECS:=5}" "${COLLECT_FLOWS:=10000000}"
 	: "${RATES:=100000 300000 800000 1600000 2400000 3200000 max}"
-	: "${REPORT_FLOWS:=10000000}" "${REPORT_FILES:=24}" ;;
+	: "${REPORT_FLOWS:=10000000}" "${REPORT_FILES:=24}"
+	: "${WEB_FLOWS:=10000000}" "${WEB_FILES:=288}" ;;
 *)
 	echo "bench: BENCH must be quick or full" >&2; exit 2 ;;
 esac
@@ -507,6 +514,40 @@ job_collector() {
 		print line[i] } }' "$TABLE" >"$TABLE.new" && mv "$TABLE.new" "$TABLE"
 }
 
+# ---- web report ---------------------------------------------------------
+
+# A day of five-minute files: the page (-o html, with --local so the
+# in/out split is paid for) against one top-10 table over the same files.
+job_web() {
+	N=$WEB_FLOWS
+	DAY=$W/ft-$N-$WEB_FILES
+	if [ ! -f "$DAY.done" ]; then
+		say "generating $DAY ($N flows in $WEB_FILES five-minute files)"
+		rm -rf "$DAY"
+		"$BIN/ftgen" -n "$N" -f "$WEB_FILES" -o "$DAY" >"$LOG/ftgen-web.out" 2>&1 &&
+		    touch "$DAY.done" || { say "ftgen failed: $(cat "$LOG/ftgen-web.out")"; return; }
+	fi
+	if ! nfkit_ok "$NFREPORT"; then
+		row web "nfreport html" "n/a" "n/a" "" "n/a" "-" "-" "not built"
+		return
+	fi
+	say "web: $N flows in $WEB_FILES files, $RUNS runs of each job"
+	r=1
+	while [ $r -le "$RUNS" ]; do
+		timed "web-top.$r" "$NFREPORT" -q -s srcip/bytes -n 10 "$DAY"
+		record web "nfreport top10 day" $r "$(wc -l <"$LOG/web-top.$r.out")"
+		timed "web-html.$r" sh -c '"$0" -U -o html --local 10.0.0.0/16 "$1" >"$2"' \
+		    "$NFREPORT" "$DAY" "$LOG/web.html"
+		record web "nfreport html" $r "$(wc -c <"$LOG/web.html")"
+		r=$((r + 1))
+	done
+	summarize web "nfreport top10 day" "$N" "" "" "$WEB_FILES files"
+	top=$(median web "nfreport top10 day" 4) html=$(median web "nfreport html" 4)
+	summarize web "nfreport html" "$N" "" "" "$(awk -v h="${html:-}" -v t="${top:-}" '
+	    BEGIN { if (h == "" || t == "" || t + 0 == 0) print "no good run";
+	    else printf "%.2fx the top-10 time (target <= 1.50x)", h / t }')"
+}
+
 # ---- reporter -----------------------------------------------------------
 
 FILTER='proto tcp and dst port 80'
@@ -764,6 +805,7 @@ for j in $JOBS; do
 	collector) job_collector ;;
 	reporter) job_reporter ;;
 	deflate) job_deflate ;;
+	web) job_web ;;
 	clickhouse) job_clickhouse ;;
 	*) say "unknown job $j" ;;
 	esac

@@ -1,6 +1,6 @@
 /*
  * fuzz_ftfile: libFuzzer harness for the flow-tools file reader
- * (common/fthdr.c header codec, common/ftwrite.c record reader).
+ * (common/fthdr.c header codec, common/ftread.c record reader).
  *
  * The input is a whole file.  The header is decoded from memory; when it
  * is accepted, encoding it again and decoding that must give the same
@@ -9,8 +9,6 @@
  * the end, as nfreport does with a file copied from anywhere: zlib streams,
  * both byte orders, every record type.  The reader must end (clean end or
  * an error with a message) and count exactly the records it returned.
- *
- * HAVE_FTREADER is set by run.sh once common/ftwrite.c has the reader.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -33,12 +31,12 @@ header_roundtrip(const uint8_t *data, size_t len)
 	char err[256];
 	size_t n;
 
-	if (ft_header_peek(data, len, &h, err, sizeof(err)) == -1) {
+	if (fthdr_peek(data, len, &h, err, sizeof(err)) == -1) {
 		if (err[0] == '\0')
 			abort();	/* a rejection must say why */
 		return;
 	}
-	if (ft_header_decode(data, len, &h, err, sizeof(err)) == -1) {
+	if (fthdr_decode(data, len, &h, err, sizeof(err)) == -1) {
 		if (err[0] == '\0')
 			abort();
 		return;
@@ -46,9 +44,9 @@ header_roundtrip(const uint8_t *data, size_t len)
 	if (h.hdr_len > len || h.hostname[sizeof(h.hostname) - 1] != '\0' ||
 	    h.comment[sizeof(h.comment) - 1] != '\0')
 		abort();
-	if ((n = ft_header_encode(&h, buf, sizeof(buf))) == 0)
+	if ((n = fthdr_encode(&h, buf, sizeof(buf))) == 0)
 		return;
-	if (ft_header_decode(buf, n, &h2, err, sizeof(err)) == -1)
+	if (fthdr_decode(buf, n, &h2, err, sizeof(err)) == -1)
 		abort();	/* we cannot read what we wrote */
 	if (h2.d_version != h.d_version || h2.cap_start != h.cap_start ||
 	    h2.cap_end != h.cap_end || h2.flags != h.flags ||
@@ -59,7 +57,6 @@ header_roundtrip(const uint8_t *data, size_t len)
 		abort();
 }
 
-#ifdef HAVE_FTREADER
 static int memfd = -1;
 
 static void
@@ -96,14 +93,11 @@ reader(const uint8_t *data, size_t len)
 		abort();
 	ftr_close(r);
 }
-#endif
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
 	header_roundtrip(data, len);
-#ifdef HAVE_FTREADER
 	reader(data, len);
-#endif
 	return 0;
 }

@@ -50,7 +50,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	if (len < 1)
 		return 0;
 	lt = packet_linktype(dlts[data[0] % NDLTS]);
-	if (packet_linktype_list() == NULL)
+	if (packet_linktype_names() == NULL)
 		abort();
 	if (lt == NULL)
 		return 0;

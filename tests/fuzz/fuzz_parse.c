@@ -1,8 +1,7 @@
 /*
  * fuzz_parse: libFuzzer harness for the command-line value parsers shared
- * by the programs (common/parse.c), plus the reporter's -t time parser and
- * the flow file name parser when they are built in (HAVE_TIMEFMT,
- * HAVE_FTNAME, set by run.sh when the sources exist).
+ * by the programs (common/parse.c), plus the reporter's -t time parser
+ * (report/timefmt.c) and the flow file name parser (common/ftname.c).
  *
  * The first byte chooses the parser; the rest becomes a NUL-terminated
  * string in a buffer of exactly that size.  Each parser promises to leave
@@ -24,12 +23,8 @@
 #include <time.h>
 
 #include "parse.h"
-#ifdef HAVE_TIMEFMT
 #include "timefmt.h"
-#endif
-#ifdef HAVE_FTNAME
 #include "ftname.h"
-#endif
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -114,7 +109,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		} else if (memcmp(&cs, &cs0, sizeof(cs)) != 0)
 			abort();
 		break;
-#ifdef HAVE_TIMEFMT
 	case 5: {
 		int64_t ms = 42;
 
@@ -123,8 +117,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 			abort();
 		break;
 	}
-#endif
-#ifdef HAVE_FTNAME
 	case 6: {
 		time_t t = 42;
 		int is_tmp = 7;
@@ -141,7 +133,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		}
 		break;
 	}
-#endif
 	default:
 		break;
 	}

@@ -14,7 +14,7 @@
  * same end, clean or damaged, for the link types the sensor decodes.
  * Times are compared only below 2^31: libpcap 1.10 reads the two
  * timestamp fields signed in a file of its own byte order and unsigned in
- * a swapped one, pcapmap always unsigned (test_pcapmap shows it).
+ * a swapped one, pcapmap always unsigned (test_sensor_pcapmap shows it).
  */
 #include <pcap/pcap.h>
 #include <stdint.h>
@@ -82,7 +82,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	size_t prev, n = 0, i;
 	int rc, lrc = 1;
 
-	if (pcapbuf_init(&b, data, len) == -1) {
+	if (pcapmap_buf_init(&b, data, len) == -1) {
 		if (b.err[0] == '\0' || memchr(b.err, '\0', sizeof(b.err)) ==
 		    NULL)
 			abort();
@@ -93,7 +93,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	if (same_limits(b.linktype))
 		p = open_libpcap(data, len, &fp);
 	prev = b.off;
-	while ((rc = pcapbuf_next(&b, &pkt)) == 1) {
+	while ((rc = pcapmap_buf_next(&b, &pkt)) == 1) {
 		if (pkt.data < data + 24 + 16 || pkt.caplen > len ||
 		    pkt.data + pkt.caplen > data + len)
 			abort();
@@ -125,7 +125,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	if (rc == 0 && b.off != len)
 		abort();
 	/* The end sticks. */
-	if (pcapbuf_next(&b, &pkt) != rc)
+	if (pcapmap_buf_next(&b, &pkt) != rc)
 		abort();
 	if (p != NULL) {
 		lrc = pcap_next_ex(p, &ph, &pd);

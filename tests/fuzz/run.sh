@@ -13,8 +13,8 @@
 #   crashes/   crash-*, leak-*, timeout-*, oom-* inputs, prefixed NAME-
 #   logs/NAME.log, summary.tsv   per harness: executions, cov, ft, result
 #
-# A harness is built only if the sources it needs exist (the programs are
-# written in parallel); a missing one is reported as SKIP, not as failure.
+# A harness whose file or sources are missing, or do not compile, is a
+# FAIL.
 #
 # Environment: FUZZ_SECONDS, FUZZ_ONLY="v5 packet" (subset), SHARED,
 # FUZZ_CC (default clang), FUZZ_OUT (default build/fuzz: a long run can use
@@ -96,30 +96,27 @@ support() {
 	[ -n "$so" ] && ar rcs "$a" $so && echo "$a"
 }
 
-# Each harness: NAME, include dirs, sources it needs (all must exist),
-# optional sources and the define each enables ("file:DEFINE"), and the
+# Each harness: NAME, include dirs, the sources it needs, and the
 # directories whose other modules it may link (DIRS).
 harness_spec() {
 	case $1 in
 	v5)	INC="-Icommon" DIRS="common"
-		SRCS="common/v5.c common/buf.c common/flowrec.c"; OPT="" ;;
+		SRCS="common/v5.c common/buf.c common/flowrec.c" ;;
 	collector) INC="-Icollector -Icommon" DIRS="collector common"
-		SRCS="collector/datagram.c common/v5.c common/buf.c common/flowrec.c"
-		OPT="" ;;
+		SRCS="collector/datagram.c common/v5.c common/buf.c common/flowrec.c" ;;
 	packet)	INC="-Isensor -Icommon" DIRS="sensor common"
-		SRCS="sensor/packet.c"; OPT="" ;;
+		SRCS="sensor/packet.c" ;;
 	ftfile)	INC="-Icommon" DIRS="common"
-		SRCS="common/ftwrite.c common/fthdr.c common/buf.c common/flowrec.c"
-		OPT="common/ftread.c:HAVE_FTREADER" ;;
+		SRCS="common/ftwrite.c common/ftread.c common/fthdr.c common/buf.c
+		    common/flowrec.c" ;;
 	parse)	INC="-Icommon -Ireport" DIRS="report common"
-		SRCS="common/parse.c"
-		OPT="report/timefmt.c:HAVE_TIMEFMT common/ftname.c:HAVE_FTNAME" ;;
+		SRCS="common/parse.c report/timefmt.c common/ftname.c" ;;
 	filter)	INC="-Ireport -Icommon" DIRS="report common"
-		SRCS="report/filter.c report/fields.c"; OPT="" ;;
+		SRCS="report/filter.c report/fields.c" ;;
 	ctl)	INC="-Isensor -Icommon" DIRS="sensor common"
-		SRCS="sensor/ctlproto.c common/buf.c"; OPT="" ;;
+		SRCS="sensor/ctlproto.c common/buf.c" ;;
 	pcapmap) INC="-Isensor -Icommon" DIRS="sensor common"
-		SRCS="sensor/pcapmap.c"; OPT="" ;;
+		SRCS="sensor/pcapmap.c" ;;
 	*)	return 1 ;;
 	esac
 }
@@ -137,30 +134,20 @@ printf 'harness\tseconds\texecs\texec_per_s\tcov\tft\tcorpus\tresult\n' >"$summa
 rc=0
 for name in ${ONLY:-$ALL}; do
 	harness_spec "$name" || { echo "FAIL: fuzz_$name: unknown harness"; rc=1; continue; }
-	[ -f "tests/fuzz/fuzz_$name.c" ] || { echo "SKIP: fuzz_$name: no harness yet"; continue; }
 	missing=""
-	for s in $SRCS; do [ -f "$s" ] || missing="$missing $s"; done
+	for s in "tests/fuzz/fuzz_$name.c" $SRCS; do
+		[ -f "$s" ] || missing="$missing $s"
+	done
 	if [ -n "$missing" ]; then
-		echo "SKIP: fuzz_$name: sources not written yet:$missing"
-		printf '%s\t0\t-\t-\t-\t-\t-\tskip (no%s)\n' "$name" "$missing" >>"$summary"
-		continue
+		echo "FAIL: fuzz_$name: missing:$missing"
+		printf '%s\t0\t-\t-\t-\t-\t-\tmissing%s\n' "$name" "$missing" >>"$summary"
+		rc=1; continue
 	fi
-	objs="" defs="" bad=""
+	objs="" bad=""
 	for s in $SRCS; do
 		o=$(obj "$s") || { bad="$s"; break; }
 		objs="$objs $o"
 	done
-	for pair in $OPT; do
-		s=${pair%%:*}
-		[ -f "$s" ] || continue
-		o=$(obj "$s") || continue	# optional: leave it out
-		objs="$objs $o"; defs="$defs -D${pair#*:}"
-	done
-	# A harness may need more than one definition: ftfile's reader part.
-	if [ "$name" = ftfile ] && grep -q '^ftr_open(' common/ftwrite.c &&
-	    ! echo "$defs" | grep -q HAVE_FTREADER; then
-		defs="$defs -DHAVE_FTREADER"
-	fi
 	bin=$OUT/bin/fuzz_$name
 	[ -z "$bad" ] && objs="$objs $(support "$name" $DIRS)"
 	if [ -n "$bad" ]; then
@@ -170,7 +157,7 @@ for name in ${ONLY:-$ALL}; do
 		rc=1; continue
 	fi
 	# shellcheck disable=SC2086
-	if ! $FCC $CFLAGS_F -fsanitize=fuzzer $INC $defs -o "$bin" \
+	if ! $FCC $CFLAGS_F -fsanitize=fuzzer $INC -o "$bin" \
 	    "tests/fuzz/fuzz_$name.c" $objs $LIBS 2>"$OUT/logs/$name.build"; then
 		echo "FAIL: fuzz_$name: harness does not build:"
 		sed 's/^/    /' "$OUT/logs/$name.build" | head -n 20

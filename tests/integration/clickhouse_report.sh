@@ -74,6 +74,7 @@ done <<'Q'
 -s srcip -c 1000|
 --series 5m -c 5000|port 53
 -A dstport -s proto --series 10m|proto udp
+--series 5m --bars|port 80
 Q
 [ "$same" = "$n" ] && pass "db_equals_files ($same questions)"
 
@@ -102,4 +103,7 @@ else fail server_down_error "exit $rc: $(cat "$TMP/e")"; fi
 "$NFREPORT" --db "$CH_URL1" -r "$D" >"$TMP/o" 2>"$TMP/e"; rc=$?
 if [ $rc = 2 ] && grep -q "\-\-db and input paths" "$TMP/e"; then pass db_and_paths_refused
 else fail db_and_paths_refused "exit $rc: $(cat "$TMP/e")"; fi
+"$NFREPORT" --db "$CH_URL1" -o html >"$TMP/o" 2>"$TMP/e"; rc=$?
+if [ $rc = 2 ] && grep -q "do not work with --db yet" "$TMP/e"; then pass db_html_refused
+else fail db_html_refused "exit $rc: $(cat "$TMP/e")"; fi
 exit $FAILED

@@ -8,10 +8,9 @@ mkdir -p "$TMP/jail/flows"
 chown nobody "$TMP/jail/flows"
 chmod 755 "$TMP"
 port=$(free_udp_port)
-bg "$NFCOLLECTD" -D -p "$TMP/pid" -j "$TMP/jail" -u nobody -w "$TMP/jail/flows" \
-    "127.0.0.1/0/$port"
-pid=$LASTPID
-wait_for "ss -Hlun 'sport = :$port' | grep -q ."
+start_collector "$port" /dev/stderr -p "$TMP/pid" -j "$TMP/jail" -u nobody \
+    -w "$TMP/jail/flows" "127.0.0.1/0/$port"
+pid=$CPID
 sleep 0.3
 uid=$(awk '/^Uid:/ { print $2 }' "/proc/$pid/status")
 root=$(readlink "/proc/$pid/root")

@@ -10,18 +10,13 @@
 . "$(dirname "$0")/../lib.sh"
 need collector_crash cc || finish
 have_shared collector_crash || finish
-FTDUMP=$ROOT/build/tools/collector_ftdump
-[ -x "$FTDUMP" ] || { skip "collector_crash: build/tools/collector_ftdump not built"; finish; }
-cc -O2 -o "$TMP/nfv5blast" "$SHARED/tools/nfv5blast.c" || { fail "build nfv5blast"; finish; }
-
-records() { "$FTDUMP" -s "$@" | awk '{ sub(/.*records=/, ""); sub(/ .*/, ""); n += $0 } END { print n + 0 }'; }
+need_ftdump collector_crash || finish
+build_blast || finish
 
 start() {	# $1 = dir, $2 = log, more args to nfcollectd
 	_w=$1 _l=$2; shift 2
 	PORT=${PORT:-$(free_udp_port)}
-	bg "$NFCOLLECTD" -D -p - -F 1 "$@" -w "$_w" "0/0/$PORT" 2>"$_l"
-	CPID=$LASTPID
-	wait_for "ss -Hlun 'sport = :$PORT' | grep -q ." || sleep 0.5
+	start_collector "$PORT" "$_l" -p - -F 1 "$@" -w "$_w" "0/0/$PORT"
 }
 
 # 1. Quiet crash.
@@ -31,15 +26,15 @@ start "$W" "$TMP/q1.log"
 sleep 2.5
 stop "$CPID" KILL
 tmpf=$(ls "$W"/tmp-v05.* 2>/dev/null)
-[ -n "$tmpf" ] && [ "$(records "$tmpf")" = 3000 ] &&
+[ -n "$tmpf" ] && [ "$(ft_records "$tmpf")" = 3000 ] &&
     pass "quiet crash: the open tmp- file holds all 3000 flows (flushed)" ||
-    fail "quiet crash: tmp- file '$tmpf' holds $(records $tmpf 2>/dev/null) flows"
+    fail "quiet crash: tmp- file '$tmpf' holds $(ft_records $tmpf 2>/dev/null) flows"
 start "$W" "$TMP/q2.log"
 wait_for "! ls $W/tmp-v05.* >/dev/null 2>&1"
 stop "$CPID" TERM
 f=$(ls "$W"/ft-v05.* 2>/dev/null)
 flags=$("$FTDUMP" -h "$f" 2>/dev/null | sed -n 's/^flags=//p')
-[ -n "$f" ] && [ "$(records "$f")" = 3000 ] && [ "$flags" = 0x3 ] &&
+[ -n "$f" ] && [ "$(ft_records "$f")" = 3000 ] && [ "$flags" = 0x3 ] &&
     grep -q "recovered .*tmp-v05" "$TMP/q2.log" &&
     pass "quiet crash: leftover finished at restart (3000 flows, DONE set, logged)" ||
     fail "quiet crash: after restart: $(ls "$W") flags=$flags; $(cat "$TMP/q2.log")"
@@ -65,7 +60,7 @@ done
 start "$W" "$TMP/l2.log"
 wait_for "! ls $W/tmp-v05.* >/dev/null 2>&1"
 stop "$CPID" TERM
-stored=$(records "$W"/ft-v05.*)
+stored=$(ft_records "$W"/ft-v05.*)
 lost=$((sent - stored))
 # -F 1 plus up to one batch age and deflate's buffer: 2 s at 5000 flows/s.
 if ls "$W"/tmp-* >/dev/null 2>&1; then

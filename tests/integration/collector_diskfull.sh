@@ -6,9 +6,8 @@
 . "$(dirname "$0")/../lib.sh"
 need collector_diskfull cc mount umount || finish
 have_shared collector_diskfull || finish
-FTDUMP=$ROOT/build/tools/collector_ftdump
-[ -x "$FTDUMP" ] || { skip "collector_diskfull: build/tools/collector_ftdump not built"; finish; }
-cc -O2 -o "$TMP/nfv5blast" "$SHARED/tools/nfv5blast.c" || { fail "build nfv5blast"; finish; }
+need_ftdump collector_diskfull || finish
+build_blast || finish
 
 W=$TMP/small; mkdir -p "$W"
 if ! mount -t tmpfs -o size=256k nfkit-test "$W" 2>/dev/null; then
@@ -16,12 +15,8 @@ if ! mount -t tmpfs -o size=256k nfkit-test "$W" 2>/dev/null; then
 fi
 trap 'umount "$W" 2>/dev/null; cleanup' EXIT INT TERM
 
-records() { "$FTDUMP" -s "$@" 2>/dev/null | awk '{ sub(/.*records=/, ""); sub(/ .*/, ""); n += $0 } END { print n + 0 }'; }
-
 PORT=$(free_udp_port)
-bg "$NFCOLLECTD" -D -p - -F 1 -w "$W" "0/0/$PORT" 2>"$TMP/c.log"
-CPID=$LASTPID
-wait_for "ss -Hlun 'sport = :$PORT' | grep -q ." || sleep 0.5
+start_collector "$PORT" "$TMP/c.log" -p - -F 1 -w "$W" "0/0/$PORT"
 
 "$TMP/nfv5blast" -p "$PORT" -n 600 -s 1 >/dev/null
 sleep 1.5				# flushed
@@ -51,7 +46,7 @@ done
 ls "$W"/tmp-* >/dev/null 2>&1 && { ok=0; echo "tmp- left: $(ls "$W")"; }
 [ "$ok" = 1 ] && pass "disk full: every finished file intact, no tmp- left" ||
     fail "disk full: files: $(ls -l "$W")"
-stored=$(records "$W"/ft-v05.*)
+stored=$(ft_records "$W"/ft-v05.*)
 # The 600 flows before (flushed) and the 600 after must be there.
 [ "$stored" -ge 1200 ] && [ "$stored" -le 7200 ] &&
     pass "disk full: $stored flows kept (>= 600 before + 600 after; of 7200 sent)" ||

@@ -10,8 +10,7 @@
 # corrupt and never stored.
 . "$(dirname "$0")/../lib.sh"
 need collector_malformed python3 || finish
-FTDUMP=$ROOT/build/tools/collector_ftdump
-[ -x "$FTDUMP" ] || { skip "collector_malformed: build/tools/collector_ftdump not built"; finish; }
+need_ftdump collector_malformed || finish
 
 # sender PORT MODE [SRC]: prints "valid_flows bad_datagrams lost" it sent.
 sender() {
@@ -90,9 +89,7 @@ PY
 run() {	# $1 = label, $2 = spec suffix, $3 = sender mode, $4 = source
 	W=$TMP/$1; mkdir -p "$W"
 	PORT=$(free_udp_port)
-	bg "$NFCOLLECTD" -D -p - -w "$W" "$2/$PORT" 2>"$TMP/$1.log"
-	CPID=$LASTPID
-	wait_for "ss -Hlun 'sport = :$PORT' | grep -q ." || sleep 0.5
+	start_collector "$PORT" "$TMP/$1.log" -p - -w "$W" "$2/$PORT"
 	SENT=$(sender "$PORT" "$3" "$4")
 	sleep 0.5
 	kill -0 "$CPID" 2>/dev/null && ALIVE=1 || ALIVE=0
@@ -130,9 +127,7 @@ if ip addr show lo 2>/dev/null | grep -q '127.0.0.1/8'; then
 	# Refused and accepted sources at once.
 	W=$TMP/filter2; mkdir -p "$W"
 	PORT=$(free_udp_port)
-	bg "$NFCOLLECTD" -D -p - -w "$W" "0/127.0.0.1/$PORT" 2>"$TMP/filter2.log"
-	CPID=$LASTPID
-	wait_for "ss -Hlun 'sport = :$PORT' | grep -q ." || sleep 0.5
+	start_collector "$PORT" "$TMP/filter2.log" -p - -w "$W" "0/127.0.0.1/$PORT"
 	sender "$PORT" filter 127.0.0.1 >/dev/null
 	sender "$PORT" filter 127.0.0.2 >/dev/null
 	sleep 0.5

@@ -6,18 +6,15 @@
 . "$(dirname "$0")/../lib.sh"
 need collector_options cc python3 || finish
 have_shared collector_options || finish
-FTDUMP=$ROOT/build/tools/collector_ftdump
-[ -x "$FTDUMP" ] || { skip "collector_options: build/tools/collector_ftdump not built"; finish; }
-cc -O2 -o "$TMP/nfv5blast" "$SHARED/tools/nfv5blast.c" || { fail "build nfv5blast"; finish; }
+need_ftdump collector_options || finish
+build_blast || finish
 export TZ=UTC
 EMPTY=$FTDATA/nested-berlin/2026/2026-11/2026-11-26/ft-v05.2026-11-26.190601+0100
 
 start() {	# $1 = dir, $2 = log, more args
 	_w=$1 _l=$2; shift 2
 	PORT=$(free_udp_port)
-	bg "$NFCOLLECTD" -D -p - "$@" -w "$_w" "0/0/$PORT" 2>"$_l"
-	CPID=$LASTPID
-	wait_for "ss -Hlun 'sport = :$PORT' | grep -q ." || sleep 0.5
+	start_collector "$PORT" "$_l" -p - "$@" -w "$_w" "0/0/$PORT"
 }
 
 # -e 3: five old files (real 88-byte flow-capture files), three survive

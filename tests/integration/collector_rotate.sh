@@ -10,16 +10,15 @@
 . "$(dirname "$0")/../lib.sh"
 need collector_rotate cc python3 || finish
 have_shared collector_rotate || finish
-FTDUMP=$ROOT/build/tools/collector_ftdump
-[ -x "$FTDUMP" ] || { skip "collector_rotate: build/tools/collector_ftdump not built"; finish; }
-cc -O2 -o "$TMP/nfv5blast" "$SHARED/tools/nfv5blast.c" || { fail "build nfv5blast"; finish; }
+need_ftdump collector_rotate || finish
+build_blast || finish
 export TZ=UTC
 
 W=$TMP/rot; mkdir -p "$W"
 PORT=$(free_udp_port)
-NFCOLLECTD_TEST_ROTATE_SECONDS=2 bg "$NFCOLLECTD" -D -p - -N 3 -w "$W" "0/0/$PORT" 2>"$TMP/rot.log"
-CPID=$LASTPID
-wait_for "ss -Hlun 'sport = :$PORT' | grep -q ." || sleep 0.5
+export NFCOLLECTD_TEST_ROTATE_SECONDS=2
+start_collector "$PORT" "$TMP/rot.log" -p - -N 3 -w "$W" "0/0/$PORT"
+unset NFCOLLECTD_TEST_ROTATE_SECONDS
 "$TMP/nfv5blast" -p "$PORT" -n 9000 -r 2000 -c 30 >"$TMP/blast.out"
 sleep 0.3
 stop "$CPID" TERM
@@ -55,7 +54,7 @@ while read -r t s e l r st; do
 done <"$TMP/table"
 [ "$ok" = 1 ] && pass "rotation: starts on boundaries, each file starts where the last ended, no loss" ||
     fail "rotation: file table wrong: $(cat "$TMP/table" | tr '\n' ';')"
-stored=$("$FTDUMP" -s $files | awk '{ sub(/.*records=/, ""); sub(/ .*/, ""); n += $0 } END { print n + 0 }')
+stored=$(ft_records $files)
 [ "$stored" = "$sent" ] && pass "rotation: $stored flows stored = $sent sent, none duplicated or lost" ||
     fail "rotation: stored $stored, sent $sent"
 
@@ -64,9 +63,7 @@ ok=1
 for N in -3 -2 -1 0 1 2 3; do
 	W=$TMP/nest$N; mkdir -p "$W"
 	PORT=$(free_udp_port)
-	bg "$NFCOLLECTD" -D -p - -N "$N" -w "$W" "0/0/$PORT" 2>"$TMP/nest.log"
-	CPID=$LASTPID
-	wait_for "ss -Hlun 'sport = :$PORT' | grep -q ." || sleep 0.5
+	start_collector "$PORT" "$TMP/nest.log" -p - -N "$N" -w "$W" "0/0/$PORT"
 	"$TMP/nfv5blast" -p "$PORT" -n 30 >/dev/null
 	wait_for "find $W -name 'tmp-v05*' | grep -q ."
 	stop "$CPID" TERM

@@ -9,8 +9,7 @@
 . "$(dirname "$0")/../lib.sh"
 need collector_softflowd softflowd python3 || finish
 have_shared collector_softflowd || finish
-FTDUMP=$ROOT/build/tools/collector_ftdump
-[ -x "$FTDUMP" ] || { skip "collector_softflowd: build/tools/collector_ftdump not built"; finish; }
+need_ftdump collector_softflowd || finish
 
 REAL=$FTDATA/seed-utc
 W=$TMP/w; mkdir -p "$W"
@@ -22,9 +21,7 @@ send() {
 	    -n "127.0.0.1:$PORT" 2>&1 | sed -n 's/.*Flows exported: \([0-9]*\).*/\1/p'
 }
 
-bg "$NFCOLLECTD" -D -p "$TMP/pid" -w "$W" "0/0/$PORT" 2>"$TMP/log"
-CPID=$LASTPID
-wait_for "ss -Hlun 'sport = :$PORT' | grep -q ." || sleep 0.5
+start_collector "$PORT" "$TMP/log" -p "$TMP/pid" -w "$W" "0/0/$PORT"
 
 # The pidfile is written in foreground mode too.
 [ "$(cat "$TMP/pid" 2>/dev/null)" = "$CPID" ] && pass "pidfile written with -D" ||

@@ -11,7 +11,6 @@
 # failures counter is how the loss is made visible.)
 . "$(dirname "$0")/../lib.sh"
 need fault_collector_down python3 ss || finish
-FTDUMP=$ROOT/build/tools/collector_ftdump
 for x in "$FTDUMP" "$NFSENSORD" "$NFCTL" "$NFCOLLECTD"; do
 	[ -x "$x" ] || { skip "fault_collector_down: $x not built"; finish; }
 done
@@ -46,11 +45,9 @@ stat() { "$NFCTL" -c "$TMP/s.ctl" statistics 2>/dev/null |
     sed -n "s/^$1  *\([0-9][0-9]*\)\$/\1/p" | head -n 1; }
 collector() {	# DIR: start a collector on $cport writing into DIR
 	mkdir -p "$1"
-	bg "$NFCOLLECTD" -D -p "$1.pid" -w "$1" "127.0.0.1/0/$cport" 2>"$1.log"
-	wait_for "ss -Hlun 'sport = :$cport' | grep -q ." || sleep 0.5
+	start_collector "$cport" "$1.log" -p "$1.pid" -w "$1" "127.0.0.1/0/$cport"
 }
-stored() { "$FTDUMP" -h "$1"/ft-* 2>/dev/null |
-    awk -F= '$1 == "flows" { t += $2 } END { print t + 0 }'; }
+stored() { ft_flows "$1"/ft-*; }
 
 cport=$(free_udp_port)
 tport=$(free_udp_port)

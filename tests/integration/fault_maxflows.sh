@@ -15,7 +15,6 @@
 . "$(dirname "$0")/../lib.sh"
 need fault_maxflows python3 || finish
 GEN=$ROOT/build/tools/fault_flows
-FTDUMP=$ROOT/build/tools/collector_ftdump
 for x in "$GEN" "$FTDUMP" "$NFSENSORD" "$NFCOLLECTD"; do
 	[ -x "$x" ] || { skip "fault_maxflows: $x not built"; finish; }
 done
@@ -44,10 +43,9 @@ rss_small=${2:-0}
 
 mkdir -p "$TMP/spool"
 port=$(free_udp_port)
-bg "$NFCOLLECTD" -D -B 134217728 -p "$TMP/c.pid" -w "$TMP/spool" \
-    "127.0.0.1/0/$port" 2>"$TMP/collector.log"
-cpid=$LASTPID
-wait_for "ss -Hlun 'sport = :$port' | grep -q ." || sleep 0.5
+start_collector "$port" "$TMP/collector.log" -B 134217728 -p "$TMP/c.pid" \
+    -w "$TMP/spool" "127.0.0.1/0/$port"
+cpid=$CPID
 start=$(date +%s.%N)
 rss "$TMP/rss1" "$NFSENSORD" -m 1000 -r "$TMP/big.pcap" -n "127.0.0.1:$port" \
     -c "$TMP/s1.ctl" -p "$TMP/s1.pid" 2>"$TMP/sensor.err" >"$TMP/sensor.out"

@@ -41,13 +41,12 @@ mkdir -p "$TMP/spool"
 chown nobody "$TMP/spool"
 cport=$(free_udp_port)
 tport=$(free_udp_port)
-bg "$NFCOLLECTD" -D -u nobody -p "$TMP/c.pid" -w "$TMP/spool" \
-    "127.0.0.1/0/$cport" 2>"$TMP/collector.log"
-cpid=$LASTPID
-if ! wait_for "ss -Hlun 'sport = :$cport' | grep -q ."; then
+if ! start_collector "$cport" "$TMP/collector.log" -u nobody \
+    -p "$TMP/c.pid" -w "$TMP/spool" "127.0.0.1/0/$cport"; then
 	fail "fault_privdrop: collector did not start: $(head -n 3 "$TMP/collector.log")"
 	finish
 fi
+cpid=$CPID
 bg "$NFSENSORD" -d -u nobody -i lo -n "127.0.0.1:$cport" -t udp=1 \
     -t expint=1 -c "$TMP/s.ctl" -p "$TMP/s.pid" "udp and dst port $tport" \
     >"$TMP/sensor.log" 2>&1

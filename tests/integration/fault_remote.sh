@@ -12,7 +12,6 @@
 . "$(dirname "$0")/../lib.sh"
 need fault_remote python3 || finish
 STORM=$ROOT/build/tools/fault_storm
-FTDUMP=$ROOT/build/tools/collector_ftdump
 for x in "$STORM" "$FTDUMP" "$NFCOLLECTD"; do
 	[ -x "$x" ] || { skip "fault_remote: $x not built"; finish; }
 done
@@ -26,10 +25,9 @@ one() {
 	allowed=$1 other=$2 dir=$TMP/spool-$1
 	mkdir -p "$dir"
 	port=$(free_udp_port)
-	bg "$NFCOLLECTD" -D -B 134217728 -p "$dir.pid" -w "$dir" \
-	    "0/$allowed/$port" 2>"$dir.log"
-	cpid=$LASTPID
-	wait_for "ss -Hlun 'sport = :$port' | grep -q ." || sleep 0.5
+	start_collector "$port" "$dir.log" -B 134217728 -p "$dir.pid" -w "$dir" \
+	    "0/$allowed/$port"
+	cpid=$CPID
 	"$STORM" -p "$port" -b 127.0.0.1 -n $N -x 0 -e 1 >"$dir.s1" &
 	s1=$!
 	"$STORM" -p "$port" -b 127.0.0.2 -n $N -x 0 -e 2 >"$dir.s2" &

@@ -16,7 +16,6 @@
 . "$(dirname "$0")/../lib.sh"
 need fault_storm python3 || finish
 STORM=$ROOT/build/tools/fault_storm
-FTDUMP=$ROOT/build/tools/collector_ftdump
 for x in "$STORM" "$FTDUMP" "$NFCOLLECTD"; do
 	[ -x "$x" ] || { skip "fault_storm: $x not built"; finish; }
 done
@@ -29,10 +28,9 @@ sock_field() {
 
 mkdir -p "$TMP/spool"
 port=$(free_udp_port)
-bg "$NFCOLLECTD" -D -B 134217728 -p "$TMP/c.pid" -w "$TMP/spool" \
-    "127.0.0.1/0/$port" 2>"$TMP/collector.log"
-cpid=$LASTPID
-wait_for "ss -Hlun 'sport = :$port' | grep -q ." || sleep 0.5
+start_collector "$port" "$TMP/collector.log" -B 134217728 -p "$TMP/c.pid" \
+    -w "$TMP/spool" "127.0.0.1/0/$port"
+cpid=$CPID
 start=$(date +%s.%N)
 "$STORM" -p "$port" -n "$VALID" -x "$RATIO" -s 1 >"$TMP/storm.out" ||
     fail "fault_storm: sender failed"

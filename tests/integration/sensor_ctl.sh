@@ -54,7 +54,7 @@ start_sensor() {	# label [flags]
 
 # Wait until the sensor has counted N packets.
 wait_packets() {
-	wait_for "[ \"\$($NFCTL -c $CTL -j statistics | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"packets\"])')\" -ge $1 ]"
+	wait_for "[ \"\$(ctl_stat $CTL packets)\" -ge $1 ]"
 }
 
 # nfctl without a daemon.
@@ -123,7 +123,7 @@ d = json.load(sys.stdin); assert d["udp"] == 300 and d["maxlife"] == 604800, d' 
 "$NFCTL" -c "$CTL" stop-gather >/dev/null
 send_udp 5 40003
 sleep 0.3
-n=$("$NFCTL" -c "$CTL" -j statistics | python3 -c 'import json,sys; print(json.load(sys.stdin)["packets"])')
+n=$(ctl_stat "$CTL" packets)
 [ "$n" = 10 ] && pass "stop-gather: nothing counted while paused" || fail "stop-gather: $n packets"
 "$NFCTL" -c "$CTL" start-gather >/dev/null
 send_udp 4 40004

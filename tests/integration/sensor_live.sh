@@ -57,7 +57,8 @@ s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("10.77.0.2", 41000))
 for i in range(20):
     s.sendto(b"y" * 1000, ("10.77.0.1", 9999))'
-wait_for "[ \"\$(inb $NFCTL -c $TMP/ctl -j statistics | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"ipv4_packets\"])')\" -ge 30 ]" ||
+NFCTL_WRAP=inb	# ctl_stat runs nfctl in the sensor's namespace
+wait_for "[ \"\$(ctl_stat $TMP/ctl ipv4_packets)\" -ge 30 ]" ||
     fail "sensor_live: the sensor did not count 30 packets"
 inb "$NFCTL" -c "$TMP/ctl" shutdown >/dev/null
 wait "$SPID"

@@ -87,7 +87,7 @@ valid_v5(uint8_t *out, uint32_t seq, uint32_t base, uint8_t engine)
 		r[i].first = r[i].last = 99000;
 		r[i].srcport = 1024;
 		r[i].dstport = 53;
-		r[i].proto = 17;
+		r[i].proto = IPPROTO_UDP;
 	}
 	return v5_encode(&h, r, out, V5_MAXLEN);
 }

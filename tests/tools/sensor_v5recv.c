@@ -79,6 +79,7 @@ main(int argc, char **argv)
 	uint32_t expect_seq = 0;
 	int ch, fd, v6 = 0, quiet = 0, port = 0, rcv = 8 << 20, i;
 	struct pollfd pfd;
+	struct sigaction sa;
 	ssize_t n;
 	FILE *fp;
 
@@ -117,8 +118,12 @@ main(int argc, char **argv)
 	}
 	/* Before the port is announced, so an early SIGTERM is handled. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGTERM, on_term);
-	signal(SIGINT, on_term);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_term;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
 	if (portfile != NULL) {
 		if ((fp = fopen(portfile, "w")) == NULL) {
 			perror(portfile);

@@ -13,46 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ftfile.h"
+#include "spooltest.h"
 #include "../../collector/retention.h"
-#include "../../collector/spool.h"
-
-#define T0 1795716315 /* 2026-11-26 18:05:15 UTC */
-#define NAME0 "v05.2026-11-26.180515+0000"
-
-static char dir[64];
-
-static void
-setup(void)
-{
-	setenv("TZ", "UTC", 1);
-	tzset();
-	snprintf(dir, sizeof(dir), "/tmp/nfkit-spool.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-}
-
-static void
-teardown(void)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", dir);
-}
-
-static struct spool *
-new_spool(int nest, struct retention *e)
-{
-	struct spool_config c;
-
-	memset(&c, 0, sizeof(c));
-	c.dir = dir;
-	c.nest = nest;
-	c.zlevel = -1;
-	c.retention = e;
-	return spool_new(&c);
-}
 
 static void
 fill(struct flowrec *r, size_t n)
@@ -80,33 +42,6 @@ path_exists(const char *rel)
 	return stat(p, &st) == 0;
 }
 
-/* Open a flow file and return its header and record count (-1 on damage). */
-static long
-read_file(const char *rel, struct ft_header *h)
-{
-	static struct flowrec buf[4096];
-	struct ft_reader *r;
-	char p[256], err[256];
-	long n, total = 0;
-	int fd;
-
-	snprintf(p, sizeof(p), "%s/%s", dir, rel);
-	if ((fd = open(p, O_RDONLY)) == -1)
-		return -2;
-	if ((r = ftr_open(fd, p, err, sizeof(err))) == NULL) {
-		close(fd);
-		return -3;
-	}
-	*h = *ftr_header(r);
-	while ((n = ftr_read(r, buf, 4096)) > 0)
-		total += n;
-	if (n < 0)
-		total = -1;
-	ftr_close(r);
-	close(fd);
-	return total;
-}
-
 START_TEST(test_open_close)
 {
 	struct spool *s = new_spool(0, NULL);
@@ -122,7 +57,7 @@ START_TEST(test_open_close)
 	ck_assert_int_eq(spool_close(s, &c), 0);
 	ck_assert(!path_exists("tmp-" NAME0));
 	ck_assert(path_exists("ft-" NAME0));
-	ck_assert_int_eq(read_file("ft-" NAME0, &h), 100);
+	ck_assert_int_eq(read_file("ft-" NAME0, &h, NULL), 100);
 	ck_assert_uint_eq(h.flags, FT_FLAG_DONE | FT_FLAG_COMPRESS);
 	ck_assert_uint_eq(h.cap_start, T0);
 	ck_assert_uint_eq(h.cap_end, T0 + 300);
@@ -147,7 +82,7 @@ START_TEST(test_flush_readable)
 	spool_write(s, r, 50);
 	ck_assert_int_eq(spool_flush(s), 0);
 	spool_write(s, r, 10); /* not flushed */
-	ck_assert_int_eq(read_file("tmp-" NAME0, &h), 50);
+	ck_assert_int_eq(read_file("tmp-" NAME0, &h, NULL), 50);
 	ck_assert_uint_eq(h.flags & FT_FLAG_DONE, 0);
 	spool_free(s);
 }
@@ -170,7 +105,7 @@ START_TEST(test_no_clobber)
 	ck_assert(path_exists("tmp-" NAME0 ".1"));
 	ck_assert_int_eq(spool_close(s, &c), 0);
 	ck_assert(path_exists("ft-" NAME0 ".1"));
-	ck_assert_int_eq(read_file("ft-" NAME0 ".1", &h), 0);
+	ck_assert_int_eq(read_file("ft-" NAME0 ".1", &h, NULL), 0);
 	/* Two files in the same second. */
 	ck_assert_int_eq(spool_open(s, T0), 0);
 	ck_assert_int_eq(spool_close(s, &c), 0);
@@ -243,7 +178,7 @@ START_TEST(test_recover)
 	ck_assert(!path_exists("2026/2026-11/tmp-" NAME0));
 	ck_assert(!path_exists("2026/2026-11/rec-" NAME0));
 	ck_assert(!path_exists("tmp-v05.2026-11-26.190000+0000"));
-	ck_assert_int_eq(read_file("2026/2026-11/ft-" NAME0, &h), 300);
+	ck_assert_int_eq(read_file("2026/2026-11/ft-" NAME0, &h, NULL), 300);
 	ck_assert_uint_eq(h.flags & FT_FLAG_DONE, FT_FLAG_DONE);
 	ck_assert_uint_eq(h.flows, 300);
 	ck_assert_uint_eq(h.cap_start, T0);

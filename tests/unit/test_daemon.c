@@ -38,7 +38,7 @@ teardown(void)
 	rmdir(dir);
 }
 
-/* Runs pidfile_create(path) in a child; returns its errno, or 0. */
+/* Runs daemon_pidfile_create(path) in a child; returns its errno, or 0. */
 static int
 create_in_child(void)
 {
@@ -46,7 +46,7 @@ create_in_child(void)
 	int status;
 
 	if ((pid = fork()) == 0) {
-		if (pidfile_create(path) == 0)
+		if (daemon_pidfile_create(path) == 0)
 			_exit(0);
 		_exit(errno > 0 && errno < 256 ? errno : 255);
 	}
@@ -62,7 +62,7 @@ START_TEST(test_pidfile_lock)
 	FILE *f;
 	long pid = 0;
 
-	ck_assert_int_eq(pidfile_create(path), 0);
+	ck_assert_int_eq(daemon_pidfile_create(path), 0);
 	ck_assert_ptr_nonnull(f = fopen(path, "r"));
 	ck_assert(fgets(buf, sizeof(buf), f) != NULL);
 	fclose(f);
@@ -77,23 +77,23 @@ START_TEST(test_pidfile_lock)
 	ck_assert_int_eq(strtol(buf, NULL, 10), (long)getpid());
 
 	/* A second pidfile in the same process is refused. */
-	ck_assert_int_eq(pidfile_create(path), -1);
+	ck_assert_int_eq(daemon_pidfile_create(path), -1);
 
-	pidfile_remove();
+	daemon_pidfile_remove();
 	ck_assert_int_eq(access(path, F_OK), -1);
 	ck_assert_int_eq(create_in_child(), 0);
-	pidfile_remove(); /* harmless when none is held */
+	daemon_pidfile_remove(); /* harmless when none is held */
 
 	/* A forked child neither owns nor removes its parent's pidfile. */
-	ck_assert_int_eq(pidfile_create(path), 0);
+	ck_assert_int_eq(daemon_pidfile_create(path), 0);
 	if (fork() == 0) {
-		pidfile_remove();
+		daemon_pidfile_remove();
 		_exit(0);
 	}
 	wait(NULL);
 	ck_assert_int_eq(access(path, F_OK), 0);
 	ck_assert_int_eq(create_in_child(), EEXIST);
-	pidfile_remove();
+	daemon_pidfile_remove();
 	ck_assert_int_eq(access(path, F_OK), -1);
 }
 END_TEST
@@ -106,22 +106,22 @@ START_TEST(test_pidfile_stale)
 	ck_assert_ptr_nonnull(f = fopen(path, "w"));
 	fputs("99999999 stale garbage that is longer than a pid\n", f);
 	fclose(f);
-	ck_assert_int_eq(pidfile_create(path), 0);
+	ck_assert_int_eq(daemon_pidfile_create(path), 0);
 	ck_assert_ptr_nonnull(f = fopen(path, "r"));
 	ck_assert(fgets(buf, sizeof(buf), f) != NULL);
 	ck_assert(fgets(buf + strlen(buf), 8, f) == NULL); /* one line */
 	fclose(f);
 	ck_assert_int_eq(strtol(buf, NULL, 10), (long)getpid());
-	pidfile_remove();
+	daemon_pidfile_remove();
 }
 END_TEST
 
 START_TEST(test_pidfile_none)
 {
-	ck_assert_int_eq(pidfile_create(NULL), 0);
-	ck_assert_int_eq(pidfile_create("-"), 0);
-	pidfile_remove();
-	ck_assert_int_eq(pidfile_create("/nonexistent-dir/x.pid"), -1);
+	ck_assert_int_eq(daemon_pidfile_create(NULL), 0);
+	ck_assert_int_eq(daemon_pidfile_create("-"), 0);
+	daemon_pidfile_remove();
+	ck_assert_int_eq(daemon_pidfile_create("/nonexistent-dir/x.pid"), -1);
 	ck_assert_int_eq(errno, ENOENT);
 }
 END_TEST
@@ -130,11 +130,11 @@ START_TEST(test_privdrop_noop)
 {
 	char me[32];
 
-	ck_assert_int_eq(privdrop(NULL, NULL), 0);
-	ck_assert_int_eq(privdrop("no-such-user-nfkit", NULL), -1);
+	ck_assert_int_eq(daemon_privdrop(NULL, NULL), 0);
+	ck_assert_int_eq(daemon_privdrop("no-such-user-nfkit", NULL), -1);
 	if (getuid() != 0) {
 		snprintf(me, sizeof(me), "%u", (unsigned)getuid());
-		ck_assert_int_eq(privdrop(me, NULL), 0);
+		ck_assert_int_eq(daemon_privdrop(me, NULL), 0);
 	}
 }
 END_TEST
@@ -156,7 +156,7 @@ START_TEST(test_privdrop_root)
 	 */
 	if ((pid = fork()) == 0) {
 		step = 1;
-		if (privdrop("nobody", dir) != 0)
+		if (daemon_privdrop("nobody", dir) != 0)
 			_exit(step);
 		step++;
 		if (getuid() != pw->pw_uid || geteuid() != pw->pw_uid)

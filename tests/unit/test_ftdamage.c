@@ -309,7 +309,7 @@ START_TEST(test_zlib_bomb)
 	long k;
 
 	file = malloc(cap);
-	hlen = ft_header_encode(&h, file, cap);
+	hlen = fthdr_encode(&h, file, cap);
 	ck_assert_uint_gt(hlen, 0);
 	memset(&zs, 0, sizeof(zs));
 	ck_assert_int_eq(deflateInit(&zs, 9), Z_OK);

@@ -338,7 +338,7 @@ real_header(const char *path, uint8_t **bytes, size_t *len)
 	char err[256];
 
 	*bytes = slurp(path, len);
-	ck_assert_msg(ft_header_decode(*bytes, *len, &h, err, sizeof(err)) == 0,
+	ck_assert_msg(fthdr_decode(*bytes, *len, &h, err, sizeof(err)) == 0,
 		      "%s: %s", path, err);
 	return h;
 }
@@ -368,13 +368,13 @@ check_header_bytes(const char *path, uint32_t want_len, int skip_pad)
 	enc.resets = h.resets;
 	strcpy(enc.hostname, h.hostname);
 	strcpy(enc.comment, h.comment);
-	n = ft_header_encode(&enc, buf, sizeof(buf));
+	n = fthdr_encode(&enc, buf, sizeof(buf));
 	ck_assert_uint_eq(n, want_len);
 	/* The last TLV (hostname "vm" or the comment) ends 3 bytes short. */
 	cmp = skip_pad ? n - 3 : n;
 	ck_assert_msg(memcmp(buf, real, cmp) == 0, "%s: header differs", path);
 	/* Too small a buffer fails cleanly. */
-	ck_assert_uint_eq(ft_header_encode(&enc, buf, n - 1), 0);
+	ck_assert_uint_eq(fthdr_encode(&enc, buf, n - 1), 0);
 	free(real);
 }
 
@@ -718,13 +718,13 @@ START_TEST(test_bad_options)
 		longname[sizeof(longname) - 1] = '\0';
 		h.byte_order = FT_BIG;
 		memcpy(h.hostname, longname, sizeof(h.hostname));
-		n = ft_header_encode(&h, buf, sizeof(buf));
+		n = fthdr_encode(&h, buf, sizeof(buf));
 		ck_assert_uint_gt(n, 0);
-		ck_assert_int_eq(ft_header_decode(buf, n, &h, err, sizeof(err)),
+		ck_assert_int_eq(fthdr_decode(buf, n, &h, err, sizeof(err)),
 				 0);
 		ck_assert_uint_eq(strlen(h.hostname), sizeof(h.hostname) - 1);
 		h.byte_order = 0;
-		ck_assert_uint_eq(ft_header_encode(&h, buf, sizeof(buf)), 0);
+		ck_assert_uint_eq(fthdr_encode(&h, buf, sizeof(buf)), 0);
 	}
 }
 END_TEST

@@ -483,37 +483,37 @@ put_rec(struct wcursor *w, int be, unsigned dver, size_t reclen, uint32_t i)
 {
 	size_t start = w->off;
 
-	wcur_put_u32(w, be, 1705320006);     /* unix_secs */
-	wcur_put_u32(w, be, 1000000);	     /* unix_nsecs */
-	wcur_put_u32(w, be, 6001);	     /* sysUpTime */
-	wcur_put_u32(w, be, 0x7f000001);     /* exaddr */
-	wcur_put_u32(w, be, 0x0a000000 + i); /* srcaddr */
-	wcur_put_u32(w, be, 0xc0a80101);     /* dstaddr */
-	wcur_put_u32(w, be, 0x0a0000fe);     /* nexthop */
-	wcur_put_u16(w, be, 3);		     /* input */
-	wcur_put_u16(w, be, 4);		     /* output */
-	wcur_put_u32(w, be, 10 + i);	     /* dPkts */
-	wcur_put_u32(w, be, 1000 + i);	     /* dOctets */
-	wcur_put_u32(w, be, 6000);	     /* First */
-	wcur_put_u32(w, be, 6001 + i);	     /* Last */
-	wcur_put_u16(w, be, 40000);	     /* srcport */
-	wcur_put_u16(w, be, 22);	     /* dstport */
-	wcur_put_u8(w, 6);		     /* prot */
-	wcur_put_u8(w, 0x10);		     /* tos */
-	wcur_put_u8(w, 0x12);		     /* tcp_flags */
-	wcur_put_u8(w, 0xee);		     /* pad / v7 flags */
+	buf_put_u32(w, be, 1705320006);     /* unix_secs */
+	buf_put_u32(w, be, 1000000);	     /* unix_nsecs */
+	buf_put_u32(w, be, 6001);	     /* sysUpTime */
+	buf_put_u32(w, be, 0x7f000001);     /* exaddr */
+	buf_put_u32(w, be, 0x0a000000 + i); /* srcaddr */
+	buf_put_u32(w, be, 0xc0a80101);     /* dstaddr */
+	buf_put_u32(w, be, 0x0a0000fe);     /* nexthop */
+	buf_put_u16(w, be, 3);		     /* input */
+	buf_put_u16(w, be, 4);		     /* output */
+	buf_put_u32(w, be, 10 + i);	     /* dPkts */
+	buf_put_u32(w, be, 1000 + i);	     /* dOctets */
+	buf_put_u32(w, be, 6000);	     /* First */
+	buf_put_u32(w, be, 6001 + i);	     /* Last */
+	buf_put_u16(w, be, 40000);	     /* srcport */
+	buf_put_u16(w, be, 22);	     /* dstport */
+	buf_put_u8(w, 6);		     /* prot */
+	buf_put_u8(w, 0x10);		     /* tos */
+	buf_put_u8(w, 0x12);		     /* tcp_flags */
+	buf_put_u8(w, 0xee);		     /* pad / v7 flags */
 	if (dver == 1) {
-		wcur_put_u32(w, be, 0xeeeeeeee); /* reserved */
+		buf_put_u32(w, be, 0xeeeeeeee); /* reserved */
 	} else {
-		wcur_put_u8(w, 1);	    /* engine_type */
-		wcur_put_u8(w, 2);	    /* engine_id */
-		wcur_put_u8(w, 24);	    /* src_mask */
-		wcur_put_u8(w, 16);	    /* dst_mask */
-		wcur_put_u16(w, be, 65001); /* src_as */
-		wcur_put_u16(w, be, 65002); /* dst_as */
+		buf_put_u8(w, 1);	    /* engine_type */
+		buf_put_u8(w, 2);	    /* engine_id */
+		buf_put_u8(w, 24);	    /* src_mask */
+		buf_put_u8(w, 16);	    /* dst_mask */
+		buf_put_u16(w, be, 65001); /* src_as */
+		buf_put_u16(w, be, 65002); /* dst_as */
 	}
 	while (w->off - start < reclen)
-		wcur_put_u8(w, 0xee);
+		buf_put_u8(w, 0xee);
 }
 
 static const struct {
@@ -536,8 +536,8 @@ START_TEST(test_record_types)
 
 	memset(buf, 0xee, sizeof(buf));
 	h.d_version = (uint16_t)dver;
-	hlen = ft_header_encode(&h, buf, sizeof(buf));
-	wcur_init(&w, buf, sizeof(buf));
+	hlen = fthdr_encode(&h, buf, sizeof(buf));
+	buf_wcur_init(&w, buf, sizeof(buf));
 	w.off = hlen;
 	for (i = 0; i < 3; i++)
 		put_rec(&w, h.byte_order == FT_BIG, dver, rtypes[_i].reclen, i);
@@ -580,48 +580,48 @@ START_TEST(test_legacy_v1)
 	uLongf zlen = sizeof(z);
 	uint32_t i;
 
-	wcur_init(&w, buf, sizeof(buf));
-	wcur_put_u8(&w, 0xcf);
-	wcur_put_u8(&w, 0x10);
-	wcur_put_u8(&w, be ? FT_BIG : FT_LITTLE);
-	wcur_put_u8(&w, 1);
-	wcur_put_u16(&w, be, (uint16_t)dver);
-	wcur_put_u16(&w, be, 0);
-	wcur_put_u32(&w, be, 946684800); /* start */
-	wcur_put_u32(&w, be, 946685100); /* end */
-	wcur_put_u32(&w, be,
+	buf_wcur_init(&w, buf, sizeof(buf));
+	buf_put_u8(&w, 0xcf);
+	buf_put_u8(&w, 0x10);
+	buf_put_u8(&w, be ? FT_BIG : FT_LITTLE);
+	buf_put_u8(&w, 1);
+	buf_put_u16(&w, be, (uint16_t)dver);
+	buf_put_u16(&w, be, 0);
+	buf_put_u32(&w, be, 946684800); /* start */
+	buf_put_u32(&w, be, 946685100); /* end */
+	buf_put_u32(&w, be,
 		     be ? FT_FLAG_DONE | FT_FLAG_COMPRESS : FT_FLAG_DONE);
-	wcur_put_u32(&w, be, 0); /* rotation */
-	wcur_put_u32(&w, be, 3); /* flows */
-	wcur_put_u32(&w, be, 7); /* drops */
-	wcur_put_u32(&w, be, 8); /* misordered */
-	wcur_put_bytes(&w, host, sizeof(host));
-	wcur_put_bytes(&w, com, sizeof(com));
+	buf_put_u32(&w, be, 0); /* rotation */
+	buf_put_u32(&w, be, 3); /* flows */
+	buf_put_u32(&w, be, 7); /* drops */
+	buf_put_u32(&w, be, 8); /* misordered */
+	buf_put_bytes(&w, host, sizeof(host));
+	buf_put_bytes(&w, com, sizeof(com));
 	ck_assert_uint_eq(w.off, 360);
 	for (i = 0; i < 3; i++) {
-		wcur_put_u32(&w, be, 946684900 + i); /* unix_secs */
-		wcur_put_u32(&w, be, 250);	     /* unix_msecs */
-		wcur_put_u32(&w, be, 0x0a000001);
-		wcur_put_u32(&w, be, 0x0a000002);
-		wcur_put_u32(&w, be, 0x0a0000fe);
-		wcur_put_u16(&w, be, 1);
-		wcur_put_u16(&w, be, 2);
-		wcur_put_u32(&w, be, 5);   /* dPkts */
-		wcur_put_u32(&w, be, 500); /* dOctets */
-		wcur_put_u32(&w, be, 100); /* First */
-		wcur_put_u32(&w, be, 200); /* Last */
-		wcur_put_u16(&w, be, 1024 + (uint16_t)i);
-		wcur_put_u16(&w, be, 80);
-		wcur_put_u16(&w, be, 0); /* pad */
-		wcur_put_u8(&w, 6);
-		wcur_put_u8(&w, 0x08);		       /* tos */
-		wcur_put_u8(&w, 0x1b);		       /* flags */
-		wcur_put_bytes(&w, "\x01\x02\x03", 3); /* tcp retx etc. */
-		wcur_put_u16(&w, be, 701);
-		wcur_put_u16(&w, be, 702);
-		wcur_put_u8(&w, 8);
-		wcur_put_u8(&w, 24);
-		wcur_put_u16(&w, be, 0); /* drops */
+		buf_put_u32(&w, be, 946684900 + i); /* unix_secs */
+		buf_put_u32(&w, be, 250);	     /* unix_msecs */
+		buf_put_u32(&w, be, 0x0a000001);
+		buf_put_u32(&w, be, 0x0a000002);
+		buf_put_u32(&w, be, 0x0a0000fe);
+		buf_put_u16(&w, be, 1);
+		buf_put_u16(&w, be, 2);
+		buf_put_u32(&w, be, 5);   /* dPkts */
+		buf_put_u32(&w, be, 500); /* dOctets */
+		buf_put_u32(&w, be, 100); /* First */
+		buf_put_u32(&w, be, 200); /* Last */
+		buf_put_u16(&w, be, 1024 + (uint16_t)i);
+		buf_put_u16(&w, be, 80);
+		buf_put_u16(&w, be, 0); /* pad */
+		buf_put_u8(&w, 6);
+		buf_put_u8(&w, 0x08);		       /* tos */
+		buf_put_u8(&w, 0x1b);		       /* flags */
+		buf_put_bytes(&w, "\x01\x02\x03", 3); /* tcp retx etc. */
+		buf_put_u16(&w, be, 701);
+		buf_put_u16(&w, be, 702);
+		buf_put_u8(&w, 8);
+		buf_put_u8(&w, 24);
+		buf_put_u16(&w, be, 0); /* drops */
 	}
 	ck_assert_uint_eq(w.off, 360 + 3 * 60);
 	if (be) {

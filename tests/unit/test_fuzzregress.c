@@ -75,7 +75,7 @@ r_ftfile(const uint8_t *d, size_t n)
 	long k;
 	int fd;
 
-	(void)ft_header_decode(d, n, &h, err, sizeof(err));
+	(void)fthdr_decode(d, n, &h, err, sizeof(err));
 	ck_assert_int_ne(fd = memfd_create("regress", 0), -1);
 	ck_assert_int_eq(write(fd, d, n), (ssize_t)n);
 	lseek(fd, 0, SEEK_SET);

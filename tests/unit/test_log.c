@@ -1,6 +1,6 @@
 /*
  * Unit tests for common/log.c: the stderr format before detaching, errno
- * handling, the debug switch and the exit status of fatal()/fatalx().
+ * handling, the debug switch and the exit status of log_fatal()/log_fatalx().
  * stderr is redirected to a temporary file and read back.
  */
 #include <check.h>
@@ -85,7 +85,7 @@ static void
 do_fatalx(void)
 {
 	log_init("tlog", 0, LOG_DAEMON);
-	fatalx("bad thing %d", 7);
+	log_fatalx("bad thing %d", 7);
 }
 
 START_TEST(test_fatalx)
@@ -100,7 +100,7 @@ START_TEST(test_fatal)
 	fclose(stderr);
 	log_init("tlog", 0, LOG_DAEMON);
 	errno = EPERM;
-	fatal("no");
+	log_fatal("no");
 }
 END_TEST
 

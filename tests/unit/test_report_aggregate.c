@@ -43,15 +43,15 @@ START_TEST(test_summary)
 	struct summary s, t;
 	struct flowrec r[2] = { rec(1, 2, 3, 4, 100), rec(1, 2, 3, 4, 300) };
 
-	summary_init(&s);
-	summary_add(&s, r, 2);
+	agg_summary_init(&s);
+	agg_summary_add(&s, r, 2);
 	ck_assert_uint_eq(s.flows, 2);
 	ck_assert_uint_eq(s.bytes, 400);
 	ck_assert_int_eq(s.first, 1000100);
 	ck_assert_int_eq(s.last, 1001300);
-	summary_init(&t);
-	summary_merge(&t, &s);
-	summary_merge(&t, &s);
+	agg_summary_init(&t);
+	agg_summary_merge(&t, &s);
+	agg_summary_merge(&t, &s);
 	ck_assert_uint_eq(t.flows, 4);
 	ck_assert_int_eq(t.first, 1000100);
 }
@@ -60,7 +60,7 @@ END_TEST
 /* Random flows; the table must agree with counting by hand. */
 START_TEST(test_aggregate_bruteforce)
 {
-	const struct statdef *d = statdef_lookup("srcip");
+	const struct statdef *d = agg_stat_lookup("srcip");
 	enum { N = 20000, KEYS = 300 };
 	static struct flowrec r[N];
 	uint64_t bytes[KEYS], flows[KEYS];
@@ -78,33 +78,33 @@ START_TEST(test_aggregate_bruteforce)
 		flows[k]++;
 	}
 	ck_assert_ptr_nonnull(d);
-	t = aggtab_new(&d->spec);
-	ck_assert_int_eq(aggtab_add(t, r, N), 0);
-	rows = aggtab_rows(t, &n);
+	t = agg_tab_new(&d->spec);
+	ck_assert_int_eq(agg_tab_add(t, r, N), 0);
+	rows = agg_tab_rows(t, &n);
 	for (i = 0; i < n; i++) {
 		ck_assert_uint_eq(rows[i].r.bytes, bytes[rows[i].r.srcaddr]);
 		ck_assert_uint_eq(rows[i].flows, flows[rows[i].r.srcaddr]);
 	}
 	for (n = 0, i = 0; i < KEYS; i++)
 		n += flows[i] != 0;
-	ck_assert_uint_eq(aggtab_size(t), n);
+	ck_assert_uint_eq(agg_tab_size(t), n);
 	free(rows);
-	aggtab_free(t);
+	agg_tab_free(t);
 }
 END_TEST
 
 START_TEST(test_either_side)
 {
-	const struct statdef *d = statdef_lookup("ip");
+	const struct statdef *d = agg_stat_lookup("ip");
 	struct flowrec r[3] = { rec(1, 2, 0, 0, 10), rec(2, 3, 0, 0, 20),
 	    rec(5, 5, 0, 0, 40) };
-	struct aggtab *t = aggtab_new(&d->spec);
+	struct aggtab *t = agg_tab_new(&d->spec);
 	struct aggrow *rows;
 	size_t n, i;
 
 	ck_assert_str_eq(d->label, "ip");
-	aggtab_add(t, r, 3);
-	rows = aggtab_rows(t, &n);
+	agg_tab_add(t, r, 3);
+	rows = agg_tab_rows(t, &n);
 	ck_assert_uint_eq(n, 4);
 	for (i = 0; i < n; i++) {
 		switch (rows[i].r.srcaddr) {
@@ -118,25 +118,25 @@ START_TEST(test_either_side)
 		}
 	}
 	free(rows);
-	aggtab_free(t);
+	agg_tab_free(t);
 }
 END_TEST
 
 START_TEST(test_merge_and_conversation)
 {
-	const struct statdef *d = statdef_lookup("conversation");
-	struct aggtab *a = aggtab_new(&d->spec), *b = aggtab_new(&d->spec);
+	const struct statdef *d = agg_stat_lookup("conversation");
+	struct aggtab *a = agg_tab_new(&d->spec), *b = agg_tab_new(&d->spec);
 	struct flowrec r1 = rec(1, 2, 3, 4, 100), r2 = rec(1, 2, 3, 5, 50);
 	struct aggrow *rows;
 	size_t n;
 
-	aggtab_add(a, &r1, 1);
-	aggtab_add(b, &r1, 1);
-	aggtab_add(b, &r2, 1);
-	ck_assert_int_eq(aggtab_merge(a, b), 0);
-	rows = aggtab_rows(a, &n);
+	agg_tab_add(a, &r1, 1);
+	agg_tab_add(b, &r1, 1);
+	agg_tab_add(b, &r2, 1);
+	ck_assert_int_eq(agg_tab_merge(a, b), 0);
+	rows = agg_tab_rows(a, &n);
 	ck_assert_uint_eq(n, 2);
-	aggrows_sort(rows, n, O_BYTES);
+	agg_rows_sort(rows, n, O_BYTES);
 	ck_assert_uint_eq(rows[0].r.bytes, 200);
 	ck_assert_uint_eq(rows[0].flows, 2);
 	ck_assert_uint_eq(rows[0].r.dstport, 4);
@@ -144,12 +144,12 @@ START_TEST(test_merge_and_conversation)
 	ck_assert_uint_eq(rows[0].r.proto, 6);
 	ck_assert_uint_eq(rows[1].r.dstport, 5);
 	free(rows);
-	aggtab_free(a);
-	aggtab_free(b);
+	agg_tab_free(a);
+	agg_tab_free(b);
 }
 END_TEST
 
-/* aggrows_top must give exactly the head of a full sort, for every order. */
+/* agg_rows_top must give exactly the head of a full sort, for every order. */
 START_TEST(test_top_matches_sort)
 {
 	enum { N = 3000 };
@@ -168,7 +168,7 @@ START_TEST(test_top_matches_sort)
 			a[i].r.last_ms = a[i].r.first_ms + rnd(3000);
 			b[i] = a[i];
 		}
-		aggrows_sort(b, N, (enum order)o);
+		agg_rows_sort(b, N, (enum order)o);
 		for (top = 1; top <= 100; top *= 10) {
 			memcpy(a, b, sizeof(a));
 			/* Shuffle, then select. */
@@ -179,25 +179,25 @@ START_TEST(test_top_matches_sort)
 				a[i] = a[k];
 				a[k] = t;
 			}
-			ck_assert_uint_eq(aggrows_top(a, N, (enum order)o, top),
+			ck_assert_uint_eq(agg_rows_top(a, N, (enum order)o, top),
 			    top);
 			for (i = 0; i < top; i++)
 				ck_assert_msg(a[i].key[0] == b[i].key[0],
 				    "order %s top %zu row %zu",
-				    order_names[o], top, i);
+				    agg_order_names[o], top, i);
 		}
 	}
-	ck_assert_uint_eq(aggrows_top(a, 5, O_BYTES, 10), 5);
-	ck_assert_uint_eq(aggrows_top(a, 5, O_BYTES, 0), 0);
+	ck_assert_uint_eq(agg_rows_top(a, 5, O_BYTES, 10), 5);
+	ck_assert_uint_eq(agg_rows_top(a, 5, O_BYTES, 0), 0);
 }
 END_TEST
 
 START_TEST(test_lookups)
 {
-	ck_assert_ptr_null(statdef_lookup("nosuch"));
-	ck_assert_int_eq(order_lookup("bytes"), O_BYTES);
-	ck_assert_int_eq(order_lookup("tend"), O_TEND);
-	ck_assert_int_eq(order_lookup("x"), -1);
+	ck_assert_ptr_null(agg_stat_lookup("nosuch"));
+	ck_assert_int_eq(agg_order_lookup("bytes"), O_BYTES);
+	ck_assert_int_eq(agg_order_lookup("tend"), O_TEND);
+	ck_assert_int_eq(agg_order_lookup("x"), -1);
 	ck_assert_int_eq(field_lookup("srcip"), F_SRCIP);
 	ck_assert_int_eq(field_lookup("dport"), F_DSTPORT);
 	ck_assert_int_eq(field_lookup("nosuch"), -1);
@@ -213,7 +213,7 @@ START_TEST(test_series)
 	size_t n;
 
 	series_spec(&s);
-	t = aggtab_new(&s);
+	t = agg_tab_new(&s);
 	r[0] = rec(1, 2, 3, 4, 100);
 	r[0].last_ms = 10500;		/* bucket 10 s */
 	r[1] = r[0];
@@ -232,7 +232,7 @@ START_TEST(test_series)
 	/* bps over the bucket: 100 bytes in 1 s. */
 	ck_assert_uint_eq(field_get(F_BPS, &rows[3].r, 1), 800);
 	free(rows);
-	aggtab_free(t);
+	agg_tab_free(t);
 }
 END_TEST
 

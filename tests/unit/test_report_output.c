@@ -1,6 +1,6 @@
 /*
  * Unit tests for the output formats (report/output.c, outtext.c,
- * outdata.c) and the time formats they use (report/timefmt.c), on
+ * outdata.c, outft.c) and the time formats they use (report/timefmt.c), on
  * in-memory records captured with open_memstream().
  */
 #include <check.h>
@@ -40,18 +40,18 @@ render(const char *fmt, const struct flowrec *r, size_t n, int summary)
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
-	struct output *o = output_open(fmt, f);
+	struct output *o = output_new(fmt, f);
 
 	ck_assert_ptr_nonnull(o);
 	output_begin(o);
 	output_rows(o, r, n);
 	output_end(o);
 	if (summary) {
-		summary_init(&s);
-		summary_add(&s, r, n);
+		agg_summary_init(&s);
+		agg_summary_add(&s, r, n);
 		output_summary(o, &s);
 	}
-	ck_assert_int_eq(output_close(o), 0);
+	ck_assert_int_eq(output_free(o), 0);
 	fclose(f);
 	return text;
 }
@@ -192,7 +192,7 @@ START_TEST(test_timefmt)
 	int64_t ms;
 
 	timefmt_utc(1);
-	tcache_init(&c);
+	timefmt_cache_init(&c);
 	ck_assert_uint_eq(timefmt_dumper(&c, 1705320006001, b), 19);
 	ck_assert(memcmp(b, "2024/01/15 12:00:06", 19) == 0);
 	ck_assert_uint_eq(timefmt_ms(&c, 1705320006001, b), 23);
@@ -223,7 +223,7 @@ START_TEST(test_timefmt)
 END_TEST
 
 /*
- * fmt_u64 counts digits from the bit length: check it against snprintf
+ * field_fmt_u64 counts digits from the bit length: check it against snprintf
  * around every power of two and of ten, where a wrong count would show.
  */
 START_TEST(test_fmt_u64)
@@ -236,7 +236,7 @@ START_TEST(test_fmt_u64)
 	for (s = 0; s < 64; s++)
 		for (d = -2; d <= 2; d++) {
 			v = ((uint64_t)1 << s) + (uint64_t)(int64_t)d;
-			n = fmt_u64(v, a);
+			n = field_fmt_u64(v, a);
 			a[n] = '\0';
 			snprintf(b, sizeof(b), "%llu", (unsigned long long)v);
 			ck_assert_str_eq(a, b);
@@ -244,7 +244,7 @@ START_TEST(test_fmt_u64)
 	for (p = 1; ; p *= 10) {
 		for (d = -1; d <= 1; d++) {
 			v = p + (uint64_t)(int64_t)d;
-			n = fmt_u64(v, a);
+			n = field_fmt_u64(v, a);
 			a[n] = '\0';
 			snprintf(b, sizeof(b), "%llu", (unsigned long long)v);
 			ck_assert_str_eq(a, b);
@@ -252,7 +252,7 @@ START_TEST(test_fmt_u64)
 		if (p > UINT64_MAX / 10)
 			break;
 	}
-	n = fmt_u64(UINT64_MAX, a);
+	n = field_fmt_u64(UINT64_MAX, a);
 	a[n] = '\0';
 	ck_assert_str_eq(a, "18446744073709551615");
 }
@@ -260,7 +260,7 @@ END_TEST
 
 START_TEST(test_unknown_format)
 {
-	ck_assert_ptr_null(output_open("nosuch", stdout));
+	ck_assert_ptr_null(output_new("nosuch", stdout));
 	ck_assert(strstr(output_names(), "json") != NULL);
 }
 END_TEST

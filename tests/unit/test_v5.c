@@ -353,45 +353,45 @@ frame_payload(int linktype, const uint8_t *f, size_t len, struct payload *pl)
 	uint8_t vihl, proto;
 	uint32_t af;
 
-	cur_init(&c, f, len);
+	buf_cur_init(&c, f, len);
 	switch (linktype) {
 	case 1: /* Ethernet, possibly one VLAN tag */
-		cur_skip(&c, 12);
-		cur_get_u16be(&c, &et);
+		buf_skip(&c, 12);
+		buf_get_u16be(&c, &et);
 		if (!c.failed && et == 0x8100) {
-			cur_skip(&c, 2);
-			cur_get_u16be(&c, &et);
+			buf_skip(&c, 2);
+			buf_get_u16be(&c, &et);
 		}
 		if (c.failed || et != 0x0800)
 			return -1;
 		break;
 	case 0: /* BSD loopback, host byte order family */
-		cur_get_u32le(&c, &af);
+		buf_get_u32le(&c, &af);
 		if (c.failed || (af != 2 && af != 0x02000000))
 			return -1;
 		break;
 	case 101: /* raw IP */
 		break;
 	case 113: /* Linux cooked */
-		cur_skip(&c, 14);
-		cur_get_u16be(&c, &et);
+		buf_skip(&c, 14);
+		buf_get_u16be(&c, &et);
 		if (c.failed || et != 0x0800)
 			return -1;
 		break;
 	default:
 		return -1;
 	}
-	if (cur_get_u8(&c, &vihl) == -1 || (vihl >> 4) != 4)
+	if (buf_get_u8(&c, &vihl) == -1 || (vihl >> 4) != 4)
 		return -1;
-	cur_skip(&c, 8);
-	cur_get_u8(&c, &proto);
-	cur_skip(&c, (size_t)(vihl & 0x0f) * 4 - 10);
+	buf_skip(&c, 8);
+	buf_get_u8(&c, &proto);
+	buf_skip(&c, (size_t)(vihl & 0x0f) * 4 - 10);
 	if (c.failed || proto != 17)
 		return -1;
-	cur_skip(&c, 4);
-	cur_get_u16be(&c, &udplen);
-	cur_skip(&c, 2);
-	if (c.failed || udplen < 8 || (size_t)udplen - 8 > cur_left(&c))
+	buf_skip(&c, 4);
+	buf_get_u16be(&c, &udplen);
+	buf_skip(&c, 2);
+	if (c.failed || udplen < 8 || (size_t)udplen - 8 > buf_left(&c))
 		return -1;
 	pl->p = c.p + c.off;
 	pl->len = (size_t)udplen - 8;
@@ -407,35 +407,35 @@ read_pcapng(const uint8_t *data, size_t len, struct payload *pl, int max)
 	int be = 0, n = 0, nif = 0;
 	int linktypes[8];
 
-	cur_init(&c, data, len);
-	while (cur_left(&c) >= 12 && n < max) {
+	buf_cur_init(&c, data, len);
+	while (buf_left(&c) >= 12 && n < max) {
 		struct cursor peek = c;
 
-		cur_get_u32(&peek, be, &type);
+		buf_get_u32(&peek, be, &type);
 		if (type == 0x0a0d0d0a) {
 			/* Section header: byte order from its magic. */
-			cur_skip(&peek, 4);
-			cur_get_u32be(&peek, &magic);
+			buf_skip(&peek, 4);
+			buf_get_u32be(&peek, &magic);
 			be = magic == 0x1a2b3c4d;
 			nif = 0;
 		}
-		cur_get_u32(&c, be, &type);
-		cur_get_u32(&c, be, &blen);
+		buf_get_u32(&c, be, &type);
+		buf_get_u32(&c, be, &blen);
 		if (c.failed || blen < 12 || blen % 4 != 0 ||
-		    blen - 8 > cur_left(&c))
+		    blen - 8 > buf_left(&c))
 			return -1;
-		cur_init(&b, c.p + c.off, blen - 12);
-		cur_skip(&c, blen - 8);
+		buf_cur_init(&b, c.p + c.off, blen - 12);
+		buf_skip(&c, blen - 8);
 		if (type == 1 && nif < 8) { /* interface */
-			cur_get_u16(&b, be, &lt);
+			buf_get_u16(&b, be, &lt);
 			linktypes[nif++] = lt;
 		} else if (type == 6) { /* enhanced packet */
-			cur_get_u32(&b, be, &ifid);
-			cur_skip(&b, 8);
-			cur_get_u32(&b, be, &caplen);
-			cur_skip(&b, 4);
+			buf_get_u32(&b, be, &ifid);
+			buf_skip(&b, 8);
+			buf_get_u32(&b, be, &caplen);
+			buf_skip(&b, 4);
 			if (b.failed || ifid >= (uint32_t)nif ||
-			    caplen > cur_left(&b))
+			    caplen > buf_left(&b))
 				return -1;
 			if (frame_payload(linktypes[ifid], b.p + b.off, caplen,
 					  &pl[n]) == 0)
@@ -452,26 +452,26 @@ read_pcap(const uint8_t *data, size_t len, struct payload *pl, int max)
 	uint32_t magic, lt, caplen;
 	int be, n = 0;
 
-	cur_init(&c, data, len);
-	cur_get_u32be(&c, &magic);
+	buf_cur_init(&c, data, len);
+	buf_get_u32be(&c, &magic);
 	if (magic == 0xa1b2c3d4 || magic == 0xa1b23c4d)
 		be = 1;
 	else if (magic == 0xd4c3b2a1 || magic == 0x4d3cb2a1)
 		be = 0;
 	else
 		return -1;
-	cur_skip(&c, 16);
-	cur_get_u32(&c, be, &lt);
-	while (!c.failed && cur_left(&c) >= 16 && n < max) {
-		cur_skip(&c, 8);
-		cur_get_u32(&c, be, &caplen);
-		cur_skip(&c, 4);
-		if (c.failed || caplen > cur_left(&c))
+	buf_skip(&c, 16);
+	buf_get_u32(&c, be, &lt);
+	while (!c.failed && buf_left(&c) >= 16 && n < max) {
+		buf_skip(&c, 8);
+		buf_get_u32(&c, be, &caplen);
+		buf_skip(&c, 4);
+		if (c.failed || caplen > buf_left(&c))
 			return -1;
 		if (frame_payload((int)(lt & 0xffff), c.p + c.off, caplen,
 				  &pl[n]) == 0)
 			n++;
-		cur_skip(&c, caplen);
+		buf_skip(&c, caplen);
 	}
 	return n;
 }

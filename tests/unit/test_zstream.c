@@ -161,20 +161,20 @@ END_TEST
 /* ---- every compressor with every decompressor ---- */
 
 static const struct {
-	const struct zdeflate_ops *ops;
+	const struct zstream_deflate_ops *ops;
 	int level;
 } deflaters[] = {
-    {&zdeflate_zlib, 1},
-    {&zdeflate_zlib, 6},
+    {&zstream_deflate_zlib, 1},
+    {&zstream_deflate_zlib, 6},
 #ifdef HAVE_ISAL
-    {&zdeflate_isal, -1},
+    {&zstream_deflate_isal, -1},
 #endif
 };
 
-static const struct zinflate_ops *const inflaters[] = {
-    &zinflate_zlib,
+static const struct zstream_inflate_ops *const inflaters[] = {
+    &zstream_inflate_zlib,
 #ifdef HAVE_ISAL
-    &zinflate_isal,
+    &zstream_inflate_isal,
 #endif
 };
 
@@ -203,8 +203,8 @@ plain_bytes(void)
  * flush now and then.  Returns the stream's length in z.
  */
 static size_t
-compress_pieces(const struct zdeflate_ops *ops, int level, const uint8_t *plain,
-		uint8_t *z, size_t cap)
+compress_pieces(const struct zstream_deflate_ops *ops, int level,
+    const uint8_t *plain, uint8_t *z, size_t cap)
 {
 	void *st = ops->init(level);
 	size_t off = 0, piece = 1, zlen = 0;
@@ -250,8 +250,8 @@ compress_pieces(const struct zdeflate_ops *ops, int level, const uint8_t *plain,
  * decompressor may hold output it has not had room for.
  */
 static void
-inflate_pieces(const struct zinflate_ops *ops, const uint8_t *z, size_t zlen,
-	       size_t trail, const uint8_t *plain, uint8_t *back)
+inflate_pieces(const struct zstream_inflate_ops *ops, const uint8_t *z,
+    size_t zlen, size_t trail, const uint8_t *plain, uint8_t *back)
 {
 	void *st = ops->init();
 	size_t in_off = 0, out_off = 0, n, made = 0;
@@ -288,8 +288,8 @@ inflate_pieces(const struct zinflate_ops *ops, const uint8_t *z, size_t zlen,
 
 START_TEST(test_engines)
 {
-	const struct zdeflate_ops *dops = deflaters[_i / NINFLATERS].ops;
-	const struct zinflate_ops *iops = inflaters[_i % NINFLATERS];
+	const struct zstream_deflate_ops *dops = deflaters[_i / NINFLATERS].ops;
+	const struct zstream_inflate_ops *iops = inflaters[_i % NINFLATERS];
 	size_t zlen, cap = PLAIN_LEN + PLAIN_LEN / 10, trail;
 	uint8_t *plain, *z, *back;
 
@@ -318,7 +318,7 @@ END_TEST
  */
 START_TEST(test_inflate_damage)
 {
-	const struct zinflate_ops *ops = inflaters[_i];
+	const struct zstream_inflate_ops *ops = inflaters[_i];
 	uint8_t plain[640], z[1024], back[700];
 	uLongf zlen = sizeof(z);
 	const char *why;
@@ -373,15 +373,15 @@ END_TEST
 START_TEST(test_choice)
 {
 #ifdef HAVE_ISAL
-	ck_assert_ptr_eq(zdeflate_choose(-1), &zdeflate_isal);
-	ck_assert_ptr_eq(zinflate_choose(), &zinflate_isal);
+	ck_assert_ptr_eq(zstream_deflate_choose(-1), &zstream_deflate_isal);
+	ck_assert_ptr_eq(zstream_inflate_choose(), &zstream_inflate_isal);
 #else
-	ck_assert_ptr_eq(zdeflate_choose(-1), &zdeflate_zlib);
-	ck_assert_ptr_eq(zinflate_choose(), &zinflate_zlib);
+	ck_assert_ptr_eq(zstream_deflate_choose(-1), &zstream_deflate_zlib);
+	ck_assert_ptr_eq(zstream_inflate_choose(), &zstream_inflate_zlib);
 #endif
-	ck_assert_ptr_eq(zdeflate_choose(1), &zdeflate_zlib);
-	ck_assert_ptr_eq(zdeflate_choose(6), &zdeflate_zlib);
-	ck_assert_ptr_eq(zdeflate_choose(9), &zdeflate_zlib);
+	ck_assert_ptr_eq(zstream_deflate_choose(1), &zstream_deflate_zlib);
+	ck_assert_ptr_eq(zstream_deflate_choose(6), &zstream_deflate_zlib);
+	ck_assert_ptr_eq(zstream_deflate_choose(9), &zstream_deflate_zlib);
 	/* fttest.h's error helper, on a trailing byte after a stream. */
 	{
 		struct flowrec recs[3], out[4];

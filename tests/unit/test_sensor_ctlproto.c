@@ -1,8 +1,8 @@
 /*
- * test_ctlproto: the control protocol's framing (header round trip, every
- * rejection, payloads split at the maximum), the shared command table,
- * and the daemon side: socket mode 0600, refusal of a second daemon, a
- * stale socket replaced, each command answered, garbage dropped.
+ * test_sensor_ctlproto: the control protocol's framing (header round trip,
+ * every rejection, payloads split at the maximum), the shared command
+ * table, and the daemon side: socket mode 0600, refusal of a second daemon,
+ * a stale socket replaced, each command answered, garbage dropped.
  */
 #include <check.h>
 #include <errno.h>
@@ -164,8 +164,8 @@ setup(void)
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.max_flows = 16;
 	expiry_defaults(&cfg.to);
-	ex = export_create(5);
-	m = meter_create(&cfg, ex);
+	ex = export_new(5);
+	m = meter_new(&cfg, ex);
 	meter_set_linktype(m, packet_linktype(DLT_EN10MB));
 	n = pkt_build(b, &s);
 	meter_packet(m, &tv, b, (uint32_t)n);
@@ -179,8 +179,8 @@ setup(void)
 static void
 teardown(void)
 {
-	meter_destroy(m);
-	export_destroy(ex);
+	meter_free(m);
+	export_free(ex);
 	unlink(path);
 	rmdir(dir);
 }
@@ -449,8 +449,8 @@ START_TEST(server_large_reply_does_not_block)
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.max_flows = 30000;
 	expiry_defaults(&cfg.to);
-	bex = export_create(5);
-	big = meter_create(&cfg, bex);
+	bex = export_new(5);
+	big = meter_new(&cfg, bex);
 	meter_set_linktype(big, packet_linktype(DLT_EN10MB));
 	for (i = 0; i < 30000; i++) {
 		s.sport = (uint16_t)(1024 + i);
@@ -493,8 +493,8 @@ START_TEST(server_large_reply_does_not_block)
 	ck_assert_int_eq(closed_by_peer(fd), 1);
 	close(fd);
 	ctl_close(c);
-	meter_destroy(big);
-	export_destroy(bex);
+	meter_free(big);
+	export_free(bex);
 }
 END_TEST
 

@@ -1,8 +1,8 @@
 /*
- * test_flowtable: the open-addressing flow index and its lists: insert,
- * find, remove with backward shift (checked against a plain array over a
- * long random churn), fullness, list order and LRU choice, seeding, the
- * index's growth by rehashing, and the memory cost per flow.
+ * test_sensor_flowtable: the open-addressing flow index and its lists:
+ * insert, find, remove with backward shift (checked against a plain array
+ * over a long random churn), fullness, list order and LRU choice, seeding,
+ * the index's growth by rehashing, and the memory cost per flow.
  */
 #include <check.h>
 #include <stdlib.h>
@@ -49,7 +49,7 @@ find(struct flowtable *ft, uint32_t n)
 
 START_TEST(insert_find_remove)
 {
-	struct flowtable *ft = flowtable_create(100, seed);
+	struct flowtable *ft = flowtable_new(100, seed);
 	struct flow *f;
 
 	ck_assert_ptr_nonnull(ft);
@@ -66,13 +66,13 @@ START_TEST(insert_find_remove)
 	ck_assert_uint_eq(flowtable_count(ft), 0);
 	ck_assert_ptr_null(flowtable_oldest(ft));
 	ck_assert_ptr_null(flowtable_lru(ft));
-	flowtable_destroy(ft);
+	flowtable_free(ft);
 }
 END_TEST
 
 START_TEST(full_table)
 {
-	struct flowtable *ft = flowtable_create(8, seed);
+	struct flowtable *ft = flowtable_new(8, seed);
 	uint32_t i;
 
 	for (i = 0; i < 8; i++)
@@ -84,8 +84,8 @@ START_TEST(full_table)
 	flowtable_remove(ft, find(ft, 3));
 	ck_assert_int_eq(flowtable_full(ft), 0);
 	ck_assert_ptr_nonnull(add(ft, 99, 0));
-	ck_assert_ptr_null(flowtable_create(0, seed));
-	flowtable_destroy(ft);
+	ck_assert_ptr_null(flowtable_new(0, seed));
+	flowtable_free(ft);
 }
 END_TEST
 
@@ -93,7 +93,7 @@ END_TEST
 START_TEST(churn_matches_reference)
 {
 	enum { MAX = 1000, RANGE = 3000, OPS = 300000 };
-	struct flowtable *ft = flowtable_create(MAX, seed);
+	struct flowtable *ft = flowtable_new(MAX, seed);
 	static char present[RANGE];
 	unsigned rs = 7;
 	uint32_t n, count = 0;
@@ -118,13 +118,13 @@ START_TEST(churn_matches_reference)
 	}
 	for (n = 0; n < RANGE; n++)
 		ck_assert_int_eq(find(ft, n) != NULL, present[n]);
-	flowtable_destroy(ft);
+	flowtable_free(ft);
 }
 END_TEST
 
 START_TEST(lists_and_lru)
 {
-	struct flowtable *ft = flowtable_create(10, seed);
+	struct flowtable *ft = flowtable_new(10, seed);
 	struct flow *a, *b, *c;
 
 	a = add(ft, 1, 0);
@@ -155,15 +155,15 @@ START_TEST(lists_and_lru)
 	ck_assert_ptr_eq(flowtable_younger(ft, a), c);
 	ck_assert_ptr_null(flowtable_head(ft, 1));
 	ck_assert_ptr_null(flowtable_head(ft, FT_NLISTS));
-	flowtable_destroy(ft);
+	flowtable_free(ft);
 }
 END_TEST
 
 START_TEST(hash_is_seeded)
 {
 	uint8_t other[16] = { 0 };
-	struct flowtable *a = flowtable_create(4, seed);
-	struct flowtable *b = flowtable_create(4, other);
+	struct flowtable *a = flowtable_new(4, seed);
+	struct flowtable *b = flowtable_new(4, other);
 	struct flowkey k;
 	int differ = 0;
 	uint32_t i;
@@ -175,9 +175,9 @@ START_TEST(hash_is_seeded)
 	}
 	ck_assert_int_ge(differ, 15);
 	/* SipHash itself: the length enters the result. */
-	ck_assert_uint_ne(siphash13(seed, "", 0), siphash13(seed, "\0", 1));
-	flowtable_destroy(a);
-	flowtable_destroy(b);
+	ck_assert_uint_ne(siphash_13(seed, "", 0), siphash_13(seed, "\0", 1));
+	flowtable_free(a);
+	flowtable_free(b);
 }
 END_TEST
 
@@ -203,7 +203,7 @@ END_TEST
 
 START_TEST(memory_per_flow)
 {
-	struct flowtable *ft = flowtable_create(1000000, seed);
+	struct flowtable *ft = flowtable_new(1000000, seed);
 	uint32_t i;
 
 	ck_assert_ptr_nonnull(ft);
@@ -214,7 +214,7 @@ START_TEST(memory_per_flow)
 	ck_assert_int_eq(flowtable_full(ft), 1);
 	/* Issue 7's budget: at most 128 bytes per tracked flow. */
 	ck_assert_uint_le(flowtable_memory(ft) / 1000000, 128);
-	flowtable_destroy(ft);
+	flowtable_free(ft);
 }
 END_TEST
 
@@ -226,7 +226,7 @@ END_TEST
 START_TEST(index_grows_with_flows)
 {
 	enum { MAX = 5000 };
-	struct flowtable *ft = flowtable_create(MAX, seed);
+	struct flowtable *ft = flowtable_new(MAX, seed);
 	size_t slots, prev;
 	uint32_t i, j;
 
@@ -253,10 +253,10 @@ START_TEST(index_grows_with_flows)
 	for (i = 0; i < MAX; i++)
 		ck_assert_int_eq(find(ft, i) != NULL, (int)(i & 1));
 	/* A small bound is the first size. */
-	flowtable_destroy(ft);
-	ft = flowtable_create(8, seed);
+	flowtable_free(ft);
+	ft = flowtable_new(8, seed);
 	ck_assert_uint_eq(flowtable_index_slots(ft), 16);
-	flowtable_destroy(ft);
+	flowtable_free(ft);
 }
 END_TEST
 

@@ -1,9 +1,9 @@
 /*
- * test_pcapmap: the mapped reader of classic pcap files, on files the test
- * writes itself: both byte orders with micro- and nanosecond magic, cut
- * file and record headers, cut record bodies, caplen above the snaplen
- * and above the largest caplen, empty files and headers it leaves to
- * libpcap.  Every buffer is copied to a block of exactly its size, so the
+ * test_sensor_pcapmap: the mapped reader of classic pcap files, on files
+ * the test writes itself: both byte orders with micro- and nanosecond
+ * magic, cut file and record headers, cut record bodies, caplen above the
+ * snaplen and above the largest caplen, empty files and headers it leaves
+ * to libpcap.  Every buffer is copied to a block of exactly its size, so the
  * sanitizer build catches any read past the end, and every file is also
  * read by libpcap: the packets and the error message must be the same.
  */
@@ -90,13 +90,13 @@ exact(const struct wfile *w, size_t len)
 /*
  * Reads the first len bytes of w with pcapbuf and, from a file, with
  * libpcap; both must give the same packets, then the same end (a clean
- * end, or an error with the same message).  Returns what pcapbuf_next()
+ * end, or an error with the same message).  Returns what pcapmap_buf_next()
  * returned last, and the packet count in *npkts.
  */
 static int
 read_both(const struct wfile *w, size_t len, int *npkts)
 {
-	char path[] = "/tmp/test_pcapmap.XXXXXX", ebuf[PCAP_ERRBUF_SIZE];
+	char path[] = "/tmp/test_sensor_pcapmap.XXXXXX", ebuf[PCAP_ERRBUF_SIZE];
 	struct pcapmap_pkt pkt;
 	struct pcap_pkthdr *h;
 	const u_char *data;
@@ -116,10 +116,10 @@ read_both(const struct wfile *w, size_t len, int *npkts)
 	    PCAP_TSTAMP_PRECISION_MICRO, ebuf);
 	unlink(path);
 	ck_assert_ptr_nonnull(p);
-	ck_assert_int_eq(pcapbuf_init(&b, copy, len), 0);
+	ck_assert_int_eq(pcapmap_buf_init(&b, copy, len), 0);
 	ck_assert_int_eq((int)b.snaplen, pcap_snapshot(p));
 	ck_assert_int_eq(b.swapped, pcap_is_swapped(p));
-	while ((rc = pcapbuf_next(&b, &pkt)) == 1) {
+	while ((rc = pcapmap_buf_next(&b, &pkt)) == 1) {
 		prc = pcap_next_ex(p, &h, &data);
 		ck_assert_int_eq(prc, 1);
 		ck_assert_int_eq(pkt.ts.tv_sec, h->ts.tv_sec);
@@ -136,7 +136,7 @@ read_both(const struct wfile *w, size_t len, int *npkts)
 		ck_assert_int_eq(prc, PCAP_ERROR);
 		ck_assert_str_eq(b.err, pcap_geterr(p));
 		/* Stopped for good. */
-		ck_assert_int_eq(pcapbuf_next(&b, &pkt), -1);
+		ck_assert_int_eq(pcapmap_buf_next(&b, &pkt), -1);
 	}
 	pcap_close(p);
 	free(copy);
@@ -171,26 +171,26 @@ START_TEST(byte_orders_and_precisions)
 		wrec(&w, 1700000001, 0, 0, 0, 0);
 		wrec(&w, 1700000002, t[i].frac, 1514, 1514, 7);
 		copy = exact(&w, w.len);
-		ck_assert_int_eq(pcapbuf_init(&b, copy, w.len), 0);
+		ck_assert_int_eq(pcapmap_buf_init(&b, copy, w.len), 0);
 		ck_assert_int_eq(b.swapped,
 		    t[i].big != (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__));
 		ck_assert_int_eq(b.nsec, t[i].magic == 0xa1b23c4d);
 		ck_assert_uint_eq(b.snaplen, 65535);
 		ck_assert_uint_eq(b.linktype, 1);
-		ck_assert_int_eq(pcapbuf_next(&b, &pkt), 1);
+		ck_assert_int_eq(pcapmap_buf_next(&b, &pkt), 1);
 		ck_assert_int_eq(pkt.ts.tv_sec, 1700000000);
 		ck_assert_int_eq(pkt.ts.tv_usec, t[i].usec);
 		ck_assert_uint_eq(pkt.caplen, 60);
 		ck_assert_uint_eq(pkt.len, 60);
 		ck_assert_uint_eq(pkt.data[0], 1);
 		ck_assert_uint_eq(pkt.data[59], 60);
-		ck_assert_int_eq(pcapbuf_next(&b, &pkt), 1);
+		ck_assert_int_eq(pcapmap_buf_next(&b, &pkt), 1);
 		ck_assert_uint_eq(pkt.caplen, 0);
-		ck_assert_int_eq(pcapbuf_next(&b, &pkt), 1);
+		ck_assert_int_eq(pcapmap_buf_next(&b, &pkt), 1);
 		ck_assert_uint_eq(pkt.caplen, 1514);
 		ck_assert_uint_eq(pkt.data[1513], (uint8_t)(7 + 1513));
-		ck_assert_int_eq(pcapbuf_next(&b, &pkt), 0);
-		ck_assert_int_eq(pcapbuf_next(&b, &pkt), 0);
+		ck_assert_int_eq(pcapmap_buf_next(&b, &pkt), 0);
+		ck_assert_int_eq(pcapmap_buf_next(&b, &pkt), 0);
 		free(copy);
 		ck_assert_int_eq(read_both(&w, w.len, &n), 0);
 		ck_assert_int_eq(n, 3);
@@ -218,11 +218,11 @@ START_TEST(timestamp_fields_unsigned)
 		wopen(&w, big, 0xa1b2c3d4, 2, 4, 65535, 1);
 		wrec(&w, 0x80000000, 0xab000000, 4, 4, 1);
 		copy = exact(&w, w.len);
-		ck_assert_int_eq(pcapbuf_init(&b, copy, w.len), 0);
-		ck_assert_int_eq(pcapbuf_next(&b, &pkt), 1);
+		ck_assert_int_eq(pcapmap_buf_init(&b, copy, w.len), 0);
+		ck_assert_int_eq(pcapmap_buf_next(&b, &pkt), 1);
 		ck_assert_int_eq(pkt.ts.tv_sec, 2147483648LL);
 		ck_assert_int_eq(pkt.ts.tv_usec, 2868903936LL);
-		ck_assert_int_eq(pcapbuf_next(&b, &pkt), 0);
+		ck_assert_int_eq(pcapmap_buf_next(&b, &pkt), 0);
 		free(copy);
 		free(w.b);
 	}
@@ -264,11 +264,11 @@ START_TEST(caplen_above_snaplen)
 	wopen(&w, 0, 0xa1b2c3d4, 2, 4, 64, 1);
 	wrec(&w, 1, 0, 100, 100, 1);
 	wrec(&w, 2, 0, 10, 10, 2);
-	ck_assert_int_eq(pcapbuf_init(&b, w.b, w.len), 0);
-	ck_assert_int_eq(pcapbuf_next(&b, &pkt), 1);
+	ck_assert_int_eq(pcapmap_buf_init(&b, w.b, w.len), 0);
+	ck_assert_int_eq(pcapmap_buf_next(&b, &pkt), 1);
 	ck_assert_uint_eq(pkt.caplen, 64);
 	ck_assert_uint_eq(pkt.len, 100);
-	ck_assert_int_eq(pcapbuf_next(&b, &pkt), 1);
+	ck_assert_int_eq(pcapmap_buf_next(&b, &pkt), 1);
 	ck_assert_uint_eq(pkt.caplen, 10);
 	ck_assert_uint_eq(pkt.data[0], 2);
 	ck_assert_int_eq(read_both(&w, w.len, &n), 0);
@@ -293,7 +293,7 @@ START_TEST(caplen_above_snaplen)
 
 	wopen(&w, 0, 0xa1b2c3d4, 2, 4, 0, 1);
 	wrec(&w, 1, 0, 70000, 70000, 3);
-	ck_assert_int_eq(pcapbuf_init(&b, w.b, w.len), 0);
+	ck_assert_int_eq(pcapmap_buf_init(&b, w.b, w.len), 0);
 	ck_assert_uint_eq(b.snaplen, PCAPMAP_MAXCAPLEN);
 	ck_assert_int_eq(read_both(&w, w.len, &n), 0);
 	ck_assert_int_eq(n, 1);
@@ -302,7 +302,7 @@ START_TEST(caplen_above_snaplen)
 END_TEST
 
 /*
- * What pcapbuf_init() leaves to libpcap: an empty or cut file header,
+ * What pcapmap_buf_init() leaves to libpcap: an empty or cut file header,
  * another magic (pcapng, garbage), another version.
  */
 START_TEST(headers_left_to_libpcap)
@@ -316,17 +316,17 @@ START_TEST(headers_left_to_libpcap)
 	wopen(&w, 0, 0xa1b2c3d4, 2, 4, 65535, 1);
 	for (cut = 0; cut < 24; cut++) {
 		copy = exact(&w, cut);
-		ck_assert_int_eq(pcapbuf_init(&b, copy, cut), -1);
+		ck_assert_int_eq(pcapmap_buf_init(&b, copy, cut), -1);
 		ck_assert_str_ne(b.err, "");
 		free(copy);
 	}
 	copy = exact(&w, 24);
-	ck_assert_int_eq(pcapbuf_init(&b, copy, 24), 0);
+	ck_assert_int_eq(pcapmap_buf_init(&b, copy, 24), 0);
 	free(copy);
 	free(w.b);
-	ck_assert_int_eq(pcapbuf_init(&b, pcapng, sizeof(pcapng)), -1);
+	ck_assert_int_eq(pcapmap_buf_init(&b, pcapng, sizeof(pcapng)), -1);
 	wopen(&w, 1, 0xa1b2c3d4, 2, 3, 65535, 1);
-	ck_assert_int_eq(pcapbuf_init(&b, w.b, w.len), -1);
+	ck_assert_int_eq(pcapmap_buf_init(&b, w.b, w.len), -1);
 	free(w.b);
 }
 END_TEST
@@ -334,7 +334,7 @@ END_TEST
 /* A zero-length file and a non-file are not mapped; a good file is. */
 START_TEST(open_files)
 {
-	char path[] = "/tmp/test_pcapmap.XXXXXX", err[256];
+	char path[] = "/tmp/test_sensor_pcapmap.XXXXXX", err[256];
 	struct pcapmap_pkt pkt;
 	struct pcapmap *m;
 	struct wfile w;
@@ -360,10 +360,10 @@ START_TEST(open_files)
 	unlink(path);
 	ck_assert_ptr_nonnull(m);
 	ck_assert_uint_eq(pcapmap_buf(m)->linktype, 101);
-	ck_assert_int_eq(pcapbuf_next(pcapmap_buf(m), &pkt), 1);
+	ck_assert_int_eq(pcapmap_buf_next(pcapmap_buf(m), &pkt), 1);
 	ck_assert_int_eq(pkt.ts.tv_usec, 1);
 	ck_assert_uint_eq(pkt.data[19], 9 + 19);
-	ck_assert_int_eq(pcapbuf_next(pcapmap_buf(m), &pkt), 0);
+	ck_assert_int_eq(pcapmap_buf_next(pcapmap_buf(m), &pkt), 0);
 	pcapmap_close(m);
 	free(w.b);
 }
@@ -387,9 +387,9 @@ START_TEST(random_records_stay_inside)
 		for (i = 24; i < len; i++)
 			w.b[i] = (uint8_t)(random() % 4 == 0 ? random() : 0);
 		copy = exact(&w, len);
-		ck_assert_int_eq(pcapbuf_init(&b, copy, len), 0);
+		ck_assert_int_eq(pcapmap_buf_init(&b, copy, len), 0);
 		steps = 0;
-		while ((rc = pcapbuf_next(&b, &pkt)) == 1) {
+		while ((rc = pcapmap_buf_next(&b, &pkt)) == 1) {
 			ck_assert(pkt.data >= copy + 40);
 			ck_assert(pkt.data + pkt.caplen <= copy + len);
 			ck_assert_uint_le(pkt.caplen, b.snaplen);

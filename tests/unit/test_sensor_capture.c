@@ -1,8 +1,8 @@
 /*
- * test_capture: the packet source on files.  A classic pcap file is read in
- * place through a mapping; a file that another process cuts shorter while
- * it is being read must end as a damaged file (an error the caller reports,
- * the packets before it kept), not kill the sensor with SIGBUS.
+ * test_sensor_capture: the packet source on files.  A classic pcap file is
+ * read in place through a mapping; a file that another process cuts shorter
+ * while it is being read must end as a damaged file (an error the caller
+ * reports, the packets before it kept), not kill the sensor with SIGBUS.
  */
 #include <check.h>
 #include <fcntl.h>
@@ -63,7 +63,7 @@ count(void *arg, const struct timeval *ts, const uint8_t *bytes,
 
 START_TEST(whole_file)
 {
-	char path[] = "/tmp/test_capture.XXXXXX";
+	char path[] = "/tmp/test_sensor_capture.XXXXXX";
 	struct capture_config cfg;
 	struct capture *c;
 	char err[512];
@@ -86,7 +86,7 @@ END_TEST
 
 START_TEST(cut_while_reading)
 {
-	char path[] = "/tmp/test_capture.XXXXXX";
+	char path[] = "/tmp/test_sensor_capture.XXXXXX";
 	struct capture_config cfg;
 	struct capture *c;
 	char err[512];

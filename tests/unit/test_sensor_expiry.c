@@ -1,10 +1,11 @@
 /*
- * test_expiry: flow semantics through the meter with synthetic packets:
- * each timeout by name, maxlife, expint, max_flows LRU eviction, the
- * counter-overflow expiry, "the same packet N times is one flow", the -T
- * key levels, expire-all/delete-all, the clock that never runs backwards,
- * and the exported times.  The export is observed with a datagram sink and
- * decoded with common/v5.c, so what is checked is what goes on the wire.
+ * test_sensor_expiry: flow semantics through the meter with synthetic
+ * packets: each timeout by name, maxlife, expint, max_flows LRU eviction,
+ * the counter-overflow expiry, "the same packet N times is one flow", the
+ * -T key levels, expire-all/delete-all, the clock that never runs
+ * backwards, and the exported times.  The export is observed with a datagram
+ * sink and decoded with common/v5.c, so what is checked is what goes on the
+ * wire.
  */
 #include <check.h>
 #include <stdlib.h>
@@ -54,10 +55,10 @@ mk(uint32_t max_flows, const char *const *touts)
 	cfg.ifindex = 3;
 	expiry_defaults(&cfg.to);
 	for (; touts != NULL && *touts != NULL; touts++)
-		ck_assert_int_eq(expiry_set(&cfg.to, *touts), 0);
-	ex = export_create(5);
+		ck_assert_int_eq(expiry_parse_timeout(&cfg.to, *touts), 0);
+	ex = export_new(5);
 	export_set_sink(ex, sink, NULL);
-	m = meter_create(&cfg, ex);
+	m = meter_new(&cfg, ex);
 	ck_assert_ptr_nonnull(m);
 	meter_set_linktype(m, packet_linktype(DLT_EN10MB));
 	ngot = ndgrams = 0;
@@ -67,8 +68,8 @@ mk(uint32_t max_flows, const char *const *touts)
 static void
 done(struct meter *m)
 {
-	meter_destroy(m);
-	export_destroy(ex);
+	meter_free(m);
+	export_free(ex);
 }
 
 /* One packet at T0 + ms. */
@@ -345,18 +346,18 @@ START_TEST(key_levels)
 	struct meter *m;
 	enum meter_key k;
 
-	ck_assert_int_eq(meter_key_parse("proto", &k), 0);
+	ck_assert_int_eq(meter_parse_key("proto", &k), 0);
 	ck_assert_int_eq(k, KEY_PROTO);
-	ck_assert_int_eq(meter_key_parse("vlan", &k), 0);
-	ck_assert_int_eq(meter_key_parse("nope", &k), -1);
+	ck_assert_int_eq(meter_parse_key("vlan", &k), 0);
+	ck_assert_int_eq(meter_parse_key("nope", &k), -1);
 	/* proto: ports fold into one flow per address pair and protocol. */
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.max_flows = 10;
 	cfg.key = KEY_PROTO;
 	expiry_defaults(&cfg.to);
-	ex = export_create(5);
+	ex = export_new(5);
 	export_set_sink(ex, sink, NULL);
-	m = meter_create(&cfg, ex);
+	m = meter_new(&cfg, ex);
 	meter_set_linktype(m, packet_linktype(DLT_EN10MB));
 	ngot = 0;
 	pkt(m, 0, 17, 1, 1000, 0, 0);
@@ -432,13 +433,15 @@ START_TEST(timeout_names)
 	ck_assert_uint_eq(t.secs[EXT_ICMP], 300);
 	ck_assert_uint_eq(t.secs[EXT_MAXLIFE], 604800);
 	ck_assert_uint_eq(t.secs[EXT_EXPINT], 60);
-	ck_assert_int_eq(expiry_set(&t, "maxlife=1d"), 0);
+	ck_assert_str_eq(expiry_timeout_names(),
+	    "general, tcp, tcp.rst, tcp.fin, udp, icmp, maxlife, expint");
+	ck_assert_int_eq(expiry_parse_timeout(&t, "maxlife=1d"), 0);
 	ck_assert_uint_eq(t.secs[EXT_MAXLIFE], 86400);
-	ck_assert_int_eq(expiry_set(&t, "tcp.rst"), -1);
-	ck_assert_int_eq(expiry_set(&t, "tcp.rs=1"), -1);
-	ck_assert_int_eq(expiry_set(&t, "udp="), -1);
-	ck_assert_int_eq(expiry_set(&t, "udp=x"), -1);
-	ck_assert_int_eq(expiry_set(&t, "=5"), -1);
+	ck_assert_int_eq(expiry_parse_timeout(&t, "tcp.rst"), -1);
+	ck_assert_int_eq(expiry_parse_timeout(&t, "tcp.rs=1"), -1);
+	ck_assert_int_eq(expiry_parse_timeout(&t, "udp="), -1);
+	ck_assert_int_eq(expiry_parse_timeout(&t, "udp=x"), -1);
+	ck_assert_int_eq(expiry_parse_timeout(&t, "=5"), -1);
 	ck_assert_str_eq(expiry_timeout_name(EXT_TCP_FIN), "tcp.fin");
 	ck_assert_str_eq(expiry_reason_name(EXR_FORCED), "forced");
 	ck_assert_int_eq(expiry_class_of(6, 0x14), EXC_TCP_RST);

@@ -1,8 +1,8 @@
 /*
- * test_export: the exporter: the version table, 30 records per datagram,
- * flush, flow_sequence, header fields (engine, sampling, time base),
- * IPv6 refused by v5, destinations parsed and sent to on 127.0.0.1 (two
- * at once, same datagram), and send failures counted.
+ * test_sensor_export: the exporter: the version table, 30 records per
+ * datagram, flush, flow_sequence, header fields (engine, sampling, time
+ * base), IPv6 refused by v5, destinations parsed and sent to on 127.0.0.1
+ * (two at once, same datagram), and send failures counted.
  */
 #include <check.h>
 #include <errno.h>
@@ -54,14 +54,14 @@ START_TEST(versions)
 {
 	ck_assert_int_eq(export_version_supported(5), 1);
 	ck_assert_int_eq(export_version_supported(9), 0);
-	ck_assert_ptr_null(export_create(1));
+	ck_assert_ptr_null(export_new(1));
 	ck_assert_str_eq(export_versions(), "5");
 }
 END_TEST
 
 START_TEST(batches_of_30_and_sequence)
 {
-	struct export *ex = export_create(5);
+	struct export *ex = export_new(5);
 	struct flowrec r;
 	uint32_t i;
 
@@ -96,13 +96,13 @@ START_TEST(batches_of_30_and_sequence)
 	ck_assert_uint_eq(rs[1][0].srcaddr, 0x0a00001e);
 	ck_assert_uint_eq(export_stats(ex)->flows, 31);
 	ck_assert_uint_eq(export_stats(ex)->datagrams, 2);
-	export_destroy(ex);
+	export_free(ex);
 }
 END_TEST
 
 START_TEST(ipv6_refused_by_v5)
 {
-	struct export *ex = export_create(5);
+	struct export *ex = export_new(5);
 	struct flowrec r = rec(1);
 
 	nd = 0;
@@ -111,7 +111,7 @@ START_TEST(ipv6_refused_by_v5)
 	export_flush(ex, T0, T0);
 	ck_assert_uint_eq(nd, 0);
 	ck_assert_uint_eq(export_stats(ex)->unexportable, 1);
-	export_destroy(ex);
+	export_free(ex);
 }
 END_TEST
 
@@ -135,7 +135,7 @@ udp_listener(uint16_t *port)
 
 START_TEST(two_destinations_same_datagram)
 {
-	struct export *ex = export_create(5);
+	struct export *ex = export_new(5);
 	struct flowrec r = rec(3);
 	uint8_t a[2000], b[2000];
 	struct v5_header h;
@@ -146,7 +146,7 @@ START_TEST(two_destinations_same_datagram)
 	ssize_t na, nb;
 
 	snprintf(spec, sizeof(spec), "127.0.0.1:%u,127.0.0.1:%u", pa, pb);
-	ck_assert_int_eq(export_add_dests(ex, spec, NULL), 0);
+	ck_assert_int_eq(export_parse_dests(ex, spec, NULL), 0);
 	ck_assert_uint_eq(export_ndests(ex), 2);
 	export_flow(ex, &r, 4, T0 + 10, T0);
 	export_flush(ex, T0 + 10, T0);
@@ -162,30 +162,30 @@ START_TEST(two_destinations_same_datagram)
 	ck_assert_ptr_null(export_dest(ex, 2));
 	close(fa);
 	close(fb);
-	export_destroy(ex);
+	export_free(ex);
 }
 END_TEST
 
 START_TEST(bad_destinations)
 {
-	struct export *ex = export_create(5);
+	struct export *ex = export_new(5);
 	const char *bad = NULL;
 
-	ck_assert_int_eq(export_add_dests(ex, "127.0.0.1", &bad), -1);
+	ck_assert_int_eq(export_parse_dests(ex, "127.0.0.1", &bad), -1);
 	ck_assert_ptr_nonnull(bad);
-	ck_assert_int_eq(export_add_dests(ex, "127.0.0.1:0", NULL), -1);
-	ck_assert_int_eq(export_add_dests(ex, "127.0.0.1:99999", NULL), -1);
-	ck_assert_int_eq(export_add_dests(ex, "127.0.0.1:9,", NULL), 0);
-	ck_assert_int_eq(export_add_dests(ex, ",127.0.0.1:9", NULL), -1);
-	ck_assert_int_eq(export_add_dests(ex, "[::1]:9", NULL), 0);
+	ck_assert_int_eq(export_parse_dests(ex, "127.0.0.1:0", NULL), -1);
+	ck_assert_int_eq(export_parse_dests(ex, "127.0.0.1:99999", NULL), -1);
+	ck_assert_int_eq(export_parse_dests(ex, "127.0.0.1:9,", NULL), 0);
+	ck_assert_int_eq(export_parse_dests(ex, ",127.0.0.1:9", NULL), -1);
+	ck_assert_int_eq(export_parse_dests(ex, "[::1]:9", NULL), 0);
 	ck_assert_uint_eq(export_ndests(ex), 2);
-	export_destroy(ex);
+	export_free(ex);
 }
 END_TEST
 
 START_TEST(send_failures_counted)
 {
-	struct export *ex = export_create(5);
+	struct export *ex = export_new(5);
 	struct flowrec r = rec(1);
 	uint16_t port;
 	char spec[64];
@@ -194,7 +194,7 @@ START_TEST(send_failures_counted)
 	/* A port nobody listens on: ICMP port unreachable comes back. */
 	close(fd);
 	snprintf(spec, sizeof(spec), "127.0.0.1:%u", port);
-	ck_assert_int_eq(export_add_dests(ex, spec, NULL), 0);
+	ck_assert_int_eq(export_parse_dests(ex, spec, NULL), 0);
 	for (i = 0; i < 5; i++) {
 		export_flow(ex, &r, 4, T0, T0);
 		export_flush(ex, T0, T0);
@@ -204,7 +204,7 @@ START_TEST(send_failures_counted)
 	ck_assert_uint_eq(export_dest(ex, 0)->failures +
 	    export_dest(ex, 0)->datagrams, 5);
 	ck_assert_uint_eq(export_stats(ex)->datagrams, 5);
-	export_destroy(ex);
+	export_free(ex);
 }
 END_TEST
 

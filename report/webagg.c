@@ -1,0 +1,353 @@
+/*
+ * webagg: the one-pass accumulator of the web report, and its shaping
+ * into graph layers.
+ *
+ * Reading costs one lookup per ranked table (batched in agg_tab_add), one
+ * for the services table and one for the cells per flow; everything else
+ * happens once, on the merged tables, after the pass.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "svcname.h"
+#include "webagg.h"
+
+static const char *const statnames[WEBAGG_NSTATS] = {
+	"srcip", "dstip", "conversation", "exporter", "inif", "outif",
+};
+
+struct webagg {
+	struct webagg_opts	 o;
+	struct aggtab		*stat[WEBAGG_NSTATS];
+	struct aggtab		*svc;	/* key: proto << 16 | port */
+	struct aggtab		*cells;	/* key: bucket, cellword() */
+};
+
+/* Ports kept apart in cells: below 1024 or a named service. */
+static uint16_t
+cell_port(uint8_t proto, uint16_t port)
+{
+	return port < 1024 || svcname_known(proto, port) ? port : 0;
+}
+
+const struct statdef *
+webagg_statdef(int i)
+{
+	return agg_stat_lookup(statnames[i]);
+}
+
+struct webagg *
+webagg_new(const struct webagg_opts *o)
+{
+	struct aggspec one = { 1, { -1 }, 0, 0 }, two = { 2, { -1, -1 }, 0, 0 };
+	struct webagg *w;
+	int i;
+
+	if ((w = calloc(1, sizeof(*w))) == NULL)
+		return NULL;
+	w->o = *o;
+	for (i = 0; i < WEBAGG_NSTATS; i++)
+		if ((w->stat[i] = agg_tab_new(&webagg_statdef(i)->spec)) ==
+		    NULL)
+			goto fail;
+	if ((w->svc = agg_tab_new(&one)) == NULL ||
+	    (w->cells = agg_tab_new(&two)) == NULL)
+		goto fail;
+	return w;
+fail:
+	webagg_free(w);
+	return NULL;
+}
+
+void
+webagg_free(struct webagg *w)
+{
+	int i;
+
+	if (w == NULL)
+		return;
+	for (i = 0; i < WEBAGG_NSTATS; i++)
+		agg_tab_free(w->stat[i]);
+	agg_tab_free(w->svc);
+	agg_tab_free(w->cells);
+	free(w);
+}
+
+int
+webagg_add(struct webagg *w, const struct flowrec *r, size_t n)
+{
+	uint32_t k[2], dir = 0;
+	uint16_t port;
+	int64_t b;
+	size_t i;
+	int s;
+
+	for (s = 0; s < WEBAGG_NSTATS; s++)
+		if (agg_tab_add(w->stat[s], r, n) == -1)
+			return -1;
+	for (i = 0; i < n; i++) {
+		port = svcname_port(r[i].proto, r[i].srcport, r[i].dstport);
+		k[0] = (uint32_t)r[i].proto << 16 | port;
+		if (agg_tab_add_key(w->svc, k, &r[i]) == -1)
+			return -1;
+		if (w->o.local != NULL)
+			dir = localnet_dir(w->o.local, &r[i]);
+		b = r[i].last_ms > 0 ? r[i].last_ms / w->o.base_ms : 0;
+		k[0] = b > UINT32_MAX ? UINT32_MAX : (uint32_t)b;
+		k[1] = dir << 24 | (uint32_t)r[i].proto << 16 |
+		    cell_port(r[i].proto, port);
+		if (agg_tab_add_key(w->cells, k, &r[i]) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+int
+webagg_merge(struct webagg *dst, const struct webagg *src)
+{
+	int i;
+
+	for (i = 0; i < WEBAGG_NSTATS; i++)
+		if (agg_tab_merge(dst->stat[i], src->stat[i]) == -1)
+			return -1;
+	if (agg_tab_merge(dst->svc, src->svc) == -1 ||
+	    agg_tab_merge(dst->cells, src->cells) == -1)
+		return -1;
+	return 0;
+}
+
+const struct aggtab *
+webagg_stat(const struct webagg *w, int i)
+{
+	return w->stat[i];
+}
+
+struct aggrow *
+webagg_services(const struct webagg *w, size_t *n)
+{
+	struct aggrow *rows = agg_tab_rows(w->svc, n);
+	size_t i;
+
+	for (i = 0; rows != NULL && i < *n; i++) {
+		rows[i].r.proto = (uint8_t)(rows[i].key[0] >> 16);
+		rows[i].r.dstport = (uint16_t)rows[i].key[0];
+	}
+	return rows;
+}
+
+/* ---- shaping ---- */
+
+/* Readable bucket widths, in seconds. */
+static const int64_t nice_s[] = {
+	60, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400,
+	2 * 86400, 7 * 86400,
+};
+
+static int64_t
+choose_iv(int64_t base, int64_t span)
+{
+	size_t i;
+	int64_t iv;
+
+	if (span / base < WEBVIEW_MAXB)
+		return base;
+	for (i = 0; i < sizeof(nice_s) / sizeof(nice_s[0]); i++) {
+		iv = nice_s[i] * 1000;
+		if (iv > base && iv % base == 0 && span / iv < WEBVIEW_MAXB)
+			return iv;
+	}
+	return (span / WEBVIEW_MAXB / base + 1) * base;
+}
+
+static int
+proto_class(uint8_t p)
+{
+	switch (p) {
+	case 6:		return 0;
+	case 17:	return 1;
+	case 1:
+	case 58:	return 2;
+	}
+	return 3;
+}
+
+static const char *const class_names[4] = { "TCP", "UDP", "ICMP", "other" };
+
+static int
+layers_alloc(struct weblayer *l, int n, size_t nb)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if ((l[i].v = calloc(nb, sizeof(*l[i].v))) == NULL)
+			return -1;
+	return 0;
+}
+
+static void
+layer_add(struct weblayer *l, size_t i, const struct aggrow *r)
+{
+	l->v[i][WV_FLOWS] += r->flows;
+	l->v[i][WV_PACKETS] += r->r.packets;
+	l->v[i][WV_BYTES] += r->r.bytes;
+}
+
+static int
+by_key0(const void *a, const void *b)
+{
+	const struct aggrow *x = a, *y = b;
+
+	return x->key[0] < y->key[0] ? -1 : x->key[0] > y->key[0];
+}
+
+/* Name a drawn service layer. */
+static void
+svc_name(char *out, size_t len, uint32_t key)
+{
+	uint16_t port = (uint16_t)key;
+	uint8_t proto = (uint8_t)(key >> 16);
+	char pb[8];
+
+	if (port == 0 && (proto == 6 || proto == 17))
+		snprintf(out, len, "%s other ports", svcname_proto(proto, pb));
+	else
+		svcname_text(proto, port, out, len);
+}
+
+/*
+ * The drawn services: the best WEBVIEW_NSVC cell services by bytes.
+ * Cells are summed per service by sorting a copy on the service word.
+ */
+static int
+top_services(struct webview *v, const struct aggrow *cells, size_t n,
+    uint32_t top[WEBVIEW_NSVC])
+{
+	struct aggrow *s;
+	size_t i, k = 0;
+	int ntop, d;
+
+	if ((s = calloc(n ? n : 1, sizeof(*s))) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		s[i].key[0] = cells[i].key[1] & 0xffffff;
+		s[i].flows = cells[i].flows;
+		s[i].r.packets = cells[i].r.packets;
+		s[i].r.bytes = cells[i].r.bytes;
+	}
+	qsort(s, n, sizeof(*s), by_key0);
+	for (i = 0; i < n; i++) {
+		if (k > 0 && s[k - 1].key[0] == s[i].key[0]) {
+			s[k - 1].flows += s[i].flows;
+			s[k - 1].r.packets += s[i].r.packets;
+			s[k - 1].r.bytes += s[i].r.bytes;
+		} else
+			s[k++] = s[i];
+	}
+	ntop = (int)agg_rows_top(s, k, O_BYTES, WEBVIEW_NSVC);
+	for (i = 0; i < (size_t)ntop; i++) {
+		top[i] = s[i].key[0];
+		for (d = 0; d < 2; d++)
+			svc_name(v->svc[d][i].name, sizeof(v->svc[d][i].name),
+			    top[i]);
+	}
+	free(s);
+	return ntop;
+}
+
+static int64_t
+floordiv(int64_t a, int64_t b)
+{
+	return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
+
+int
+webagg_view_build(struct webview *v, const struct webagg *w,
+    const struct window *win)
+{
+	const int64_t base = w->o.base_ms;
+	struct aggrow *rows;
+	uint32_t top[WEBVIEW_NSVC];
+	int64_t lo = INT64_MAX, hi = INT64_MIN, t;
+	size_t n, i, b;
+	int d, c, k, ntop, dir;
+
+	memset(v, 0, sizeof(*v));
+	v->ndir = w->o.local != NULL ? 2 : 1;
+	rows = agg_tab_rows(w->cells, &n);
+	for (i = 0; i < n; i++) {
+		t = (int64_t)rows[i].key[0] * base;
+		lo = t < lo ? t : lo;
+		hi = t > hi ? t : hi;
+	}
+	if (win->start != INT64_MIN)
+		lo = win->start;
+	if (win->end != INT64_MAX)
+		hi = win->end - 1;
+	if (n == 0 && (win->start == INT64_MIN || win->end == INT64_MAX)) {
+		free(rows);
+		return 0;		/* no flows, nothing to draw */
+	}
+	v->iv_ms = choose_iv(base, hi - lo);
+	v->start_ms = floordiv(lo, v->iv_ms) * v->iv_ms;
+	v->nb = (size_t)((hi - v->start_ms) / v->iv_ms + 1);
+	if ((ntop = top_services(v, rows, n, top)) < 0)
+		goto fail;
+	v->nsvc = ntop + 1;
+	for (d = 0; d < v->ndir; d++) {
+		for (c = 0; c < 4; c++)
+			snprintf(v->proto[d][c].name,
+			    sizeof(v->proto[d][c].name), "%s", class_names[c]);
+		snprintf(v->svc[d][ntop].name, sizeof(v->svc[d][ntop].name),
+		    "other");
+		if (layers_alloc(v->proto[d], 4, v->nb) == -1 ||
+		    layers_alloc(v->svc[d], v->nsvc, v->nb) == -1)
+			goto fail;
+	}
+	for (i = 0; i < n; i++) {
+		const struct aggrow *r = &rows[i];
+		uint32_t svc = r->key[1] & 0xffffff;
+
+		t = (int64_t)r->key[0] * base;
+		dir = (int)(r->key[1] >> 24);
+		v->dirtot[dir][WV_FLOWS] += r->flows;
+		v->dirtot[dir][WV_PACKETS] += r->r.packets;
+		v->dirtot[dir][WV_BYTES] += r->r.bytes;
+		if (t < v->start_ms)
+			continue;
+		b = (size_t)((t - v->start_ms) / v->iv_ms);
+		if (b >= v->nb)
+			continue;
+		if (v->ndir == 1 || dir == LOCALNET_OUT)
+			d = 0;
+		else if (dir == LOCALNET_IN)
+			d = 1;
+		else
+			continue;	/* internal or transit: not drawn */
+		layer_add(&v->proto[d][proto_class((uint8_t)(svc >> 16))], b,
+		    r);
+		for (k = 0; k < ntop && top[k] != svc; k++)
+			;
+		layer_add(&v->svc[d][k], b, r);
+	}
+	free(rows);
+	return 0;
+fail:
+	free(rows);
+	webagg_view_free(v);
+	return -1;
+}
+
+void
+webagg_view_free(struct webview *v)
+{
+	int d, k;
+
+	for (d = 0; d < 2; d++) {
+		for (k = 0; k < 4; k++)
+			free(v->proto[d][k].v);
+		for (k = 0; k <= WEBVIEW_NSVC; k++)
+			free(v->svc[d][k].v);
+	}
+	memset(v, 0, sizeof(*v));
+}

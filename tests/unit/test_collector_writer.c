@@ -1,0 +1,169 @@
+/*
+ * Unit tests for collector/writer.c, the writer thread and its ring of
+ * batches: every record submitted after WCTL_OPEN lands in a file, in
+ * order, in the file that was open when it was submitted, with the header
+ * counters of the batches that went into it; more batches than the ring
+ * holds make the submitter wait instead of losing any; records submitted
+ * while no file is wanted are dropped, not written.  The statistics are
+ * read while the thread runs, as the receive thread's STAT line does.
+ * Built with ThreadSanitizer as well (make tsan).
+ */
+#include <check.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "spooltest.h"
+#include "../../collector/writer.h"
+
+#define NAME1 "v05.2026-11-26.181015+0000" /* T0 + 300 */
+#define NBATCH (WRITER_SLOTS + WRITER_SLOTS / 2) /* per file: > the ring */
+
+/* Records numbered from *seq (in srcaddr), so order can be checked. */
+static void
+fill(struct wbatch *b, size_t n, uint32_t *seq)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		memset(&b->recs[i], 0, sizeof(b->recs[i]));
+		b->recs[i].srcaddr = (*seq)++;
+		b->recs[i].packets = 1;
+		b->recs[i].bytes = 40;
+		b->recs[i].unix_secs = T0;
+		b->recs[i].first_ms = (int64_t)T0 * 1000;
+		b->recs[i].last_ms = (int64_t)T0 * 1000;
+	}
+	b->n = n;
+}
+
+/* How many ft- files dir holds. */
+static int
+count_files(void)
+{
+	struct dirent *e;
+	DIR *d = opendir(dir);
+	int n = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d)) != NULL)
+		n += strncmp(e->d_name, "ft-", 3) == 0;
+	closedir(d);
+	return n;
+}
+
+/*
+ * NBATCH batches of 1..WRITER_BATCH records, each counting one lost flow;
+ * returns the records submitted.  The statistics, read meanwhile, never
+ * claim more than was submitted so far (*seq numbers every record).
+ */
+static uint64_t
+submit_batches(struct writer *w, uint32_t *seq)
+{
+	struct writer_stats st;
+	uint64_t sent = 0;
+	size_t i, n;
+
+	for (i = 0; i < NBATCH; i++) {
+		struct wbatch *b = writer_batch(w);
+
+		n = 1 + (i * 397) % WRITER_BATCH;
+		fill(b, n, seq);
+		b->lost = 1;
+		sent += n;
+		writer_submit(w, WCTL_NONE, 0);
+		writer_stats(w, &st);
+		ck_assert_uint_le(st.written, *seq);
+		ck_assert_uint_eq(st.errors, 0);
+	}
+	return sent;
+}
+
+START_TEST(test_two_files_in_order)
+{
+	struct spool *s = new_spool(0, NULL);
+	struct writer *w = writer_new(s, NULL, 0);
+	struct ft_header h;
+	uint32_t seq = 0, check = 0;
+	uint64_t n0, n1;
+
+	ck_assert_ptr_nonnull(w);
+	writer_submit(w, WCTL_OPEN, T0);
+	n0 = submit_batches(w, &seq);
+	writer_submit(w, WCTL_ROTATE, T0 + 300);
+	n1 = submit_batches(w, &seq);
+	/* The stop batch carries counters, which belong to the last file. */
+	writer_batch(w)->corrupt = 2;
+	writer_submit(w, WCTL_STOP, T0 + 600);
+	writer_free(w);
+	spool_free(s);
+
+	ck_assert_int_eq(count_files(), 2);
+	ck_assert_int_eq(read_file("ft-" NAME0, &h, &check), (long)n0);
+	ck_assert_uint_eq(h.flows, n0);
+	ck_assert_uint_eq(h.lost, NBATCH);
+	ck_assert_uint_eq(h.corrupt, 0);
+	ck_assert_uint_eq(h.cap_start, T0);
+	ck_assert_uint_eq(h.cap_end, T0 + 300);
+	ck_assert_int_eq(read_file("ft-" NAME1, &h, &check), (long)n1);
+	ck_assert_uint_eq(h.flows, n1);
+	ck_assert_uint_eq(h.lost, NBATCH);
+	ck_assert_uint_eq(h.corrupt, 2);
+	ck_assert_uint_eq(h.cap_start, T0 + 300);
+	ck_assert_uint_eq(h.cap_end, T0 + 600);
+	ck_assert_uint_eq(check, seq);
+}
+END_TEST
+
+/* Before WCTL_OPEN no file is wanted: records are dropped, not written. */
+START_TEST(test_no_file_before_open)
+{
+	struct spool *s = new_spool(0, NULL);
+	struct writer *w = writer_new(s, NULL, 0);
+	struct ft_header h;
+	uint32_t seq = 0, check;
+
+	ck_assert_ptr_nonnull(w);
+	fill(writer_batch(w), 100, &seq);
+	writer_submit(w, WCTL_NONE, 0);
+	check = seq;
+	writer_submit(w, WCTL_OPEN, T0);
+	fill(writer_batch(w), 10, &seq);
+	writer_submit(w, WCTL_STOP, T0 + 60);
+	writer_free(w);
+	spool_free(s);
+
+	ck_assert_int_eq(count_files(), 1);
+	ck_assert_int_eq(read_file("ft-" NAME0, &h, &check), 10);
+	ck_assert_uint_eq(check, seq);
+}
+END_TEST
+
+static Suite *
+writer_suite(void)
+{
+	Suite *s = suite_create("collector_writer");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_two_files_in_order);
+	tcase_add_test(tc, test_no_file_before_open);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(writer_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
