@@ -240,6 +240,11 @@ main(int argc, char **argv)
 	l.block = o.block;
 	if ((l.ch = chttp_open(o.url)) == NULL)
 		errx(1, "cannot set up an HTTP client");
+	/*
+	 * A server that hangs must not stop loading for good: give up and
+	 * retry the file after five minutes (an INSERT takes seconds).
+	 */
+	chttp_timeout(l.ch, 300);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigaction(SIGTERM, &sa, NULL);
