@@ -141,17 +141,82 @@ keys_sql(const struct aggspec *s, char *out, size_t cap, size_t *rowlen)
 	return 0;
 }
 
+/* Reads a group's key at p into key; returns the bytes it took. */
+typedef size_t (*key_fn)(const struct aggspec *, const uint8_t *p,
+    uint32_t *key);
+
+static size_t
+stat_key(const struct aggspec *s, const uint8_t *p, uint32_t *key)
+{
+	const uint8_t *p0 = p;
+	int j;
+
+	for (j = 0; j < (s->either ? 1 : s->nkeys); j++) {
+		if (dbsql_is_addr(s->keys[j])) {
+			/* Only IPv4 rows were asked for. */
+			if (rowbin_addr_get(p, &key[j]) == -1)
+				key[j] = 0;
+			p += ROWBIN_ADDR_LEN;
+		} else {
+			key[j] = (uint32_t)le64(p);
+			p += 8;
+		}
+	}
+	return (size_t)(p - p0);
+}
+
+static size_t
+series_key(const struct aggspec *s, const uint8_t *p, uint32_t *key)
+{
+	uint64_t k = le64(p);
+
+	(void)s;
+	key[0] = (uint32_t)(k >> 32);
+	key[1] = (uint32_t)k;
+	return 8;
+}
+
+/* Run sql (freed here) and fold its groups of rowlen bytes into t. */
+static int
+fold_groups(struct dbsource *d, char *sql, size_t rowlen,
+    const struct aggspec *s, key_fn kf, struct aggtab *t)
+{
+	struct chbuf b = { 0 };
+	uint32_t key[AGG_MAXKEY];
+	struct flowrec r;
+	uint64_t flows;
+	size_t off, n;
+	int rc = -1;
+
+	if (chttp_query(dbread_conn(d), sql, &b) == -1) {
+		fail(d, NULL);
+		goto out;
+	}
+	if (b.len % rowlen != 0) {
+		fail(d, "the server's answer ends inside a row");
+		goto out;
+	}
+	for (off = 0; off < b.len; off += rowlen) {
+		n = kf(s, b.p + off, key);
+		flows = counters(b.p + off + n, &r);
+		if (agg_tab_add_group(t, key, &r, flows) == -1) {
+			fail(d, "out of memory");
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	chttp_buf_free(&b);
+	free(sql);
+	return rc;
+}
+
 static int
 one_stat(struct dbsource *d, const struct aggspec *s, struct aggtab *t)
 {
 	char keys[1024], group[256], *sql;
-	struct chbuf b = { 0 };
-	uint32_t key[AGG_MAXKEY];
-	struct flowrec r;
-	size_t rowlen, off, n, len;
-	const uint8_t *p;
-	uint64_t flows;
-	int j, rc = -1;
+	size_t rowlen, n, len;
+	int j;
 
 	if (s->nkeys < 1 || s->nkeys > AGG_MAXKEY ||
 	    keys_sql(s, keys, sizeof(keys), &rowlen) == -1)
@@ -166,38 +231,7 @@ one_stat(struct dbsource *d, const struct aggspec *s, struct aggtab *t)
 	snprintf(sql, len, "SELECT %s, " COUNTERS " FROM %s WHERE %s AND "
 	    V4ONLY " GROUP BY %s FORMAT RowBinary", keys, dbread_table(d),
 	    dbread_where(d), group);
-	if (chttp_query(dbread_conn(d), sql, &b) == -1) {
-		fail(d, NULL);
-		goto out;
-	}
-	if (b.len % rowlen != 0) {
-		fail(d, "the server's answer ends inside a row");
-		goto out;
-	}
-	for (off = 0; off < b.len; off += rowlen) {
-		p = b.p + off;
-		for (j = 0; j < (s->either ? 1 : s->nkeys); j++) {
-			if (dbsql_is_addr(s->keys[j])) {
-				/* Only IPv4 rows were asked for. */
-				if (rowbin_addr_get(p, &key[j]) == -1)
-					key[j] = 0;
-				p += ROWBIN_ADDR_LEN;
-			} else {
-				key[j] = (uint32_t)le64(p);
-				p += 8;
-			}
-		}
-		flows = counters(p, &r);
-		if (agg_tab_add_group(t, key, &r, flows) == -1) {
-			fail(d, "out of memory");
-			goto out;
-		}
-	}
-	rc = 0;
-out:
-	chttp_buf_free(&b);
-	free(sql);
-	return rc;
+	return fold_groups(d, sql, rowlen, s, stat_key, t);
 }
 
 /*
@@ -212,12 +246,6 @@ series(struct dbsource *d, int64_t iv, struct aggtab *t)
 	size_t len = strlen(dbread_where(d)) + strlen(dbread_table(d)) +
 	    sizeof(V4ONLY) + sizeof(COUNTERS) + 256;
 	char *sql = malloc(len);
-	struct chbuf b = { 0 };
-	struct flowrec r;
-	uint32_t key[2];
-	uint64_t flows, k;
-	size_t off;
-	int rc = -1;
 
 	if (sql == NULL)
 		return fail(d, "out of memory");
@@ -225,29 +253,7 @@ series(struct dbsource *d, int64_t iv, struct aggtab *t)
 	    "%lld) * %lld > last_ms, 1, 0) AS k0, " COUNTERS " FROM %s WHERE %s"
 	    " AND " V4ONLY " GROUP BY k0 FORMAT RowBinary", (long long)iv,
 	    (long long)iv, (long long)iv, dbread_table(d), dbread_where(d));
-	if (chttp_query(dbread_conn(d), sql, &b) == -1) {
-		fail(d, NULL);
-		goto out;
-	}
-	if (b.len % (8 + COUNTERS_LEN) != 0) {
-		fail(d, "the server's answer ends inside a row");
-		goto out;
-	}
-	for (off = 0; off < b.len; off += 8 + COUNTERS_LEN) {
-		k = le64(b.p + off);
-		key[0] = (uint32_t)(k >> 32);
-		key[1] = (uint32_t)k;
-		flows = counters(b.p + off + 8, &r);
-		if (agg_tab_add_group(t, key, &r, flows) == -1) {
-			fail(d, "out of memory");
-			goto out;
-		}
-	}
-	rc = 0;
-out:
-	chttp_buf_free(&b);
-	free(sql);
-	return rc;
+	return fold_groups(d, sql, 8 + COUNTERS_LEN, NULL, series_key, t);
 }
 
 enum input_result
