@@ -506,7 +506,7 @@ START_TEST(test_writer_stress)
 	for (seed = 1; seed <= 3; seed++)
 		replay_writer(&zstream_deflate_isal, -1,
 			      seed * 0x9e3779b97f4a7c15ull + 1,
-			      caps[_i] < 100 ? 6 : 64, caps[_i]);
+			      caps[_i] < 100 ? 3 : 64, caps[_i]);
 }
 END_TEST
 #endif
