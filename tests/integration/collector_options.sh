@@ -74,7 +74,9 @@ f=$(ls "$W"/ft-v05.*)
 W=$TMP/stat; mkdir -p "$W"
 NFCOLLECTD_TEST_MINUTE_SECONDS=2 start "$W" "$TMP/stat.log" -S 1
 "$TMP/nfv5blast" -p "$PORT" -n 300 -c 30 >/dev/null
-wait_for "grep -q 'STAT: ' $TMP/stat.log"
+# The counters are totals since startup: wait for the line that counts all
+# 10 datagrams (a "minute" may end after the first one was handled).
+wait_for "grep -q 'STAT: .* pkts=10 ' $TMP/stat.log"
 stop "$CPID" TERM
 line=$(grep 'STAT: ' "$TMP/stat.log" | tail -n 1)
 echo "$line" | grep -Eq 'STAT: now=[0-9]+ startup=[0-9]+ src_ip=127\.0\.0\.1 dst_ip=127\.0\.0\.1 d_ver=5 pkts=10 flows=300 lost=0 reset=0 filter_drops=0$' &&
