@@ -56,7 +56,10 @@ start_sensor() {	# label [flags]
 	    >"$TMP/$_l.sensor" 2>&1 &
 	SPID=$!
 	PIDS="$PIDS $SPID"
-	wait_for "[ -S '$CTL' ]" || fail "$_l: control socket never appeared"
+	# The socket path appears at bind(), before listen() and before the
+	# pidfile: the daemon is ready once the pidfile is there too.
+	wait_for "[ -S '$CTL' ] && [ -s '$TMP/pid' ]" ||
+	    fail "$_l: control socket or pidfile never appeared"
 }
 
 # Wait until the sensor has counted N packets.
