@@ -340,6 +340,15 @@ main(int argc, char **argv)
 	if (o.jail != NULL)
 		jail_workdir(o.jail, workdir);
 
+	/*
+	 * Stop signals are served by the receive loop from here on, so one
+	 * that comes during the start-up work (expiry, recovery of leftover
+	 * tmp- files: seconds for a big file) waits for it to end instead of
+	 * killing the process in the middle, which left a half-written rec-
+	 * file behind or the recovered tmp- original beside its ft- file.
+	 */
+	signals_init(&wait_mask);
+
 	/* Privileged things first: sockets, pidfile; then drop. */
 	if ((listener = listen_open(o.specs, o.nspecs, o.rcvbuf)) == NULL)
 		exit(1);
@@ -385,7 +394,6 @@ main(int argc, char **argv)
 	if ((exporters = exporter_table_new(o.max_exporters)) == NULL)
 		log_fatal("exporter table");
 
-	signals_init(&wait_mask);
 	if ((writer = writer_new(spool, retention, o.flush)) == NULL)
 		log_fatal("writer thread");
 	if (fanout != NULL && fanout_start(fanout) == -1)
