@@ -229,7 +229,10 @@ EOF
 	nfacctd -f "$o.conf" >"$o.log" 2>&1 &
 	apid=$!
 	PIDS="$PIDS $apid"
-	wait_for "ss -Hlun 'sport = :$port' | grep -q ." || sleep 1
+	# Ready when its print plugin has purged once (every second): the
+	# socket alone is bound before the plugin takes records.
+	wait_for "grep -q 'Purging cache - END' '$o.log'" ||
+	    { fail "nfacctd v$v: not ready: $(tail -n 2 "$o.log")"; continue; }
 	n=0 p=0 b=0
 	for f in $(awk -F'\t' 'NR > 1 && $2 != "unreadable" && $5 > 0 { print $1 }' "$SHARED/pcaps/reference.tsv"); do
 		"$NFSENSORD" -r "$PCAPS/$f" -v "$v" -n "127.0.0.1:$port" >/dev/null 2>&1

@@ -1,9 +1,10 @@
 #!/bin/sh
 # Live capture with v9 and IPFIX export: nfsensord -i lo sees IPv6 and
 # IPv4 UDP and ICMPv6 echo on loopback (our own port, ::1 and 127.0.0.1
-# only), and tcpdump records its export.  Checked:
+# only), and tcpdump records its export to the first of two
+# destinations.  Checked:
 #  - nfctl send-template sends the templates at once, and statistics then
-#    counts them per destination and family;
+#    counts them per destination (both) and family;
 #  - after stop-gather, the flows of nfctl dump-flows -j are exactly the
 #    records tshark decodes from the export that nfctl shutdown sends
 #    (addresses, ports or ICMPv6 type/code, protocol, traffic class, TCP
@@ -19,11 +20,16 @@ FLOWS=$ROOT/tests/tools/cflow_flows.py
 
 run() {	# VERSION RATE
 	v=$1 rate=$2 o=$TMP/v$1
-	rport=$(free_udp_port) tport=$(free_udp_port)
-	python3 -c 'import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("127.0.0.1", int(sys.argv[1])))
-while True: s.recv(65535)' "$rport" &
+	rport=$(free_udp_port) rport2=$(free_udp_port) tport=$(free_udp_port)
+	python3 -c 'import select, socket, sys
+ss = []
+for p in sys.argv[1:]:
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("127.0.0.1", int(p)))
+    ss.append(s)
+while True:
+    for s in select.select(ss, [], [])[0]:
+        s.recv(65535)' "$rport" "$rport2" &
 	PIDS="$PIDS $!"
 	spid_sink=$!
 	tcpdump -i lo -U --immediate-mode -w "$o.pcap" "udp and dst port $rport" 2>"$o.tcpdump" &
@@ -31,7 +37,8 @@ while True: s.recv(65535)' "$rport" &
 	PIDS="$PIDS $tpid"
 	wait_for "grep -q listening '$o.tcpdump'" || { fail "v$v: tcpdump did not start"; return; }
 	"$NFSENSORD" -d -i lo -v "$v" -s "$rate" -c "$o.ctl" -p "$o.pid" \
-	    -n "127.0.0.1:$rport" "(udp and port $tport) or icmp6" >"$o.log" 2>&1 &
+	    -n "127.0.0.1:$rport,127.0.0.1:$rport2" "(udp and port $tport) or icmp6" \
+	    >"$o.log" 2>&1 &
 	spid=$!
 	PIDS="$PIDS $spid"
 	wait_for "[ -S '$o.ctl' ]" || { fail "v$v: no control socket: $(cat "$o.log")"; return; }
@@ -50,10 +57,11 @@ for i in range(12):
 	"$NFCTL" -c "$o.ctl" stop-gather >/dev/null
 	r=$("$NFCTL" -c "$o.ctl" send-template)
 	"$NFCTL" -c "$o.ctl" statistics >"$o.stats"
-	t=$(grep -c "127.0.0.1:$rport: 1 datagrams, 0 flows, 0 failures, templates sent: 1 IPv4, 1 IPv6" "$o.stats")
-	[ "$r" = "templates sent" ] && [ "$t" = 1 ] &&
-	    pass "v$v: nfctl send-template: '$r', statistics count 1 IPv4 and 1 IPv6 template" ||
-	    fail "v$v: send-template '$r'; $(grep "127.0.0.1:$rport" "$o.stats")"
+	t=$(grep -c -e "127.0.0.1:$rport: 1 datagrams, 0 flows, 0 failures, templates sent: 1 IPv4, 1 IPv6" \
+	    -e "127.0.0.1:$rport2: 1 datagrams, 0 flows, 0 failures, templates sent: 1 IPv4, 1 IPv6" "$o.stats")
+	[ "$r" = "templates sent" ] && [ "$t" = 2 ] &&
+	    pass "v$v: nfctl send-template: '$r', statistics count 1 IPv4 and 1 IPv6 template for each of 2 destinations" ||
+	    fail "v$v: send-template '$r'; $(grep "127.0.0.1:" "$o.stats")"
 	"$NFCTL" -c "$o.ctl" -j dump-flows >"$o.dump"
 	"$NFCTL" -c "$o.ctl" -j statistics >"$o.json"
 	"$NFCTL" -c "$o.ctl" shutdown >/dev/null
