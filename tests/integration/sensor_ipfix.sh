@@ -14,6 +14,7 @@
 #    (ipv4_pkts - ipv4_bad_hdr plus IPv4 under MPLS, ipv4_bytes,
 #    ipv6_pkts, ipv6_bytes);
 #  - v9 and IPFIX carry the same flows (every field but the times);
+#  - with -T vlan, each record's vlanId is its packets' outer VLAN id;
 #  - nfdump's totals equal tshark's, and its flows (full IPv6 addresses,
 #    packets, bytes) are tshark's flows.
 # softflowd 1.1.0 -v 9 and -v 10 on the captures with IPv6, decoded the same
@@ -37,7 +38,7 @@ print(" ".join(str(s.getsockname()[1]) for s in ss))' "$1"
 # The captures with IPv6 packets also go through softflowd -v 9 and -v 10.
 CAPS6=$(awk -F'\t' 'NR > 1 && $2 != "unreadable" && $5 > 0 { print $1 }' "$SHARED/pcaps/reference.tsv")
 NCAPS6=$(echo "$CAPS6" | wc -l)
-PORTS=$(ports $((2 * NCAPS + 2 * NCAPS6)))
+PORTS=$(ports $((2 * NCAPS + 2 * NCAPS6 + 2)))
 filter="udp and dst host 127.0.0.1 and ($(echo "$PORTS" | sed 's/ / or /g; s/\([0-9][0-9]*\)/dst port \1/g'))"
 tcpdump -i lo -U --immediate-mode -B 8192 -w "$TMP/export.pcap" "$filter" 2>"$TMP/tcpdump.log" &
 TPID=$!
@@ -89,6 +90,13 @@ for f in $CAPS6; do
 		shift
 	done
 done
+# -T vlan: the VLAN id in every record (vlanId, 58).
+VLANCAP=eth-vlan-collisions.pcap
+for v in 9 10; do
+	echo "$1" >"$TMP/vlan$v.port"
+	"$NFSENSORD" -r "$PCAPS/$VLANCAP" -T vlan -v "$v" -n "127.0.0.1:$1" >/dev/null 2>&1
+	shift
+done
 sleep 0.5
 stop "$TPID" TERM
 kill "$SINK"
@@ -137,11 +145,26 @@ for f in $CAPS; do
 		fi
 	done
 	# Both versions carry the same flows: all fields but version and times.
-	cut -d' ' -f3-11,14 "$TMP/9.$f.flows" | grep -v '^$' | sort >"$TMP/9.$f.cmp"
-	cut -d' ' -f3-11,14 "$TMP/10.$f.flows" | grep -v '^$' | sort >"$TMP/10.$f.cmp"
+	grep '^F ' "$TMP/9.$f.flows" | cut -d' ' -f3-11,14- | sort >"$TMP/9.$f.cmp"
+	grep '^F ' "$TMP/10.$f.flows" | cut -d' ' -f3-11,14- | sort >"$TMP/10.$f.cmp"
 	cmp -s "$TMP/9.$f.cmp" "$TMP/10.$f.cmp" &&
 	    pass "$f: v9 and IPFIX carry the same $(wc -l <"$TMP/9.$f.cmp") flows" ||
 	    fail "$f: v9 and IPFIX flows differ: $(diff "$TMP/9.$f.cmp" "$TMP/10.$f.cmp" | head -n 4 | tr '\n' ' ')"
+done
+
+# -T vlan: tshark reads, per flow, the outer VLAN id of the capture's
+# packets (tshark's own decoding of the capture, 0 for untagged).
+tshark -r "$PCAPS/$VLANCAP" -T fields -e vlan.id -e ip.src -e ip.dst -E occurrence=f 2>/dev/null |
+    awk -F'\t' '{ print ($1 == "" ? 0 : $1), $2, $3 }' | sort | uniq -c |
+    awk '{ print $2, $3, $4, $1 }' >"$TMP/vlan.want"
+for v in 9 10; do
+	p=$(cat "$TMP/vlan$v.port")
+	tshark -r "$TMP/export.pcap" -Y "udp.dstport == $p" -d "udp.port==$p,cflow" \
+	    -T json 2>/dev/null | python3 "$FLOWS" >"$TMP/vlan$v.flows"
+	awk '$1 == "F" { print $15, $3, $5, $10 }' "$TMP/vlan$v.flows" | sort >"$TMP/vlan$v.got"
+	[ -s "$TMP/vlan.want" ] && cmp -s "$TMP/vlan$v.got" "$TMP/vlan.want" &&
+	    pass "v$v -T vlan $VLANCAP: VLAN ids $(cut -d' ' -f1 "$TMP/vlan.want" | sort -u | tr '\n' ' ')in the records as in the capture" ||
+	    fail "v$v -T vlan: $(diff "$TMP/vlan.want" "$TMP/vlan$v.got" | head -n 4 | tr '\n' ' ')"
 done
 
 # softflowd 1.1.0 on the captures with IPv6, its export decoded by tshark

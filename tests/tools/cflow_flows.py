@@ -4,7 +4,7 @@
 Reads `tshark -T json -d udp.port==PORT,cflow` on standard input (the
 decoding is tshark's, not ours; this only flattens its tree) and prints
 
-  F ver src sport dst dport proto tos flags packets bytes start end reason
+  F ver src sport dst dport proto tos flags packets bytes start end reason vlan
   O ver interval algorithm packet_interval packet_space
   S datagrams=N records=N templates=N seqerr=N counterr=N notemplate=N
     malformed=N
@@ -63,7 +63,7 @@ def flow_line(ver, f):
         first(f, 'cflow.packets', 'cflow.packets64'),
         first(f, 'cflow.octets', 'cflow.octets64'),
         ms(start) if start != '-' else '-', ms(end) if end != '-' else '-',
-        first(f, 'cflow.flow_end_reason')))
+        first(f, 'cflow.flow_end_reason'), first(f, 'cflow.vlanid')))
 
 
 # Expert info severities of Wireshark (epan/proto.h): warning, error.
