@@ -87,6 +87,7 @@ send_all(struct export *ex, const uint8_t *d, size_t len, size_t nflows,
 		if (send(dst->fd, d, len, 0) == (ssize_t)len) {
 			dst->datagrams++;
 			dst->flows += nflows;
+			ex->st.records += nflows;
 			dst->templates_v4 += templates != 0;
 			dst->templates_v6 += templates != 0;
 		} else {

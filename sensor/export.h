@@ -40,7 +40,9 @@ struct export_dest {
 };
 
 struct export_stats {
-	uint64_t	flows;		/* records handed to the network */
+	uint64_t	flows;		/* flows handed to the network */
+	uint64_t	records;	/* flow records that reached a socket,
+					   summed over destinations */
 	uint64_t	datagrams;	/* datagrams built */
 	uint64_t	failures;	/* sends that failed, all destinations */
 	uint64_t	unexportable;	/* flows this version cannot carry */

@@ -3,7 +3,9 @@
  *
  * The text form keeps softflowctl's wording for the lines its users grep
  * ("Number of active flows", "Packets processed", "Flows exported: N (N
- * records) in M packets (F failures)") and adds what softflowd hides: bad
+ * records) in M packets (F failures)": N flows expired and exported, N
+ * records that reached a destination's socket, counted once per
+ * destination) and adds what softflowd hides: bad
  * headers and MPLS apart from non-IP, IPv6 that v5 cannot carry, per
  * destination send counters.  The JSON form has the same numbers under
  * stable keys.
@@ -139,7 +141,7 @@ render_text(struct outbuf *o, const struct stats_view *v)
 	outbuf_printf(o, "Flows exported: %llu (%llu records) in %llu packets "
 	    "(%llu failures)\n",
 	    (unsigned long long)(es ? es->flows : 0),
-	    (unsigned long long)(es ? es->flows : 0),
+	    (unsigned long long)(es ? es->records : 0),
 	    (unsigned long long)(es ? es->datagrams : 0),
 	    (unsigned long long)(es ? es->failures : 0));
 	if (v->have_pcap) {

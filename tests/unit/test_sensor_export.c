@@ -168,6 +168,9 @@ START_TEST(two_destinations_same_datagram)
 	ck_assert_uint_eq(export_dest(ex, 0)->datagrams, 1);
 	ck_assert_uint_eq(export_dest(ex, 1)->flows, 1);
 	ck_assert_ptr_null(export_dest(ex, 2));
+	/* One flow, two copies delivered: "Flows exported: 1 (2 records)". */
+	ck_assert_uint_eq(export_stats(ex)->flows, 1);
+	ck_assert_uint_eq(export_stats(ex)->records, 2);
 	close(fa);
 	close(fb);
 	export_free(ex);
@@ -212,6 +215,9 @@ START_TEST(send_failures_counted)
 	ck_assert_uint_eq(export_dest(ex, 0)->failures +
 	    export_dest(ex, 0)->datagrams, 5);
 	ck_assert_uint_eq(export_stats(ex)->datagrams, 5);
+	/* Only what reached the socket counts as a record sent. */
+	ck_assert_uint_eq(export_stats(ex)->records,
+	    export_dest(ex, 0)->datagrams);
 	export_free(ex);
 }
 END_TEST
