@@ -106,6 +106,7 @@ if have_shared files_hostile; then
 	W=$TMP/w4; mkdir -p "$W"
 	mkfifo "$W/tmp-$NAME"
 	if start_collector "$W" "$TMP/f4.log" -p - &&
+	    wait_for "grep -q started '$TMP/f4.log'" &&
 	    grep -q "tmp-$NAME is not a regular file; skipped" "$TMP/f4.log" &&
 	    [ -p "$W/tmp-$NAME" ]; then
 		pass "tmp- FIFO: collector started, said what it skipped, left it"
@@ -151,6 +152,8 @@ if getent passwd nobody >/dev/null; then
 	W=$TMP/w6; mkdir -p "$W"; chown nobody "$W"
 	start_collector "$W" "$TMP/u6.log" -p "$TMP/u6.pid" -u nobody ||
 	    fail "pidfile -u: collector did not start"
+	# The port is bound before the pidfile is written: wait for it.
+	wait_for "[ -s '$TMP/u6.pid' ] && grep -q started '$TMP/u6.log'"
 	[ "$(cat "$TMP/u6.pid")" = "$CPID" ] || fail "pidfile -u: holds '$(cat "$TMP/u6.pid")', not $CPID"
 	stop "$CPID"
 	[ -f "$TMP/u6.pid" ] && [ ! -s "$TMP/u6.pid" ] &&
@@ -158,6 +161,7 @@ if getent passwd nobody >/dev/null; then
 	    fail "pidfile -u: $(ls -l "$TMP/u6.pid" 2>&1) '$(cat "$TMP/u6.pid" 2>/dev/null)'"
 	start_collector "$W" "$TMP/u7.log" -p "$TMP/u7.pid" ||
 	    fail "pidfile: collector did not start"
+	wait_for "[ -s '$TMP/u7.pid' ] && grep -q started '$TMP/u7.log'"
 	stop "$CPID"
 	[ ! -e "$TMP/u7.pid" ] && pass "pidfile without -u: removed at exit" ||
 	    fail "pidfile without -u: still there"
