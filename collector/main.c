@@ -360,8 +360,8 @@ main(int argc, char **argv)
 	} else
 		umask(022);
 	if (daemon_pidfile_create(o.pidfile) == -1)
-		log_fatal("pidfile %s (is another nfcollectd running?)",
-		    o.pidfile);
+		log_fatal("pidfile %s%s", o.pidfile, errno == EEXIST ?
+		    " (is another nfcollectd running?)" : "");
 	if ((o.user != NULL || o.jail != NULL) &&
 	    daemon_privdrop(o.user, o.jail) == -1)
 		log_fatal("dropping privileges (-u %s, -j %s)",

@@ -145,8 +145,7 @@ walk(struct inlist *l, const char *dir, int with_tmp, int depth,
 				rc = -1;
 		} else if (ok && !S_ISREG(st.st_mode) &&
 		    is_flow_name(de->d_name, with_tmp)) {
-			fprintf(stderr, "%s: %s: not a regular file; skipped\n",
-			    program_invocation_short_name, path);
+			warnx("%s: not a regular file; skipped", path);
 		} else if (is_flow_name(de->d_name, with_tmp)) {
 			start = name_start(de->d_name, &is_tmp);
 			if (push(l, path, start) == -1)
