@@ -7,7 +7,9 @@
 #  3. a rec- symlink planted beside a leftover tmp- file: recovery neither
 #     writes through it nor renames a symlink into the archive.
 #  4. a FIFO named tmp- in the spool: the collector still starts and says
-#     what it skipped; a FIFO named ft- does not hang nfreport.
+#     what it skipped; a FIFO named ft- does not hang nfreport; a symlink
+#     at a page's name in nfreport --html-dir is replaced, not written
+#     through.
 #  5. -R during start-up recovery: the hook leaves no zombie behind.
 #  6. the pidfile after -u: emptied and left in place (the unprivileged
 #     daemon cannot unlink it), removed when there was no -u.
@@ -124,6 +126,18 @@ if have_shared files_hostile; then
 	    grep -q 'not a regular file' "$TMP/rep.err" &&
 	    pass "ft- FIFO: nfreport read the real file and skipped the FIFO (exit $rc)" ||
 	    fail "ft- FIFO: nfreport exit $rc: $(cat "$TMP/rep.err")"
+
+	# A symlink planted at a page's name in --html-dir: the page replaces
+	# the link (temporary file + rename), the file it named is intact.
+	H=$TMP/site; mkdir -p "$H"
+	echo "root's file" >"$TMP/victim4"
+	ln -s "$TMP/victim4" "$H/index.html"
+	"$NFREPORT" -U --html-dir "$H" -t ",2026-11-27" "$FTDATA/seed-utc" \
+	    2>"$TMP/html.err"; rc=$?
+	[ "$rc" = 0 ] && [ "$(cat "$TMP/victim4")" = "root's file" ] &&
+	    [ -f "$H/index.html" ] && [ ! -L "$H/index.html" ] &&
+	    pass "--html-dir: a page replaces a planted link, the linked file intact" ||
+	    fail "--html-dir: exit $rc, victim '$(cat "$TMP/victim4")': $(cat "$TMP/html.err")"
 
 	# 5. -R during start-up recovery leaves no zombie.
 	# Twenty leftovers, so that the first hooks exit while the later
