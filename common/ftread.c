@@ -135,6 +135,7 @@ static void
 decode_common(struct cursor *c, int be, struct flowrec *f)
 {
 	uint32_t pkts, octets, first, last;
+	uint16_t in, out;
 
 	memset(f, 0, sizeof(*f));
 	buf_get_u32(c, be, &f->unix_secs);
@@ -144,8 +145,10 @@ decode_common(struct cursor *c, int be, struct flowrec *f)
 	buf_get_u32(c, be, &f->srcaddr);
 	buf_get_u32(c, be, &f->dstaddr);
 	buf_get_u32(c, be, &f->nexthop);
-	buf_get_u16(c, be, &f->input);
-	buf_get_u16(c, be, &f->output);
+	buf_get_u16(c, be, &in);
+	buf_get_u16(c, be, &out);
+	f->input = in;
+	f->output = out;
 	buf_get_u32(c, be, &pkts);
 	buf_get_u32(c, be, &octets);
 	buf_get_u32(c, be, &first);
@@ -177,6 +180,7 @@ static void
 decode_v5(const uint8_t *p, int be, struct flowrec *f)
 {
 	struct cursor c;
+	uint16_t sas, das;
 
 	buf_cur_init(&c, p, FT_V5_RECLEN);
 	decode_common(&c, be, f);
@@ -185,8 +189,10 @@ decode_v5(const uint8_t *p, int be, struct flowrec *f)
 	buf_get_u8(&c, &f->engine_id);
 	buf_get_u8(&c, &f->src_mask);
 	buf_get_u8(&c, &f->dst_mask);
-	buf_get_u16(&c, be, &f->src_as);
-	buf_get_u16(&c, be, &f->dst_as);
+	buf_get_u16(&c, be, &sas);
+	buf_get_u16(&c, be, &das);
+	f->src_as = sas;
+	f->dst_as = das;
 }
 
 /*
@@ -259,6 +265,7 @@ decode_compat(const uint8_t *p, int be, struct flowrec *f, int v5)
 {
 	struct cursor c;
 	uint32_t msecs, pkts, octets, first, last;
+	uint16_t in, out, sas, das;
 
 	memset(f, 0, sizeof(*f));
 	buf_cur_init(&c, p, FT_V1_RECLEN);
@@ -267,8 +274,10 @@ decode_compat(const uint8_t *p, int be, struct flowrec *f, int v5)
 	buf_get_u32(&c, be, &f->srcaddr);
 	buf_get_u32(&c, be, &f->dstaddr);
 	buf_get_u32(&c, be, &f->nexthop);
-	buf_get_u16(&c, be, &f->input);
-	buf_get_u16(&c, be, &f->output);
+	buf_get_u16(&c, be, &in);
+	buf_get_u16(&c, be, &out);
+	f->input = in;
+	f->output = out;
 	buf_get_u32(&c, be, &pkts);
 	buf_get_u32(&c, be, &octets);
 	buf_get_u32(&c, be, &first);
@@ -281,8 +290,10 @@ decode_compat(const uint8_t *p, int be, struct flowrec *f, int v5)
 	buf_get_u8(&c, &f->tcp_flags);
 	buf_skip(&c, 3); /* retransmission and misorder counters */
 	if (v5) {
-		buf_get_u16(&c, be, &f->src_as);
-		buf_get_u16(&c, be, &f->dst_as);
+		buf_get_u16(&c, be, &sas);
+		buf_get_u16(&c, be, &das);
+		f->src_as = sas;
+		f->dst_as = das;
 		buf_get_u8(&c, &f->src_mask);
 		buf_get_u8(&c, &f->dst_mask);
 	}

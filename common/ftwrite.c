@@ -117,8 +117,9 @@ encode_v5(const struct flowrec *r, int be, uint8_t *out)
 	buf_put_u32(&c, be, r->srcaddr);
 	buf_put_u32(&c, be, r->dstaddr);
 	buf_put_u32(&c, be, r->nexthop);
-	buf_put_u16(&c, be, r->input);
-	buf_put_u16(&c, be, r->output);
+	/* 32-bit ifIndex and AS numbers saturate to v5's 16 bits. */
+	buf_put_u16(&c, be, flowrec_sat16(r->input));
+	buf_put_u16(&c, be, flowrec_sat16(r->output));
 	/* The file holds 32-bit counters; larger ones are clamped, not cut. */
 	buf_put_u32(&c, be,
 		     r->packets > UINT32_MAX ? UINT32_MAX
@@ -137,8 +138,8 @@ encode_v5(const struct flowrec *r, int be, uint8_t *out)
 	buf_put_u8(&c, r->engine_id);
 	buf_put_u8(&c, r->src_mask);
 	buf_put_u8(&c, r->dst_mask);
-	buf_put_u16(&c, be, r->src_as);
-	buf_put_u16(&c, be, r->dst_as);
+	buf_put_u16(&c, be, flowrec_sat16(r->src_as));
+	buf_put_u16(&c, be, flowrec_sat16(r->dst_as));
 }
 
 /* Write out the compressed bytes collected in obuf. */
