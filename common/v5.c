@@ -209,3 +209,11 @@ v5_from_flowrec(const struct flowrec *r, const struct v5_header *h,
 	v->src_mask = r->src_mask;
 	v->dst_mask = r->dst_mask;
 }
+
+uint16_t
+v5_sampling_field(uint32_t rate)
+{
+	if (rate <= 1)
+		return 0;
+	return (uint16_t)(1U << 14 | (rate > 0x3fff ? 0x3fff : rate));
+}
