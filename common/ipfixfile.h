@@ -120,6 +120,9 @@ struct ipfix_reader;
  */
 struct ipfix_reader *ipfr_open(int fd, const char *name, char *err,
 	    size_t errlen);
+/* The same, when the first nhead (<= 8) bytes were read already. */
+struct ipfix_reader *ipfr_open_head(int fd, const char *name,
+	    const uint8_t *head, size_t nhead, char *err, size_t errlen);
 /*
  * Read up to max records: the count (> 0), 0 at a clean end, or -1 on
  * damage, after every good record before it (ipfr_error() names the file,

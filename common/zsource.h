@@ -40,6 +40,11 @@ struct zsource {
 
 /* 0, or -1 when out of memory. */
 int	zsource_init(struct zsource *, int fd, int compress, size_t outcap);
+/*
+ * Hand over the n first bytes of the file, already read by a caller that
+ * had to look at them (n at most 64), before any fill.
+ */
+void	zsource_prime(struct zsource *, const uint8_t *p, size_t n);
 /* Add decoded bytes after those still unread (see above). */
 void	zsource_fill(struct zsource *);
 void	zsource_free(struct zsource *);
