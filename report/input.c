@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "ftfile.h"
+#include "flowfile.h"
 #include "ftname.h"
 #include "input.h"
 
@@ -132,6 +132,7 @@ walk(struct inlist *l, const char *dir, int with_tmp, int depth,
 			if (walk(l, path, with_tmp, depth + 1, seen) == -1)
 				rc = -1;
 		} else if (strncmp(de->d_name, "ft-", 3) == 0 ||
+		    strncmp(de->d_name, "ipfix-", 6) == 0 ||
 		    (with_tmp && strncmp(de->d_name, "tmp-", 4) == 0)) {
 			start = name_start(de->d_name, &is_tmp);
 			if (push(l, path, start) == -1)
@@ -219,11 +220,12 @@ input_read(const struct infile *f, const struct window *w,
 {
 	const char *name = strcmp(f->path, "-") == 0 ? "(stdin)" : f->path;
 	const struct ft_header *h;
+	const struct ipfr_stats *st;
 	enum input_result res = IN_OK;
-	struct ft_reader *r;
+	struct flowfile *r;
 	char err[512];
 	uint64_t limit = UINT64_MAX, got = 0;
-	int fd, trusted;
+	int fd, trusted = 0;
 	long n;
 
 	if (f->start_ms != INT64_MIN && add_slack_gt(f->start_ms, w->end))
@@ -233,19 +235,20 @@ input_read(const struct infile *f, const struct window *w,
 		warn("%s", name);
 		return IN_DAMAGED;
 	}
-	if ((r = ftr_open(fd, name, err, sizeof(err))) == NULL) {
+	if ((r = flowfile_open(fd, name, err, sizeof(err))) == NULL) {
 		warnx("%s", err);
 		if (fd != 0)
 			close(fd);
 		return IN_DAMAGED;
 	}
-	h = ftr_header(r);
 	/*
 	 * A closed capture file cannot hold flows that ended after it
 	 * closed, nor (give or take the slack) before it opened.  A streamed
-	 * file's times are those of the copy, so they prove nothing.
+	 * file's times are those of the copy, so they prove nothing.  An
+	 * IPFIX file says its times only at its end, so it is read.
 	 */
-	if (!(h->flags & FT_FLAG_STREAMING)) {
+	h = flowfile_ft_header(r);
+	if (h != NULL && !(h->flags & FT_FLAG_STREAMING)) {
 		if ((h->flags & FT_FLAG_DONE) && h->cap_end != 0 &&
 		    sub_slack_lt((int64_t)h->cap_end * 1000, w->start))
 			res = IN_SKIPPED;
@@ -254,15 +257,17 @@ input_read(const struct infile *f, const struct window *w,
 			res = IN_SKIPPED;
 	}
 	/* Only a finished, non-streamed file's flow count means anything. */
-	trusted = h->stream_version == 3 && (h->flags & FT_FLAG_DONE) &&
-	    !(h->flags & FT_FLAG_STREAMING) && (h->tlv_seen & (1u << 0x0A));
+	if (h != NULL)
+		trusted = h->stream_version == 3 && (h->flags & FT_FLAG_DONE) &&
+		    !(h->flags & FT_FLAG_STREAMING) &&
+		    (h->tlv_seen & (1u << 0x0A));
 	if (trusted)
 		limit = h->flows;
-	while (res == IN_OK && (n = ftr_read(r, buf, INPUT_BLOCK)) != 0) {
+	while (res == IN_OK && (n = flowfile_read(r, buf, INPUT_BLOCK)) != 0) {
 		size_t k;
 
 		if (n < 0) {
-			warnx("%s", ftr_error(r));
+			warnx("%s", flowfile_error(r));
 			res = IN_DAMAGED;
 			break;
 		}
@@ -284,7 +289,14 @@ input_read(const struct infile *f, const struct window *w,
 		    (unsigned long long)got);
 		res = IN_DAMAGED;
 	}
-	ftr_close(r);
+	st = flowfile_ipfix_stats(r);
+	if (res == IN_OK && st != NULL && st->present && st->flows != got) {
+		warnx("%s: the statistics record says %llu flows but the "
+		    "file holds %llu", name, (unsigned long long)st->flows,
+		    (unsigned long long)got);
+		res = IN_DAMAGED;
+	}
+	flowfile_close(r);
 	if (fd != 0)
 		close(fd);
 	return res;
