@@ -54,7 +54,7 @@ output_new(const char *name, FILE *f)
 	o->be = be;
 	timefmt_cache_init(&o->tc);
 	/* Flows in csv and json: every stored field, in table order. */
-	for (id = F_FIRST; id <= F_ENGINE_ID; id++)
+	for (id = F_FIRST; id <= F_IPVERSION; id++)
 		o->cols.id[o->cols.n++] = id;
 	return o;
 }
