@@ -1,5 +1,6 @@
 /*
- * ipfixfile: nfkit's IPFIX files (RFC 5655), written and read.
+ * ipfixfile: nfkit's IPFIX files (RFC 5655), written (ipfw.c, ipfw_*) and
+ * read (ipfr.c, ipfr_*).
  *
  * A file is a sequence of IPFIX messages (RFC 7011), through the same
  * zlib stream as flow-tools files (zsink.c, zsource.c; zlevel 0 writes the

@@ -2,7 +2,7 @@
  * zsource: a flow file's record stream, inflated (or raw), read from a
  * file descriptor into a buffer of decoded bytes.
  *
- * Both flow file readers (ftread.c, ipfixread.c) take their bytes from a
+ * Both flow file readers (ftread.c, ipfr.c) take their bytes from a
  * source and decode from out[ostart..oend).  zsource_fill() moves what is
  * left to the front and adds bytes; it never allocates, so nothing in a
  * file sizes memory.  When the stream is damaged (corrupt zlib data, a

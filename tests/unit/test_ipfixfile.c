@@ -1,6 +1,6 @@
 /*
- * Unit tests for nfkit's IPFIX files (common/ipfixwrite.c,
- * common/ipfixread.c): round trips of IPv4 and IPv6 flows with exporters
+ * Unit tests for nfkit's IPFIX files (common/ipfw.c,
+ * common/ipfr.c): round trips of IPv4 and IPv6 flows with exporters
  * of both families, raw and compressed, across many messages and flushes;
  * the statistics record; and the reader's contract on damage (truncated
  * at every length, corrupt lengths, foreign templates): every good record

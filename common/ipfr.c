@@ -1,10 +1,10 @@
 /*
- * ipfixread: read nfkit's IPFIX files (ipfixfile.h) into struct flowrec.
+ * ipfr: read nfkit's IPFIX files (ipfixfile.h) into struct flowrec.
  *
  * The stream is inflated by zsource.c into a buffer that always holds a
  * whole message (256 KiB for messages of at most 64 KiB), and walked
  * message by message, set by set.  The file must start with exactly the
- * templates ipfixwrite.c writes, compared byte for byte: then every data
+ * templates ipfw.c writes, compared byte for byte: then every data
  * set is a run of fixed-length records of a layout known here, decoded at
  * fixed offsets a block at a time, without looking a template up per
  * record.  Files with other templates (another exporter's RFC 5655 file)
