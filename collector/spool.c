@@ -282,7 +282,8 @@ spool_open(struct spool *s, time_t t)
 		}
 		if (exists(s->ftpath))
 			continue;
-		fd = open(s->tmppath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+		fd = open(s->tmppath,
+			  O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 			  0644);
 		if (fd != -1 || errno != EEXIST)
 			break;
@@ -446,11 +447,32 @@ spool_recover(struct spool *s, const char *path)
 	time_t start;
 	int ifd, ofd = -1, is_tmp;
 
-	if ((ifd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		log_warn("recover: open %s", path);
+	/*
+	 * Whoever can write the spool directory can put anything under a
+	 * tmp- name: a FIFO would block a plain open(), a symlink would make
+	 * us copy some other file into the archive.  Only a regular file is
+	 * recovered; anything else is named in the log and left alone.
+	 */
+	ifd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (ifd == -1) {
+		if (errno == ELOOP)
+			log_warnx("recover: %s is a symbolic link; skipped",
+				  path);
+		else
+			log_warn("recover: open %s", path);
 		return -1;
 	}
-	if (fstat(ifd, &st) == -1 || st.st_size == 0) {
+	if (fstat(ifd, &st) == -1) {
+		log_warn("recover: %s", path);
+		close(ifd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		log_warnx("recover: %s is not a regular file; skipped", path);
+		close(ifd);
+		return -1;
+	}
+	if (st.st_size == 0) {
 		/* Created but never written: nothing to save. */
 		close(ifd);
 		log_info("recover: %s is empty, removed", path);
@@ -469,8 +491,18 @@ spool_recover(struct spool *s, const char *path)
 		 slash != NULL ? path : ".");
 	if (make_path(rec, sizeof(rec), dir, "rec-", name_rest(base), 0) == -1)
 		goto fail;
-	if ((ofd = open(rec, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) ==
-	    -1) {
+	/*
+	 * A rec- file is always ours to replace (a copy cut short by a crash),
+	 * but never to write through: it may be a link someone planted.  So
+	 * remove the name and create a new file that cannot be anything else.
+	 */
+	if (unlink(rec) == -1 && errno != ENOENT) {
+		log_warn("recover: removing stale %s", rec);
+		goto fail;
+	}
+	ofd = open(rec, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		   0644);
+	if (ofd == -1) {
 		log_warn("recover: open %s", rec);
 		goto fail;
 	}
