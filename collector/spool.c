@@ -55,6 +55,20 @@ spool_new(const struct spool_config *cfg)
 		return NULL;
 	s->cfg = *cfg;
 	s->fd = -1;
+	/*
+	 * Children of -R are not waited for: let the kernel reap them.  Set
+	 * here, before spool_recover_all() can start the first of them, or
+	 * the hooks run on start-up leftovers would stay zombies for good.
+	 */
+	if (cfg->hook != NULL) {
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof(sa));
+		sigemptyset(&sa.sa_mask);
+		sa.sa_flags = SA_NOCLDWAIT;
+		sa.sa_handler = SIG_DFL;
+		sigaction(SIGCHLD, &sa, NULL);
+	}
 	return s;
 }
 
