@@ -630,6 +630,12 @@ ftr_count(const struct ft_reader *r)
 	return r->count;
 }
 
+uint64_t
+ftr_count_max(const struct ft_header *h)
+{
+	return h->flows == UINT32_MAX ? UINT64_MAX : h->flows;
+}
+
 void
 ftr_close(struct ft_reader *r)
 {
