@@ -100,9 +100,30 @@ spool_count(const struct spool *s)
 	return s->w != NULL ? ftw_count(s->w) : 0;
 }
 
-/* mkdir -p, mode 0755, for a path below the work directory. */
+/*
+ * mkdir, mode 0755, unless buf is already a directory of its own: a
+ * symlink there (planted by someone who can write the spool) would send
+ * our files elsewhere, so it is refused.
+ */
 static int
-mkdirs(const char *path)
+mkdir_real(const char *buf)
+{
+	struct stat st;
+
+	if (mkdir(buf, 0755) == 0)
+		return 0;
+	if (errno != EEXIST || lstat(buf, &st) == -1)
+		return -1;
+	if (!S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
+		return -1;
+	}
+	return 0;
+}
+
+/* mkdir -p for the nesting directories below the work directory dir. */
+static int
+mkdirs(const char *dir, const char *path)
 {
 	char buf[PATH_MAX];
 	char *p;
@@ -111,17 +132,15 @@ mkdirs(const char *path)
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	for (p = buf + 1; *p != '\0'; p++) {
+	for (p = buf + strlen(dir) + 1; *p != '\0'; p++) {
 		if (*p != '/')
 			continue;
 		*p = '\0';
-		if (mkdir(buf, 0755) == -1 && errno != EEXIST)
+		if (mkdir_real(buf) == -1)
 			return -1;
 		*p = '/';
 	}
-	if (mkdir(buf, 0755) == -1 && errno != EEXIST)
-		return -1;
-	return 0;
+	return mkdir_real(buf);
 }
 
 /* fsync a directory so a rename in it is durable. */
@@ -282,8 +301,9 @@ spool_open(struct spool *s, time_t t)
 		log_warnx("%s/%s: path too long", s->cfg.dir, sub);
 		return -1;
 	}
-	if (sub[0] != '\0' && mkdirs(s->dirpath) == -1) {
-		log_warn("mkdir %s", s->dirpath);
+	if (sub[0] != '\0' && mkdirs(s->cfg.dir, s->dirpath) == -1) {
+		log_warn("mkdir %s (a nesting directory must be a real one)",
+			 s->dirpath);
 		return -1;
 	}
 	for (n = 0; n < SPOOL_MAXSUFFIX; n++) {
