@@ -149,7 +149,7 @@ add_expr(struct cmdline *c, const char *w)
 	size_t n = strlen(w), need = c->exprlen + n + 2;
 	char *e;
 
-	if (need > c->exprcap) {
+	if (c->expr == NULL || need > c->exprcap) {
 		if ((e = realloc(c->expr, need * 2)) == NULL)
 			usage_error("out of memory");
 		c->expr = e;
