@@ -7,6 +7,12 @@
  * the packet time of the export, and First/Last are relative to that
  * uptime.  An offline run therefore exports the capture's own times.
  * flow_sequence counts the flows sent before this datagram.
+ *
+ * A collector reads First/Last modulo 2^32 and takes them to lie less than
+ * 2^31 ms (24.8 days) from the header's uptime (common/flowrec.h), which is
+ * what undoes the uptime wrap.  A capture with a gap of months expires its
+ * old flows only at the next packet, far later: such flows are sent in a
+ * datagram of their own, dated at their own last packet instead of "now".
  */
 #include <sys/socket.h>
 
@@ -21,6 +27,9 @@
 #include "v5.h"
 
 struct export;
+
+/* How far from the header's uptime a First/Last stamp may lie, in ms. */
+#define UPTIME_REACH_MS	INT64_C(0x7fffffff)
 
 /* One export format: how many records fit, how to encode them. */
 struct export_version {
@@ -37,6 +46,8 @@ struct export {
 	size_t			 ndests;
 	struct flowrec		 queue[V5_MAXRECS];
 	size_t			 nqueued;
+	int64_t			 oldest_ms;	/* min first_ms queued */
+	int64_t			 newest_ms;	/* max last_ms queued */
 	uint32_t		 sequence;	/* flows sent so far, mod 2^32 */
 	uint8_t			 engine_type, engine_id;
 	uint16_t		 sampling;
@@ -228,6 +239,8 @@ export_flush(struct export *ex, int64_t now_ms, int64_t boot_ms)
 
 	if (ex->nqueued == 0)
 		return;
+	if (now_ms - ex->oldest_ms > UPTIME_REACH_MS)
+		now_ms = ex->newest_ms;
 	len = ex->ver->encode(ex, dgram, sizeof(dgram), now_ms, boot_ms);
 	if (len > 0) {
 		ex->st.datagrams++;
@@ -257,6 +270,15 @@ export_flow(struct export *ex, const struct flowrec *r, int af,
 		ex->st.unexportable++;
 		return -1;
 	}
+	/* Flows too far apart for one header's uptime go out separately. */
+	if (ex->nqueued > 0 &&
+	    (r->last_ms - ex->oldest_ms > UPTIME_REACH_MS ||
+	     ex->newest_ms - r->first_ms > UPTIME_REACH_MS))
+		export_flush(ex, now_ms, boot_ms);
+	if (ex->nqueued == 0 || r->first_ms < ex->oldest_ms)
+		ex->oldest_ms = r->first_ms;
+	if (ex->nqueued == 0 || r->last_ms > ex->newest_ms)
+		ex->newest_ms = r->last_ms;
 	ex->queue[ex->nqueued++] = *r;
 	if (ex->nqueued == ex->ver->maxrecs)
 		export_flush(ex, now_ms, boot_ms);
