@@ -105,7 +105,7 @@ harness_spec() {
 	collector) INC="-Icollector -Icommon" DIRS="collector common"
 		SRCS="collector/datagram.c common/v5.c common/buf.c common/flowrec.c" ;;
 	packet)	INC="-Isensor -Icommon" DIRS="sensor common"
-		SRCS="sensor/packet.c" ;;
+		SRCS="common/packet.c" ;;
 	ftfile)	INC="-Icommon" DIRS="common"
 		SRCS="common/ftwrite.c common/ftread.c common/fthdr.c common/buf.c
 		    common/flowrec.c" ;;

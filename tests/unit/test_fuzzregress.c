@@ -25,7 +25,7 @@
 #include "../../sensor/ctlproto.h"
 /* Both decoders call their status enum datagram_status: rename one. */
 #define decode_status sensor_decode_status
-#include "../../sensor/packet.h"
+#include "../../common/packet.h"
 #undef decode_status
 #include "../../collector/datagram.h"
 
