@@ -86,6 +86,36 @@ buf_load_le32(const uint8_t *p)
 	    (uint32_t)p[1] << 8 | p[0];
 }
 
+static inline uint64_t
+buf_load_be64(const uint8_t *p)
+{
+	return (uint64_t)buf_load_be32(p) << 32 | buf_load_be32(p + 4);
+}
+
+/* Unchecked stores in network byte order, for fixed-layout encoders. */
+static inline void
+buf_store_be16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static inline void
+buf_store_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+static inline void
+buf_store_be64(uint8_t *p, uint64_t v)
+{
+	buf_store_be32(p, (uint32_t)(v >> 32));
+	buf_store_be32(p + 4, (uint32_t)v);
+}
+
 /* Byte order chosen at run time: bigendian != 0 means big-endian. */
 static inline uint16_t
 buf_load16(const uint8_t *p, int bigendian)

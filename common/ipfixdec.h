@@ -65,27 +65,15 @@ struct ipfixdec_source {
 };
 
 /*
- * One decoded flow.  rec holds what a flowrec holds (for an IPv6 flow
- * everything but the addresses); the wider fields stand beside it.
+ * One decoded flow: the record as every nfkit program reads it (IPv4 or
+ * IPv6, exporter, observation domain, sampling interval, end reason and
+ * VLAN included) and what the decoder knows about where it came from.
  */
 struct ipfixdec_flow {
 	struct flowrec	rec;
-	uint8_t		af;		/* 4 or 6 */
 	uint8_t		version;	/* 9 or 10 */
-	uint8_t		src[16];	/* network order, IPv4 in the first 4 */
-	uint8_t		dst[16];
-	uint8_t		nexthop[16];
-	uint32_t	input;		/* ifIndex, 32 bits */
-	uint32_t	output;
-	uint32_t	src_as;		/* 32-bit AS numbers */
-	uint32_t	dst_as;
-	uint32_t	domain;		/* v9 source id / observation domain */
-	uint32_t	sampling;	/* 1 in N packets; 1 = not sampled */
-	uint16_t	vlan;
-	uint8_t		end_reason;	/* flowEndReason, 0 = unknown */
 	uint8_t		frame;		/* 1: from a dataLinkFrameSection */
 	uint8_t		late;		/* 1: data that waited for its template */
-	struct ipfixdec_source exporter;
 };
 
 /* What one exporter has seen, for the STAT lines. */

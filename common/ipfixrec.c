@@ -41,9 +41,9 @@ static const uint8_t kinds[] = {
 	[IPFIX_IE_OCTETS] = K_UINT, [IPFIX_IE_PACKETS] = K_UINT,
 	[IPFIX_IE_PROTO] = K_UINT, [IPFIX_IE_TOS] = K_UINT,
 	[IPFIX_IE_TCPFLAGS] = K_UINT, [IPFIX_IE_SPORT] = K_UINT,
-	[IPFIX_IE_SRC4] = K_ADDR4, [IPFIX_IE_SRC_MASK] = K_UINT,
+	[IPFIX_IE_SRC4] = K_ADDR4, [IPFIX_IE_SRC4_MASK] = K_UINT,
 	[IPFIX_IE_INPUT] = K_UINT, [IPFIX_IE_DPORT] = K_UINT,
-	[IPFIX_IE_DST4] = K_ADDR4, [IPFIX_IE_DST_MASK] = K_UINT,
+	[IPFIX_IE_DST4] = K_ADDR4, [IPFIX_IE_DST4_MASK] = K_UINT,
 	[IPFIX_IE_OUTPUT] = K_UINT, [IPFIX_IE_NEXTHOP4] = K_ADDR4,
 	[IPFIX_IE_SRC_AS] = K_UINT, [IPFIX_IE_DST_AS] = K_UINT,
 	[IPFIX_IE_BGP_NEXTHOP4] = K_ADDR4,
@@ -60,7 +60,7 @@ static const uint8_t kinds[] = {
 	[IPFIX_IE_OCTETS_TOTAL] = K_UINT, [IPFIX_IE_PACKETS_TOTAL] = K_UINT,
 	[IPFIX_IE_END_REASON] = K_UINT, [IPFIX_IE_ICMP6] = K_UINT,
 	[IPFIX_IE_DOMAIN] = K_UINT,
-	[IPFIX_IE_START_S] = K_SEC, [IPFIX_IE_END_S] = K_SEC,
+	[IPFIX_IE_START_SECS] = K_SEC, [IPFIX_IE_END_SECS] = K_SEC,
 	[IPFIX_IE_START_MS] = K_MS, [IPFIX_IE_END_MS] = K_MS,
 	[IPFIX_IE_START_US] = K_NTP, [IPFIX_IE_END_US] = K_NTP,
 	[IPFIX_IE_START_NS] = K_NTP, [IPFIX_IE_END_NS] = K_NTP,
@@ -170,6 +170,7 @@ struct acc {
 	uint8_t		has_sampler, has_init;
 	int64_t		init;
 	uint8_t		ipversion;
+	uint8_t		af;		/* from the address fields; 0 = none */
 };
 
 static void
@@ -191,31 +192,33 @@ field(struct acc *a, const struct ipfixrec_ctx *ctx, uint16_t ie,
 	case IPFIX_IE_DPORT: f->rec.dstport = (uint16_t)v; break;
 	case IPFIX_IE_ICMP4: case IPFIX_IE_ICMP6:
 		f->rec.dstport = (uint16_t)v; break;
-	case IPFIX_IE_SRC_MASK: case IPFIX_IE_SRC6_MASK:
+	case IPFIX_IE_SRC4_MASK: case IPFIX_IE_SRC6_MASK:
 		f->rec.src_mask = (uint8_t)v; break;
-	case IPFIX_IE_DST_MASK: case IPFIX_IE_DST6_MASK:
+	case IPFIX_IE_DST4_MASK: case IPFIX_IE_DST6_MASK:
 		f->rec.dst_mask = (uint8_t)v; break;
-	case IPFIX_IE_INPUT: f->input = (uint32_t)v; break;
-	case IPFIX_IE_OUTPUT: f->output = (uint32_t)v; break;
-	case IPFIX_IE_SRC_AS: f->src_as = (uint32_t)v; break;
-	case IPFIX_IE_DST_AS: f->dst_as = (uint32_t)v; break;
-	case IPFIX_IE_SRC4: memcpy(f->src, p, 4); f->af = 4; break;
-	case IPFIX_IE_DST4: memcpy(f->dst, p, 4); f->af = 4; break;
-	case IPFIX_IE_SRC6: memcpy(f->src, p, 16); f->af = 6; break;
-	case IPFIX_IE_DST6: memcpy(f->dst, p, 16); f->af = 6; break;
-	case IPFIX_IE_NEXTHOP4: memcpy(f->nexthop, p, 4); break;
-	case IPFIX_IE_NEXTHOP6: memcpy(f->nexthop, p, 16); break;
+	case IPFIX_IE_INPUT: f->rec.input = (uint32_t)v; break;
+	case IPFIX_IE_OUTPUT: f->rec.output = (uint32_t)v; break;
+	case IPFIX_IE_SRC_AS: f->rec.src_as = (uint32_t)v; break;
+	case IPFIX_IE_DST_AS: f->rec.dst_as = (uint32_t)v; break;
+	case IPFIX_IE_SRC4: f->rec.srcaddr = buf_load_be32(p);
+		a->af = 4; break;
+	case IPFIX_IE_DST4: f->rec.dstaddr = buf_load_be32(p);
+		a->af = 4; break;
+	case IPFIX_IE_SRC6: memcpy(f->rec.src6, p, 16); a->af = 6; break;
+	case IPFIX_IE_DST6: memcpy(f->rec.dst6, p, 16); a->af = 6; break;
+	case IPFIX_IE_NEXTHOP4: f->rec.nexthop = buf_load_be32(p); break;
+	case IPFIX_IE_NEXTHOP6: memcpy(f->rec.nexthop6, p, 16); break;
 	case IPFIX_IE_VLAN: case IPFIX_IE_VLAN_DOT1Q:
-		f->vlan = (uint16_t)v; break;
+		f->rec.vlan = (uint16_t)v; break;
 	case IPFIX_IE_IPVERSION: a->ipversion = (uint8_t)v; break;
-	case IPFIX_IE_END_REASON: f->end_reason = (uint8_t)v; break;
+	case IPFIX_IE_END_REASON: f->rec.end_reason = (uint8_t)v; break;
 	case IPFIX_IE_FIRST_UPTIME: a->up_start = (uint32_t)v;
 		a->has_upstart = 1; break;
 	case IPFIX_IE_LAST_UPTIME: a->up_end = (uint32_t)v;
 		a->has_upend = 1; break;
-	case IPFIX_IE_START_S: a->start = (int64_t)buf_load_be32(p) * 1000;
+	case IPFIX_IE_START_SECS: a->start = (int64_t)buf_load_be32(p) * 1000;
 		a->has_start = 1; break;
-	case IPFIX_IE_END_S: a->end = (int64_t)buf_load_be32(p) * 1000;
+	case IPFIX_IE_END_SECS: a->end = (int64_t)buf_load_be32(p) * 1000;
 		a->has_end = 1; break;
 	case IPFIX_IE_START_MS: a->start = (int64_t)getu(p, 8);
 		a->has_start = 1; break;
@@ -322,15 +325,20 @@ frame_flow(struct acc *a)
 	st = packet_decode(lt, a->frame, a->framelen, &pi);
 	if (st != PACKET_IPV4 && st != PACKET_IPV6)
 		return 0;
-	a->fl.af = pi.af;
-	memcpy(a->fl.src, pi.src, 16);
-	memcpy(a->fl.dst, pi.dst, 16);
+	a->af = pi.af;
+	if (pi.af == 6) {
+		memcpy(a->fl.rec.src6, pi.src, 16);
+		memcpy(a->fl.rec.dst6, pi.dst, 16);
+	} else {
+		a->fl.rec.srcaddr = buf_load_be32(pi.src);
+		a->fl.rec.dstaddr = buf_load_be32(pi.dst);
+	}
 	a->fl.rec.srcport = pi.sport;
 	a->fl.rec.dstport = pi.dport;
 	a->fl.rec.proto = pi.proto;
 	a->fl.rec.tos = pi.tos;
 	a->fl.rec.tcp_flags = pi.tcp_flags;
-	a->fl.vlan = pi.vlan;
+	a->fl.rec.vlan = pi.vlan;
 	a->fl.rec.packets = 1;
 	a->fl.rec.bytes = pi.bytes;
 	a->fl.frame = 1;
@@ -381,49 +389,35 @@ times(struct acc *a, struct ipfixrec_ctx *ctx)
 	a->fl.rec.last_ms = a->end;
 }
 
-static uint16_t
-narrow16(uint32_t v)
-{
-	return v > UINT16_MAX ? UINT16_MAX : (uint16_t)v;
-}
-
 static void
 flow_record(struct ipfixrec_ctx *ctx, struct acc *a, ipfixdec_emit_fn *emit,
     void *arg)
 {
-	struct ipfixdec_flow *f = &a->fl;
-	struct flowrec *r = &f->rec;
+	struct flowrec *r = &a->fl.rec;
 
-	if (a->frame != NULL && f->af == 0 && !frame_flow(a)) {
+	if (a->frame != NULL && a->af == 0 && !frame_flow(a)) {
 		ctx->st->reason[IPFIXDEC_FRAME]++;
 		return;
 	}
-	if (f->af == 0)
-		f->af = a->ipversion == 6 ? 6 : 4;
+	if (a->af == 0)
+		a->af = a->ipversion == 6 ? 6 : 4;
+	r->af = a->af;
 	times(a, ctx);
-	f->version = (uint8_t)ctx->version;
-	f->domain = ctx->domain;
-	f->sampling = sampling_of(ctx->dom, a);
-	f->late = (uint8_t)ctx->late;
-	f->exporter = *ctx->src;
+	a->fl.version = (uint8_t)ctx->version;
+	a->fl.late = (uint8_t)ctx->late;
+	r->obs_domain = ctx->domain;
+	r->sampling = sampling_of(ctx->dom, a);
 	r->unix_secs = ctx->export_secs;
 	r->sys_uptime = ctx->version == NF9_VERSION ? ctx->sys_uptime : 0;
-	r->input = narrow16(f->input);
-	r->output = narrow16(f->output);
-	/* 32-bit AS numbers that v5 cannot hold become AS_TRANS (RFC 6793). */
-	r->src_as = f->src_as > UINT16_MAX ? 23456 : (uint16_t)f->src_as;
-	r->dst_as = f->dst_as > UINT16_MAX ? 23456 : (uint16_t)f->dst_as;
-	if (ctx->src->af == 4)
+	if (ctx->src->af == 6) {
+		r->exaf = FLOWREC_AF_INET6;
+		memcpy(r->exaddr6, ctx->src->addr, 16);
+	} else
 		r->exaddr = buf_load_be32(ctx->src->addr);
-	if (f->af == 4) {
-		r->srcaddr = buf_load_be32(f->src);
-		r->dstaddr = buf_load_be32(f->dst);
-		r->nexthop = buf_load_be32(f->nexthop);
-	}
 	ctx->st->flows++;
 	if (ctx->late)
 		ctx->st->late++;
-	emit(arg, f);
+	emit(arg, &a->fl);
 }
 
 void

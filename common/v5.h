@@ -76,4 +76,12 @@ void		v5_to_flowrec(const struct v5_header *,
 void		v5_from_flowrec(const struct flowrec *,
 		    const struct v5_header *, struct v5_record *);
 
+/*
+ * The header's sampling field for "1 in rate packets": mode 01 (packet
+ * interval) in the top 2 bits, the rate in the low 14; 0 (no sampling)
+ * for a rate of 0 or 1, and the largest interval, 16383, for any rate
+ * above it.
+ */
+uint16_t	v5_sampling_field(uint32_t rate);
+
 #endif

@@ -97,11 +97,11 @@ field_set(int id, struct flowrec *r, uint64_t v)
 	case F_PACKETS:		r->packets = v; break;
 	case F_BYTES:		r->bytes = v; break;
 	case F_EXPORTER:	r->exaddr = (uint32_t)v; break;
-	case F_INIF:		r->input = (uint16_t)v; break;
-	case F_OUTIF:		r->output = (uint16_t)v; break;
+	case F_INIF:		r->input = (uint32_t)v; break;
+	case F_OUTIF:		r->output = (uint32_t)v; break;
 	case F_NEXTHOP:		r->nexthop = (uint32_t)v; break;
-	case F_SRCAS:		r->src_as = (uint16_t)v; break;
-	case F_DSTAS:		r->dst_as = (uint16_t)v; break;
+	case F_SRCAS:		r->src_as = (uint32_t)v; break;
+	case F_DSTAS:		r->dst_as = (uint32_t)v; break;
 	case F_SRCMASK:		r->src_mask = (uint8_t)v; break;
 	case F_DSTMASK:		r->dst_mask = (uint8_t)v; break;
 	case F_ENGINE_TYPE:	r->engine_type = (uint8_t)v; break;

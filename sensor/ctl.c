@@ -232,6 +232,27 @@ h_debug_less(struct ctl_env *env, struct outbuf *o, int json)
 	return h_debug(o, json, -1);
 }
 
+/*
+ * Templates now, with whatever flows are queued: a collector started
+ * after the sensor can decode at once instead of waiting for the refresh.
+ */
+static int
+h_send_template(struct ctl_env *env, struct outbuf *o, int json)
+{
+	int64_t boot = meter_boot(env->meter);
+
+	if (env->ex == NULL || boot < 0 ||
+	    export_send_templates(env->ex, meter_clock(env->meter), boot) ==
+	    -1) {
+		reply_line(o, json, 0, env->ex != NULL && boot < 0 ?
+		    "no packet seen yet: templates go out with the first "
+		    "export" : "this export version has no templates");
+		return 1;
+	}
+	reply_line(o, json, 1, "templates sent");
+	return 0;
+}
+
 static const ctl_handler handlers[CTL_CMD_MAX] = {
 	[CTL_CMD_STATISTICS] = h_statistics,
 	[CTL_CMD_SHUTDOWN] = h_shutdown,
@@ -244,6 +265,7 @@ static const ctl_handler handlers[CTL_CMD_MAX] = {
 	[CTL_CMD_STOP_GATHER] = h_stop_gather,
 	[CTL_CMD_DEBUG_MORE] = h_debug_more,
 	[CTL_CMD_DEBUG_LESS] = h_debug_less,
+	[CTL_CMD_SEND_TEMPLATE] = h_send_template,
 };
 
 static int

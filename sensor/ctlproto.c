@@ -21,6 +21,8 @@ static const struct ctl_command commands[] = {
 	{ CTL_CMD_STOP_GATHER, "stop-gather", "pause capturing" },
 	{ CTL_CMD_DEBUG_MORE, "debug+", "raise the debug level" },
 	{ CTL_CMD_DEBUG_LESS, "debug-", "lower the debug level" },
+	{ CTL_CMD_SEND_TEMPLATE, "send-template",
+	    "send the v9/IPFIX templates now" },
 };
 
 #define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))

@@ -53,6 +53,7 @@ enum ctl_cmd {
 	CTL_CMD_STOP_GATHER,
 	CTL_CMD_DEBUG_MORE,
 	CTL_CMD_DEBUG_LESS,
+	CTL_CMD_SEND_TEMPLATE,	/* v9/IPFIX: templates now */
 	CTL_CMD_MAX
 };
 

@@ -6,13 +6,23 @@
  * packet clock: sys_uptime is ms since the first packet, unix_secs/nsecs
  * the packet time of the export, and First/Last are relative to that
  * uptime.  An offline run therefore exports the capture's own times.
- * flow_sequence counts the flows sent before this datagram.
  *
- * A collector reads First/Last modulo 2^32 and takes them to lie less than
- * 2^31 ms (24.8 days) from the header's uptime (common/flowrec.h), which is
- * what undoes the uptime wrap.  A capture with a gap of months expires its
- * old flows only at the next packet, far later: such flows are sent in a
- * datagram of their own, dated at their own last packet instead of "now".
+ * Sequence numbers, each as its RFC says: v5's flow_sequence counts the
+ * flows sent before this datagram; v9's counts the export packets sent
+ * before it (RFC 3954 5.1); IPFIX's the data records sent before it
+ * (RFC 7011 3.1), templates and options records not included.
+ *
+ * A v9 or IPFIX record is queued only if the message would still fit the
+ * datagram size with it; otherwise the queue goes out first.  When the
+ * templates are due but do not fit beside the queued records, they go in
+ * a message of their own just before.
+ *
+ * A collector reads uptime-relative First/Last modulo 2^32 and takes them
+ * to lie less than 2^31 ms (24.8 days) from the header's uptime
+ * (common/flowrec.h), which is what undoes the uptime wrap.  A capture with
+ * a gap of months expires its old flows only at the next packet, far
+ * later: such flows are sent in a datagram of their own, dated at their
+ * own last packet instead of "now".
  */
 #include <sys/socket.h>
 
@@ -23,38 +33,78 @@
 #include <unistd.h>
 
 #include "export.h"
+#include "log.h"
 #include "parse.h"
 #include "v5.h"
 
-struct export;
+/* The most records one datagram of EXPORT_MAX_MTU bytes can hold. */
+#define MAXQUEUE	((EXPORT_MAX_MTU - NF9_HDRLEN) / 49 + 1)
 
 /* How far from the header's uptime a First/Last stamp may lie, in ms. */
 #define UPTIME_REACH_MS	INT64_C(0x7fffffff)
 
-/* One export format: how many records fit, how to encode them. */
+/* One export format: how many records fit, how to send them. */
 struct export_version {
 	int	 version;
-	size_t	 maxrecs;
+	size_t	 maxrecs;	/* queue bound; v9/IPFIX also check bytes */
 	int	 (*accepts)(int af);
-	size_t	 (*encode)(struct export *, uint8_t *out, size_t cap,
-		     int64_t now_ms, int64_t boot_ms);
+	void	 (*flush)(struct export *, int64_t now_ms, int64_t boot_ms,
+		     int templates);
 };
 
 struct export {
 	const struct export_version *ver;
 	struct export_dest	 dests[EXPORT_MAXDEST];
 	size_t			 ndests;
-	struct flowrec		 queue[V5_MAXRECS];
+	struct ipfix_rec	 queue[MAXQUEUE];
 	size_t			 nqueued;
+	size_t			 nq[2];		/* queued IPv4, IPv6 */
 	int64_t			 oldest_ms;	/* min first_ms queued */
 	int64_t			 newest_ms;	/* max last_ms queued */
-	uint32_t		 sequence;	/* flows sent so far, mod 2^32 */
+	uint32_t		 sequence;	/* per version: see above */
 	uint8_t			 engine_type, engine_id;
-	uint16_t		 sampling;
+	uint32_t		 domain;
+	int			 domain_set;
+	uint32_t		 sampling;	/* -s rate */
+	int			 vlan;
+	size_t			 mtu;
+	uint32_t		 tpl_packets, tpl_secs;
+	uint32_t		 since_tpl;	/* messages since templates */
+	int64_t			 tpl_ms;	/* when templates last went */
+	int			 tpl_sent;	/* ever */
+	int			 v6_logged;
 	export_sink		 sink;
 	void			*sink_arg;
 	struct export_stats	 st;
+	uint8_t			 dgram[EXPORT_MAX_MTU];
 };
+
+/* One datagram to every destination, counted. */
+static void
+send_all(struct export *ex, const uint8_t *d, size_t len, size_t nflows,
+    int templates)
+{
+	struct export_dest *dst;
+	size_t i;
+
+	ex->st.datagrams++;
+	ex->st.flows += nflows;
+	ex->st.template_msgs += templates != 0;
+	if (ex->sink != NULL)
+		ex->sink(ex->sink_arg, d, len);
+	for (i = 0; i < ex->ndests; i++) {
+		dst = &ex->dests[i];
+		if (send(dst->fd, d, len, 0) == (ssize_t)len) {
+			dst->datagrams++;
+			dst->flows += nflows;
+			dst->templates_v4 += templates != 0;
+			dst->templates_v6 += templates != 0;
+		} else {
+			dst->failures++;
+			ex->st.failures++;
+		}
+	}
+}
 
 static int
 v5_accepts(int af)
@@ -62,14 +112,23 @@ v5_accepts(int af)
 	return af == 4;
 }
 
-static size_t
-v5_build(struct export *ex, uint8_t *out, size_t cap, int64_t now_ms,
-    int64_t boot_ms)
+static uint32_t
+addr4(const uint8_t *a)
+{
+	return (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 |
+	    (uint32_t)a[2] << 8 | a[3];
+}
+
+static void
+v5_flush(struct export *ex, int64_t now_ms, int64_t boot_ms, int templates)
 {
 	struct v5_header h;
 	struct v5_record recs[V5_MAXRECS];
-	size_t i;
+	struct flowrec r;
+	const struct ipfix_rec *q;
+	size_t i, len;
 
+	(void)templates;
 	memset(&h, 0, sizeof(h));
 	h.version = 5;
 	h.count = (uint16_t)ex->nqueued;
@@ -79,14 +138,115 @@ v5_build(struct export *ex, uint8_t *out, size_t cap, int64_t now_ms,
 	h.flow_sequence = ex->sequence;
 	h.engine_type = ex->engine_type;
 	h.engine_id = ex->engine_id;
-	h.sampling = ex->sampling;
-	for (i = 0; i < ex->nqueued; i++)
-		v5_from_flowrec(&ex->queue[i], &h, &recs[i]);
-	return v5_encode(&h, recs, out, cap);
+	h.sampling = v5_sampling_field(ex->sampling);
+	for (i = 0; i < ex->nqueued; i++) {
+		q = &ex->queue[i];
+		memset(&r, 0, sizeof(r));
+		r.packets = q->packets;
+		r.bytes = q->bytes;
+		r.first_ms = q->first_ms;
+		r.last_ms = q->last_ms;
+		r.srcaddr = addr4(q->src);
+		r.dstaddr = addr4(q->dst);
+		r.srcport = q->sport;
+		r.dstport = q->dport;
+		r.input = (uint16_t)q->input;
+		r.output = (uint16_t)q->output;
+		r.proto = q->proto;
+		r.tos = q->tos;
+		r.tcp_flags = q->tcp_flags;
+		v5_from_flowrec(&r, &h, &recs[i]);
+	}
+	if ((len = v5_encode(&h, recs, ex->dgram, sizeof(ex->dgram))) > 0)
+		send_all(ex, ex->dgram, len, ex->nqueued, 0);
+	ex->sequence += (uint32_t)ex->nqueued;
+}
+
+static int
+any_accepts(int af)
+{
+	return af == 4 || af == 6;
+}
+
+static void
+msg_init(const struct export *ex, struct ipfix_msg *m, int64_t now_ms,
+    int64_t boot_ms, int templates)
+{
+	memset(m, 0, sizeof(*m));
+	m->version = ex->ver->version;
+	m->vlan = ex->vlan;
+	m->templates = templates;
+	m->sampling = ex->sampling;
+	m->now_ms = now_ms;
+	m->boot_ms = boot_ms;
+	m->sequence = ex->sequence;
+	m->domain = ex->domain_set ? ex->domain : ex->engine_id;
+}
+
+/* One v9/IPFIX message of the first n queued records. */
+static void
+tpl_send(struct export *ex, size_t n, int64_t now_ms, int64_t boot_ms,
+    int templates)
+{
+	struct ipfix_msg m;
+	size_t len;
+
+	msg_init(ex, &m, now_ms, boot_ms, templates);
+	len = ipfix_encode(&m, ex->queue, n, ex->dgram, ex->mtu, NULL);
+	if (len == 0) {
+		/* Cannot happen: every record was queued only if it fit. */
+		log_warnx("export: a v%d message of %zu records does not fit "
+		    "%zu bytes; dropped", m.version, n, ex->mtu);
+		return;
+	}
+	send_all(ex, ex->dgram, len, n, templates);
+	if (templates) {
+		ex->tpl_sent = 1;
+		ex->tpl_ms = now_ms;
+		ex->since_tpl = 0;
+	} else
+		ex->since_tpl++;
+	ex->sequence += m.version == NF9_VERSION ? 1 : (uint32_t)n;
+}
+
+static int
+templates_due(const struct export *ex, int64_t now_ms)
+{
+	return !ex->tpl_sent ||
+	    (ex->tpl_packets > 0 && ex->since_tpl >= ex->tpl_packets) ||
+	    (ex->tpl_secs > 0 &&
+	    now_ms - ex->tpl_ms >= (int64_t)ex->tpl_secs * 1000);
+}
+
+/* Bytes of a message with the queued records (and n4/n6 more). */
+static size_t
+tpl_size(const struct export *ex, int templates, size_t n4, size_t n6)
+{
+	struct ipfix_msg m;
+	int v = ex->ver->version;
+
+	msg_init(ex, &m, 0, 0, templates);
+	return ipfix_overhead(&m) +
+	    ipfix_setlen(ex->nq[0] + n4, ipfix_reclen(v, ex->vlan, 4)) +
+	    ipfix_setlen(ex->nq[1] + n6, ipfix_reclen(v, ex->vlan, 6));
+}
+
+static void
+tpl_flush(struct export *ex, int64_t now_ms, int64_t boot_ms, int templates)
+{
+	templates = templates || templates_due(ex, now_ms);
+	if (templates && tpl_size(ex, 1, 0, 0) > ex->mtu) {
+		tpl_send(ex, 0, now_ms, boot_ms, 1);
+		templates = 0;
+	}
+	if (ex->nqueued > 0 || templates)
+		tpl_send(ex, ex->nqueued, now_ms, boot_ms, templates);
 }
 
 static const struct export_version versions[] = {
-	{ 5, V5_MAXRECS, v5_accepts, v5_build },
+	{ 5, V5_MAXRECS, v5_accepts, v5_flush },
+	{ NF9_VERSION, MAXQUEUE, any_accepts, tpl_flush },
+	{ IPFIX_VERSION, MAXQUEUE, any_accepts, tpl_flush },
 };
 
 static const struct export_version *
@@ -109,7 +269,29 @@ export_version_supported(int version)
 const char *
 export_versions(void)
 {
-	return "5";
+	return "5, 9, 10 (or ipfix)";
+}
+
+int
+export_version_parse(const char *s, int *version)
+{
+	uint64_t v;
+
+	if (strcmp(s, "ipfix") == 0) {
+		*version = IPFIX_VERSION;
+		return 0;
+	}
+	if (parse_u64(s, 1, 65535, &v) == -1 ||
+	    !export_version_supported((int)v))
+		return -1;
+	*version = (int)v;
+	return 0;
+}
+
+int
+export_version(const struct export *ex)
+{
+	return ex->ver->version;
 }
 
 struct export *
@@ -123,6 +305,9 @@ export_new(int version)
 	if ((ex = calloc(1, sizeof(*ex))) == NULL)
 		return NULL;
 	ex->ver = v;
+	ex->mtu = EXPORT_DEFAULT_MTU;
+	ex->tpl_packets = EXPORT_DEFAULT_TPL_PACKETS;
+	ex->tpl_secs = EXPORT_DEFAULT_TPL_SECS;
 	return ex;
 }
 
@@ -146,9 +331,38 @@ export_set_engine(struct export *ex, uint8_t type, uint8_t id)
 }
 
 void
-export_set_sampling(struct export *ex, uint16_t field)
+export_set_domain(struct export *ex, uint32_t domain)
 {
-	ex->sampling = field;
+	ex->domain = domain;
+	ex->domain_set = 1;
+}
+
+void
+export_set_sampling(struct export *ex, uint32_t rate)
+{
+	ex->sampling = rate;
+}
+
+void
+export_set_vlan(struct export *ex, int on)
+{
+	ex->vlan = on != 0;
+}
+
+int
+export_set_mtu(struct export *ex, size_t bytes)
+{
+	if (bytes < EXPORT_MIN_MTU || bytes > EXPORT_MAX_MTU)
+		return -1;
+	ex->mtu = bytes;
+	return 0;
+}
+
+void
+export_set_refresh(struct export *ex, uint32_t packets, uint32_t secs)
+{
+	ex->tpl_packets = packets;
+	ex->tpl_secs = secs;
 }
 
 void
@@ -233,41 +447,38 @@ export_dest(const struct export *ex, size_t i)
 void
 export_flush(struct export *ex, int64_t now_ms, int64_t boot_ms)
 {
-	uint8_t dgram[V5_MAXLEN];
-	size_t len, i;
-	struct export_dest *d;
-
 	if (ex->nqueued == 0)
 		return;
 	if (now_ms - ex->oldest_ms > UPTIME_REACH_MS)
 		now_ms = ex->newest_ms;
-	len = ex->ver->encode(ex, dgram, sizeof(dgram), now_ms, boot_ms);
-	if (len > 0) {
-		ex->st.datagrams++;
-		ex->st.flows += ex->nqueued;
-		if (ex->sink != NULL)
-			ex->sink(ex->sink_arg, dgram, len);
-		for (i = 0; i < ex->ndests; i++) {
-			d = &ex->dests[i];
-			if (send(d->fd, dgram, len, 0) == (ssize_t)len) {
-				d->datagrams++;
-				d->flows += ex->nqueued;
-			} else {
-				d->failures++;
-				ex->st.failures++;
-			}
-		}
-	}
-	ex->sequence += (uint32_t)ex->nqueued;
-	ex->nqueued = 0;
+	ex->ver->flush(ex, now_ms, boot_ms, 0);
+	ex->nqueued = ex->nq[0] = ex->nq[1] = 0;
 }
 
 int
-export_flow(struct export *ex, const struct flowrec *r, int af,
-    int64_t now_ms, int64_t boot_ms)
+export_send_templates(struct export *ex, int64_t now_ms, int64_t boot_ms)
 {
-	if (!ex->ver->accepts(af)) {
+	if (ex->ver->flush == v5_flush)
+		return -1;
+	ex->ver->flush(ex, now_ms, boot_ms, 1);
+	ex->nqueued = ex->nq[0] = ex->nq[1] = 0;
+	return 0;
+}
+
+int
+export_flow(struct export *ex, const struct ipfix_rec *r, int64_t now_ms,
+    int64_t boot_ms)
+{
+	int v6 = r->af == 6;
+
+	if (!ex->ver->accepts(r->af)) {
 		ex->st.unexportable++;
+		if (!ex->v6_logged) {
+			log_info("IPv6 flows cannot be exported in NetFlow "
+			    "v%d: they are counted as not exportable; -v 10 "
+			    "(IPFIX) or -v 9 exports them", ex->ver->version);
+			ex->v6_logged = 1;
+		}
 		return -1;
 	}
 	/* Flows too far apart for one header's uptime go out separately. */
@@ -275,11 +486,16 @@ export_flow(struct export *ex, const struct flowrec *r, int af,
 	    (r->last_ms - ex->oldest_ms > UPTIME_REACH_MS ||
 	     ex->newest_ms - r->first_ms > UPTIME_REACH_MS))
 		export_flush(ex, now_ms, boot_ms);
+	/* v9/IPFIX: the record must fit beside the queue (templates aside). */
+	if (ex->ver->flush == tpl_flush && ex->nqueued > 0 &&
+	    tpl_size(ex, 0, !v6, v6) > ex->mtu)
+		export_flush(ex, now_ms, boot_ms);
 	if (ex->nqueued == 0 || r->first_ms < ex->oldest_ms)
 		ex->oldest_ms = r->first_ms;
 	if (ex->nqueued == 0 || r->last_ms > ex->newest_ms)
 		ex->newest_ms = r->last_ms;
 	ex->queue[ex->nqueued++] = *r;
+	ex->nq[v6]++;
 	if (ex->nqueued == ex->ver->maxrecs)
 		export_flush(ex, now_ms, boot_ms);
 	return 0;

@@ -3,7 +3,7 @@
  *
  * Reads packets from an interface (-i) or a capture file (-r), keeps flows
  * in a bounded table, expires them by softflowd's timeouts and exports
- * NetFlow v5 to one or more collectors.  This file only parses flags,
+ * NetFlow v5, v9 or IPFIX to one or more collectors.  This file only parses flags,
  * wires the modules together in dependency order and runs the loop:
  *
  *   capture (libpcap) -> meter (decode, flow table, expiry) -> export
@@ -59,6 +59,11 @@ struct options {
 	int			 debug;
 	int			 version;
 	uint8_t			 engine_type, engine_id;
+	size_t			 mtu;		/* -o mtu= */
+	uint32_t		 tpl_packets;	/* -o template-packets= */
+	uint32_t		 tpl_secs;	/* -o template-secs= */
+	uint32_t		 domain;	/* -o domain= */
+	int			 domain_set;
 	char			*filter;
 };
 
@@ -95,9 +100,10 @@ usage(void)
 	    "[-e type:id]\n"
 	    "                 [-i [ifindex:]interface | -r file] "
 	    "[-m max_flows] [-n host:port]\n"
-	    "                 [-p pidfile] [-s rate] [-T full|proto|ip|vlan] "
-	    "[-t name=time]\n"
-	    "                 [-u user] [-v version] [bpf_expression]\n");
+	    "                 [-o name=value] [-p pidfile] [-s rate] "
+	    "[-T full|proto|ip|vlan]\n"
+	    "                 [-t name=time] [-u user] [-v 5|9|10|ipfix] "
+	    "[bpf_expression]\n");
 	exit(1);
 }
 
@@ -151,6 +157,54 @@ engine_flag(struct options *o, const char *val)
 	o->engine_id = (uint8_t)i;
 }
 
+/*
+ * -o name=value: how v9 and IPFIX are sent.  The names, in a table so
+ * that the error message lists them all.
+ */
+static void
+export_option(struct options *o, const char *val)
+{
+	static const struct {
+		const char	*name;
+		uint64_t	 min, max;
+	} opts[] = {
+		{ "mtu", EXPORT_MIN_MTU, EXPORT_MAX_MTU },
+		{ "template-packets", 0, UINT32_MAX },
+		{ "template-secs", 0, 86400 },
+		{ "domain", 0, UINT32_MAX },
+	};
+	const char *eq = strchr(val, '=');
+	size_t i;
+	uint64_t v;
+
+	for (i = 0; eq != NULL && i < sizeof(opts) / sizeof(opts[0]); i++)
+		if (strlen(opts[i].name) == (size_t)(eq - val) &&
+		    strncmp(val, opts[i].name, (size_t)(eq - val)) == 0)
+			break;
+	if (eq == NULL || i == sizeof(opts) / sizeof(opts[0]))
+		badflag('o', val, "name=value with name one of mtu, "
+		    "template-packets, template-secs, domain");
+	if (parse_u64(eq + 1, opts[i].min, opts[i].max, &v) == -1)
+		errx(1, "-o %s: expected a number from %llu to %llu", val,
+		    (unsigned long long)opts[i].min,
+		    (unsigned long long)opts[i].max);
+	switch (i) {
+	case 0:
+		o->mtu = (size_t)v;
+		break;
+	case 1:
+		o->tpl_packets = (uint32_t)v;
+		break;
+	case 2:
+		o->tpl_secs = (uint32_t)v;
+		break;
+	default:
+		o->domain = (uint32_t)v;
+		o->domain_set = 1;
+		break;
+	}
+}
+
 /* Trailing arguments form the BPF expression, as in tcpdump. */
 static char *
 join_args(int argc, char **argv)
@@ -190,8 +244,11 @@ parse_args(struct options *o, int argc, char **argv)
 	o->ctlsock = DEFAULT_CTLSOCK;
 	o->pidfile = DEFAULT_PIDFILE;
 	o->version = 5;
+	o->mtu = EXPORT_DEFAULT_MTU;
+	o->tpl_packets = EXPORT_DEFAULT_TPL_PACKETS;
+	o->tpl_secs = EXPORT_DEFAULT_TPL_SECS;
 
-	while ((ch = getopt(argc, argv, "B:C:c:dDe:hi:m:Nn:p:r:s:T:t:u:v:")) !=
+	while ((ch = getopt(argc, argv, "B:C:c:dDe:hi:m:Nn:o:p:r:s:T:t:u:v:")) !=
 	    -1) {
 		switch (ch) {
 		case 'B':
@@ -230,6 +287,9 @@ parse_args(struct options *o, int argc, char **argv)
 				badflag(ch, optarg, "at most 16 destinations");
 			o->dests[o->ndests++] = optarg;
 			break;
+		case 'o':
+			export_option(o, optarg);
+			break;
 		case 'p':
 			o->pidfile = optarg;
 			break;
@@ -254,8 +314,7 @@ parse_args(struct options *o, int argc, char **argv)
 			o->user = optarg;
 			break;
 		case 'v':
-			o->version = (int)numflag(ch, optarg, 1, 65535);
-			if (!export_version_supported(o->version))
+			if (export_version_parse(optarg, &o->version) == -1)
 				badflag(ch, optarg, export_versions());
 			break;
 		case 'h':
@@ -389,8 +448,13 @@ main(int argc, char **argv)
 	if ((ex = export_new(o.version)) == NULL)
 		errx(1, "-v %d: unsupported export version", o.version);
 	export_set_engine(ex, o.engine_type, o.engine_id);
-	if (o.meter.sample > 1)
-		export_set_sampling(ex, (uint16_t)(1U << 14 | o.meter.sample));
+	if (o.domain_set)
+		export_set_domain(ex, o.domain);
+	export_set_sampling(ex, o.meter.sample);
+	export_set_vlan(ex, o.meter.key == KEY_VLAN);
+	export_set_refresh(ex, o.tpl_packets, o.tpl_secs);
+	if (export_set_mtu(ex, o.mtu) == -1)
+		errx(1, "-o mtu=%zu: out of range", o.mtu);
 	for (i = 0; i < o.ndests; i++)
 		if (export_parse_dests(ex, o.dests[i], &bad) == -1)
 			errx(1, "-n %s: expected host:port or [v6addr]:port "

@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "export.h"
-#include "flowrec.h"
+#include "ipfix.h"
 #include "flowtable.h"
 #include "meter.h"
 #include "outbuf.h"
@@ -96,19 +96,26 @@ meter_set_linktype(struct meter *m, const struct linktype *lt)
 	m->lt = lt;
 }
 
-static uint32_t
-addr4(const uint8_t *a)
-{
-	return (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 |
-	    (uint32_t)a[2] << 8 | a[3];
-}
+/* flowEndReason (IPFIX IE 136) of each expiry reason. */
+static const uint8_t end_reason[EXR_N] = {
+	[EXR_GENERAL] = IPFIX_END_IDLE,
+	[EXR_TCP] = IPFIX_END_IDLE,
+	[EXR_TCP_RST] = IPFIX_END_EOF,	/* idle after the end was seen */
+	[EXR_TCP_FIN] = IPFIX_END_EOF,
+	[EXR_UDP] = IPFIX_END_IDLE,
+	[EXR_ICMP] = IPFIX_END_IDLE,
+	[EXR_MAXLIFE] = IPFIX_END_ACTIVE,
+	[EXR_OVERFLOW] = IPFIX_END_FORCED,
+	[EXR_FORCED] = IPFIX_END_RESOURCES,	/* table full */
+	[EXR_ALL] = IPFIX_END_FORCED,
+};
 
 /* The expiry callback: count the flow and hand it to the exporter. */
 static void
 expire_one(void *arg, struct flow *f, enum expiry_reason why)
 {
 	struct meter *m = arg;
-	struct flowrec r;
+	struct ipfix_rec r;
 
 	m->st.expired[why]++;
 	m->st.proto_flows[f->key.proto]++;
@@ -123,17 +130,18 @@ expire_one(void *arg, struct flow *f, enum expiry_reason why)
 	r.bytes = f->bytes;
 	r.first_ms = f->first_ms;
 	r.last_ms = f->last_ms;
-	if (f->key.af == 4) {
-		r.srcaddr = addr4(f->key.src);
-		r.dstaddr = addr4(f->key.dst);
-	}
-	r.srcport = f->key.sport;
-	r.dstport = f->key.dport;
+	memcpy(r.src, f->key.src, sizeof(r.src));
+	memcpy(r.dst, f->key.dst, sizeof(r.dst));
+	r.af = f->key.af;
+	r.sport = f->key.sport;
+	r.dport = f->key.dport;
 	r.input = m->cfg.ifindex;
 	r.proto = f->key.proto;
 	r.tos = f->key.tos;
 	r.tcp_flags = f->tcp_flags;
-	export_flow(m->ex, &r, f->key.af, m->clock_ms, m->boot_ms);
+	r.vlan = f->key.vlan;
+	r.end_reason = end_reason[why];
+	export_flow(m->ex, &r, m->clock_ms, m->boot_ms);
 }
 
 static void

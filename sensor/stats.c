@@ -68,6 +68,8 @@ GETTER(g_exflows, v->ex ? export_stats(v->ex)->flows : 0)
 GETTER(g_exdgrams, v->ex ? export_stats(v->ex)->datagrams : 0)
 GETTER(g_exfail, v->ex ? export_stats(v->ex)->failures : 0)
 GETTER(g_unexp, v->ex ? export_stats(v->ex)->unexportable : 0)
+GETTER(g_exver, v->ex ? export_version(v->ex) : 0)
+GETTER(g_extpl, v->ex ? export_stats(v->ex)->template_msgs : 0)
 
 static const struct field fields[] = {
 	{ "Number of active flows", "active_flows", g_active },
@@ -90,13 +92,16 @@ static const struct field fields[] = {
 	{ "IPv6 bytes counted", "ipv6_bytes", g_v6b },
 	{ "IP packets under MPLS (counted)", "mpls_ip_packets", g_mplsip },
 	{ "IPv6 flows expired", "ipv6_flows", g_v6f },
-	{ "IPv6 flows not exportable (v5)", "unexportable_flows", g_unexp },
+	{ "IPv6 flows not exportable in v5", "unexportable_flows", g_unexp },
 	{ "Flows created", "flows_created", g_created },
 	{ "Flows expired", "flows_expired", g_expired },
 	{ "Flows expired (forced, table full)", "flows_forced", g_forced },
 	{ "Flows exported", "flows_exported", g_exflows },
 	{ "Export datagrams", "export_datagrams", g_exdgrams },
 	{ "Export failures", "export_failures", g_exfail },
+	{ "Export version", "export_version", g_exver },
+	{ "Export datagrams with templates", "export_template_datagrams",
+	    g_extpl },
 };
 
 #define NFIELDS	(sizeof(fields) / sizeof(fields[0]))
@@ -166,12 +171,20 @@ render_text(struct outbuf *o, const struct stats_view *v)
 
 	if (v->ex != NULL && export_ndests(v->ex) > 0) {
 		outbuf_printf(o, "\nExport destinations:\n");
-		for (i = 0; (d = export_dest(v->ex, i)) != NULL; i++)
+		for (i = 0; (d = export_dest(v->ex, i)) != NULL; i++) {
 			outbuf_printf(o, "  %s: %llu datagrams, %llu flows, "
-			    "%llu failures\n", d->name,
+			    "%llu failures", d->name,
 			    (unsigned long long)d->datagrams,
 			    (unsigned long long)d->flows,
 			    (unsigned long long)d->failures);
+			/* v5 has no templates: say nothing of them. */
+			if (export_version(v->ex) != 5)
+				outbuf_printf(o, ", templates sent: %llu "
+				    "IPv4, %llu IPv6",
+				    (unsigned long long)d->templates_v4,
+				    (unsigned long long)d->templates_v6);
+			outbuf_printf(o, "\n");
+		}
 	}
 
 	outbuf_printf(o, "\nPer-protocol statistics (expired flows):\n");
@@ -229,9 +242,13 @@ render_json(struct outbuf *o, const struct stats_view *v)
 		outbuf_printf(o, "%s{\"name\": ", i ? ", " : "");
 		outbuf_json_string(o, d->name);
 		outbuf_printf(o, ", \"datagrams\": %llu, \"flows\": %llu, "
-		    "\"failures\": %llu}", (unsigned long long)d->datagrams,
+		    "\"failures\": %llu, \"templates_v4\": %llu, "
+		    "\"templates_v6\": %llu}",
+		    (unsigned long long)d->datagrams,
 		    (unsigned long long)d->flows,
-		    (unsigned long long)d->failures);
+		    (unsigned long long)d->failures,
+		    (unsigned long long)d->templates_v4,
+		    (unsigned long long)d->templates_v6);
 	}
 	outbuf_printf(o, "],\n  \"protocols\": {");
 	for (p = 0, first = 1; p < 256; p++) {

@@ -24,7 +24,7 @@ static void
 emit(void *arg, const struct ipfixdec_flow *f)
 {
 	(void)arg;
-	if ((f->af != 4 && f->af != 6) || f->sampling < 1 ||
+	if ((f->rec.af != 4 && f->rec.af != 6) || f->rec.sampling < 1 ||
 	    (f->version != 9 && f->version != 10))
 		abort();
 }

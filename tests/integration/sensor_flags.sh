@@ -27,7 +27,12 @@ bad '-t bogus=5: expected name=time' -r "$F" -t bogus=5
 bad '-T fancy: expected full, proto, ip, vlan' -r "$F" -T fancy
 bad '-n 127.0.0.1: expected host:port' -r "$F" -n 127.0.0.1
 bad '-n 127.0.0.1:70000' -r "$F" -n 127.0.0.1:70000
-bad '-v 9: expected 5' -r "$F" -v 9
+bad '-v 7: expected 5, 9, 10 (or ipfix)' -r "$F" -v 7
+bad '-v IPFIX: expected 5, 9, 10 (or ipfix)' -r "$F" -v IPFIX
+bad '-o mtu=100: expected a number from 512 to 65507' -r "$F" -o mtu=100
+bad '-o mtu: expected name=value' -r "$F" -o mtu
+bad '-o colour=1: expected name=value' -r "$F" -o colour=1
+bad '-o template-secs=x: expected a number' -r "$F" -o template-secs=x
 bad '-s 0: expected a number from 1' -r "$F" -s 0
 bad '-e 300:1: expected type:id' -r "$F" -e 300:1
 bad 'exactly one of -i interface and -r file' -m 10

@@ -199,7 +199,7 @@ START_TEST(ipfix_template_and_data)
 	data_v4(&m, 256, 0x0a000001, 1500);
 	ck_assert_int_eq(feed(d, &ex1, finish(&m)), 0);
 	ck_assert_uint_eq(ngot, 1);
-	ck_assert_uint_eq(got[0].af, 4);
+	ck_assert_uint_eq(got[0].rec.af, 4);
 	ck_assert_uint_eq(got[0].rec.srcaddr, 0x0a000001);
 	ck_assert_uint_eq(got[0].rec.dstaddr, 0xc0a80001);
 	ck_assert_uint_eq(got[0].rec.srcport, 1234);
@@ -211,8 +211,8 @@ START_TEST(ipfix_template_and_data)
 	/* No end stamp: the flow ends where it starts. */
 	ck_assert_int_eq(got[0].rec.last_ms, got[0].rec.first_ms);
 	ck_assert_uint_eq(got[0].rec.exaddr, 0x7f000001);
-	ck_assert_uint_eq(got[0].domain, 7);
-	ck_assert_uint_eq(got[0].sampling, 1);
+	ck_assert_uint_eq(got[0].rec.obs_domain, 7);
+	ck_assert_uint_eq(got[0].rec.sampling, 1);
 	ck_assert_uint_eq(got[0].late, 0);
 	ipfixdec_free(d);
 }
@@ -370,11 +370,11 @@ START_TEST(two_exporters_same_id)
 	data_v4(&m, 256, 0x0a000009, 0);
 	ck_assert_int_eq(feed(d, &ex1, finish(&m)), 0);
 	ck_assert_uint_eq(ngot, 2);
-	ck_assert_uint_eq(got[0].af, 6);
-	ck_assert_uint_eq(got[0].src[0], 0x20);
-	ck_assert_uint_eq(got[0].src[15], 1);
+	ck_assert_uint_eq(got[0].rec.af, 6);
+	ck_assert_uint_eq(got[0].rec.src6[0], 0x20);
+	ck_assert_uint_eq(got[0].rec.src6[15], 1);
 	ck_assert_uint_eq(got[0].rec.exaddr, 0x7f000002);
-	ck_assert_uint_eq(got[1].af, 4);
+	ck_assert_uint_eq(got[1].rec.af, 4);
 	ck_assert_uint_eq(got[1].rec.srcaddr, 0x0a000009);
 	ck_assert_uint_eq(got[1].rec.exaddr, 0x7f000001);
 	ipfixdec_free(d);
@@ -413,8 +413,8 @@ START_TEST(sampling_changes_midstream)
 	data_v4(&m, 300, 2, 0);
 	ck_assert_int_eq(feed(d, &ex1, finish(&m)), 0);
 	ck_assert_uint_eq(ngot, 2);
-	ck_assert_uint_eq(got[0].sampling, 100);
-	ck_assert_uint_eq(got[1].sampling, 512);
+	ck_assert_uint_eq(got[0].rec.sampling, 100);
+	ck_assert_uint_eq(got[1].rec.sampling, 512);
 
 	/* IPFIX: per sampler id, 305/306; a flow names its sampler (48). */
 	begin(&m, 10, 0, 3);
@@ -440,9 +440,9 @@ START_TEST(sampling_changes_midstream)
 	set_close(&m);
 	ck_assert_int_eq(feed(d, &ex1, finish(&m)), 0);
 	ck_assert_uint_eq(ngot, 5);
-	ck_assert_uint_eq(got[2].sampling, 1000);
-	ck_assert_uint_eq(got[3].sampling, 4);
-	ck_assert_uint_eq(got[4].sampling, 1);
+	ck_assert_uint_eq(got[2].rec.sampling, 1000);
+	ck_assert_uint_eq(got[3].rec.sampling, 4);
+	ck_assert_uint_eq(got[4].rec.sampling, 1);
 	ipfixdec_free(d);
 }
 END_TEST
@@ -465,7 +465,7 @@ START_TEST(time_encodings)
 	/* 256: seconds + duration ms; 257: NTP us; 258: uptime 22/21. */
 	set_open(&m, IPFIX_SET_TEMPLATE);
 	put16(&m, 256); put16(&m, 2);
-	put16(&m, IPFIX_IE_START_S); put16(&m, 4);
+	put16(&m, IPFIX_IE_START_SECS); put16(&m, 4);
 	put16(&m, IPFIX_IE_DURATION_MS); put16(&m, 4);
 	put16(&m, 257); put16(&m, 2);
 	put16(&m, IPFIX_IE_START_US); put16(&m, 8);
@@ -695,7 +695,7 @@ START_TEST(frame_section)
 	ck_assert_uint_eq(got[0].rec.srcaddr, 0x0a000001);
 	ck_assert_uint_eq(got[0].rec.dstport, 53);
 	ck_assert_uint_eq(got[0].rec.proto, 17);
-	ck_assert_uint_eq(got[0].sampling, 2000);
+	ck_assert_uint_eq(got[0].rec.sampling, 2000);
 	ipfixdec_free(d);
 }
 END_TEST

@@ -70,13 +70,14 @@ START_TEST(command_table)
 {
 	static const char *names[] = { "statistics", "shutdown", "exit",
 		"expire-all", "delete-all", "dump-flows", "timeouts",
-		"start-gather", "stop-gather", "debug+", "debug-" };
+		"start-gather", "stop-gather", "debug+", "debug-",
+		"send-template" };
 	const struct ctl_command *c;
 	size_t i, n;
 
 	ctlproto_commands(&n);
-	ck_assert_uint_eq(n, 11);
-	for (i = 0; i < 11; i++) {
+	ck_assert_uint_eq(n, 12);
+	for (i = 0; i < 12; i++) {
 		c = ctlproto_command(names[i]);
 		ck_assert_ptr_nonnull(c);
 		ck_assert_ptr_eq(ctlproto_command_by_id(c->id), c);

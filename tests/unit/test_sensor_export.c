@@ -1,8 +1,10 @@
 /*
- * test_sensor_export: the exporter: the version table, 30 records per
- * datagram, flush, flow_sequence, header fields (engine, sampling, time
- * base), IPv6 refused by v5, destinations parsed and sent to on 127.0.0.1
- * (two at once, same datagram), and send failures counted.
+ * test_sensor_export: the exporter: the version table, 30 records per datagram,
+ * flush, flow_sequence, header fields (engine, sampling, time base),
+ * IPv6 refused by v5, destinations parsed and sent to on 127.0.0.1 (two
+ * at once, same datagram), and send failures counted; for v9 and IPFIX
+ * the datagram size bound, sequence numbers, header counts and when
+ * templates go out.
  */
 #include <check.h>
 #include <errno.h>
@@ -33,45 +35,50 @@ sink(void *arg, const uint8_t *d, size_t len)
 	nd++;
 }
 
-static struct flowrec
+static struct ipfix_rec
 rec(uint32_t n)
 {
-	struct flowrec r;
+	struct ipfix_rec r;
 
 	memset(&r, 0, sizeof(r));
-	r.srcaddr = 0x0a000000 + n;
-	r.dstaddr = 0xc0a80001;
+	r.af = 4;
+	r.src[0] = 10;
+	r.src[3] = (uint8_t)n;
+	r.dst[0] = 192;
+	r.dst[1] = 168;
+	r.dst[3] = 1;
 	r.packets = n + 1;
 	r.bytes = 100 * (n + 1);
 	r.first_ms = T0 + 1000;
 	r.last_ms = T0 + 2500;
 	r.proto = 17;
-	r.srcport = (uint16_t)n;
+	r.sport = (uint16_t)n;
 	return r;
 }
 
 START_TEST(versions)
 {
 	ck_assert_int_eq(export_version_supported(5), 1);
-	ck_assert_int_eq(export_version_supported(9), 0);
+	ck_assert_int_eq(export_version_supported(9), 1);
+	ck_assert_int_eq(export_version_supported(10), 1);
+	ck_assert_int_eq(export_version_supported(7), 0);
 	ck_assert_ptr_null(export_new(1));
-	ck_assert_str_eq(export_versions(), "5");
 }
 END_TEST
 
 START_TEST(batches_of_30_and_sequence)
 {
 	struct export *ex = export_new(5);
-	struct flowrec r;
+	struct ipfix_rec r;
 	uint32_t i;
 
 	nd = 0;
 	export_set_sink(ex, sink, NULL);
 	export_set_engine(ex, 7, 9);
-	export_set_sampling(ex, 1U << 14 | 10);
+	export_set_sampling(ex, 10);
 	for (i = 0; i < 31; i++) {
 		r = rec(i);
-		ck_assert_int_eq(export_flow(ex, &r, 4, T0 + 5000, T0), 0);
+		ck_assert_int_eq(export_flow(ex, &r, T0 + 5000, T0), 0);
 	}
 	ck_assert_uint_eq(nd, 1);		/* 30 ready: sent at once */
 	export_flush(ex, T0 + 6000, T0);
@@ -103,11 +110,12 @@ END_TEST
 START_TEST(ipv6_refused_by_v5)
 {
 	struct export *ex = export_new(5);
-	struct flowrec r = rec(1);
+	struct ipfix_rec r = rec(1);
 
 	nd = 0;
 	export_set_sink(ex, sink, NULL);
-	ck_assert_int_eq(export_flow(ex, &r, 6, T0, T0), -1);
+	r.af = 6;
+	ck_assert_int_eq(export_flow(ex, &r, T0, T0), -1);
 	export_flush(ex, T0, T0);
 	ck_assert_uint_eq(nd, 0);
 	ck_assert_uint_eq(export_stats(ex)->unexportable, 1);
@@ -136,7 +144,7 @@ udp_listener(uint16_t *port)
 START_TEST(two_destinations_same_datagram)
 {
 	struct export *ex = export_new(5);
-	struct flowrec r = rec(3);
+	struct ipfix_rec r = rec(3);
 	uint8_t a[2000], b[2000];
 	struct v5_header h;
 	struct v5_record vr[V5_MAXRECS];
@@ -148,7 +156,7 @@ START_TEST(two_destinations_same_datagram)
 	snprintf(spec, sizeof(spec), "127.0.0.1:%u,127.0.0.1:%u", pa, pb);
 	ck_assert_int_eq(export_parse_dests(ex, spec, NULL), 0);
 	ck_assert_uint_eq(export_ndests(ex), 2);
-	export_flow(ex, &r, 4, T0 + 10, T0);
+	export_flow(ex, &r, T0 + 10, T0);
 	export_flush(ex, T0 + 10, T0);
 	na = recv(fa, a, sizeof(a), 0);
 	nb = recv(fb, b, sizeof(b), 0);
@@ -186,7 +194,7 @@ END_TEST
 START_TEST(send_failures_counted)
 {
 	struct export *ex = export_new(5);
-	struct flowrec r = rec(1);
+	struct ipfix_rec r = rec(1);
 	uint16_t port;
 	char spec[64];
 	int fd = udp_listener(&port), i;
@@ -196,7 +204,7 @@ START_TEST(send_failures_counted)
 	snprintf(spec, sizeof(spec), "127.0.0.1:%u", port);
 	ck_assert_int_eq(export_parse_dests(ex, spec, NULL), 0);
 	for (i = 0; i < 5; i++) {
-		export_flow(ex, &r, 4, T0, T0);
+		export_flow(ex, &r, T0, T0);
 		export_flush(ex, T0, T0);
 		usleep(10000);
 	}
@@ -205,6 +213,158 @@ START_TEST(send_failures_counted)
 	    export_dest(ex, 0)->datagrams, 5);
 	ck_assert_uint_eq(export_stats(ex)->datagrams, 5);
 	export_free(ex);
+}
+END_TEST
+
+/* v9/IPFIX datagrams seen by the sink, raw. */
+static uint8_t raw[64][EXPORT_MAX_MTU];
+static size_t rawlen[64];
+
+static void
+rawsink(void *arg, const uint8_t *d, size_t len)
+{
+	(void)arg;
+	ck_assert_int_lt(nd, 64);
+	memcpy(raw[nd], d, len);
+	rawlen[nd++] = len;
+}
+
+static uint32_t
+be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+}
+
+static uint16_t
+be16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+/* Data records in a message: walk its sets, count by template. */
+static size_t
+data_records(const uint8_t *d, size_t len, size_t hdr, int *templates)
+{
+	size_t off = hdr, n = 0, slen;
+	uint16_t id;
+
+	*templates = 0;
+	while (off + 4 <= len) {
+		id = be16(d + off);
+		slen = be16(d + off + 2);
+		ck_assert_uint_ge(slen, 4);
+		ck_assert_uint_eq(slen % 4, 0);
+		ck_assert_uint_le(off + slen, len);
+		if (id == IPFIX_TID_IPV4)
+			n += (slen - 4) / ipfix_reclen(be16(d), 0, 4);
+		else if (id == IPFIX_TID_IPV6)
+			n += (slen - 4) / ipfix_reclen(be16(d), 0, 6);
+		else if (id == NF9_SET_TEMPLATE || id == IPFIX_SET_TEMPLATE)
+			*templates = 1;
+		off += slen;
+	}
+	ck_assert_uint_eq(off, len);
+	return n;
+}
+
+/*
+ * 100 flows, both families, into 512-byte datagrams: none is larger, the
+ * records all arrive, IPFIX sequence numbers count the data records sent
+ * before each message, the templates go first and again after every 3
+ * messages (-o template-packets=3).
+ */
+START_TEST(ipfix_size_bound_and_sequence)
+{
+	struct export *ex = export_new(IPFIX_VERSION);
+	struct ipfix_rec r;
+	size_t i, total = 0, n;
+	int tpl;
+
+	nd = 0;
+	export_set_sink(ex, rawsink, NULL);
+	export_set_engine(ex, 0, 5);
+	ck_assert_int_eq(export_set_mtu(ex, 511), -1);
+	ck_assert_int_eq(export_set_mtu(ex, 512), 0);
+	export_set_refresh(ex, 3, 0);
+	for (i = 0; i < 100; i++) {
+		r = rec((uint32_t)i);
+		r.af = i % 3 == 0 ? 6 : 4;
+		ck_assert_int_eq(export_flow(ex, &r, T0 + 5000, T0), 0);
+	}
+	export_flush(ex, T0 + 5000, T0);
+	ck_assert_uint_ge(nd, 10);
+	for (i = 0; i < nd; i++) {
+		ck_assert_uint_le(rawlen[i], 512);
+		ck_assert_uint_eq(be16(raw[i]), IPFIX_VERSION);
+		ck_assert_uint_eq(be16(raw[i] + 2), rawlen[i]);
+		ck_assert_uint_eq(be32(raw[i] + 8), total);	/* sequence */
+		ck_assert_uint_eq(be32(raw[i] + 12), 5);	/* engine id */
+		n = data_records(raw[i], rawlen[i], IPFIX_HDRLEN, &tpl);
+		ck_assert_int_eq(tpl, i % 4 == 0);
+		total += n;
+	}
+	ck_assert_uint_eq(total, 100);
+	ck_assert_uint_eq(export_stats(ex)->flows, 100);
+	ck_assert_uint_eq(export_stats(ex)->template_msgs, (nd + 3) / 4);
+	export_free(ex);
+}
+END_TEST
+
+/*
+ * v9: the sequence counts export packets; the header count is every
+ * record; templates go out on the timer and on demand, alone if nothing
+ * is queued; the source id is the engine id unless set.
+ */
+START_TEST(v9_sequence_timer_and_send_template)
+{
+	struct export *ex = export_new(NF9_VERSION);
+	struct ipfix_rec r = rec(1);
+	int tpl;
+	size_t i, n;
+
+	nd = 0;
+	export_set_sink(ex, rawsink, NULL);
+	export_set_engine(ex, 0, 5);
+	export_set_domain(ex, 77);
+	export_set_refresh(ex, 0, 60);
+	for (i = 0; i < 4; i++) {
+		export_flow(ex, &r, T0 + (int64_t)i * 40000, T0);
+		export_flush(ex, T0 + (int64_t)i * 40000, T0);
+	}
+	ck_assert_int_eq(export_send_templates(ex, T0 + 130000, T0), 0);
+	ck_assert_uint_eq(nd, 5);
+	for (i = 0; i < nd; i++) {
+		ck_assert_uint_eq(be16(raw[i]), NF9_VERSION);
+		ck_assert_uint_eq(be32(raw[i] + 12), i);	/* sequence */
+		ck_assert_uint_eq(be32(raw[i] + 16), 77);
+		n = data_records(raw[i], rawlen[i], NF9_HDRLEN, &tpl);
+		ck_assert_uint_eq(be16(raw[i] + 2), n + (tpl ? 2 : 0));
+		/* At 0 s (first), 80 s (60 s after), and on demand. */
+		ck_assert_int_eq(tpl, i == 0 || i == 2 || i == 4);
+		ck_assert_uint_eq(n, i < 4);
+	}
+	ck_assert_uint_eq(export_dest(ex, 0) == NULL, 1);
+	export_free(ex);
+	ex = export_new(5);
+	ck_assert_int_eq(export_send_templates(ex, T0, T0), -1);
+	export_free(ex);
+}
+END_TEST
+
+START_TEST(version_names)
+{
+	int v;
+
+	ck_assert_int_eq(export_version_parse("ipfix", &v), 0);
+	ck_assert_int_eq(v, 10);
+	ck_assert_int_eq(export_version_parse("9", &v), 0);
+	ck_assert_int_eq(v, 9);
+	ck_assert_int_eq(export_version_parse("5", &v), 0);
+	ck_assert_int_eq(v, 5);
+	ck_assert_int_eq(export_version_parse("7", &v), -1);
+	ck_assert_int_eq(export_version_parse("IPFIX", &v), -1);
+	ck_assert_int_eq(export_version_parse("", &v), -1);
 }
 END_TEST
 
@@ -220,6 +380,9 @@ export_suite(void)
 	tcase_add_test(tc, two_destinations_same_datagram);
 	tcase_add_test(tc, bad_destinations);
 	tcase_add_test(tc, send_failures_counted);
+	tcase_add_test(tc, ipfix_size_bound_and_sequence);
+	tcase_add_test(tc, v9_sequence_timer_and_send_template);
+	tcase_add_test(tc, version_names);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -643,6 +643,18 @@ START_TEST(test_real_datagrams)
 }
 END_TEST
 
+/* -s N in the header: mode 01 (packet interval) over a 14-bit rate. */
+START_TEST(sampling_field)
+{
+	ck_assert_uint_eq(v5_sampling_field(0), 0);
+	ck_assert_uint_eq(v5_sampling_field(1), 0);
+	ck_assert_uint_eq(v5_sampling_field(2), 0x4002);
+	ck_assert_uint_eq(v5_sampling_field(100), 0x4064);
+	ck_assert_uint_eq(v5_sampling_field(16383), 0x7fff);
+	ck_assert_uint_eq(v5_sampling_field(16384), 0x7fff);
+}
+END_TEST
+
 static Suite *
 v5_suite(void)
 {
@@ -658,6 +670,7 @@ v5_suite(void)
 	tcase_add_test(tc, test_flowrec_round_trip);
 	tcase_add_test(tc, test_uptime_wrap);
 	tcase_add_test(tc, test_real_datagrams);
+	tcase_add_test(tc, sampling_field);
 	suite_add_tcase(s, tc);
 	return s;
 }
