@@ -101,10 +101,7 @@ signals_init(sigset_t *wait_mask)
 	}
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
-	/* Children of -R are not waited for; let the kernel reap them. */
-	sa.sa_flags = SA_NOCLDWAIT;
-	sa.sa_handler = SIG_DFL;
-	sigaction(SIGCHLD, &sa, NULL);
+	/* SIGCHLD for the -R children is spool_new()'s, before recovery. */
 
 	sigprocmask(SIG_BLOCK, &block, wait_mask);
 	for (i = 0; i < sizeof(stop) / sizeof(stop[0]); i++)

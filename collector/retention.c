@@ -124,7 +124,9 @@ has_magic(const char *path)
 	unsigned char m[2];
 	int fd, ok;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	/* scan() saw a regular file; it may have been swapped since. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd == -1)
 		return 0;
 	ok = read(fd, m, 2) == 2 && m[0] == FT_MAGIC1 && m[1] == FT_MAGIC2;
 	close(fd);

@@ -55,6 +55,20 @@ spool_new(const struct spool_config *cfg)
 		return NULL;
 	s->cfg = *cfg;
 	s->fd = -1;
+	/*
+	 * Children of -R are not waited for: let the kernel reap them.  Set
+	 * here, before spool_recover_all() can start the first of them, or
+	 * the hooks run on start-up leftovers would stay zombies for good.
+	 */
+	if (cfg->hook != NULL) {
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof(sa));
+		sigemptyset(&sa.sa_mask);
+		sa.sa_flags = SA_NOCLDWAIT;
+		sa.sa_handler = SIG_DFL;
+		sigaction(SIGCHLD, &sa, NULL);
+	}
 	return s;
 }
 
@@ -86,9 +100,30 @@ spool_count(const struct spool *s)
 	return s->w != NULL ? ftw_count(s->w) : 0;
 }
 
-/* mkdir -p, mode 0755, for a path below the work directory. */
+/*
+ * mkdir, mode 0755, unless buf is already a directory of its own: a
+ * symlink there (planted by someone who can write the spool) would send
+ * our files elsewhere, so it is refused.
+ */
 static int
-mkdirs(const char *path)
+mkdir_real(const char *buf)
+{
+	struct stat st;
+
+	if (mkdir(buf, 0755) == 0)
+		return 0;
+	if (errno != EEXIST || lstat(buf, &st) == -1)
+		return -1;
+	if (!S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
+		return -1;
+	}
+	return 0;
+}
+
+/* mkdir -p for the nesting directories below the work directory dir. */
+static int
+mkdirs(const char *dir, const char *path)
 {
 	char buf[PATH_MAX];
 	char *p;
@@ -97,17 +132,15 @@ mkdirs(const char *path)
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	for (p = buf + 1; *p != '\0'; p++) {
+	for (p = buf + strlen(dir) + 1; *p != '\0'; p++) {
 		if (*p != '/')
 			continue;
 		*p = '\0';
-		if (mkdir(buf, 0755) == -1 && errno != EEXIST)
+		if (mkdir_real(buf) == -1)
 			return -1;
 		*p = '/';
 	}
-	if (mkdir(buf, 0755) == -1 && errno != EEXIST)
-		return -1;
-	return 0;
+	return mkdir_real(buf);
 }
 
 /* fsync a directory so a rename in it is durable. */
@@ -268,8 +301,9 @@ spool_open(struct spool *s, time_t t)
 		log_warnx("%s/%s: path too long", s->cfg.dir, sub);
 		return -1;
 	}
-	if (sub[0] != '\0' && mkdirs(s->dirpath) == -1) {
-		log_warn("mkdir %s", s->dirpath);
+	if (sub[0] != '\0' && mkdirs(s->cfg.dir, s->dirpath) == -1) {
+		log_warn("mkdir %s (a nesting directory must be a real one)",
+			 s->dirpath);
 		return -1;
 	}
 	for (n = 0; n < SPOOL_MAXSUFFIX; n++) {
@@ -282,7 +316,8 @@ spool_open(struct spool *s, time_t t)
 		}
 		if (exists(s->ftpath))
 			continue;
-		fd = open(s->tmppath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+		fd = open(s->tmppath,
+			  O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 			  0644);
 		if (fd != -1 || errno != EEXIST)
 			break;
@@ -446,11 +481,32 @@ spool_recover(struct spool *s, const char *path)
 	time_t start;
 	int ifd, ofd = -1, is_tmp;
 
-	if ((ifd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		log_warn("recover: open %s", path);
+	/*
+	 * Whoever can write the spool directory can put anything under a
+	 * tmp- name: a FIFO would block a plain open(), a symlink would make
+	 * us copy some other file into the archive.  Only a regular file is
+	 * recovered; anything else is named in the log and left alone.
+	 */
+	ifd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (ifd == -1) {
+		if (errno == ELOOP)
+			log_warnx("recover: %s is a symbolic link; skipped",
+				  path);
+		else
+			log_warn("recover: open %s", path);
 		return -1;
 	}
-	if (fstat(ifd, &st) == -1 || st.st_size == 0) {
+	if (fstat(ifd, &st) == -1) {
+		log_warn("recover: %s", path);
+		close(ifd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		log_warnx("recover: %s is not a regular file; skipped", path);
+		close(ifd);
+		return -1;
+	}
+	if (st.st_size == 0) {
 		/* Created but never written: nothing to save. */
 		close(ifd);
 		log_info("recover: %s is empty, removed", path);
@@ -469,8 +525,18 @@ spool_recover(struct spool *s, const char *path)
 		 slash != NULL ? path : ".");
 	if (make_path(rec, sizeof(rec), dir, "rec-", name_rest(base), 0) == -1)
 		goto fail;
-	if ((ofd = open(rec, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) ==
-	    -1) {
+	/*
+	 * A rec- file is always ours to replace (a copy cut short by a crash),
+	 * but never to write through: it may be a link someone planted.  So
+	 * remove the name and create a new file that cannot be anything else.
+	 */
+	if (unlink(rec) == -1 && errno != ENOENT) {
+		log_warn("recover: removing stale %s", rec);
+		goto fail;
+	}
+	ofd = open(rec, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		   0644);
+	if (ofd == -1) {
 		log_warn("recover: open %s", rec);
 		goto fail;
 	}

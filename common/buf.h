@@ -11,7 +11,7 @@
  *    instead of after each one.  For headers and records read in order
  *    (NetFlow datagrams, file headers, the control protocol).
  *  - buf_peek_* at an offset into a span: the same check, inlined, for
- *    parsers that jump around inside a packet (sensor/packet.c, run for
+ *    parsers that jump around inside a packet (common/packet.c, run for
  *    every captured packet).
  *  - buf_load_*: NO check at all.  Only for code that has already checked
  *    that the whole structure it reads is present, once, just before (a

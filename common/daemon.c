@@ -7,9 +7,19 @@
  * behind by a crash is simply taken over.  Call daemon_pidfile_create() after
  * daemon_detach(), so the pid written is the one that keeps running.
  *
+ * A daemon started as root must not be turned against other files through
+ * its -p path: the pidfile is opened without following a symlink and
+ * without blocking on a FIFO, and it is used only if it is a regular file
+ * with one link, owned by the user we run as.  Anything else is refused.
+ *
  * daemon_privdrop() looks the user up before any chroot (the password
  * database is outside it), sets groups, then gid, then uid, and finally
- * checks that root cannot be regained.
+ * checks that root cannot be regained.  After either, the pidfile's
+ * directory may be out of reach (not writable by the new user, or outside
+ * the jail, where the same path names some other file), so
+ * daemon_pidfile_remove() no longer unlinks: it empties the file through
+ * the descriptor it holds.  The lock still tells whether a daemon runs; an
+ * empty file is simply taken over.
  */
 #include <sys/types.h>
 #include <sys/file.h>
@@ -24,11 +34,13 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "log.h"
 #include "parse.h"
 
 static char *pidfile_path;
 static int pidfile_fd = -1;
 static pid_t pidfile_owner; /* the process that created it */
+static int pidfile_unreachable; /* daemon_privdrop() changed user or root */
 
 /*
  * A child forked after daemon_pidfile_create() inherits these variables
@@ -80,9 +92,29 @@ daemon_detach(void)
 	return 0;
 }
 
+/* Says why st is not a pidfile we may rewrite, or 0 if it is one. */
+static int
+pidfile_refuse(const char *path, const struct stat *st)
+{
+	if (!S_ISREG(st->st_mode))
+		log_warnx("pidfile %s is not a regular file; refusing to use "
+			  "it", path);
+	else if (st->st_uid != geteuid())
+		log_warnx("pidfile %s belongs to uid %lu, not to us (uid %lu); "
+			  "refusing to use it", path, (unsigned long)st->st_uid,
+			  (unsigned long)geteuid());
+	else if (st->st_nlink != 1)
+		log_warnx("pidfile %s has %lu hard links; refusing to use it",
+			  path, (unsigned long)st->st_nlink);
+	else
+		return 0;
+	return 1;
+}
+
 int
 daemon_pidfile_create(const char *path)
 {
+	struct stat st;
 	char buf[32];
 	int fd, n, saved;
 
@@ -93,8 +125,21 @@ daemon_pidfile_create(const char *path)
 		errno = EBUSY; /* one pidfile per process */
 		return -1;
 	}
-	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) == -1)
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK,
+		  0644);
+	if (fd == -1) {
+		if (errno == ELOOP)
+			log_warnx("pidfile %s is a symbolic link; refusing to "
+				  "follow it", path);
 		return -1;
+	}
+	if (fstat(fd, &st) == -1)
+		goto fail;
+	if (pidfile_refuse(path, &st)) {
+		close(fd);
+		errno = S_ISREG(st.st_mode) ? EPERM : EINVAL;
+		return -1;
+	}
 	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
 		saved = errno == EWOULDBLOCK ? EEXIST : errno;
 		close(fd);
@@ -124,8 +169,15 @@ daemon_pidfile_remove(void)
 	pidfile_forget_inherited();
 	if (pidfile_fd == -1)
 		return;
-	/* Unlink while still locked, so no newcomer locks the old inode. */
-	if (pidfile_path != NULL)
+	/*
+	 * Unlink while still locked, so no newcomer locks the old inode;
+	 * after daemon_privdrop() the path may be out of reach or name another
+	 * file, so only empty the file we hold.
+	 */
+	if (pidfile_unreachable) {
+		if (ftruncate(pidfile_fd, 0) == -1)
+			log_warn("pidfile %s: cannot empty it", pidfile_path);
+	} else if (pidfile_path != NULL)
 		unlink(pidfile_path);
 	close(pidfile_fd);
 	pidfile_fd = -1;
@@ -183,9 +235,11 @@ daemon_privdrop(const char *user, const char *chroot_dir)
 	if (chroot_dir != NULL) {
 		if (chroot(chroot_dir) == -1 || chdir("/") == -1)
 			return -1;
+		pidfile_unreachable = 1;
 	}
 	if (user == NULL)
 		return 0;
+	pidfile_unreachable = 1;
 	if (getuid() == uid && geteuid() == uid && getgid() == gid &&
 	    getegid() == gid && uid != 0)
 		return 0; /* already that user; setgroups would fail */

@@ -82,11 +82,27 @@ flowrec_sat16(uint32_t v)
 #define TCPF_ACK	0x10
 #define TCPF_URG	0x20
 
+/*
+ * How many ms a sysUptime stamp lies before the header's sys_uptime: the
+ * 32-bit counter's difference taken modulo 2^32, in (-2^31, 2^31], so a
+ * stamp from before an uptime wrap is before the header and not 49.7 days
+ * after it.  Inline because the file reader's hot loop uses it per record;
+ * every decoder of sysUptime-relative times (v5, flow-tools files, v9)
+ * must use this or flowrec_abs_ms(), never its own subtraction.
+ */
+static inline int64_t
+flowrec_uptime_back(uint32_t sys_uptime, uint32_t stamp)
+{
+	int64_t back = (int64_t)(uint32_t)(sys_uptime - stamp);
+
+	return back > INT64_C(0x80000000) ? back - INT64_C(0x100000000) : back;
+}
+
 /* Milliseconds of the export header time base (unix_secs, unix_nsecs). */
 int64_t	flowrec_base_ms(uint32_t unix_secs, uint32_t unix_nsecs);
 /*
- * Absolute ms of an uptime-relative stamp (First/Last), as flow-print and
- * Cflow compute it: base_ms - sys_uptime + stamp.
+ * Absolute ms of an uptime-relative stamp (First/Last):
+ * base_ms - flowrec_uptime_back(sys_uptime, stamp).
  */
 int64_t	flowrec_abs_ms(uint32_t unix_secs, uint32_t unix_nsecs,
 	    uint32_t sys_uptime, uint32_t stamp);

@@ -154,6 +154,12 @@ long	ftr_read(struct ft_reader *, struct flowrec *, size_t max);
 const char *ftr_error(const struct ft_reader *);
 /* Records returned so far. */
 uint64_t ftr_count(const struct ft_reader *);
+/*
+ * The most records a finished file with header h may hold: its flow
+ * count, which is exact, except that a count of 2^32 - 1 is saturated (the
+ * writer clamps bigger ones) and only a lower bound: then UINT64_MAX.
+ */
+uint64_t ftr_count_max(const struct ft_header *h);
 void	ftr_close(struct ft_reader *);	/* does not close fd */
 
 #endif

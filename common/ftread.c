@@ -200,10 +200,11 @@ v5_block(const uint8_t *p, size_t n, struct flowrec *f, int be)
 		f->packets = buf_load32(p + 32, be);
 		f->bytes = buf_load32(p + 36, be);
 		base = (int64_t)f->unix_secs * 1000 +
-		       (int64_t)(f->unix_nsecs / 1000000) -
-		       (int64_t)f->sys_uptime;
-		f->first_ms = base + (int64_t)buf_load32(p + 40, be);
-		f->last_ms = base + (int64_t)buf_load32(p + 44, be);
+		       (int64_t)(f->unix_nsecs / 1000000);
+		f->first_ms = base - flowrec_uptime_back(f->sys_uptime,
+							  buf_load32(p + 40, be));
+		f->last_ms = base - flowrec_uptime_back(f->sys_uptime,
+							 buf_load32(p + 44, be));
 		f->srcport = buf_load16(p + 48, be);
 		f->dstport = buf_load16(p + 50, be);
 		f->proto = p[52];
@@ -235,7 +236,7 @@ decode_v5_be(const uint8_t *p, size_t n, struct flowrec *f)
  * Stream version 1 records (fts1rec_compat, 60 bytes) have their own
  * layout: a millisecond time base, no uptime, no exporter, the flags byte
  * where tcp_flags would be.  They are converted as flow-tools does:
- * sysUptime 0, nsecs = msecs * 10^6, AS numbers and masks only for v5.
+ * no sysUptime, nsecs = msecs * 10^6, AS numbers and masks only for v5.
  */
 static void
 decode_compat(const uint8_t *p, int be, struct flowrec *f, int v5)
@@ -277,8 +278,12 @@ decode_compat(const uint8_t *p, int be, struct flowrec *f, int v5)
 	f->unix_nsecs = msecs * 1000000u;
 	f->packets = pkts;
 	f->bytes = octets;
-	f->first_ms = flowrec_abs_ms(f->unix_secs, f->unix_nsecs, 0, first);
-	f->last_ms = flowrec_abs_ms(f->unix_secs, f->unix_nsecs, 0, last);
+	/*
+	 * With no uptime in the record there is no wrap to undo: flow-tools
+	 * adds the stamps to the time base as they are, and so do we.
+	 */
+	f->first_ms = flowrec_base_ms(f->unix_secs, f->unix_nsecs) + first;
+	f->last_ms = flowrec_base_ms(f->unix_secs, f->unix_nsecs) + last;
 }
 
 static void
@@ -485,6 +490,12 @@ uint64_t
 ftr_count(const struct ft_reader *r)
 {
 	return r->count;
+}
+
+uint64_t
+ftr_count_max(const struct ft_header *h)
+{
+	return h->flows == UINT32_MAX ? UINT64_MAX : h->flows;
 }
 
 void

@@ -645,31 +645,44 @@ emit(struct filter *f, const struct test *t, int field, int jt, int jf)
 	return f->nprog++;
 }
 
-/* Code for node n that goes to jt when true and jf when false; its entry. */
+/*
+ * Code for node n that goes to jt when true and jf when false; its entry.
+ * "a and b and c ..." is a left chain as deep as the filter is long, so
+ * left children and NOT are followed in a loop; only right children
+ * recurse, and they nest only as deep as the parser allows.
+ */
 static int
 gen(struct filter *f, int n, int jt, int jf)
 {
-	const struct node *nd = &f->nodes[n];
+	const struct node *nd;
 	int e;
 
-	switch (nd->kind) {
-	case N_TRUE:
-		return jt;
-	case N_AND:
-		e = gen(f, nd->b, jt, jf);
-		return gen(f, nd->a, e, jf);
-	case N_OR:
-		e = gen(f, nd->b, jt, jf);
-		return gen(f, nd->a, jt, e);
-	case N_NOT:
-		return gen(f, nd->a, jf, jt);
-	case N_PRIM:
-		e = jf;
-		if (nd->field2 >= 0)
-			e = emit(f, &nd->t, nd->field2, jt, jf);
-		return emit(f, &nd->t, nd->t.field, jt, e);
+	for (;;) {
+		nd = &f->nodes[n];
+		switch (nd->kind) {
+		case N_TRUE:
+			return jt;
+		case N_AND:
+			jt = gen(f, nd->b, jt, jf);
+			break;
+		case N_OR:
+			jf = gen(f, nd->b, jt, jf);
+			break;
+		case N_NOT:
+			e = jt;
+			jt = jf;
+			jf = e;
+			break;
+		case N_PRIM:
+			e = jf;
+			if (nd->field2 >= 0)
+				e = emit(f, &nd->t, nd->field2, jt, jf);
+			return emit(f, &nd->t, nd->t.field, jt, e);
+		default:
+			return jf;
+		}
+		n = nd->a;
 	}
-	return jf;
 }
 
 struct filter *
@@ -792,26 +805,39 @@ filter_is_true(const struct filter *f)
 	return f->entry == ACCEPT;
 }
 
+/* As gen(): a loop along left children; the right side decides first. */
 static int
 tree_eval(const struct filter *f, int n, const struct flowrec *r)
 {
-	const struct node *nd = &f->nodes[n];
+	const struct node *nd;
+	int neg = 0, v;
 
-	switch (nd->kind) {
-	case N_TRUE:
-		return 1;
-	case N_AND:
-		return tree_eval(f, nd->a, r) && tree_eval(f, nd->b, r);
-	case N_OR:
-		return tree_eval(f, nd->a, r) || tree_eval(f, nd->b, r);
-	case N_NOT:
-		return !tree_eval(f, nd->a, r);
-	case N_PRIM:
-		if (test_field(&nd->t, nd->t.field, r))
-			return 1;
-		return nd->field2 >= 0 && test_field(&nd->t, nd->field2, r);
+	for (;;) {
+		nd = &f->nodes[n];
+		switch (nd->kind) {
+		case N_TRUE:
+			return !neg;
+		case N_AND:
+			if (!tree_eval(f, nd->b, r))
+				return neg;
+			break;
+		case N_OR:
+			if (tree_eval(f, nd->b, r))
+				return !neg;
+			break;
+		case N_NOT:
+			neg = !neg;
+			break;
+		case N_PRIM:
+			v = test_field(&nd->t, nd->t.field, r) ||
+			    (nd->field2 >= 0 &&
+			    test_field(&nd->t, nd->field2, r));
+			return v != neg;
+		default:
+			return 0;
+		}
+		n = nd->a;
 	}
-	return 0;
 }
 
 int

@@ -92,6 +92,18 @@ seen_add(struct seen *s, dev_t dev, ino_t ino)
 	return 0;
 }
 
+/*
+ * A name a directory walk reads.  Only regular files under such names are
+ * read: a FIFO or a device named ft- would block the read or never end.
+ */
+static int
+is_flow_name(const char *name, int with_tmp)
+{
+	return strncmp(name, "ft-", 3) == 0 ||
+	    strncmp(name, "ipfix-", 6) == 0 ||
+	    (with_tmp && strncmp(name, "tmp-", 4) == 0);
+}
+
 static int
 walk(struct inlist *l, const char *dir, int with_tmp, int depth,
     struct seen *seen)
@@ -100,7 +112,7 @@ walk(struct inlist *l, const char *dir, int with_tmp, int depth,
 	struct stat st;
 	char *path;
 	DIR *d;
-	int is_tmp, rc = 0;
+	int is_tmp, ok, rc = 0;
 	int64_t start;
 
 	if (depth > 32)
@@ -128,12 +140,15 @@ walk(struct inlist *l, const char *dir, int with_tmp, int depth,
 			rc = -1;
 			break;
 		}
-		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		ok = stat(path, &st) == 0;
+		if (ok && S_ISDIR(st.st_mode)) {
 			if (walk(l, path, with_tmp, depth + 1, seen) == -1)
 				rc = -1;
-		} else if (strncmp(de->d_name, "ft-", 3) == 0 ||
-		    strncmp(de->d_name, "ipfix-", 6) == 0 ||
-		    (with_tmp && strncmp(de->d_name, "tmp-", 4) == 0)) {
+		} else if (ok && !S_ISREG(st.st_mode) &&
+		    is_flow_name(de->d_name, with_tmp)) {
+			fprintf(stderr, "%s: %s: not a regular file; skipped\n",
+			    program_invocation_short_name, path);
+		} else if (is_flow_name(de->d_name, with_tmp)) {
 			start = name_start(de->d_name, &is_tmp);
 			if (push(l, path, start) == -1)
 				rc = -1;
@@ -262,7 +277,7 @@ input_read(const struct infile *f, const struct window *w,
 		    !(h->flags & FT_FLAG_STREAMING) &&
 		    (h->tlv_seen & (1u << 0x0A));
 	if (trusted)
-		limit = h->flows;
+		limit = ftr_count_max(h);
 	while (res == IN_OK && (n = flowfile_read(r, buf, INPUT_BLOCK)) != 0) {
 		size_t k;
 
@@ -283,7 +298,8 @@ input_read(const struct infile *f, const struct window *w,
 		if (k > 0 && fn(ctx, buf, k) != 0 && res == IN_OK)
 			res = IN_STOPPED;
 	}
-	if (res == IN_OK && trusted && got != limit) {
+	/* The loop never passes limit; fewer than the header says is damage. */
+	if (res == IN_OK && trusted && got < h->flows) {
 		warnx("%s: the header says %lu flows but the stream holds "
 		    "%llu", name, (unsigned long)h->flows,
 		    (unsigned long long)got);

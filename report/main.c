@@ -61,6 +61,7 @@ struct cmdline {
 	const char	*format;
 	const char	*filterfile;
 	char		*expr;		/* joined filter words */
+	size_t		 exprlen, exprcap;	/* strlen(expr), its buffer */
 	int		 with_tmp, quiet, ignore_errors;
 	char		*paths[256];	/* -r and path arguments */
 	int		 npaths;
@@ -141,36 +142,47 @@ opt_window(struct cmdline *c, const char *arg)
 		usage_error("-t: the window ends before it starts");
 }
 
-/* Append one word of the filter expression. */
+/*
+ * Append one word (or line) of the filter expression.  The buffer grows
+ * by doubling and the length is kept, so a filter file of many lines is
+ * joined in linear time.
+ */
 static void
 add_expr(struct cmdline *c, const char *w)
 {
-	size_t old = c->expr ? strlen(c->expr) : 0;
-	char *e = realloc(c->expr, old + strlen(w) + 2);
+	size_t n = strlen(w), need = c->exprlen + n + 2;
+	char *e;
 
-	if (e == NULL)
-		usage_error("out of memory");
-	if (old)
-		e[old++] = ' ';
-	strcpy(e + old, w);
-	c->expr = e;
+	if (c->expr == NULL || need > c->exprcap) {
+		if ((e = realloc(c->expr, need * 2)) == NULL)
+			usage_error("out of memory");
+		c->expr = e;
+		c->exprcap = need * 2;
+	}
+	if (c->exprlen > 0)
+		c->expr[c->exprlen++] = ' ';
+	memcpy(c->expr + c->exprlen, w, n + 1);
+	c->exprlen += n;
 }
 
+/* Lines of any length (a fixed buffer split words at its edge). */
 static void
 read_filterfile(struct cmdline *c)
 {
-	char line[4096], *nl;
+	char *line = NULL, *nl;
+	size_t cap = 0;
 	FILE *f = fopen(c->filterfile, "r");
 
 	if (f == NULL)
 		usage_error("-f %s: %s", c->filterfile, strerror(errno));
-	while (fgets(line, sizeof(line), f) != NULL) {
+	while (getline(&line, &cap, f) != -1) {
 		if ((nl = strchr(line, '#')) != NULL)
 			*nl = '\0';
 		while ((nl = strpbrk(line, "\r\n\t")) != NULL)
 			*nl = ' ';
 		add_expr(c, line);
 	}
+	free(line);
 	fclose(f);
 }
 

@@ -163,7 +163,8 @@ csv_series(struct output *o, const struct seriesview *v)
 static void
 summary_values(const struct summary *s, uint64_t v[8])
 {
-	int64_t span = s->flows ? s->last - s->first : 0;
+	/* Flows whose Last precedes First can make it negative: no span. */
+	int64_t span = s->flows && s->last > s->first ? s->last - s->first : 0;
 
 	v[0] = s->flows;
 	v[1] = s->packets;

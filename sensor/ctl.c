@@ -52,6 +52,8 @@ struct conn {
 struct ctl {
 	int			 fd;
 	char			*path;
+	dev_t			 dev;	/* the socket file we made, so that */
+	ino_t			 ino;	/* ctl_close() removes only that */
 	int			 timeout_ms;
 	int64_t			 refused_logged;	/* monotonic ms */
 	struct ctl_counters	 n;
@@ -302,40 +304,74 @@ check_handlers(char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * Clear the way for our socket at path.  Only a socket is ever removed: a
+ * live one means another daemon, a dead one is a leftover of ours.  Any
+ * other file (a symlink among them: lstat does not follow it) may belong to
+ * someone else, and a daemon started as root must not delete it for them.
+ */
+static int
+clear_stale(const char *path, const struct sockaddr_un *sun, char *err,
+	    size_t errlen)
+{
+	struct stat st;
+	int probe, live;
+
+	if (lstat(path, &st) == -1) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(err, errlen, "-c %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISSOCK(st.st_mode)) {
+		snprintf(err, errlen, "-c %s exists and is not a socket; "
+		    "refusing to remove it", path);
+		return -1;
+	}
+	if ((probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1) {
+		snprintf(err, errlen, "socket: %s", strerror(errno));
+		return -1;
+	}
+	live = connect(probe, (const struct sockaddr *)sun, sizeof(*sun)) == 0;
+	close(probe);
+	if (live) {
+		snprintf(err, errlen, "control socket %s is in use: another "
+		    "nfsensord is running", path);
+		return -1;
+	}
+	if (unlink(path) == -1 && errno != ENOENT) {
+		snprintf(err, errlen, "cannot remove stale %s: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 struct ctl *
 ctl_open(const char *path, char *err, size_t errlen)
 {
 	struct sockaddr_un sun;
+	struct stat st;
 	struct ctl *c;
 	mode_t old;
-	int fd, probe, i;
+	int fd, i;
 
 	if (check_handlers(err, errlen) == -1 ||
 	    sun_path(&sun, path, err, errlen) == -1)
 		return NULL;
-	/* Someone answering on the path is a live daemon: refuse. */
-	if ((probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1) {
-		snprintf(err, errlen, "socket: %s", strerror(errno));
+	if (clear_stale(path, &sun, err, errlen) == -1)
 		return NULL;
-	}
-	if (connect(probe, (struct sockaddr *)&sun, sizeof(sun)) == 0) {
-		close(probe);
-		snprintf(err, errlen, "control socket %s is in use: another "
-		    "nfsensord is running", path);
-		return NULL;
-	}
-	close(probe);
-	if (unlink(path) == -1 && errno != ENOENT) {
-		snprintf(err, errlen, "cannot remove stale %s: %s", path,
-		    strerror(errno));
-		return NULL;
-	}
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd == -1) {
 		snprintf(err, errlen, "socket: %s", strerror(errno));
 		return NULL;
 	}
-	old = umask(0077);
+	/*
+	 * bind() creates the file with the umask applied, so the mode is
+	 * 0600 from the start; a chmod() afterwards would follow a symlink
+	 * that someone put there in between.
+	 */
+	old = umask(0177);
 	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
 		umask(old);
 		snprintf(err, errlen, "bind %s: %s", path, strerror(errno));
@@ -343,7 +379,7 @@ ctl_open(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	umask(old);
-	if (chmod(path, 0600) == -1 || listen(fd, 16) == -1) {
+	if (lstat(path, &st) == -1 || listen(fd, 16) == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		close(fd);
 		unlink(path);
@@ -358,6 +394,8 @@ ctl_open(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	c->fd = fd;
+	c->dev = st.st_dev;
+	c->ino = st.st_ino;
 	c->timeout_ms = CTL_TIMEOUT_MS;
 	c->refused_logged = -1;
 	for (i = 0; i < CTL_MAXCONN; i++)
@@ -563,6 +601,7 @@ accept_all(struct ctl *c, struct ctl_env *env)
 void
 ctl_close(struct ctl *c)
 {
+	struct stat st;
 	int i;
 
 	if (c == NULL)
@@ -571,7 +610,9 @@ ctl_close(struct ctl *c)
 		if (c->conn[i].fd != -1)
 			conn_close(&c->conn[i]);
 	close(c->fd);
-	unlink(c->path);
+	if (lstat(c->path, &st) == 0 && st.st_dev == c->dev &&
+	    st.st_ino == c->ino)
+		unlink(c->path);
 	free(c->path);
 	free(c);
 }

@@ -16,6 +16,13 @@
  * datagram size with it; otherwise the queue goes out first.  When the
  * templates are due but do not fit beside the queued records, they go in
  * a message of their own just before.
+ *
+ * A collector reads uptime-relative First/Last modulo 2^32 and takes them
+ * to lie less than 2^31 ms (24.8 days) from the header's uptime
+ * (common/flowrec.h), which is what undoes the uptime wrap.  A capture with
+ * a gap of months expires its old flows only at the next packet, far
+ * later: such flows are sent in a datagram of their own, dated at their
+ * own last packet instead of "now".
  */
 #include <sys/socket.h>
 
@@ -33,6 +40,9 @@
 /* The most records one datagram of EXPORT_MAX_MTU bytes can hold. */
 #define MAXQUEUE	((EXPORT_MAX_MTU - NF9_HDRLEN) / 49 + 1)
 
+/* How far from the header's uptime a First/Last stamp may lie, in ms. */
+#define UPTIME_REACH_MS	INT64_C(0x7fffffff)
+
 /* One export format: how many records fit, how to send them. */
 struct export_version {
 	int	 version;
@@ -49,6 +59,8 @@ struct export {
 	struct ipfix_rec	 queue[MAXQUEUE];
 	size_t			 nqueued;
 	size_t			 nq[2];		/* queued IPv4, IPv6 */
+	int64_t			 oldest_ms;	/* min first_ms queued */
+	int64_t			 newest_ms;	/* max last_ms queued */
 	uint32_t		 sequence;	/* per version: see above */
 	uint8_t			 engine_type, engine_id;
 	uint32_t		 domain;
@@ -437,6 +449,8 @@ export_flush(struct export *ex, int64_t now_ms, int64_t boot_ms)
 {
 	if (ex->nqueued == 0)
 		return;
+	if (now_ms - ex->oldest_ms > UPTIME_REACH_MS)
+		now_ms = ex->newest_ms;
 	ex->ver->flush(ex, now_ms, boot_ms, 0);
 	ex->nqueued = ex->nq[0] = ex->nq[1] = 0;
 }
@@ -467,10 +481,19 @@ export_flow(struct export *ex, const struct ipfix_rec *r, int64_t now_ms,
 		}
 		return -1;
 	}
+	/* Flows too far apart for one header's uptime go out separately. */
+	if (ex->nqueued > 0 &&
+	    (r->last_ms - ex->oldest_ms > UPTIME_REACH_MS ||
+	     ex->newest_ms - r->first_ms > UPTIME_REACH_MS))
+		export_flush(ex, now_ms, boot_ms);
 	/* v9/IPFIX: the record must fit beside the queue (templates aside). */
 	if (ex->ver->flush == tpl_flush && ex->nqueued > 0 &&
 	    tpl_size(ex, 0, !v6, v6) > ex->mtu)
 		export_flush(ex, now_ms, boot_ms);
+	if (ex->nqueued == 0 || r->first_ms < ex->oldest_ms)
+		ex->oldest_ms = r->first_ms;
+	if (ex->nqueued == 0 || r->last_ms > ex->newest_ms)
+		ex->newest_ms = r->last_ms;
 	ex->queue[ex->nqueued++] = *r;
 	ex->nq[v6]++;
 	if (ex->nqueued == ex->ver->maxrecs)

@@ -77,14 +77,14 @@ done
 
 # The daemons and the reporter built with ASan+UBSan, on the tests that
 # feed them the most hostile input: every capture, malformed datagrams,
-# corrupt files.
+# corrupt files, planted links and FIFOs, a 300k-term filter.
 if [ -x build/asan/sensor/nfsensord ] && [ -z "${TESTS:-}" ]; then
 	export NFKIT_BIN="$PWD/build/asan"
 	export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"
 	export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
 	for t in pipeline_pcaps pipeline_demo sensor_pcaps collector_malformed \
 	    fault_storm fault_ctl fault_remote collector_fanout \
-	    report_corrupt report_golden; do
+	    report_corrupt report_golden files_hostile report_filterfile; do
 		[ -f "tests/integration/$t.sh" ] &&
 		    run_int "tests/integration/$t.sh" "asan-$t"
 	done

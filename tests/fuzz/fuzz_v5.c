@@ -11,9 +11,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "flowrec.h"
 #include "v5.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+static int
+v5_times_sane(const struct v5_header *h, const struct v5_record *v,
+    const struct flowrec *fr, const struct v5_record *back)
+{
+	int64_t base = flowrec_base_ms(h->unix_secs, h->unix_nsecs);
+
+	return fr->first_ms > base - INT64_C(0x80000001) &&
+	    fr->first_ms < base + INT64_C(0x80000000) &&
+	    fr->last_ms > base - INT64_C(0x80000001) &&
+	    fr->last_ms < base + INT64_C(0x80000000) &&
+	    back->first == v->first && back->last == v->last;
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
@@ -55,6 +69,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	for (i = 0; i < h.count; i++) {
 		v5_to_flowrec(&h, &recs[i], 0x7f000001, &fr);
 		v5_from_flowrec(&fr, &h, &back);
+		/*
+		 * Whatever the stamps, an uptime wrap included, a flow lies
+		 * within 2^31 ms of its header and round-trips exactly.
+		 */
+		if (!v5_times_sane(&h, &recs[i], &fr, &back))
+			abort();
 	}
 	return 0;
 }

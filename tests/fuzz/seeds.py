@@ -157,6 +157,68 @@ def datagram_seeds():
         put("collector", d)
 
 
+def ipfix_msg(version, sets, seq=0, domain=0):
+    """A v9 or IPFIX message of the given (set id, body) pairs."""
+    body = b"".join(struct.pack(">HH", sid, 4 + len(b)) + b
+                    for sid, b in sets)
+    if version == 9:
+        return struct.pack(">HHIIII", 9, len(sets), 100000, 1764180315,
+                           seq, domain) + body
+    return struct.pack(">HHIII", 10, 16 + len(body), 1764180315, seq,
+                       domain) + body
+
+
+def ipfix_seeds():
+    """Sequences of (exporter, length, message) for fuzz_ipfixdec."""
+    v4 = [(8, 4), (12, 4), (7, 2), (11, 2), (4, 1), (2, 8), (1, 8),
+          (152, 8), (153, 8)]
+    v6 = [(27, 16), (28, 16), (7, 2), (11, 2), (4, 1), (2, 4), (1, 4),
+          (22, 4), (21, 4), (48, 1)]
+
+    def tpl(tid, fields):
+        return struct.pack(">HH", tid, len(fields)) + b"".join(
+            struct.pack(">HH", ie, ln) for ie, ln in fields)
+
+    rec4 = (struct.pack(">IIHHB", 0x0A000001, 0xC0A80001, 1234, 80, 6) +
+            struct.pack(">QQQQ", 10, 5000, 1764180300000, 1764180310000))
+    rec6 = (bytes(range(16)) + bytes(range(16, 32)) +
+            struct.pack(">HHBIIIIB", 53, 5353, 17, 3, 300, 90000, 99000, 7))
+    opt9 = struct.pack(">HHH", 400, 4, 8) + struct.pack(
+        ">HHHHHH", 1, 4, 34, 4, 35, 1)
+    optrec9 = struct.pack(">IIB", 0, 100, 1) + b"\0\0\0"
+    optfix = (struct.pack(">HHH", 500, 4, 1) +
+              struct.pack(">HHHHHHHH", 48, 1, 305, 4, 306, 4, 160, 8))
+    optrecfix = struct.pack(">BIIQ", 7, 1, 99, 1764180000000)
+    varlen = (struct.pack(">HH", 258, 3) +
+              struct.pack(">HHHHI", 315, 65535, 0x8001, 4, 9) +
+              struct.pack(">HH", 8, 4))
+    frame = (bytes(12) + b"\x08\x00" +
+             bytes([0x45, 0, 0, 40, 0, 0, 0x40, 0, 64, 6, 0, 0,
+                    10, 0, 0, 1, 10, 0, 0, 2]) +
+             struct.pack(">HHIIBBHHH", 1, 2, 0, 0, 0x50, 2, 0, 0, 0))
+    varrec = bytes([len(frame)]) + frame + b"abcd" + bytes([10, 0, 0, 9])
+    msgs = [
+        ipfix_msg(10, [(2, tpl(256, v4)), (256, rec4 * 3)]),
+        ipfix_msg(10, [(3, optfix), (500, optrecfix),
+                       (2, tpl(257, v6) + varlen), (257, rec6),
+                       (258, varrec)], seq=3),
+        ipfix_msg(10, [(256, rec4), (2, struct.pack(">HH", 256, 0))], 4),
+        ipfix_msg(9, [(0, tpl(300, v6)), (1, opt9), (400, optrec9),
+                      (300, rec6 * 2)]),
+        ipfix_msg(9, [(300, rec6)], seq=1),
+        ipfix_msg(9, [(0, tpl(0, []))], seq=2),
+    ]
+    seq = b""
+    for i, m in enumerate(msgs):
+        one = bytes([i & 3]) + struct.pack(">H", len(m)) + m
+        put("ipfixdec", one)
+        seq += one
+    put("ipfixdec", seq)
+    # Data first, its template in the next message.
+    put("ipfixdec", b"".join(bytes([0]) + struct.pack(">H", len(m)) + m
+                             for m in (msgs[2], msgs[0])))
+
+
 def tlv(e, tag, val):
     return struct.pack(e + "HH", tag, len(val)) + val
 
@@ -276,6 +338,7 @@ def main():
     pcapmap_seeds()
     packet_seeds()
     datagram_seeds()
+    ipfix_seeds()
     flowfile_seeds()
     parse_seeds()
 

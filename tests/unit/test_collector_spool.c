@@ -15,6 +15,7 @@
 
 #include "spooltest.h"
 #include "../../collector/retention.h"
+#include "textfile.h"
 
 static void
 fill(struct flowrec *r, size_t n)
@@ -205,6 +206,155 @@ START_TEST(test_recover_garbage)
 }
 END_TEST
 
+/* Leaves dir/tmp-NAME0 as a collector killed after a flush would. */
+static void
+leave_tmp(int nrec)
+{
+	struct spool *s = new_spool(0, NULL);
+	struct flowrec r[100];
+
+	fill(r, 100);
+	ck_assert_int_eq(spool_open(s, T0), 0);
+	spool_write(s, r, (size_t)nrec);
+	spool_flush(s);
+	spool_free(s);
+	ck_assert(path_exists("tmp-" NAME0));
+}
+
+/*
+ * Finding 4 of issue 11: a rec- symlink planted in the spool must not make
+ * recovery write through it, nor end up renamed into the archive.
+ */
+START_TEST(test_recover_planted_rec_symlink)
+{
+	struct spool *s;
+	struct ft_header h;
+	struct stat st;
+	char victim[128], rec[256], tmp[256];
+
+	leave_tmp(100);
+	snprintf(victim, sizeof(victim), "%s.victim", dir);
+	write_file(victim, "root's file\n");
+	snprintf(rec, sizeof(rec), "%s/rec-" NAME0, dir);
+	snprintf(tmp, sizeof(tmp), "%s/tmp-" NAME0, dir);
+	ck_assert_int_eq(symlink(victim, rec), 0);
+
+	s = new_spool(0, NULL);
+	/* Directly, so the order readdir returns names in does not matter. */
+	ck_assert_int_eq(spool_recover(s, tmp), 0);
+	spool_free(s);
+	ck_assert_str_eq(slurp(victim), "root's file\n");
+	unlink(victim);
+	snprintf(rec, sizeof(rec), "%s/ft-" NAME0, dir);
+	ck_assert_int_eq(lstat(rec, &st), 0);
+	ck_assert(S_ISREG(st.st_mode));
+	ck_assert_int_eq(read_file("ft-" NAME0, &h, NULL), 100);
+	ck_assert(!path_exists("rec-" NAME0));
+}
+END_TEST
+
+/*
+ * Finding 5 of issue 11: a FIFO or a symlink named tmp- is skipped at once,
+ * without blocking and without being read, renamed or removed.
+ */
+START_TEST(test_recover_skips_non_files)
+{
+	struct spool *s;
+	struct stat st;
+	char p[256], q[256], elsewhere[128];
+
+	snprintf(p, sizeof(p), "%s/tmp-" NAME0, dir);
+	ck_assert_int_eq(mkfifo(p, 0644), 0);
+	s = new_spool(0, NULL);
+	alarm(10);
+	ck_assert_int_eq(spool_recover_all(s), 0);
+	alarm(0);
+	ck_assert_int_eq(lstat(p, &st), 0);
+	ck_assert(S_ISFIFO(st.st_mode));
+	ck_assert(!path_exists("ft-" NAME0));
+	ck_assert_int_eq(unlink(p), 0);
+
+	/* A tmp- symlink to a flow file elsewhere is not copied in. */
+	leave_tmp(10);
+	snprintf(elsewhere, sizeof(elsewhere), "%s.flows", dir);
+	ck_assert_int_eq(rename(p, elsewhere), 0);
+	snprintf(q, sizeof(q), "%s/tmp-v05.2026-11-26.190000+0000", dir);
+	ck_assert_int_eq(symlink(elsewhere, q), 0);
+	ck_assert_int_eq(spool_recover_all(s), 0);
+	ck_assert_int_eq(lstat(q, &st), 0);
+	ck_assert(S_ISLNK(st.st_mode));
+	ck_assert(!path_exists("ft-v05.2026-11-26.190000+0000"));
+	ck_assert_int_eq(lstat(elsewhere, &st), 0);
+	ck_assert(S_ISREG(st.st_mode));
+	unlink(elsewhere);
+	spool_free(s);
+}
+END_TEST
+
+/*
+ * The sweep of issue 11, rules for the files the spool creates and
+ * removes: a symlink planted at a nesting directory's name or at the tmp-
+ * name about to be created is never written through, and retention never
+ * removes what a symlink names nor walks into a linked directory.
+ */
+START_TEST(test_spool_planted_links)
+{
+	struct ft_counts c = {T0, 0, 0, 0};
+	struct retention *e;
+	struct spool *s;
+	struct stat st;
+	char other[128], p[256], q[256];
+
+	/* 1. The nesting directory "2026" is a link to a directory elsewhere. */
+	snprintf(other, sizeof(other), "%s.elsewhere", dir);
+	ck_assert_int_eq(mkdir(other, 0755), 0);
+	snprintf(p, sizeof(p), "%s/2026", dir);
+	ck_assert_int_eq(symlink(other, p), 0);
+	s = new_spool(1, NULL);
+	ck_assert_int_eq(spool_open(s, T0), -1);
+	spool_free(s);
+	snprintf(q, sizeof(q), "%s/tmp-" NAME0, other);
+	ck_assert_int_eq(lstat(q, &st), -1);
+	ck_assert_int_eq(unlink(p), 0);
+
+	/* 2. A link at the very tmp- name: the file goes beside it. */
+	snprintf(q, sizeof(q), "%s/victim", other);
+	write_file(q, "root's file\n");
+	snprintf(p, sizeof(p), "%s/tmp-" NAME0, dir);
+	ck_assert_int_eq(symlink(q, p), 0);
+	s = new_spool(0, NULL);
+	ck_assert_int_eq(spool_open(s, T0), 0);
+	ck_assert_int_eq(spool_close(s, &c), 0);
+	spool_free(s);
+	ck_assert_str_eq(slurp(q), "root's file\n");
+	ck_assert(path_exists("ft-" NAME0 ".1"));
+	ck_assert_int_eq(unlink(p), 0);
+
+	/*
+	 * 3. Retention: a link named like a finished file and a linked
+	 * directory of finished files are neither counted nor removed.
+	 */
+	snprintf(p, sizeof(p), "%s/ft-v05.2026-11-26.170000+0000", dir);
+	ck_assert_int_eq(symlink(q, p), 0);
+	snprintf(p, sizeof(p), "%s/ft-v05.2026-11-26.160000+0000", other);
+	write_file(p, "\xcf\x10 looks like a flow file\n");
+	snprintf(p, sizeof(p), "%s/linked", dir);
+	ck_assert_int_eq(symlink(other, p), 0);
+	e = retention_new(0, 0);
+	ck_assert_uint_eq(retention_scan(e, dir), 1);
+	retention_free(e);
+	e = retention_new(1, 0);
+	retention_scan(e, dir);
+	ck_assert_uint_eq(retention_run(e, 0), 1);
+	retention_free(e);
+	ck_assert_str_eq(slurp(q), "root's file\n");
+	snprintf(p, sizeof(p), "%s/ft-v05.2026-11-26.160000+0000", other);
+	ck_assert_int_eq(access(p, F_OK), 0);
+	snprintf(p, sizeof(p), "rm -rf %s", other);
+	ck_assert_int_eq(system(p), 0);
+}
+END_TEST
+
 START_TEST(test_expire)
 {
 	struct retention *e = retention_new(0, 3);
@@ -248,6 +398,9 @@ spool_suite(void)
 	tcase_add_test(tc, test_nesting);
 	tcase_add_test(tc, test_recover);
 	tcase_add_test(tc, test_recover_garbage);
+	tcase_add_test(tc, test_recover_planted_rec_symlink);
+	tcase_add_test(tc, test_recover_skips_non_files);
+	tcase_add_test(tc, test_spool_planted_links);
 	tcase_add_test(tc, test_expire);
 	suite_add_tcase(s, tc);
 	return s;

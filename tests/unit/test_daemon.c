@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "textfile.h"
 
 static char dir[64];
 static char path[128];
@@ -113,6 +114,107 @@ START_TEST(test_pidfile_stale)
 	fclose(f);
 	ck_assert_int_eq(strtol(buf, NULL, 10), (long)getpid());
 	daemon_pidfile_remove();
+}
+END_TEST
+
+/*
+ * Finding 2 of issue 11: a pidfile path that is a symlink (to a file, or
+ * dangling), a FIFO, a hard link or a file of another user is refused, and
+ * the file it names is left exactly as it was.
+ */
+START_TEST(test_pidfile_refuses)
+{
+	char victim[160], fresh[160];
+	struct stat st;
+
+	snprintf(victim, sizeof(victim), "%s/victim", dir);
+	snprintf(fresh, sizeof(fresh), "%s/fresh", dir);
+	write_file(victim, "precious\n");
+
+	ck_assert_int_eq(symlink(victim, path), 0);
+	ck_assert_int_eq(daemon_pidfile_create(path), -1);
+	ck_assert_int_eq(errno, ELOOP);
+	ck_assert_str_eq(slurp(victim), "precious\n");
+	ck_assert_int_eq(unlink(path), 0);
+
+	/* A dangling link must not create the file it names. */
+	ck_assert_int_eq(symlink(fresh, path), 0);
+	ck_assert_int_eq(daemon_pidfile_create(path), -1);
+	ck_assert_int_eq(lstat(fresh, &st), -1);
+	ck_assert_int_eq(unlink(path), 0);
+
+	/* A hard link to another file would let us truncate that file. */
+	ck_assert_int_eq(link(victim, path), 0);
+	ck_assert_int_eq(daemon_pidfile_create(path), -1);
+	ck_assert_str_eq(slurp(victim), "precious\n");
+	ck_assert_int_eq(unlink(path), 0);
+
+	/* A FIFO is refused at once, without blocking. */
+	ck_assert_int_eq(mkfifo(path, 0644), 0);
+	alarm(10);
+	ck_assert_int_eq(daemon_pidfile_create(path), -1);
+	alarm(0);
+	ck_assert_int_eq(unlink(path), 0);
+
+	/* A file that belongs to someone else is not ours to rewrite. */
+	write_file(path, "4242\n");
+	ck_assert_int_eq(chown(path, geteuid() + 1, getegid()), 0);
+	ck_assert_int_eq(daemon_pidfile_create(path), -1);
+	ck_assert_int_eq(errno, EPERM);
+	ck_assert_str_eq(slurp(path), "4242\n");
+	ck_assert_int_eq(unlink(path), 0);
+	unlink(victim);
+}
+END_TEST
+
+/* In a child: create the pidfile, drop to user and/or jail, remove it. */
+static void
+create_drop_remove(const char *user, const char *jail)
+{
+	pid_t pid;
+	int status;
+
+	if ((pid = fork()) == 0) {
+		if (daemon_pidfile_create(path) == -1 || daemon_privdrop(user, jail) == -1)
+			_exit(1);
+		daemon_pidfile_remove();
+		_exit(0);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+/*
+ * Finding 10 of issue 11: after a privilege drop (-u) or a chroot (-j) the
+ * daemon can no longer unlink its pidfile, and inside a jail the path names
+ * another file.  daemon_pidfile_remove() then empties the file through the
+ * descriptor it still holds, and unlinks nothing.
+ */
+START_TEST(test_pidfile_after_privdrop)
+{
+	char jail[160], decoy[320], cmd[320];
+
+	if (getuid() != 0)
+		return; /* needs root to chroot and drop */
+	/* The jail holds a file at the pidfile's own path. */
+	snprintf(jail, sizeof(jail), "%s/jail", dir);
+	snprintf(decoy, sizeof(decoy), "%s%s", jail, path);
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s%s", jail, dir);
+	ck_assert_int_eq(system(cmd), 0);
+	write_file(decoy, "not the pidfile\n");
+	create_drop_remove(NULL, jail);
+	ck_assert_str_eq(slurp(decoy), "not the pidfile\n");
+	ck_assert_int_eq(access(path, F_OK), 0);
+	ck_assert_str_eq(slurp(path), "");
+	unlink(path);
+
+	if (getpwnam("nobody") != NULL) {
+		create_drop_remove("nobody", NULL);
+		ck_assert_str_eq(slurp(path), "");
+		unlink(path);
+	}
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", jail);
+	ck_assert_int_eq(system(cmd), 0);
 }
 END_TEST
 
@@ -237,6 +339,8 @@ daemon_suite(void)
 	tcase_add_test(tc, test_pidfile_lock);
 	tcase_add_test(tc, test_pidfile_stale);
 	tcase_add_test(tc, test_pidfile_none);
+	tcase_add_test(tc, test_pidfile_refuses);
+	tcase_add_test(tc, test_pidfile_after_privdrop);
 	tcase_add_test(tc, test_privdrop_noop);
 	tcase_add_test(tc, test_detach);
 	tcase_add_test(tc, test_privdrop_root);

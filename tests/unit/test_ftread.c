@@ -664,6 +664,26 @@ START_TEST(test_legacy_v1)
 }
 END_TEST
 
+/*
+ * Finding 9 of issue 11: the header holds the record count in 32 bits and
+ * the writer saturates it at 2^32 - 1 (a -n 0 daily file at ~50k flows/s
+ * gets there).  A saturated count is a lower bound: up to any number of
+ * records agrees with it; any other count is exact.
+ */
+START_TEST(test_count_saturated)
+{
+	struct ft_header h;
+
+	memset(&h, 0, sizeof(h));
+	h.flows = 10;
+	ck_assert_uint_eq(ftr_count_max(&h), 10);
+	h.flows = UINT32_MAX - 1;
+	ck_assert_uint_eq(ftr_count_max(&h), UINT32_MAX - 1);
+	h.flows = UINT32_MAX;
+	ck_assert_uint_eq(ftr_count_max(&h), UINT64_MAX);
+}
+END_TEST
+
 static Suite *
 ftread_suite(void)
 {
@@ -679,6 +699,7 @@ ftread_suite(void)
 	tcase_add_loop_test(tc, test_record_types, 0,
 			    (int)(sizeof(rtypes) / sizeof(rtypes[0])));
 	tcase_add_loop_test(tc, test_legacy_v1, 0, 2);
+	tcase_add_test(tc, test_count_saturated);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -17,6 +17,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "flowrec.h"
 #include "ftfile.h"
 #include "parse.h"
 #include "v5.h"
@@ -24,7 +25,7 @@
 #include "../../sensor/ctlproto.h"
 /* Both decoders call their status enum datagram_status: rename one. */
 #define decode_status sensor_decode_status
-#include "../../sensor/packet.h"
+#include "../../common/packet.h"
 #undef decode_status
 #include "../../collector/datagram.h"
 
@@ -37,8 +38,22 @@ r_v5(const uint8_t *d, size_t n)
 	struct v5_record r[V5_MAXRECS];
 	uint8_t out[V5_MAXLEN];
 
-	if (v5_decode(d, n, &h, r) == V5_OK)
-		ck_assert_uint_eq(v5_encode(&h, r, out, sizeof(out)), n);
+	struct flowrec fr;
+	int64_t base;
+	size_t i;
+
+	if (v5_decode(d, n, &h, r) != V5_OK)
+		return;
+	ck_assert_uint_eq(v5_encode(&h, r, out, sizeof(out)), n);
+	/* As the harness: every flow within 2^31 ms of its header. */
+	base = flowrec_base_ms(h.unix_secs, h.unix_nsecs);
+	for (i = 0; i < h.count; i++) {
+		v5_to_flowrec(&h, &r[i], 0x7f000001, &fr);
+		ck_assert_int_ge(fr.first_ms, base - INT64_C(0x80000000));
+		ck_assert_int_lt(fr.first_ms, base + INT64_C(0x80000000));
+		ck_assert_int_ge(fr.last_ms, base - INT64_C(0x80000000));
+		ck_assert_int_lt(fr.last_ms, base + INT64_C(0x80000000));
+	}
 }
 
 static void

@@ -206,6 +206,44 @@ START_TEST(test_deep_nesting)
 }
 END_TEST
 
+/*
+ * Finding 7 of issue 11: a filter of 300k terms ("port 1 and port 1 and
+ * ...", and the same with "or" and with every term negated) overflowed the
+ * stack in the code generator's recursion.  It must compile, give the
+ * same answer compiled and as a tree, and match what the terms say.
+ */
+START_TEST(test_long_chain)
+{
+	static const char *const joins[] = { " and port 1", " or port 1",
+	    " and not port 1" };
+	struct filter_error e;
+	struct flowrec r;
+	struct filter *f;
+	size_t n = 300000, i, j, len;
+	char *buf, *p;
+
+	for (j = 0; j < 3; j++) {
+		len = strlen("port 1") + n * strlen(joins[j]) + 1;
+		ck_assert_ptr_nonnull(buf = malloc(len));
+		p = buf + sprintf(buf, "port 1");
+		for (i = 0; i < n; i++)
+			p += sprintf(p, "%s", joins[j]);
+		f = filter_compile(buf, &e);
+		ck_assert_msg(f != NULL, "%s", e.msg);
+		memset(&r, 0, sizeof(r));
+		r.srcport = 1;
+		/* "port 1 and not port 1 ..." can never match. */
+		ck_assert_int_eq(filter_match(f, &r), j < 2);
+		ck_assert_int_eq(filter_match_tree(f, &r), j < 2);
+		r.srcport = 2;
+		ck_assert_int_eq(filter_match(f, &r), 0);
+		ck_assert_int_eq(filter_match_tree(f, &r), 0);
+		filter_free(f);
+		free(buf);
+	}
+}
+END_TEST
+
 START_TEST(test_block)
 {
 	struct filter_error e;
@@ -435,6 +473,7 @@ main(void)
 	tcase_add_test(tc, test_ipv6);
 	tcase_add_test(tc, test_errors);
 	tcase_add_test(tc, test_deep_nesting);
+	tcase_add_test(tc, test_long_chain);
 	tcase_add_test(tc, test_block);
 	tcase_add_test(tc, test_random);
 	suite_add_tcase(s, tc);

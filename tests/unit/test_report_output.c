@@ -121,6 +121,29 @@ START_TEST(test_short_summary)
 }
 END_TEST
 
+/*
+ * Finding 8 of issue 11: a summary whose last flow ends before its first
+ * flow starts (a record with Last before First, as a damaged file can
+ * hold) has a negative span: csv and json print duration 0, not 2^64 - n.
+ */
+START_TEST(test_summary_negative_span)
+{
+	struct flowrec r = rec(6, 80, 2);
+	char *t;
+
+	r.last_ms = r.first_ms - 2000;
+	t = render("csv", &r, 1, 1);
+	ck_assert_msg(strstr(t, "1844674407") == NULL, "%s", t);
+	ck_assert_msg(strstr(t, ",0,0,0\n") != NULL, "%s", t);
+	free(t);
+	t = render("json", &r, 1, 1);
+	ck_assert_msg(strstr(t, "1844674407") == NULL, "%s", t);
+	ck_assert_msg(strstr(t, "\"duration\":0") != NULL ||
+	    strstr(t, "\"duration\": 0") != NULL, "%s", t);
+	free(t);
+}
+END_TEST
+
 START_TEST(test_line_long)
 {
 	struct flowrec r = rec(6, 80, 0x1b);
@@ -275,6 +298,7 @@ main(void)
 
 	tcase_add_test(tc, test_short);
 	tcase_add_test(tc, test_short_summary);
+	tcase_add_test(tc, test_summary_negative_span);
 	tcase_add_test(tc, test_line_long);
 	tcase_add_test(tc, test_csv_json);
 	tcase_add_test(tc, test_many_rows_flush);

@@ -20,7 +20,7 @@
 
 #include "../../sensor/ctl.h"
 #include "../../sensor/ctlproto.h"
-#include "../../sensor/packet.h"
+#include "../../common/packet.h"
 #include "../../sensor/export.h"
 #include "../../sensor/flowtable.h"
 #include "../../sensor/meter.h"
@@ -270,6 +270,59 @@ START_TEST(server_socket_rules)
 }
 END_TEST
 
+/*
+ * Finding 3 of issue 11: -c names a path that is not a socket (a regular
+ * file, a symlink even to a stale socket): ctl_open() refuses and leaves it
+ * alone.  And ctl_close() removes only the socket it made, not a file that
+ * took its place.
+ */
+START_TEST(server_socket_refuses_non_sockets)
+{
+	char err[256], other[160];
+	struct sockaddr_un sun;
+	struct stat st;
+	struct ctl *c;
+	FILE *f;
+	int fd;
+
+	ck_assert_ptr_nonnull(f = fopen(path, "w"));
+	fputs("precious\n", f);
+	fclose(f);
+	ck_assert_ptr_null(ctl_open(path, err, sizeof(err)));
+	ck_assert_ptr_nonnull(strstr(err, "not a socket"));
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert(S_ISREG(st.st_mode) && st.st_size == 9);
+	ck_assert_int_eq(unlink(path), 0);
+
+	/* A symlink to a stale socket elsewhere: neither is touched. */
+	snprintf(other, sizeof(other), "%s/other", dir);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	strcpy(sun.sun_path, other);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	close(fd);
+	ck_assert_int_eq(symlink(other, path), 0);
+	ck_assert_ptr_null(ctl_open(path, err, sizeof(err)));
+	ck_assert_ptr_nonnull(strstr(err, "not a socket"));
+	ck_assert_int_eq(lstat(path, &st), 0);
+	ck_assert(S_ISLNK(st.st_mode));
+	ck_assert_int_eq(lstat(other, &st), 0);
+	ck_assert(S_ISSOCK(st.st_mode));
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(unlink(other), 0);
+
+	/* What replaced our socket while we ran is not ours to remove. */
+	ck_assert_ptr_nonnull(c = ctl_open(path, err, sizeof(err)));
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_ptr_nonnull(f = fopen(path, "w"));
+	fclose(f);
+	ctl_close(c);
+	ck_assert_int_eq(lstat(path, &st), 0);
+	ck_assert(S_ISREG(st.st_mode));
+}
+END_TEST
+
 START_TEST(server_commands)
 {
 	static char out[65536];
@@ -515,6 +568,7 @@ ctlproto_suite(void)
 	tcase_add_checked_fixture(ts, setup, teardown);
 	tcase_set_timeout(ts, 30);
 	tcase_add_test(ts, server_socket_rules);
+	tcase_add_test(ts, server_socket_refuses_non_sockets);
 	tcase_add_test(ts, server_commands);
 	tcase_add_test(ts, server_drops_garbage);
 	tcase_add_test(ts, server_idle_clients_do_not_block);

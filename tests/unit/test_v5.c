@@ -261,9 +261,23 @@ START_TEST(test_flowrec_time)
 			 INT64_C(1705320006000));
 	ck_assert_int_eq(flowrec_abs_ms(1705320006, 1000000, 6001, 0),
 			 INT64_C(1705320000000));
-	/* A stamp "after" the header, as from a wrapped counter. */
+	/*
+	 * A stamp numerically above the header's uptime was taken before the
+	 * 32-bit counter wrapped: it lies (2^32 - stamp + uptime) ms earlier,
+	 * not 49.7 days later.
+	 */
 	ck_assert_int_eq(flowrec_abs_ms(100, 0, 0, 0xffffffffu),
-			 INT64_C(100000) + INT64_C(0xffffffff));
+			 INT64_C(100000) - 1);
+	ck_assert_int_eq(flowrec_abs_ms(100, 0, 1000, 0xffff0000u),
+			 INT64_C(100000) - 1000 - 0x10000);
+	/* Less than 2^31 ms after the header's uptime stays later. */
+	ck_assert_int_eq(flowrec_abs_ms(100, 0, 0, 0x7fffffffu),
+			 INT64_C(100000) + 0x7fffffff);
+	ck_assert_int_eq(flowrec_abs_ms(3000000, 0, 0, 0x80000001u),
+			 INT64_C(3000000000) - 0x7fffffff);
+	/* 2^31 ms before the header's uptime is the furthest back. */
+	ck_assert_int_eq(flowrec_abs_ms(3000000, 0, 0xfffffffeu, 0x7ffffffeu),
+			 INT64_C(3000000000) - INT64_C(0x80000000));
 
 	memset(&r, 0, sizeof(r));
 	r.unix_secs = 1705320006;
@@ -281,6 +295,36 @@ START_TEST(test_flowrec_time)
 	ck_assert_uint_eq(
 	    flowrec_rel_ms(&r, flowrec_base_ms(r.unix_secs, r.unix_nsecs) - 11),
 	    0xffffffffu);
+}
+END_TEST
+
+/*
+ * Finding 1 of issue 11: a v5 datagram exported just after the exporter's
+ * uptime wrapped (sys_uptime 1000) carrying a flow stamped before the wrap
+ * (First 0xffff0000, Last 0xfffff000) must be dated a minute earlier than
+ * the header, not 49.7 days after it, and encode back to the same stamps.
+ */
+START_TEST(test_uptime_wrap)
+{
+	struct v5_header h;
+	struct v5_record v, v2;
+	struct flowrec fr;
+	int64_t base;
+
+	fill_header(&h, 1);
+	h.sys_uptime = 1000;
+	fill_record(&v, 0);
+	v.first = 0xffff0000u;
+	v.last = 0xfffff000u;
+	v5_to_flowrec(&h, &v, 0x7f000001, &fr);
+	base = flowrec_base_ms(h.unix_secs, h.unix_nsecs);
+	ck_assert_int_eq(fr.first_ms, base - 1000 - 0x10000);
+	ck_assert_int_eq(fr.last_ms, base - 1000 - 0x1000);
+	ck_assert_int_eq(fr.last_ms - fr.first_ms, 0xf000);
+	ck_assert_int_lt(fr.last_ms, base);
+	v5_from_flowrec(&fr, &h, &v2);
+	ck_assert_uint_eq(v2.first, v.first);
+	ck_assert_uint_eq(v2.last, v.last);
 }
 END_TEST
 
@@ -624,6 +668,7 @@ v5_suite(void)
 	tcase_add_test(tc, test_strerror);
 	tcase_add_test(tc, test_flowrec_time);
 	tcase_add_test(tc, test_flowrec_round_trip);
+	tcase_add_test(tc, test_uptime_wrap);
 	tcase_add_test(tc, test_real_datagrams);
 	tcase_add_test(tc, sampling_field);
 	suite_add_tcase(s, tc);
