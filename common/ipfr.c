@@ -7,8 +7,10 @@
  * templates ipfw.c writes, compared byte for byte: then every data
  * set is a run of fixed-length records of a layout known here, decoded at
  * fixed offsets a block at a time, without looking a template up per
- * record.  Files with other templates (another exporter's RFC 5655 file)
- * are refused at open with a message saying so.
+ * record.  A file with other templates (another exporter's RFC 5655 file,
+ * e.g. softflowd's messages one after another) is read message by message
+ * through the v9/IPFIX decoder the collector uses (ipfixdec.h), which
+ * checks every template and record as it checks the wire.
  *
  * Every length in the file is checked before it is used: a message
  * shorter than its header, a set that does not fit its message or is
@@ -27,6 +29,7 @@
 #include "buf.h"
 #include "ftfile.h"
 #include "ipfix.h"
+#include "ipfixdec.h"
 #include "ipfixfile.h"
 #include "zsource.h"
 
@@ -48,6 +51,10 @@ struct ipfix_reader {
 	int failed;
 	struct ipfr_stats stats;
 	char err[512];
+	/* A foreign file: the decoder and the flows of its last message. */
+	struct ipfixdec *dec;
+	struct flowrec *q;
+	size_t qlen, qhead, qcap;
 };
 
 int
@@ -264,7 +271,8 @@ finish(struct ipfix_reader *r)
 	    (avail(r) > 0 || r->msg_left > 0 || r->set_left > 0))
 		damage(r, "truncated", "the last message is cut short");
 	/* Only a file that was closed has its statistics at the end. */
-	if (r->what == NULL && !r->src.may_stop && !r->stats.present)
+	if (r->what == NULL && !r->src.may_stop && !r->stats.present &&
+	    r->dec == NULL)
 		damage(r, "truncated",
 		    "the file ends without its statistics record");
 	r->src.ostart = r->src.oend;
@@ -277,6 +285,8 @@ finish(struct ipfix_reader *r)
 	return -1;
 }
 
+static long read_foreign(struct ipfix_reader *, struct flowrec *, size_t);
+
 long
 ipfr_read(struct ipfix_reader *r, struct flowrec *recs, size_t max)
 {
@@ -285,6 +295,8 @@ ipfr_read(struct ipfix_reader *r, struct flowrec *recs, size_t max)
 
 	if (r->failed)
 		return -1;
+	if (r->dec != NULL)
+		return read_foreign(r, recs, max);
 	while (n < max) {
 		if (r->set_left > 0) {
 			k = avail(r) / r->reclen;
@@ -314,7 +326,10 @@ ipfr_read(struct ipfix_reader *r, struct flowrec *recs, size_t max)
 	return finish(r);
 }
 
-/* The first message must be exactly our templates. */
+/*
+ * Our files start with exactly our templates: 0, the message taken.  1: a
+ * foreign IPFIX file, for the decoder.  -1: not IPFIX, or no message.
+ */
 static int
 check_templates(struct ipfix_reader *r, char *err, size_t errlen)
 {
@@ -324,27 +339,93 @@ check_templates(struct ipfix_reader *r, char *err, size_t errlen)
 	while (avail(r) < need && !r->src.ended)
 		fill(r);
 	p = cur(r);
-	if (avail(r) >= IPFIX_HDRLEN && buf_load_be16(p) != IPFIX_VERSION) {
+	if (avail(r) < IPFIX_HDRLEN) {
+		fthdr_seterr(err, errlen, "%s: %s", r->name,
+		    r->what != NULL ? r->what : "truncated: no IPFIX message");
+		return -1;
+	}
+	if (buf_load_be16(p) != IPFIX_VERSION) {
 		fthdr_seterr(err, errlen,
 		    "%s: not an IPFIX file (version %u)", r->name,
 		    buf_load_be16(p));
 		return -1;
 	}
-	if (avail(r) < need) {
-		fthdr_seterr(err, errlen, "%s: %s", r->name,
-		    r->what != NULL ? r->what
-				    : "truncated: no complete template message");
-		return -1;
+	if (avail(r) >= need && buf_load_be16(p + 2) == need &&
+	    memcmp(p + IPFIX_HDRLEN, r->tsets, r->tsetlen) == 0) {
+		r->src.ostart += need;
+		return 0;
 	}
-	if (buf_load_be16(p + 2) != need ||
-	    memcmp(p + IPFIX_HDRLEN, r->tsets, r->tsetlen) != 0) {
-		fthdr_seterr(err, errlen,
-		    "%s: an IPFIX file with templates of its own; only "
-		    "files written by nfkit can be read", r->name);
-		return -1;
+	return 1;
+}
+
+/* The decoder's flows of one message, queued for ipfr_read(). */
+static void
+queue_flow(void *arg, const struct ipfixdec_flow *fl)
+{
+	struct ipfix_reader *r = arg;
+	struct flowrec *q;
+	size_t cap;
+
+	if (r->qlen == r->qcap) {
+		cap = r->qcap ? r->qcap * 2 : 1024;
+		if ((q = realloc(r->q, cap * sizeof(*q))) == NULL) {
+			damage(r, "out of memory", NULL);
+			return;
+		}
+		r->q = q;
+		r->qcap = cap;
 	}
-	r->src.ostart += need;
-	return 0;
+	r->q[r->qlen++] = fl->rec;
+}
+
+/* A foreign file: whole messages through the decoder. */
+static long
+read_foreign(struct ipfix_reader *r, struct flowrec *recs, size_t max)
+{
+	static const struct ipfixdec_source src = { 4, { 0 } };
+	const uint8_t *p;
+	size_t n = 0, k, len;
+
+	while (n < max) {
+		if (r->qhead < r->qlen) {
+			k = r->qlen - r->qhead;
+			k = k < max - n ? k : max - n;
+			memcpy(recs + n, r->q + r->qhead, k * sizeof(*recs));
+			r->qhead += k;
+			r->count += k;
+			n += k;
+			continue;
+		}
+		r->qhead = r->qlen = 0;
+		if (r->what != NULL)
+			break;
+		if (avail(r) >= IPFIX_HDRLEN) {
+			p = cur(r);
+			len = buf_load_be16(p + 2);
+			if (buf_load_be16(p) != IPFIX_VERSION ||
+			    len < IPFIX_HDRLEN) {
+				damage(r, "not an IPFIX message",
+				    "version %u, %zu bytes", buf_load_be16(p),
+				    len);
+				break;
+			}
+			if (avail(r) >= len) {
+				if (ipfixdec_message(r->dec, &src,
+				    (int64_t)buf_load_be32(p + 4) * 1000, p,
+				    len, queue_flow, r) == -1)
+					damage(r, "message refused by the "
+					    "IPFIX decoder", NULL);
+				r->src.ostart += len;
+				continue;
+			}
+		}
+		if (r->src.ended)
+			break;
+		fill(r);
+	}
+	if (n > 0 || max == 0)
+		return (long)n;
+	return finish(r);
 }
 
 struct ipfix_reader *
@@ -390,8 +471,16 @@ ipfr_open_head(int fd, const char *name, const uint8_t *head, size_t nhead,
 	r->src.unit = IPFIX_HDRLEN;
 	zsource_prime(&r->src, head, nhead);
 	r->tsetlen = ipfw_template_sets(r->tsets, sizeof(r->tsets));
-	if (check_templates(r, err, errlen) == -1)
+	switch (check_templates(r, err, errlen)) {
+	case -1:
 		goto fail;
+	case 1:
+		if ((r->dec = ipfixdec_new(NULL)) == NULL) {
+			fthdr_seterr(err, errlen, "%s: out of memory", name);
+			goto fail;
+		}
+		break;
+	}
 	return r;
 fail:
 	ipfr_close(r);
@@ -428,6 +517,8 @@ ipfr_close(struct ipfix_reader *r)
 	if (r == NULL)
 		return;
 	zsource_free(&r->src);
+	ipfixdec_free(r->dec);
+	free(r->q);
 	free(r->name);
 	free(r);
 }

@@ -6,8 +6,9 @@
 # tshark must read every file with the same record count and fields as
 # nfreport prints; the conversion must print exactly what the ft file
 # prints; -o ft skips IPv6 flows with a warning; a run over ft and IPFIX
-# files reads both; a truncated IPFIX file keeps its good records and
-# says so.
+# files reads both; softflowd's IPFIX messages, concatenated as a foreign
+# RFC 5655 file, read as tshark decodes them; a truncated IPFIX file keeps
+# its good records and says so.
 . "$(dirname "$0")/../lib.sh"
 export TZ=UTC
 have_shared report_ipfix || finish
@@ -140,6 +141,47 @@ if [ "$b" -eq $((a + 3000)) ]; then
 	pass "ft and IPFIX files in one run: $a + 3000 flows"
 else
 	fail "ft and IPFIX files in one run: $b flows, want $((a + 3000))"
+fi
+
+# A foreign RFC 5655 file: softflowd's IPFIX messages one after another,
+# read through the v9/IPFIX decoder; tshark decodes the same bytes.
+if command -v softflowd >/dev/null 2>&1 && command -v tshark >/dev/null 2>&1
+then
+	for pc in eth-dns-v4v6-frag eth-ipv6-ftp eth-ipv4-http-wikipedia; do
+		f=$TMP/sf-$pc.ipfix
+		python3 -c '
+import socket, sys, select
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1], flush=True)
+out = open(sys.argv[1], "wb")
+while select.select([s], [], [], 3)[0]:
+    out.write(s.recv(65535))
+' "$f" >"$f.port" &
+		rpid=$!
+		PIDS="$PIDS $rpid"
+		wait_for "test -s '$f.port'" || fail "softflowd $pc: no receiver"
+		softflowd -d -v 10 -r "$PCAPS/$pc.pcap" -c none \
+		    -n "127.0.0.1:$(cat "$f.port")" >/dev/null 2>&1
+		wait "$rpid"
+		want=$(tshark -r "$f" -T fields -e cflow.packets -E occurrence=a \
+		    2>/dev/null | tr ',' '\n' | grep -c .)
+		tpk=$(tshark -r "$f" -T fields -e cflow.packets -E occurrence=a \
+		    2>/dev/null | tr ',' '\n' | grep . | sort -n | md5sum)
+		got=$("$NFREPORT" -q -o csv "$f" 2>"$f.err" | tail -n +2 | wc -l)
+		npk=$("$NFREPORT" -q -o csv "$f" 2>/dev/null | python3 -c '
+import csv, sys
+for r in csv.DictReader(sys.stdin): print(r["packets"])' | sort -n | md5sum)
+		v6=$("$NFREPORT" -q -o csv "$f" inet6 2>/dev/null | tail -n +2 | wc -l)
+		if [ "$want" -gt 0 ] && [ "$got" -eq "$want" ] &&
+		    [ "$npk" = "$tpk" ] && [ ! -s "$f.err" ]; then
+			pass "softflowd -v 10 $pc: $got records ($v6 IPv6) read as tshark decodes them"
+		else
+			fail "softflowd -v 10 $pc: nfreport $got, tshark $want: $(cat "$f.err")"
+		fi
+	done
+else
+	skip "report_ipfix softflowd: softflowd or tshark not installed"
 fi
 
 # A truncated file: its good records, a message naming it, exit status 1.
