@@ -45,6 +45,10 @@ agg_summary_add(struct summary *s, const struct flowrec *r, size_t n)
 			s->first = r[i].first_ms;
 		if (r[i].last_ms > s->last)
 			s->last = r[i].last_ms;
+		if (flowrec_is_v6(&r[i])) {
+			s->flows6++;
+			s->bytes6 += r[i].bytes;
+		}
 	}
 	s->flows += n;
 }
@@ -55,6 +59,8 @@ agg_summary_merge(struct summary *s, const struct summary *o)
 	s->flows += o->flows;
 	s->packets += o->packets;
 	s->bytes += o->bytes;
+	s->flows6 += o->flows6;
+	s->bytes6 += o->bytes6;
 	if (o->first < s->first)
 		s->first = o->first;
 	if (o->last > s->last)

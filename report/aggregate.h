@@ -29,6 +29,7 @@
 struct summary {
 	uint64_t	flows, packets, bytes;
 	int64_t		first, last;	/* unix ms; first > last if empty */
+	uint64_t	flows6, bytes6;	/* of them IPv6 */
 };
 
 void	agg_summary_init(struct summary *);
