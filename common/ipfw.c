@@ -95,7 +95,7 @@ ipfw_template_sets(uint8_t *out, size_t cap)
 	buf_store_be16(p + 2, (uint16_t)tlen);
 	p += 4;
 	for (i = 0; i < IPFW_NTEMPLATES; i++) {
-		v6 = i & 1;
+		v6 = (i & 1) != 0;
 		ex6 = (i & 2) != 0;
 		buf_store_be16(p, (uint16_t)(IPFW_TID_BASE + i));
 		buf_store_be16(p + 2, (uint16_t)(NFIXED + 4));

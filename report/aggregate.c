@@ -196,8 +196,10 @@ agg_tab_new(const struct aggspec *spec)
 	if ((t = calloc(1, sizeof(*t))) == NULL)
 		return NULL;
 	t->spec = *spec;
+	/* Keys of -1 are explicit words (series, web cells), not fields. */
 	for (i = 0; i < spec->nkeys; i++)
-		if (fields[spec->keys[i]].kind == FK_IP)
+		if (spec->keys[i] >= 0 && spec->keys[i] < F_NFIELDS &&
+		    fields[spec->keys[i]].kind == FK_IP)
 			t->ipmask |= 1u << i;
 	t->famword = t->ipmask != 0;
 	if (t->famword && (t->a6 = addr6_new()) == NULL) {

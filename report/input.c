@@ -286,7 +286,8 @@ input_read(const struct infile *f, const struct window *w,
 			res = IN_DAMAGED;
 			break;
 		}
-		if ((uint64_t)n > limit - got) {
+		/* Only a trusted (flow-tools) header sets a limit. */
+		if (h != NULL && (uint64_t)n > limit - got) {
 			warnx("%s: the stream holds more records than the "
 			    "header's %lu; using the first %lu", name,
 			    (unsigned long)h->flows, (unsigned long)h->flows);
