@@ -190,6 +190,7 @@ read_v7(const void *buf, size_t len, uint32_t exaddr, struct datagram_info *info
 {
 	struct cursor c;
 	struct v5_header h;
+	uint16_t sas, das;
 	uint16_t i;
 
 	read_header_start(&c, &h, buf, len);
@@ -205,8 +206,10 @@ read_v7(const void *buf, size_t len, uint32_t exaddr, struct datagram_info *info
 		buf_get_u8(&c, &r->tcp_flags);
 		buf_get_u8(&c, &r->proto);
 		buf_get_u8(&c, &r->tos);
-		buf_get_u16be(&c, &r->src_as);
-		buf_get_u16be(&c, &r->dst_as);
+		buf_get_u16be(&c, &sas);
+		buf_get_u16be(&c, &das);
+		r->src_as = sas;
+		r->dst_as = das;
 		buf_get_u8(&c, &r->src_mask);
 		buf_get_u8(&c, &r->dst_mask);
 		buf_skip(&c, 2 + 4);

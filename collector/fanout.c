@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fanout.h"
@@ -41,6 +42,13 @@
 #define FANOUT_VLEN 64	/* datagrams per sendmmsg() */
 #define FANOUT_HDRLEN 28 /* IPv4 header + UDP header */
 #define FANOUT_TTL 64
+/*
+ * At stop, what is still queued for a target whose socket is full keeps
+ * going out as the socket drains, for at most this long; the rest is
+ * counted as queue drops.  Without it a burst queued just before the stop
+ * was dropped whenever the last pass met a full socket buffer.
+ */
+#define FANOUT_EXIT_MS 2000
 
 struct fslot {
 	struct exp_addr src;
@@ -426,19 +434,49 @@ target_drain(struct fanout *f, struct ftarget *t)
 	}
 }
 
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* 1 if some target still has datagrams queued. */
+static int
+queued(struct fanout *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		if (atomic_load(&f->t[i].head) != atomic_load(&f->t[i].tail))
+			return 1;
+	return 0;
+}
+
 static void *
 fanout_thread(void *arg)
 {
 	struct fanout *f = arg;
 	struct pollfd pfd[1 + FANOUT_MAXTARGETS];
 	size_t i, np, idx[FANOUT_MAXTARGETS];
+	int64_t deadline = -1, now;
+	int wait_ms = 1000;
 	uint64_t v;
 
 	for (;;) {
 		for (i = 0; i < f->n; i++)
 			target_drain(f, &f->t[i]);
-		if (atomic_load(&f->stop))
-			break;
+		if (atomic_load(&f->stop)) {
+			/* After a drain, a target with a queue is blocked. */
+			now = mono_ms();
+			if (deadline == -1)
+				deadline = now + FANOUT_EXIT_MS;
+			if (!queued(f) || now >= deadline)
+				break;
+			wait_ms = (int)(deadline - now);
+		}
 		pfd[0].fd = f->evfd;
 		pfd[0].events = POLLIN;
 		for (np = 0, i = 0; i < f->n; i++) {
@@ -449,7 +487,7 @@ fanout_thread(void *arg)
 			pfd[1 + np].events = POLLOUT;
 			np++;
 		}
-		if (poll(pfd, 1 + np, 1000) == -1) {
+		if (poll(pfd, 1 + np, wait_ms) == -1) {
 			if (errno != EINTR)
 				log_warn("fanout: poll");
 			continue;
@@ -536,7 +574,7 @@ fanout_close(struct fanout *f)
 	}
 	for (i = 0; i < f->n; i++) {
 		t = &f->t[i];
-		/* What the last pass could not send is dropped: count it. */
+		/* What the stop could not send in time is dropped: count it. */
 		left = atomic_load(&t->head) - atomic_load(&t->tail);
 		atomic_fetch_add(&t->queue_drops, (uint64_t)left);
 		if (f->started)

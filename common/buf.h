@@ -11,7 +11,7 @@
  *    instead of after each one.  For headers and records read in order
  *    (NetFlow datagrams, file headers, the control protocol).
  *  - buf_peek_* at an offset into a span: the same check, inlined, for
- *    parsers that jump around inside a packet (sensor/packet.c, run for
+ *    parsers that jump around inside a packet (common/packet.c, run for
  *    every captured packet).
  *  - buf_load_*: NO check at all.  Only for code that has already checked
  *    that the whole structure it reads is present, once, just before (a
@@ -84,6 +84,36 @@ buf_load_le32(const uint8_t *p)
 {
 	return (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 |
 	    (uint32_t)p[1] << 8 | p[0];
+}
+
+static inline uint64_t
+buf_load_be64(const uint8_t *p)
+{
+	return (uint64_t)buf_load_be32(p) << 32 | buf_load_be32(p + 4);
+}
+
+/* Unchecked stores in network byte order, for fixed-layout encoders. */
+static inline void
+buf_store_be16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static inline void
+buf_store_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+static inline void
+buf_store_be64(uint8_t *p, uint64_t v)
+{
+	buf_store_be32(p, (uint32_t)(v >> 32));
+	buf_store_be32(p + 4, (uint32_t)v);
 }
 
 /* Byte order chosen at run time: bigendian != 0 means big-endian. */

@@ -34,9 +34,8 @@
 
 #include "buf.h"
 #include "ftfile.h"
-#include "zstream.h"
+#include "zsource.h"
 
-#define INBUF_LEN (256 * 1024) /* compressed bytes per read() */
 #define OUT_RECS 4096	       /* records inflated per round */
 
 /* The stream version 1 record (fts1rec_compat) and the header before it. */
@@ -54,17 +53,7 @@ struct ft_reader {
 	rec_decoder decode;
 	block_decoder decode_block; /* NULL: decode one by one */
 	int be;			    /* file is big-endian */
-	int compress;
-	/* The decompressor, when compressed. */
-	const struct zstream_inflate_ops *zops;
-	void *zst;			 /* its state */
-	struct zio zio;			 /* input: what is left of in */
-	uint8_t *in;			 /* INBUF_LEN bytes when compressed */
-	int in_eof;			 /* read() has returned 0 */
-	uint8_t *out;			 /* decoded record bytes */
-	size_t outcap, ostart, oend;
-	int ended;	/* no more bytes will come */
-	int zend;	/* the zlib stream's end marker was seen */
+	struct zsource src;	 /* the record bytes */
 	int pending;	/* an error follows the buffered records */
 	int failed;	/* the error has been returned */
 	uint64_t count; /* records returned */
@@ -79,13 +68,13 @@ struct ft_reader {
 static void
 damage(struct ft_reader *r, const char *what, const char *detail)
 {
-	uint64_t good = r->count + (r->oend - r->ostart) / r->reclen;
+	uint64_t good = r->count + (r->src.oend - r->src.ostart) / r->reclen;
 
 	fthdr_seterr(r->err, sizeof(r->err), "%s: %s after %llu records%s%s",
 	    r->name, what, (unsigned long long)good,
 	    detail != NULL ? ": " : "", detail != NULL ? detail : "");
 	r->pending = 1;
-	r->ended = 1;
+	r->src.ended = 1;
 }
 
 /* A file still being written: its stream may stop anywhere. */
@@ -93,18 +82,6 @@ static int
 is_open_file(const struct ft_reader *r)
 {
 	return !(r->hdr.flags & (FT_FLAG_DONE | FT_FLAG_STREAMING));
-}
-
-/* One read(), retried on EINTR. */
-static ssize_t
-read_some(int fd, uint8_t *p, size_t n)
-{
-	ssize_t k;
-
-	do
-		k = read(fd, p, n);
-	while (k < 0 && errno == EINTR);
-	return k;
 }
 
 /* Read until n bytes or EOF; the count read, or -1. */
@@ -115,7 +92,7 @@ read_full(int fd, uint8_t *p, size_t n)
 	ssize_t k;
 
 	while (got < n) {
-		k = read_some(fd, p + got, n - got);
+		k = zsource_read_some(fd, p + got, n - got);
 		if (k < 0)
 			return -1;
 		if (k == 0)
@@ -135,6 +112,7 @@ static void
 decode_common(struct cursor *c, int be, struct flowrec *f)
 {
 	uint32_t pkts, octets, first, last;
+	uint16_t in, out;
 
 	memset(f, 0, sizeof(*f));
 	buf_get_u32(c, be, &f->unix_secs);
@@ -144,8 +122,10 @@ decode_common(struct cursor *c, int be, struct flowrec *f)
 	buf_get_u32(c, be, &f->srcaddr);
 	buf_get_u32(c, be, &f->dstaddr);
 	buf_get_u32(c, be, &f->nexthop);
-	buf_get_u16(c, be, &f->input);
-	buf_get_u16(c, be, &f->output);
+	buf_get_u16(c, be, &in);
+	buf_get_u16(c, be, &out);
+	f->input = in;
+	f->output = out;
 	buf_get_u32(c, be, &pkts);
 	buf_get_u32(c, be, &octets);
 	buf_get_u32(c, be, &first);
@@ -177,6 +157,7 @@ static void
 decode_v5(const uint8_t *p, int be, struct flowrec *f)
 {
 	struct cursor c;
+	uint16_t sas, das;
 
 	buf_cur_init(&c, p, FT_V5_RECLEN);
 	decode_common(&c, be, f);
@@ -185,8 +166,10 @@ decode_v5(const uint8_t *p, int be, struct flowrec *f)
 	buf_get_u8(&c, &f->engine_id);
 	buf_get_u8(&c, &f->src_mask);
 	buf_get_u8(&c, &f->dst_mask);
-	buf_get_u16(&c, be, &f->src_as);
-	buf_get_u16(&c, be, &f->dst_as);
+	buf_get_u16(&c, be, &sas);
+	buf_get_u16(&c, be, &das);
+	f->src_as = sas;
+	f->dst_as = das;
 }
 
 /*
@@ -260,6 +243,7 @@ decode_compat(const uint8_t *p, int be, struct flowrec *f, int v5)
 {
 	struct cursor c;
 	uint32_t msecs, pkts, octets, first, last;
+	uint16_t in, out, sas, das;
 
 	memset(f, 0, sizeof(*f));
 	buf_cur_init(&c, p, FT_V1_RECLEN);
@@ -268,8 +252,10 @@ decode_compat(const uint8_t *p, int be, struct flowrec *f, int v5)
 	buf_get_u32(&c, be, &f->srcaddr);
 	buf_get_u32(&c, be, &f->dstaddr);
 	buf_get_u32(&c, be, &f->nexthop);
-	buf_get_u16(&c, be, &f->input);
-	buf_get_u16(&c, be, &f->output);
+	buf_get_u16(&c, be, &in);
+	buf_get_u16(&c, be, &out);
+	f->input = in;
+	f->output = out;
 	buf_get_u32(&c, be, &pkts);
 	buf_get_u32(&c, be, &octets);
 	buf_get_u32(&c, be, &first);
@@ -282,8 +268,10 @@ decode_compat(const uint8_t *p, int be, struct flowrec *f, int v5)
 	buf_get_u8(&c, &f->tcp_flags);
 	buf_skip(&c, 3); /* retransmission and misorder counters */
 	if (v5) {
-		buf_get_u16(&c, be, &f->src_as);
-		buf_get_u16(&c, be, &f->dst_as);
+		buf_get_u16(&c, be, &sas);
+		buf_get_u16(&c, be, &das);
+		f->src_as = sas;
+		f->dst_as = das;
 		buf_get_u8(&c, &f->src_mask);
 		buf_get_u8(&c, &f->dst_mask);
 	}
@@ -353,6 +341,13 @@ unsupported:
 struct ft_reader *
 ftr_open(int fd, const char *name, char *err, size_t errlen)
 {
+	return ftr_open_head(fd, name, NULL, 0, err, errlen);
+}
+
+struct ft_reader *
+ftr_open_head(int fd, const char *name, const uint8_t *head, size_t nhead,
+    char *err, size_t errlen)
+{
 	struct ft_reader *r;
 	uint8_t hbuf[FT_MAXHEADER];
 	char why[200];
@@ -368,12 +363,14 @@ ftr_open(int fd, const char *name, char *err, size_t errlen)
 		return NULL;
 	}
 	r->fd = fd;
-	if ((k = read_full(fd, hbuf, 8)) < 0) {
+	if (nhead > 0)
+		memcpy(hbuf, head, nhead);
+	if ((k = read_full(fd, hbuf + nhead, 8 - nhead)) < 0) {
 		fthdr_seterr(err, errlen, "%s: read: %s", name,
 		    strerror(errno));
 		goto fail;
 	}
-	got = (size_t)k;
+	got = nhead + (size_t)k;
 	if (fthdr_peek(hbuf, got, &r->hdr, why, sizeof(why)) == -1)
 		goto bad;
 	/* hdr_len is at most FT_MAXHEADER (checked by the peek). */
@@ -390,17 +387,11 @@ ftr_open(int fd, const char *name, char *err, size_t errlen)
 	r->be = r->hdr.byte_order == FT_BIG;
 	if (r->decode == decode_v5 && r->reclen == FT_V5_RECLEN)
 		r->decode_block = r->be ? decode_v5_be : decode_v5_le;
-	r->compress = (r->hdr.flags & FT_FLAG_COMPRESS) != 0;
-	r->outcap = r->reclen * OUT_RECS;
-	if ((r->out = malloc(r->outcap)) == NULL)
+	if (zsource_init(&r->src, fd, (r->hdr.flags & FT_FLAG_COMPRESS) != 0,
+	    r->reclen * OUT_RECS) == -1)
 		goto nomem;
-	if (r->compress) {
-		r->zops = zstream_inflate_choose();
-		if ((r->in = malloc(INBUF_LEN)) == NULL ||
-		    (r->zst = r->zops->init()) == NULL)
-			goto nomem;
-		r->zio.in = r->in;
-	}
+	r->src.may_stop = is_open_file(r);
+	r->src.unit = r->reclen;
 	return r;
 nomem:
 	fthdr_seterr(err, errlen, "%s: out of memory", name);
@@ -412,134 +403,6 @@ fail:
 	return NULL;
 }
 
-/* Move a partial record to the front of the output buffer. */
-static void
-compact(struct ft_reader *r)
-{
-	size_t left = r->oend - r->ostart;
-
-	if (r->ostart > 0) {
-		if (left > 0)
-			memmove(r->out, r->out + r->ostart, left);
-		r->ostart = 0;
-		r->oend = left;
-	}
-}
-
-static void
-fill_raw(struct ft_reader *r)
-{
-	ssize_t k;
-
-	compact(r);
-	k = read_some(r->fd, r->out + r->oend, r->outcap - r->oend);
-	if (k < 0)
-		damage(r, "read error", strerror(errno));
-	else if (k == 0)
-		r->ended = 1;
-	else
-		r->oend += (size_t)k;
-}
-
-/* After the zlib end marker the file must end too. */
-static void
-check_trailing(struct ft_reader *r)
-{
-	ssize_t k = 0;
-
-	r->ended = 1;
-	if (r->zio.in_len == 0 && !r->in_eof) {
-		k = read_some(r->fd, r->in, INBUF_LEN);
-		if (k < 0) {
-			damage(r, "read error", strerror(errno));
-			return;
-		}
-		r->zio.in = r->in;
-		r->zio.in_len = (size_t)k;
-	}
-	if (r->zio.in_len > 0)
-		damage(r,
-		       "trailing garbage: bytes follow the end of the "
-		       "zlib stream",
-		       NULL);
-}
-
-/*
- * Inflate into the output buffer until it is full, or until the input is
- * used up with at least one record in hand.  The decompressor is called
- * even when all input has been handed over: it may still hold output
- * (ISA-L reads ahead greedily, and both may stop in the middle of a match
- * when the buffer fills), and only a call that makes nothing means more
- * input is needed.
- */
-static void
-fill_zlib(struct ft_reader *r)
-{
-	size_t out_before, in_before;
-	const char *why = "";
-	ssize_t k;
-	int ret;
-
-	compact(r);
-	for (;;) {
-		out_before = r->oend;
-		in_before = r->zio.in_len;
-		r->zio.out = r->out + r->oend;
-		r->zio.out_len = r->outcap - r->oend;
-		ret = r->zops->inflate(r->zst, &r->zio, &why);
-		r->oend = r->outcap - r->zio.out_len;
-		if (ret == ZINF_END) {
-			r->zend = 1;
-			check_trailing(r);
-			return;
-		}
-		if (ret == ZINF_ERROR) {
-			damage(r, "corrupt zlib stream", why);
-			return;
-		}
-		/*
-		 * Stop when the buffer is full, or when the input is used up
-		 * and there is a record to return (better than blocking in
-		 * read() on a pipe with records in hand).
-		 */
-		if (r->zio.out_len == 0 ||
-		    (r->zio.in_len == 0 && r->oend - r->ostart >= r->reclen))
-			return;
-		if (r->zio.in_len > 0) {
-			/* Input and room for output, yet no progress. */
-			if (r->zio.in_len == in_before &&
-			    r->oend == out_before) {
-				damage(r, "corrupt zlib stream",
-				       "inflate is stuck");
-				return;
-			}
-			continue;
-		}
-		if (r->oend != out_before)
-			continue; /* there may be more without input */
-		if (r->in_eof) {
-			/* A file being written may stop anywhere. */
-			if (is_open_file(r))
-				r->ended = 1;
-			else
-				damage(r,
-				       "truncated: zlib stream "
-				       "ends without its end marker",
-				       NULL);
-			return;
-		}
-		k = read_some(r->fd, r->in, INBUF_LEN);
-		if (k < 0) {
-			damage(r, "read error", strerror(errno));
-			return;
-		}
-		if (k == 0)
-			r->in_eof = 1;
-		r->zio.in = r->in;
-		r->zio.in_len = (size_t)k;
-	}
-}
-
 /*
  * The stream has ended and every whole record has been returned: report a
  * record cut short or the pending error (-1), or a clean end (0).
@@ -547,19 +410,19 @@ fill_zlib(struct ft_reader *r)
 static int
 finish(struct ft_reader *r)
 {
-	size_t left = r->oend - r->ostart;
+	size_t left = r->src.oend - r->src.ostart;
 	char detail[64];
 
 	/*
 	 * A record cut short is damage, unless the file is still being
 	 * written and its stream simply has not got further yet.
 	 */
-	if (left > 0 && !r->pending && (!is_open_file(r) || r->zend)) {
+	if (left > 0 && !r->pending && (!is_open_file(r) || r->src.zend)) {
 		snprintf(detail, sizeof(detail),
 			 "%zu bytes of a %zu-byte record", left, r->reclen);
 		damage(r, "partial record at the end", detail);
 	}
-	r->ostart = r->oend;
+	r->src.ostart = r->src.oend;
 	if (r->pending) {
 		r->failed = 1;
 		return -1;
@@ -575,31 +438,30 @@ ftr_read(struct ft_reader *r, struct flowrec *recs, size_t max)
 	if (r->failed)
 		return -1;
 	while (n < max) {
-		avail = (r->oend - r->ostart) / r->reclen;
+		avail = (r->src.oend - r->src.ostart) / r->reclen;
 		if (avail > 0) {
 			k = avail < max - n ? avail : max - n;
 			if (r->decode_block != NULL) {
-				r->decode_block(r->out + r->ostart, k,
+				r->decode_block(r->src.out + r->src.ostart, k,
 						&recs[n]);
 				n += k;
-				r->ostart += k * r->reclen;
+				r->src.ostart += k * r->reclen;
 				r->count += k;
 				continue;
 			}
 			while (k-- > 0) {
-				r->decode(r->out + r->ostart, r->be,
+				r->decode(r->src.out + r->src.ostart, r->be,
 					  &recs[n++]);
-				r->ostart += r->reclen;
+				r->src.ostart += r->reclen;
 				r->count++;
 			}
 			continue;
 		}
-		if (r->ended)
+		if (r->src.ended)
 			break;
-		if (r->compress)
-			fill_zlib(r);
-		else
-			fill_raw(r);
+		zsource_fill(&r->src);
+		if (r->src.what != NULL && !r->pending)
+			damage(r, r->src.what, r->src.detail);
 	}
 	if (n > 0 || max == 0)
 		return (long)n;
@@ -641,10 +503,7 @@ ftr_close(struct ft_reader *r)
 {
 	if (r == NULL)
 		return;
-	if (r->zst != NULL)
-		r->zops->end(r->zst);
-	free(r->in);
-	free(r->out);
+	zsource_free(&r->src);
 	free(r->name);
 	free(r);
 }

@@ -37,71 +37,20 @@
 
 #include "buf.h"
 #include "ftfile.h"
-#include "zstream.h"
+#include "zsink.h"
 
 #define RBUF_RECS 1024			    /* records per deflate call */
 #define RBUF_LEN (RBUF_RECS * FT_V5_RECLEN) /* 64 KiB */
-#define OBUF_LEN (256 * 1024)		    /* compressed output */
 
 struct ft_writer {
-	int fd;
+	struct zsink sink;		 /* the record stream after the header */
 	int be; /* file is big-endian */
-	int compress;
-	int error;			 /* errno of the first failure, or 0 */
-	/* The compressor, when compressing. */
-	const struct zstream_deflate_ops *zops;
-	void *zst;			 /* its state */
-	struct zio zio;			 /* output: the free part of obuf */
 	struct ft_header hdr;		 /* as written at open */
 	size_t hdr_len;
 	uint64_t count; /* records accepted */
 	size_t rlen;	/* bytes encoded in rbuf */
 	uint8_t rbuf[RBUF_LEN];
-	uint8_t *obuf; /* OBUF_LEN bytes, compressing only */
 };
-
-/*
- * Write all of p at offset off (with pwrite), or at the file position when
- * off is -1, retrying short writes and EINTR.  0 or -1 with errno.
- */
-static int
-write_all_at(int fd, const uint8_t *p, size_t n, off_t off)
-{
-	ssize_t k;
-
-	while (n > 0) {
-		k = off < 0 ? write(fd, p, n) : pwrite(fd, p, n, off);
-		if (k < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (k == 0) {
-			errno = EIO;
-			return -1;
-		}
-		p += k;
-		n -= (size_t)k;
-		if (off >= 0)
-			off += k;
-	}
-	return 0;
-}
-
-static int
-write_all(int fd, const uint8_t *p, size_t n)
-{
-	return write_all_at(fd, p, n, -1);
-}
-
-static int
-fail(struct ft_writer *w, int e)
-{
-	if (w->error == 0)
-		w->error = e;
-	errno = w->error;
-	return -1;
-}
 
 /* Encode one record as fts3rec_v5 (docs/flow-tools-format.md 2.2). */
 static void
@@ -117,8 +66,9 @@ encode_v5(const struct flowrec *r, int be, uint8_t *out)
 	buf_put_u32(&c, be, r->srcaddr);
 	buf_put_u32(&c, be, r->dstaddr);
 	buf_put_u32(&c, be, r->nexthop);
-	buf_put_u16(&c, be, r->input);
-	buf_put_u16(&c, be, r->output);
+	/* 32-bit ifIndex and AS numbers saturate to v5's 16 bits. */
+	buf_put_u16(&c, be, flowrec_sat16(r->input));
+	buf_put_u16(&c, be, flowrec_sat16(r->output));
 	/* The file holds 32-bit counters; larger ones are clamped, not cut. */
 	buf_put_u32(&c, be,
 		     r->packets > UINT32_MAX ? UINT32_MAX
@@ -137,63 +87,18 @@ encode_v5(const struct flowrec *r, int be, uint8_t *out)
 	buf_put_u8(&c, r->engine_id);
 	buf_put_u8(&c, r->src_mask);
 	buf_put_u8(&c, r->dst_mask);
-	buf_put_u16(&c, be, r->src_as);
-	buf_put_u16(&c, be, r->dst_as);
-}
-
-/* Write out the compressed bytes collected in obuf. */
-static int
-drain(struct ft_writer *w)
-{
-	size_t n = OBUF_LEN - w->zio.out_len;
-
-	if (n > 0 && write_all(w->fd, w->obuf, n) == -1)
-		return fail(w, errno);
-	w->zio.out = w->obuf;
-	w->zio.out_len = OBUF_LEN;
-	return 0;
-}
-
-/* How far push() takes the stream. */
-enum zpush { ZP_NONE, ZP_SYNC, ZP_FINISH };
-
-/*
- * Compress rbuf, up to the given point, and write out whatever fills
- * obuf.  Without a flush, small output stays in obuf for later; after a
- * sync flush or at the finish, everything is written.
- */
-static int
-deflate_block(struct ft_writer *w, enum zpush how)
-{
-	int (*step)(void *, struct zio *) = how == ZP_NONE   ? w->zops->deflate
-					    : how == ZP_SYNC ? w->zops->flush
-							     : w->zops->finish;
-	int ret;
-
-	w->zio.in = w->rbuf;
-	w->zio.in_len = w->rlen;
-	while ((ret = step(w->zst, &w->zio)) == 0)
-		if (drain(w) == -1)
-			return -1;
-	/* Not a disk error: the compressor gave up (see zstream.c). */
-	if (ret < 0)
-		return fail(w, EPROTO);
-	w->rlen = 0;
-	if (how != ZP_NONE)
-		return drain(w);
-	return 0;
+	buf_put_u16(&c, be, flowrec_sat16(r->src_as));
+	buf_put_u16(&c, be, flowrec_sat16(r->dst_as));
 }
 
 /* Send the encoded records in rbuf on their way. */
 static int
-push(struct ft_writer *w, enum zpush how)
+push(struct ft_writer *w, enum zsink_push how)
 {
-	if (w->compress)
-		return deflate_block(w, how);
-	if (w->rlen > 0 && write_all(w->fd, w->rbuf, w->rlen) == -1)
-		return fail(w, errno);
+	size_t n = w->rlen;
+
 	w->rlen = 0;
-	return 0;
+	return zsink_write(&w->sink, w->rbuf, n, how);
 }
 
 struct ft_writer *
@@ -211,7 +116,6 @@ ftw_open(int fd, const struct ft_wopts *o)
 	}
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		return NULL;
-	w->fd = fd;
 	w->hdr.byte_order = (uint8_t)o->byte_order;
 	if (w->hdr.byte_order == 0) {
 		uint16_t one = 1;
@@ -222,8 +126,7 @@ ftw_open(int fd, const struct ft_wopts *o)
 	w->hdr.stream_version = 3;
 	w->hdr.d_version = 5;
 	w->hdr.cap_start = o->cap_start;
-	w->compress = o->zlevel != 0;
-	if (w->compress)
+	if (o->zlevel != 0)
 		w->hdr.flags |= FT_FLAG_COMPRESS;
 	if (o->streaming)
 		w->hdr.flags |= FT_FLAG_STREAMING;
@@ -244,19 +147,11 @@ ftw_open(int fd, const struct ft_wopts *o)
 	}
 	w->hdr.hdr_len = (uint32_t)w->hdr_len;
 
-	if (w->compress) {
-		w->zops = zstream_deflate_choose(o->zlevel);
-		if ((w->obuf = malloc(OBUF_LEN)) == NULL ||
-		    (w->zst = w->zops->init(o->zlevel)) == NULL) {
-			free(w->obuf);
-			free(w);
-			errno = ENOMEM;
-			return NULL;
-		}
-		w->zio.out = w->obuf;
-		w->zio.out_len = OBUF_LEN;
+	if (zsink_init(&w->sink, fd, o->zlevel) == -1) {
+		free(w);
+		return NULL;
 	}
-	if (write_all(fd, hbuf, w->hdr_len) == -1) {
+	if (zsink_write_all(fd, hbuf, w->hdr_len, -1) == -1) {
 		e = errno;
 		ftw_abort(w);
 		errno = e;
@@ -270,13 +165,13 @@ ftw_write(struct ft_writer *w, const struct flowrec *r, size_t n)
 {
 	size_t i;
 
-	if (w->error != 0)
-		return fail(w, w->error);
+	if (w->sink.error != 0)
+		return zsink_fail(&w->sink, w->sink.error);
 	for (i = 0; i < n; i++) {
 		encode_v5(&r[i], w->be, w->rbuf + w->rlen);
 		w->rlen += FT_V5_RECLEN;
 		w->count++;
-		if (w->rlen == RBUF_LEN && push(w, ZP_NONE) == -1)
+		if (w->rlen == RBUF_LEN && push(w, ZSINK_NONE) == -1)
 			return -1;
 	}
 	return 0;
@@ -285,9 +180,7 @@ ftw_write(struct ft_writer *w, const struct flowrec *r, size_t n)
 int
 ftw_flush(struct ft_writer *w)
 {
-	if (w->error != 0)
-		return fail(w, w->error);
-	return push(w, ZP_SYNC);
+	return push(w, ZSINK_SYNC);
 }
 
 int
@@ -297,8 +190,8 @@ ftw_close(struct ft_writer *w, const struct ft_counts *cnt)
 	struct ft_header h;
 	int ret = 0, e = 0;
 
-	if (w->error != 0 || push(w, ZP_FINISH) == -1) {
-		e = w->error;
+	if (push(w, ZSINK_FINISH) == -1) {
+		e = w->sink.error;
 		ret = -1;
 	}
 	if (ret == 0 && !(w->hdr.flags & FT_FLAG_STREAMING)) {
@@ -316,7 +209,7 @@ ftw_close(struct ft_writer *w, const struct ft_counts *cnt)
 		if (fthdr_encode(&h, hbuf, sizeof(hbuf)) != w->hdr_len) {
 			e = EINVAL;
 			ret = -1;
-		} else if (write_all_at(w->fd, hbuf, w->hdr_len, 0) == -1) {
+		} else if (zsink_write_all(w->sink.fd, hbuf, w->hdr_len, 0) == -1) {
 			e = errno;
 			ret = -1;
 		}
@@ -338,8 +231,6 @@ ftw_abort(struct ft_writer *w)
 {
 	if (w == NULL)
 		return;
-	if (w->zst != NULL)
-		w->zops->end(w->zst);
-	free(w->obuf);
+	zsink_free(&w->sink);
 	free(w);
 }

@@ -93,7 +93,52 @@ enum ipfix_ie {
 	IPFIX_IE_END_MS = 153,
 	IPFIX_IE_SAMPLING_PACKET_INTERVAL = 305,
 	IPFIX_IE_SAMPLING_PACKET_SPACE = 306,
+	/* Used by the IPFIX files (ipfixfile.h). */
+	IPFIX_IE_SRC4_MASK = 9,
+	IPFIX_IE_DST4_MASK = 13,
+	IPFIX_IE_NEXTHOP4 = 15,
+	IPFIX_IE_SRC_AS = 16,
+	IPFIX_IE_DST_AS = 17,
+	IPFIX_IE_SRC6_MASK = 29,
+	IPFIX_IE_DST6_MASK = 30,
+	IPFIX_IE_ENGINE_TYPE = 38,
+	IPFIX_IE_ENGINE_ID = 39,
+	IPFIX_IE_FLOW_TOTAL = 42,	/* exportedFlowRecordTotalCount */
+	IPFIX_IE_NEXTHOP6 = 62,
+	IPFIX_IE_EXPORTER4 = 130,
+	IPFIX_IE_EXPORTER6 = 131,
+	IPFIX_IE_START_SECS = 150,
+	IPFIX_IE_END_SECS = 151,
+	IPFIX_IE_IGNORED_PACKETS = 164,	/* ignoredPacketTotalCount */
+	IPFIX_IE_NOTSENT_FLOWS = 166,	/* notSentFlowTotalCount */
+	/* Read by the collector's decoder (common/ipfixdec.c) too. */
+	IPFIX_IE_BGP_NEXTHOP4 = 18,
+	IPFIX_IE_ICMP4 = 32,		/* icmpTypeCodeIPv4 */
+	IPFIX_IE_SAMPLER_ID = 48,	/* FLOW_SAMPLER_ID, samplerId */
+	IPFIX_IE_SAMPLER_MODE = 49,
+	IPFIX_IE_SAMPLER_INTERVAL = 50,	/* samplerRandomInterval */
+	IPFIX_IE_OCTETS_TOTAL = 85,
+	IPFIX_IE_PACKETS_TOTAL = 86,
+	IPFIX_IE_ICMP6 = 139,		/* icmpTypeCodeIPv6 */
+	IPFIX_IE_START_US = 154,	/* NTP format */
+	IPFIX_IE_END_US = 155,
+	IPFIX_IE_START_NS = 156,	/* NTP format */
+	IPFIX_IE_END_NS = 157,
+	IPFIX_IE_START_DELTA_US = 158,	/* before the export time */
+	IPFIX_IE_END_DELTA_US = 159,
+	IPFIX_IE_SYSINIT_MS = 160,	/* systemInitTimeMilliseconds */
+	IPFIX_IE_DURATION_MS = 161,
+	IPFIX_IE_DURATION_US = 162,
+	IPFIX_IE_VLAN_DOT1Q = 243,	/* dot1qVlanId */
+	IPFIX_IE_SELECTOR_ID = 302,
+	IPFIX_IE_SELECTOR_ALGORITHM = 304,
+	IPFIX_IE_FRAME_SECTION = 315,	/* dataLinkFrameSection */
 };
+
+/* An IPFIX field specifier with this bit set is followed by a PEN. */
+#define IPFIX_ENTERPRISE_BIT	0x8000
+/* A template field length meaning "variable length" (RFC 7011 7). */
+#define IPFIX_VARLEN		65535
 
 /* v9 options scope type "System" (RFC 3954 6.1). */
 #define NF9_SCOPE_SYSTEM	1

@@ -192,8 +192,8 @@ v5_from_flowrec(const struct flowrec *r, const struct v5_header *h,
 	v->srcaddr = r->srcaddr;
 	v->dstaddr = r->dstaddr;
 	v->nexthop = r->nexthop;
-	v->input = r->input;
-	v->output = r->output;
+	v->input = flowrec_sat16(r->input);
+	v->output = flowrec_sat16(r->output);
 	v->packets =
 	    r->packets > UINT32_MAX ? UINT32_MAX : (uint32_t)r->packets;
 	v->octets = r->bytes > UINT32_MAX ? UINT32_MAX : (uint32_t)r->bytes;
@@ -204,8 +204,8 @@ v5_from_flowrec(const struct flowrec *r, const struct v5_header *h,
 	v->tcp_flags = r->tcp_flags;
 	v->proto = r->proto;
 	v->tos = r->tos;
-	v->src_as = r->src_as;
-	v->dst_as = r->dst_as;
+	v->src_as = flowrec_sat16(r->src_as);
+	v->dst_as = flowrec_sat16(r->dst_as);
 	v->src_mask = r->src_mask;
 	v->dst_mask = r->dst_mask;
 }

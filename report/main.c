@@ -40,8 +40,9 @@ usage(void)
 	    "[-s stat[/order]]\n"
 	    "                [-t start[,end]] [--bars] [--html-dir dir] "
 	    "[--ignore-errors]\n"
-	    "                [--local net[,net ...]] [--series interval] "
-	    "[--threads n]\n"
+	    "                [--local net[,net ...]] [--renormalize] "
+	    "[--series interval]\n"
+	    "                [--threads n]\n"
 	    "                [path ...] [filter]\n"
 	    "       nfreport --db url [--db-table table] [options] [filter]\n");
 	exit(EXIT_USAGE);
@@ -217,7 +218,7 @@ run_web(struct cmdline *c, const struct inlist *in, struct summary *total)
 }
 
 enum { OPT_SERIES = 256, OPT_IGNORE, OPT_THREADS, OPT_HTMLDIR, OPT_LOCAL,
-    OPT_BARS, OPT_DB, OPT_DBTABLE };
+    OPT_BARS, OPT_DB, OPT_DBTABLE, OPT_RENORM };
 
 static const struct option longopts[] = {
 	{ "series", required_argument, NULL, OPT_SERIES },
@@ -228,6 +229,7 @@ static const struct option longopts[] = {
 	{ "html-dir", required_argument, NULL, OPT_HTMLDIR },
 	{ "local", required_argument, NULL, OPT_LOCAL },
 	{ "bars", no_argument, NULL, OPT_BARS },
+	{ "renormalize", no_argument, NULL, OPT_RENORM },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -296,6 +298,7 @@ parse_args(struct cmdline *c, int argc, char **argv, struct cols *aggcols)
 		case OPT_HTMLDIR: c->web.dir = optarg; break;
 		case OPT_LOCAL: opt_local(c, optarg); break;
 		case OPT_BARS: c->run.bars = 1; break;
+		case OPT_RENORM: c->run.renorm = 1; break;
 		default: usage();
 		}
 	}
@@ -378,7 +381,10 @@ main(int argc, char **argv)
 		usage_error("--bars draws --series in text output only");
 	if (c.run.agg)
 		output_set_cols(c.run.out, &aggcols);
-
+	/* The text formats say first that their numbers are renormalised. */
+	if (c.run.renorm && !web && output_is_text(c.run.out))
+		printf("# packets and bytes renormalised by each flow's "
+		    "sampling interval (--renormalize)\n");
 
 	memset(&in, 0, sizeof(in));
 	if (c.npaths == 0 && c.run.db == NULL) {

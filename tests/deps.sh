@@ -20,7 +20,8 @@ fi
 if [ "${1:-}" != build ]; then
 	for p in softflowd:softflowd nfcapd:nfdump tshark:tshark tcpdump:tcpdump \
 	    ip:iproute2 ping:iputils-ping python3:python3 valgrind:valgrind \
-	    mandoc:mandoc nfacctd:pmacct clickhouse-server:clickhouse-server \
+	    mandoc:mandoc nfacctd:pmacct ipfixDump:libfixbuf-tools \
+	    clickhouse-server:clickhouse-server \
 	    clickhouse-client:clickhouse-client curl:curl chromium:chromium; do
 		command -v "${p%%:*}" >/dev/null 2>&1 || missing="$missing ${p#*:}"
 	done

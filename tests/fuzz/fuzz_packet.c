@@ -1,6 +1,6 @@
 /*
  * fuzz_packet: libFuzzer harness for the sensor's packet decoder
- * (sensor/packet.c: link layer, IPv4, IPv6 with extension headers).
+ * (common/packet.c: link layer, IPv4, IPv6 with extension headers).
  *
  * The first input byte chooses the link type, the rest is the captured
  * packet with caplen = its length; libFuzzer's buffer ends exactly there,

@@ -105,7 +105,7 @@ harness_spec() {
 	collector) INC="-Icollector -Icommon" DIRS="collector common"
 		SRCS="collector/datagram.c common/v5.c common/buf.c common/flowrec.c" ;;
 	packet)	INC="-Isensor -Icommon" DIRS="sensor common"
-		SRCS="sensor/packet.c" ;;
+		SRCS="common/packet.c" ;;
 	ftfile)	INC="-Icommon" DIRS="common"
 		SRCS="common/ftwrite.c common/ftread.c common/fthdr.c common/buf.c
 		    common/flowrec.c" ;;
@@ -117,10 +117,18 @@ harness_spec() {
 		SRCS="sensor/ctlproto.c common/buf.c" ;;
 	pcapmap) INC="-Isensor -Icommon" DIRS="sensor common"
 		SRCS="sensor/pcapmap.c" ;;
+	ipfixdec) INC="-Icommon" DIRS="common"
+		SRCS="common/ipfixdec.c common/ipfixrec.c common/packet.c
+		    common/buf.c common/flowrec.c" ;;
+	ipfixfile) INC="-Icommon" DIRS="common"
+		SRCS="common/ipfw.c common/ipfr.c common/zsink.c common/zsource.c
+		    common/zstream.c common/ipfixdec.c common/ipfixrec.c
+		    common/packet.c common/buf.c
+		    common/flowrec.c" ;;
 	*)	return 1 ;;
 	esac
 }
-ALL="v5 collector packet ftfile parse filter ctl pcapmap"
+ALL="v5 collector packet ftfile parse filter ctl pcapmap ipfixdec ipfixfile"
 
 # Seeds: regenerated each run (cheap), then merged into the corpus.
 rm -rf "$OUT/seeds"

@@ -157,6 +157,125 @@ def datagram_seeds():
         put("collector", d)
 
 
+def ipfix_msg(version, sets, seq=0, domain=0):
+    """A v9 or IPFIX message of the given (set id, body) pairs."""
+    body = b"".join(struct.pack(">HH", sid, 4 + len(b)) + b
+                    for sid, b in sets)
+    if version == 9:
+        return struct.pack(">HHIIII", 9, len(sets), 100000, 1764180315,
+                           seq, domain) + body
+    return struct.pack(">HHIII", 10, 16 + len(body), 1764180315, seq,
+                       domain) + body
+
+
+def ipfix_seeds():
+    """Sequences of (exporter, length, message) for fuzz_ipfixdec."""
+    v4 = [(8, 4), (12, 4), (7, 2), (11, 2), (4, 1), (2, 8), (1, 8),
+          (152, 8), (153, 8)]
+    v6 = [(27, 16), (28, 16), (7, 2), (11, 2), (4, 1), (2, 4), (1, 4),
+          (22, 4), (21, 4), (48, 1)]
+
+    def tpl(tid, fields):
+        return struct.pack(">HH", tid, len(fields)) + b"".join(
+            struct.pack(">HH", ie, ln) for ie, ln in fields)
+
+    rec4 = (struct.pack(">IIHHB", 0x0A000001, 0xC0A80001, 1234, 80, 6) +
+            struct.pack(">QQQQ", 10, 5000, 1764180300000, 1764180310000))
+    rec6 = (bytes(range(16)) + bytes(range(16, 32)) +
+            struct.pack(">HHBIIIIB", 53, 5353, 17, 3, 300, 90000, 99000, 7))
+    opt9 = struct.pack(">HHH", 400, 4, 8) + struct.pack(
+        ">HHHHHH", 1, 4, 34, 4, 35, 1)
+    optrec9 = struct.pack(">IIB", 0, 100, 1) + b"\0\0\0"
+    optfix = (struct.pack(">HHH", 500, 4, 1) +
+              struct.pack(">HHHHHHHH", 48, 1, 305, 4, 306, 4, 160, 8))
+    optrecfix = struct.pack(">BIIQ", 7, 1, 99, 1764180000000)
+    varlen = (struct.pack(">HH", 258, 3) +
+              struct.pack(">HHHHI", 315, 65535, 0x8001, 4, 9) +
+              struct.pack(">HH", 8, 4))
+    frame = (bytes(12) + b"\x08\x00" +
+             bytes([0x45, 0, 0, 40, 0, 0, 0x40, 0, 64, 6, 0, 0,
+                    10, 0, 0, 1, 10, 0, 0, 2]) +
+             struct.pack(">HHIIBBHHH", 1, 2, 0, 0, 0x50, 2, 0, 0, 0))
+    varrec = bytes([len(frame)]) + frame + b"abcd" + bytes([10, 0, 0, 9])
+    msgs = [
+        ipfix_msg(10, [(2, tpl(256, v4)), (256, rec4 * 3)]),
+        ipfix_msg(10, [(3, optfix), (500, optrecfix),
+                       (2, tpl(257, v6) + varlen), (257, rec6),
+                       (258, varrec)], seq=3),
+        ipfix_msg(10, [(256, rec4), (2, struct.pack(">HH", 256, 0))], 4),
+        ipfix_msg(9, [(0, tpl(300, v6)), (1, opt9), (400, optrec9),
+                      (300, rec6 * 2)]),
+        ipfix_msg(9, [(300, rec6)], seq=1),
+        ipfix_msg(9, [(0, tpl(0, []))], seq=2),
+    ]
+    seq = b""
+    for i, m in enumerate(msgs):
+        one = bytes([i & 3]) + struct.pack(">H", len(m)) + m
+        put("ipfixdec", one)
+        seq += one
+    put("ipfixdec", seq)
+    # Data first, its template in the next message.
+    put("ipfixdec", b"".join(bytes([0]) + struct.pack(">H", len(m)) + m
+                             for m in (msgs[2], msgs[0])))
+
+
+def nfkit_ipfix_file(n, stats=True):
+    """An IPFIX file as nfkit writes it (man/nfkit-files.5), raw."""
+    fixed = [(152, 8), (153, 8), (2, 8), (1, 8), (10, 4), (14, 4), (16, 4),
+             (17, 4), (149, 4), (34, 4), (7, 2), (11, 2), (58, 2), (4, 1),
+             (5, 1), (6, 1), None, None, (136, 1), (38, 1), (39, 1)]
+    tpls, recs = b"", {}
+    for t in range(4):
+        v6, ex6 = t & 1, t & 2
+        f = [x or ((29 if v6 else 9, 1) if k == 16 else (30 if v6 else 13, 1))
+             for k, x in enumerate(fixed)]
+        f += [(27, 16), (28, 16), (62, 16)] if v6 else [(8, 4), (12, 4), (15, 4)]
+        f += [(131, 16)] if ex6 else [(130, 4)]
+        tpls += struct.pack(">HH", 1024 + t, len(f)) + b"".join(
+            struct.pack(">HH", *x) for x in f)
+    st = [(149, 4), (150, 4), (151, 4), (42, 8), (166, 8), (164, 8),
+          (130, 4), (131, 16)]
+    opt = struct.pack(">HHH", 1028, len(st), 1) + b"".join(
+        struct.pack(">HH", *x) for x in st)
+    out = ipfix_msg(10, [(2, tpls), (3, opt)])
+    sets = []
+    for i in range(n):
+        t = i % 4
+        r = struct.pack(">qqQQIIIIIIHHHBBBBBBBB", 1764180300000 + i,
+                        1764180310000 + i, i + 1, 100 * (i + 1), 3, 4,
+                        65000 + i, 4200000000, 7, 100, 1024 + i, 80, 12, 6,
+                        0, 0x12, 24, 48, 1, 0, 0)
+        r += (bytes(range(48)) if t & 1 else
+              struct.pack(">III", 0x0A000000 + i, 0xC0A80001, 0x0A0000FE))
+        r += bytes(range(16, 32)) if t & 2 else struct.pack(">I", 0x7F000001)
+        sets.append((1024 + t, r))
+    out += ipfix_msg(10, sets)
+    if stats:
+        out += ipfix_msg(10, [(1028, struct.pack(
+            ">IIIQQQI", 0, 1764180300, 1764180600, n, 2, 1, 0x7F000001) +
+            bytes(16))], seq=n)
+    return out
+
+
+def ipfixfile_seeds():
+    """Files for fuzz_ipfixfile: ours raw and compressed, foreign."""
+    f = nfkit_ipfix_file(9)
+    put("ipfixfile", f)
+    put("ipfixfile", zlib.compress(f, 6))
+    put("ipfixfile", nfkit_ipfix_file(3, stats=False))
+    put("ipfixfile", f[:len(f) - 30])
+    v4 = [(8, 4), (12, 4), (7, 2), (11, 2), (4, 1), (2, 8), (1, 8),
+          (152, 8), (153, 8)]
+    tpl = struct.pack(">HH", 256, len(v4)) + b"".join(
+        struct.pack(">HH", ie, ln) for ie, ln in v4)
+    rec = (struct.pack(">IIHHB", 0x0A000001, 0xC0A80001, 1234, 80, 6) +
+           struct.pack(">QQQQ", 10, 5000, 1764180300000, 1764180310000))
+    foreign = (ipfix_msg(10, [(2, tpl), (256, rec * 3)]) +
+               ipfix_msg(10, [(256, rec)], seq=3))
+    put("ipfixfile", foreign)
+    put("ipfixfile", zlib.compress(foreign))
+
+
 def tlv(e, tag, val):
     return struct.pack(e + "HH", tag, len(val)) + val
 
@@ -276,6 +395,8 @@ def main():
     pcapmap_seeds()
     packet_seeds()
     datagram_seeds()
+    ipfix_seeds()
+    ipfixfile_seeds()
     flowfile_seeds()
     parse_seeds()
 

@@ -20,7 +20,7 @@
 
 #include "../../sensor/ctl.h"
 #include "../../sensor/ctlproto.h"
-#include "../../sensor/packet.h"
+#include "../../common/packet.h"
 #include "../../sensor/export.h"
 #include "../../sensor/flowtable.h"
 #include "../../sensor/meter.h"

@@ -13,7 +13,7 @@
 
 #include <pcap/dlt.h>
 
-#include "../../sensor/packet.h"
+#include "../../common/packet.h"
 #include "../../sensor/export.h"
 #include "../../sensor/flowtable.h"
 #include "../../sensor/meter.h"

@@ -11,7 +11,7 @@
 
 #include <pcap/dlt.h>
 
-#include "../../sensor/packet.h"
+#include "../../common/packet.h"
 #include "sensor_pkt.h"
 
 static enum packet_status

@@ -7,8 +7,8 @@
  * chosen from a table (packet_linktype()); a link type that is not in the
  * table is refused when the capture is opened, never counted as "non-IP".
  */
-#ifndef NFKIT_SENSOR_PACKET_H
-#define NFKIT_SENSOR_PACKET_H
+#ifndef NFKIT_PACKET_H
+#define NFKIT_PACKET_H
 
 #include <stddef.h>
 #include <stdint.h>
