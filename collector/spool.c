@@ -24,6 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "filefmt.h"
 #include "retention.h"
 #include "ftname.h"
 #include "log.h"
@@ -36,8 +37,9 @@
 
 struct spool {
 	struct spool_config cfg;
+	const struct filefmt *ff; /* what the files are */
 	int fd; /* open file, or -1 */
-	struct ft_writer *w;
+	void *w; /* ff's writer of the open file */
 	time_t start;
 	char dirpath[PATH_MAX]; /* directory of the open file */
 	char tmppath[PATH_MAX];
@@ -54,6 +56,7 @@ spool_new(const struct spool_config *cfg)
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return NULL;
 	s->cfg = *cfg;
+	s->ff = filefmt_get(cfg->fmt);
 	s->fd = -1;
 	/*
 	 * Children of -R are not waited for: let the kernel reap them.  Set
@@ -80,7 +83,7 @@ spool_free(struct spool *s)
 	if (s == NULL)
 		return;
 	if (s->w != NULL)
-		ftw_abort(s->w);
+		s->ff->abort(s->w);
 	if (s->fd != -1)
 		close(s->fd);
 	for (i = 0; i < s->npending; i++)
@@ -97,7 +100,7 @@ spool_isopen(const struct spool *s)
 uint64_t
 spool_count(const struct spool *s)
 {
-	return s->w != NULL ? ftw_count(s->w) : 0;
+	return s->w != NULL ? s->ff->count(s->w) : 0;
 }
 
 /*
@@ -191,17 +194,17 @@ name_rest(const char *base)
 }
 
 /*
- * Rename from to dir/ft-<rest>[.n] without replacing anything.  The
- * finished path is left in out.
+ * Rename from to dir/<done><rest>[.n] (done: "ft-", "ipfix-") without
+ * replacing anything.  The finished path is left in out.
  */
 static int
-rename_noreplace(const char *from, const char *dir, const char *rest, char *out,
-		 size_t len)
+rename_noreplace(const char *from, const char *dir, const char *done,
+		 const char *rest, char *out, size_t len)
 {
 	unsigned n;
 
 	for (n = 0; n < SPOOL_MAXSUFFIX; n++) {
-		if (make_path(out, len, dir, "ft-", rest, n) == -1) {
+		if (make_path(out, len, dir, done, rest, n) == -1) {
 			errno = ENAMETOOLONG;
 			return -1;
 		}
@@ -272,7 +275,7 @@ abandon(struct spool *s, const char *what)
 {
 	log_warn("%s %s; file abandoned, finished when space returns", what,
 		 s->tmppath);
-	ftw_abort(s->w);
+	s->ff->abort(s->w);
 	s->w = NULL;
 	close(s->fd);
 	s->fd = -1;
@@ -282,14 +285,14 @@ abandon(struct spool *s, const char *what)
 int
 spool_open(struct spool *s, time_t t)
 {
-	struct ft_wopts o;
+	struct filefmt_opts o;
 	char base[128], sub[64];
 	unsigned n;
 	int fd = -1;
 
 	if (s->w != NULL)
 		return 0;
-	if (ftname_format(base, sizeof(base), "tmp", 5, t) == -1 ||
+	if (ftname_format(base, sizeof(base), "tmp", s->ff->d_version, t) == -1 ||
 	    ftname_nestdir(sub, sizeof(sub), s->cfg.nest, t) == -1) {
 		log_warnx("cannot make a file name for time %lld",
 			  (long long)t);
@@ -309,8 +312,8 @@ spool_open(struct spool *s, time_t t)
 	for (n = 0; n < SPOOL_MAXSUFFIX; n++) {
 		if (make_path(s->tmppath, sizeof(s->tmppath), s->dirpath,
 			      "tmp-", name_rest(base), n) == -1 ||
-		    make_path(s->ftpath, sizeof(s->ftpath), s->dirpath, "ft-",
-			      name_rest(base), n) == -1) {
+		    make_path(s->ftpath, sizeof(s->ftpath), s->dirpath,
+			      s->ff->done, name_rest(base), n) == -1) {
 			log_warnx("%s: path too long", s->dirpath);
 			return -1;
 		}
@@ -331,7 +334,7 @@ spool_open(struct spool *s, time_t t)
 	o.zlevel = s->cfg.zlevel;
 	o.cap_start = (uint32_t)t;
 	o.comment = s->cfg.comment;
-	if ((s->w = ftw_open(fd, &o)) == NULL) {
+	if ((s->w = s->ff->open(fd, &o)) == NULL) {
 		log_warn("writing header of %s", s->tmppath);
 		close(fd);
 		/* Nothing useful in it: a header that did not fit. */
@@ -349,7 +352,7 @@ spool_write(struct spool *s, const struct flowrec *r, size_t n)
 {
 	if (s->w == NULL)
 		return -1;
-	if (ftw_write(s->w, r, n) == -1) {
+	if (s->ff->write(s->w, r, n) == -1) {
 		int e = errno;
 
 		abandon(s, "write");
@@ -364,7 +367,7 @@ spool_flush(struct spool *s)
 {
 	if (s->w == NULL)
 		return 0;
-	if (ftw_flush(s->w) == -1) {
+	if (s->ff->flush(s->w) == -1) {
 		abandon(s, "flush");
 		return -1;
 	}
@@ -394,8 +397,8 @@ spool_close(struct spool *s, const struct ft_counts *cnt)
 
 	if (s->w == NULL)
 		return 0;
-	flows = ftw_count(s->w);
-	if (ftw_close(s->w, cnt) == -1) {
+	flows = s->ff->count(s->w);
+	if (s->ff->close(s->w, cnt) == -1) {
 		s->w = NULL;
 		log_warn("finishing %s", s->tmppath);
 		close(s->fd);
@@ -415,8 +418,8 @@ spool_close(struct spool *s, const struct ft_counts *cnt)
 	s->fd = -1;
 	base = strrchr(s->tmppath, '/');
 	base = base != NULL ? base + 1 : s->tmppath;
-	if (rename_noreplace(s->tmppath, s->dirpath, name_rest(base), done,
-			     sizeof(done)) == -1) {
+	if (rename_noreplace(s->tmppath, s->dirpath, s->ff->done,
+			     name_rest(base), done, sizeof(done)) == -1) {
 		log_warn("rename %s", s->tmppath);
 		add_pending(s, s->tmppath);
 		return -1;
@@ -512,14 +515,25 @@ spool_recover(struct spool *s, const char *path)
 		log_info("recover: %s is empty, removed", path);
 		return unlink(path);
 	}
+	slash = strrchr(path, '/');
+	base = slash != NULL ? slash + 1 : path;
+	if (strncmp(base, "tmp-v10", 7) == 0) {
+		/*
+		 * Finishing an IPFIX file needs the IPFIX file reader, which
+		 * is not in the collector yet: the file stays readable up to
+		 * its last flush, under its tmp- name.
+		 */
+		log_warnx("recover: %s is an IPFIX file, not finished by "
+			  "this version; left as it is", path);
+		close(ifd);
+		return -1;
+	}
 	if ((in = ftr_open(ifd, path, err, sizeof(err))) == NULL) {
 		log_warnx("recover: %s: %s; left as it is", path, err);
 		close(ifd);
 		return -1;
 	}
 	h = ftr_header(in);
-	slash = strrchr(path, '/');
-	base = slash != NULL ? slash + 1 : path;
 	snprintf(dir, sizeof(dir), "%.*s",
 		 slash != NULL ? (int)(slash - path) : 1,
 		 slash != NULL ? path : ".");
@@ -575,8 +589,8 @@ spool_recover(struct spool *s, const char *path)
 	}
 	close(ofd);
 	ofd = -1;
-	if (rename_noreplace(rec, dir, name_rest(base), done, sizeof(done)) ==
-	    -1) {
+	if (rename_noreplace(rec, dir, "ft-", name_rest(base), done,
+			     sizeof(done)) == -1) {
 		log_warn("recover: rename %s", rec);
 		goto fail;
 	}

@@ -130,6 +130,9 @@ ftname_parse(const char *base, time_t *start, int *is_tmp)
 	} else if (strncmp(p, "ft-v", 4) == 0) {
 		tmp = 0;
 		p += 4;
+	} else if (strncmp(p, "ipfix-v", 7) == 0) {
+		tmp = 0;
+		p += 7;
 	} else {
 		return -1;
 	}

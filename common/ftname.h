@@ -3,6 +3,8 @@
  *
  *   tmp-v05.2026-11-26.180515+0000   open file (local time of capture start
  *   ft-v05.2026-11-26.180515+0000    and that moment's UTC offset)
+ *   tmp-v10.2026-11-26.180515+0000   the same for IPFIX files (prefix
+ *   ipfix-v10.2026-11-26.180515+0000 "ipfix" once finished)
  *
  * The collector makes them; the reporter reads the start time back out of
  * them to select files for a time window without opening them.
@@ -16,7 +18,7 @@
 
 /*
  * The base name for a file opened at t (local time), e.g.
- * "tmp-v05.2026-11-26.180515+0000".  prefix is "tmp" or "ft"; d_version is
+ * "tmp-v05.2026-11-26.180515+0000".  prefix is "tmp", "ft" or "ipfix"; d_version is
  * printed with at least two digits.  Returns 0, or -1 if it does not fit.
  */
 int	ftname_format(char *, size_t, const char *prefix, unsigned d_version,
@@ -27,7 +29,7 @@ int	ftname_format(char *, size_t, const char *prefix, unsigned d_version,
  */
 int	ftname_nestdir(char *, size_t, int nest, time_t t);
 /*
- * Parse a base name made by ftname_format (either prefix, any version).
+ * Parse a base name made by ftname_format (any prefix, any version).
  * Sets *start to the unix time it names and *is_tmp.  -1 if it is not such
  * a name.
  */
