@@ -84,7 +84,8 @@ if [ -x build/asan/sensor/nfsensord ] && [ -z "${TESTS:-}" ]; then
 	export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
 	for t in pipeline_pcaps pipeline_demo sensor_pcaps collector_malformed \
 	    fault_storm fault_ctl fault_remote collector_fanout \
-	    report_corrupt report_golden files_hostile report_filterfile; do
+	    report_corrupt report_golden files_hostile report_filterfile \
+	    collector_ipfix_hostile; do
 		[ -f "tests/integration/$t.sh" ] &&
 		    run_int "tests/integration/$t.sh" "asan-$t"
 	done

@@ -62,7 +62,7 @@ bads = [
     lambda: v5(0, 3)[:2] + b"\x00\x02" + v5(0, 3)[4:],         # count says 2, 3 sent
     lambda: v1(25),                                              # over v1's limit
     lambda: v7(0, 28),                                           # over v7's limit
-    lambda: b"\x00\x05" + b"\x00" * 3000,                        # oversize
+    lambda: b"\x00\x05" + b"\x00" * 9300,                        # oversize
     lambda: b"",                                                 # empty
 ]
 for i in range(60):
