@@ -137,6 +137,9 @@ struct ft_reader;
  * with the reason in err.
  */
 struct ft_reader *ftr_open(int fd, const char *name, char *err, size_t errlen);
+/* The same, when the first nhead (<= 8) bytes were read already. */
+struct ft_reader *ftr_open_head(int fd, const char *name,
+	    const uint8_t *head, size_t nhead, char *err, size_t errlen);
 const struct ft_header *ftr_header(const struct ft_reader *);
 /* Bytes of one stored record (64 for v5). */
 size_t	ftr_reclen(const struct ft_reader *);

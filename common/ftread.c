@@ -341,6 +341,13 @@ unsupported:
 struct ft_reader *
 ftr_open(int fd, const char *name, char *err, size_t errlen)
 {
+	return ftr_open_head(fd, name, NULL, 0, err, errlen);
+}
+
+struct ft_reader *
+ftr_open_head(int fd, const char *name, const uint8_t *head, size_t nhead,
+    char *err, size_t errlen)
+{
 	struct ft_reader *r;
 	uint8_t hbuf[FT_MAXHEADER];
 	char why[200];
@@ -356,12 +363,14 @@ ftr_open(int fd, const char *name, char *err, size_t errlen)
 		return NULL;
 	}
 	r->fd = fd;
-	if ((k = read_full(fd, hbuf, 8)) < 0) {
+	if (nhead > 0)
+		memcpy(hbuf, head, nhead);
+	if ((k = read_full(fd, hbuf + nhead, 8 - nhead)) < 0) {
 		fthdr_seterr(err, errlen, "%s: read: %s", name,
 		    strerror(errno));
 		goto fail;
 	}
-	got = (size_t)k;
+	got = nhead + (size_t)k;
 	if (fthdr_peek(hbuf, got, &r->hdr, why, sizeof(why)) == -1)
 		goto bad;
 	/* hdr_len is at most FT_MAXHEADER (checked by the peek). */

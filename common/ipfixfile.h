@@ -1,5 +1,6 @@
 /*
- * ipfixfile: nfkit's IPFIX files (RFC 5655), written and read.
+ * ipfixfile: nfkit's IPFIX files (RFC 5655), written (ipfw.c, ipfw_*) and
+ * read (ipfr.c, ipfr_*).
  *
  * A file is a sequence of IPFIX messages (RFC 7011), through the same
  * zlib stream as flow-tools files (zsink.c, zsource.c; zlevel 0 writes the
@@ -120,6 +121,9 @@ struct ipfix_reader;
  */
 struct ipfix_reader *ipfr_open(int fd, const char *name, char *err,
 	    size_t errlen);
+/* The same, when the first nhead (<= 8) bytes were read already. */
+struct ipfix_reader *ipfr_open_head(int fd, const char *name,
+	    const uint8_t *head, size_t nhead, char *err, size_t errlen);
 /*
  * Read up to max records: the count (> 0), 0 at a clean end, or -1 on
  * damage, after every good record before it (ipfr_error() names the file,

@@ -2,7 +2,7 @@
  * zsink: the compressed (or raw) byte stream of a flow file, written to a
  * file descriptor.
  *
- * Both flow file writers (ftwrite.c for flow-tools files, ipfixfile.c for
+ * Both flow file writers (ftwrite.c for flow-tools files, ipfw.c for
  * IPFIX files) encode records into a block of their own and hand the block
  * to a sink, which deflates it through zstream.c's chosen engine and
  * writes the compressed output in large pieces, or writes the block as is

@@ -101,12 +101,13 @@ check_trailing(struct zsource *r)
 static void
 fill_zlib(struct zsource *r)
 {
-	size_t out_before, in_before;
+	size_t out_before, in_before, entry;
 	const char *why = "";
 	ssize_t k;
 	int ret;
 
 	compact(r);
+	entry = r->oend;
 	for (;;) {
 		out_before = r->oend;
 		in_before = r->zio.in_len;
@@ -125,11 +126,13 @@ fill_zlib(struct zsource *r)
 		}
 		/*
 		 * Stop when the buffer is full, or when the input is used up
-		 * and there is a record to return (better than blocking in
-		 * read() on a pipe with records in hand).
+		 * and this fill has added bytes, with at least a unit in
+		 * hand (better than blocking in read() on a pipe with
+		 * records to return).
 		 */
 		if (r->zio.out_len == 0 ||
-		    (r->zio.in_len == 0 && r->oend - r->ostart >= r->unit))
+		    (r->zio.in_len == 0 && r->oend - r->ostart >= r->unit &&
+		     r->oend > entry))
 			return;
 		if (r->zio.in_len > 0) {
 			/* Input and room for output, yet no progress. */
@@ -196,6 +199,19 @@ zsource_init(struct zsource *r, int fd, int compress, size_t outcap)
 		r->zio.in = r->in;
 	}
 	return 0;
+}
+
+void
+zsource_prime(struct zsource *r, const uint8_t *p, size_t n)
+{
+	if (r->compress) {
+		memcpy(r->in, p, n);
+		r->zio.in = r->in;
+		r->zio.in_len = n;
+	} else {
+		memcpy(r->out + r->oend, p, n);
+		r->oend += n;
+	}
 }
 
 void

@@ -2,7 +2,7 @@
  * zsource: a flow file's record stream, inflated (or raw), read from a
  * file descriptor into a buffer of decoded bytes.
  *
- * Both flow file readers (ftread.c, ipfixread.c) take their bytes from a
+ * Both flow file readers (ftread.c, ipfr.c) take their bytes from a
  * source and decode from out[ostart..oend).  zsource_fill() moves what is
  * left to the front and adds bytes; it never allocates, so nothing in a
  * file sizes memory.  When the stream is damaged (corrupt zlib data, a
@@ -40,6 +40,11 @@ struct zsource {
 
 /* 0, or -1 when out of memory. */
 int	zsource_init(struct zsource *, int fd, int compress, size_t outcap);
+/*
+ * Hand over the n first bytes of the file, already read by a caller that
+ * had to look at them (n at most 64), before any fill.
+ */
+void	zsource_prime(struct zsource *, const uint8_t *p, size_t n);
 /* Add decoded bytes after those still unread (see above). */
 void	zsource_fill(struct zsource *);
 void	zsource_free(struct zsource *);

@@ -4,6 +4,7 @@
  * The table order is the column order of csv and json flow output, so it
  * reads like a flow: when, who to whom, what, how much, where seen.
  */
+#include <arpa/inet.h>
 #include <string.h>
 
 #include "fields.h"
@@ -15,9 +16,9 @@ const struct field fields[F_NFIELDS] = {
 	    "time of the last packet" },
 	[F_DURATION] = { "duration", FK_UINT, "ms", 0,
 	    "last - first" },
-	[F_SRCIP] = { "srcip", FK_IP, "IPv4", 1, "source address" },
+	[F_SRCIP] = { "srcip", FK_IP, "IPv4/IPv6", 1, "source address" },
 	[F_SRCPORT] = { "srcport", FK_UINT, "", 1, "source port" },
-	[F_DSTIP] = { "dstip", FK_IP, "IPv4", 1, "destination address" },
+	[F_DSTIP] = { "dstip", FK_IP, "IPv4/IPv6", 1, "destination address" },
 	[F_DSTPORT] = { "dstport", FK_UINT, "", 1,
 	    "destination port (ICMP: type * 256 + code)" },
 	[F_PROTO] = { "proto", FK_UINT, "", 1, "IP protocol number" },
@@ -27,11 +28,11 @@ const struct field fields[F_NFIELDS] = {
 	[F_PACKETS] = { "packets", FK_UINT, "packets", 0, "packets" },
 	[F_BYTES] = { "bytes", FK_UINT, "bytes", 0,
 	    "bytes (IP total length summed)" },
-	[F_EXPORTER] = { "exporter", FK_IP, "IPv4", 1,
+	[F_EXPORTER] = { "exporter", FK_IP, "IPv4/IPv6", 1,
 	    "address of the exporter" },
 	[F_INIF] = { "inif", FK_UINT, "ifIndex", 1, "input interface" },
 	[F_OUTIF] = { "outif", FK_UINT, "ifIndex", 1, "output interface" },
-	[F_NEXTHOP] = { "nexthop", FK_IP, "IPv4", 1, "next-hop router" },
+	[F_NEXTHOP] = { "nexthop", FK_IP, "IPv4/IPv6", 1, "next-hop router" },
 	[F_SRCAS] = { "srcas", FK_UINT, "AS", 1, "source AS" },
 	[F_DSTAS] = { "dstas", FK_UINT, "AS", 1, "destination AS" },
 	[F_SRCMASK] = { "srcmask", FK_UINT, "bits", 1,
@@ -46,6 +47,8 @@ const struct field fields[F_NFIELDS] = {
 	    "bytes * 8 / duration (0 if the duration is 0)" },
 	[F_PPS] = { "pps", FK_UINT, "packets/s", 0,
 	    "packets / duration (0 if the duration is 0)" },
+	[F_IPVERSION] = { "ipversion", FK_UINT, "", 1,
+	    "IP version of the flow: 4 or 6" },
 	[F_BPP] = { "bpp", FK_UINT, "bytes/packet", 0,
 	    "bytes / packets" },
 	[F_FLOWS] = { "flows", FK_UINT, "flows", 0,
@@ -186,12 +189,50 @@ field_fmt_ip(uint32_t a, char *out)
 }
 
 size_t
+field_fmt_ip6(const uint8_t *a, char *out)
+{
+	char t[INET6_ADDRSTRLEN];
+	size_t n;
+
+	if (inet_ntop(AF_INET6, a, t, sizeof(t)) == NULL)
+		return 0;
+	n = strlen(t);
+	memcpy(out, t, n);
+	return n;
+}
+
+const uint8_t *
+field_addr6(int id, const struct flowrec *r)
+{
+	if (id == F_EXPORTER)
+		return r->exaf == FLOWREC_AF_INET6 ? r->exaddr6 : NULL;
+	if (!flowrec_is_v6(r))
+		return NULL;
+	switch (id) {
+	case F_SRCIP:	return r->src6;
+	case F_DSTIP:	return r->dst6;
+	case F_NEXTHOP:	return r->nexthop6;
+	}
+	return NULL;
+}
+
+size_t
+field_fmt_addr(int id, const struct flowrec *r, char *out)
+{
+	const uint8_t *a6 = field_addr6(id, r);
+
+	if (a6 != NULL)
+		return field_fmt_ip6(a6, out);
+	return field_fmt_ip((uint32_t)field_get(id, r, 1), out);
+}
+
+size_t
 field_text(int id, const struct flowrec *r, uint64_t flows, char *out)
 {
 	uint64_t v = field_get(id, r, flows);
 
 	if (fields[id].kind == FK_IP)
-		return field_fmt_ip((uint32_t)v, out);
+		return field_fmt_addr(id, r, out);
 	if (fields[id].kind == FK_TIME)
 		return (int64_t)v < 0 ? (out[0] = '-',
 		    1 + field_fmt_u64((uint64_t)-(int64_t)v, out + 1)) :

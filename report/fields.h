@@ -39,6 +39,7 @@ enum field_id {
 	F_DSTMASK,
 	F_ENGINE_TYPE,
 	F_ENGINE_ID,
+	F_IPVERSION,	/* 4 or 6 */
 	F_BPS,		/* bits per second over the duration; 0 if none */
 	F_PPS,		/* packets per second over the duration */
 	F_BPP,		/* bytes per packet */
@@ -48,7 +49,7 @@ enum field_id {
 
 enum field_kind {
 	FK_TIME,	/* unix ms; csv/json print the number */
-	FK_IP,		/* IPv4, printed dotted */
+	FK_IP,		/* IPv4 dotted, or IPv6 (RFC 5952) by the record */
 	FK_UINT,	/* plain unsigned number */
 };
 
@@ -97,6 +98,7 @@ field_get(int id, const struct flowrec *r, uint64_t flows)
 	case F_DSTMASK:		return r->dst_mask;
 	case F_ENGINE_TYPE:	return r->engine_type;
 	case F_ENGINE_ID:	return r->engine_id;
+	case F_IPVERSION:	return flowrec_is_v6(r) ? 6 : 4;
 	case F_BPS:
 		d = field_get(F_DURATION, r, flows);
 		return d ? (uint64_t)((unsigned __int128)r->bytes * 8000 / d) : 0;
@@ -118,6 +120,12 @@ size_t	field_text(int id, const struct flowrec *, uint64_t flows, char *out);
 
 /* Fast helpers shared with the output formats. */
 size_t	field_fmt_ip(uint32_t addr, char *out);	/* dotted quad, no NUL */
+/* IPv6 in RFC 5952 text (at most 45 bytes), no NUL. */
+size_t	field_fmt_ip6(const uint8_t *addr, char *out);
+/* The 16 bytes of an address field when the record holds IPv6, or NULL. */
+const uint8_t *field_addr6(int id, const struct flowrec *);
+/* An address field of either family, no NUL. */
+size_t	field_fmt_addr(int id, const struct flowrec *, char *out);
 size_t	field_fmt_u64(uint64_t v, char *out);		/* decimal, no NUL */
 
 #endif

@@ -7,6 +7,7 @@
  *   and     := unary { ("and" | "&&") unary }
  *   unary   := ("not" | "!") unary | "(" expr ")" | prim
  *   prim    := [src|dst] (host|ip) ADDR | [src|dst] net ADDR[/LEN]
+ *            | inet | inet6
  *            | [src|dst] port [CMP] N | [src|dst] port N-M
  *            | [src|dst] as [CMP] N   | [src|dst] mask [CMP] N
  *            | [in|out] if [CMP] N    | proto NAME|N | tos [CMP] N
@@ -22,6 +23,11 @@
  * with true/false jump targets: AND sends "true" to its right side and
  * "false" straight out, OR the reverse, NOT swaps the targets.  Targets
  * always point to earlier instructions, so evaluation ends.
+ *
+ * Addresses are IPv4 or IPv6 (an ADDR with a colon).  An IPv4 test is the
+ * comparison above and never matches an IPv6 flow; an IPv6 test (C_NET6)
+ * compares the record's 16 bytes under a prefix length, with the address
+ * in val (high 64 bits) and hi (low 64 bits) and the length in mask.
  */
 #include <ctype.h>
 #include <err.h>
@@ -32,12 +38,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <arpa/inet.h>
 
+#include "buf.h"
 #include "fields.h"
 #include "filter.h"
 #include "proto.h"
 
-enum cmp { C_EQ, C_NE, C_LT, C_LE, C_GT, C_GE, C_RANGE };
+enum cmp { C_EQ, C_NE, C_LT, C_LE, C_GT, C_GE, C_RANGE, C_NET6 };
 
 /* One comparison on one record field. */
 struct test {
@@ -46,6 +54,7 @@ struct test {
 	uint64_t	mask;
 	uint64_t	val;		/* C_RANGE: low end */
 	uint64_t	hi;		/* C_RANGE: high end */
+	int		v4only;		/* an IPv4 address: IPv4 flows only */
 };
 
 enum nkind { N_TRUE, N_AND, N_OR, N_NOT, N_PRIM };
@@ -286,6 +295,16 @@ new_node(struct parser *ps, enum nkind kind, int a, int b)
 	return f->nnodes++;
 }
 
+/* The mask of the high (half 0) or low (half 1) 64 bits of a prefix. */
+static inline uint64_t
+net6_mask(uint64_t plen, int half)
+{
+	uint64_t bits = half ? (plen > 64 ? plen - 64 : 0)
+			     : (plen > 64 ? 64 : plen);
+
+	return bits == 0 ? 0 : ~(uint64_t)0 << (64 - bits);
+}
+
 /* What follows a keyword. */
 enum vkind { V_NONE, V_ADDR, V_NET, V_NUM, V_SCALED, V_PORT, V_PROTO,
     V_FLAGS };
@@ -300,9 +319,9 @@ static const struct keyword {
 	uint64_t	 max;
 	const char	*what;		/* "expected %s" */
 } keywords[] = {
-	{ "host", F_SRCIP, F_DSTIP, S_SRCDST, V_ADDR, 0, "an IPv4 address" },
+	{ "host", F_SRCIP, F_DSTIP, S_SRCDST, V_ADDR, 0, "an IP address" },
 	{ "ip", F_SRCIP, F_DSTIP, S_SRCDST, V_ADDR, 0, "an IPv4 address" },
-	{ "net", F_SRCIP, F_DSTIP, S_SRCDST, V_NET, 0, "a network A.B.C.D/LEN" },
+	{ "net", F_SRCIP, F_DSTIP, S_SRCDST, V_NET, 0, "a network A.B.C.D/LEN or X:X::/LEN" },
 	{ "port", F_SRCPORT, F_DSTPORT, S_SRCDST, V_PORT, 65535,
 	    "a port number or range N-M" },
 	{ "as", F_SRCAS, F_DSTAS, S_SRCDST, V_NUM, 65535, "an AS number" },
@@ -321,9 +340,12 @@ static const struct keyword {
 	{ "bps", F_BPS, -1, S_NONE, V_SCALED, UINT64_MAX, "a number" },
 	{ "pps", F_PPS, -1, S_NONE, V_SCALED, UINT64_MAX, "a number" },
 	{ "bpp", F_BPP, -1, S_NONE, V_SCALED, UINT64_MAX, "a number" },
-	{ "exporter", F_EXPORTER, -1, S_NONE, V_ADDR, 0, "an IPv4 address" },
-	{ "router", F_EXPORTER, -1, S_NONE, V_ADDR, 0, "an IPv4 address" },
-	{ "nexthop", F_NEXTHOP, -1, S_NONE, V_ADDR, 0, "an IPv4 address" },
+	{ "exporter", F_EXPORTER, -1, S_NONE, V_ADDR, 0, "an IP address" },
+	{ "router", F_EXPORTER, -1, S_NONE, V_ADDR, 0, "an IP address" },
+	{ "nexthop", F_NEXTHOP, -1, S_NONE, V_ADDR, 0, "an IP address" },
+	/* V_NONE with a field: the field equals max. */
+	{ "inet", F_IPVERSION, -1, S_NONE, V_NONE, 4, "" },
+	{ "inet6", F_IPVERSION, -1, S_NONE, V_NONE, 6, "" },
 	{ "engine", F_ENGINE_ID, -1, S_NONE, V_NUM, 255, "an engine number" },
 	{ "any", -1, -1, S_NONE, V_NONE, 0, "" },
 };
@@ -389,6 +411,39 @@ parse_cmp_num(struct parser *ps, const struct keyword *kw, struct test *t)
 	return 0;
 }
 
+/* An IPv6 address, or with V_NET a prefix X:X::/LEN (default 128). */
+static int
+parse_addr6(struct parser *ps, const struct keyword *kw, struct test *t)
+{
+	const struct token *tk = &ps->tok;
+	const char *slash = memchr(tk->s, '/', (size_t)tk->len);
+	int len = slash ? (int)(slash - tk->s) : tk->len;
+	uint8_t a[16];
+	char s[64], b[64];
+	uint64_t plen = 128;
+
+	if (len >= (int)sizeof(s) || (slash != NULL && kw->vk != V_NET))
+		return fail(ps, tk->col, "bad IPv6 %s %s",
+		    kw->vk == V_NET ? "network" : "address",
+		    found(tk, b, sizeof(b)));
+	memcpy(s, tk->s, (size_t)len);
+	s[len] = '\0';
+	if (inet_pton(AF_INET6, s, a) != 1)
+		return fail(ps, tk->col, "bad IPv6 %s %s",
+		    kw->vk == V_NET ? "network" : "address",
+		    found(tk, b, sizeof(b)));
+	if (slash != NULL && parse_num(slash + 1, tk->len - len - 1, 0, 128,
+	    &plen) == -1)
+		return fail(ps, tk->col + len + 1, "bad prefix length in %s "
+		    "(0-128)", found(tk, b, sizeof(b)));
+	t->op = C_NET6;
+	t->mask = plen;
+	t->val = buf_load_be64(a) & net6_mask(plen, 0);
+	t->hi = buf_load_be64(a + 8) & net6_mask(plen, 1);
+	next(ps);
+	return 0;
+}
+
 static int
 parse_value(struct parser *ps, const struct keyword *kw, struct test *t)
 {
@@ -404,10 +459,15 @@ parse_value(struct parser *ps, const struct keyword *kw, struct test *t)
 		return fail(ps, tk->col, "expected %s after '%s', found %s",
 		    kw->what, kw->word, found(tk, b, sizeof(b)));
 	t->op = C_EQ;
+	if ((kw->vk == V_ADDR || kw->vk == V_NET) &&
+	    memchr(tk->s, ':', (size_t)tk->len) != NULL)
+		return parse_addr6(ps, kw, t);
 	switch (kw->vk) {
 	case V_NONE:
+		t->val = kw->max;
 		return 0;
 	case V_ADDR:
+		t->v4only = 1;
 		if (parse_addr(tk->s, tk->len, 0, &a, &parts) == -1)
 			return fail(ps, tk->col, "bad IPv4 address %s",
 			    found(tk, b, sizeof(b)));
@@ -417,6 +477,7 @@ parse_value(struct parser *ps, const struct keyword *kw, struct test *t)
 		const char *slash = memchr(tk->s, '/', (size_t)tk->len);
 
 		len = slash ? (int)(slash - tk->s) : tk->len;
+		t->v4only = 1;
 		if (parse_addr(tk->s, len, 1, &a, &parts) == -1)
 			return fail(ps, tk->col, "bad network %s (want "
 			    "A.B.C.D/LEN)", found(tk, b, sizeof(b)));
@@ -692,6 +753,23 @@ test_ok(const struct test *t, uint64_t v)
 	return 0;
 }
 
+/* A test on field id of record r, of either address family. */
+static inline int
+test_field(const struct test *t, int id, const struct flowrec *r)
+{
+	const uint8_t *a6;
+
+	if (t->op == C_NET6) {
+		if ((a6 = field_addr6(id, r)) == NULL)
+			return 0;
+		return (buf_load_be64(a6) & net6_mask(t->mask, 0)) == t->val &&
+		    (buf_load_be64(a6 + 8) & net6_mask(t->mask, 1)) == t->hi;
+	}
+	if (t->v4only && field_addr6(id, r) != NULL)
+		return 0;
+	return test_ok(t, field_get(id, r, 1));
+}
+
 int
 filter_match(const struct filter *f, const struct flowrec *r)
 {
@@ -700,8 +778,7 @@ filter_match(const struct filter *f, const struct flowrec *r)
 	while (pc >= 0) {
 		const struct insn *i = &f->prog[pc];
 
-		pc = test_ok(&i->t, field_get(i->t.field, r, 1)) ? i->jt :
-		    i->jf;
+		pc = test_field(&i->t, i->t.field, r) ? i->jt : i->jf;
 	}
 	return pc == ACCEPT;
 }
@@ -752,9 +829,9 @@ tree_eval(const struct filter *f, int n, const struct flowrec *r)
 			neg = !neg;
 			break;
 		case N_PRIM:
-			v = test_ok(&nd->t, field_get(nd->t.field, r, 1)) ||
+			v = test_field(&nd->t, nd->t.field, r) ||
 			    (nd->field2 >= 0 &&
-			    test_ok(&nd->t, field_get(nd->field2, r, 1)));
+			    test_field(&nd->t, nd->field2, r));
 			return v != neg;
 		default:
 			return 0;

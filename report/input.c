@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "ftfile.h"
+#include "flowfile.h"
 #include "ftname.h"
 #include "input.h"
 
@@ -100,6 +100,7 @@ static int
 is_flow_name(const char *name, int with_tmp)
 {
 	return strncmp(name, "ft-", 3) == 0 ||
+	    strncmp(name, "ipfix-", 6) == 0 ||
 	    (with_tmp && strncmp(name, "tmp-", 4) == 0);
 }
 
@@ -234,11 +235,12 @@ input_read(const struct infile *f, const struct window *w,
 {
 	const char *name = strcmp(f->path, "-") == 0 ? "(stdin)" : f->path;
 	const struct ft_header *h;
+	const struct ipfr_stats *st;
 	enum input_result res = IN_OK;
-	struct ft_reader *r;
+	struct flowfile *r;
 	char err[512];
 	uint64_t limit = UINT64_MAX, got = 0;
-	int fd, trusted;
+	int fd, trusted = 0;
 	long n;
 
 	if (f->start_ms != INT64_MIN && add_slack_gt(f->start_ms, w->end))
@@ -248,19 +250,20 @@ input_read(const struct infile *f, const struct window *w,
 		warn("%s", name);
 		return IN_DAMAGED;
 	}
-	if ((r = ftr_open(fd, name, err, sizeof(err))) == NULL) {
+	if ((r = flowfile_open(fd, name, err, sizeof(err))) == NULL) {
 		warnx("%s", err);
 		if (fd != 0)
 			close(fd);
 		return IN_DAMAGED;
 	}
-	h = ftr_header(r);
 	/*
 	 * A closed capture file cannot hold flows that ended after it
 	 * closed, nor (give or take the slack) before it opened.  A streamed
-	 * file's times are those of the copy, so they prove nothing.
+	 * file's times are those of the copy, so they prove nothing.  An
+	 * IPFIX file says its times only at its end, so it is read.
 	 */
-	if (!(h->flags & FT_FLAG_STREAMING)) {
+	h = flowfile_ft_header(r);
+	if (h != NULL && !(h->flags & FT_FLAG_STREAMING)) {
 		if ((h->flags & FT_FLAG_DONE) && h->cap_end != 0 &&
 		    sub_slack_lt((int64_t)h->cap_end * 1000, w->start))
 			res = IN_SKIPPED;
@@ -269,15 +272,17 @@ input_read(const struct infile *f, const struct window *w,
 			res = IN_SKIPPED;
 	}
 	/* Only a finished, non-streamed file's flow count means anything. */
-	trusted = h->stream_version == 3 && (h->flags & FT_FLAG_DONE) &&
-	    !(h->flags & FT_FLAG_STREAMING) && (h->tlv_seen & (1u << 0x0A));
+	if (h != NULL)
+		trusted = h->stream_version == 3 && (h->flags & FT_FLAG_DONE) &&
+		    !(h->flags & FT_FLAG_STREAMING) &&
+		    (h->tlv_seen & (1u << 0x0A));
 	if (trusted)
 		limit = ftr_count_max(h);
-	while (res == IN_OK && (n = ftr_read(r, buf, INPUT_BLOCK)) != 0) {
+	while (res == IN_OK && (n = flowfile_read(r, buf, INPUT_BLOCK)) != 0) {
 		size_t k;
 
 		if (n < 0) {
-			warnx("%s", ftr_error(r));
+			warnx("%s", flowfile_error(r));
 			res = IN_DAMAGED;
 			break;
 		}
@@ -300,7 +305,14 @@ input_read(const struct infile *f, const struct window *w,
 		    (unsigned long long)got);
 		res = IN_DAMAGED;
 	}
-	ftr_close(r);
+	st = flowfile_ipfix_stats(r);
+	if (res == IN_OK && st != NULL && st->present && st->flows != got) {
+		warnx("%s: the statistics record says %llu flows but the "
+		    "file holds %llu", name, (unsigned long long)st->flows,
+		    (unsigned long long)got);
+		res = IN_DAMAGED;
+	}
+	flowfile_close(r);
 	if (fd != 0)
 		close(fd);
 	return res;

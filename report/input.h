@@ -2,8 +2,9 @@
  * input: which flow files to read, and reading them in blocks.
  *
  * Arguments are files, directories (searched recursively for flow-capture's
- * finished "ft-" files, plus the open "tmp-" files with -a) or "-" for a
- * stream on stdin.  Files found in directories are read in time order
+ * finished "ft-" files and nfkit's finished IPFIX "ipfix-" files, plus the
+ * open "tmp-" files with -a) or "-" for a stream on stdin.  Files of both
+ * formats are read through common/flowfile.h.  Files found in directories are read in time order
  * (the time in their names), then by path.
  *
  * A time window selects records by their end time (the time the default

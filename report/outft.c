@@ -5,8 +5,11 @@
  * common stream writer (ftfile.h), which writes straight to the file
  * descriptor.  Whatever was buffered as text is flushed first, so nothing
  * can land in the middle of the stream.  There are no stats, series or
- * summaries in this format, which makes it "not text" to main.c.
+ * summaries in this format, which makes it "not text" to main.c.  An ft
+ * file cannot hold an IPv6 address: IPv6 flows are counted, skipped and
+ * named in one warning at the end (-o ipfix keeps them).
  */
+#include <err.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +24,7 @@ struct ft_state {
 	struct ft_writer	*ftw;		/* NULL before begin, after end */
 	struct flowrec		*buf;		/* FT_BATCH records */
 	size_t			 n;		/* records waiting in buf */
+	uint64_t		 skipped6;	/* IPv6 flows left out */
 };
 
 static int
@@ -52,6 +56,10 @@ ft_row(struct output *o, const struct flowrec *r, uint64_t flows)
 	(void)flows;
 	if (st->ftw == NULL)
 		return;
+	if (flowrec_is_v6(r)) {
+		st->skipped6++;
+		return;
+	}
 	st->buf[st->n++] = *r;
 	if (st->n == FT_BATCH) {
 		if (ftw_write(st->ftw, st->buf, st->n) == -1 && o->ob.err == 0)
@@ -76,6 +84,10 @@ ft_end(struct output *o)
 	if (ftw_close(st->ftw, &c) == -1 && o->ob.err == 0)
 		o->ob.err = errno ? errno : EIO;
 	st->ftw = NULL;
+	if (st->skipped6 > 0)
+		warnx("-o ft: %llu IPv6 flows skipped: flow-tools files "
+		    "cannot hold IPv6 addresses (-o ipfix keeps them)",
+		    (unsigned long long)st->skipped6);
 	return o->ob.err ? -1 : 0;
 }
 

@@ -3,7 +3,7 @@
  *
  * Each format is a const struct output_backend exported by its backend
  * file (outpriv.h): outtext.c (short, line, long), outdata.c (csv, json)
- * and outft.c (ft).  This file only picks a row of the table by name,
+ * outft.c (ft) and outipfix.c (ipfix).  This file only picks a row of the table by name,
  * gives the backend its buffer and private state, and dispatches.
  */
 #include <errno.h>
@@ -17,7 +17,7 @@
  * defines its structs; this table is the only other place that names them.
  */
 extern const struct output_backend outtext_short, outtext_line,
-    outtext_long, outdata_csv, outdata_json, outft_ft;
+    outtext_long, outdata_csv, outdata_json, outft_ft, outipfix_ipfix;
 
 static const struct output_backend *const backends[] = {
 	&outtext_short,
@@ -26,6 +26,7 @@ static const struct output_backend *const backends[] = {
 	&outdata_csv,
 	&outdata_json,
 	&outft_ft,
+	&outipfix_ipfix,
 };
 
 #define NBACKENDS	(sizeof(backends) / sizeof(backends[0]))
@@ -54,7 +55,7 @@ output_new(const char *name, FILE *f)
 	o->be = be;
 	timefmt_cache_init(&o->tc);
 	/* Flows in csv and json: every stored field, in table order. */
-	for (id = F_FIRST; id <= F_ENGINE_ID; id++)
+	for (id = F_FIRST; id <= F_IPVERSION; id++)
 		o->cols.id[o->cols.n++] = id;
 	return o;
 }

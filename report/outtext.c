@@ -75,13 +75,16 @@ flag_letters(char **p, uint8_t f)
 		    proto_tcpflags[i].letter : '.';
 }
 
-/* "addr:port" into t; returns its length. */
+/*
+ * "addr:port" into t; returns its length.  An IPv6 address is followed by
+ * ".port", as nfdump prints it: a colon would read as part of the address.
+ */
 static size_t
-ipport(char *t, uint32_t a, uint16_t port)
+ipport(char *t, const struct flowrec *r, int id, uint16_t port)
 {
-	size_t n = field_fmt_ip(a, t);
+	size_t n = field_fmt_addr(id, r, t);
 
-	t[n++] = ':';
+	t[n++] = flowrec_is_v6(r) ? '.' : ':';
 	return n + field_fmt_u64(port, t + n);
 }
 
@@ -96,13 +99,13 @@ short_row(struct output *o, const struct flowrec *r, uint64_t flows)
 	(void)flows;
 	p += timefmt_dumper(&o->tc, r->last_ms, p);
 	*p++ = ' ';
-	p += field_fmt_ip(r->srcaddr, p);
+	p += field_fmt_addr(F_SRCIP, r, p);
 	if (r->proto != IPPROTO_ICMP) {
 		*p++ = '.';
 		p += field_fmt_u64(r->srcport, p);
 	}
 	OBUF_PUTLIT(&p, " -> ");
-	p += field_fmt_ip(r->dstaddr, p);
+	p += field_fmt_addr(F_DSTIP, r, p);
 	if (r->proto != IPPROTO_ICMP) {
 		*p++ = '.';
 		p += field_fmt_u64(r->dstport, p);
@@ -138,7 +141,7 @@ short_row(struct output *o, const struct flowrec *r, uint64_t flows)
 static void
 line_cols(struct output *o, char **p, const struct flowrec *r)
 {
-	char t[32];
+	char t[64];
 	uint64_t d = field_get(F_DURATION, r, 1);
 
 	*p += timefmt_ms(&o->tc, r->first_ms, *p);
@@ -151,9 +154,9 @@ line_cols(struct output *o, char **p, const struct flowrec *r)
 	obuf_put(p, t, 3);
 	*(*p)++ = ' ';
 	proto_text(p, r->proto, -5);
-	obuf_col(p, t, ipport(t, r->srcaddr, r->srcport), 22);
+	obuf_col(p, t, ipport(t, r, F_SRCIP, r->srcport), 22);
 	obuf_puts(p, " -> ");
-	obuf_col(p, t, ipport(t, r->dstaddr, r->dstport), -21);
+	obuf_col(p, t, ipport(t, r, F_DSTIP, r->dstport), -21);
 	*(*p)++ = ' ';
 	flag_letters(p, r->tcp_flags);
 	output_col_u64(p, r->packets, 9);
@@ -178,20 +181,20 @@ line_row(struct output *o, const struct flowrec *r, uint64_t flows)
 static void
 long_row(struct output *o, const struct flowrec *r, uint64_t flows)
 {
-	char *p = obuf_room(&o->ob), t[24];
+	char *p = obuf_room(&o->ob), t[64];
 
 	(void)flows;
 	line_cols(o, &p, r);
 	output_col_u64(&p, r->tos, 4);
 	*p++ = ' ';
-	obuf_col(&p, t, field_fmt_ip(r->exaddr, t), 15);
+	obuf_col(&p, t, field_fmt_addr(F_EXPORTER, r, t), 15);
 	output_col_u64(&p, r->engine_type, 4);
 	*p++ = '/';
 	output_col_u64(&p, r->engine_id, -3);
 	output_col_u64(&p, r->input, 6);
 	output_col_u64(&p, r->output, 6);
 	*p++ = ' ';
-	obuf_col(&p, t, field_fmt_ip(r->nexthop, t), 15);
+	obuf_col(&p, t, field_fmt_addr(F_NEXTHOP, r, t), 15);
 	output_col_u64(&p, r->src_as, 6);
 	output_col_u64(&p, r->dst_as, 6);
 	output_col_u64(&p, r->src_mask, 4);

@@ -3,6 +3,7 @@
  * columns, and a randomized comparison of the compiled program with the
  * recursive evaluation of the parse tree.
  */
+#include <arpa/inet.h>
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -405,6 +406,61 @@ START_TEST(test_random)
 }
 END_TEST
 
+/* An IPv6 flow 2001:db8::1 -> 2001:db8:1::2, exporter ::1. */
+static struct flowrec
+sample6(void)
+{
+	struct flowrec r = sample();
+
+	r.srcaddr = r.dstaddr = r.nexthop = r.exaddr = 0;
+	r.af = FLOWREC_AF_INET6;
+	r.exaf = FLOWREC_AF_INET6;
+	ck_assert_int_eq(inet_pton(AF_INET6, "2001:db8::1", r.src6), 1);
+	ck_assert_int_eq(inet_pton(AF_INET6, "2001:db8:1::2", r.dst6), 1);
+	ck_assert_int_eq(inet_pton(AF_INET6, "fe80::1", r.nexthop6), 1);
+	ck_assert_int_eq(inet_pton(AF_INET6, "::1", r.exaddr6), 1);
+	return r;
+}
+
+/* inet, inet6, host and net of both families, on flows of both. */
+START_TEST(test_ipv6)
+{
+	static const struct {
+		const char *expr;
+		int want4, want6;
+	} c[] = {
+		{ "inet", 1, 0 }, { "inet6", 0, 1 }, { "not inet6", 1, 0 },
+		{ "host 2001:db8::1", 0, 1 }, { "src host 2001:db8::1", 0, 1 },
+		{ "dst host 2001:db8::1", 0, 0 },
+		{ "host 2001:db8:1::2", 0, 1 },
+		{ "net 2001:db8::/32", 0, 1 }, { "dst net 2001:db8::/48", 0, 0 },
+		{ "dst net 2001:db8:1::/48", 0, 1 }, { "net ::/0", 0, 1 },
+		{ "src net 2001:db8::1/128", 0, 1 },
+		{ "src net 2001:db8::/127", 0, 1 },
+		{ "src net 2001:db8::2/127", 0, 0 },
+		{ "src net 2001:db8::/65", 0, 1 },
+		{ "net 0.0.0.0/0", 1, 0 }, { "host 0.0.0.0", 0, 0 },
+		{ "not host 10.0.0.1", 0, 1 },
+		{ "exporter ::1", 0, 1 }, { "exporter 127.0.0.1", 1, 0 },
+		{ "nexthop fe80::1", 0, 1 },
+		{ "inet6 and port 22", 0, 1 }, { "inet or inet6", 1, 1 },
+	};
+	static const char *bad[] = { "host 2001:db8::/32", "net 2001:db8::/129",
+		"host 2001:::1", "net 1:2:3:4:5:6:7:8:9/64", "inet 4" };
+	struct flowrec r4 = sample(), r6 = sample6();
+	size_t i;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		ck_assert_msg(eval(c[i].expr, &r4) == c[i].want4,
+		    "'%s' on IPv4", c[i].expr);
+		ck_assert_msg(eval(c[i].expr, &r6) == c[i].want6,
+		    "'%s' on IPv6", c[i].expr);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(eval(bad[i], &r6) == -1, "'%s' parsed", bad[i]);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -414,6 +470,7 @@ main(void)
 	int nf;
 
 	tcase_add_test(tc, test_primitives);
+	tcase_add_test(tc, test_ipv6);
 	tcase_add_test(tc, test_errors);
 	tcase_add_test(tc, test_deep_nesting);
 	tcase_add_test(tc, test_long_chain);

@@ -1,5 +1,5 @@
 /*
- * ipfixwrite: write nfkit's IPFIX files (RFC 5655; layout in ipfixfile.h
+ * ipfw: write nfkit's IPFIX files (RFC 5655; layout in ipfixfile.h
  * and nfkit-files(5)).
  *
  * Records are encoded at fixed offsets straight into a message buffer of

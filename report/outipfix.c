@@ -1,0 +1,91 @@
+/*
+ * outipfix: the ipfix format, an IPFIX file (RFC 5655, ipfixfile.h) on
+ * stdout, so that an ft archive can be converted:
+ *
+ *   nfreport -o ipfix /var/flows/ft-v05.2026-... > flows.ipfix
+ *
+ * Like the ft format it is not text: rows go to the IPFIX file writer,
+ * which encodes each record straight into its message buffer (so no
+ * batch of our own is needed) and writes compressed messages to the
+ * descriptor after whatever text was buffered has been flushed.
+ */
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+
+#include "ipfixfile.h"
+#include "outpriv.h"
+
+struct ipfix_state {
+	struct ipfix_writer	*w;	/* NULL before begin, after end */
+};
+
+static void
+ipfix_fail(struct output *o)
+{
+	if (o->ob.err == 0)
+		o->ob.err = errno ? errno : EIO;
+}
+
+static int
+ipfix_begin(struct output *o)
+{
+	struct ipfix_state *st = o->priv;
+	struct ipfw_opts wo;
+
+	obuf_flush(&o->ob);
+	if (fflush(o->ob.f) != 0)
+		return -1;
+	memset(&wo, 0, sizeof(wo));
+	wo.zlevel = -1;
+	wo.cap_start = (uint32_t)time(NULL);
+	if ((st->w = ipfw_new(fileno(o->ob.f), &wo)) == NULL) {
+		ipfix_fail(o);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+ipfix_row(struct output *o, const struct flowrec *r, uint64_t flows)
+{
+	struct ipfix_state *st = o->priv;
+
+	(void)flows;
+	if (st->w != NULL && ipfw_write(st->w, r, 1) == -1)
+		ipfix_fail(o);
+}
+
+static int
+ipfix_end(struct output *o)
+{
+	struct ipfix_state *st = o->priv;
+	struct ipfw_counts c;
+
+	if (st->w == NULL)
+		return -1;
+	memset(&c, 0, sizeof(c));
+	c.cap_end = (uint32_t)time(NULL);
+	if (ipfw_close(st->w, &c) == -1)
+		ipfix_fail(o);
+	st->w = NULL;
+	return o->ob.err ? -1 : 0;
+}
+
+/* An output freed between begin and end leaves no half file behind. */
+static void
+ipfix_fini(struct output *o)
+{
+	struct ipfix_state *st = o->priv;
+
+	ipfw_abort(st->w);
+}
+
+const struct output_backend outipfix_ipfix = {
+	.name = "ipfix",
+	.priv_size = sizeof(struct ipfix_state),
+	.begin = ipfix_begin,
+	.row = ipfix_row,
+	.end = ipfix_end,
+	.fini = ipfix_fini,
+};
