@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "filefmt.h"
+#include "ipfixfile.h"
 #include "retention.h"
 #include "ftname.h"
 #include "log.h"
@@ -470,6 +471,118 @@ copy_records(struct ft_reader *in, struct ft_writer *w)
 	return ret;
 }
 
+/*
+ * Create dir/rec-<rest of base>, the copy a recovery writes.  A rec- file
+ * is always ours to replace (a copy cut short by a crash), but never to
+ * write through: it may be a link someone planted.  So the name is
+ * removed and a new file made that cannot be anything else.  The fd, or -1.
+ */
+static int
+rec_create(const char *dir, const char *base, char *rec, size_t len)
+{
+	int fd;
+
+	if (make_path(rec, len, dir, "rec-", name_rest(base), 0) == -1)
+		return -1;
+	if (unlink(rec) == -1 && errno != ENOENT) {
+		log_warn("recover: removing stale %s", rec);
+		return -1;
+	}
+	fd = open(rec, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		  0644);
+	if (fd == -1)
+		log_warn("recover: open %s", rec);
+	return fd;
+}
+
+/*
+ * The copy rec (written through ofd, which this closes) is complete:
+ * make it durable, give it its finished name (prefix done), remove the
+ * tmp- file path and hand the result on.  0, or -1 with rec removed.
+ */
+static int
+rec_commit(struct spool *s, int ofd, const char *rec, const char *dir,
+	   const char *done_prefix, const char *path, uint64_t flows,
+	   time_t start)
+{
+	char done[PATH_MAX];
+	const char *base = strrchr(path, '/');
+
+	base = base != NULL ? base + 1 : path;
+	if (fsync(ofd) == -1 && errno != EINVAL) {
+		log_warn("recover: fsync %s", rec);
+		close(ofd);
+		unlink(rec);
+		return -1;
+	}
+	close(ofd);
+	if (rename_noreplace(rec, dir, done_prefix, name_rest(base), done,
+			     sizeof(done)) == -1) {
+		log_warn("recover: rename %s", rec);
+		unlink(rec);
+		return -1;
+	}
+	unlink(path);
+	sync_dir(dir);
+	log_info("recovered %s as %s: %llu flows", path, done,
+		 (unsigned long long)flows);
+	finished(s, done, start);
+	return 0;
+}
+
+/* Copy the readable records of the IPFIX file in ifd into ofd, finished. */
+static int
+recover_ipfix(struct spool *s, int ifd, int ofd, const char *path,
+	      const struct stat *st, time_t start, uint64_t *flows)
+{
+	struct ipfix_reader *in;
+	struct filefmt_opts o;
+	struct ft_counts cnt;
+	const struct filefmt *ff = filefmt_get(FILEFMT_IPFIX);
+	const struct ipfr_stats *ps;
+	struct flowrec *buf;
+	void *w;
+	char err[256];
+	long n;
+	int ret = 0;
+
+	if ((in = ipfr_open(ifd, path, err, sizeof(err))) == NULL) {
+		log_warnx("recover: %s: %s; left as it is", path, err);
+		return -1;
+	}
+	memset(&o, 0, sizeof(o));
+	o.zlevel = s->cfg.zlevel;
+	o.cap_start = (uint32_t)start;
+	buf = malloc(RECOVER_RECS * sizeof(*buf));
+	if (buf == NULL || (w = ff->open(ofd, &o)) == NULL) {
+		free(buf);
+		ipfr_close(in);
+		return -1;
+	}
+	while ((n = ipfr_read(in, buf, RECOVER_RECS)) > 0)
+		if (ff->write(w, buf, (size_t)n) == -1) {
+			ret = -1;
+			break;
+		}
+	if (n < 0)
+		log_warnx("%s; keeping the %llu records before it",
+			  ipfr_error(in), (unsigned long long)ipfr_count(in));
+	memset(&cnt, 0, sizeof(cnt));
+	cnt.cap_end = (uint32_t)st->st_mtime;
+	if ((ps = ipfr_stats(in)) != NULL && ps->present) {
+		cnt.lost = (uint32_t)ps->lost;
+		cnt.corrupt = (uint32_t)ps->corrupt;
+	}
+	*flows = ipfr_count(in);
+	if (ret == -1)
+		ff->abort(w);
+	else if (ff->close(w, &cnt) == -1)
+		ret = -1;
+	free(buf);
+	ipfr_close(in);
+	return ret;
+}
+
 int
 spool_recover(struct spool *s, const char *path)
 {
@@ -479,9 +592,10 @@ spool_recover(struct spool *s, const char *path)
 	struct ft_wopts o;
 	struct ft_counts cnt;
 	struct stat st;
-	char dir[PATH_MAX], rec[PATH_MAX], done[PATH_MAX], err[256];
+	char dir[PATH_MAX], rec[PATH_MAX], err[256];
 	const char *base, *slash;
-	time_t start;
+	uint64_t flows = 0;
+	time_t start = 0;
 	int ifd, ofd = -1, is_tmp;
 
 	/*
@@ -517,16 +631,27 @@ spool_recover(struct spool *s, const char *path)
 	}
 	slash = strrchr(path, '/');
 	base = slash != NULL ? slash + 1 : path;
+	snprintf(dir, sizeof(dir), "%.*s",
+		 slash != NULL ? (int)(slash - path) : 1,
+		 slash != NULL ? path : ".");
+	if (ftname_parse(base, &start, &is_tmp) == -1)
+		start = 0;
 	if (strncmp(base, "tmp-v10", 7) == 0) {
-		/*
-		 * Finishing an IPFIX file needs the IPFIX file reader, which
-		 * is not in the collector yet: the file stays readable up to
-		 * its last flush, under its tmp- name.
-		 */
-		log_warnx("recover: %s is an IPFIX file, not finished by "
-			  "this version; left as it is", path);
+		/* An IPFIX file (filefmt.h). */
+		if ((ofd = rec_create(dir, base, rec, sizeof(rec))) == -1) {
+			close(ifd);
+			return -1;
+		}
+		if (recover_ipfix(s, ifd, ofd, path, &st, start, &flows) == -1) {
+			close(ofd);
+			unlink(rec);
+			close(ifd);
+			return -1;
+		}
 		close(ifd);
-		return -1;
+		return rec_commit(s, ofd, rec, dir,
+				  filefmt_get(FILEFMT_IPFIX)->done, path, flows,
+				  start);
 	}
 	if ((in = ftr_open(ifd, path, err, sizeof(err))) == NULL) {
 		log_warnx("recover: %s: %s; left as it is", path, err);
@@ -534,34 +659,14 @@ spool_recover(struct spool *s, const char *path)
 		return -1;
 	}
 	h = ftr_header(in);
-	snprintf(dir, sizeof(dir), "%.*s",
-		 slash != NULL ? (int)(slash - path) : 1,
-		 slash != NULL ? path : ".");
-	if (make_path(rec, sizeof(rec), dir, "rec-", name_rest(base), 0) == -1)
+	if ((ofd = rec_create(dir, base, rec, sizeof(rec))) == -1)
 		goto fail;
-	/*
-	 * A rec- file is always ours to replace (a copy cut short by a crash),
-	 * but never to write through: it may be a link someone planted.  So
-	 * remove the name and create a new file that cannot be anything else.
-	 */
-	if (unlink(rec) == -1 && errno != ENOENT) {
-		log_warn("recover: removing stale %s", rec);
-		goto fail;
-	}
-	ofd = open(rec, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		   0644);
-	if (ofd == -1) {
-		log_warn("recover: open %s", rec);
-		goto fail;
-	}
 	memset(&o, 0, sizeof(o));
 	o.byte_order = h->byte_order;
 	o.zlevel = (h->flags & FT_FLAG_COMPRESS)
 		       ? (s->cfg.zlevel > 0 ? s->cfg.zlevel : -1)
 		       : 0;
-	o.cap_start = h->cap_start;
-	if (o.cap_start == 0 && ftname_parse(base, &start, &is_tmp) == 0)
-		o.cap_start = (uint32_t)start;
+	o.cap_start = h->cap_start != 0 ? h->cap_start : (uint32_t)start;
 	o.hostname = h->hostname;
 	o.comment = h->comment[0] != '\0' ? h->comment : NULL;
 	if ((w = ftw_open(ofd, &o)) == NULL) {
@@ -582,26 +687,11 @@ spool_recover(struct spool *s, const char *path)
 		log_warn("recover: finishing %s", rec);
 		goto fail;
 	}
-	w = NULL;
-	if (fsync(ofd) == -1 && errno != EINVAL) {
-		log_warn("recover: fsync %s", rec);
-		goto fail;
-	}
-	close(ofd);
-	ofd = -1;
-	if (rename_noreplace(rec, dir, "ft-", name_rest(base), done,
-			     sizeof(done)) == -1) {
-		log_warn("recover: rename %s", rec);
-		goto fail;
-	}
-	unlink(path);
-	sync_dir(dir);
-	log_info("recovered %s as %s: %llu flows", path, done,
-		 (unsigned long long)ftr_count(in));
+	flows = ftr_count(in);
 	ftr_close(in);
 	close(ifd);
-	finished(s, done, (time_t)o.cap_start);
-	return 0;
+	return rec_commit(s, ofd, rec, dir, "ft-", path, flows,
+			  (time_t)o.cap_start);
 fail:
 	if (w != NULL)
 		ftw_abort(w);

@@ -8,6 +8,8 @@
 #     problems counted by reason in the log;
 #   - restart: the templates saved at exit are loaded, and data without a
 #     template is stored at once;
+#   - a crash after a flush: the IPFIX tmp- file is finished at the next
+#     start with every flushed flow;
 #   - -V 5: IPv4 flows in ft-v05 files, IPv6 flows counted as not
 #     storable in v5 and logged, not stored;
 #   - a template flood (60 sources, 2000 template ids each, -X 16): memory
@@ -145,6 +147,25 @@ stop "$CPID" TERM
 grep -q "templates: .*not loaded" "$TMP/log3" && [ "$(cat "$TMP/target")" = x ] &&
     pass "collector_ipfix_hostile: a symlinked template file is neither read nor written through" ||
     fail "collector_ipfix_hostile: symlinked template file: $(grep templates: "$TMP/log3")"
+
+# A crash (SIGKILL) after a flush: the next start finishes the IPFIX
+# tmp- file with every flushed flow.
+WC=$TMP/wc; mkdir -p "$WC"
+start_collector "$PORT" "$TMP/logc" -p - -F 1 -w "$WC" "0/0/$PORT"
+set -- $(sender "$PORT" v5)
+ec=$(($1 + $2))
+flushed() { [ "$($FLOWS ours "$WC"/tmp-v10.* 2>/dev/null | wc -l)" -eq "$ec" ]; }
+wait_for flushed || fail "collector_ipfix_hostile: crash: $ec flows never flushed"
+stop "$CPID" KILL
+start_collector "$PORT" "$TMP/logc2" -p - -w "$WC" "0/0/$PORT"
+# Recovery runs after the socket is bound: wait for its verdict.
+wait_for "grep -q 'recover' $TMP/logc2"
+stop "$CPID" TERM
+set -- "$WC"/ipfix-v10.*
+g=$($FLOWS ours "$@" 2>/dev/null | wc -l | tr -d ' ')
+[ "$g" = "$ec" ] && ! ls "$WC"/tmp-* "$WC"/rec-* >/dev/null 2>&1 &&
+    pass "collector_ipfix_hostile: crash: the IPFIX tmp- file recovered with its $g flows" ||
+    fail "collector_ipfix_hostile: crash: recovered $g of $ec flows: $(ls "$WC"); $(grep recover "$TMP/logc2")"
 
 # -V 5: IPv4 into ft-v05, IPv6 counted.
 W5=$TMP/w5; mkdir -p "$W5"
