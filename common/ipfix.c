@@ -93,8 +93,9 @@ size_t
 ipfix_reclen(int version, int vlan, int af)
 {
 	struct field f[MAXFIELDS];
+	size_t n = template_fields(version, vlan, af, f);
 
-	return sum_len(f, template_fields(version, vlan, af, f));
+	return sum_len(f, n);
 }
 
 size_t

@@ -10,7 +10,8 @@
  * Sequence numbers, each as its RFC says: v5's flow_sequence counts the
  * flows sent before this datagram; v9's counts the export packets sent
  * before it (RFC 3954 5.1); IPFIX's the data records sent before it
- * (RFC 7011 3.1), templates and options records not included.
+ * (RFC 7011 3.1): flow records and the sampling options record, not
+ * template records.
  *
  * A v9 or IPFIX record is queued only if the message would still fit the
  * datagram size with it; otherwise the queue goes out first.  When the
@@ -206,7 +207,9 @@ tpl_send(struct export *ex, size_t n, int64_t now_ms, int64_t boot_ms,
 		ex->since_tpl = 0;
 	} else
 		ex->since_tpl++;
-	ex->sequence += m.version == NF9_VERSION ? 1 : (uint32_t)n;
+	/* The sampling options record is an IPFIX data record too. */
+	ex->sequence += m.version == NF9_VERSION ? 1 :
+	    (uint32_t)n + (templates && m.sampling > 1);
 }
 
 static int

@@ -19,7 +19,7 @@ fi
 if [ "${1:-}" != build ]; then
 	for p in softflowd:softflowd nfcapd:nfdump tshark:tshark tcpdump:tcpdump \
 	    ip:iproute2 ping:iputils-ping python3:python3 valgrind:valgrind \
-	    mandoc:mandoc; do
+	    mandoc:mandoc nfacctd:pmacct; do
 		command -v "${p%%:*}" >/dev/null 2>&1 || missing="$missing ${p#*:}"
 	done
 fi

@@ -82,8 +82,8 @@ if [ -x build/asan/sensor/nfsensord ] && [ -z "${TESTS:-}" ]; then
 	export NFKIT_BIN="$PWD/build/asan"
 	export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"
 	export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
-	for t in pipeline_pcaps pipeline_demo sensor_pcaps collector_malformed \
-	    fault_storm fault_ctl fault_remote collector_fanout \
+	for t in pipeline_pcaps pipeline_demo sensor_pcaps sensor_ipfix_live \
+	    collector_malformed fault_storm fault_ctl fault_remote collector_fanout \
 	    report_corrupt report_golden files_hostile report_filterfile \
 	    collector_ipfix_hostile; do
 		[ -f "tests/integration/$t.sh" ] &&

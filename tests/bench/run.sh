@@ -2,7 +2,8 @@
 # make bench: nfkit side by side with the real peers, in one run.
 #
 #   sensor     nfsensord -r CAP   vs softflowd -r CAP   (both export to a UDP
-#              discard sink on loopback; same -m), floor = pcount (bare libpcap)
+#              discard sink on loopback; same -m), floor = pcount (bare libpcap);
+#              then both with -v 10 (IPFIX) on CAP and on an IPv6-only capture
 #   collector  nfv5blast at increasing offered rates into nfcollectd (default
 #              compression) and into nfcapd (plain, -y LZ4, -z LZO); highest
 #              offered rate with zero loss (sent vs stored), kernel
@@ -22,7 +23,8 @@
 # JOBS (default "sensor collector reporter deflate web"); BENCH_DIR (default
 # build/bench: inputs are generated there once and reused); SHARED (default
 # ../shared, for pcapgen, nfv5blast and pcount).  Every size can be set:
-# SENSOR_PKTS, SENSOR_DUR, SENSOR_M, RATES (offered flows/s; "max" =
+# SENSOR_PKTS, SENSOR_DUR, SENSOR_M, SENSOR_V10 (0: no -v 10 rows),
+# SENSOR_V10_M, RATES (offered flows/s; "max" =
 # unpaced), COLLECT_SECS (each paced run offers RATE x COLLECT_SECS flows, so
 # that buffers cannot hide a rate the collector does not sustain),
 # COLLECT_FLOWS (flows of an unpaced run), REPORT_FLOWS, REPORT_FILES,
@@ -314,7 +316,74 @@ job_sensor() {
 			row "$j" nfsensord "n/a" "n/a" "" "n/a" "-" "-" "not built"
 		fi
 	done
+	[ "${SENSOR_V10:-1}" = 1 ] && sensor_v10
 	[ "${SENSOR_MEM:-1}" = 1 ] && sensor_mem
+}
+
+# sensor_v10: IPFIX export, nfsensord -v 10 against softflowd -v 10, on the
+# IPv4 capture and on an IPv6-only capture of the same shape (pcapgen -6 1),
+# both at -m SENSOR_V10_M (default 8192).  The sink counts datagrams (IPFIX
+# has no record count); each program's own statistics give the flows.
+sensor_v10() {
+	local cap6 cap m j r tag dg exp k fam tb
+	cap6=$W/sensor-v6-$SENSOR_PKTS.pcap
+	if [ ! -s "$cap6" ]; then
+		say "generating $cap6 ($SENSOR_PKTS IPv6 packets)"
+		"$BIN/pcapgen" -o "$cap6.tmp" -n "$SENSOR_PKTS" -s 1 -d "$SENSOR_DUR" -S 128 -6 1 \
+		    >"$LOG/pcapgen-v6.out" 2>&1 && mv "$cap6.tmp" "$cap6" ||
+		    { say "pcapgen -6 failed"; return; }
+	fi
+	m=${SENSOR_V10_M:-8192}
+	for fam in v4 v6; do
+		cap=$CAP; [ $fam = v6 ] && cap=$cap6
+		j="sensor $fam -v 10"
+		say "$j: $RUNS runs of softflowd and nfsensord, -v 10 -m $m"
+		r=1
+		while [ $r -le "$RUNS" ]; do
+			if [ $have_sf = 1 ]; then
+				sink_start
+				tag="softflowd-$fam-v10.$r"
+				timed "$tag" softflowd -d -r "$cap" -c none -a -m "$m" -v 10 \
+				    -n "127.0.0.1:$SINK_PORT"
+				sink_stop
+				dg=$(sed -n 's/.*datagrams=\([0-9]*\).*/\1/p' "$W/sink.out")
+				[ "${dg:-0}" -gt 0 ] || T_RC=99
+				exp=$(sed -n 's/.*Flows exported: [0-9]* (\([0-9]*\) records).*/\1/p' \
+				    "$LOG/$tag.out" "$LOG/$tag.err" | head -1)
+				record "$j" softflowd $r "${exp:-?}"
+			fi
+			if [ $have_nf = 1 ]; then
+				sink_start
+				tag="nfsensord-$fam-v10.$r"
+				timed "$tag" "$NFSENSORD" -d -r "$cap" -m "$m" -v 10 \
+				    -n "127.0.0.1:$SINK_PORT" -c "$W/nfsensord.ctl" \
+				    -p "$W/nfsensord.pid"
+				sink_stop
+				dg=$(sed -n 's/.*datagrams=\([0-9]*\).*/\1/p' "$W/sink.out")
+				[ "${dg:-0}" -gt 0 ] || T_RC=99
+				exp=$(sed -n 's/^Flows exported  *\([0-9]*\)$/\1/p' \
+				    "$LOG/$tag.out" | head -1)
+				record "$j" nfsensord $r "${exp:-?}"
+			fi
+			r=$((r + 1))
+		done
+		if [ $have_sf = 1 ]; then
+			k=$(awk -F'\t' -v j="$j" '$1 == j && $2 == "softflowd" { print $9; exit }' "$RAW")
+			summarize "$j" softflowd "$SENSOR_PKTS" "" "" "$k records exported"
+		else
+			row "$j" softflowd "-" "-" "" "-" "-" "-" "peer missing"
+		fi
+		if [ $have_nf = 1 ]; then
+			k=$(awk -F'\t' -v j="$j" '$1 == j && $2 == "nfsensord" { print $9; exit }' "$RAW")
+			# One table for both families: the same bytes per flow.
+			tb=$(sed -n 's/^Flow table memory (bytes) *\([0-9]*\).*/\1/p' \
+			    "$LOG/nfsensord-$fam-v10.1.out" | head -1)
+			summarize "$j" nfsensord "$SENSOR_PKTS" "$([ $have_sf = 1 ] && echo softflowd)" "" \
+			    "$k records exported${tb:+, table $((tb / 1024)) KiB in use}"
+		else
+			row "$j" nfsensord "n/a" "n/a" "" "n/a" "-" "-" "not built"
+		fi
+	done
 }
 
 # sensor_mem: resident memory per tracked flow with a full table.  A capture

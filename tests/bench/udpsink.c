@@ -3,8 +3,9 @@
  *
  * Binds 127.0.0.1:PORT (loopback only) with a large receive buffer, receives
  * in batches with recvmmsg(2) and counts datagrams and the v5 records they
- * announce (the count field of a well-formed v5 header).  It stores nothing,
- * so the sensor under test never waits for a collector.  On SIGTERM or
+ * announce (the count field of a well-formed v5 header; v9's count, which
+ * includes templates; IPFIX datagrams are counted, not their records).  It
+ * stores nothing, so the sensor under test never waits for a collector.  On SIGTERM or
  * SIGINT it drains the socket and prints one line:
  *   udpsink: datagrams=N records=N bytes=N bad=N
  * Usage: udpsink [-p port] [-f readyfile]
@@ -122,16 +123,20 @@ main(int argc, char **argv)
 		}
 		for (i = 0; i < n; i++) {
 			const uint8_t *p = bufs[i];
-			unsigned len = msgs[i].msg_len, cnt;
+			unsigned len = msgs[i].msg_len, cnt, ver;
 
 			dg++;
 			bytes += len;
-			cnt = len >= 24 ? (unsigned)(p[2] << 8 | p[3]) : 0;
-			if (len < 24 || (p[0] << 8 | p[1]) != 5 ||
-			    len != 24 + 48 * cnt)
-				bad++;
-			else
+			ver = len >= 4 ? (unsigned)(p[0] << 8 | p[1]) : 0;
+			cnt = len >= 4 ? (unsigned)(p[2] << 8 | p[3]) : 0;
+			if (ver == 5 && len >= 24 && len == 24 + 48 * cnt)
 				recs += cnt;
+			else if (ver == 9 && len >= 20)
+				recs += cnt;	/* every record, templates too */
+			else if (ver == 10 && len >= 16 && len == cnt)
+				;	/* IPFIX has no record count */
+			else
+				bad++;
 		}
 	}
 	printf("udpsink: datagrams=%llu records=%llu bytes=%llu bad=%llu\n",
