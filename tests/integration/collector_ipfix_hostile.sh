@@ -192,7 +192,11 @@ lim=$(grep -o 'template-limit=[0-9]*' "$TMP/logf" | head -n 1)
 exl=$(grep -o 'exporter-limit=[0-9]*' "$TMP/logf" | head -n 1)
 echo "# template flood: VmRSS $before kB -> $after kB; $lim $exl"
 # The limits allow 16 x 64 templates of 120 fields (12 bytes each): 1.5 MB.
-[ $((after - before)) -lt 16384 ] && [ -n "$lim" ] && [ -n "$exl" ] &&
+# Under ASan the freed (refused) templates sit in its quarantine, so the
+# resident size says nothing about our heap there: only the counts count.
+bound=16384
+case $NFCOLLECTD in */asan/*) bound=1000000 ;; esac
+[ $((after - before)) -lt "$bound" ] && [ -n "$lim" ] && [ -n "$exl" ] &&
     pass "collector_ipfix_hostile: template flood: VmRSS +$((after - before)) kB, $lim, $exl" ||
     fail "collector_ipfix_hostile: template flood: VmRSS $before -> $after kB, '$lim' '$exl'"
 finish
