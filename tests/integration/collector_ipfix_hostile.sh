@@ -96,10 +96,16 @@ recvq_empty() { wait_for "ss -Hlun 'sport = :$1' | awk '\$2 != 0 { exit 1 }'"; }
 
 W=$TMP/w; mkdir -p "$W"
 PORT=$(free_udp_port)
-start_collector "$PORT" "$TMP/log1" -p - -w "$W" "0/0/$PORT"
+export NFCOLLECTD_TEST_MINUTE_SECONDS=1
+start_collector "$PORT" "$TMP/log1" -p - -S 1 -w "$W" "0/0/$PORT"
+unset NFCOLLECTD_TEST_MINUTE_SECONDS
 set -- $(sender "$PORT" early)
 e4=$1 e6=$2
 recvq_empty "$PORT"
+# -S: the decoder's counters per exporter (a "minute" is 1 s here).
+wait_for "grep -q 'STAT-V9-IPFIX: .*src_ip=127.0.0.1 .*templates=2 .*no-template=2' $TMP/log1" &&
+    pass "collector_ipfix_hostile: -S: $(grep -o 'STAT-V9-IPFIX:.*' "$TMP/log1" | tail -n 1)" ||
+    fail "collector_ipfix_hostile: no STAT-V9-IPFIX line with the counters"
 kill -0 "$CPID" 2>/dev/null && alive=1 || alive=0
 stop "$CPID" TERM
 [ "$alive" = 1 ] && pass "collector_ipfix_hostile: alive after 90 malformed v9/IPFIX datagrams" ||
