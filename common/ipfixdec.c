@@ -145,7 +145,8 @@ exporter_get(struct ipfixdec *d, const struct ipfixdec_source *src)
 
 		if (cap > d->max_exporters)
 			cap = d->max_exporters;
-		if ((e = realloc(d->exp, cap * sizeof(*e))) == NULL)
+		/* max_exporters >= 1 (ipfixdec_new), so cap is too. */
+		if (cap == 0 || (e = realloc(d->exp, cap * sizeof(*e))) == NULL)
 			return NULL;
 		d->exp = e;
 		d->capexp = cap;
