@@ -10,6 +10,8 @@
 #     template is stored at once;
 #   - a crash after a flush: the IPFIX tmp- file is finished at the next
 #     start with every flushed flow;
+#   - fan-out (-f): the accepted v9/IPFIX datagrams reach a second
+#     collector, which stores the same flows;
 #   - -V 5: IPv4 flows in ft-v05 files, IPv6 flows counted as not
 #     storable in v5 and logged, not stored;
 #   - a template flood (60 sources, 2000 template ids each, -X 16): memory
@@ -172,6 +174,25 @@ g=$($FLOWS ours "$@" 2>/dev/null | wc -l | tr -d ' ')
 [ "$g" = "$ec" ] && ! ls "$WC"/tmp-* "$WC"/rec-* >/dev/null 2>&1 &&
     pass "collector_ipfix_hostile: crash: the IPFIX tmp- file recovered with its $g flows" ||
     fail "collector_ipfix_hostile: crash: recovered $g of $ec flows: $(ls "$WC"); $(grep recover "$TMP/logc2")"
+
+# Fan-out: accepted v9/IPFIX datagrams are forwarded like v5 ones; a
+# second collector behind -f stores the same flows.
+WA=$TMP/wa WB=$TMP/wb; mkdir -p "$WA" "$WB"
+PB=$(free_udp_port)
+start_collector "$PB" "$TMP/logb" -p - -w "$WB" "0/0/$PB"
+BPID=$CPID
+start_collector "$PORT" "$TMP/loga" -p - -f "127.0.0.1:$PB" -w "$WA" "0/0/$PORT"
+set -- $(sender "$PORT" v5)
+ef=$(($1 + $2))
+recvq_empty "$PORT"
+stop "$CPID" TERM
+recvq_empty "$PB"
+stop "$BPID" TERM
+ga=$($FLOWS ours "$WA"/ipfix-v10.* 2>/dev/null | sort)
+gb=$($FLOWS ours "$WB"/ipfix-v10.* 2>/dev/null | sort)
+[ -n "$ga" ] && [ "$ga" = "$gb" ] && [ "$(echo "$gb" | wc -l)" = "$ef" ] &&
+    pass "collector_ipfix_hostile: fan-out: the collector behind -f stored the same $ef flows" ||
+    fail "collector_ipfix_hostile: fan-out: $(echo "$ga" | wc -l) flows here, $(echo "$gb" | wc -l) behind -f (want $ef)"
 
 # -V 5: IPv4 into ft-v05, IPv6 counted.
 W5=$TMP/w5; mkdir -p "$W5"
