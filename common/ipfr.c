@@ -169,7 +169,9 @@ decode(const uint8_t *p, size_t n, size_t reclen, unsigned t,
 		 * duration, so that an ft file written from these records
 		 * holds the same absolute times.
 		 */
-		if (f->last_ms >= 0 && f->last_ms >= f->first_ms) {
+		if (f->first_ms >= 0 && f->last_ms >= f->first_ms &&
+		    f->last_ms - f->first_ms <= (int64_t)UINT32_MAX &&
+		    f->last_ms / 1000 <= (int64_t)UINT32_MAX) {
 			f->unix_secs = (uint32_t)(f->last_ms / 1000);
 			f->unix_nsecs = (uint32_t)(f->last_ms % 1000) * 1000000u;
 			f->sys_uptime = (uint32_t)(f->last_ms - f->first_ms);

@@ -19,6 +19,7 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include "addr6.h"
 #include "fields.h"
 #include "aggregate.h"
 
@@ -44,6 +45,10 @@ agg_summary_add(struct summary *s, const struct flowrec *r, size_t n)
 			s->first = r[i].first_ms;
 		if (r[i].last_ms > s->last)
 			s->last = r[i].last_ms;
+		if (flowrec_is_v6(&r[i])) {
+			s->flows6++;
+			s->bytes6 += r[i].bytes;
+		}
 	}
 	s->flows += n;
 }
@@ -54,6 +59,8 @@ agg_summary_merge(struct summary *s, const struct summary *o)
 	s->flows += o->flows;
 	s->packets += o->packets;
 	s->bytes += o->bytes;
+	s->flows6 += o->flows6;
+	s->bytes6 += o->bytes6;
 	if (o->first < s->first)
 		s->first = o->first;
 	if (o->last > s->last)
@@ -88,7 +95,37 @@ struct aggtab {
 	uint8_t		*slots;
 	size_t		 mask;		/* slots - 1 (power of two) */
 	size_t		 n;		/* entries used */
+	/*
+	 * Address keys: bit i of ipmask is set when key i is an address
+	 * field; then the last key word holds the IPv6 bits (AGG_MAXWORDS)
+	 * and a6 the table's IPv6 addresses.  An IPv4-only key stays the
+	 * address itself, so -s srcip keeps its one-uint64 slots.
+	 */
+	uint32_t	 ipmask;
+	int		 famword;
+	struct addr6tab	*a6;
+	int		 oom;		/* interning an address failed */
 };
+
+/*
+ * Key word of field id of r, key position bit: an IPv4 address or any
+ * other field's value, or an IPv6 address's id with its bit set in *fam.
+ */
+static inline uint32_t
+key_of(struct aggtab *t, int id, const struct flowrec *r, int bit,
+    uint32_t *fam)
+{
+	const uint8_t *a6;
+	uint32_t k;
+
+	if ((t->ipmask >> bit & 1) && (a6 = field_addr6(id, r)) != NULL) {
+		*fam |= 1u << bit;
+		if ((k = addr6_intern(t->a6, a6)) == UINT32_MAX)
+			t->oom = 1;
+		return k;
+	}
+	return (uint32_t)field_get(id, r, 1);
+}
 
 static inline struct counters *
 slot_ctr(const struct aggtab *t, size_t j)
@@ -152,13 +189,22 @@ struct aggtab *
 agg_tab_new(const struct aggspec *spec)
 {
 	struct aggtab *t;
+	int i;
 
 	if (spec->nkeys < 0 || spec->nkeys > AGG_MAXKEY)
 		return NULL;
 	if ((t = calloc(1, sizeof(*t))) == NULL)
 		return NULL;
 	t->spec = *spec;
-	t->nwords = spec->nkeys;
+	for (i = 0; i < spec->nkeys; i++)
+		if (fields[spec->keys[i]].kind == FK_IP)
+			t->ipmask |= 1u << i;
+	t->famword = t->ipmask != 0;
+	if (t->famword && (t->a6 = addr6_new()) == NULL) {
+		free(t);
+		return NULL;
+	}
+	t->nwords = spec->nkeys + t->famword;
 	t->narrow = t->nwords <= 2;
 	t->stride = t->narrow ? KEY_OFF + 8 :
 	    (KEY_OFF + 4 + (size_t)t->nwords * 4 + 7) / 8 * 8;
@@ -168,6 +214,7 @@ agg_tab_new(const struct aggspec *spec)
 	t->mask = 1023;
 	t->slots = calloc(t->mask + 1, t->stride);
 	if (t->slots == NULL) {
+		addr6_free(t->a6);
 		free(t);
 		return NULL;
 	}
@@ -179,6 +226,7 @@ agg_tab_free(struct aggtab *t)
 {
 	if (t == NULL)
 		return;
+	addr6_free(t->a6);
 	free(t->slots);
 	free(t);
 }
@@ -347,11 +395,12 @@ add_narrow(struct aggtab *t, const struct flowrec *recs, size_t n)
 		m = n - i < BATCH ? n - i : BATCH;
 		for (e = j = 0; j < m; j++) {
 			const struct flowrec *r = &recs[i + j];
-			uint32_t k[2] = { 0, 0 };
+			uint32_t k[2] = { 0, 0 }, fam = 0;
 
-			k[0] = (uint32_t)field_get(s->keys[0], r, 1);
+			k[0] = key_of(t, s->keys[0], r, 0, &fam);
 			if (t->nwords == 2)
-				k[1] = (uint32_t)field_get(s->keys[1], r, 1);
+				k[1] = t->famword ? fam :
+				    (uint32_t)field_get(s->keys[1], r, 1);
 			v = key64(t, k);
 			rv[e] = r;
 			kv[e] = v;
@@ -360,7 +409,10 @@ add_narrow(struct aggtab *t, const struct flowrec *recs, size_t n)
 			e++;
 			if (s->either) {
 				/* The other side counts too, once per flow. */
-				k[0] = (uint32_t)field_get(s->other, r, 1);
+				fam = 0;
+				k[0] = key_of(t, s->other, r, 0, &fam);
+				if (t->famword)
+					k[1] = fam;
 				if (key64(t, k) == v)
 					continue;
 				v = key64(t, k);
@@ -371,6 +423,8 @@ add_narrow(struct aggtab *t, const struct flowrec *recs, size_t n)
 				e++;
 			}
 		}
+		if (t->oom)
+			return -1;
 		for (j = 0; j < e; j++)
 			if (fold_flow(lookup64(t, kv[j], hv[j]), rv[j]) == -1)
 				return -1;
@@ -388,19 +442,24 @@ static int
 add_wide(struct aggtab *t, const struct flowrec *recs, size_t n)
 {
 	const struct aggspec *s = &t->spec;
-	uint32_t kv[BATCH][AGG_MAXKEY], hv[BATCH];
+	uint32_t kv[BATCH][AGG_MAXWORDS], hv[BATCH], fam;
 	size_t i, j, m;
 	int f;
 
 	for (i = 0; i < n; i += m) {
 		m = n - i < BATCH ? n - i : BATCH;
 		for (j = 0; j < m; j++) {
+			fam = 0;
 			for (f = 0; f < s->nkeys; f++)
-				kv[j][f] = (uint32_t)field_get(s->keys[f],
-				    &recs[i + j], 1);
+				kv[j][f] = key_of(t, s->keys[f], &recs[i + j],
+				    f, &fam);
+			if (t->famword)
+				kv[j][s->nkeys] = fam;
 			hv[j] = hash_words(t, kv[j]);
 			__builtin_prefetch(slot_ctr(t, hv[j] & t->mask));
 		}
+		if (t->oom)
+			return -1;
 		for (j = 0; j < m; j++)
 			if (fold_flow(lookup_wide(t, kv[j], hv[j]),
 			    &recs[i + j]) == -1)
@@ -412,7 +471,7 @@ add_wide(struct aggtab *t, const struct flowrec *recs, size_t n)
 int
 agg_tab_add(struct aggtab *t, const struct flowrec *recs, size_t n)
 {
-	uint32_t k[AGG_MAXKEY] = { 0 }, k2;
+	uint32_t k[AGG_MAXWORDS] = { 0 }, k2, fam, fam2;
 	const struct aggspec *s = &t->spec;
 	size_t i;
 	int j;
@@ -424,15 +483,21 @@ agg_tab_add(struct aggtab *t, const struct flowrec *recs, size_t n)
 	for (i = 0; i < n; i++) {
 		const struct flowrec *r = &recs[i];
 
+		fam = 0;
 		for (j = 0; j < s->nkeys; j++)
-			k[j] = (uint32_t)field_get(s->keys[j], r, 1);
-		if (agg_tab_add_key(t, k, r) == -1)
+			k[j] = key_of(t, s->keys[j], r, j, &fam);
+		if (t->famword)
+			k[s->nkeys] = fam;
+		if (t->oom || agg_tab_add_key(t, k, r) == -1)
 			return -1;
 		if (s->either) {
-			k2 = (uint32_t)field_get(s->other, r, 1);
-			if (k2 != k[0]) {
+			fam2 = 0;
+			k2 = key_of(t, s->other, r, 0, &fam2);
+			if (k2 != k[0] || fam2 != fam) {
 				k[0] = k2;
-				if (agg_tab_add_key(t, k, r) == -1)
+				if (t->famword)
+					k[s->nkeys] = fam2;
+				if (t->oom || agg_tab_add_key(t, k, r) == -1)
 					return -1;
 			}
 		}
@@ -460,8 +525,9 @@ slot_words(const struct aggtab *t, size_t j, uint32_t *k)
 int
 agg_tab_merge(struct aggtab *dst, const struct aggtab *src)
 {
-	uint32_t k[AGG_MAXKEY] = { 0 };
+	uint32_t k[AGG_MAXWORDS] = { 0 }, fam;
 	size_t j;
+	int i;
 
 	for (j = 0; j <= src->mask; j++) {
 		const struct counters *s = slot_ctr(src, j);
@@ -470,6 +536,12 @@ agg_tab_merge(struct aggtab *dst, const struct aggtab *src)
 		if (s->flows == 0)
 			continue;
 		slot_words(src, j, k);
+		/* IPv6 ids are the source table's: take dst's. */
+		fam = src->famword ? k[src->nwords - 1] : 0;
+		for (i = 0; fam != 0 && i < src->spec.nkeys; i++)
+			if (fam >> i & 1 && (k[i] = addr6_intern(dst->a6,
+			    addr6_get(src->a6, k[i]))) == UINT32_MAX)
+				return -1;
 		if ((c = lookup(dst, k)) == NULL)
 			return -1;
 		fold(c, s->flows, s->packets, s->bytes, s->first, s->last);
@@ -499,8 +571,13 @@ agg_tab_rows(const struct aggtab *t, size_t *n)
 		if (c->flows == 0)
 			continue;
 		slot_words(t, j, w->key);
-		for (i = 0; i < t->nwords; i++)
-			field_set(t->spec.keys[i], &w->r, w->key[i]);
+		for (i = 0; i < t->spec.nkeys; i++) {
+			if (t->famword && (w->key[t->nwords - 1] >> i & 1))
+				field_set6(t->spec.keys[i], &w->r,
+				    addr6_get(t->a6, w->key[i]));
+			else
+				field_set(t->spec.keys[i], &w->r, w->key[i]);
+		}
 		w->flows = c->flows;
 		w->r.packets = c->packets;
 		w->r.bytes = c->bytes;
@@ -558,7 +635,7 @@ rank_cmp(const struct aggrow *a, const struct aggrow *b, enum order o)
 		if (x != y)
 			return x > y ? -1 : 1;
 	}
-	for (i = 0; i < AGG_MAXKEY; i++)
+	for (i = 0; i < AGG_MAXWORDS; i++)
 		if (a->key[i] != b->key[i])
 			return a->key[i] < b->key[i] ? -1 : 1;
 	return 0;

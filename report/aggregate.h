@@ -18,11 +18,18 @@
 #include "flowrec.h"
 
 #define AGG_MAXKEY	24
+/*
+ * Key words: a table keyed on an address field has one more, whose bit i
+ * says that key word i is an IPv6 address (interned by addr6.h) rather
+ * than an IPv4 one.
+ */
+#define AGG_MAXWORDS	(AGG_MAXKEY + 1)
 
 /* Totals of every flow that passed the filter. */
 struct summary {
 	uint64_t	flows, packets, bytes;
 	int64_t		first, last;	/* unix ms; first > last if empty */
+	uint64_t	flows6, bytes6;	/* of them IPv6 */
 };
 
 void	agg_summary_init(struct summary *);
@@ -40,7 +47,7 @@ struct aggspec {
 struct aggrow {
 	struct flowrec	r;		/* key fields + packets, bytes, times */
 	uint64_t	flows;
-	uint32_t	key[AGG_MAXKEY];
+	uint32_t	key[AGG_MAXWORDS];
 };
 
 struct aggtab;

@@ -188,6 +188,23 @@ field_fmt_ip(uint32_t a, char *out)
 	return (size_t)(p - out);
 }
 
+void
+field_set6(int id, struct flowrec *r, const uint8_t *a)
+{
+	switch (id) {
+	case F_SRCIP:	memcpy(r->src6, a, 16); break;
+	case F_DSTIP:	memcpy(r->dst6, a, 16); break;
+	case F_NEXTHOP:	memcpy(r->nexthop6, a, 16); break;
+	case F_EXPORTER:
+		memcpy(r->exaddr6, a, 16);
+		r->exaf = FLOWREC_AF_INET6;
+		return;
+	default:
+		return;
+	}
+	r->af = FLOWREC_AF_INET6;
+}
+
 size_t
 field_fmt_ip6(const uint8_t *a, char *out)
 {

@@ -114,6 +114,8 @@ field_get(int id, const struct flowrec *r, uint64_t flows)
 
 /* Store a key field's value into a record (the inverse of field_get). */
 void	field_set(int id, struct flowrec *, uint64_t v);
+/* Store an IPv6 address into an address field (and mark the family). */
+void	field_set6(int id, struct flowrec *, const uint8_t *addr);
 
 /* Text of a field for csv/json: dotted IPs, decimal numbers.  Returns len. */
 size_t	field_text(int id, const struct flowrec *, uint64_t flows, char *out);

@@ -267,9 +267,17 @@ header(FILE *f, const struct html_page *p, const struct webview *v)
 	fact_u64(f, "flows", "flows", s->flows);
 	fact_u64(f, "packets", "packets", s->packets);
 	fact_u64(f, "bytes", "bytes", s->bytes);
-	fact(f, "sampling", "sampling renormalisation", "off");
-	/* struct flowrec holds IPv4 only, so every counted flow is IPv4. */
-	fact(f, "ipshare", "IPv4 / IPv6", s->flows ? "100% / 0%" : "-");
+	fact(f, "sampling", "sampling renormalisation", p->renorm ?
+	    "on: packets and bytes times each flow's sampling interval" :
+	    "off");
+	if (s->flows) {
+		double v6 = 100.0 * (double)s->flows6 / (double)s->flows;
+
+		snprintf(t, sizeof(t), "%.1f%% / %.1f%% of flows", 100.0 - v6,
+		    v6);
+		fact(f, "ipshare", "IPv4 / IPv6", t);
+	} else
+		fact(f, "ipshare", "IPv4 / IPv6", "-");
 	if (v->nb) {
 		snprintf(t, sizeof(t), "%lld s", (long long)(v->iv_ms / 1000));
 		fact(f, "bucket", "graph bucket", t);

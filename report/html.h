@@ -34,6 +34,7 @@ struct html_page {
 	struct window		 win;		/* as asked (may be open) */
 	const struct inlist	*in;		/* the files, for header lines */
 	size_t			 files_read, files_damaged;
+	int			 renorm;	/* --renormalize given */
 	const struct summary	*total;
 	const struct webagg	*agg;
 	const struct localnet	*local;		/* NULL: no split */

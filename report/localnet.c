@@ -90,11 +90,30 @@ localnet_has_v4(const struct localnet *n, uint32_t addr)
 	return 0;
 }
 
+/* 1 if the 16 bytes at a are in one of the IPv6 prefixes. */
+static int
+has_v6(const struct localnet *n, const uint8_t *a)
+{
+	int i, full, rest;
+
+	for (i = 0; i < n->n6; i++) {
+		full = n->v6[i].len / 8;
+		rest = n->v6[i].len % 8;
+		if (memcmp(a, n->v6[i].addr, (size_t)full) != 0)
+			continue;
+		if (rest == 0 || ((a[full] ^ n->v6[i].addr[full]) &
+		    (0xff << (8 - rest)) & 0xff) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 enum localnet_dir
 localnet_dir(const struct localnet *n, const struct flowrec *r)
 {
-	int s = localnet_has_v4(n, r->srcaddr);
-	int d = localnet_has_v4(n, r->dstaddr);
+	int v6 = flowrec_is_v6(r);
+	int s = v6 ? has_v6(n, r->src6) : localnet_has_v4(n, r->srcaddr);
+	int d = v6 ? has_v6(n, r->dst6) : localnet_has_v4(n, r->dstaddr);
 
 	if (s == d)
 		return LOCALNET_OTHER;

@@ -3,9 +3,8 @@
  * flow crosses their border (FlowScan's inbound / outbound view).
  *
  * Prefixes are IPv4 ("192.0.2.0/24") or IPv6 ("2001:db8::/32"); a bare
- * address is a host prefix.  Records are IPv4 today (struct flowrec), so
- * IPv6 prefixes are accepted and listed but match no flow until records
- * carry IPv6 addresses.
+ * address is a host prefix; an IPv4 flow is classified by the IPv4
+ * prefixes, an IPv6 flow by the IPv6 ones.
  */
 #ifndef NFKIT_REPORT_LOCALNET_H
 #define NFKIT_REPORT_LOCALNET_H

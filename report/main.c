@@ -39,8 +39,9 @@ usage(void)
 	    "[-s stat[/order]]\n"
 	    "                [-t start[,end]] [--bars] [--html-dir dir] "
 	    "[--ignore-errors]\n"
-	    "                [--local net[,net ...]] [--series interval] "
-	    "[--threads n]\n"
+	    "                [--local net[,net ...]] [--renormalize] "
+	    "[--series interval]\n"
+	    "                [--threads n]\n"
 	    "                [path ...] [filter]\n");
 	exit(EXIT_USAGE);
 }
@@ -214,7 +215,7 @@ run_web(struct cmdline *c, const struct inlist *in, struct summary *total)
 }
 
 enum { OPT_SERIES = 256, OPT_IGNORE, OPT_THREADS, OPT_HTMLDIR, OPT_LOCAL,
-    OPT_BARS };
+    OPT_BARS, OPT_RENORM };
 
 static const struct option longopts[] = {
 	{ "series", required_argument, NULL, OPT_SERIES },
@@ -223,6 +224,7 @@ static const struct option longopts[] = {
 	{ "html-dir", required_argument, NULL, OPT_HTMLDIR },
 	{ "local", required_argument, NULL, OPT_LOCAL },
 	{ "bars", no_argument, NULL, OPT_BARS },
+	{ "renormalize", no_argument, NULL, OPT_RENORM },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -289,6 +291,7 @@ parse_args(struct cmdline *c, int argc, char **argv, struct cols *aggcols)
 		case OPT_HTMLDIR: c->web.dir = optarg; break;
 		case OPT_LOCAL: opt_local(c, optarg); break;
 		case OPT_BARS: c->run.bars = 1; break;
+		case OPT_RENORM: c->run.renorm = 1; break;
 		default: usage();
 		}
 	}
@@ -357,7 +360,10 @@ main(int argc, char **argv)
 		usage_error("--bars draws --series in text output only");
 	if (c.run.agg)
 		output_set_cols(c.run.out, &aggcols);
-
+	/* The text formats say first that their numbers are renormalised. */
+	if (c.run.renorm && !web && output_is_text(c.run.out))
+		printf("# packets and bytes renormalised by each flow's "
+		    "sampling interval (--renormalize)\n");
 
 	memset(&in, 0, sizeof(in));
 	if (c.npaths == 0) {

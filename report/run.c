@@ -80,11 +80,35 @@ emit(struct worker *w, const struct flowrec *r, size_t n)
 	return stop;
 }
 
+/*
+ * --renormalize: a flow sampled 1 in N stands for N times its packets and
+ * bytes (saturating; interval 0 or 1 is unsampled).
+ */
+static void
+renorm(const struct runopts *o, struct flowrec *r, size_t n)
+{
+	size_t i;
+
+	if (!o->renorm)
+		return;
+	for (i = 0; i < n; i++) {
+		if (r[i].sampling <= 1)
+			continue;
+		if (__builtin_mul_overflow(r[i].packets, r[i].sampling,
+		    &r[i].packets))
+			r[i].packets = UINT64_MAX;
+		if (__builtin_mul_overflow(r[i].bytes, r[i].sampling,
+		    &r[i].bytes))
+			r[i].bytes = UINT64_MAX;
+	}
+}
+
 static int
 flow_block(void *ctx, struct flowrec *r, size_t n)
 {
 	struct worker *w = ctx;
 
+	renorm(w->o, r, n);
 	return emit(w, r, filter_block(w->o->filter, r, n));
 }
 
@@ -116,6 +140,7 @@ agg_block(void *ctx, struct flowrec *r, size_t n)
 {
 	struct worker *w = ctx;
 
+	renorm(w->o, r, n);
 	return agg_rows(w, r, filter_block(w->o->filter, r, n));
 }
 

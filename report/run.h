@@ -43,6 +43,11 @@ struct runopts {
 	int			 bars;			/* --bars */
 	int			 threads;		/* 0 = automatic */
 	/*
+	 * --renormalize: packets and bytes of a sampled flow times its
+	 * sampling interval, before the filter sees them.
+	 */
+	int			 renorm;
+	/*
 	 * -o html: every worker also fills a web accumulator, and at the
 	 * end web_done gets the merged one instead of anything printed.
 	 */

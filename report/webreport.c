@@ -47,6 +47,7 @@ page_done(void *ctx, const struct webagg *agg, const struct summary *sum,
 	hp.in = p->in;
 	hp.files_read = files->read;
 	hp.files_damaged = files->damaged;
+	hp.renorm = p->o->renorm;
 	hp.total = sum;
 	hp.agg = agg;
 	hp.local = p->w->has_local ? &p->w->local : NULL;

@@ -17,6 +17,8 @@
 #              files written by tests/bench/ftgen; the same datagrams sent to
 #              nfcapd for nfdump): top-10 srcip/bytes, a filter, print-all;
 #              floor = pure inflate of the same files (tests/bench/ftinflate)
+#              and the same top-10 over IPFIX files of the same flows
+#              (nfreport -o ipfix), against ft-v05 (target >= 0.75x)
 #   web        nfreport -o html vs nfreport -s srcip/bytes over a day of
 #              five-minute files (288 by default); the target is a page in
 #              at most 1.5x the time of the top-10 table
@@ -694,6 +696,17 @@ job_reporter() {
 		NDN=$(nfdump -R "$NFD" -I 2>/dev/null | awk '/^Flows:/ { print $2 }')
 	fi
 	have_nr=0; nfkit_ok "$NFREPORT" && have_nr=1
+	# The same flows in IPFIX files (nfreport -o ipfix, one per ft file,
+	# named as the collector names them), for the IPFIX read speed.
+	IPX=$W/ipfix-$N-$REPORT_FILES
+	if [ $have_nr = 1 ] && [ ! -f "$IPX.done" ]; then
+		say "converting $FT to IPFIX files"
+		rm -rf "$IPX"; mkdir -p "$IPX"
+		for f in "$FT"/ft-*; do
+			b=$(basename "$f")
+			"$NFREPORT" -o ipfix "$f" >"$IPX/ipfix-v10${b#ft-v05}" || break
+		done && touch "$IPX.done"
+	fi
 	ft1=$(ls "$FT1"/ft-* | head -1)
 	say "reporter: $N flows, $RUNS runs of each job"
 	r=1
@@ -713,6 +726,8 @@ job_reporter() {
 			record reporter "nfreport top10" $r "$(wc -l <"$LOG/nfr-top.$r.out")"
 			timed "nfr-top1.$r" "$NFREPORT" -q -s srcip/bytes -n 10 "$ft1"
 			record reporter "nfreport top10 1file" $r "$(wc -l <"$LOG/nfr-top1.$r.out")"
+			timed "nfr-top-ipfix.$r" "$NFREPORT" -q -s srcip/bytes -n 10 "$IPX"
+			record reporter "nfreport top10 ipfix" $r "$(wc -l <"$LOG/nfr-top-ipfix.$r.out")"
 			timed "nfr-filter.$r" "$NFREPORT" -q -o csv "$FT" "$FILTER"
 			record reporter "nfreport filter csv" $r "$(grep -c '^[0-9]' "$LOG/nfr-filter.$r.out")"
 			shrink "$LOG/nfr-filter.$r.out"
@@ -761,6 +776,10 @@ job_reporter() {
 	done
 	if [ $have_nr = 1 ]; then
 		summarize reporter "nfreport top10 1file" "${n1:-0}" "" "$FL1" "one file"
+		# vs_peer here is IPFIX files against ft-v05 files of the same
+		# flows; the target is at least 0.75x.
+		summarize reporter "nfreport top10 ipfix" "$N" "nfreport top10" \
+		    "$FL" "IPFIX files of the same flows; vs_peer = vs ft-v05 (target >= 0.75x)"
 	fi
 	[ $have_nd = 1 ] || row reporter nfdump "-" "-" "" "-" "-" "-" "peer missing"
 	reporter_check

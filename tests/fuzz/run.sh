@@ -120,10 +120,15 @@ harness_spec() {
 	ipfixdec) INC="-Icommon" DIRS="common"
 		SRCS="common/ipfixdec.c common/ipfixrec.c common/packet.c
 		    common/buf.c common/flowrec.c" ;;
+	ipfixfile) INC="-Icommon" DIRS="common"
+		SRCS="common/ipfw.c common/ipfr.c common/zsink.c common/zsource.c
+		    common/zstream.c common/ipfixdec.c common/ipfixrec.c
+		    common/packet.c common/buf.c
+		    common/flowrec.c" ;;
 	*)	return 1 ;;
 	esac
 }
-ALL="v5 collector packet ftfile parse filter ctl pcapmap ipfixdec"
+ALL="v5 collector packet ftfile parse filter ctl pcapmap ipfixdec ipfixfile"
 
 # Seeds: regenerated each run (cheap), then merged into the corpus.
 rm -rf "$OUT/seeds"

@@ -219,6 +219,63 @@ def ipfix_seeds():
                              for m in (msgs[2], msgs[0])))
 
 
+def nfkit_ipfix_file(n, stats=True):
+    """An IPFIX file as nfkit writes it (man/nfkit-files.5), raw."""
+    fixed = [(152, 8), (153, 8), (2, 8), (1, 8), (10, 4), (14, 4), (16, 4),
+             (17, 4), (149, 4), (34, 4), (7, 2), (11, 2), (58, 2), (4, 1),
+             (5, 1), (6, 1), None, None, (136, 1), (38, 1), (39, 1)]
+    tpls, recs = b"", {}
+    for t in range(4):
+        v6, ex6 = t & 1, t & 2
+        f = [x or ((29 if v6 else 9, 1) if k == 16 else (30 if v6 else 13, 1))
+             for k, x in enumerate(fixed)]
+        f += [(27, 16), (28, 16), (62, 16)] if v6 else [(8, 4), (12, 4), (15, 4)]
+        f += [(131, 16)] if ex6 else [(130, 4)]
+        tpls += struct.pack(">HH", 1024 + t, len(f)) + b"".join(
+            struct.pack(">HH", *x) for x in f)
+    st = [(149, 4), (150, 4), (151, 4), (42, 8), (166, 8), (164, 8),
+          (130, 4), (131, 16)]
+    opt = struct.pack(">HHH", 1028, len(st), 1) + b"".join(
+        struct.pack(">HH", *x) for x in st)
+    out = ipfix_msg(10, [(2, tpls), (3, opt)])
+    sets = []
+    for i in range(n):
+        t = i % 4
+        r = struct.pack(">qqQQIIIIIIHHHBBBBBBBB", 1764180300000 + i,
+                        1764180310000 + i, i + 1, 100 * (i + 1), 3, 4,
+                        65000 + i, 4200000000, 7, 100, 1024 + i, 80, 12, 6,
+                        0, 0x12, 24, 48, 1, 0, 0)
+        r += (bytes(range(48)) if t & 1 else
+              struct.pack(">III", 0x0A000000 + i, 0xC0A80001, 0x0A0000FE))
+        r += bytes(range(16, 32)) if t & 2 else struct.pack(">I", 0x7F000001)
+        sets.append((1024 + t, r))
+    out += ipfix_msg(10, sets)
+    if stats:
+        out += ipfix_msg(10, [(1028, struct.pack(
+            ">IIIQQQI", 0, 1764180300, 1764180600, n, 2, 1, 0x7F000001) +
+            bytes(16))], seq=n)
+    return out
+
+
+def ipfixfile_seeds():
+    """Files for fuzz_ipfixfile: ours raw and compressed, foreign."""
+    f = nfkit_ipfix_file(9)
+    put("ipfixfile", f)
+    put("ipfixfile", zlib.compress(f, 6))
+    put("ipfixfile", nfkit_ipfix_file(3, stats=False))
+    put("ipfixfile", f[:len(f) - 30])
+    v4 = [(8, 4), (12, 4), (7, 2), (11, 2), (4, 1), (2, 8), (1, 8),
+          (152, 8), (153, 8)]
+    tpl = struct.pack(">HH", 256, len(v4)) + b"".join(
+        struct.pack(">HH", ie, ln) for ie, ln in v4)
+    rec = (struct.pack(">IIHHB", 0x0A000001, 0xC0A80001, 1234, 80, 6) +
+           struct.pack(">QQQQ", 10, 5000, 1764180300000, 1764180310000))
+    foreign = (ipfix_msg(10, [(2, tpl), (256, rec * 3)]) +
+               ipfix_msg(10, [(256, rec)], seq=3))
+    put("ipfixfile", foreign)
+    put("ipfixfile", zlib.compress(foreign))
+
+
 def tlv(e, tag, val):
     return struct.pack(e + "HH", tag, len(val)) + val
 
@@ -339,6 +396,7 @@ def main():
     packet_seeds()
     datagram_seeds()
     ipfix_seeds()
+    ipfixfile_seeds()
     flowfile_seeds()
     parse_seeds()
 

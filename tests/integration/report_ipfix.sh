@@ -133,6 +133,36 @@ else
 	fail "-o ft: kept $got of $v4, warning: $(cat "$TMP/v4.err")"
 fi
 
+# --renormalize: the totals are packets x sampling interval as ipfixDump
+# shows them; off by default; named in the text output and the web page.
+if [ -s "$TMP/gen-raw.ipfix.dump" ]; then
+	want=$(python3 - "$TMP/gen-raw.ipfix.dump" <<'PY'
+import re, sys
+pk = si = None; tot = 0
+for line in open(sys.argv[1]):
+    m = re.match(r"\s*\((\d+)\)\s+(\w+) : (\S+)", line)
+    if not m: continue
+    if m.group(2) == "packetDeltaCount": pk = int(m.group(3))
+    if m.group(2) == "samplingInterval":
+        si = int(m.group(3)); tot += pk * (si if si > 1 else 1)
+print(tot)
+PY
+)
+	plain=$("$NFREPORT" -o csv "$TMP/gen-raw.ipfix" | tail -n 1 | cut -d, -f2)
+	got=$("$NFREPORT" -o csv --renormalize "$TMP/gen-raw.ipfix" | tail -n 1 |
+	    cut -d, -f2)
+	head=$("$NFREPORT" --renormalize -c 1 "$TMP/gen-raw.ipfix" | head -n 1)
+	"$NFREPORT" -o html --renormalize "$TMP/gen-raw.ipfix" >"$TMP/r.html"
+	if [ "$got" = "$want" ] && [ "$plain" -lt "$got" ] &&
+	    [ "${head#\# packets and bytes renormalised}" != "$head" ] &&
+	    grep -q 'id="sampling">on' "$TMP/r.html" &&
+	    grep -q 'id="ipshare">66.7% / 33.3% of flows' "$TMP/r.html"; then
+		pass "--renormalize: $got packets (plain $plain) as ipfixDump's packets x interval; named in text and web header; web IPv6 share 33.3%"
+	else
+		fail "--renormalize: got $got want $want plain $plain head '$head'"
+	fi
+fi
+
 # One run over an ft file and an IPFIX file reads both.
 a=$("$NFREPORT" -q -o csv "$FTDATA"/seed-utc/ft-v05.2026-11-26.180515+0000 | tail -n +2 | wc -l)
 b=$("$NFREPORT" -q -o csv "$FTDATA"/seed-utc/ft-v05.2026-11-26.180515+0000 \

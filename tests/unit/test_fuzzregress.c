@@ -19,6 +19,7 @@
 
 #include "flowrec.h"
 #include "ftfile.h"
+#include "ipfixfile.h"
 #include "parse.h"
 #include "v5.h"
 #include "../../report/filter.h"
@@ -104,6 +105,29 @@ r_ftfile(const uint8_t *d, size_t n)
 	close(fd);
 }
 
+/* The IPFIX file reader to the end, as fuzz_ipfixfile's first half. */
+static void
+r_ipfixfile(const uint8_t *d, size_t n)
+{
+	static struct flowrec recs[256];
+	struct ipfix_reader *r;
+	char err[512];
+	uint64_t total = 0;
+	long k;
+	int fd;
+
+	ck_assert_int_ne(fd = memfd_create("regress", 0), -1);
+	ck_assert_int_eq(write(fd, d, n), (ssize_t)n);
+	lseek(fd, 0, SEEK_SET);
+	if ((r = ipfr_open(fd, "regress", err, sizeof(err))) != NULL) {
+		while ((k = ipfr_read(r, recs, total & 1 ? 1 : 256)) > 0)
+			total += (uint64_t)k;
+		ck_assert_uint_eq(ipfr_count(r), total);
+		ipfr_close(r);
+	}
+	close(fd);
+}
+
 static void
 r_parse(const uint8_t *d, size_t n)
 {
@@ -166,7 +190,7 @@ static const struct {
 } targets[] = {
 	{ "v5", r_v5 }, { "collector", r_collector }, { "packet", r_packet },
 	{ "ftfile", r_ftfile }, { "parse", r_parse }, { "filter", r_filter },
-	{ "ctl", r_ctl },
+	{ "ctl", r_ctl }, { "ipfixfile", r_ipfixfile },
 };
 
 START_TEST(test_replay)

@@ -204,6 +204,78 @@ START_TEST(test_lookups)
 }
 END_TEST
 
+/*
+ * IPv6 sources beside IPv4 ones: an IPv6 address whose interned id equals
+ * an IPv4 address (0.0.0.0, id 0) is still its own row; two tables that
+ * met the addresses in different orders merge by address, not by id; the
+ * rows give the addresses back with their family; -s ip counts a flow
+ * under both of its addresses.
+ */
+static struct flowrec
+flow6(int src, int dst, uint64_t bytes)
+{
+	struct flowrec r;
+
+	memset(&r, 0, sizeof(r));
+	r.af = FLOWREC_AF_INET6;
+	r.src6[0] = 0x20;
+	r.src6[15] = (uint8_t)src;
+	r.dst6[0] = 0x20;
+	r.dst6[15] = (uint8_t)dst;
+	r.packets = 1;
+	r.bytes = bytes;
+	return r;
+}
+
+START_TEST(test_ipv6_keys)
+{
+	struct aggspec src = { 1, { F_SRCIP }, 0, 0 };
+	struct aggspec ip = { 1, { F_SRCIP }, 1, F_DSTIP };
+	struct flowrec a[4], b[3];
+	struct aggtab *t1, *t2, *t3;
+	struct aggrow *rows;
+	size_t n, i, v6 = 0;
+
+	a[0] = flow6(1, 2, 10);
+	a[1] = flow6(3, 2, 20);
+	memset(&a[2], 0, sizeof(a[2]));		/* 0.0.0.0 */
+	a[2].bytes = 40;
+	a[3] = flow6(1, 9, 80);
+	b[0] = flow6(3, 1, 100);
+	b[1] = flow6(1, 1, 200);
+	b[2] = a[2];
+	ck_assert_ptr_nonnull(t1 = agg_tab_new(&src));
+	ck_assert_ptr_nonnull(t2 = agg_tab_new(&src));
+	ck_assert_int_eq(agg_tab_add(t1, a, 4), 0);
+	ck_assert_int_eq(agg_tab_add(t2, b, 3), 0);
+	ck_assert_int_eq(agg_tab_merge(t1, t2), 0);
+	ck_assert_uint_eq(agg_tab_size(t1), 3);
+	ck_assert_ptr_nonnull(rows = agg_tab_rows(t1, &n));
+	for (i = 0; i < n; i++) {
+		if (rows[i].r.af != FLOWREC_AF_INET6) {
+			ck_assert_uint_eq(rows[i].r.srcaddr, 0);
+			ck_assert_uint_eq(rows[i].r.bytes, 80);
+			continue;
+		}
+		v6++;
+		ck_assert_uint_eq(rows[i].r.src6[0], 0x20);
+		if (rows[i].r.src6[15] == 1)
+			ck_assert_uint_eq(rows[i].r.bytes, 290);
+		else
+			ck_assert_uint_eq(rows[i].r.bytes, 120);
+	}
+	ck_assert_uint_eq(v6, 2);
+	free(rows);
+	ck_assert_ptr_nonnull(t3 = agg_tab_new(&ip));
+	ck_assert_int_eq(agg_tab_add(t3, a, 4), 0);
+	/* ::1, ::2, ::3, ::9 and 0.0.0.0 (its flow once). */
+	ck_assert_uint_eq(agg_tab_size(t3), 5);
+	agg_tab_free(t1);
+	agg_tab_free(t2);
+	agg_tab_free(t3);
+}
+END_TEST
+
 START_TEST(test_series)
 {
 	struct aggspec s;
@@ -251,6 +323,7 @@ main(void)
 	tcase_add_test(tc, test_top_matches_sort);
 	tcase_add_test(tc, test_lookups);
 	tcase_add_test(tc, test_series);
+	tcase_add_test(tc, test_ipv6_keys);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
