@@ -68,6 +68,7 @@ struct export {
 	int			 domain_set;
 	uint32_t		 sampling;	/* -s rate */
 	int			 vlan;
+	size_t			 reclen[2];	/* v9/IPFIX IPv4, IPv6 record */
 	size_t			 mtu;
 	uint32_t		 tpl_packets, tpl_secs;
 	uint32_t		 since_tpl;	/* messages since templates */
@@ -226,12 +227,10 @@ static size_t
 tpl_size(const struct export *ex, int templates, size_t n4, size_t n6)
 {
 	struct ipfix_msg m;
-	int v = ex->ver->version;
 
 	msg_init(ex, &m, 0, 0, templates);
-	return ipfix_overhead(&m) +
-	    ipfix_setlen(ex->nq[0] + n4, ipfix_reclen(v, ex->vlan, 4)) +
-	    ipfix_setlen(ex->nq[1] + n6, ipfix_reclen(v, ex->vlan, 6));
+	return ipfix_overhead(&m) + ipfix_setlen(ex->nq[0] + n4, ex->reclen[0]) +
+	    ipfix_setlen(ex->nq[1] + n6, ex->reclen[1]);
 }
 
 static void
@@ -308,6 +307,7 @@ export_new(int version)
 	if ((ex = calloc(1, sizeof(*ex))) == NULL)
 		return NULL;
 	ex->ver = v;
+	export_set_vlan(ex, 0);
 	ex->mtu = EXPORT_DEFAULT_MTU;
 	ex->tpl_packets = EXPORT_DEFAULT_TPL_PACKETS;
 	ex->tpl_secs = EXPORT_DEFAULT_TPL_SECS;
@@ -346,10 +346,13 @@ export_set_sampling(struct export *ex, uint32_t rate)
 	ex->sampling = rate;
 }
 
+/* The record lengths are kept: export_flow() sizes the message per flow. */
 void
 export_set_vlan(struct export *ex, int on)
 {
 	ex->vlan = on != 0;
+	ex->reclen[0] = ipfix_reclen(ex->ver->version, ex->vlan, 4);
+	ex->reclen[1] = ipfix_reclen(ex->ver->version, ex->vlan, 6);
 }
 
 int
