@@ -356,6 +356,15 @@ main(int argc, char **argv)
 	if (o.jail != NULL)
 		jail_workdir(o.jail, workdir);
 
+	/*
+	 * Stop signals are served by the receive loop from here on, so one
+	 * that comes during the start-up work (expiry, recovery of leftover
+	 * tmp- files: seconds for a big file) waits for it to end instead of
+	 * killing the process in the middle, which left a half-written rec-
+	 * file behind or the recovered tmp- original beside its ft- file.
+	 */
+	signals_init(&wait_mask);
+
 	/* Privileged things first: sockets, pidfile; then drop. */
 	if ((listener = listen_open(o.specs, o.nspecs, o.rcvbuf)) == NULL)
 		exit(1);
@@ -410,7 +419,6 @@ main(int argc, char **argv)
 		log_fatal("v9/IPFIX decoder");
 	tplstore_load(ipfix, workdir);
 
-	signals_init(&wait_mask);
 	if ((writer = writer_new(spool, retention, o.flush)) == NULL)
 		log_fatal("writer thread");
 	writer_set_spool(writer, FILEFMT_IPFIX, ipfix_spool);

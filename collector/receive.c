@@ -40,6 +40,13 @@
  */
 #define MINUTE_TESTENV "NFCOLLECTD_TEST_MINUTE_SECONDS"
 #define RECV_ROUNDS 8 /* recvmmsg calls per socket per wakeup */
+/*
+ * At most this many recvmmsg calls per socket to read what the kernel
+ * queued before a stop signal (4096 x 64 datagrams, more than the largest
+ * socket buffer holds), so that a sender that keeps going cannot hold the
+ * exit back.
+ */
+#define DRAIN_ROUNDS 4096
 
 struct cap {
 	const struct receive_config *cfg;
@@ -369,11 +376,35 @@ timeout_ms(struct cap *c, time_t now)
 	return ms;
 }
 
+/*
+ * Read and handle up to rounds batches of datagrams from socket i, until
+ * a batch comes back short (the socket is empty for now) or fails.
+ */
+static void
+read_socket(struct cap *c, size_t i, int rounds, time_t now)
+{
+	struct listen_msg *msgs;
+	int round, j, k;
+
+	for (round = 0; round < rounds; round++) {
+		k = listen_recv(c->cfg->listener, i, &msgs);
+		if (k == -1 && statlog_may_warn(now))
+			log_warn("recvmmsg");
+		if (k <= 0)
+			break;
+		for (j = 0; j < k; j++)
+			handle(c, &msgs[j], now);
+		if (c->cfg->fanout != NULL)
+			fanout_kick(c->cfg->fanout);
+		if (k < LISTEN_VLEN)
+			break;
+	}
+}
+
 void
 receive_run(const struct receive_config *cfg)
 {
 	struct pollfd pfd[LISTEN_MAXSOCK];
-	struct listen_msg *msgs;
 	struct cap c;
 	struct timespec ts;
 	struct wbatch *b;
@@ -382,7 +413,7 @@ receive_run(const struct receive_config *cfg)
 	long ms;
 	const char *env;
 	uint64_t v;
-	int n, j, k, round;
+	int n;
 
 	memset(&c, 0, sizeof(c));
 	c.cfg = cfg;
@@ -426,27 +457,22 @@ receive_run(const struct receive_config *cfg)
 			continue;
 		}
 		now = time(NULL);
-		for (i = 0; i < nfd; i++) {
-			if (!(pfd[i].revents & (POLLIN | POLLERR)))
-				continue;
-			for (round = 0; round < RECV_ROUNDS; round++) {
-				k = listen_recv(cfg->listener, i, &msgs);
-				if (k == -1 && statlog_may_warn(now))
-					log_warn("recvmmsg");
-				if (k <= 0)
-					break;
-				for (j = 0; j < k; j++)
-					handle(&c, &msgs[j], now);
-				if (cfg->fanout != NULL)
-					fanout_kick(cfg->fanout);
-				if (k < LISTEN_VLEN)
-					break;
-			}
-		}
+		for (i = 0; i < nfd; i++)
+			if (pfd[i].revents & (POLLIN | POLLERR))
+				read_socket(&c, i, RECV_ROUNDS, now);
 	}
 	log_info("%s", *cfg->quit == SIGINT    ? "SIGINT"
 		       : *cfg->quit == SIGQUIT ? "SIGQUIT"
 					     : "SIGTERM");
+	/*
+	 * Datagrams the kernel queued before the signal were sent to us: they
+	 * are stored like the others.  Without this, a stop that came before
+	 * the loop had read them (a busy machine, a stopped process) lost
+	 * them, and so did tests that stop the collector after sending.
+	 */
+	now = time(NULL);
+	for (i = 0; i < nfd; i++)
+		read_socket(&c, i, DRAIN_ROUNDS, now);
 	statlog_rejects(&c.tot, cfg->ipfix);
 	save_templates(&c);
 	submit(&c, WCTL_STOP, time(NULL));

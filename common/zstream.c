@@ -12,9 +12,9 @@
  * The ISA-L compressor is igzip at level 1 with the zlib wrapper
  * (IGZIP_ZLIB: igzip writes the 2-byte header and the Adler-32 trailer
  * itself).  igzip does not say "done" the way zlib does, so the state it
- * leaves behind is read instead: input taken and its internal output
- * buffer empty, plus, after a sync flush, the state of a new block
- * header, and after finishing, the end state.  The ISA-L decompressor
+ * leaves behind is read instead (see isal_def_run() for what each mode
+ * waits for, and why a call without flush must not wait for igzip's
+ * internal output buffer to empty).  The ISA-L decompressor
  * checks the zlib header and the Adler-32 trailer (ISAL_ZLIB) and gives
  * back, as unused input, whatever follows the trailer.
  */
@@ -182,9 +182,17 @@ const struct zstream_inflate_ops zstream_inflate_zlib = {
 /* igzip level 1 needs a work buffer of its own; the default size. */
 struct isal_def {
 	struct isal_zstream s;
-	int stalls;	/* calls in a row that neither took nor made bytes */
 	uint8_t level_buf[ISAL_DEF_LVL1_DEFAULT];
 };
+
+/*
+ * Output room below which igzip may legitimately make nothing in a call:
+ * it writes its bit buffer 8 bytes at a time and a block header only
+ * where ISAL_DEF_MAX_HDR_SIZE bytes fit (otherwise into its 16-byte
+ * tmp_out_buff first).  With this much room, a call that is not done
+ * must take input or make output.
+ */
+#define ISAL_ROOM (ISAL_DEF_MAX_HDR_SIZE + 64)
 
 static void *
 isal_def_init(int zlevel)
@@ -202,6 +210,32 @@ isal_def_init(int zlevel)
 	return d;
 }
 
+/*
+ * One isal_deflate() call, and whether the mode's work is done.
+ *
+ * Without flush, done means all input taken, and nothing more: igzip may
+ * keep compressed bytes inside (its bit buffer, a block not yet written,
+ * up to 16 bytes in tmp_out_buff when the output ran out with fewer than
+ * 8 bytes of room) and writes them on a later call, as zlib keeps its
+ * pending output.  Waiting for tmp_out_buff to empty here was the cause
+ * of the compressor fault seen at 3.2M flows/s: when the output room ran
+ * out in the last few bytes of a block igzip was writing, the block's
+ * tail went to tmp_out_buff, the body then took the rest of the input,
+ * and the next call, given no new input and no flush, found at most 32
+ * KiB buffered and returned at once without compressing -- and without
+ * moving tmp_out_buff either (isal_deflate() skips isal_deflate_int(),
+ * the only place that copies it out, until more input or a flush comes).
+ * Every later call did the same, so the writer saw "need room" forever.
+ *
+ * A sync flush is done when igzip is back at a new block header with
+ * nothing left in tmp_out_buff (igzip_lib.h: ZSTATE_NEW_HDR guarantees
+ * all input has been flushed); finishing, at ZSTATE_END likewise.  A
+ * flush or finish always runs the compressor, so each call with room
+ * makes progress until then.  A call that had ISAL_ROOM of room, took
+ * nothing, made nothing and is not done breaks igzip's contract (it
+ * returns when the input is used up or the output is full); it is
+ * reported as a fault (-1) rather than looped on.
+ */
 static int
 isal_def_run(void *p, struct zio *io, enum zmode mode)
 {
@@ -228,25 +262,14 @@ isal_def_run(void *p, struct zio *io, enum zmode mode)
 	io->out += made;
 	io->out_len -= made;
 
-	/* Done: all input taken, nothing waiting inside, the right state. */
-	done = io->in_len == 0 && st->tmp_out_start == st->tmp_out_end;
-	if (done && mode == ZM_SYNC)
-		done = st->state == ZSTATE_NEW_HDR;
-	if (done && mode == ZM_FINISH)
-		done = st->state == ZSTATE_END;
+	done = io->in_len == 0;
+	if (done && mode != ZM_NONE)
+		done = st->tmp_out_start == st->tmp_out_end &&
+		    st->state == (mode == ZM_SYNC ? ZSTATE_NEW_HDR : ZSTATE_END);
 	if (done)
 		return 1;
-	/*
-	 * Not done: igzip wants more output room, or it moved between
-	 * internal states without taking or making bytes, which it may do
-	 * for a call or two.  Only a run of calls that had ample room and
-	 * still did nothing would loop forever: call that a fault.
-	 */
-	if (took == 0 && made == 0 && out >= 4096) {
-		if (++d->stalls > 16)
-			return -1;
-	} else
-		d->stalls = 0;
+	if (took == 0 && made == 0 && out >= ISAL_ROOM)
+		return -1;
 	return 0;
 }
 

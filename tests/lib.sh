@@ -92,6 +92,13 @@ wait_udp() {
 	wait_for "ss -Hlun 'sport = :$1' | grep -q ."
 }
 
+# wait_udp_read PORT: wait (up to 10 s) until nothing is queued on the
+# socket bound to UDP PORT (ss Recv-Q 0): its owner has read everything
+# sent so far, so stopping it now loses nothing it was sent.
+wait_udp_read() {
+	wait_for "ss -Hlun 'sport = :$1' | awk '\$2 != 0 { q = 1 } END { exit q }'"
+}
+
 # start_collector PORT LOG ARGS...: nfcollectd -D ARGS in the background,
 # stderr to LOG, its PID in $CPID (and $LASTPID); returns when its socket
 # on PORT is bound, non-zero if that takes more than 10 s.

@@ -7,6 +7,9 @@
 #  2. Crash under load with a 1 s rotation clock and -F 1: finished files
 #     intact, at most about (flush interval + 1 s) of flows lost; the loss
 #     measured is printed.
+#  3. Not a crash: SIGTERM or SIGINT while datagrams are still queued on
+#     the socket (the collector held with SIGSTOP while they are sent, so
+#     they are queued however busy the machine is): all of them stored.
 . "$(dirname "$0")/../lib.sh"
 need collector_crash cc || finish
 have_shared collector_crash || finish
@@ -70,4 +73,19 @@ elif [ "$lost" -ge 0 ] && [ "$lost" -le 10000 ]; then
 else
 	fail "load crash: $stored of $sent flows kept, $lost lost"
 fi
+
+# 3. Stop signals with datagrams queued.
+for sig in TERM INT; do
+	W=$TMP/stop$sig; mkdir -p "$W"; PORT=
+	start "$W" "$TMP/s$sig.log"
+	kill -STOP "$CPID"
+	"$TMP/nfv5blast" -p "$PORT" -n 3000 -c 30 >/dev/null
+	kill -"$sig" "$CPID"
+	kill -CONT "$CPID"
+	wait "$CPID"; rc=$?
+	stored=$(ft_records "$W"/ft-v05.* 2>/dev/null)
+	[ "$rc" = 0 ] && [ "$stored" = 3000 ] &&
+	    pass "stop: SIG$sig: the 3000 flows queued before the signal stored, exit 0" ||
+	    fail "stop: SIG$sig: exit $rc, $stored of 3000 flows stored; $(tail -n 2 "$TMP/s$sig.log")"
+done
 finish

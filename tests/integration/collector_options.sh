@@ -23,14 +23,16 @@ W=$TMP/exp; mkdir -p "$W/2020"
 for d in 01 02 03 04 05; do cp "$EMPTY" "$W/2020/ft-v05.2020-01-$d.000000+0000"; done
 echo junk >"$W/2020/ft-v05.2019-01-01.000000+0000"	# not a flow file: kept
 start "$W" "$TMP/exp.log" -e 3
+# The socket is bound before the expiry at start runs: wait for the expiry.
+wait_for "[ ! -e '$W/2020/ft-v05.2020-01-02.000000+0000' ]"
 left=$(cd "$W/2020" && ls ft-v05.2020* | tr '\n' ' ')
 [ "$left" = "ft-v05.2020-01-03.000000+0000 ft-v05.2020-01-04.000000+0000 ft-v05.2020-01-05.000000+0000 " ] &&
     pass "-e 3: oldest two removed at start" || fail "-e 3 at start left: $left"
 "$TMP/nfv5blast" -p "$PORT" -n 30 >/dev/null
 wait_for "ls $W/tmp-v05.* >/dev/null 2>&1"
 kill -HUP "$CPID"
-wait_for "ls $W/ft-v05.2* >/dev/null 2>&1"
-sleep 0.3
+# The writer renames the finished file, then expires: wait for both.
+wait_for "ls $W/ft-v05.2* >/dev/null 2>&1 && [ ! -e '$W/2020/ft-v05.2020-01-03.000000+0000' ]"
 left=$(cd "$W" && find . -name 'ft-v05.20*' ! -name '*2019*' | sort | tr '\n' ' ')
 stop "$CPID" TERM
 case $left in
@@ -45,6 +47,7 @@ esac
 W=$TMP/expE; mkdir -p "$W"
 for d in 01 02 03 04; do cp "$EMPTY" "$W/ft-v05.2020-01-$d.000000+0000"; done
 start "$W" "$TMP/expE.log" -E 200
+wait_for "[ ! -e '$W/ft-v05.2020-01-02.000000+0000' ]"
 left=$(cd "$W" && ls ft-v05.* | tr '\n' ' ')
 stop "$CPID" TERM
 [ "$left" = "ft-v05.2020-01-03.000000+0000 ft-v05.2020-01-04.000000+0000 " ] &&
@@ -74,7 +77,9 @@ f=$(ls "$W"/ft-v05.*)
 W=$TMP/stat; mkdir -p "$W"
 NFCOLLECTD_TEST_MINUTE_SECONDS=2 start "$W" "$TMP/stat.log" -S 1
 "$TMP/nfv5blast" -p "$PORT" -n 300 -c 30 >/dev/null
-wait_for "grep -q 'STAT: ' $TMP/stat.log"
+# The counters are totals since startup: wait for the line that counts all
+# 10 datagrams (a "minute" may end after the first one was handled).
+wait_for "grep -q 'STAT: .* pkts=10 ' $TMP/stat.log"
 stop "$CPID" TERM
 line=$(grep 'STAT: ' "$TMP/stat.log" | tail -n 1)
 echo "$line" | grep -Eq 'STAT: now=[0-9]+ startup=[0-9]+ src_ip=127\.0\.0\.1 dst_ip=127\.0\.0\.1 d_ver=5 pkts=10 flows=300 lost=0 reset=0 filter_drops=0$' &&

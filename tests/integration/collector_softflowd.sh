@@ -22,6 +22,8 @@ send() {
 }
 
 start_collector "$PORT" "$TMP/log" -p "$TMP/pid" -w "$W" "0/0/$PORT"
+# The socket is bound before the pidfile is written: wait for it too.
+wait_for "[ -s '$TMP/pid' ]"
 
 # The pidfile is written in foreground mode too.
 [ "$(cat "$TMP/pid" 2>/dev/null)" = "$CPID" ] && pass "pidfile written with -D" ||

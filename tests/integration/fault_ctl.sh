@@ -20,11 +20,11 @@ tport=$(free_udp_port)
 bg "$NFSENSORD" -d -i lo -c "$CTL" -p "$TMP/s.pid" \
     "udp and dst port $tport" >"$TMP/sensor.log" 2>&1
 spid=$LASTPID
-if ! wait_for "[ -S '$CTL' ]"; then
+# The socket path appears at bind(), before listen() and the pidfile.
+if ! wait_for "[ -S '$CTL' ] && [ -s '$TMP/s.pid' ]"; then
 	fail "fault_ctl: sensor did not start: $(head -n 3 "$TMP/sensor.log")"
 	finish
 fi
-sleep 0.3
 
 mode=$(stat -c '%a %U' "$CTL")
 [ "$mode" = "600 root" ] && pass "fault_ctl: socket mode 0600, owner root" ||

@@ -55,7 +55,9 @@ if ! wait_for "[ -S '$TMP/s.ctl' ]"; then
 	fail "fault_privdrop: sensor did not start: $(head -n 3 "$TMP/sensor.log")"
 	finish
 fi
-sleep 0.5
+# Both drop privileges after their socket appears: wait for the drop.
+wait_for "grep -q '^Uid:[[:space:]]*$NUID[[:space:]]' /proc/$cpid/status &&
+    grep -q '^Uid:[[:space:]]*$NUID[[:space:]]' /proc/$spid/status"
 check_ids nfcollectd "$cpid"
 check_ids nfsensord "$spid"
 

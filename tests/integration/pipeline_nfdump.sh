@@ -11,10 +11,12 @@ run_one() {	# $1 = pcap, $2 = label
 	nport=$(free_udp_port)
 	nfcapd -w "$n" -p "$nport" -b 127.0.0.1 -t 300 -B 4194304 >"$n.log" 2>&1 &
 	npid=$!; PIDS="$PIDS $npid"
-	sleep 0.5
+	wait_udp "$nport" || { fail "$2: nfcapd not listening"; return; }
 	if ! pipeline "$1" "$d" -n "127.0.0.1:$nport"; then
 		fail "$2: nfsensord failed: $(tail -n 3 "$d.log.sensor")"; return
 	fi
+	# nfcapd may leave what it has not read yet when stopped.
+	wait_udp_read "$nport"
 	stop "$npid" TERM
 	theirs=$(nfdump -R "$n" -I 2>/dev/null | awk '
 	    /^Flows:/ { f = $2 } /^Packets:/ { p = $2 } /^Bytes:/ { b = $2 }

@@ -47,9 +47,11 @@ bg nfcapd -w "$TMP/nfd" -p "$P1" -b 127.0.0.1 -t 300 -B 4194304 \
 NFCAPD=$LASTPID
 bg "$NFCOLLECTD" -D -N 0 -w "$TMP/ncd" "127.0.0.1/0/$P2" 2>"$TMP/ncd.log"
 NCD=$LASTPID
-sleep 1
+{ wait_udp "$P1" && wait_udp "$P2"; } || fail "nfcapd or nfcollectd not listening"
 python3 "$TMP/send.py" "$P1" "$P2"
-sleep 1
+# nfcapd may leave what it has not read yet when stopped (nfcollectd reads
+# its queue at SIGTERM).
+wait_udp_read "$P1"
 stop "$NFCAPD"
 stop "$NCD"
 

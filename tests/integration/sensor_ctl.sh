@@ -36,9 +36,16 @@ start_recv() {	# label: receiver in the background, port in $TMP/label.port
 	wait_for "[ -s '$TMP/$1.port' ]"
 }
 
-stop_recv() {	# label: stop the receiver, print "flows packets"
+# stop_recv label: stop the receiver and wait for its totals line.  Not to
+# be called inside $(...): "wait" in a subshell does not wait for a child
+# of the test's shell (it returns 127 at once), and the totals were then
+# read before the receiver had written them.
+stop_recv() {
 	kill -TERM "$RPID"
 	wait "$RPID"
+}
+
+totals() {	# label: "flows packets" from the receiver's totals line
 	awk '/^TOTAL/ { print $5, $7 }' "$TMP/$1.recv"
 }
 
@@ -49,7 +56,10 @@ start_sensor() {	# label [flags]
 	    >"$TMP/$_l.sensor" 2>&1 &
 	SPID=$!
 	PIDS="$PIDS $SPID"
-	wait_for "[ -S '$CTL' ]" || fail "$_l: control socket never appeared"
+	# The socket path appears at bind(), before listen() and before the
+	# pidfile: the daemon is ready once the pidfile is there too.
+	wait_for "[ -S '$CTL' ] && [ -s '$TMP/pid' ]" ||
+	    fail "$_l: control socket or pidfile never appeared"
 }
 
 # Wait until the sensor has counted N packets.
@@ -146,7 +156,8 @@ send_udp 6 40006
 wait_packets 22
 "$NFCTL" -c "$CTL" shutdown | grep -q 'exporting 1 flows' || fail "shutdown reply"
 wait "$SPID"; rc=$?
-got=$(stop_recv a)
+stop_recv
+got=$(totals a)
 [ "$got" = "4 20" ] && [ $rc = 0 ] &&
     pass "shutdown: exit 0, 4 flows / 20 packets exported in all (delete-all's 2 not)" ||
     fail "shutdown: exit $rc, exported '$got', want '4 20'"
@@ -160,7 +171,8 @@ send_udp 5 40007
 wait_packets 5
 "$NFCTL" -c "$CTL" exit >/dev/null
 wait "$SPID"; rc=$?
-got=$(stop_recv b)
+stop_recv
+got=$(totals b)
 [ "$got" = "0 0" ] && [ $rc = 0 ] && pass "exit: exit 0, nothing exported" ||
     fail "exit: exit $rc, exported '$got'"
 
@@ -171,7 +183,8 @@ send_udp 8 40008
 wait_packets 8
 kill -TERM "$SPID"
 wait "$SPID"; rc=$?
-got=$(stop_recv c)
+stop_recv
+got=$(totals c)
 [ "$got" = "1 8" ] && [ $rc = 0 ] && pass "SIGTERM: exit 0, the live flow exported" ||
     fail "SIGTERM: exit $rc, exported '$got'"
 finish

@@ -75,7 +75,8 @@ if need sensor_interop_nfdump nfcapd nfdump; then
 		wait_for "ss -Hlun 'sport = :$nport' | grep -q ." || sleep 0.5
 		start_recv nf
 		"$NFSENSORD" -r "$PCAPS/$f" -n "127.0.0.1:$(cat "$TMP/nf.port"),127.0.0.1:$nport" >/dev/null
-		sleep 0.3
+		# nfcapd may leave what it has not read yet when stopped.
+		wait_udp_read "$nport"
 		kill -TERM "$NPID"; wait "$NPID"
 		stop_recv nf
 		theirs=$(nfdump -R "$n" -I 2>/dev/null | awk '
