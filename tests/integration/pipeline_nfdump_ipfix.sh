@@ -2,7 +2,8 @@
 # Interop in NetFlow v9 and IPFIX: nfsensord -v 9|10 exports each capture
 # with IPv6 in it to real nfcapd and to nfcollectd at once (-n twice);
 # nfdump's flows, packets and bytes per family (filters ipv4, ipv6) must
-# equal nfreport's (inet, inet6) over the IPFIX files nfcollectd wrote.
+# equal nfreport's (inet, inet6) over the IPFIX files nfcollectd wrote,
+# and so must the top 10 IPv6 sources by bytes (-s srcip/bytes -n 10).
 . "$(dirname "$0")/../lib.sh"
 need pipeline_nfdump_ipfix nfcapd nfdump || finish
 have_shared pipeline_nfdump_ipfix || finish
@@ -32,6 +33,16 @@ for f in $(awk -F'\t' 'NR > 1 && $2 == "ether" && $5 != "NA" && $5 > 0 { print $
 		[ "$o4" = "$t4" ] && [ "$o6" = "$t6" ] &&
 		    pass "pipeline_nfdump_ipfix $f -v $v: nfdump and nfreport agree: IPv4 $o4, IPv6 $o6 (flows packets bytes)" ||
 		    fail "pipeline_nfdump_ipfix $f -v $v: nfdump IPv4 '$t4' IPv6 '$t6', nfreport IPv4 '$o4' IPv6 '$o6'"
+		# Top 10 IPv6 sources by bytes: address, flows, packets, bytes.
+		nfdump -R "$n" -q -o csv -s srcip/bytes -n 10 ipv6 2>/dev/null |
+		    awk -F, 'NR > 1 && NF > 10 { print $5, $6, $8, $10 }' | sort >"$d.top.nfdump"
+		"$NFREPORT" -s srcip/bytes -n 10 -o csv "$d" inet6 2>/dev/null |
+		    awk -F, '$1 == "srcip" && $2 == "bytes" { print $4, $5, $7, $9 }' | sort >"$d.top.ours"
+		[ -s "$d.top.ours" ] || [ "$o6" = "0 0 0" ]
+		ok=$?
+		[ "$ok" = 0 ] && cmp -s "$d.top.ours" "$d.top.nfdump" &&
+		    pass "pipeline_nfdump_ipfix $f -v $v: top 10 IPv6 sources by bytes equal nfdump's ($(wc -l <"$d.top.ours") rows)" ||
+		    fail "pipeline_nfdump_ipfix $f -v $v: top 10 IPv6 sources differ: $(diff "$d.top.ours" "$d.top.nfdump" | head -n 4 | tr '\n' ' ')"
 	done
 done
 finish
