@@ -1,5 +1,6 @@
 /*
- * datagram: NetFlow v1, v5 and v7 datagrams into struct flowrec.
+ * datagram: NetFlow v1, v5 and v7 datagrams into struct flowrec; v9 and
+ * IPFIX recognised and handed to the template decoder.
  *
  * One table row per export version says how long its header and records
  * are, how many records a datagram may hold (flow-tools' limits: 24, 30,
@@ -8,6 +9,11 @@
  * once, before a version's reader looks at any record; the readers then go
  * through a bounds-checked cursor anyway.  v5 is read by common/v5.c, the
  * codec the sensor uses to write it.
+ *
+ * v9 and IPFIX messages cannot be read on their own: their records need
+ * the templates the exporter sent earlier.  Their rows have no reader, and
+ * datagram_decode() answers DATAGRAM_TEMPLATED for them, so the receive
+ * loop passes them on to common/ipfixdec.c, which keeps the templates.
  */
 #include <string.h>
 
@@ -35,6 +41,8 @@ static const struct version versions[] = {
     {1, 16, 48, 24, read_v1},
     {5, V5_HDRLEN, V5_RECLEN, V5_MAXRECS, read_v5},
     {7, 24, 52, 27, read_v7},
+    {9, 20, 0, 0, NULL},	/* RFC 3954: templates, see ipfixdec */
+    {10, 16, 0, 0, NULL},	/* RFC 7011 */
 };
 
 static const struct {
@@ -43,11 +51,16 @@ static const struct {
 } statuses[DATAGRAM_NSTATUS] = {
     [DATAGRAM_OK] = {"ok", "ok"},
     [DATAGRAM_ESHORT] = {"short", "datagram shorter than its header"},
-    [DATAGRAM_EVERSION] = {"version", "unsupported export version"},
+    [DATAGRAM_EVERSION] = {"unknown-version",
+			   "export version other than 1, 5, 7, 9, 10"},
     [DATAGRAM_ECOUNT] = {"count", "record count is 0 or above the limit"},
     [DATAGRAM_ELENGTH] = {"length", "length does not match record count"},
     [DATAGRAM_ETRUNC] = {"oversize", "datagram larger than any valid one"},
     [DATAGRAM_EFILTER] = {"filtered", "source refused by the remote filter"},
+    [DATAGRAM_TEMPLATED] = {"templated", "v9 or IPFIX: for the template decoder"},
+    [DATAGRAM_EMESSAGE] = {"v9-ipfix-header",
+			   "v9/IPFIX header refused (short, IPFIX length, "
+			   "exporter or domain limit)"},
 };
 
 const char *
@@ -82,6 +95,11 @@ datagram_decode(const void *buf, size_t len, uint32_t exaddr,
 		return DATAGRAM_EVERSION;
 	if (len < v->hdrlen)
 		return DATAGRAM_ESHORT;
+	if (v->read == NULL) {
+		memset(info, 0, sizeof(*info));
+		info->version = version;
+		return DATAGRAM_TEMPLATED;
+	}
 	if (count == 0 || count > v->maxrecs)
 		return DATAGRAM_ECOUNT;
 	if (len != v->hdrlen + v->reclen * count)

@@ -1,5 +1,6 @@
 /*
- * datagram: NetFlow export datagrams (v1, v5, v7) into flow records.
+ * datagram: NetFlow export datagrams (v1, v5, v7) into flow records; v9
+ * and IPFIX recognised (DATAGRAM_TEMPLATED) for the template decoder.
  *
  * The collector stores every flow as a flow-tools v5 record, so v1 and v7
  * datagrams are translated the way flow-capture does it: fields v5 has are
@@ -27,12 +28,14 @@ enum datagram_status {
 	DATAGRAM_ELENGTH,	 /* length is not header + count * record */
 	DATAGRAM_ETRUNC,	 /* larger than our receive buffer */
 	DATAGRAM_EFILTER,	 /* from a source the remote filter refuses */
+	DATAGRAM_TEMPLATED,	 /* v9/IPFIX: not an error, for ipfixdec */
+	DATAGRAM_EMESSAGE,	 /* v9/IPFIX message refused by ipfixdec */
 	DATAGRAM_NSTATUS
 };
 
 /* What the datagram header said, besides the records. */
 struct datagram_info {
-	uint16_t version; /* 1, 5 or 7 */
+	uint16_t version; /* 1, 5, 7 (or 9, 10: DATAGRAM_TEMPLATED) */
 	uint16_t count;	  /* records decoded */
 	int has_seq;	  /* the version carries flow_sequence */
 	uint32_t flow_sequence;

@@ -20,7 +20,11 @@
 #include "parse.h"
 
 #define LISTEN_VLEN 64	  /* datagrams per recvmmsg() */
-#define LISTEN_BUFSZ 2048 /* larger than any valid datagram (1480) */
+/*
+ * Larger than any valid datagram: v5 needs 1480 bytes, but v9 and IPFIX
+ * exporters on jumbo-frame links send up to 9000.
+ */
+#define LISTEN_BUFSZ 9216
 #define LISTEN_MAXSOCK 32
 
 struct listen_msg {

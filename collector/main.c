@@ -1,6 +1,8 @@
 /*
  * nfcollectd: receive NetFlow over UDP and store it in flow-tools files,
- * with flow-capture's flags, names and file format.
+ * with flow-capture's flags, names and file format; NetFlow v9 and IPFIX
+ * flows in IPFIX files (or, with -V 5, their IPv4 flows in flow-tools
+ * files too).
  *
  * This file only reads the command line, sets up the signals and wires the
  * modules together: listen (sockets) -> receive (receive thread: decode,
@@ -23,6 +25,8 @@
 #include "daemon.h"
 #include "exporter.h"
 #include "fanout.h"
+#include "filefmt.h"
+#include "ipfixdec.h"
 #include "retention.h"
 #include "ftfile.h"
 #include "listen.h"
@@ -30,6 +34,7 @@
 #include "parse.h"
 #include "rotate.h"
 #include "spool.h"
+#include "tplstore.h"
 #include "writer.h"
 
 #define DEFAULT_PIDFILE "/var/run/nfcollectd.pid"
@@ -64,6 +69,7 @@ struct options {
 	size_t ntargets;
 	enum fanout_mode fanout_mode; /* -M */
 	int fanout_mode_given;
+	enum filefmt_id fmt_v5, fmt_v9; /* -V */
 };
 
 static volatile sig_atomic_t sig_quit, sig_hup;
@@ -118,8 +124,8 @@ static void __attribute__((noreturn)) usage(void)
 		"                  [-j chroot] [-p pidfile] [-R program] "
 		"[-S minutes] [-u user]\n"
 		"                  [-f host:port] [-M mirror | shard] "
-		"[-X exporters]\n"
-		"                  [-z level] -w dir "
+		"[-V 5 | ipfix]\n"
+		"                  [-X exporters] [-z level] -w dir "
 		"localip/remoteip/port ...\n");
 	exit(1);
 }
@@ -153,9 +159,11 @@ parse_args(int argc, char **argv, struct options *o)
 	o->rcvbuf = DEFAULT_RCVBUF;
 	o->flush = DEFAULT_FLUSH;
 	o->max_exporters = DEFAULT_EXPORTERS;
+	o->fmt_v5 = FILEFMT_FT;
+	o->fmt_v9 = FILEFMT_IPFIX;
 
 	while ((ch = getopt(argc, argv,
-			    "B:b:C:Dd:E:e:F:f:hj:M:N:n:p:R:S:u:w:X:z:")) != -1) {
+			    "B:b:C:Dd:E:e:F:f:hj:M:N:n:p:R:S:u:V:w:X:z:")) != -1) {
 		switch (ch) {
 		case 'B':
 			o->rcvbuf = (int)numflag(
@@ -249,6 +257,15 @@ parse_args(int argc, char **argv, struct options *o)
 		case 'u':
 			o->user = optarg;
 			break;
+		case 'V':
+			/* flow-capture's -V: the version of the files. */
+			if (strcmp(optarg, "5") == 0)
+				o->fmt_v5 = o->fmt_v9 = FILEFMT_FT;
+			else if (strcmp(optarg, "ipfix") == 0)
+				o->fmt_v5 = o->fmt_v9 = FILEFMT_IPFIX;
+			else
+				badflag('V', optarg, "5 or ipfix");
+			break;
 		case 'w':
 			o->workdir = optarg;
 			break;
@@ -323,9 +340,11 @@ main(int argc, char **argv)
 	struct retention *retention = NULL;
 	struct exporter_table *exporters;
 	struct listener *listener;
-	struct spool *spool;
+	struct spool *spool, *ipfix_spool;
 	struct writer *writer;
 	struct fanout *fanout = NULL;
+	struct ipfixdec_limits lim;
+	struct ipfixdec *ipfix;
 	char workdir[PATH_MAX];
 	sigset_t wait_mask;
 	int n;
@@ -383,6 +402,9 @@ main(int argc, char **argv)
 	sc.retention = retention;
 	if ((spool = spool_new(&sc)) == NULL)
 		log_fatal("spool");
+	sc.fmt = FILEFMT_IPFIX;
+	if ((ipfix_spool = spool_new(&sc)) == NULL)
+		log_fatal("spool");
 	if ((n = spool_recover_all(spool)) > 0)
 		log_info("finished %d leftover tmp- file%s", n,
 			 n == 1 ? "" : "s");
@@ -390,9 +412,16 @@ main(int argc, char **argv)
 		retention_run(retention, 0);
 	if ((exporters = exporter_table_new(o.max_exporters)) == NULL)
 		log_fatal("exporter table");
+	/* -X bounds the template decoder's exporters as well. */
+	memset(&lim, 0, sizeof(lim));
+	lim.max_exporters = o.max_exporters;
+	if ((ipfix = ipfixdec_new(&lim)) == NULL)
+		log_fatal("v9/IPFIX decoder");
+	tplstore_load(ipfix, workdir);
 
 	if ((writer = writer_new(spool, retention, o.flush)) == NULL)
 		log_fatal("writer thread");
+	writer_set_spool(writer, FILEFMT_IPFIX, ipfix_spool);
 	if (fanout != NULL && fanout_start(fanout) == -1)
 		log_fatal("fanout thread");
 	memset(&cc, 0, sizeof(cc));
@@ -400,19 +429,27 @@ main(int argc, char **argv)
 	cc.writer = writer;
 	cc.exporters = exporters;
 	cc.fanout = fanout;
+	cc.ipfix = ipfix;
+	cc.tpldir = workdir;
+	cc.fmt_v5 = o.fmt_v5;
+	cc.fmt_v9 = o.fmt_v9;
 	cc.rotate_secs = rotate_interval(o.rotations);
 	cc.stat_minutes = o.stat_minutes;
 	cc.quit = &sig_quit;
 	cc.hup = &sig_hup;
 	cc.wait_mask = &wait_mask;
-	log_info("started: -w %s, rotation every %ld s, flush every %d s",
-		 workdir, cc.rotate_secs, o.flush);
+	log_info("started: -w %s, rotation every %ld s, flush every %d s, "
+		 "v1/v5/v7 flows to %s files, v9/IPFIX flows to %s files",
+		 workdir, cc.rotate_secs, o.flush,
+		 filefmt_get(o.fmt_v5)->name, filefmt_get(o.fmt_v9)->name);
 
 	receive_run(&cc);
 
 	fanout_close(fanout);
 	writer_free(writer);
 	spool_free(spool);
+	spool_free(ipfix_spool);
+	ipfixdec_free(ipfix);
 	exporter_table_free(exporters);
 	retention_free(retention);
 	listen_close(listener);

@@ -13,16 +13,23 @@
 
 #include <signal.h>
 
+#include "filefmt.h"
+
 struct listener;
 struct writer;
 struct exporter_table;
 struct fanout;
+struct ipfixdec;
 
 struct receive_config {
 	struct listener *listener;
 	struct writer *writer;
 	struct exporter_table *exporters;
 	struct fanout *fanout; /* -f targets, NULL if none */
+	struct ipfixdec *ipfix; /* v9/IPFIX template decoder */
+	const char *tpldir;	/* where templates are saved, NULL: not */
+	/* -V: the file format of v1/v5/v7 flows and of v9/IPFIX flows. */
+	enum filefmt_id fmt_v5, fmt_v9;
 	long rotate_secs; /* rotation interval */
 	int stat_minutes; /* -S, 0 = off */
 	/*

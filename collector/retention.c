@@ -105,7 +105,7 @@ finished_start(const char *base, time_t *start)
 	char *dot;
 	int is_tmp;
 
-	if (strncmp(base, "ft-v", 4) != 0)
+	if (strncmp(base, "ft-v", 4) != 0 && strncmp(base, "ipfix-v", 7) != 0)
 		return -1;
 	snprintf(buf, sizeof(buf), "%s", base);
 	if (ftname_parse(buf, start, &is_tmp) == 0)
@@ -117,7 +117,19 @@ finished_start(const char *base, time_t *start)
 	return ftname_parse(buf, start, &is_tmp);
 }
 
-/* The flow-tools magic at the start of the file. */
+static const char *
+base_of(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s != NULL ? s + 1 : path;
+}
+
+/*
+ * The flow-tools magic at the start of the file, or for an ipfix- file
+ * the start of a zlib stream or of an uncompressed IPFIX message (version
+ * 10): retention removes only what looks like the collector's own file.
+ */
 static int
 has_magic(const char *path)
 {
@@ -128,7 +140,10 @@ has_magic(const char *path)
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	if (fd == -1)
 		return 0;
-	ok = read(fd, m, 2) == 2 && m[0] == FT_MAGIC1 && m[1] == FT_MAGIC2;
+	ok = read(fd, m, 2) == 2 &&
+	     ((m[0] == FT_MAGIC1 && m[1] == FT_MAGIC2) ||
+	      (strncmp(base_of(path), "ipfix-v", 7) == 0 &&
+	       (m[0] == 0x78 || (m[0] == 0 && m[1] == 10))));
 	close(fd);
 	return ok;
 }

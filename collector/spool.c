@@ -24,6 +24,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "filefmt.h"
+#include "ipfixfile.h"
 #include "retention.h"
 #include "ftname.h"
 #include "log.h"
@@ -36,8 +38,9 @@
 
 struct spool {
 	struct spool_config cfg;
+	const struct filefmt *ff; /* what the files are */
 	int fd; /* open file, or -1 */
-	struct ft_writer *w;
+	void *w; /* ff's writer of the open file */
 	time_t start;
 	char dirpath[PATH_MAX]; /* directory of the open file */
 	char tmppath[PATH_MAX];
@@ -54,6 +57,7 @@ spool_new(const struct spool_config *cfg)
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return NULL;
 	s->cfg = *cfg;
+	s->ff = filefmt_get(cfg->fmt);
 	s->fd = -1;
 	/*
 	 * Children of -R are not waited for: let the kernel reap them.  Set
@@ -80,7 +84,7 @@ spool_free(struct spool *s)
 	if (s == NULL)
 		return;
 	if (s->w != NULL)
-		ftw_abort(s->w);
+		s->ff->abort(s->w);
 	if (s->fd != -1)
 		close(s->fd);
 	for (i = 0; i < s->npending; i++)
@@ -97,7 +101,7 @@ spool_isopen(const struct spool *s)
 uint64_t
 spool_count(const struct spool *s)
 {
-	return s->w != NULL ? ftw_count(s->w) : 0;
+	return s->w != NULL ? s->ff->count(s->w) : 0;
 }
 
 /*
@@ -191,17 +195,17 @@ name_rest(const char *base)
 }
 
 /*
- * Rename from to dir/ft-<rest>[.n] without replacing anything.  The
- * finished path is left in out.
+ * Rename from to dir/<done><rest>[.n] (done: "ft-", "ipfix-") without
+ * replacing anything.  The finished path is left in out.
  */
 static int
-rename_noreplace(const char *from, const char *dir, const char *rest, char *out,
-		 size_t len)
+rename_noreplace(const char *from, const char *dir, const char *done,
+		 const char *rest, char *out, size_t len)
 {
 	unsigned n;
 
 	for (n = 0; n < SPOOL_MAXSUFFIX; n++) {
-		if (make_path(out, len, dir, "ft-", rest, n) == -1) {
+		if (make_path(out, len, dir, done, rest, n) == -1) {
 			errno = ENAMETOOLONG;
 			return -1;
 		}
@@ -272,7 +276,7 @@ abandon(struct spool *s, const char *what)
 {
 	log_warn("%s %s; file abandoned, finished when space returns", what,
 		 s->tmppath);
-	ftw_abort(s->w);
+	s->ff->abort(s->w);
 	s->w = NULL;
 	close(s->fd);
 	s->fd = -1;
@@ -282,14 +286,14 @@ abandon(struct spool *s, const char *what)
 int
 spool_open(struct spool *s, time_t t)
 {
-	struct ft_wopts o;
+	struct filefmt_opts o;
 	char base[128], sub[64];
 	unsigned n;
 	int fd = -1;
 
 	if (s->w != NULL)
 		return 0;
-	if (ftname_format(base, sizeof(base), "tmp", 5, t) == -1 ||
+	if (ftname_format(base, sizeof(base), "tmp", s->ff->d_version, t) == -1 ||
 	    ftname_nestdir(sub, sizeof(sub), s->cfg.nest, t) == -1) {
 		log_warnx("cannot make a file name for time %lld",
 			  (long long)t);
@@ -309,8 +313,8 @@ spool_open(struct spool *s, time_t t)
 	for (n = 0; n < SPOOL_MAXSUFFIX; n++) {
 		if (make_path(s->tmppath, sizeof(s->tmppath), s->dirpath,
 			      "tmp-", name_rest(base), n) == -1 ||
-		    make_path(s->ftpath, sizeof(s->ftpath), s->dirpath, "ft-",
-			      name_rest(base), n) == -1) {
+		    make_path(s->ftpath, sizeof(s->ftpath), s->dirpath,
+			      s->ff->done, name_rest(base), n) == -1) {
 			log_warnx("%s: path too long", s->dirpath);
 			return -1;
 		}
@@ -331,7 +335,7 @@ spool_open(struct spool *s, time_t t)
 	o.zlevel = s->cfg.zlevel;
 	o.cap_start = (uint32_t)t;
 	o.comment = s->cfg.comment;
-	if ((s->w = ftw_open(fd, &o)) == NULL) {
+	if ((s->w = s->ff->open(fd, &o)) == NULL) {
 		log_warn("writing header of %s", s->tmppath);
 		close(fd);
 		/* Nothing useful in it: a header that did not fit. */
@@ -349,7 +353,7 @@ spool_write(struct spool *s, const struct flowrec *r, size_t n)
 {
 	if (s->w == NULL)
 		return -1;
-	if (ftw_write(s->w, r, n) == -1) {
+	if (s->ff->write(s->w, r, n) == -1) {
 		int e = errno;
 
 		abandon(s, "write");
@@ -364,7 +368,7 @@ spool_flush(struct spool *s)
 {
 	if (s->w == NULL)
 		return 0;
-	if (ftw_flush(s->w) == -1) {
+	if (s->ff->flush(s->w) == -1) {
 		abandon(s, "flush");
 		return -1;
 	}
@@ -394,8 +398,8 @@ spool_close(struct spool *s, const struct ft_counts *cnt)
 
 	if (s->w == NULL)
 		return 0;
-	flows = ftw_count(s->w);
-	if (ftw_close(s->w, cnt) == -1) {
+	flows = s->ff->count(s->w);
+	if (s->ff->close(s->w, cnt) == -1) {
 		s->w = NULL;
 		log_warn("finishing %s", s->tmppath);
 		close(s->fd);
@@ -415,8 +419,8 @@ spool_close(struct spool *s, const struct ft_counts *cnt)
 	s->fd = -1;
 	base = strrchr(s->tmppath, '/');
 	base = base != NULL ? base + 1 : s->tmppath;
-	if (rename_noreplace(s->tmppath, s->dirpath, name_rest(base), done,
-			     sizeof(done)) == -1) {
+	if (rename_noreplace(s->tmppath, s->dirpath, s->ff->done,
+			     name_rest(base), done, sizeof(done)) == -1) {
 		log_warn("rename %s", s->tmppath);
 		add_pending(s, s->tmppath);
 		return -1;
@@ -467,6 +471,118 @@ copy_records(struct ft_reader *in, struct ft_writer *w)
 	return ret;
 }
 
+/*
+ * Create dir/rec-<rest of base>, the copy a recovery writes.  A rec- file
+ * is always ours to replace (a copy cut short by a crash), but never to
+ * write through: it may be a link someone planted.  So the name is
+ * removed and a new file made that cannot be anything else.  The fd, or -1.
+ */
+static int
+rec_create(const char *dir, const char *base, char *rec, size_t len)
+{
+	int fd;
+
+	if (make_path(rec, len, dir, "rec-", name_rest(base), 0) == -1)
+		return -1;
+	if (unlink(rec) == -1 && errno != ENOENT) {
+		log_warn("recover: removing stale %s", rec);
+		return -1;
+	}
+	fd = open(rec, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		  0644);
+	if (fd == -1)
+		log_warn("recover: open %s", rec);
+	return fd;
+}
+
+/*
+ * The copy rec (written through ofd, which this closes) is complete:
+ * make it durable, give it its finished name (prefix done), remove the
+ * tmp- file path and hand the result on.  0, or -1 with rec removed.
+ */
+static int
+rec_commit(struct spool *s, int ofd, const char *rec, const char *dir,
+	   const char *done_prefix, const char *path, uint64_t flows,
+	   time_t start)
+{
+	char done[PATH_MAX];
+	const char *base = strrchr(path, '/');
+
+	base = base != NULL ? base + 1 : path;
+	if (fsync(ofd) == -1 && errno != EINVAL) {
+		log_warn("recover: fsync %s", rec);
+		close(ofd);
+		unlink(rec);
+		return -1;
+	}
+	close(ofd);
+	if (rename_noreplace(rec, dir, done_prefix, name_rest(base), done,
+			     sizeof(done)) == -1) {
+		log_warn("recover: rename %s", rec);
+		unlink(rec);
+		return -1;
+	}
+	unlink(path);
+	sync_dir(dir);
+	log_info("recovered %s as %s: %llu flows", path, done,
+		 (unsigned long long)flows);
+	finished(s, done, start);
+	return 0;
+}
+
+/* Copy the readable records of the IPFIX file in ifd into ofd, finished. */
+static int
+recover_ipfix(struct spool *s, int ifd, int ofd, const char *path,
+	      const struct stat *st, time_t start, uint64_t *flows)
+{
+	struct ipfix_reader *in;
+	struct filefmt_opts o;
+	struct ft_counts cnt;
+	const struct filefmt *ff = filefmt_get(FILEFMT_IPFIX);
+	const struct ipfr_stats *ps;
+	struct flowrec *buf;
+	void *w;
+	char err[256];
+	long n;
+	int ret = 0;
+
+	if ((in = ipfr_open(ifd, path, err, sizeof(err))) == NULL) {
+		log_warnx("recover: %s: %s; left as it is", path, err);
+		return -1;
+	}
+	memset(&o, 0, sizeof(o));
+	o.zlevel = s->cfg.zlevel;
+	o.cap_start = (uint32_t)start;
+	buf = malloc(RECOVER_RECS * sizeof(*buf));
+	if (buf == NULL || (w = ff->open(ofd, &o)) == NULL) {
+		free(buf);
+		ipfr_close(in);
+		return -1;
+	}
+	while ((n = ipfr_read(in, buf, RECOVER_RECS)) > 0)
+		if (ff->write(w, buf, (size_t)n) == -1) {
+			ret = -1;
+			break;
+		}
+	if (n < 0)
+		log_warnx("%s; keeping the %llu records before it",
+			  ipfr_error(in), (unsigned long long)ipfr_count(in));
+	memset(&cnt, 0, sizeof(cnt));
+	cnt.cap_end = (uint32_t)st->st_mtime;
+	if ((ps = ipfr_stats(in)) != NULL && ps->present) {
+		cnt.lost = (uint32_t)ps->lost;
+		cnt.corrupt = (uint32_t)ps->corrupt;
+	}
+	*flows = ipfr_count(in);
+	if (ret == -1)
+		ff->abort(w);
+	else if (ff->close(w, &cnt) == -1)
+		ret = -1;
+	free(buf);
+	ipfr_close(in);
+	return ret;
+}
+
 int
 spool_recover(struct spool *s, const char *path)
 {
@@ -476,9 +592,10 @@ spool_recover(struct spool *s, const char *path)
 	struct ft_wopts o;
 	struct ft_counts cnt;
 	struct stat st;
-	char dir[PATH_MAX], rec[PATH_MAX], done[PATH_MAX], err[256];
+	char dir[PATH_MAX], rec[PATH_MAX], err[256];
 	const char *base, *slash;
-	time_t start;
+	uint64_t flows = 0;
+	time_t start = 0;
 	int ifd, ofd = -1, is_tmp;
 
 	/*
@@ -512,42 +629,44 @@ spool_recover(struct spool *s, const char *path)
 		log_info("recover: %s is empty, removed", path);
 		return unlink(path);
 	}
+	slash = strrchr(path, '/');
+	base = slash != NULL ? slash + 1 : path;
+	snprintf(dir, sizeof(dir), "%.*s",
+		 slash != NULL ? (int)(slash - path) : 1,
+		 slash != NULL ? path : ".");
+	if (ftname_parse(base, &start, &is_tmp) == -1)
+		start = 0;
+	if (strncmp(base, "tmp-v10", 7) == 0) {
+		/* An IPFIX file (filefmt.h). */
+		if ((ofd = rec_create(dir, base, rec, sizeof(rec))) == -1) {
+			close(ifd);
+			return -1;
+		}
+		if (recover_ipfix(s, ifd, ofd, path, &st, start, &flows) == -1) {
+			close(ofd);
+			unlink(rec);
+			close(ifd);
+			return -1;
+		}
+		close(ifd);
+		return rec_commit(s, ofd, rec, dir,
+				  filefmt_get(FILEFMT_IPFIX)->done, path, flows,
+				  start);
+	}
 	if ((in = ftr_open(ifd, path, err, sizeof(err))) == NULL) {
 		log_warnx("recover: %s: %s; left as it is", path, err);
 		close(ifd);
 		return -1;
 	}
 	h = ftr_header(in);
-	slash = strrchr(path, '/');
-	base = slash != NULL ? slash + 1 : path;
-	snprintf(dir, sizeof(dir), "%.*s",
-		 slash != NULL ? (int)(slash - path) : 1,
-		 slash != NULL ? path : ".");
-	if (make_path(rec, sizeof(rec), dir, "rec-", name_rest(base), 0) == -1)
+	if ((ofd = rec_create(dir, base, rec, sizeof(rec))) == -1)
 		goto fail;
-	/*
-	 * A rec- file is always ours to replace (a copy cut short by a crash),
-	 * but never to write through: it may be a link someone planted.  So
-	 * remove the name and create a new file that cannot be anything else.
-	 */
-	if (unlink(rec) == -1 && errno != ENOENT) {
-		log_warn("recover: removing stale %s", rec);
-		goto fail;
-	}
-	ofd = open(rec, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		   0644);
-	if (ofd == -1) {
-		log_warn("recover: open %s", rec);
-		goto fail;
-	}
 	memset(&o, 0, sizeof(o));
 	o.byte_order = h->byte_order;
 	o.zlevel = (h->flags & FT_FLAG_COMPRESS)
 		       ? (s->cfg.zlevel > 0 ? s->cfg.zlevel : -1)
 		       : 0;
-	o.cap_start = h->cap_start;
-	if (o.cap_start == 0 && ftname_parse(base, &start, &is_tmp) == 0)
-		o.cap_start = (uint32_t)start;
+	o.cap_start = h->cap_start != 0 ? h->cap_start : (uint32_t)start;
 	o.hostname = h->hostname;
 	o.comment = h->comment[0] != '\0' ? h->comment : NULL;
 	if ((w = ftw_open(ofd, &o)) == NULL) {
@@ -568,26 +687,11 @@ spool_recover(struct spool *s, const char *path)
 		log_warn("recover: finishing %s", rec);
 		goto fail;
 	}
-	w = NULL;
-	if (fsync(ofd) == -1 && errno != EINVAL) {
-		log_warn("recover: fsync %s", rec);
-		goto fail;
-	}
-	close(ofd);
-	ofd = -1;
-	if (rename_noreplace(rec, dir, name_rest(base), done, sizeof(done)) ==
-	    -1) {
-		log_warn("recover: rename %s", rec);
-		goto fail;
-	}
-	unlink(path);
-	sync_dir(dir);
-	log_info("recovered %s as %s: %llu flows", path, done,
-		 (unsigned long long)ftr_count(in));
+	flows = ftr_count(in);
 	ftr_close(in);
 	close(ifd);
-	finished(s, done, (time_t)o.cap_start);
-	return 0;
+	return rec_commit(s, ofd, rec, dir, "ft-", path, flows,
+			  (time_t)o.cap_start);
 fail:
 	if (w != NULL)
 		ftw_abort(w);

@@ -21,6 +21,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "filefmt.h"
 #include "flowrec.h"
 #include "ftfile.h"
 
@@ -34,6 +35,7 @@ struct spool_config {
 	const char *comment;   /* -C, or NULL */
 	const char *hook;      /* -R program, or NULL */
 	struct retention *retention; /* or NULL */
+	enum filefmt_id fmt;   /* FILEFMT_FT (0) or FILEFMT_IPFIX */
 };
 
 struct spool;

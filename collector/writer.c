@@ -8,8 +8,14 @@
  * cost of the handover disappears in the per-record work.
  *
  * The writer wakes at least once a second, even with nothing queued, to
- * flush the open file every -F seconds and, after a write error, to retry
+ * flush the open files every -F seconds and, after a write error, to retry
  * the abandoned files and open a new one once there may be space again.
+ *
+ * It keeps one output per file format (flow-tools, IPFIX), each with its
+ * spool, its open file and its header counters; a batch holds records of
+ * one format, and an output opens its first file only when the receive
+ * thread asks for it (the first flow of that format), so a site with only
+ * v5 exporters never sees an empty IPFIX file.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -25,8 +31,19 @@
 /* After a failure, try again this often (seconds). */
 #define RETRY_SECS(w) ((w)->flush_secs > 0 ? (w)->flush_secs : 10)
 
+/* One file format's output: writer thread only. */
+struct wout {
+	struct spool *spool;  /* NULL: this format is not written */
+	struct ft_counts cur; /* header counters of the open file */
+	int active;	      /* opened once: rotates from then on */
+	int want_open;	      /* a file should be open but is not */
+	time_t next_retry;    /* after a failure, next attempt */
+	time_t last_flush;
+	int dirty; /* records since the last flush */
+};
+
 struct writer {
-	struct spool *spool;
+	struct wout out[FILEFMT_N];
 	struct retention *retention;
 	int flush_secs;
 	pthread_t thread;
@@ -37,13 +54,7 @@ struct writer {
 	uint64_t head, tail;	/* under mu */
 	struct writer_stats st; /* under mu */
 
-	/* Writer thread only. */
-	struct ft_counts cur; /* header counters of the open file */
-	int want_open;	      /* a file should be open but is not */
-	time_t next_retry;    /* after a failure, next attempt */
-	time_t last_flush;
-	int dirty; /* records since the last flush */
-	int stopped;
+	int stopped; /* writer thread only */
 };
 
 static time_t
@@ -65,82 +76,106 @@ count(struct writer *w, uint64_t *field, uint64_t n)
 
 /* Open the next file if one should be open; failures retry later. */
 static void
-try_open(struct writer *w, time_t when)
+try_open(struct writer *w, struct wout *o, time_t when)
 {
-	if (!w->want_open || spool_isopen(w->spool))
+	if (!o->want_open || o->spool == NULL || spool_isopen(o->spool))
 		return;
-	if (spool_open(w->spool, when) == 0) {
-		w->want_open = 0;
-		w->last_flush = mono_now();
+	if (spool_open(o->spool, when) == 0) {
+		o->want_open = 0;
+		o->last_flush = mono_now();
 		return;
 	}
 	count(w, &w->st.errors, 1);
-	w->next_retry = mono_now() + RETRY_SECS(w);
+	o->next_retry = mono_now() + RETRY_SECS(w);
 }
 
 static void
-finish(struct writer *w, time_t when)
+finish(struct writer *w, struct wout *o, time_t when)
 {
-	if (spool_isopen(w->spool)) {
-		w->cur.cap_end = (uint32_t)when;
-		if (spool_close(w->spool, &w->cur) == 0)
+	if (o->spool == NULL)
+		return;
+	if (spool_isopen(o->spool)) {
+		o->cur.cap_end = (uint32_t)when;
+		if (spool_close(o->spool, &o->cur) == 0)
 			count(w, &w->st.files, 1);
 		else
 			count(w, &w->st.errors, 1);
-		memset(&w->cur, 0, sizeof(w->cur));
+		memset(&o->cur, 0, sizeof(o->cur));
 	}
-	w->dirty = 0;
-	spool_retry(w->spool);
-	if (w->retention != NULL)
-		retention_run(w->retention, 0);
+	o->dirty = 0;
+	spool_retry(o->spool);
+}
+
+static void
+records(struct writer *w, struct wout *o, struct wbatch *b)
+{
+	if (!spool_isopen(o->spool) && o->want_open &&
+	    mono_now() >= o->next_retry)
+		try_open(w, o, time(NULL));
+	if (spool_isopen(o->spool) &&
+	    spool_write(o->spool, b->recs, b->n) == 0) {
+		count(w, &w->st.written, b->n);
+		o->dirty = 1;
+	} else if (!o->want_open) {
+		/*
+		 * The write failed now and abandoned the file.  A full or
+		 * failing disk is retried later; a failed compressor
+		 * (EPROTO) at once, in a new file.
+		 */
+		o->want_open = 1;
+		o->next_retry = mono_now() +
+		    (errno == EPROTO ? 0 : RETRY_SECS(w));
+		pthread_mutex_lock(&w->mu);
+		w->st.dropped += b->n;
+		w->st.errors++;
+		pthread_mutex_unlock(&w->mu);
+	} else
+		count(w, &w->st.dropped, b->n);
 }
 
 static void
 process(struct writer *w, struct wbatch *b)
 {
-	w->cur.lost += b->lost;
-	w->cur.corrupt += b->corrupt;
-	w->cur.resets += b->resets;
+	struct wout *o = &w->out[b->fmt < FILEFMT_N ? b->fmt : 0];
+	size_t i;
+
+	o->cur.lost += b->lost;
+	o->cur.corrupt += b->corrupt;
+	o->cur.resets += b->resets;
 	if (b->n > 0) {
-		if (!spool_isopen(w->spool) && w->want_open &&
-		    mono_now() >= w->next_retry)
-			try_open(w, time(NULL));
-		if (spool_isopen(w->spool) &&
-		    spool_write(w->spool, b->recs, b->n) == 0) {
-			count(w, &w->st.written, b->n);
-			w->dirty = 1;
-		} else if (!w->want_open) {
-			/*
-			 * The write failed now and abandoned the file.  A
-			 * full or failing disk is retried later; a failed
-			 * compressor (EPROTO) at once, in a new file.
-			 */
-			w->want_open = 1;
-			w->next_retry = mono_now() +
-			    (errno == EPROTO ? 0 : RETRY_SECS(w));
-			pthread_mutex_lock(&w->mu);
-			w->st.dropped += b->n;
-			w->st.errors++;
-			pthread_mutex_unlock(&w->mu);
-		} else
+		if (o->spool != NULL)
+			records(w, o, b);
+		else
 			count(w, &w->st.dropped, b->n);
 	}
 	switch (b->ctl) {
 	case WCTL_NONE:
 		break;
 	case WCTL_OPEN:
-		w->want_open = 1;
-		try_open(w, b->when);
+		o->active = 1;
+		o->want_open = 1;
+		try_open(w, o, b->when);
 		break;
 	case WCTL_ROTATE:
-		finish(w, b->when);
-		w->want_open = 1;
-		w->next_retry = 0;
-		try_open(w, b->when);
+		for (i = 0; i < FILEFMT_N; i++) {
+			o = &w->out[i];
+			if (!o->active)
+				continue;
+			finish(w, o, b->when);
+			o->want_open = 1;
+			o->next_retry = 0;
+			try_open(w, o, b->when);
+		}
+		if (w->retention != NULL)
+			retention_run(w->retention, 0);
 		break;
 	case WCTL_STOP:
-		finish(w, b->when);
-		w->want_open = 0;
+		for (i = 0; i < FILEFMT_N; i++) {
+			finish(w, &w->out[i], b->when);
+			w->out[i].want_open = 0;
+		}
+		if (w->retention != NULL)
+			retention_run(w->retention, 0);
 		w->stopped = 1;
 		break;
 	}
@@ -151,20 +186,28 @@ static void
 tick(struct writer *w)
 {
 	time_t now = mono_now();
+	struct wout *o;
+	size_t i;
 
-	if (w->dirty && w->flush_secs > 0 &&
-	    now - w->last_flush >= w->flush_secs) {
-		if (spool_flush(w->spool) == -1) {
-			count(w, &w->st.errors, 1);
-			w->want_open = 1;
-			w->next_retry = now + RETRY_SECS(w);
+	for (i = 0; i < FILEFMT_N; i++) {
+		o = &w->out[i];
+		if (o->spool == NULL)
+			continue;
+		if (o->dirty && w->flush_secs > 0 &&
+		    now - o->last_flush >= w->flush_secs) {
+			if (spool_flush(o->spool) == -1) {
+				count(w, &w->st.errors, 1);
+				o->want_open = 1;
+				o->next_retry = now + RETRY_SECS(w);
+			}
+			o->last_flush = now;
+			o->dirty = 0;
 		}
-		w->last_flush = now;
-		w->dirty = 0;
-	}
-	if (w->want_open && !spool_isopen(w->spool) && now >= w->next_retry) {
-		spool_retry(w->spool);
-		try_open(w, time(NULL));
+		if (o->want_open && !spool_isopen(o->spool) &&
+		    now >= o->next_retry) {
+			spool_retry(o->spool);
+			try_open(w, o, time(NULL));
+		}
 	}
 }
 
@@ -220,7 +263,7 @@ writer_new(struct spool *spool, struct retention *retention, int flush_secs)
 	}
 	for (i = 0; i < WRITER_SLOTS; i++)
 		w->slots[i].recs = w->recmem + i * WRITER_BATCH;
-	w->spool = spool;
+	w->out[FILEFMT_FT].spool = spool;
 	w->retention = retention;
 	w->flush_secs = flush_secs;
 	pthread_mutex_init(&w->mu, NULL);
@@ -242,6 +285,14 @@ writer_new(struct spool *spool, struct retention *retention, int flush_secs)
 		return NULL;
 	}
 	return w;
+}
+
+void
+writer_set_spool(struct writer *w, enum filefmt_id fmt, struct spool *spool)
+{
+	pthread_mutex_lock(&w->mu);
+	w->out[fmt].spool = spool;
+	pthread_mutex_unlock(&w->mu);
 }
 
 struct wbatch *

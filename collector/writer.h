@@ -22,6 +22,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "filefmt.h"
 #include "flowrec.h"
 
 #define WRITER_BATCH 1024 /* records per batch */
@@ -42,6 +43,7 @@ enum wctl {
 struct wbatch {
 	struct flowrec *recs; /* WRITER_BATCH entries */
 	size_t n;	      /* records filled */
+	enum filefmt_id fmt;  /* the file format they go to */
 	uint32_t lost, corrupt, resets;
 	enum wctl ctl;
 	time_t when;
@@ -63,6 +65,11 @@ struct writer;
  * retention may be NULL.  NULL on failure.
  */
 struct writer *writer_new(struct spool *, struct retention *, int flush_secs);
+/*
+ * Give the writer the spool of another file format (the flow-tools spool
+ * is writer_new()'s).  Before the first batch of that format.
+ */
+void writer_set_spool(struct writer *, enum filefmt_id, struct spool *);
 /* The batch the receive thread is filling (never NULL). */
 struct wbatch *writer_batch(struct writer *);
 /*

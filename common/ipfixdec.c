@@ -50,10 +50,11 @@ struct exporter {
 struct ipfixdec {
 	size_t		max_exporters;
 	size_t		max_templates;
-	struct exporter	*exp;
-	size_t		nexp;
+	struct exporter	*exp;		/* grows by doubling to max_exporters */
+	size_t		nexp, capexp;
 	size_t		mem;		/* bytes allocated for fields and sets */
 	uint64_t	refused[IPFIXDEC_NREASON];	/* no exporter slot */
+	struct ipfixdec_last last;
 };
 
 static const char *const reason_names[IPFIXDEC_NREASON] = {
@@ -139,9 +140,17 @@ exporter_get(struct ipfixdec *d, const struct ipfixdec_source *src)
 			return &d->exp[i];
 	if (d->nexp == d->max_exporters)
 		return NULL;
-	if (d->exp == NULL &&
-	    (d->exp = calloc(d->max_exporters, sizeof(*d->exp))) == NULL)
-		return NULL;
+	if (d->nexp == d->capexp) {
+		size_t cap = d->capexp ? d->capexp * 2 : 8;
+
+		if (cap > d->max_exporters)
+			cap = d->max_exporters;
+		/* max_exporters >= 1 (ipfixdec_new), so cap is too. */
+		if (cap == 0 || (e = realloc(d->exp, cap * sizeof(*e))) == NULL)
+			return NULL;
+		d->exp = e;
+		d->capexp = cap;
+	}
 	e = &d->exp[d->nexp];
 	memset(e, 0, sizeof(*e));
 	e->tpl = calloc(d->max_templates, sizeof(*e->tpl));
@@ -254,8 +263,7 @@ all_zero(const uint8_t *p, size_t n)
  */
 static void
 template_set(struct ipfixdec *d, struct exporter *e,
-    const struct ipfixrec_ctx *ctx, int options, const uint8_t *p, size_t len,
-    int *learnt)
+    const struct ipfixrec_ctx *ctx, int options, const uint8_t *p, size_t len)
 {
 	struct cursor c;
 	int v9 = ctx->version == NF9_VERSION;
@@ -341,8 +349,7 @@ template_set(struct ipfixdec *d, struct exporter *e,
 				continue;
 			return;
 		}
-		if (tpl_learn(d, e, &t) == 0)
-			*learnt = 1;
+		tpl_learn(d, e, &t);
 	}
 }
 
@@ -366,7 +373,11 @@ pending_keep(struct ipfixdec *d, struct exporter *e,
 	}
 	memcpy(pd->data, p, len);
 	pd->len = len;
+	/* Only the header's values are kept; pending_run() sets pointers. */
 	pd->ctx = *ctx;
+	pd->ctx.src = NULL;
+	pd->ctx.st = NULL;
+	pd->ctx.dom = NULL;
 	pd->ctx.late = 1;
 	pd->tid = tid;
 	pd->at_ms = ctx->now_ms;
@@ -388,6 +399,9 @@ pending_run(struct ipfixdec *d, struct exporter *e, int64_t now_ms,
 
 		t = tpl_find(e, pd->ctx.version, pd->ctx.domain, pd->tid);
 		if (t != NULL) {
+			/* Its message's pointers are stale: take them anew. */
+			pd->ctx.src = &e->src;
+			pd->ctx.st = &e->st;
 			pd->ctx.dom = domain_get(d, e, pd->ctx.version,
 			    pd->ctx.domain);
 			if (pd->ctx.dom != NULL)
@@ -404,20 +418,22 @@ pending_run(struct ipfixdec *d, struct exporter *e, int64_t now_ms,
 }
 
 /* Sequence accounting: IPFIX counts data records, v9 export packets. */
-static void
+static uint32_t
 sequence(struct ipfixrec_domain *dm, int version, uint32_t seq,
     struct ipfixdec_stats *st)
 {
-	uint32_t gap;
+	uint32_t gap = 0;
 
 	if (dm->seq_known) {
 		gap = seq - dm->next_seq;
 		/* Behind or far ahead is a reordering or a restart: no loss. */
-		if (gap != 0 && gap < UINT32_C(0x80000000))
-			st->lost += gap;
+		if (gap >= UINT32_C(0x80000000))
+			gap = 0;
+		st->lost += gap;
 	}
 	dm->seq_known = 1;
 	dm->next_seq = version == NF9_VERSION ? seq + 1 : seq;
+	return gap;
 }
 
 int
@@ -432,9 +448,10 @@ ipfixdec_message(struct ipfixdec *d, const struct ipfixdec_source *src,
 	uint16_t version, w16, sid, slen;
 	uint32_t seq;
 	size_t hdr;
-	int learnt = 0, undecoded = 0;
+	int undecoded = 0;
 	uint64_t before;
 
+	memset(&d->last, 0, sizeof(d->last));
 	if ((e = exporter_get(d, src)) == NULL) {
 		d->refused[IPFIXDEC_EXPLIMIT]++;
 		return -1;
@@ -473,7 +490,8 @@ ipfixdec_message(struct ipfixdec *d, const struct ipfixdec_source *src,
 		return -1;
 	}
 	e->st.messages++;
-	sequence(ctx.dom, version, seq, &e->st);
+	d->last.version = version;
+	d->last.lost = sequence(ctx.dom, version, seq, &e->st);
 	before = e->st.flows;
 
 	while (buf_left(&c) >= IPFIX_SETHDRLEN) {
@@ -503,10 +521,10 @@ ipfixdec_message(struct ipfixdec *d, const struct ipfixdec_source *src,
 			}
 		} else if (sid == (version == NF9_VERSION ? NF9_SET_TEMPLATE :
 		    IPFIX_SET_TEMPLATE))
-			template_set(d, e, &ctx, 0, body, slen, &learnt);
+			template_set(d, e, &ctx, 0, body, slen);
 		else if (sid == (version == NF9_VERSION ? NF9_SET_OPTIONS :
 		    IPFIX_SET_OPTIONS))
-			template_set(d, e, &ctx, 1, body, slen, &learnt);
+			template_set(d, e, &ctx, 1, body, slen);
 		else
 			e->st.reason[IPFIXDEC_SETID]++;
 	}
@@ -519,8 +537,14 @@ ipfixdec_message(struct ipfixdec *d, const struct ipfixdec_source *src,
 	}
 	if (e->npend > 0)
 		pending_run(d, e, now_ms, emit, arg);
-	(void)learnt;
+	d->last.flows = e->st.flows - before;
 	return 0;
+}
+
+void
+ipfixdec_last(const struct ipfixdec *d, struct ipfixdec_last *l)
+{
+	*l = d->last;
 }
 
 void
@@ -557,8 +581,7 @@ ipfixdec_total(const struct ipfixdec *d, struct ipfixdec_stats *t)
 size_t
 ipfixdec_memory(const struct ipfixdec *d)
 {
-	return sizeof(*d) + (d->exp ? d->max_exporters * sizeof(*d->exp) : 0) +
-	    d->mem;
+	return sizeof(*d) + d->capexp * sizeof(*d->exp) + d->mem;
 }
 
 /*

@@ -112,6 +112,14 @@ int	ipfixdec_message(struct ipfixdec *, const struct ipfixdec_source *src,
 	    int64_t now_ms, const void *buf, size_t len, ipfixdec_emit_fn *emit,
 	    void *arg);
 
+/* What the latest ipfixdec_message() call found. */
+struct ipfixdec_last {
+	int		version;	/* 9, 10; 0 if the header was refused */
+	uint64_t	lost;		/* its sequence gap (see stats.lost) */
+	uint64_t	flows;		/* flows emitted, early data included */
+};
+void	ipfixdec_last(const struct ipfixdec *, struct ipfixdec_last *);
+
 /* Counters of every exporter seen, and the totals over all of them. */
 void	ipfixdec_foreach(const struct ipfixdec *, ipfixdec_stats_fn *, void *);
 void	ipfixdec_total(const struct ipfixdec *, struct ipfixdec_stats *);

@@ -189,8 +189,8 @@ field(struct acc *a, const struct ipfixrec_ctx *ctx, uint16_t ie,
 	case IPFIX_IE_TOS: f->rec.tos = (uint8_t)v; break;
 	case IPFIX_IE_TCPFLAGS: f->rec.tcp_flags = (uint8_t)v; break;
 	case IPFIX_IE_SPORT: f->rec.srcport = (uint16_t)v; break;
-	case IPFIX_IE_DPORT: f->rec.dstport = (uint16_t)v; break;
-	case IPFIX_IE_ICMP4: case IPFIX_IE_ICMP6:
+	/* ICMP type * 256 + code goes where v5 puts it: the dport. */
+	case IPFIX_IE_DPORT: case IPFIX_IE_ICMP4: case IPFIX_IE_ICMP6:
 		f->rec.dstport = (uint16_t)v; break;
 	case IPFIX_IE_SRC4_MASK: case IPFIX_IE_SRC6_MASK:
 		f->rec.src_mask = (uint8_t)v; break;

@@ -85,7 +85,7 @@ if [ -x build/asan/sensor/nfsensord ] && [ -z "${TESTS:-}" ]; then
 	for t in pipeline_pcaps pipeline_demo sensor_pcaps sensor_ipfix_live \
 	    collector_malformed fault_storm fault_ctl fault_remote collector_fanout \
 	    report_corrupt report_golden files_hostile report_filterfile \
-	    report_ipfix; do
+	    report_ipfix collector_ipfix_hostile; do
 		[ -f "tests/integration/$t.sh" ] &&
 		    run_int "tests/integration/$t.sh" "asan-$t"
 	done

@@ -8,6 +8,9 @@
 #              compression) and into nfcapd (plain, -y LZ4, -z LZO); highest
 #              offered rate with zero loss (sent vs stored), kernel
 #              RcvbufErrors, bytes on disk per million flows
+#   collector_ipfix  the same with IPFIX (tests/bench/ipfixblast: IPv4 and
+#              IPv6 flows, templates every 16 messages) into nfcollectd
+#              (IPFIX files) and nfcapd
 #   deflate    zlib levels and ISA-L igzip (if libisal-dev is there) on the
 #              same records: speed, size, inflate speed (tests/bench/zbench)
 #   reporter   nfreport vs nfdump on the same flows (five-minute flow-tools
@@ -25,8 +28,8 @@
 #
 # Variables: BENCH=quick (default, ~1M packets/flows, a few minutes) or full
 # (the 10M sizes of issue 7); RUNS (default 3, alternating nfkit/peer);
-# JOBS (default "sensor collector reporter deflate web clickhouse");
-# BENCH_DIR (default
+# JOBS (default "sensor collector collector_ipfix reporter deflate web
+# clickhouse"); BENCH_DIR (default
 # build/bench: inputs are generated there once and reused); SHARED (default
 # ../shared, for pcapgen, nfv5blast and pcount).  Every size can be set:
 # SENSOR_PKTS, SENSOR_DUR, SENSOR_M, SENSOR_V10 (0: no -v 10 rows),
@@ -44,7 +47,7 @@ ROOT=${BENCH_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 SHARED=${SHARED:-$ROOT/../shared}
 BENCH=${BENCH:-quick}
 RUNS=${RUNS:-3}
-JOBS=${JOBS:-sensor collector reporter deflate web clickhouse}
+JOBS=${JOBS:-sensor collector collector_ipfix reporter deflate web clickhouse}
 W=${BENCH_DIR:-$ROOT/build/bench}
 BIN=$W/bin
 LOG=$W/logs
@@ -137,6 +140,9 @@ build_tools() {
 	cc -O2 -o "$BIN/pcount" "$T/pcount.c" -lpcap &&
 	cc -O2 -Wall -o "$BIN/tm" "$ROOT/tests/bench/tm.c" &&
 	cc -O2 -Wall -o "$BIN/udpsink" "$ROOT/tests/bench/udpsink.c" &&
+	{ [ ! -f "$ROOT/build/libnfkit.a" ] ||
+	    cc -O2 -Wall -I"$ROOT/common" -o "$BIN/ipfixblast" \
+	    "$ROOT/tests/bench/ipfixblast.c" "$ROOT/build/libnfkit.a"; } &&
 	cc -O2 -Wall ${ISAL_LIBS:+-DHAVE_ISAL} -o "$BIN/ftinflate" "$ROOT/tests/bench/ftinflate.c" \
 	    $ISAL_LIBS -lz &&
 	if [ -f /usr/include/isa-l/igzip_lib.h ]; then
@@ -454,10 +460,10 @@ coll_run() {
 	d=$W/coll/$prog; rm -rf "$d"; mkdir -p "$d"
 	port=$(free_port)
 	case $prog in
-	nfcollectd)
+	nfcollectd|nfcollectd-ipfix)
 		"$NFCOLLECTD" -D -w "$d" -p "$W/coll/nfcollectd.pid" "127.0.0.1/0/$port" \
 		    >"$LOG/coll-$prog.$rate.$r.log" 2>&1 & ;;
-	nfcapd)
+	nfcapd|nfcapd-ipfix)
 		nfcapd -w "$d" -p "$port" -b 127.0.0.1 -t 300 -B 4194304 \
 		    >"$LOG/coll-$prog.$rate.$r.log" 2>&1 & ;;
 	nfcapd-lz4)
@@ -476,7 +482,10 @@ coll_run() {
 	rb0=$(rcvbuf_errors)
 	rr=$rate n=$COLLECT_FLOWS
 	if [ "$rate" = max ]; then rr=0; else n=$((rate * COLLECT_SECS)); fi
-	"$BIN/nfv5blast" -p "$port" -n "$n" -r "$rr" >"$LOG/blast.out" 2>&1
+	case $prog in
+	*-ipfix) "$BIN/ipfixblast" -v 10 -p "$port" -n "$n" -r "$rr" ;;
+	*) "$BIN/nfv5blast" -p "$port" -n "$n" -r "$rr" ;;
+	esac >"$LOG/blast.out" 2>&1
 	offered=$(sed -n 's/.*flows_per_s=\([0-9]*\).*/\1/p' "$LOG/blast.out")
 	sent=$(sed -n 's/.* flows=\([0-9]*\).*/\1/p' "$LOG/blast.out")
 	serr=$(sed -n 's/.*send_errors=\([0-9]*\).*/\1/p' "$LOG/blast.out")
@@ -494,6 +503,12 @@ coll_run() {
 		    sed -n 's/.*records=\([0-9]*\).*/\1/p')
 		bytes=$(find "$d" -type f \( -name 'ft-*' -o -name 'tmp-*' \) -printf '%s\n' |
 		    awk '{ s += $1 } END { print s + 0 }') ;;
+	nfcollectd-ipfix)
+		# The collector logs each finished file's flow count.
+		stored=$(sed -n 's/.*finished .*: \([0-9]*\) flows,.*/\1/p' \
+		    "$LOG/coll-$prog.$rate.$r.log" | awk '{ s += $1 } END { print s + 0 }')
+		bytes=$(find "$d" -type f -name 'ipfix-*' -printf '%s\n' |
+		    awk '{ s += $1 } END { print s + 0 }') ;;
 	nfcapd*)
 		stored=$(nfdump -R "$d" -I 2>/dev/null | awk '/^Flows:/ { print $2 }')
 		bytes=$(find "$d" -type f -name 'nfcapd.*' -printf '%s\n' |
@@ -509,11 +524,14 @@ coll_run() {
 	[ "$lost" -eq 0 ]
 }
 
-job_collector() {
+# coll_ladder JOB OURS PEERS: the offered-rate ladder for nfcollectd run as
+# OURS and the nfcapd variants PEERS, then their summary rows under JOB.
+coll_ladder() {
+	cjob=$1 ours=$2 peers=$3
 	progs=""
-	nfkit_ok "$NFCOLLECTD" && progs="nfcollectd"
+	nfkit_ok "$NFCOLLECTD" && progs="$ours"
 	if peer nfcapd nfdump && peer nfdump nfdump; then
-		progs="$progs nfcapd nfcapd-lz4 nfcapd-lzo"
+		progs="$progs $peers"
 	fi
 	alive=$progs
 	for rate in $RATES; do
@@ -535,12 +553,12 @@ job_collector() {
 		alive=$next
 	done
 	# Summary rows: highest rate where every run lost nothing.
-	for p in nfcollectd nfcapd nfcapd-lz4 nfcapd-lzo; do
+	for p in $ours $peers; do
 		case " $progs " in *" $p "*) ;; *)
-			if [ $p = nfcollectd ]; then
-				row collector nfcollectd "n/a" "n/a" "" "n/a" "-" "-" "not built"
+			if [ $p = "$ours" ]; then
+				row "$cjob" "$ours" "n/a" "n/a" "" "n/a" "-" "-" "not built"
 			else
-				row collector "$p" "-" "-" "" "-" "-" "-" "peer missing"
+				row "$cjob" "$p" "-" "-" "" "-" "-" "-" "peer missing"
 			fi
 			continue ;;
 		esac
@@ -569,20 +587,36 @@ job_collector() {
 		note="$mbpm MiB per 1M flows on disk"
 		[ "$fail" != "-" ] && note="$note; loss at $fail"
 		[ "$fail" = "-" ] && note="$note; no loss at any rate tried"
-		row collector "$p" "-" "$held" "-" "$rss" "-" "-" "$note"
+		row "$cjob" "$p" "-" "$held" "-" "$rss" "-" "-" "$note"
 	done
-	# Ratios: nfcollectd's held rate vs nfcapd's, its size vs nfcapd-lz4's.
-	awk -F'\t' 'BEGIN { OFS = "\t" } $1 == "collector" { r[$2] = $4; n[$2] = $9 }
+	# Ratios: our held rate vs the first peer's, our size vs the second's.
+	set -- $peers
+	awk -F'\t' -v cj="$cjob" -v us="$ours" -v p1="${1:-}" -v p2="${2:-}" '
+	    BEGIN { OFS = "\t" } $1 == cj { r[$2] = $4; n[$2] = $9 }
 	    { line[NR] = $0; job[NR] = $1; pr[NR] = $2 }
 	    END { for (i = 1; i <= NR; i++) {
-		if (job[i] == "collector" && pr[i] == "nfcollectd") {
+		if (job[i] == cj && pr[i] == us) {
 		    split(line[i], f, "\t")
-		    if (r["nfcapd"] + 0 > 0 && r["nfcollectd"] ~ /^[0-9]/)
-			f[7] = sprintf("%.2fx", r["nfcollectd"] / r["nfcapd"])
-		    split(n["nfcollectd"], a, " "); split(n["nfcapd-lz4"], b, " ")
-		    if (a[1] + 0 > 0 && b[1] + 0 > 0) f[9] = f[9] sprintf("; size %.2fx nfcapd-lz4", a[1] / b[1])
+		    if (r[p1] + 0 > 0 && r[us] ~ /^[0-9]/)
+			f[7] = sprintf("%.2fx", r[us] / r[p1])
+		    split(n[us], a, " "); split(n[p2], b, " ")
+		    if (a[1] + 0 > 0 && b[1] + 0 > 0) f[9] = f[9] sprintf("; size %.2fx %s", a[1] / b[1], p2)
 		    line[i] = f[1]; for (k = 2; k <= 9; k++) line[i] = line[i] OFS f[k] }
 		print line[i] } }' "$TABLE" >"$TABLE.new" && mv "$TABLE.new" "$TABLE"
+}
+
+job_collector() {
+	coll_ladder collector nfcollectd "nfcapd nfcapd-lz4 nfcapd-lzo"
+}
+
+# v9/IPFIX collection: nfcollectd's IPFIX files against nfcapd (plain and
+# LZ4 are the same columns as above; one peer keeps the ladder short).
+job_collector_ipfix() {
+	if [ ! -x "$BIN/ipfixblast" ]; then
+		row collector_ipfix nfcollectd-ipfix "n/a" "n/a" "" "n/a" "-" "-" "ipfixblast not built"
+		return
+	fi
+	coll_ladder collector_ipfix nfcollectd-ipfix "nfcapd-ipfix"
 }
 
 # ---- web report ---------------------------------------------------------
@@ -891,6 +925,7 @@ for j in $JOBS; do
 	case $j in
 	sensor) job_sensor ;;
 	collector) job_collector ;;
+	collector_ipfix) job_collector_ipfix ;;
 	reporter) job_reporter ;;
 	deflate) job_deflate ;;
 	web) job_web ;;

@@ -53,7 +53,7 @@ if mode == "filter":
 seq = 0
 bads = [
     lambda: b"\x00\x05\x00\x01" + b"\x00" * 6,                  # short
-    lambda: struct.pack(">HH", 9, 1) + b"\x00" * 68,            # version 9
+    lambda: struct.pack(">HH", 10, 99) + b"\x00" * 68,           # IPFIX length 99
     lambda: struct.pack(">HH", 8, 1) + b"\x00" * 68,            # v8 unsupported
     lambda: v5(0, 1)[:2] + b"\x00\x00" + v5(0, 1)[4:24],       # count 0
     lambda: v5(0, 30)[:2] + b"\x00\x1f" + v5(0, 30)[4:] + b"\x00" * 48,  # count 31
@@ -62,7 +62,7 @@ bads = [
     lambda: v5(0, 3)[:2] + b"\x00\x02" + v5(0, 3)[4:],         # count says 2, 3 sent
     lambda: v1(25),                                              # over v1's limit
     lambda: v7(0, 28),                                           # over v7's limit
-    lambda: b"\x00\x05" + b"\x00" * 3000,                        # oversize
+    lambda: b"\x00\x05" + b"\x00" * 9300,                        # oversize
     lambda: b"",                                                 # empty
 ]
 for i in range(60):
@@ -110,7 +110,7 @@ if [ -n "$F" ]; then
 	h=$("$FTDUMP" -h "$F" | grep -E '^(flows|lost|corrupt|resets)=' | tr '\n' ' ')
 	want="flows=$want_flows lost=$want_lost corrupt=$want_bad resets=0 "
 	[ "$h" = "$want" ] && pass "header counters: $h" || fail "header counters '$h', want '$want'"
-	grep -q "rejected datagrams since the last report:.*short=.*version=.*count=.*length=.*oversize=" \
+	grep -q "datagrams rejected since the last report, number by reason:.*short=.*unknown-version=.*count=.*length=.*oversize=.*v9-ipfix-header=" \
 	    "$TMP/mixed.log" && pass "rejects summarised by reason in the log" ||
 	    fail "no reject summary in the log"
 else

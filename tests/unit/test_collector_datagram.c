@@ -258,7 +258,13 @@ START_TEST(test_rejections)
 			 DATAGRAM_ELENGTH);
 	put16(buf, 9);
 	ck_assert_int_eq(datagram_decode(buf, len, 0, &di, recs),
-			 DATAGRAM_EVERSION);
+			 DATAGRAM_TEMPLATED);
+	ck_assert_uint_eq(di.version, 9);
+	put16(buf, 10);
+	ck_assert_int_eq(datagram_decode(buf, len, 0, &di, recs),
+			 DATAGRAM_TEMPLATED);
+	ck_assert_int_eq(datagram_decode(buf, 15, 0, &di, recs),
+			 DATAGRAM_ESHORT);
 	put16(buf, 8);
 	ck_assert_int_eq(datagram_decode(buf, len, 0, &di, recs),
 			 DATAGRAM_EVERSION);

@@ -6,6 +6,7 @@
  * holds make the submitter wait instead of losing any; records submitted
  * while no file is wanted are dropped, not written.  The statistics are
  * read while the thread runs, as the receive thread's STAT line does.
+ * Batches of the two file formats interleaved land each in its own file.
  * Built with ThreadSanitizer as well (make tsan).
  */
 #include <check.h>
@@ -16,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ipfixfile.h"
 #include "spooltest.h"
 #include "../../collector/writer.h"
 
@@ -142,6 +144,96 @@ START_TEST(test_no_file_before_open)
 }
 END_TEST
 
+/* Records of an IPFIX file (uncompressed or not), numbered from *seq. */
+static long
+read_ipfix(const char *rel, uint32_t *seq, const struct ipfr_stats **stp,
+	   struct ipfr_stats *st)
+{
+	static struct flowrec buf[1024];
+	struct ipfix_reader *r;
+	char p[256], err[256];
+	long n, i, total = 0;
+	int fd;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, rel);
+	if ((fd = open(p, O_RDONLY)) == -1)
+		return -2;
+	if ((r = ipfr_open(fd, p, err, sizeof(err))) == NULL) {
+		close(fd);
+		return -3;
+	}
+	while ((n = ipfr_read(r, buf, 1024)) > 0) {
+		for (i = 0; i < n; i++)
+			ck_assert_uint_eq(buf[i].srcaddr, (*seq)++);
+		total += n;
+	}
+	if (n < 0)
+		total = -1;
+	*st = *ipfr_stats(r);
+	*stp = st;
+	ipfr_close(r);
+	close(fd);
+	return total;
+}
+
+/*
+ * Batches of the two formats interleaved, as the receive thread hands
+ * them over when v5 and v9 exporters alternate: each format's file holds
+ * exactly its records, in order, with its own counters; a rotation
+ * finishes both; a format never asked for gets no file.
+ */
+START_TEST(test_two_formats)
+{
+	struct spool_config c;
+	struct spool *s = new_spool(0, NULL), *si;
+	struct writer *w = writer_new(s, NULL, 0);
+	const struct ipfr_stats *stp;
+	struct ipfr_stats st;
+	struct ft_header h;
+	struct wbatch *b;
+	uint32_t seqf = 0, seqi = 1000000, cf = 0, ci = 1000000;
+	int i;
+
+	memset(&c, 0, sizeof(c));
+	c.dir = dir;
+	c.zlevel = -1;
+	c.fmt = FILEFMT_IPFIX;
+	ck_assert_ptr_nonnull(si = spool_new(&c));
+	ck_assert_ptr_nonnull(w);
+	writer_set_spool(w, FILEFMT_IPFIX, si);
+	writer_batch(w)->fmt = FILEFMT_FT;
+	writer_submit(w, WCTL_OPEN, T0);
+	writer_batch(w)->fmt = FILEFMT_IPFIX;
+	writer_submit(w, WCTL_OPEN, T0);
+	for (i = 0; i < 20; i++) {
+		b = writer_batch(w);
+		b->fmt = i % 2 ? FILEFMT_IPFIX : FILEFMT_FT;
+		fill(b, 10 + i, i % 2 ? &seqi : &seqf);
+		b->lost = i % 2 ? 3 : 1;
+		writer_submit(w, WCTL_NONE, 0);
+	}
+	writer_batch(w)->fmt = FILEFMT_FT;
+	writer_submit(w, WCTL_ROTATE, T0 + 300);
+	writer_submit(w, WCTL_STOP, T0 + 600);
+	writer_free(w);
+	spool_free(s);
+	spool_free(si);
+
+	ck_assert_int_eq(read_file("ft-" NAME0, &h, &cf), 10 * 10 + 90);
+	ck_assert_uint_eq(h.lost, 10);
+	ck_assert_int_eq(read_ipfix("ipfix-v10.2026-11-26.180515+0000", &ci,
+	    &stp, &st), 10 * 10 + 100);
+	ck_assert_int_eq(stp->present, 1);
+	ck_assert_uint_eq(stp->lost, 30);
+	ck_assert_uint_eq(cf, seqf);
+	ck_assert_uint_eq(ci, seqi);
+	/* Both rotated: the second files exist and are empty. */
+	ck_assert_int_eq(read_file("ft-" NAME1, &h, NULL), 0);
+	ck_assert_int_eq(read_ipfix("ipfix-v10.2026-11-26.181015+0000", &ci,
+	    &stp, &st), 0);
+}
+END_TEST
+
 static Suite *
 writer_suite(void)
 {
@@ -152,6 +244,7 @@ writer_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_two_files_in_order);
 	tcase_add_test(tc, test_no_file_before_open);
+	tcase_add_test(tc, test_two_formats);
 	suite_add_tcase(s, tc);
 	return s;
 }

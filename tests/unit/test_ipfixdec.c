@@ -704,6 +704,7 @@ START_TEST(sequence_accounting)
 {
 	struct ipfixdec *d = ipfixdec_new(NULL);
 	struct ipfixdec_stats t;
+	struct ipfixdec_last last;
 
 	/* IPFIX counts records: 1 sent, the next says 4, so 3 lost. */
 	begin(&m, 10, 0, 0);
@@ -718,6 +719,11 @@ START_TEST(sequence_accounting)
 	ck_assert_int_eq(feed(d, &ex1, finish(&m)), 0);
 	ipfixdec_total(d, &t);
 	ck_assert_uint_eq(t.lost, 3);
+	/* The collector reads each message's own gap and flows. */
+	ipfixdec_last(d, &last);
+	ck_assert_int_eq(last.version, 10);
+	ck_assert_uint_eq(last.lost, 3);
+	ck_assert_uint_eq(last.flows, 1);
 	/* v9 counts packets, per source id: 10 then 12 is 1 lost. */
 	begin(&m, 9, 10, 4);
 	ck_assert_int_eq(feed(d, &ex1, finish(&m)), 0);
