@@ -41,8 +41,8 @@ static const struct version versions[] = {
     {1, 16, 48, 24, read_v1},
     {5, V5_HDRLEN, V5_RECLEN, V5_MAXRECS, read_v5},
     {7, 24, 52, 27, read_v7},
-    {9, 20, 0, 0, NULL},	/* RFC 3954: templates, see ipfixdec */
-    {10, 16, 0, 0, NULL},	/* RFC 7011 */
+    {9, 20, 0, 0, NULL},  /* RFC 3954: templates, see ipfixdec */
+    {10, 16, 0, 0, NULL}, /* RFC 7011 */
 };
 
 static const struct {
@@ -57,7 +57,8 @@ static const struct {
     [DATAGRAM_ELENGTH] = {"length", "length does not match record count"},
     [DATAGRAM_ETRUNC] = {"oversize", "datagram larger than any valid one"},
     [DATAGRAM_EFILTER] = {"filtered", "source refused by the remote filter"},
-    [DATAGRAM_TEMPLATED] = {"templated", "v9 or IPFIX: for the template decoder"},
+    [DATAGRAM_TEMPLATED] = {"templated",
+			    "v9 or IPFIX: for the template decoder"},
     [DATAGRAM_EMESSAGE] = {"v9-ipfix-header",
 			   "v9/IPFIX header refused (short, IPFIX length, "
 			   "exporter or domain limit)"},
@@ -113,8 +114,8 @@ datagram_decode(const void *buf, size_t len, uint32_t exaddr,
 }
 
 static int
-read_v5(const void *buf, size_t len, uint32_t exaddr, struct datagram_info *info,
-	struct flowrec *recs)
+read_v5(const void *buf, size_t len, uint32_t exaddr,
+	struct datagram_info *info, struct flowrec *recs)
 {
 	struct v5_header h;
 	struct v5_record w[V5_MAXRECS];
@@ -163,7 +164,7 @@ read_common(struct cursor *c, const struct v5_header *h, uint32_t exaddr,
 /* The first 16 bytes, the same in v1, v5 and v7 headers. */
 static void
 read_header_start(struct cursor *c, struct v5_header *h, const void *buf,
-    size_t len)
+		  size_t len)
 {
 	memset(h, 0, sizeof(*h));
 	buf_cur_init(c, buf, len);
@@ -175,8 +176,8 @@ read_header_start(struct cursor *c, struct v5_header *h, const void *buf,
 }
 
 static int
-read_v1(const void *buf, size_t len, uint32_t exaddr, struct datagram_info *info,
-	struct flowrec *recs)
+read_v1(const void *buf, size_t len, uint32_t exaddr,
+	struct datagram_info *info, struct flowrec *recs)
 {
 	struct cursor c;
 	struct v5_header h;
@@ -203,8 +204,8 @@ read_v1(const void *buf, size_t len, uint32_t exaddr, struct datagram_info *info
  * in pad2 and the shortcut router address (router_sc) appended.
  */
 static int
-read_v7(const void *buf, size_t len, uint32_t exaddr, struct datagram_info *info,
-	struct flowrec *recs)
+read_v7(const void *buf, size_t len, uint32_t exaddr,
+	struct datagram_info *info, struct flowrec *recs)
 {
 	struct cursor c;
 	struct v5_header h;

@@ -22,14 +22,14 @@
 
 enum datagram_status {
 	DATAGRAM_OK = 0,
-	DATAGRAM_ESHORT,	 /* shorter than its version's header */
-	DATAGRAM_EVERSION, /* unknown or unsupported version */
-	DATAGRAM_ECOUNT,	 /* count is 0 or above the version's limit */
-	DATAGRAM_ELENGTH,	 /* length is not header + count * record */
-	DATAGRAM_ETRUNC,	 /* larger than our receive buffer */
-	DATAGRAM_EFILTER,	 /* from a source the remote filter refuses */
-	DATAGRAM_TEMPLATED,	 /* v9/IPFIX: not an error, for ipfixdec */
-	DATAGRAM_EMESSAGE,	 /* v9/IPFIX message refused by ipfixdec */
+	DATAGRAM_ESHORT,    /* shorter than its version's header */
+	DATAGRAM_EVERSION,  /* unknown or unsupported version */
+	DATAGRAM_ECOUNT,    /* count is 0 or above the version's limit */
+	DATAGRAM_ELENGTH,   /* length is not header + count * record */
+	DATAGRAM_ETRUNC,    /* larger than our receive buffer */
+	DATAGRAM_EFILTER,   /* from a source the remote filter refuses */
+	DATAGRAM_TEMPLATED, /* v9/IPFIX: not an error, for ipfixdec */
+	DATAGRAM_EMESSAGE,  /* v9/IPFIX message refused by ipfixdec */
 	DATAGRAM_NSTATUS
 };
 
@@ -48,9 +48,10 @@ struct datagram_info {
  * order) as the exporter address of every record.  recs must hold
  * DATAGRAM_MAXRECS entries.  Returns DATAGRAM_OK or the rejection reason.
  */
-enum datagram_status datagram_decode(const void *buf, size_t len, uint32_t exaddr,
-				   struct datagram_info *info,
-				   struct flowrec *recs);
+enum datagram_status datagram_decode(const void *buf, size_t len,
+				     uint32_t exaddr,
+				     struct datagram_info *info,
+				     struct flowrec *recs);
 const char *datagram_strerror(enum datagram_status);
 /* Short name of a status for counters and STAT lines ("short", ...). */
 const char *datagram_statname(enum datagram_status);

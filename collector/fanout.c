@@ -39,7 +39,7 @@
 #include "fanout.h"
 #include "log.h"
 
-#define FANOUT_VLEN 64	/* datagrams per sendmmsg() */
+#define FANOUT_VLEN 64	 /* datagrams per sendmmsg() */
 #define FANOUT_HDRLEN 28 /* IPv4 header + UDP header */
 #define FANOUT_TTL 64
 /*
@@ -60,9 +60,9 @@ struct fslot {
 struct ftarget {
 	char name[INET6_ADDRSTRLEN + 8];
 	struct sockaddr_storage sa;
-	int fd;	   /* UDP, connected: sends from our own address */
-	int rawfd; /* raw IPv4 for spoofing, or -1 */
-	int spoof6; /* fd may send from any IPv6 address (IPV6_TRANSPARENT) */
+	int fd;	     /* UDP, connected: sends from our own address */
+	int rawfd;   /* raw IPv4 for spoofing, or -1 */
+	int spoof6;  /* fd may send from any IPv6 address (IPV6_TRANSPARENT) */
 	int blocked; /* the fd that said EAGAIN, -1 if none */
 	uint32_t daddr; /* network order, IPv4 targets */
 	uint16_t dport; /* network order */
@@ -226,12 +226,12 @@ target_open(struct ftarget *t, const struct fanout_target *ft, int *may_spoof)
 	 * stays ours.
 	 */
 	if (fam == AF_INET6 && *may_spoof)
-		t->spoof6 = setsockopt(t->fd, SOL_IPV6, IPV6_TRANSPARENT,
-				       &on, sizeof(on)) == 0;
+		t->spoof6 = setsockopt(t->fd, SOL_IPV6, IPV6_TRANSPARENT, &on,
+				       sizeof(on)) == 0;
 	if (fam == AF_INET && *may_spoof) {
-		t->rawfd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC |
-					       SOCK_NONBLOCK,
-				  IPPROTO_RAW);
+		t->rawfd =
+		    socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
+			   IPPROTO_RAW);
 		if (t->rawfd == -1 && (errno == EPERM || errno == EACCES)) {
 			*may_spoof = 0;
 			log_warnx("fanout: no raw socket (not root, no "
@@ -378,8 +378,8 @@ prepare(struct fanout *f, struct ftarget *t, struct fslot *s, int k)
 	}
 	if (!raw)
 		return t->fd;
-	fanout_ip4udp(f->hdr[k], htonl(v4), htons(s->sport), t->daddr,
-		      t->dport, s->data, s->len);
+	fanout_ip4udp(f->hdr[k], htonl(v4), htons(s->sport), t->daddr, t->dport,
+		      s->data, s->len);
 	f->iov[k][0].iov_base = f->hdr[k];
 	f->iov[k][0].iov_len = FANOUT_HDRLEN;
 	return t->rawfd;
@@ -410,8 +410,8 @@ target_drain(struct fanout *f, struct ftarget *t)
 	while (tl != h && t->blocked == -1) {
 		fd = -1;
 		for (k = 0; tl + (size_t)k != h && k < FANOUT_VLEN; k++) {
-			sfd = prepare(f, t, &t->ring[(tl + k) % FANOUT_SLOTS],
-				      k);
+			sfd =
+			    prepare(f, t, &t->ring[(tl + k) % FANOUT_SLOTS], k);
 			if (fd == -1)
 				fd = sfd;
 			else if (sfd != fd)

@@ -33,7 +33,7 @@
 #include "exporter.h"
 
 #define FANOUT_MAXTARGETS 8
-#define FANOUT_SLOTS 4096 /* datagrams queued per target: about 8 MiB */
+#define FANOUT_SLOTS 4096  /* datagrams queued per target: about 8 MiB */
 #define FANOUT_MAXLEN 2048 /* longest datagram forwarded */
 
 enum fanout_mode { FANOUT_MIRROR, FANOUT_SHARD };

@@ -107,10 +107,10 @@ ipfix_count(const void *w)
 }
 
 static const struct filefmt formats[FILEFMT_N] = {
-	[FILEFMT_FT] = { "flow-tools", 5, "ft-", ft_open, ft_write, ft_flush,
-	    ft_close, ft_abort, ft_count },
-	[FILEFMT_IPFIX] = { "IPFIX", 10, "ipfix-", ipfix_open, ipfix_write,
-	    ipfix_flush, ipfix_close, ipfix_abort, ipfix_count },
+    [FILEFMT_FT] = {"flow-tools", 5, "ft-", ft_open, ft_write, ft_flush,
+		    ft_close, ft_abort, ft_count},
+    [FILEFMT_IPFIX] = {"IPFIX", 10, "ipfix-", ipfix_open, ipfix_write,
+		       ipfix_flush, ipfix_close, ipfix_abort, ipfix_count},
 };
 
 const struct filefmt *

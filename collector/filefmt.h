@@ -18,30 +18,30 @@
 #include "ftfile.h"
 
 enum filefmt_id {
-	FILEFMT_FT = 0,		/* flow-tools v5 */
-	FILEFMT_IPFIX,		/* RFC 5655 */
+	FILEFMT_FT = 0, /* flow-tools v5 */
+	FILEFMT_IPFIX,	/* RFC 5655 */
 	FILEFMT_N
 };
 
 /* What a format's writer is opened with (the spool's -z, -b, -C). */
 struct filefmt_opts {
-	int		 zlevel;
-	int		 byte_order;	/* ft only */
-	const char	*comment;	/* ft only */
-	uint32_t	 cap_start;
+	int zlevel;
+	int byte_order;	     /* ft only */
+	const char *comment; /* ft only */
+	uint32_t cap_start;
 };
 
 struct filefmt {
-	const char	*name;		/* "flow-tools", "IPFIX" */
-	unsigned	 d_version;	/* in the tmp- name: 5 -> tmp-v05 */
-	const char	*done;		/* finished name's prefix: "ft-" */
-	void		*(*open)(int fd, const struct filefmt_opts *);
-	int		 (*write)(void *, const struct flowrec *, size_t);
-	int		 (*flush)(void *);
+	const char *name;   /* "flow-tools", "IPFIX" */
+	unsigned d_version; /* in the tmp- name: 5 -> tmp-v05 */
+	const char *done;   /* finished name's prefix: "ft-" */
+	void *(*open)(int fd, const struct filefmt_opts *);
+	int (*write)(void *, const struct flowrec *, size_t);
+	int (*flush)(void *);
 	/* Finish the stream with the counters; frees the writer. */
-	int		 (*close)(void *, const struct ft_counts *);
-	void		 (*abort)(void *);
-	uint64_t	 (*count)(const void *);
+	int (*close)(void *, const struct ft_counts *);
+	void (*abort)(void *);
+	uint64_t (*count)(const void *);
 };
 
 const struct filefmt *filefmt_get(enum filefmt_id);

@@ -266,11 +266,11 @@ listen_recv(struct listener *l, size_t i, struct listen_msg **msgs)
 			m->len = LISTEN_BUFSZ;
 		m->filtered = !listen_accepts(s, &l->names[k]);
 		exp_addr_from_sa(&m->src, (struct sockaddr *)&l->names[k]);
-		m->sport = l->names[k].ss_family == AF_INET6
-			       ? ntohs(((struct sockaddr_in6 *)&l->names[k])
-					   ->sin6_port)
-			       : ntohs(((struct sockaddr_in *)&l->names[k])
-					   ->sin_port);
+		m->sport =
+		    l->names[k].ss_family == AF_INET6
+			? ntohs(
+			      ((struct sockaddr_in6 *)&l->names[k])->sin6_port)
+			: ntohs(((struct sockaddr_in *)&l->names[k])->sin_port);
 		listen_cmsgs(s, mh, &m->dst);
 	}
 	*msgs = l->msgs;

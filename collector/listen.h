@@ -19,7 +19,7 @@
 #include "exporter.h"
 #include "parse.h"
 
-#define LISTEN_VLEN 64	  /* datagrams per recvmmsg() */
+#define LISTEN_VLEN 64 /* datagrams per recvmmsg() */
 /*
  * Larger than any valid datagram: v5 needs 1480 bytes, but v9 and IPFIX
  * exporters on jumbo-frame links send up to 9000.

@@ -48,7 +48,7 @@ struct options {
 	const char *workdir;
 	const char *pidfile;
 	const char *user;
-	const char *jail;	/* -j: chroot here after binding */
+	const char *jail; /* -j: chroot here after binding */
 	const char *comment;
 	const char *hook;
 	unsigned rotations;
@@ -92,7 +92,7 @@ on_signal(int sig)
 static void
 signals_init(sigset_t *wait_mask)
 {
-	static const int stop[] = { SIGTERM, SIGINT, SIGQUIT, SIGHUP };
+	static const int stop[] = {SIGTERM, SIGINT, SIGQUIT, SIGHUP};
 	struct sigaction sa;
 	sigset_t block;
 	size_t i;
@@ -163,7 +163,8 @@ parse_args(int argc, char **argv, struct options *o)
 	o->fmt_v9 = FILEFMT_IPFIX;
 
 	while ((ch = getopt(argc, argv,
-			    "B:b:C:Dd:E:e:F:f:hj:M:N:n:p:R:S:u:V:w:X:z:")) != -1) {
+			    "B:b:C:Dd:E:e:F:f:hj:M:N:n:p:R:S:u:V:w:X:z:")) !=
+	       -1) {
 		switch (ch) {
 		case 'B':
 			o->rcvbuf = (int)numflag(
@@ -190,7 +191,7 @@ parse_args(int argc, char **argv, struct options *o)
 			break;
 		case 'd':
 			o->debug = (int)numflag('d', optarg, 0, 100,
-					    "a debug level (0..100)");
+						"a debug level (0..100)");
 			break;
 		case 'E':
 			if (parse_size(optarg, &o->expire_size) == -1 ||
@@ -203,7 +204,7 @@ parse_args(int argc, char **argv, struct options *o)
 		case 'e':
 			o->expire_count =
 			    numflag('e', optarg, 1, UINT32_MAX,
-				"a number of files (1..4294967295)");
+				    "a number of files (1..4294967295)");
 			break;
 		case 'F':
 			o->flush = (int)numflag(
@@ -214,9 +215,9 @@ parse_args(int argc, char **argv, struct options *o)
 			if (o->ntargets == FANOUT_MAXTARGETS)
 				badflag('f', optarg,
 					"at most 8 targets in all");
-			if (parse_hostport(optarg,
-					   &o->targets[o->ntargets].sa,
-					   &o->targets[o->ntargets].salen) == -1)
+			if (parse_hostport(optarg, &o->targets[o->ntargets].sa,
+					   &o->targets[o->ntargets].salen) ==
+			    -1)
 				badflag('f', optarg,
 					"host:port or [v6addr]:port");
 			o->ntargets++;
@@ -235,13 +236,14 @@ parse_args(int argc, char **argv, struct options *o)
 			    strcmp(optarg, "-3") == 0)
 				o->nest = -(optarg[1] - '0');
 			else
-				o->nest = (int)numflag('N', optarg, 0, 3,
-						   "a nesting level (-3..3)");
+				o->nest =
+				    (int)numflag('N', optarg, 0, 3,
+						 "a nesting level (-3..3)");
 			break;
 		case 'n':
 			o->rotations =
 			    (unsigned)numflag('n', optarg, 0, ROTATE_MAXN,
-					  "rotations per day (0..1439)");
+					      "rotations per day (0..1439)");
 			break;
 		case 'p':
 			o->pidfile = optarg;
@@ -252,7 +254,7 @@ parse_args(int argc, char **argv, struct options *o)
 		case 'S':
 			o->stat_minutes =
 			    (int)numflag('S', optarg, 0, 60,
-				     "minutes between STAT lines (0..60)");
+					 "minutes between STAT lines (0..60)");
 			break;
 		case 'u':
 			o->user = optarg;
@@ -272,11 +274,11 @@ parse_args(int argc, char **argv, struct options *o)
 		case 'X':
 			o->max_exporters =
 			    numflag('X', optarg, 1, 1000000,
-				"a number of exporters (1..1000000)");
+				    "a number of exporters (1..1000000)");
 			break;
 		case 'z':
 			o->zlevel = (int)numflag('z', optarg, 0, 9,
-					     "a compression level (0..9)");
+						 "a compression level (0..9)");
 			break;
 		default:
 			usage();
@@ -300,8 +302,10 @@ parse_args(int argc, char **argv, struct options *o)
 		if (o->nspecs == MAX_SPECS)
 			errx(1, "at most %d listening specs", MAX_SPECS);
 		if (parse_capspec(argv[0], &o->specs[o->nspecs]) == -1)
-			errx(1, "%s: expected localip/remoteip/port, e.g. "
-			    "0/0/9991", argv[0]);
+			errx(1,
+			     "%s: expected localip/remoteip/port, e.g. "
+			     "0/0/9991",
+			     argv[0]);
 		o->nspecs++;
 	}
 }
@@ -368,9 +372,8 @@ main(int argc, char **argv)
 	/* Privileged things first: sockets, pidfile; then drop. */
 	if ((listener = listen_open(o.specs, o.nspecs, o.rcvbuf)) == NULL)
 		exit(1);
-	if (o.ntargets > 0 &&
-	    (fanout = fanout_open(o.targets, o.ntargets, o.fanout_mode)) ==
-		NULL)
+	if (o.ntargets > 0 && (fanout = fanout_open(o.targets, o.ntargets,
+						    o.fanout_mode)) == NULL)
 		exit(1);
 	if (!o.foreground) {
 		if (daemon_detach() == -1)
@@ -379,16 +382,17 @@ main(int argc, char **argv)
 	} else
 		umask(022);
 	if (daemon_pidfile_create(o.pidfile) == -1)
-		log_fatal("pidfile %s%s", o.pidfile, errno == EEXIST ?
-		    " (is another nfcollectd running?)" : "");
+		log_fatal("pidfile %s%s", o.pidfile,
+			  errno == EEXIST ? " (is another nfcollectd running?)"
+					  : "");
 	if ((o.user != NULL || o.jail != NULL) &&
 	    daemon_privdrop(o.user, o.jail) == -1)
 		log_fatal("dropping privileges (-u %s, -j %s)",
-		      o.user ? o.user : "-", o.jail ? o.jail : "-");
+			  o.user ? o.user : "-", o.jail ? o.jail : "-");
 
 	if (o.expire_size != 0 || o.expire_count != 0) {
-		if ((retention = retention_new(o.expire_size, o.expire_count)) ==
-		    NULL)
+		if ((retention =
+			 retention_new(o.expire_size, o.expire_count)) == NULL)
 			log_fatal("expire");
 		retention_scan(retention, workdir);
 	}
@@ -440,8 +444,8 @@ main(int argc, char **argv)
 	cc.wait_mask = &wait_mask;
 	log_info("started: -w %s, rotation every %ld s, flush every %d s, "
 		 "v1/v5/v7 flows to %s files, v9/IPFIX flows to %s files",
-		 workdir, cc.rotate_secs, o.flush,
-		 filefmt_get(o.fmt_v5)->name, filefmt_get(o.fmt_v9)->name);
+		 workdir, cc.rotate_secs, o.flush, filefmt_get(o.fmt_v5)->name,
+		 filefmt_get(o.fmt_v9)->name);
 
 	receive_run(&cc);
 

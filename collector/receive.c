@@ -51,9 +51,9 @@
 struct cap {
 	const struct receive_config *cfg;
 	struct statlog_totals tot;
-	int started;		       /* a first file has been opened */
-	int fmt_started[FILEFMT_N];    /* per format */
-	uint64_t tpl_saved;	       /* template changes at the last save */
+	int started;		    /* a first file has been opened */
+	int fmt_started[FILEFMT_N]; /* per format */
+	uint64_t tpl_saved;	    /* template changes at the last save */
 	time_t next_rotate;
 	time_t next_minute;
 	long minute_secs; /* 60, or the test override */
@@ -186,8 +186,8 @@ emit_flow(void *arg, const struct ipfixdec_flow *f)
 static void
 ipfix_source(const struct exp_addr *a, struct ipfixdec_source *s)
 {
-	static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	    0xff, 0xff };
+	static const uint8_t v4mapped[12] = {0, 0, 0, 0, 0,    0,
+					     0, 0, 0, 0, 0xff, 0xff};
 
 	memset(s, 0, sizeof(*s));
 	if (memcmp(a->a, v4mapped, sizeof(v4mapped)) == 0) {
@@ -205,8 +205,8 @@ ipfix_source(const struct exp_addr *a, struct ipfixdec_source *s)
  * datagram brought included).
  */
 static void
-handle_templated(struct cap *c, const struct listen_msg *m,
-		 struct exporter *e, int isnew, time_t now)
+handle_templated(struct cap *c, const struct listen_msg *m, struct exporter *e,
+		 int isnew, time_t now)
 {
 	struct ipfixdec_source src;
 	struct ipfixdec_last last;
@@ -463,7 +463,7 @@ receive_run(const struct receive_config *cfg)
 	}
 	log_info("%s", *cfg->quit == SIGINT    ? "SIGINT"
 		       : *cfg->quit == SIGQUIT ? "SIGQUIT"
-					     : "SIGTERM");
+					       : "SIGTERM");
 	/*
 	 * Datagrams the kernel queued before the signal were sent to us: they
 	 * are stored like the others.  Without this, a stop that came before

@@ -25,7 +25,7 @@ struct receive_config {
 	struct listener *listener;
 	struct writer *writer;
 	struct exporter_table *exporters;
-	struct fanout *fanout; /* -f targets, NULL if none */
+	struct fanout *fanout;	/* -f targets, NULL if none */
 	struct ipfixdec *ipfix; /* v9/IPFIX template decoder */
 	const char *tpldir;	/* where templates are saved, NULL: not */
 	/* -V: the file format of v1/v5/v7 flows and of v9/IPFIX flows. */

@@ -69,7 +69,8 @@ cmp_start(const void *a, const void *b)
 }
 
 void
-retention_add(struct retention *e, const char *path, time_t start, uint64_t size)
+retention_add(struct retention *e, const char *path, time_t start,
+	      uint64_t size)
 {
 	struct efile *f;
 

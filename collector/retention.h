@@ -1,5 +1,5 @@
 /*
-* retention: -E size and -e count, removal of the oldest finished files.
+ * retention: -E size and -e count, removal of the oldest finished files.
  *
  * The list of finished files is built once at start by scanning the work
  * directory (names ft-vNN.<time>, optionally with a ".N" suffix, whose first
@@ -22,7 +22,8 @@ struct retention *retention_new(uint64_t maxbytes, uint64_t maxfiles);
 void retention_free(struct retention *);
 /* Add every finished file under dir.  Returns how many were found. */
 size_t retention_scan(struct retention *, const char *dir);
-void retention_add(struct retention *, const char *path, time_t start, uint64_t size);
+void retention_add(struct retention *, const char *path, time_t start,
+		   uint64_t size);
 /*
  * Remove the oldest files until the total plus extra bytes (the open file)
  * fits.  Returns how many were removed.

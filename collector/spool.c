@@ -35,12 +35,11 @@
 #define SPOOL_MAXSUFFIX 1000
 #define RECOVER_RECS 1024
 
-
 struct spool {
 	struct spool_config cfg;
 	const struct filefmt *ff; /* what the files are */
-	int fd; /* open file, or -1 */
-	void *w; /* ff's writer of the open file */
+	int fd;			  /* open file, or -1 */
+	void *w;		  /* ff's writer of the open file */
 	time_t start;
 	char dirpath[PATH_MAX]; /* directory of the open file */
 	char tmppath[PATH_MAX];
@@ -293,7 +292,8 @@ spool_open(struct spool *s, time_t t)
 
 	if (s->w != NULL)
 		return 0;
-	if (ftname_format(base, sizeof(base), "tmp", s->ff->d_version, t) == -1 ||
+	if (ftname_format(base, sizeof(base), "tmp", s->ff->d_version, t) ==
+		-1 ||
 	    ftname_nestdir(sub, sizeof(sub), s->cfg.nest, t) == -1) {
 		log_warnx("cannot make a file name for time %lld",
 			  (long long)t);
@@ -384,7 +384,8 @@ finished(struct spool *s, const char *path, time_t start)
 	struct stat st;
 
 	if (s->cfg.retention != NULL && stat(path, &st) == 0)
-		retention_add(s->cfg.retention, path, start, (uint64_t)st.st_size);
+		retention_add(s->cfg.retention, path, start,
+			      (uint64_t)st.st_size);
 	if (s->cfg.hook != NULL)
 		run_hook(s->cfg.hook, path);
 }
@@ -642,7 +643,8 @@ spool_recover(struct spool *s, const char *path)
 			close(ifd);
 			return -1;
 		}
-		if (recover_ipfix(s, ifd, ofd, path, &st, start, &flows) == -1) {
+		if (recover_ipfix(s, ifd, ofd, path, &st, start, &flows) ==
+		    -1) {
 			close(ofd);
 			unlink(rec);
 			close(ifd);

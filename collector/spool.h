@@ -28,14 +28,14 @@
 struct retention;
 
 struct spool_config {
-	const char *dir;       /* work directory (absolute) */
-	int nest;	       /* -N: -3..3 */
-	int zlevel;	       /* -z: 0..9 */
-	int byte_order;	       /* FT_LITTLE, FT_BIG, 0 = host */
-	const char *comment;   /* -C, or NULL */
-	const char *hook;      /* -R program, or NULL */
+	const char *dir;	     /* work directory (absolute) */
+	int nest;		     /* -N: -3..3 */
+	int zlevel;		     /* -z: 0..9 */
+	int byte_order;		     /* FT_LITTLE, FT_BIG, 0 = host */
+	const char *comment;	     /* -C, or NULL */
+	const char *hook;	     /* -R program, or NULL */
 	struct retention *retention; /* or NULL */
-	enum filefmt_id fmt;   /* FILEFMT_FT (0) or FILEFMT_IPFIX */
+	enum filefmt_id fmt;	     /* FILEFMT_FT (0) or FILEFMT_IPFIX */
 };
 
 struct spool;

@@ -84,13 +84,12 @@ statlog_write(struct exporter_table *t, const struct ipfixdec *dec,
 		rejected += tot->rejects[i];
 	log_info("totals: now=%lld exporters=%zu rejected=%" PRIu64
 		 " refused_exporters=%" PRIu64 " not_storable_v5=%" PRIu64
-		 " kernel_drops=%" PRIu64
-		 " written=%" PRIu64 " write_dropped=%" PRIu64
-		 " write_errors=%" PRIu64 " queue_waits=%" PRIu64
-		 " files=%" PRIu64,
+		 " kernel_drops=%" PRIu64 " written=%" PRIu64
+		 " write_dropped=%" PRIu64 " write_errors=%" PRIu64
+		 " queue_waits=%" PRIu64 " files=%" PRIu64,
 		 (long long)now, exporter_count(t), rejected, tot->refused,
-		 tot->not_v5, tot->kernel_drops, ws->written, ws->dropped, ws->errors,
-		 ws->waits, ws->files);
+		 tot->not_v5, tot->kernel_drops, ws->written, ws->dropped,
+		 ws->errors, ws->waits, ws->files);
 }
 
 /*
@@ -114,7 +113,8 @@ statlog_rejects(struct statlog_totals *tot, const struct ipfixdec *dec)
 	}
 	if (off > 0)
 		log_warnx("datagrams rejected since the last report, number "
-			  "by reason:%s", line);
+			  "by reason:%s",
+			  line);
 	if (dec != NULL) {
 		ipfixdec_total(dec, &st);
 		off = 0;
@@ -127,12 +127,14 @@ statlog_rejects(struct statlog_totals *tot, const struct ipfixdec *dec)
 		}
 		if (off > 0)
 			log_warnx("v9/IPFIX problems since the last report, "
-				  "number by reason:%s", line);
+				  "number by reason:%s",
+				  line);
 	}
 	if (tot->not_v5 > tot->not_v5_logged) {
-		log_warnx("IPv6 flows not storable in v5 files (-V 5) since the "
-			  "last report: %" PRIu64 " (counted, not stored)",
-			  tot->not_v5 - tot->not_v5_logged);
+		log_warnx(
+		    "IPv6 flows not storable in v5 files (-V 5) since the "
+		    "last report: %" PRIu64 " (counted, not stored)",
+		    tot->not_v5 - tot->not_v5_logged);
 		tot->not_v5_logged = tot->not_v5;
 	}
 }

@@ -43,7 +43,8 @@ tplstore_load(struct ipfixdec *dec, const char *dir)
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
 	    st.st_size > TPLSTORE_MAX) {
 		log_warnx("templates: %s is not a regular file of at most %d "
-		    "bytes; not loaded", path, TPLSTORE_MAX);
+			  "bytes; not loaded",
+			  path, TPLSTORE_MAX);
 		close(fd);
 		return -1;
 	}
@@ -52,14 +53,15 @@ tplstore_load(struct ipfixdec *dec, const char *dir)
 		return -1;
 	}
 	while (off < (size_t)st.st_size &&
-	    (k = read(fd, buf + off, (size_t)st.st_size - off)) > 0)
+	       (k = read(fd, buf + off, (size_t)st.st_size - off)) > 0)
 		off += (size_t)k;
 	close(fd);
 	n = ipfixdec_load(dec, buf, off);
 	free(buf);
 	if (n < 0)
 		log_warnx("templates: %s is damaged; templates will be learnt "
-		    "from the exporters again", path);
+			  "from the exporters again",
+			  path);
 	else
 		log_info("templates: %d loaded from %s", n, path);
 	return n;
@@ -75,7 +77,7 @@ tplstore_save(const struct ipfixdec *dec, const char *dir)
 	int fd;
 
 	if (snprintf(path, sizeof(path), "%s/%s", dir, TPLSTORE_NAME) >=
-	    (int)sizeof(path) ||
+		(int)sizeof(path) ||
 	    snprintf(tmp, sizeof(tmp), "%s.new", path) >= (int)sizeof(tmp))
 		return -1;
 	if ((buf = ipfixdec_save(dec, &len)) == NULL) {
@@ -85,7 +87,7 @@ tplstore_save(const struct ipfixdec *dec, const char *dir)
 	if (unlink(tmp) == -1 && errno != ENOENT)
 		log_warn("templates: removing stale %s", tmp);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-	    0644);
+		  0644);
 	if (fd == -1) {
 		log_warn("templates: %s", tmp);
 		free(buf);

@@ -14,12 +14,12 @@
 
 struct ipfixdec;
 
-#define TPLSTORE_NAME	".nfcollectd-templates"
-#define TPLSTORE_MAX	(64 * 1024 * 1024)	/* bytes read at most */
+#define TPLSTORE_NAME ".nfcollectd-templates"
+#define TPLSTORE_MAX (64 * 1024 * 1024) /* bytes read at most */
 
 /* Load the saved templates into dec.  Templates learnt, or -1 (logged). */
-int	tplstore_load(struct ipfixdec *, const char *dir);
+int tplstore_load(struct ipfixdec *, const char *dir);
 /* Save dec's templates.  0, or -1 (logged; the old file is kept). */
-int	tplstore_save(const struct ipfixdec *, const char *dir);
+int tplstore_save(const struct ipfixdec *, const char *dir);
 
 #endif

@@ -123,8 +123,8 @@ records(struct writer *w, struct wout *o, struct wbatch *b)
 		 * (EPROTO) at once, in a new file.
 		 */
 		o->want_open = 1;
-		o->next_retry = mono_now() +
-		    (errno == EPROTO ? 0 : RETRY_SECS(w));
+		o->next_retry =
+		    mono_now() + (errno == EPROTO ? 0 : RETRY_SECS(w));
 		pthread_mutex_lock(&w->mu);
 		w->st.dropped += b->n;
 		w->st.errors++;

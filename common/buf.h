@@ -30,31 +30,31 @@
 #include <stdint.h>
 
 struct cursor {
-	const uint8_t	*p;	/* start of the buffer */
-	size_t		 len;	/* bytes in the buffer */
-	size_t		 off;	/* next byte to read */
-	int		 failed; /* a read ran past the end */
+	const uint8_t *p; /* start of the buffer */
+	size_t len;	  /* bytes in the buffer */
+	size_t off;	  /* next byte to read */
+	int failed;	  /* a read ran past the end */
 };
 
 struct wcursor {
-	uint8_t		*p;
-	size_t		 cap;
-	size_t		 off;
-	int		 failed; /* a write would have run past cap */
+	uint8_t *p;
+	size_t cap;
+	size_t off;
+	int failed; /* a write would have run past cap */
 };
 
-void	buf_cur_init(struct cursor *, const void *, size_t);
-size_t	buf_left(const struct cursor *);
-int	buf_skip(struct cursor *, size_t);
-int	buf_get_bytes(struct cursor *, void *, size_t);
-int	buf_get_u8(struct cursor *, uint8_t *);
-int	buf_get_u16be(struct cursor *, uint16_t *);
-int	buf_get_u32be(struct cursor *, uint32_t *);
-int	buf_get_u16le(struct cursor *, uint16_t *);
-int	buf_get_u32le(struct cursor *, uint32_t *);
+void buf_cur_init(struct cursor *, const void *, size_t);
+size_t buf_left(const struct cursor *);
+int buf_skip(struct cursor *, size_t);
+int buf_get_bytes(struct cursor *, void *, size_t);
+int buf_get_u8(struct cursor *, uint8_t *);
+int buf_get_u16be(struct cursor *, uint16_t *);
+int buf_get_u32be(struct cursor *, uint32_t *);
+int buf_get_u16le(struct cursor *, uint16_t *);
+int buf_get_u32le(struct cursor *, uint32_t *);
 /* Byte order chosen at run time: bigendian != 0 means big-endian. */
-int	buf_get_u16(struct cursor *, int bigendian, uint16_t *);
-int	buf_get_u32(struct cursor *, int bigendian, uint32_t *);
+int buf_get_u16(struct cursor *, int bigendian, uint16_t *);
+int buf_get_u32(struct cursor *, int bigendian, uint32_t *);
 
 /*
  * Unchecked loads: the caller has already checked that the bytes at p are
@@ -70,7 +70,7 @@ static inline uint32_t
 buf_load_be32(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
+	       (uint32_t)p[2] << 8 | p[3];
 }
 
 static inline uint16_t
@@ -83,7 +83,7 @@ static inline uint32_t
 buf_load_le32(const uint8_t *p)
 {
 	return (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[1] << 8 | p[0];
+	       (uint32_t)p[1] << 8 | p[0];
 }
 
 static inline uint64_t
@@ -161,14 +161,14 @@ buf_peek_be32(const uint8_t *p, size_t len, size_t off, uint32_t *v)
 	return 0;
 }
 
-void	buf_wcur_init(struct wcursor *, void *, size_t);
-int	buf_put_bytes(struct wcursor *, const void *, size_t);
-int	buf_put_u8(struct wcursor *, uint8_t);
-int	buf_put_u16be(struct wcursor *, uint16_t);
-int	buf_put_u32be(struct wcursor *, uint32_t);
-int	buf_put_u16le(struct wcursor *, uint16_t);
-int	buf_put_u32le(struct wcursor *, uint32_t);
-int	buf_put_u16(struct wcursor *, int bigendian, uint16_t);
-int	buf_put_u32(struct wcursor *, int bigendian, uint32_t);
+void buf_wcur_init(struct wcursor *, void *, size_t);
+int buf_put_bytes(struct wcursor *, const void *, size_t);
+int buf_put_u8(struct wcursor *, uint8_t);
+int buf_put_u16be(struct wcursor *, uint16_t);
+int buf_put_u32be(struct wcursor *, uint32_t);
+int buf_put_u16le(struct wcursor *, uint16_t);
+int buf_put_u32le(struct wcursor *, uint32_t);
+int buf_put_u16(struct wcursor *, int bigendian, uint16_t);
+int buf_put_u32(struct wcursor *, int bigendian, uint32_t);
 
 #endif

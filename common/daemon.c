@@ -39,7 +39,7 @@
 
 static char *pidfile_path;
 static int pidfile_fd = -1;
-static pid_t pidfile_owner; /* the process that created it */
+static pid_t pidfile_owner;	/* the process that created it */
 static int pidfile_unreachable; /* daemon_privdrop() changed user or root */
 
 /*
@@ -98,10 +98,12 @@ pidfile_refuse(const char *path, const struct stat *st)
 {
 	if (!S_ISREG(st->st_mode))
 		log_warnx("pidfile %s is not a regular file; refusing to use "
-			  "it", path);
+			  "it",
+			  path);
 	else if (st->st_uid != geteuid())
 		log_warnx("pidfile %s belongs to uid %lu, not to us (uid %lu); "
-			  "refusing to use it", path, (unsigned long)st->st_uid,
+			  "refusing to use it",
+			  path, (unsigned long)st->st_uid,
 			  (unsigned long)geteuid());
 	else if (st->st_nlink != 1)
 		log_warnx("pidfile %s has %lu hard links; refusing to use it",
@@ -130,7 +132,8 @@ daemon_pidfile_create(const char *path)
 	if (fd == -1) {
 		if (errno == ELOOP)
 			log_warnx("pidfile %s is a symbolic link; refusing to "
-				  "follow it", path);
+				  "follow it",
+				  path);
 		return -1;
 	}
 	if (fstat(fd, &st) == -1)

@@ -34,8 +34,7 @@ flowfile_open(int fd, const char *name, char *err, size_t errlen)
 			break;
 		n += (size_t)k;
 	}
-	if (n == sizeof(head) && head[0] != FT_MAGIC1 &&
-	    ipfr_sniff(head, n)) {
+	if (n == sizeof(head) && head[0] != FT_MAGIC1 && ipfr_sniff(head, n)) {
 		f->kind = FLOWFILE_IPFIX;
 		f->ipfix = ipfr_open_head(fd, name, head, n, err, errlen);
 	} else {

@@ -21,15 +21,15 @@ struct flowfile;
 
 /* Open fd (name for messages).  NULL with the reason in err. */
 struct flowfile *flowfile_open(int fd, const char *name, char *err,
-	    size_t errlen);
+			       size_t errlen);
 enum flowfile_kind flowfile_kind(const struct flowfile *);
 /* The flow-tools header, or NULL for an IPFIX file. */
 const struct ft_header *flowfile_ft_header(const struct flowfile *);
 /* The IPFIX statistics (present once read to the end), or NULL. */
 const struct ipfr_stats *flowfile_ipfix_stats(const struct flowfile *);
 /* As ftr_read(): > 0 records, 0 clean end, -1 damage (flowfile_error). */
-long	flowfile_read(struct flowfile *, struct flowrec *, size_t max);
+long flowfile_read(struct flowfile *, struct flowrec *, size_t max);
 const char *flowfile_error(const struct flowfile *);
-void	flowfile_close(struct flowfile *);	/* does not close fd */
+void flowfile_close(struct flowfile *); /* does not close fd */
 
 #endif

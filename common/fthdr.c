@@ -133,7 +133,7 @@ fthdr_encode(const struct ft_header *h, uint8_t *out, size_t cap)
 
 int
 fthdr_peek(const uint8_t *p, size_t len, struct ft_header *h, char *err,
-	       size_t errlen)
+	   size_t errlen)
 {
 	struct cursor c;
 	uint8_t m1, m2, bo, sv;
@@ -147,12 +147,13 @@ fthdr_peek(const uint8_t *p, size_t len, struct ft_header *h, char *err,
 	buf_get_u8(&c, &sv);
 	if (c.failed) {
 		fthdr_seterr(err, errlen, "truncated header: %zu of 8 bytes",
-		    len);
+			     len);
 		return -1;
 	}
 	if (m1 != FT_MAGIC1 || m2 != FT_MAGIC2) {
 		fthdr_seterr(err, errlen,
-		       "bad magic %02x %02x (not a flow-tools file)", m1, m2);
+			     "bad magic %02x %02x (not a flow-tools file)", m1,
+			     m2);
 		return -1;
 	}
 	if (bo != FT_LITTLE && bo != FT_BIG) {
@@ -172,12 +173,13 @@ fthdr_peek(const uint8_t *p, size_t len, struct ft_header *h, char *err,
 	}
 	if (buf_get_u32(&c, bo == FT_BIG, &hlen) == -1) {
 		fthdr_seterr(err, errlen, "truncated header: %zu of 8 bytes",
-		    len);
+			     len);
 		return -1;
 	}
 	if (hlen < 8 || hlen > FT_MAXHEADER) {
 		fthdr_seterr(err, errlen,
-		    "bad header length %u (must be 8..%u)", hlen, FT_MAXHEADER);
+			     "bad header length %u (must be 8..%u)", hlen,
+			     FT_MAXHEADER);
 		return -1;
 	}
 	h->hdr_len = hlen;
@@ -280,9 +282,9 @@ decode_v3(struct cursor *c, struct ft_header *h, char *err, size_t errlen)
 		buf_get_u16(c, be, &tlen);
 		if (tlen > buf_left(c)) {
 			fthdr_seterr(err, errlen,
-			       "header TLV 0x%02x at offset %zu: "
-			       "length %u runs past the header end (%zu)",
-			       tag, at, tlen, c->len);
+				     "header TLV 0x%02x at offset %zu: "
+				     "length %u runs past the header end (%zu)",
+				     tag, at, tlen, c->len);
 			return -1;
 		}
 		/* The value gets a cursor of its own, exactly its length. */
@@ -297,9 +299,9 @@ decode_v3(struct cursor *c, struct ft_header *h, char *err, size_t errlen)
 		} else if ((t = tlv_num_find(tag)) != NULL &&
 			   tlv_num_get(t, &v, be, h) == -1) {
 			fthdr_seterr(err, errlen,
-			       "header TLV 0x%02x at offset %zu: "
-			       "length %u, the value needs %u",
-			       tag, at, tlen, t->size);
+				     "header TLV 0x%02x at offset %zu: "
+				     "length %u, the value needs %u",
+				     tag, at, tlen, t->size);
 			return -1;
 		}
 		/* Anything else (0x11, 0x12, 0x13, unknown tags) is skipped. */
@@ -334,7 +336,7 @@ decode_v1(struct cursor *c, struct ft_header *h)
 
 int
 fthdr_decode(const uint8_t *p, size_t len, struct ft_header *h, char *err,
-		 size_t errlen)
+	     size_t errlen)
 {
 	struct cursor c;
 
@@ -342,14 +344,14 @@ fthdr_decode(const uint8_t *p, size_t len, struct ft_header *h, char *err,
 		return -1;
 	if (len < h->hdr_len) {
 		fthdr_seterr(err, errlen, "truncated header: %zu of %u bytes",
-		    len, h->hdr_len);
+			     len, h->hdr_len);
 		return -1;
 	}
 	buf_cur_init(&c, p, h->hdr_len);
 	if (h->stream_version == 1) {
 		if (decode_v1(&c, h) == -1) {
 			fthdr_seterr(err, errlen,
-			    "bad stream version 1 header");
+				     "bad stream version 1 header");
 			return -1;
 		}
 		return 0;

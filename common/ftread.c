@@ -36,7 +36,7 @@
 #include "ftfile.h"
 #include "zsource.h"
 
-#define OUT_RECS 4096	       /* records inflated per round */
+#define OUT_RECS 4096 /* records inflated per round */
 
 /* The stream version 1 record (fts1rec_compat) and the header before it. */
 #define FT_V1_RECLEN 60
@@ -53,10 +53,10 @@ struct ft_reader {
 	rec_decoder decode;
 	block_decoder decode_block; /* NULL: decode one by one */
 	int be;			    /* file is big-endian */
-	struct zsource src;	 /* the record bytes */
-	int pending;	/* an error follows the buffered records */
-	int failed;	/* the error has been returned */
-	uint64_t count; /* records returned */
+	struct zsource src;	    /* the record bytes */
+	int pending;		    /* an error follows the buffered records */
+	int failed;		    /* the error has been returned */
+	uint64_t count;		    /* records returned */
 	char err[256];
 };
 
@@ -71,8 +71,8 @@ damage(struct ft_reader *r, const char *what, const char *detail)
 	uint64_t good = r->count + (r->src.oend - r->src.ostart) / r->reclen;
 
 	fthdr_seterr(r->err, sizeof(r->err), "%s: %s after %llu records%s%s",
-	    r->name, what, (unsigned long long)good,
-	    detail != NULL ? ": " : "", detail != NULL ? detail : "");
+		     r->name, what, (unsigned long long)good,
+		     detail != NULL ? ": " : "", detail != NULL ? detail : "");
 	r->pending = 1;
 	r->src.ended = 1;
 }
@@ -201,10 +201,10 @@ v5_block(const uint8_t *p, size_t n, struct flowrec *f, int be)
 		f->bytes = buf_load32(p + 36, be);
 		base = (int64_t)f->unix_secs * 1000 +
 		       (int64_t)(f->unix_nsecs / 1000000);
-		f->first_ms = base - flowrec_uptime_back(f->sys_uptime,
-							  buf_load32(p + 40, be));
+		f->first_ms = base - flowrec_uptime_back(
+					 f->sys_uptime, buf_load32(p + 40, be));
 		f->last_ms = base - flowrec_uptime_back(f->sys_uptime,
-							 buf_load32(p + 44, be));
+							buf_load32(p + 44, be));
 		f->srcport = buf_load16(p + 48, be);
 		f->dstport = buf_load16(p + 50, be);
 		f->proto = p[52];
@@ -332,9 +332,9 @@ pick_decoder(struct ft_reader *r, char *err, size_t errlen)
 	}
 unsupported:
 	fthdr_seterr(err, errlen,
-	       "%s: export version %u (stream version %u) is "
-	       "not supported",
-	       r->name, r->hdr.d_version, r->hdr.stream_version);
+		     "%s: export version %u (stream version %u) is "
+		     "not supported",
+		     r->name, r->hdr.d_version, r->hdr.stream_version);
 	return -1;
 }
 
@@ -346,7 +346,7 @@ ftr_open(int fd, const char *name, char *err, size_t errlen)
 
 struct ft_reader *
 ftr_open_head(int fd, const char *name, const uint8_t *head, size_t nhead,
-    char *err, size_t errlen)
+	      char *err, size_t errlen)
 {
 	struct ft_reader *r;
 	uint8_t hbuf[FT_MAXHEADER];
@@ -367,7 +367,7 @@ ftr_open_head(int fd, const char *name, const uint8_t *head, size_t nhead,
 		memcpy(hbuf, head, nhead);
 	if ((k = read_full(fd, hbuf + nhead, 8 - nhead)) < 0) {
 		fthdr_seterr(err, errlen, "%s: read: %s", name,
-		    strerror(errno));
+			     strerror(errno));
 		goto fail;
 	}
 	got = nhead + (size_t)k;
@@ -376,7 +376,7 @@ ftr_open_head(int fd, const char *name, const uint8_t *head, size_t nhead,
 	/* hdr_len is at most FT_MAXHEADER (checked by the peek). */
 	if ((k = read_full(fd, hbuf + got, r->hdr.hdr_len - got)) < 0) {
 		fthdr_seterr(err, errlen, "%s: read: %s", name,
-		    strerror(errno));
+			     strerror(errno));
 		goto fail;
 	}
 	got += (size_t)k;
@@ -388,7 +388,7 @@ ftr_open_head(int fd, const char *name, const uint8_t *head, size_t nhead,
 	if (r->decode == decode_v5 && r->reclen == FT_V5_RECLEN)
 		r->decode_block = r->be ? decode_v5_be : decode_v5_le;
 	if (zsource_init(&r->src, fd, (r->hdr.flags & FT_FLAG_COMPRESS) != 0,
-	    r->reclen * OUT_RECS) == -1)
+			 r->reclen * OUT_RECS) == -1)
 		goto nomem;
 	r->src.may_stop = is_open_file(r);
 	r->src.unit = r->reclen;

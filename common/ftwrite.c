@@ -43,9 +43,9 @@
 #define RBUF_LEN (RBUF_RECS * FT_V5_RECLEN) /* 64 KiB */
 
 struct ft_writer {
-	struct zsink sink;		 /* the record stream after the header */
-	int be; /* file is big-endian */
-	struct ft_header hdr;		 /* as written at open */
+	struct zsink sink;    /* the record stream after the header */
+	int be;		      /* file is big-endian */
+	struct ft_header hdr; /* as written at open */
 	size_t hdr_len;
 	uint64_t count; /* records accepted */
 	size_t rlen;	/* bytes encoded in rbuf */
@@ -71,10 +71,10 @@ encode_v5(const struct flowrec *r, int be, uint8_t *out)
 	buf_put_u16(&c, be, flowrec_sat16(r->output));
 	/* The file holds 32-bit counters; larger ones are clamped, not cut. */
 	buf_put_u32(&c, be,
-		     r->packets > UINT32_MAX ? UINT32_MAX
-					     : (uint32_t)r->packets);
+		    r->packets > UINT32_MAX ? UINT32_MAX
+					    : (uint32_t)r->packets);
 	buf_put_u32(&c, be,
-		     r->bytes > UINT32_MAX ? UINT32_MAX : (uint32_t)r->bytes);
+		    r->bytes > UINT32_MAX ? UINT32_MAX : (uint32_t)r->bytes);
 	buf_put_u32(&c, be, flowrec_rel_ms(r, r->first_ms));
 	buf_put_u32(&c, be, flowrec_rel_ms(r, r->last_ms));
 	buf_put_u16(&c, be, r->srcport);
@@ -209,7 +209,8 @@ ftw_close(struct ft_writer *w, const struct ft_counts *cnt)
 		if (fthdr_encode(&h, hbuf, sizeof(hbuf)) != w->hdr_len) {
 			e = EINVAL;
 			ret = -1;
-		} else if (zsink_write_all(w->sink.fd, hbuf, w->hdr_len, 0) == -1) {
+		} else if (zsink_write_all(w->sink.fd, hbuf, w->hdr_len, 0) ==
+			   -1) {
 			e = errno;
 			ret = -1;
 		}

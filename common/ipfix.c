@@ -11,11 +11,11 @@
 
 #include "ipfix.h"
 
-#define MAXFIELDS	20
+#define MAXFIELDS 20
 
 struct field {
-	uint16_t	ie;
-	uint16_t	len;
+	uint16_t ie;
+	uint16_t len;
 };
 
 /* The data template of one family, in record order; returns the count. */
@@ -24,7 +24,12 @@ template_fields(int version, int vlan, int af, struct field *f)
 {
 	size_t n = 0;
 
-#define ADD(i, l) do { f[n].ie = (i); f[n].len = (l); n++; } while (0)
+#define ADD(i, l)                                                              \
+	do {                                                                   \
+		f[n].ie = (i);                                                 \
+		f[n].len = (l);                                                \
+		n++;                                                           \
+	} while (0)
 	if (af == 6) {
 		ADD(IPFIX_IE_SRC6, 16);
 		ADD(IPFIX_IE_DST6, 16);
@@ -62,14 +67,14 @@ options_fields(int version, struct field *f, size_t *nscope)
 {
 	*nscope = 1;
 	if (version == IPFIX_VERSION) {
-		f[0] = (struct field){ IPFIX_IE_DOMAIN, 4 };
-		f[1] = (struct field){ IPFIX_IE_SAMPLING_PACKET_INTERVAL, 4 };
-		f[2] = (struct field){ IPFIX_IE_SAMPLING_PACKET_SPACE, 4 };
+		f[0] = (struct field){IPFIX_IE_DOMAIN, 4};
+		f[1] = (struct field){IPFIX_IE_SAMPLING_PACKET_INTERVAL, 4};
+		f[2] = (struct field){IPFIX_IE_SAMPLING_PACKET_SPACE, 4};
 		return 3;
 	}
-	f[0] = (struct field){ NF9_SCOPE_SYSTEM, 4 };
-	f[1] = (struct field){ IPFIX_IE_SAMPLING_INTERVAL, 4 };
-	f[2] = (struct field){ IPFIX_IE_SAMPLING_ALGORITHM, 1 };
+	f[0] = (struct field){NF9_SCOPE_SYSTEM, 4};
+	f[1] = (struct field){IPFIX_IE_SAMPLING_INTERVAL, 4};
+	f[2] = (struct field){IPFIX_IE_SAMPLING_ALGORITHM, 1};
 	return 3;
 }
 
@@ -110,9 +115,9 @@ templates_len(const struct ipfix_msg *m)
 {
 	struct field f[MAXFIELDS];
 
-	return IPFIX_SETHDRLEN +
-	    4 + 4 * template_fields(m->version, m->vlan, 4, f) +
-	    4 + 4 * template_fields(m->version, m->vlan, 6, f);
+	return IPFIX_SETHDRLEN + 4 +
+	       4 * template_fields(m->version, m->vlan, 4, f) + 4 +
+	       4 * template_fields(m->version, m->vlan, 6, f);
 }
 
 /*
@@ -127,7 +132,7 @@ options_len(const struct ipfix_msg *m)
 	size_t nscope, n = options_fields(m->version, f, &nscope);
 
 	return pad4(IPFIX_SETHDRLEN + 6 + 4 * n) +
-	    ipfix_setlen(1, sum_len(f, n));
+	       ipfix_setlen(1, sum_len(f, n));
 }
 
 size_t
@@ -144,7 +149,7 @@ ipfix_overhead(const struct ipfix_msg *m)
 
 /* A bounded writer: the sizes were checked before, so these only store. */
 struct put {
-	uint8_t	*p;
+	uint8_t *p;
 };
 
 static void
@@ -264,7 +269,7 @@ uptime(const struct ipfix_msg *m, int64_t t)
 
 static void
 put_record(struct put *w, const struct ipfix_msg *m, const struct field *f,
-    size_t n, const struct ipfix_rec *r)
+	   size_t n, const struct ipfix_rec *r)
 {
 	size_t i;
 
@@ -333,12 +338,12 @@ put_record(struct put *w, const struct ipfix_msg *m, const struct field *f,
 }
 
 size_t
-ipfix_encode(const struct ipfix_msg *m, const struct ipfix_rec *recs,
-    size_t n, uint8_t *out, size_t cap, size_t *nrecords)
+ipfix_encode(const struct ipfix_msg *m, const struct ipfix_rec *recs, size_t n,
+	     uint8_t *out, size_t cap, size_t *nrecords)
 {
 	struct field f[2][MAXFIELDS];
-	size_t nf[2], cnt[2] = { 0, 0 }, len, i, nrec = 0;
-	struct put w = { out };
+	size_t nf[2], cnt[2] = {0, 0}, len, i, nrec = 0;
+	struct put w = {out};
 	uint8_t *set;
 	int fam;
 
@@ -349,7 +354,7 @@ ipfix_encode(const struct ipfix_msg *m, const struct ipfix_rec *recs,
 	nf[0] = template_fields(m->version, m->vlan, 4, f[0]);
 	nf[1] = template_fields(m->version, m->vlan, 6, f[1]);
 	len = ipfix_overhead(m) + ipfix_setlen(cnt[0], sum_len(f[0], nf[0])) +
-	    ipfix_setlen(cnt[1], sum_len(f[1], nf[1]));
+	      ipfix_setlen(cnt[1], sum_len(f[1], nf[1]));
 	if (len > cap || len > UINT16_MAX)
 		return 0;
 
@@ -361,15 +366,16 @@ ipfix_encode(const struct ipfix_msg *m, const struct ipfix_rec *recs,
 		put32(&w, m->domain);
 	} else {
 		put16(&w, NF9_VERSION);
-		put16(&w, 0);		/* the count, filled in below */
+		put16(&w, 0); /* the count, filled in below */
 		put32(&w, uptime(m, m->now_ms));
 		put32(&w, (uint32_t)(m->now_ms / 1000));
 		put32(&w, m->sequence);
 		put32(&w, m->domain);
 	}
 	if (m->templates) {
-		set = begin_set(&w, m->version == IPFIX_VERSION ?
-		    IPFIX_SET_TEMPLATE : NF9_SET_TEMPLATE);
+		set = begin_set(&w, m->version == IPFIX_VERSION
+					? IPFIX_SET_TEMPLATE
+					: NF9_SET_TEMPLATE);
 		put_template(&w, IPFIX_TID_IPV4, f[0], nf[0]);
 		put_template(&w, IPFIX_TID_IPV6, f[1], nf[1]);
 		end_set(&w, set);

@@ -28,54 +28,54 @@
 #include "ipfixrec.h"
 
 struct pending {
-	struct ipfixrec_ctx ctx;	/* the message header it came with */
-	uint16_t	tid;
-	int64_t		at_ms;		/* when it arrived */
-	size_t		len;
-	uint8_t		*data;		/* the set's records */
+	struct ipfixrec_ctx ctx; /* the message header it came with */
+	uint16_t tid;
+	int64_t at_ms; /* when it arrived */
+	size_t len;
+	uint8_t *data; /* the set's records */
 };
 
 struct exporter {
-	struct ipfixdec_source	src;
-	struct ipfixdec_stats	st;
-	struct ipfixrec_tpl	*tpl;	/* max_templates entries */
-	size_t			ntpl;
-	struct ipfixrec_domain	*dom;	/* max_templates entries */
-	size_t			ndom;
-	struct pending		pend[IPFIXDEC_PENDING_SETS];
-	size_t			npend;
-	size_t			pendbytes;
+	struct ipfixdec_source src;
+	struct ipfixdec_stats st;
+	struct ipfixrec_tpl *tpl; /* max_templates entries */
+	size_t ntpl;
+	struct ipfixrec_domain *dom; /* max_templates entries */
+	size_t ndom;
+	struct pending pend[IPFIXDEC_PENDING_SETS];
+	size_t npend;
+	size_t pendbytes;
 };
 
 struct ipfixdec {
-	size_t		max_exporters;
-	size_t		max_templates;
-	struct exporter	*exp;		/* grows by doubling to max_exporters */
-	size_t		nexp, capexp;
-	size_t		mem;		/* bytes allocated for fields and sets */
-	uint64_t	refused[IPFIXDEC_NREASON];	/* no exporter slot */
+	size_t max_exporters;
+	size_t max_templates;
+	struct exporter *exp; /* grows by doubling to max_exporters */
+	size_t nexp, capexp;
+	size_t mem; /* bytes allocated for fields and sets */
+	uint64_t refused[IPFIXDEC_NREASON]; /* no exporter slot */
 	struct ipfixdec_last last;
 };
 
 static const char *const reason_names[IPFIXDEC_NREASON] = {
-	[IPFIXDEC_SHORT] = "short",
-	[IPFIXDEC_VERSION] = "not-v9-ipfix",
-	[IPFIXDEC_MSGLEN] = "msg-length",
-	[IPFIXDEC_SETLEN] = "set-length",
-	[IPFIXDEC_SETID] = "set-id",
-	[IPFIXDEC_TPLSHORT] = "template-cut",
-	[IPFIXDEC_TPLID] = "template-id",
-	[IPFIXDEC_TPLZERO] = "template-empty",
-	[IPFIXDEC_TPLFIELDS] = "template-fields",
-	[IPFIXDEC_FIELDLEN] = "field-length",
-	[IPFIXDEC_RECLEN] = "record-length",
-	[IPFIXDEC_TPLLIMIT] = "template-limit",
-	[IPFIXDEC_EXPLIMIT] = "exporter-limit",
-	[IPFIXDEC_NOTEMPLATE] = "no-template",
-	[IPFIXDEC_PENDDROP] = "no-template-dropped",
-	[IPFIXDEC_RECTRUNC] = "record-cut",
-	[IPFIXDEC_NOTIME] = "no-init-time",
-	[IPFIXDEC_FRAME] = "frame",
+    [IPFIXDEC_SHORT] = "short",
+    [IPFIXDEC_VERSION] = "not-v9-ipfix",
+    [IPFIXDEC_MSGLEN] = "msg-length",
+    [IPFIXDEC_SETLEN] = "set-length",
+    [IPFIXDEC_SETID] = "set-id",
+    [IPFIXDEC_TPLSHORT] = "template-cut",
+    [IPFIXDEC_TPLID] = "template-id",
+    [IPFIXDEC_TPLZERO] = "template-empty",
+    [IPFIXDEC_TPLFIELDS] = "template-fields",
+    [IPFIXDEC_FIELDLEN] = "field-length",
+    [IPFIXDEC_RECLEN] = "record-length",
+    [IPFIXDEC_TPLLIMIT] = "template-limit",
+    [IPFIXDEC_EXPLIMIT] = "exporter-limit",
+    [IPFIXDEC_NOTEMPLATE] = "no-template",
+    [IPFIXDEC_PENDDROP] = "no-template-dropped",
+    [IPFIXDEC_RECTRUNC] = "record-cut",
+    [IPFIXDEC_NOTIME] = "no-init-time",
+    [IPFIXDEC_FRAME] = "frame",
 };
 
 const char *
@@ -91,10 +91,10 @@ ipfixdec_new(const struct ipfixdec_limits *lim)
 
 	if ((d = calloc(1, sizeof(*d))) == NULL)
 		return NULL;
-	d->max_exporters = lim && lim->max_exporters ? lim->max_exporters :
-	    IPFIXDEC_MAX_EXPORTERS;
-	d->max_templates = lim && lim->max_templates ? lim->max_templates :
-	    IPFIXDEC_MAX_TEMPLATES;
+	d->max_exporters = lim && lim->max_exporters ? lim->max_exporters
+						     : IPFIXDEC_MAX_EXPORTERS;
+	d->max_templates = lim && lim->max_templates ? lim->max_templates
+						     : IPFIXDEC_MAX_TEMPLATES;
 	return d;
 }
 
@@ -180,7 +180,7 @@ tpl_find(struct exporter *e, int version, uint32_t domain, uint16_t tid)
 
 static struct ipfixrec_domain *
 domain_get(const struct ipfixdec *d, struct exporter *e, int version,
-    uint32_t id)
+	   uint32_t id)
 {
 	struct ipfixrec_domain *dm;
 	size_t i;
@@ -227,7 +227,7 @@ tpl_learn(struct ipfixdec *d, struct exporter *e, struct ipfixrec_tpl *t)
 
 static void
 tpl_withdraw(struct ipfixdec *d, struct exporter *e, int version,
-    uint32_t domain, uint16_t tid, int all, int options)
+	     uint32_t domain, uint16_t tid, int all, int options)
 {
 	size_t i = 0;
 
@@ -263,7 +263,8 @@ all_zero(const uint8_t *p, size_t n)
  */
 static void
 template_set(struct ipfixdec *d, struct exporter *e,
-    const struct ipfixrec_ctx *ctx, int options, const uint8_t *p, size_t len)
+	     const struct ipfixrec_ctx *ctx, int options, const uint8_t *p,
+	     size_t len)
 {
 	struct cursor c;
 	int v9 = ctx->version == NF9_VERSION;
@@ -287,12 +288,13 @@ template_set(struct ipfixdec *d, struct exporter *e,
 		}
 		if (!v9 && a == 0) {
 			/* IPFIX withdrawal: one id, or all of a kind. */
-			if (tid == IPFIX_SET_TEMPLATE || tid == IPFIX_SET_OPTIONS)
-				tpl_withdraw(d, e, ctx->version, ctx->domain,
-				    0, 1, tid == IPFIX_SET_OPTIONS);
+			if (tid == IPFIX_SET_TEMPLATE ||
+			    tid == IPFIX_SET_OPTIONS)
+				tpl_withdraw(d, e, ctx->version, ctx->domain, 0,
+					     1, tid == IPFIX_SET_OPTIONS);
 			else if (tid >= IPFIX_SET_MINDATA)
 				tpl_withdraw(d, e, ctx->version, ctx->domain,
-				    tid, 0, 0);
+					     tid, 0, 0);
 			else {
 				e->st.reason[IPFIXDEC_TPLID]++;
 				return;
@@ -355,8 +357,8 @@ template_set(struct ipfixdec *d, struct exporter *e,
 
 static void
 pending_keep(struct ipfixdec *d, struct exporter *e,
-    const struct ipfixrec_ctx *ctx, uint16_t tid, const uint8_t *p,
-    size_t len)
+	     const struct ipfixrec_ctx *ctx, uint16_t tid, const uint8_t *p,
+	     size_t len)
 {
 	struct pending *pd;
 
@@ -389,7 +391,7 @@ pending_keep(struct ipfixdec *d, struct exporter *e,
 /* Early data whose template is now known is decoded; old data dropped. */
 static void
 pending_run(struct ipfixdec *d, struct exporter *e, int64_t now_ms,
-    ipfixdec_emit_fn *emit, void *arg)
+	    ipfixdec_emit_fn *emit, void *arg)
 {
 	size_t i = 0;
 
@@ -402,13 +404,13 @@ pending_run(struct ipfixdec *d, struct exporter *e, int64_t now_ms,
 			/* Its message's pointers are stale: take them anew. */
 			pd->ctx.src = &e->src;
 			pd->ctx.st = &e->st;
-			pd->ctx.dom = domain_get(d, e, pd->ctx.version,
-			    pd->ctx.domain);
+			pd->ctx.dom =
+			    domain_get(d, e, pd->ctx.version, pd->ctx.domain);
 			if (pd->ctx.dom != NULL)
-				ipfixrec_data_set(&pd->ctx, t, pd->data, pd->len,
-				    emit, arg);
+				ipfixrec_data_set(&pd->ctx, t, pd->data,
+						  pd->len, emit, arg);
 		} else if (now_ms - pd->at_ms <= IPFIXDEC_PENDING_MS &&
-		    now_ms >= pd->at_ms) {
+			   now_ms >= pd->at_ms) {
 			i++;
 			continue;
 		} else
@@ -420,7 +422,7 @@ pending_run(struct ipfixdec *d, struct exporter *e, int64_t now_ms,
 /* Sequence accounting: IPFIX counts data records, v9 export packets. */
 static uint32_t
 sequence(struct ipfixrec_domain *dm, int version, uint32_t seq,
-    struct ipfixdec_stats *st)
+	 struct ipfixdec_stats *st)
 {
 	uint32_t gap = 0;
 
@@ -438,8 +440,8 @@ sequence(struct ipfixrec_domain *dm, int version, uint32_t seq,
 
 int
 ipfixdec_message(struct ipfixdec *d, const struct ipfixdec_source *src,
-    int64_t now_ms, const void *buf, size_t len, ipfixdec_emit_fn *emit,
-    void *arg)
+		 int64_t now_ms, const void *buf, size_t len,
+		 ipfixdec_emit_fn *emit, void *arg)
 {
 	const uint8_t *p = buf;
 	struct ipfixrec_ctx ctx;
@@ -472,7 +474,7 @@ ipfixdec_message(struct ipfixdec *d, const struct ipfixdec_source *src,
 		return -1;
 	}
 	ctx.version = version;
-	buf_get_u16be(&c, &w16);	/* v9 count (not trusted), IPFIX length */
+	buf_get_u16be(&c, &w16); /* v9 count (not trusted), IPFIX length */
 	if (version == NF9_VERSION)
 		buf_get_u32be(&c, &ctx.sys_uptime);
 	else if (w16 != len) {
@@ -514,24 +516,24 @@ ipfixdec_message(struct ipfixdec *d, const struct ipfixdec_source *src,
 			t = tpl_find(e, version, ctx.domain, sid);
 			if (t != NULL)
 				ipfixrec_data_set(&ctx, t, body, slen, emit,
-				    arg);
+						  arg);
 			else {
 				pending_keep(d, e, &ctx, sid, body, slen);
 				undecoded = 1;
 			}
-		} else if (sid == (version == NF9_VERSION ? NF9_SET_TEMPLATE :
-		    IPFIX_SET_TEMPLATE))
+		} else if (sid == (version == NF9_VERSION ? NF9_SET_TEMPLATE
+							  : IPFIX_SET_TEMPLATE))
 			template_set(d, e, &ctx, 0, body, slen);
-		else if (sid == (version == NF9_VERSION ? NF9_SET_OPTIONS :
-		    IPFIX_SET_OPTIONS))
+		else if (sid == (version == NF9_VERSION ? NF9_SET_OPTIONS
+							: IPFIX_SET_OPTIONS))
 			template_set(d, e, &ctx, 1, body, slen);
 		else
 			e->st.reason[IPFIXDEC_SETID]++;
 	}
 	if (version == IPFIX_VERSION) {
 		/* The next message's sequence: this one's plus its records. */
-		ctx.dom->next_seq += (uint32_t)(e->st.flows - before +
-		    ctx.options_records);
+		ctx.dom->next_seq +=
+		    (uint32_t)(e->st.flows - before + ctx.options_records);
 		if (undecoded)
 			ctx.dom->seq_known = 0;
 	}
@@ -590,9 +592,9 @@ ipfixdec_memory(const struct ipfixdec *d)
  * field ie(2) len(2) pen(4); big-endian.  Loading checks each template as
  * one from the wire.
  */
-#define SAVE_MAGIC	"NFKITPL1"
-#define SAVE_TPLHDR	31
-#define SAVE_FIELD	8
+#define SAVE_MAGIC "NFKITPL1"
+#define SAVE_TPLHDR 31
+#define SAVE_FIELD 8
 
 uint8_t *
 ipfixdec_save(const struct ipfixdec *d, size_t *lenp)
@@ -603,8 +605,8 @@ ipfixdec_save(const struct ipfixdec *d, size_t *lenp)
 
 	for (i = 0; i < d->nexp; i++)
 		for (j = 0; j < d->exp[i].ntpl; j++)
-			need += SAVE_TPLHDR +
-			    SAVE_FIELD * d->exp[i].tpl[j].nfields;
+			need +=
+			    SAVE_TPLHDR + SAVE_FIELD * d->exp[i].tpl[j].nfields;
 	if ((out = malloc(need)) == NULL)
 		return NULL;
 	buf_wcur_init(&w, out, need);
@@ -665,8 +667,8 @@ ipfixdec_load(struct ipfixdec *d, const void *buf, size_t len)
 		t.version = v;
 		t.options = o;
 		if (c.failed || (v != NF9_VERSION && v != IPFIX_VERSION) ||
-		    o > 1 || (src.af != 4 && src.af != 6) ||
-		    t.nfields == 0 || t.nfields > IPFIXDEC_MAXFIELDS ||
+		    o > 1 || (src.af != 4 && src.af != 6) || t.nfields == 0 ||
+		    t.nfields > IPFIXDEC_MAXFIELDS ||
 		    buf_left(&c) < (size_t)t.nfields * SAVE_FIELD)
 			return -1;
 		if ((t.f = calloc(t.nfields, sizeof(*t.f))) == NULL)

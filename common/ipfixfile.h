@@ -51,31 +51,31 @@
 
 #include "flowrec.h"
 
-#define IPFW_TID_BASE	1024	/* data templates 1024..1027 */
-#define IPFW_TID_STATS	1028
-#define IPFW_NTEMPLATES	4
-#define IPFW_FIXLEN	70	/* bytes before the addresses */
-#define IPFW_MAXMSG	65535	/* an IPFIX message's length is 16 bits */
+#define IPFW_TID_BASE 1024 /* data templates 1024..1027 */
+#define IPFW_TID_STATS 1028
+#define IPFW_NTEMPLATES 4
+#define IPFW_FIXLEN 70	  /* bytes before the addresses */
+#define IPFW_MAXMSG 65535 /* an IPFIX message's length is 16 bits */
 
 /* Bytes of a data record of template IPFW_TID_BASE + i. */
-size_t	ipfw_reclen(unsigned i);
+size_t ipfw_reclen(unsigned i);
 
 /* ---- writer ---- */
 
 struct ipfw_opts {
-	int		zlevel;		/* as ft_wopts.zlevel: 0 raw, -1 default */
-	uint32_t	domain;		/* message headers' observationDomainId */
-	uint32_t	cap_start;	/* unix seconds; export time of message 1 */
+	int zlevel;	    /* as ft_wopts.zlevel: 0 raw, -1 default */
+	uint32_t domain;    /* message headers' observationDomainId */
+	uint32_t cap_start; /* unix seconds; export time of message 1 */
 };
 
 /* The statistics written at close (IPFIX counterpart of ft_counts). */
 struct ipfw_counts {
-	uint32_t	cap_end;	/* unix seconds */
-	uint64_t	lost;		/* flows lost (sequence gaps) */
-	uint64_t	corrupt;	/* datagrams rejected */
-	uint8_t		exaf;		/* 0/4: exaddr; 6: exaddr6 */
-	uint32_t	exaddr;		/* the exporter, IPv4 host order */
-	uint8_t		exaddr6[16];
+	uint32_t cap_end; /* unix seconds */
+	uint64_t lost;	  /* flows lost (sequence gaps) */
+	uint64_t corrupt; /* datagrams rejected */
+	uint8_t exaf;	  /* 0/4: exaddr; 6: exaddr6 */
+	uint32_t exaddr;  /* the exporter, IPv4 host order */
+	uint8_t exaddr6[16];
 };
 
 struct ipfix_writer;
@@ -83,34 +83,34 @@ struct ipfix_writer;
 /* Write the templates to fd.  NULL + errno (EINVAL: bad options). */
 struct ipfix_writer *ipfw_new(int fd, const struct ipfw_opts *);
 /* Queue n records.  0, or -1 with errno (sticky, as ftw_write). */
-int	ipfw_write(struct ipfix_writer *, const struct flowrec *, size_t n);
+int ipfw_write(struct ipfix_writer *, const struct flowrec *, size_t n);
 /* End the current message and push everything to the file.  0 or -1. */
-int	ipfw_flush(struct ipfix_writer *);
+int ipfw_flush(struct ipfix_writer *);
 /*
  * Write the statistics (NULL: zeros), finish the stream and free the
  * writer; fd is not closed.  0 or -1 (freed either way).
  */
-int	ipfw_close(struct ipfix_writer *, const struct ipfw_counts *);
+int ipfw_close(struct ipfix_writer *, const struct ipfw_counts *);
 uint64_t ipfw_count(const struct ipfix_writer *);
 /* Free without finishing (after a fatal write error). */
-void	ipfw_abort(struct ipfix_writer *);
+void ipfw_abort(struct ipfix_writer *);
 /*
  * The template message's sets (template set, options template set) as
  * the writer puts them in message 1: for the reader, which recognises its
  * own files by them.  Returns the length, or 0 if cap is too small.
  */
-size_t	ipfw_template_sets(uint8_t *out, size_t cap);
+size_t ipfw_template_sets(uint8_t *out, size_t cap);
 
 /* ---- reader ---- */
 
 /* What the statistics record of a finished file says. */
 struct ipfr_stats {
-	int		present;	/* the file has its statistics record */
-	uint32_t	cap_start, cap_end;
-	uint64_t	flows, lost, corrupt;
-	uint8_t		exaf;
-	uint32_t	exaddr;
-	uint8_t		exaddr6[16];
+	int present; /* the file has its statistics record */
+	uint32_t cap_start, cap_end;
+	uint64_t flows, lost, corrupt;
+	uint8_t exaf;
+	uint32_t exaddr;
+	uint8_t exaddr6[16];
 };
 
 struct ipfix_reader;
@@ -120,23 +120,24 @@ struct ipfix_reader;
  * in messages.  NULL with the reason in err.
  */
 struct ipfix_reader *ipfr_open(int fd, const char *name, char *err,
-	    size_t errlen);
+			       size_t errlen);
 /* The same, when the first nhead (<= 8) bytes were read already. */
 struct ipfix_reader *ipfr_open_head(int fd, const char *name,
-	    const uint8_t *head, size_t nhead, char *err, size_t errlen);
+				    const uint8_t *head, size_t nhead,
+				    char *err, size_t errlen);
 /*
  * Read up to max records: the count (> 0), 0 at a clean end, or -1 on
  * damage, after every good record before it (ipfr_error() names the file,
  * the damage and the count of good records), as ftr_read().
  */
-long	ipfr_read(struct ipfix_reader *, struct flowrec *, size_t max);
+long ipfr_read(struct ipfix_reader *, struct flowrec *, size_t max);
 const char *ipfr_error(const struct ipfix_reader *);
 uint64_t ipfr_count(const struct ipfix_reader *);
 /* The statistics record, once read (after the last record). */
 const struct ipfr_stats *ipfr_stats(const struct ipfix_reader *);
-void	ipfr_close(struct ipfix_reader *);	/* does not close fd */
+void ipfr_close(struct ipfix_reader *); /* does not close fd */
 
 /* The first bytes of a file: 1 if they start an IPFIX file (any zlevel). */
-int	ipfr_sniff(const uint8_t *p, size_t n);
+int ipfr_sniff(const uint8_t *p, size_t n);
 
 #endif

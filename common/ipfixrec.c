@@ -26,59 +26,81 @@
 #include "packet.h"
 
 enum kind {
-	K_ANY = 0,	/* unknown to us: skipped by length */
-	K_UINT,		/* unsigned, 1..8 bytes */
+	K_ANY = 0, /* unknown to us: skipped by length */
+	K_UINT,	   /* unsigned, 1..8 bytes */
 	K_ADDR4,
 	K_ADDR6,
-	K_SEC,		/* dateTimeSeconds */
-	K_MS,		/* dateTimeMilliseconds */
-	K_NTP,		/* dateTimeMicro/Nanoseconds */
-	K_FRAME,	/* dataLinkFrameSection */
-	K_IGNORE	/* a known field we do not read, any length */
+	K_SEC,	 /* dateTimeSeconds */
+	K_MS,	 /* dateTimeMilliseconds */
+	K_NTP,	 /* dateTimeMicro/Nanoseconds */
+	K_FRAME, /* dataLinkFrameSection */
+	K_IGNORE /* a known field we do not read, any length */
 };
 
 static const uint8_t kinds[] = {
-	[IPFIX_IE_OCTETS] = K_UINT, [IPFIX_IE_PACKETS] = K_UINT,
-	[IPFIX_IE_PROTO] = K_UINT, [IPFIX_IE_TOS] = K_UINT,
-	[IPFIX_IE_TCPFLAGS] = K_UINT, [IPFIX_IE_SPORT] = K_UINT,
-	[IPFIX_IE_SRC4] = K_ADDR4, [IPFIX_IE_SRC4_MASK] = K_UINT,
-	[IPFIX_IE_INPUT] = K_UINT, [IPFIX_IE_DPORT] = K_UINT,
-	[IPFIX_IE_DST4] = K_ADDR4, [IPFIX_IE_DST4_MASK] = K_UINT,
-	[IPFIX_IE_OUTPUT] = K_UINT, [IPFIX_IE_NEXTHOP4] = K_ADDR4,
-	[IPFIX_IE_SRC_AS] = K_UINT, [IPFIX_IE_DST_AS] = K_UINT,
-	[IPFIX_IE_BGP_NEXTHOP4] = K_ADDR4,
-	[IPFIX_IE_LAST_UPTIME] = K_UINT, [IPFIX_IE_FIRST_UPTIME] = K_UINT,
-	[IPFIX_IE_SRC6] = K_ADDR6, [IPFIX_IE_DST6] = K_ADDR6,
-	[IPFIX_IE_SRC6_MASK] = K_UINT, [IPFIX_IE_DST6_MASK] = K_UINT,
-	[IPFIX_IE_ICMP4] = K_UINT,
-	[IPFIX_IE_SAMPLING_INTERVAL] = K_UINT,
-	[IPFIX_IE_SAMPLING_ALGORITHM] = K_UINT,
-	[IPFIX_IE_SAMPLER_ID] = K_UINT, [IPFIX_IE_SAMPLER_MODE] = K_UINT,
-	[IPFIX_IE_SAMPLER_INTERVAL] = K_UINT,
-	[IPFIX_IE_VLAN] = K_UINT, [IPFIX_IE_IPVERSION] = K_UINT,
-	[IPFIX_IE_NEXTHOP6] = K_ADDR6,
-	[IPFIX_IE_OCTETS_TOTAL] = K_UINT, [IPFIX_IE_PACKETS_TOTAL] = K_UINT,
-	[IPFIX_IE_END_REASON] = K_UINT, [IPFIX_IE_ICMP6] = K_UINT,
-	[IPFIX_IE_DOMAIN] = K_UINT,
-	[IPFIX_IE_START_SECS] = K_SEC, [IPFIX_IE_END_SECS] = K_SEC,
-	[IPFIX_IE_START_MS] = K_MS, [IPFIX_IE_END_MS] = K_MS,
-	[IPFIX_IE_START_US] = K_NTP, [IPFIX_IE_END_US] = K_NTP,
-	[IPFIX_IE_START_NS] = K_NTP, [IPFIX_IE_END_NS] = K_NTP,
-	[IPFIX_IE_START_DELTA_US] = K_UINT, [IPFIX_IE_END_DELTA_US] = K_UINT,
-	[IPFIX_IE_SYSINIT_MS] = K_MS,
-	[IPFIX_IE_DURATION_MS] = K_UINT, [IPFIX_IE_DURATION_US] = K_UINT,
-	[IPFIX_IE_VLAN_DOT1Q] = K_UINT,
-	[IPFIX_IE_SELECTOR_ID] = K_UINT, [IPFIX_IE_SELECTOR_ALGORITHM] = K_UINT,
-	[IPFIX_IE_SAMPLING_PACKET_INTERVAL] = K_UINT,
-	[IPFIX_IE_SAMPLING_PACKET_SPACE] = K_UINT,
-	[IPFIX_IE_FRAME_SECTION] = K_FRAME,
+    [IPFIX_IE_OCTETS] = K_UINT,
+    [IPFIX_IE_PACKETS] = K_UINT,
+    [IPFIX_IE_PROTO] = K_UINT,
+    [IPFIX_IE_TOS] = K_UINT,
+    [IPFIX_IE_TCPFLAGS] = K_UINT,
+    [IPFIX_IE_SPORT] = K_UINT,
+    [IPFIX_IE_SRC4] = K_ADDR4,
+    [IPFIX_IE_SRC4_MASK] = K_UINT,
+    [IPFIX_IE_INPUT] = K_UINT,
+    [IPFIX_IE_DPORT] = K_UINT,
+    [IPFIX_IE_DST4] = K_ADDR4,
+    [IPFIX_IE_DST4_MASK] = K_UINT,
+    [IPFIX_IE_OUTPUT] = K_UINT,
+    [IPFIX_IE_NEXTHOP4] = K_ADDR4,
+    [IPFIX_IE_SRC_AS] = K_UINT,
+    [IPFIX_IE_DST_AS] = K_UINT,
+    [IPFIX_IE_BGP_NEXTHOP4] = K_ADDR4,
+    [IPFIX_IE_LAST_UPTIME] = K_UINT,
+    [IPFIX_IE_FIRST_UPTIME] = K_UINT,
+    [IPFIX_IE_SRC6] = K_ADDR6,
+    [IPFIX_IE_DST6] = K_ADDR6,
+    [IPFIX_IE_SRC6_MASK] = K_UINT,
+    [IPFIX_IE_DST6_MASK] = K_UINT,
+    [IPFIX_IE_ICMP4] = K_UINT,
+    [IPFIX_IE_SAMPLING_INTERVAL] = K_UINT,
+    [IPFIX_IE_SAMPLING_ALGORITHM] = K_UINT,
+    [IPFIX_IE_SAMPLER_ID] = K_UINT,
+    [IPFIX_IE_SAMPLER_MODE] = K_UINT,
+    [IPFIX_IE_SAMPLER_INTERVAL] = K_UINT,
+    [IPFIX_IE_VLAN] = K_UINT,
+    [IPFIX_IE_IPVERSION] = K_UINT,
+    [IPFIX_IE_NEXTHOP6] = K_ADDR6,
+    [IPFIX_IE_OCTETS_TOTAL] = K_UINT,
+    [IPFIX_IE_PACKETS_TOTAL] = K_UINT,
+    [IPFIX_IE_END_REASON] = K_UINT,
+    [IPFIX_IE_ICMP6] = K_UINT,
+    [IPFIX_IE_DOMAIN] = K_UINT,
+    [IPFIX_IE_START_SECS] = K_SEC,
+    [IPFIX_IE_END_SECS] = K_SEC,
+    [IPFIX_IE_START_MS] = K_MS,
+    [IPFIX_IE_END_MS] = K_MS,
+    [IPFIX_IE_START_US] = K_NTP,
+    [IPFIX_IE_END_US] = K_NTP,
+    [IPFIX_IE_START_NS] = K_NTP,
+    [IPFIX_IE_END_NS] = K_NTP,
+    [IPFIX_IE_START_DELTA_US] = K_UINT,
+    [IPFIX_IE_END_DELTA_US] = K_UINT,
+    [IPFIX_IE_SYSINIT_MS] = K_MS,
+    [IPFIX_IE_DURATION_MS] = K_UINT,
+    [IPFIX_IE_DURATION_US] = K_UINT,
+    [IPFIX_IE_VLAN_DOT1Q] = K_UINT,
+    [IPFIX_IE_SELECTOR_ID] = K_UINT,
+    [IPFIX_IE_SELECTOR_ALGORITHM] = K_UINT,
+    [IPFIX_IE_SAMPLING_PACKET_INTERVAL] = K_UINT,
+    [IPFIX_IE_SAMPLING_PACKET_SPACE] = K_UINT,
+    [IPFIX_IE_FRAME_SECTION] = K_FRAME,
 };
 
 /* The largest record a set can hold: 65535 minus message and set headers. */
-#define MAXRECLEN	(65535 - IPFIX_HDRLEN - IPFIX_SETHDRLEN)
+#define MAXRECLEN (65535 - IPFIX_HDRLEN - IPFIX_SETHDRLEN)
 
 /* Seconds between the NTP era (1900) and the unix epoch. */
-#define NTP_UNIX_OFFSET	INT64_C(2208988800)
+#define NTP_UNIX_OFFSET INT64_C(2208988800)
 
 static enum kind
 kind_of(const struct ipfixrec_tpl *t, const struct ipfixrec_field *f)
@@ -160,94 +182,181 @@ ntp_ms(const uint8_t *p)
 /* What a record said, before the times and sampling are resolved. */
 struct acc {
 	struct ipfixdec_flow fl;
-	int64_t		start, end;	/* unix ms */
-	uint64_t	dur;		/* ms */
-	uint32_t	up_start, up_end;
-	uint32_t	sampler, interval, space, pinterval;
-	const uint8_t	*frame;
-	size_t		framelen;
-	uint8_t		has_start, has_end, has_dur, has_upstart, has_upend;
-	uint8_t		has_sampler, has_init;
-	int64_t		init;
-	uint8_t		ipversion;
-	uint8_t		af;		/* from the address fields; 0 = none */
+	int64_t start, end; /* unix ms */
+	uint64_t dur;	    /* ms */
+	uint32_t up_start, up_end;
+	uint32_t sampler, interval, space, pinterval;
+	const uint8_t *frame;
+	size_t framelen;
+	uint8_t has_start, has_end, has_dur, has_upstart, has_upend;
+	uint8_t has_sampler, has_init;
+	int64_t init;
+	uint8_t ipversion;
+	uint8_t af; /* from the address fields; 0 = none */
 };
 
 static void
-field(struct acc *a, const struct ipfixrec_ctx *ctx, uint16_t ie,
-    enum kind k, const uint8_t *p, size_t n)
+field(struct acc *a, const struct ipfixrec_ctx *ctx, uint16_t ie, enum kind k,
+      const uint8_t *p, size_t n)
 {
 	uint64_t v = k == K_UINT ? getu(p, n) : 0;
 	struct ipfixdec_flow *f = &a->fl;
 
 	switch (ie) {
-	case IPFIX_IE_OCTETS: case IPFIX_IE_OCTETS_TOTAL:
-		f->rec.bytes = v; break;
-	case IPFIX_IE_PACKETS: case IPFIX_IE_PACKETS_TOTAL:
-		f->rec.packets = v; break;
-	case IPFIX_IE_PROTO: f->rec.proto = (uint8_t)v; break;
-	case IPFIX_IE_TOS: f->rec.tos = (uint8_t)v; break;
-	case IPFIX_IE_TCPFLAGS: f->rec.tcp_flags = (uint8_t)v; break;
-	case IPFIX_IE_SPORT: f->rec.srcport = (uint16_t)v; break;
+	case IPFIX_IE_OCTETS:
+	case IPFIX_IE_OCTETS_TOTAL:
+		f->rec.bytes = v;
+		break;
+	case IPFIX_IE_PACKETS:
+	case IPFIX_IE_PACKETS_TOTAL:
+		f->rec.packets = v;
+		break;
+	case IPFIX_IE_PROTO:
+		f->rec.proto = (uint8_t)v;
+		break;
+	case IPFIX_IE_TOS:
+		f->rec.tos = (uint8_t)v;
+		break;
+	case IPFIX_IE_TCPFLAGS:
+		f->rec.tcp_flags = (uint8_t)v;
+		break;
+	case IPFIX_IE_SPORT:
+		f->rec.srcport = (uint16_t)v;
+		break;
 	/* ICMP type * 256 + code goes where v5 puts it: the dport. */
-	case IPFIX_IE_DPORT: case IPFIX_IE_ICMP4: case IPFIX_IE_ICMP6:
-		f->rec.dstport = (uint16_t)v; break;
-	case IPFIX_IE_SRC4_MASK: case IPFIX_IE_SRC6_MASK:
-		f->rec.src_mask = (uint8_t)v; break;
-	case IPFIX_IE_DST4_MASK: case IPFIX_IE_DST6_MASK:
-		f->rec.dst_mask = (uint8_t)v; break;
-	case IPFIX_IE_INPUT: f->rec.input = (uint32_t)v; break;
-	case IPFIX_IE_OUTPUT: f->rec.output = (uint32_t)v; break;
-	case IPFIX_IE_SRC_AS: f->rec.src_as = (uint32_t)v; break;
-	case IPFIX_IE_DST_AS: f->rec.dst_as = (uint32_t)v; break;
-	case IPFIX_IE_SRC4: f->rec.srcaddr = buf_load_be32(p);
-		a->af = 4; break;
-	case IPFIX_IE_DST4: f->rec.dstaddr = buf_load_be32(p);
-		a->af = 4; break;
-	case IPFIX_IE_SRC6: memcpy(f->rec.src6, p, 16); a->af = 6; break;
-	case IPFIX_IE_DST6: memcpy(f->rec.dst6, p, 16); a->af = 6; break;
-	case IPFIX_IE_NEXTHOP4: f->rec.nexthop = buf_load_be32(p); break;
-	case IPFIX_IE_NEXTHOP6: memcpy(f->rec.nexthop6, p, 16); break;
-	case IPFIX_IE_VLAN: case IPFIX_IE_VLAN_DOT1Q:
-		f->rec.vlan = (uint16_t)v; break;
-	case IPFIX_IE_IPVERSION: a->ipversion = (uint8_t)v; break;
-	case IPFIX_IE_END_REASON: f->rec.end_reason = (uint8_t)v; break;
-	case IPFIX_IE_FIRST_UPTIME: a->up_start = (uint32_t)v;
-		a->has_upstart = 1; break;
-	case IPFIX_IE_LAST_UPTIME: a->up_end = (uint32_t)v;
-		a->has_upend = 1; break;
-	case IPFIX_IE_START_SECS: a->start = (int64_t)buf_load_be32(p) * 1000;
-		a->has_start = 1; break;
-	case IPFIX_IE_END_SECS: a->end = (int64_t)buf_load_be32(p) * 1000;
-		a->has_end = 1; break;
-	case IPFIX_IE_START_MS: a->start = (int64_t)getu(p, 8);
-		a->has_start = 1; break;
-	case IPFIX_IE_END_MS: a->end = (int64_t)getu(p, 8);
-		a->has_end = 1; break;
-	case IPFIX_IE_START_US: case IPFIX_IE_START_NS:
-		a->start = ntp_ms(p); a->has_start = 1; break;
-	case IPFIX_IE_END_US: case IPFIX_IE_END_NS:
-		a->end = ntp_ms(p); a->has_end = 1; break;
+	case IPFIX_IE_DPORT:
+	case IPFIX_IE_ICMP4:
+	case IPFIX_IE_ICMP6:
+		f->rec.dstport = (uint16_t)v;
+		break;
+	case IPFIX_IE_SRC4_MASK:
+	case IPFIX_IE_SRC6_MASK:
+		f->rec.src_mask = (uint8_t)v;
+		break;
+	case IPFIX_IE_DST4_MASK:
+	case IPFIX_IE_DST6_MASK:
+		f->rec.dst_mask = (uint8_t)v;
+		break;
+	case IPFIX_IE_INPUT:
+		f->rec.input = (uint32_t)v;
+		break;
+	case IPFIX_IE_OUTPUT:
+		f->rec.output = (uint32_t)v;
+		break;
+	case IPFIX_IE_SRC_AS:
+		f->rec.src_as = (uint32_t)v;
+		break;
+	case IPFIX_IE_DST_AS:
+		f->rec.dst_as = (uint32_t)v;
+		break;
+	case IPFIX_IE_SRC4:
+		f->rec.srcaddr = buf_load_be32(p);
+		a->af = 4;
+		break;
+	case IPFIX_IE_DST4:
+		f->rec.dstaddr = buf_load_be32(p);
+		a->af = 4;
+		break;
+	case IPFIX_IE_SRC6:
+		memcpy(f->rec.src6, p, 16);
+		a->af = 6;
+		break;
+	case IPFIX_IE_DST6:
+		memcpy(f->rec.dst6, p, 16);
+		a->af = 6;
+		break;
+	case IPFIX_IE_NEXTHOP4:
+		f->rec.nexthop = buf_load_be32(p);
+		break;
+	case IPFIX_IE_NEXTHOP6:
+		memcpy(f->rec.nexthop6, p, 16);
+		break;
+	case IPFIX_IE_VLAN:
+	case IPFIX_IE_VLAN_DOT1Q:
+		f->rec.vlan = (uint16_t)v;
+		break;
+	case IPFIX_IE_IPVERSION:
+		a->ipversion = (uint8_t)v;
+		break;
+	case IPFIX_IE_END_REASON:
+		f->rec.end_reason = (uint8_t)v;
+		break;
+	case IPFIX_IE_FIRST_UPTIME:
+		a->up_start = (uint32_t)v;
+		a->has_upstart = 1;
+		break;
+	case IPFIX_IE_LAST_UPTIME:
+		a->up_end = (uint32_t)v;
+		a->has_upend = 1;
+		break;
+	case IPFIX_IE_START_SECS:
+		a->start = (int64_t)buf_load_be32(p) * 1000;
+		a->has_start = 1;
+		break;
+	case IPFIX_IE_END_SECS:
+		a->end = (int64_t)buf_load_be32(p) * 1000;
+		a->has_end = 1;
+		break;
+	case IPFIX_IE_START_MS:
+		a->start = (int64_t)getu(p, 8);
+		a->has_start = 1;
+		break;
+	case IPFIX_IE_END_MS:
+		a->end = (int64_t)getu(p, 8);
+		a->has_end = 1;
+		break;
+	case IPFIX_IE_START_US:
+	case IPFIX_IE_START_NS:
+		a->start = ntp_ms(p);
+		a->has_start = 1;
+		break;
+	case IPFIX_IE_END_US:
+	case IPFIX_IE_END_NS:
+		a->end = ntp_ms(p);
+		a->has_end = 1;
+		break;
 	case IPFIX_IE_START_DELTA_US:
-		a->start = (int64_t)ctx->export_secs * 1000 -
-		    (int64_t)(v / 1000);
-		a->has_start = 1; break;
+		a->start =
+		    (int64_t)ctx->export_secs * 1000 - (int64_t)(v / 1000);
+		a->has_start = 1;
+		break;
 	case IPFIX_IE_END_DELTA_US:
 		a->end = (int64_t)ctx->export_secs * 1000 - (int64_t)(v / 1000);
-		a->has_end = 1; break;
-	case IPFIX_IE_DURATION_MS: a->dur = v; a->has_dur = 1; break;
-	case IPFIX_IE_DURATION_US: a->dur = v / 1000; a->has_dur = 1; break;
-	case IPFIX_IE_SYSINIT_MS: a->init = (int64_t)getu(p, 8);
-		a->has_init = 1; break;
-	case IPFIX_IE_SAMPLER_ID: case IPFIX_IE_SELECTOR_ID:
-		a->sampler = (uint32_t)v; a->has_sampler = 1; break;
-	case IPFIX_IE_SAMPLING_INTERVAL: case IPFIX_IE_SAMPLER_INTERVAL:
-		a->interval = (uint32_t)v; break;
+		a->has_end = 1;
+		break;
+	case IPFIX_IE_DURATION_MS:
+		a->dur = v;
+		a->has_dur = 1;
+		break;
+	case IPFIX_IE_DURATION_US:
+		a->dur = v / 1000;
+		a->has_dur = 1;
+		break;
+	case IPFIX_IE_SYSINIT_MS:
+		a->init = (int64_t)getu(p, 8);
+		a->has_init = 1;
+		break;
+	case IPFIX_IE_SAMPLER_ID:
+	case IPFIX_IE_SELECTOR_ID:
+		a->sampler = (uint32_t)v;
+		a->has_sampler = 1;
+		break;
+	case IPFIX_IE_SAMPLING_INTERVAL:
+	case IPFIX_IE_SAMPLER_INTERVAL:
+		a->interval = (uint32_t)v;
+		break;
 	case IPFIX_IE_SAMPLING_PACKET_INTERVAL:
-		a->pinterval = (uint32_t)v; break;
-	case IPFIX_IE_SAMPLING_PACKET_SPACE: a->space = (uint32_t)v; break;
-	case IPFIX_IE_FRAME_SECTION: a->frame = p; a->framelen = n; break;
-	default: break;
+		a->pinterval = (uint32_t)v;
+		break;
+	case IPFIX_IE_SAMPLING_PACKET_SPACE:
+		a->space = (uint32_t)v;
+		break;
+	case IPFIX_IE_FRAME_SECTION:
+		a->frame = p;
+		a->framelen = n;
+		break;
+	default:
+		break;
 	}
 }
 
@@ -289,7 +398,7 @@ options_record(struct ipfixrec_ctx *ctx, const struct acc *a)
 		if (dm->sampler_id[i] == a->sampler)
 			break;
 	if (i == IPFIXREC_SAMPLERS)
-		i = a->sampler % IPFIXREC_SAMPLERS;	/* full: overwrite one */
+		i = a->sampler % IPFIXREC_SAMPLERS; /* full: overwrite one */
 	else if (i == dm->nsamplers)
 		dm->nsamplers++;
 	dm->sampler_id[i] = a->sampler;
@@ -353,12 +462,12 @@ times(struct acc *a, struct ipfixrec_ctx *ctx)
 	if (ctx->version == NF9_VERSION) {
 		if (a->has_upstart) {
 			a->start = flowrec_abs_ms(ctx->export_secs, 0,
-			    ctx->sys_uptime, a->up_start);
+						  ctx->sys_uptime, a->up_start);
 			a->has_start = 1;
 		}
 		if (a->has_upend) {
 			a->end = flowrec_abs_ms(ctx->export_secs, 0,
-			    ctx->sys_uptime, a->up_end);
+						ctx->sys_uptime, a->up_end);
 			a->has_end = 1;
 		}
 	} else if (a->has_upstart || a->has_upend) {
@@ -391,7 +500,7 @@ times(struct acc *a, struct ipfixrec_ctx *ctx)
 
 static void
 flow_record(struct ipfixrec_ctx *ctx, struct acc *a, ipfixdec_emit_fn *emit,
-    void *arg)
+	    void *arg)
 {
 	struct flowrec *r = &a->fl.rec;
 
@@ -422,7 +531,8 @@ flow_record(struct ipfixrec_ctx *ctx, struct acc *a, ipfixdec_emit_fn *emit,
 
 void
 ipfixrec_data_set(struct ipfixrec_ctx *ctx, const struct ipfixrec_tpl *t,
-    const uint8_t *p, size_t len, ipfixdec_emit_fn *emit, void *arg)
+		  const uint8_t *p, size_t len, ipfixdec_emit_fn *emit,
+		  void *arg)
 {
 	size_t off = 0;
 
@@ -451,7 +561,7 @@ ipfixrec_data_set(struct ipfixrec_ctx *ctx, const struct ipfixrec_tpl *t,
 				goto cut;
 			if (kind_of(t, fd) != K_IGNORE)
 				field(&a, ctx, fd->ie, kind_of(t, fd), p + off,
-				    n);
+				      n);
 			off += n;
 		}
 		if (t->options)

@@ -19,58 +19,59 @@
 #include "ipfixdec.h"
 
 struct ipfixrec_field {
-	uint16_t	ie;		/* without the enterprise bit */
-	uint16_t	len;		/* IPFIX_VARLEN: variable */
-	uint32_t	pen;		/* 0: IANA */
-	uint8_t		scope;		/* an options template's scope field */
+	uint16_t ie;   /* without the enterprise bit */
+	uint16_t len;  /* IPFIX_VARLEN: variable */
+	uint32_t pen;  /* 0: IANA */
+	uint8_t scope; /* an options template's scope field */
 };
 
 struct ipfixrec_tpl {
-	struct ipfixrec_field *f;	/* nfields entries, malloc'ed */
-	uint32_t	domain;		/* v9 source id / observation domain */
-	uint16_t	tid;
-	uint16_t	nfields;
-	uint16_t	nscope;		/* leading scope fields (options) */
-	uint16_t	minlen;		/* record bytes, variable fields at 1 */
-	uint8_t		version;
-	uint8_t		options;
+	struct ipfixrec_field *f; /* nfields entries, malloc'ed */
+	uint32_t domain;	  /* v9 source id / observation domain */
+	uint16_t tid;
+	uint16_t nfields;
+	uint16_t nscope; /* leading scope fields (options) */
+	uint16_t minlen; /* record bytes, variable fields at 1 */
+	uint8_t version;
+	uint8_t options;
 };
 
-#define IPFIXREC_SAMPLERS	8	/* sampler ids remembered per domain */
+#define IPFIXREC_SAMPLERS 8 /* sampler ids remembered per domain */
 
 /* What one (exporter, version, domain) has announced. */
 struct ipfixrec_domain {
-	uint32_t	id;
-	uint32_t	next_seq;	/* the sequence number expected next */
-	uint32_t	sampling;	/* 1 in N, from options data; 1 = none */
-	int64_t		init_ms;	/* systemInitTimeMilliseconds (IE 160) */
-	uint32_t	sampler_id[IPFIXREC_SAMPLERS];
-	uint32_t	sampler_n[IPFIXREC_SAMPLERS];
-	uint8_t		nsamplers;
-	uint8_t		has_init;
-	uint8_t		seq_known;
-	uint8_t		version;
+	uint32_t id;
+	uint32_t next_seq; /* the sequence number expected next */
+	uint32_t sampling; /* 1 in N, from options data; 1 = none */
+	int64_t init_ms;   /* systemInitTimeMilliseconds (IE 160) */
+	uint32_t sampler_id[IPFIXREC_SAMPLERS];
+	uint32_t sampler_n[IPFIXREC_SAMPLERS];
+	uint8_t nsamplers;
+	uint8_t has_init;
+	uint8_t seq_known;
+	uint8_t version;
 };
 
 /* The message a set came in. */
 struct ipfixrec_ctx {
 	const struct ipfixdec_source *src;
-	struct ipfixdec_stats	*st;
-	struct ipfixrec_domain	*dom;
-	int64_t		now_ms;		/* when it was received */
-	uint32_t	export_secs;	/* header: export time, unix s */
-	uint32_t	sys_uptime;	/* header (v9): ms since boot */
-	uint32_t	domain;
-	uint32_t	options_records; /* options data records read */
-	int		version;
-	int		late;		/* decoded after its template came */
+	struct ipfixdec_stats *st;
+	struct ipfixrec_domain *dom;
+	int64_t now_ms;	      /* when it was received */
+	uint32_t export_secs; /* header: export time, unix s */
+	uint32_t sys_uptime;  /* header (v9): ms since boot */
+	uint32_t domain;
+	uint32_t options_records; /* options data records read */
+	int version;
+	int late; /* decoded after its template came */
 };
 
 /* IPFIXDEC_NREASON if usable, else why not. */
 enum ipfixdec_reason ipfixrec_tpl_check(struct ipfixrec_tpl *);
 
 /* Decode the records of one data set (its body: len bytes at p). */
-void	ipfixrec_data_set(struct ipfixrec_ctx *, const struct ipfixrec_tpl *,
-	    const uint8_t *p, size_t len, ipfixdec_emit_fn *, void *arg);
+void ipfixrec_data_set(struct ipfixrec_ctx *, const struct ipfixrec_tpl *,
+		       const uint8_t *p, size_t len, ipfixdec_emit_fn *,
+		       void *arg);
 
 #endif

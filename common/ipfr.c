@@ -41,12 +41,12 @@ struct ipfix_reader {
 	struct zsource src;
 	uint8_t tsets[TSETS_MAX]; /* our template sets, as written */
 	size_t tsetlen;
-	size_t msg_left;	  /* bytes of the message after this point */
-	size_t set_left;	  /* record bytes left in the data set */
-	size_t reclen;		  /* of the data set's template */
-	unsigned tidx;		  /* its index (template id - base) */
-	uint64_t count;		  /* records returned */
-	const char *what;	  /* pending damage */
+	size_t msg_left;  /* bytes of the message after this point */
+	size_t set_left;  /* record bytes left in the data set */
+	size_t reclen;	  /* of the data set's template */
+	unsigned tidx;	  /* its index (template id - base) */
+	uint64_t count;	  /* records returned */
+	const char *what; /* pending damage */
 	char detail[128];
 	int failed;
 	struct ipfr_stats stats;
@@ -66,12 +66,11 @@ ipfr_sniff(const uint8_t *p, size_t n)
 		return 1;
 	/* A zlib header (RFC 1950): deflate, a window of at most 32 KiB. */
 	return (p[0] & 0x0f) == 8 && (p[0] >> 4) <= 7 &&
-	    ((unsigned)p[0] << 8 | p[1]) % 31 == 0;
+	       ((unsigned)p[0] << 8 | p[1]) % 31 == 0;
 }
 
-static void
-damage(struct ipfix_reader *r, const char *what, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+static void damage(struct ipfix_reader *r, const char *what, const char *fmt,
+		   ...) __attribute__((format(printf, 3, 4)));
 
 static void
 damage(struct ipfix_reader *r, const char *what, const char *fmt, ...)
@@ -109,13 +108,12 @@ fill(struct ipfix_reader *r)
 	zsource_fill(&r->src);
 	if (r->src.what != NULL)
 		damage(r, r->src.what, r->src.detail != NULL ? "%s" : NULL,
-		    r->src.detail);
+		       r->src.detail);
 }
 
 /* Decode n records of template index t at p. */
 static void
-decode(const uint8_t *p, size_t n, size_t reclen, unsigned t,
-    struct flowrec *f)
+decode(const uint8_t *p, size_t n, size_t reclen, unsigned t, struct flowrec *f)
 {
 	const uint8_t *a;
 	size_t i;
@@ -173,7 +171,8 @@ decode(const uint8_t *p, size_t n, size_t reclen, unsigned t,
 		    f->last_ms - f->first_ms <= (int64_t)UINT32_MAX &&
 		    f->last_ms / 1000 <= (int64_t)UINT32_MAX) {
 			f->unix_secs = (uint32_t)(f->last_ms / 1000);
-			f->unix_nsecs = (uint32_t)(f->last_ms % 1000) * 1000000u;
+			f->unix_nsecs =
+			    (uint32_t)(f->last_ms % 1000) * 1000000u;
 			f->sys_uptime = (uint32_t)(f->last_ms - f->first_ms);
 		}
 	}
@@ -231,7 +230,7 @@ step(struct ipfix_reader *r)
 	len = buf_load_be16(p + 2);
 	if (len < IPFIX_SETHDRLEN || len > r->msg_left) {
 		damage(r, "set does not fit its message",
-		    "set %u of %u bytes, %zu left", id, len, r->msg_left);
+		       "set %u of %u bytes, %zu left", id, len, r->msg_left);
 		return -1;
 	}
 	if (id >= IPFW_TID_BASE && id < IPFW_TID_BASE + IPFW_NTEMPLATES) {
@@ -239,8 +238,8 @@ step(struct ipfix_reader *r)
 		r->reclen = ipfw_reclen(r->tidx);
 		if ((len - IPFIX_SETHDRLEN) % r->reclen != 0) {
 			damage(r, "data set is not whole records",
-			    "set %u of %u bytes, records of %zu", id, len,
-			    r->reclen);
+			       "set %u of %u bytes, records of %zu", id, len,
+			       r->reclen);
 			return -1;
 		}
 		r->msg_left -= len;
@@ -251,7 +250,7 @@ step(struct ipfix_reader *r)
 	if (id == IPFW_TID_STATS) {
 		if (len != IPFIX_SETHDRLEN + 56) {
 			damage(r, "statistics set of a wrong length",
-			    "%u bytes", len);
+			       "%u bytes", len);
 			return -1;
 		}
 		if (avail(r) < len)
@@ -276,13 +275,13 @@ finish(struct ipfix_reader *r)
 	if (r->what == NULL && !r->src.may_stop && !r->stats.present &&
 	    r->dec == NULL)
 		damage(r, "truncated",
-		    "the file ends without its statistics record");
+		       "the file ends without its statistics record");
 	r->src.ostart = r->src.oend;
 	if (r->what == NULL)
 		return 0;
 	snprintf(r->err, sizeof(r->err), "%s: %s after %llu records%s%s",
-	    r->name, r->what, (unsigned long long)r->count,
-	    r->detail[0] ? ": " : "", r->detail);
+		 r->name, r->what, (unsigned long long)r->count,
+		 r->detail[0] ? ": " : "", r->detail);
 	r->failed = 1;
 	return -1;
 }
@@ -306,8 +305,7 @@ ipfr_read(struct ipfix_reader *r, struct flowrec *recs, size_t max)
 			k = k < m ? k : m;
 			k = k < max - n ? k : max - n;
 			if (k > 0) {
-				decode(cur(r), k, r->reclen, r->tidx,
-				    recs + n);
+				decode(cur(r), k, r->reclen, r->tidx, recs + n);
 				r->src.ostart += k * r->reclen;
 				r->set_left -= k * r->reclen;
 				r->count += k;
@@ -343,13 +341,13 @@ check_templates(struct ipfix_reader *r, char *err, size_t errlen)
 	p = cur(r);
 	if (avail(r) < IPFIX_HDRLEN) {
 		fthdr_seterr(err, errlen, "%s: %s", r->name,
-		    r->what != NULL ? r->what : "truncated: no IPFIX message");
+			     r->what != NULL ? r->what
+					     : "truncated: no IPFIX message");
 		return -1;
 	}
 	if (buf_load_be16(p) != IPFIX_VERSION) {
-		fthdr_seterr(err, errlen,
-		    "%s: not an IPFIX file (version %u)", r->name,
-		    buf_load_be16(p));
+		fthdr_seterr(err, errlen, "%s: not an IPFIX file (version %u)",
+			     r->name, buf_load_be16(p));
 		return -1;
 	}
 	if (avail(r) >= need && buf_load_be16(p + 2) == need &&
@@ -384,7 +382,7 @@ queue_flow(void *arg, const struct ipfixdec_flow *fl)
 static long
 read_foreign(struct ipfix_reader *r, struct flowrec *recs, size_t max)
 {
-	static const struct ipfixdec_source src = { 4, { 0 } };
+	static const struct ipfixdec_source src = {4, {0}};
 	const uint8_t *p;
 	size_t n = 0, k, len;
 
@@ -407,16 +405,19 @@ read_foreign(struct ipfix_reader *r, struct flowrec *recs, size_t max)
 			if (buf_load_be16(p) != IPFIX_VERSION ||
 			    len < IPFIX_HDRLEN) {
 				damage(r, "not an IPFIX message",
-				    "version %u, %zu bytes", buf_load_be16(p),
-				    len);
+				       "version %u, %zu bytes",
+				       buf_load_be16(p), len);
 				break;
 			}
 			if (avail(r) >= len) {
-				if (ipfixdec_message(r->dec, &src,
-				    (int64_t)buf_load_be32(p + 4) * 1000, p,
-				    len, queue_flow, r) == -1)
-					damage(r, "message refused by the "
-					    "IPFIX decoder", NULL);
+				if (ipfixdec_message(
+					r->dec, &src,
+					(int64_t)buf_load_be32(p + 4) * 1000, p,
+					len, queue_flow, r) == -1)
+					damage(r,
+					       "message refused by the "
+					       "IPFIX decoder",
+					       NULL);
 				r->src.ostart += len;
 				continue;
 			}
@@ -432,7 +433,7 @@ read_foreign(struct ipfix_reader *r, struct flowrec *recs, size_t max)
 
 struct ipfix_reader *
 ipfr_open_head(int fd, const char *name, const uint8_t *head, size_t nhead,
-    char *err, size_t errlen)
+	       char *err, size_t errlen)
 {
 	struct ipfix_reader *r;
 	const char *base;
@@ -453,7 +454,8 @@ ipfr_open_head(int fd, const char *name, const uint8_t *head, size_t nhead,
 		k = zsource_read_some(fd, first + nhead, 2 - nhead);
 		if (k <= 0) {
 			fthdr_seterr(err, errlen, "%s: %s", name,
-			    k < 0 ? strerror(errno) : "empty or truncated");
+				     k < 0 ? strerror(errno)
+					   : "empty or truncated");
 			goto fail;
 		}
 		head = first;

@@ -41,26 +41,26 @@ struct ipfix_writer {
 
 /* The fields every data template starts with (the first 70 bytes). */
 static const uint16_t fixed_fields[][2] = {
-	{ IPFIX_IE_START_MS, 8 },	{ IPFIX_IE_END_MS, 8 },
-	{ IPFIX_IE_PACKETS, 8 },	{ IPFIX_IE_OCTETS, 8 },
-	{ IPFIX_IE_INPUT, 4 },		{ IPFIX_IE_OUTPUT, 4 },
-	{ IPFIX_IE_SRC_AS, 4 },		{ IPFIX_IE_DST_AS, 4 },
-	{ IPFIX_IE_DOMAIN, 4 },		{ IPFIX_IE_SAMPLING_INTERVAL, 4 },
-	{ IPFIX_IE_SPORT, 2 },		{ IPFIX_IE_DPORT, 2 },
-	{ IPFIX_IE_VLAN, 2 },		{ IPFIX_IE_PROTO, 1 },
-	{ IPFIX_IE_TOS, 1 },		{ IPFIX_IE_TCPFLAGS, 1 },
-	{ 0, 1 } /* source mask */,	{ 0, 1 } /* destination mask */,
-	{ IPFIX_IE_END_REASON, 1 },	{ IPFIX_IE_ENGINE_TYPE, 1 },
-	{ IPFIX_IE_ENGINE_ID, 1 },
+    {IPFIX_IE_START_MS, 8},   {IPFIX_IE_END_MS, 8},
+    {IPFIX_IE_PACKETS, 8},    {IPFIX_IE_OCTETS, 8},
+    {IPFIX_IE_INPUT, 4},      {IPFIX_IE_OUTPUT, 4},
+    {IPFIX_IE_SRC_AS, 4},     {IPFIX_IE_DST_AS, 4},
+    {IPFIX_IE_DOMAIN, 4},     {IPFIX_IE_SAMPLING_INTERVAL, 4},
+    {IPFIX_IE_SPORT, 2},      {IPFIX_IE_DPORT, 2},
+    {IPFIX_IE_VLAN, 2},	      {IPFIX_IE_PROTO, 1},
+    {IPFIX_IE_TOS, 1},	      {IPFIX_IE_TCPFLAGS, 1},
+    {0, 1} /* source mask */, {0, 1} /* destination mask */,
+    {IPFIX_IE_END_REASON, 1}, {IPFIX_IE_ENGINE_TYPE, 1},
+    {IPFIX_IE_ENGINE_ID, 1},
 };
 #define NFIXED (sizeof(fixed_fields) / sizeof(fixed_fields[0]))
 
 /* The statistics options record; the first field is its scope. */
 static const uint16_t stats_fields[][2] = {
-	{ IPFIX_IE_DOMAIN, 4 },		{ IPFIX_IE_START_SECS, 4 },
-	{ IPFIX_IE_END_SECS, 4 },	{ IPFIX_IE_FLOW_TOTAL, 8 },
-	{ IPFIX_IE_NOTSENT_FLOWS, 8 },	{ IPFIX_IE_IGNORED_PACKETS, 8 },
-	{ IPFIX_IE_EXPORTER4, 4 },	{ IPFIX_IE_EXPORTER6, 16 },
+    {IPFIX_IE_DOMAIN, 4},	 {IPFIX_IE_START_SECS, 4},
+    {IPFIX_IE_END_SECS, 4},	 {IPFIX_IE_FLOW_TOTAL, 8},
+    {IPFIX_IE_NOTSENT_FLOWS, 8}, {IPFIX_IE_IGNORED_PACKETS, 8},
+    {IPFIX_IE_EXPORTER4, 4},	 {IPFIX_IE_EXPORTER6, 16},
 };
 #define NSTATS (sizeof(stats_fields) / sizeof(stats_fields[0]))
 
@@ -104,19 +104,21 @@ ipfw_template_sets(uint8_t *out, size_t cap)
 			uint16_t ie = fixed_fields[k][0];
 
 			if (k == 16)
-				ie = v6 ? IPFIX_IE_SRC6_MASK : IPFIX_IE_SRC4_MASK;
+				ie = v6 ? IPFIX_IE_SRC6_MASK
+					: IPFIX_IE_SRC4_MASK;
 			else if (k == 17)
-				ie = v6 ? IPFIX_IE_DST6_MASK : IPFIX_IE_DST4_MASK;
+				ie = v6 ? IPFIX_IE_DST6_MASK
+					: IPFIX_IE_DST4_MASK;
 			p = put_field(p, ie, fixed_fields[k][1]);
 		}
 		p = put_field(p, v6 ? IPFIX_IE_SRC6 : IPFIX_IE_SRC4,
-		    v6 ? 16 : 4);
+			      v6 ? 16 : 4);
 		p = put_field(p, v6 ? IPFIX_IE_DST6 : IPFIX_IE_DST4,
-		    v6 ? 16 : 4);
+			      v6 ? 16 : 4);
 		p = put_field(p, v6 ? IPFIX_IE_NEXTHOP6 : IPFIX_IE_NEXTHOP4,
-		    v6 ? 16 : 4);
+			      v6 ? 16 : 4);
 		p = put_field(p, ex6 ? IPFIX_IE_EXPORTER6 : IPFIX_IE_EXPORTER4,
-		    ex6 ? 16 : 4);
+			      ex6 ? 16 : 4);
 	}
 	buf_store_be16(p, IPFIX_SET_OPTIONS);
 	buf_store_be16(p + 2, (uint16_t)olen);
@@ -179,7 +181,7 @@ end_set(struct ipfix_writer *w)
 {
 	if (w->settid >= 0)
 		buf_store_be16(w->msg + w->setoff + 2,
-		    (uint16_t)(w->mlen - w->setoff));
+			       (uint16_t)(w->mlen - w->setoff));
 	w->settid = -1;
 }
 
@@ -230,9 +232,9 @@ ipfw_new(int fd, const struct ipfw_opts *o)
 		free(w);
 		return NULL;
 	}
-	w->mlen = IPFIX_HDRLEN +
-	    ipfw_template_sets(w->msg + IPFIX_HDRLEN,
-		sizeof(w->msg) - IPFIX_HDRLEN);
+	w->mlen =
+	    IPFIX_HDRLEN + ipfw_template_sets(w->msg + IPFIX_HDRLEN,
+					      sizeof(w->msg) - IPFIX_HDRLEN);
 	if (send_msg(w, ZSINK_NONE, o->cap_start) == -1) {
 		e = errno;
 		ipfw_abort(w);
@@ -313,8 +315,8 @@ ipfw_close(struct ipfix_writer *w, const struct ipfw_counts *c)
 		buf_store_be64(p + 12, w->count);
 		buf_store_be64(p + 20, c->lost);
 		buf_store_be64(p + 28, c->corrupt);
-		buf_store_be32(p + 36, c->exaf == FLOWREC_AF_INET6 ? 0
-								   : c->exaddr);
+		buf_store_be32(p + 36,
+			       c->exaf == FLOWREC_AF_INET6 ? 0 : c->exaddr);
 		if (c->exaf == FLOWREC_AF_INET6)
 			memcpy(p + 40, c->exaddr6, 16);
 		else

@@ -38,33 +38,33 @@
  * Bounded loops: VLAN tags per frame, MPLS labels per stack, IPv6
  * extension headers per packet.
  */
-#define MAX_VLAN_TAGS	8
-#define MAX_MPLS_LABELS	8
-#define MAX_V6_EXTHDRS	8
+#define MAX_VLAN_TAGS 8
+#define MAX_MPLS_LABELS 8
+#define MAX_V6_EXTHDRS 8
 
-#define MPLS_BOS	0x100	/* bottom-of-stack bit of a label entry */
+#define MPLS_BOS 0x100 /* bottom-of-stack bit of a label entry */
 
-#define ETHERTYPE_IP	0x0800
-#define ETHERTYPE_IPV6	0x86dd
-#define ETHERTYPE_VLAN	0x8100
-#define ETHERTYPE_QINQ	0x88a8
-#define ETHERTYPE_QINQ9	0x9100
-#define ETHERTYPE_MPLS	0x8847
-#define ETHERTYPE_MPLSM	0x8848
+#define ETHERTYPE_IP 0x0800
+#define ETHERTYPE_IPV6 0x86dd
+#define ETHERTYPE_VLAN 0x8100
+#define ETHERTYPE_QINQ 0x88a8
+#define ETHERTYPE_QINQ9 0x9100
+#define ETHERTYPE_MPLS 0x8847
+#define ETHERTYPE_MPLSM 0x8848
 
 /* LINKTYPE_ values that libpcap may hand through unmapped. */
-#define LT_RAW		101
-#define LT_IPV4		228
-#define LT_IPV6		229
-#define LT_SLL2		276
+#define LT_RAW 101
+#define LT_IPV4 228
+#define LT_IPV6 229
+#define LT_SLL2 276
 
 typedef enum packet_status (*link_fn)(const uint8_t *, size_t,
-    struct packet_info *);
+				      struct packet_info *);
 
 struct linktype {
-	int		 dlt;		/* pcap_datalink() value */
-	const char	*name;
-	link_fn		 decode;
+	int dlt; /* pcap_datalink() value */
+	const char *name;
+	link_fn decode;
 };
 
 /*
@@ -170,12 +170,12 @@ ipv6(const uint8_t *p, size_t len, struct packet_info *d)
 		case IPPROTO_HOPOPTS:
 		case IPPROTO_ROUTING:
 		case IPPROTO_DSTOPTS:
-		case IPPROTO_AH:	/* its length is in 4-byte units */
+		case IPPROTO_AH: /* its length is in 4-byte units */
 			if (buf_peek_u8(p, end, off, &next) == -1 ||
 			    buf_peek_u8(p, end, off + 1, &extlen) == -1)
 				goto cut;
-			off += nh == IPPROTO_AH ? ((size_t)extlen + 2) * 4 :
-			    ((size_t)extlen + 1) * 8;
+			off += nh == IPPROTO_AH ? ((size_t)extlen + 2) * 4
+						: ((size_t)extlen + 1) * 8;
 			nh = next;
 			continue;
 		case IPPROTO_FRAGMENT:
@@ -186,7 +186,7 @@ ipv6(const uint8_t *p, size_t len, struct packet_info *d)
 			off += 8;
 			nh = next;
 			if ((fragfield & 0xfff8) != 0) {
-				d->proto = nh;	/* non-first: no ports */
+				d->proto = nh; /* non-first: no ports */
 				return PACKET_IPV6;
 			}
 			continue;
@@ -392,18 +392,18 @@ link_ppp(const uint8_t *p, size_t len, struct packet_info *d)
 }
 
 static const struct linktype linktypes[] = {
-	{ DLT_EN10MB,		"EN10MB (Ethernet)",		link_ether },
-	{ DLT_LINUX_SLL,	"LINUX_SLL (Linux cooked)",	link_sll },
-	{ LT_SLL2,		"LINUX_SLL2 (Linux cooked v2)",	link_sll2 },
-	{ DLT_NULL,		"NULL (BSD loopback)",		link_null },
-	{ DLT_LOOP,		"LOOP (OpenBSD loopback)",	link_null },
-	{ DLT_RAW,		"RAW (raw IP)",			link_raw },
-	{ 14,			"RAW (raw IP, OpenBSD value)",	link_raw },
-	{ LT_RAW,		"RAW (LINKTYPE_RAW)",		link_raw },
-	{ LT_IPV4,		"IPV4 (raw IPv4)",		link_ipv4 },
-	{ LT_IPV6,		"IPV6 (raw IPv6)",		link_ipv6 },
-	{ DLT_PPP,		"PPP",				link_ppp },
-	{ DLT_PPP_SERIAL,	"PPP_SERIAL",			link_ppp },
+    {DLT_EN10MB, "EN10MB (Ethernet)", link_ether},
+    {DLT_LINUX_SLL, "LINUX_SLL (Linux cooked)", link_sll},
+    {LT_SLL2, "LINUX_SLL2 (Linux cooked v2)", link_sll2},
+    {DLT_NULL, "NULL (BSD loopback)", link_null},
+    {DLT_LOOP, "LOOP (OpenBSD loopback)", link_null},
+    {DLT_RAW, "RAW (raw IP)", link_raw},
+    {14, "RAW (raw IP, OpenBSD value)", link_raw},
+    {LT_RAW, "RAW (LINKTYPE_RAW)", link_raw},
+    {LT_IPV4, "IPV4 (raw IPv4)", link_ipv4},
+    {LT_IPV6, "IPV6 (raw IPv6)", link_ipv6},
+    {DLT_PPP, "PPP", link_ppp},
+    {DLT_PPP_SERIAL, "PPP_SERIAL", link_ppp},
 };
 
 const struct linktype *
@@ -427,12 +427,12 @@ const char *
 packet_linktype_names(void)
 {
 	return "EN10MB (with 802.1Q/QinQ), LINUX_SLL, LINUX_SLL2, NULL, LOOP, "
-	    "RAW, IPV4, IPV6, PPP";
+	       "RAW, IPV4, IPV6, PPP";
 }
 
 enum packet_status
 packet_decode(const struct linktype *lt, const uint8_t *bytes, size_t caplen,
-    struct packet_info *out)
+	      struct packet_info *out)
 {
 	memset(out, 0, sizeof(*out));
 	return lt->decode(bytes, caplen, out);
@@ -442,12 +442,9 @@ const char *
 packet_status_name(enum packet_status s)
 {
 	static const char *const names[PACKET_NSTATUS] = {
-		[PACKET_IPV4] = "ipv4",
-		[PACKET_IPV6] = "ipv6",
-		[PACKET_NONIP] = "non-ip",
-		[PACKET_MPLS] = "mpls",
-		[PACKET_SHORT] = "too-short",
-		[PACKET_BADHDR] = "bad-header",
+	    [PACKET_IPV4] = "ipv4",	  [PACKET_IPV6] = "ipv6",
+	    [PACKET_NONIP] = "non-ip",	  [PACKET_MPLS] = "mpls",
+	    [PACKET_SHORT] = "too-short", [PACKET_BADHDR] = "bad-header",
 	};
 
 	return (unsigned)s < PACKET_NSTATUS ? names[s] : "unknown";

@@ -13,32 +13,28 @@
  * statistics, as they always have been.
  */
 static const struct proto_name names[] = {
-	{ IPPROTO_ICMP, PROTO_F_STATS, "icmp", NULL, "ICMP" },
-	{ IPPROTO_IGMP, 0, "igmp", NULL, "IGMP" },
-	{ IPPROTO_TCP, PROTO_F_STATS, "tcp", NULL, "TCP" },
-	{ IPPROTO_UDP, PROTO_F_STATS, "udp", NULL, "UDP" },
-	{ IPPROTO_IPV6, 0, "ipv6", NULL, "IPv6" },
-	{ IPPROTO_RSVP, 0, "rsvp", NULL, "RSVP" },
-	{ IPPROTO_GRE, 0, "gre", NULL, "GRE" },
-	{ IPPROTO_ESP, 0, "esp", NULL, "ESP" },
-	{ IPPROTO_AH, 0, "ah", NULL, "AH" },
-	{ IPPROTO_ICMPV6, PROTO_F_STATS, "ipv6-icmp", "icmp6", "ICMP6" },
-	{ 89, 0, "ospf", NULL, "OSPF" },	/* no IPPROTO_OSPF in libc */
-	{ IPPROTO_PIM, 0, "pim", NULL, "PIM" },
-	{ 112, 0, "vrrp", NULL, "VRRP" },	/* no IPPROTO_VRRP either */
-	{ IPPROTO_SCTP, 0, "sctp", NULL, "SCTP" },
+    {IPPROTO_ICMP, PROTO_F_STATS, "icmp", NULL, "ICMP"},
+    {IPPROTO_IGMP, 0, "igmp", NULL, "IGMP"},
+    {IPPROTO_TCP, PROTO_F_STATS, "tcp", NULL, "TCP"},
+    {IPPROTO_UDP, PROTO_F_STATS, "udp", NULL, "UDP"},
+    {IPPROTO_IPV6, 0, "ipv6", NULL, "IPv6"},
+    {IPPROTO_RSVP, 0, "rsvp", NULL, "RSVP"},
+    {IPPROTO_GRE, 0, "gre", NULL, "GRE"},
+    {IPPROTO_ESP, 0, "esp", NULL, "ESP"},
+    {IPPROTO_AH, 0, "ah", NULL, "AH"},
+    {IPPROTO_ICMPV6, PROTO_F_STATS, "ipv6-icmp", "icmp6", "ICMP6"},
+    {89, 0, "ospf", NULL, "OSPF"}, /* no IPPROTO_OSPF in libc */
+    {IPPROTO_PIM, 0, "pim", NULL, "PIM"},
+    {112, 0, "vrrp", NULL, "VRRP"}, /* no IPPROTO_VRRP either */
+    {IPPROTO_SCTP, 0, "sctp", NULL, "SCTP"},
 };
 
 const struct proto_tcpflag proto_tcpflags[PROTO_NTCPFLAGS] = {
-	{ TH_FIN, 'F', "FIN" },
-	{ TH_SYN, 'S', "SYN" },
-	{ TH_RST, 'R', "RST" },
-	{ TH_PUSH, 'P', "PUSH" },
-	{ TH_ACK, 'A', "ACK" },
-	{ TH_URG, 'U', "URG" },
+    {TH_FIN, 'F', "FIN"},   {TH_SYN, 'S', "SYN"}, {TH_RST, 'R', "RST"},
+    {TH_PUSH, 'P', "PUSH"}, {TH_ACK, 'A', "ACK"}, {TH_URG, 'U', "URG"},
 };
 
-#define NNAMES	(sizeof(names) / sizeof(names[0]))
+#define NNAMES (sizeof(names) / sizeof(names[0]))
 
 const struct proto_name *
 proto_by_num(uint8_t num)

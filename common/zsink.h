@@ -19,37 +19,36 @@
 #include "zstream.h"
 
 struct zsink {
-	int		 fd;
-	int		 compress;
-	int		 error;		/* errno of the first failure, or 0 */
+	int fd;
+	int compress;
+	int error; /* errno of the first failure, or 0 */
 	const struct zstream_deflate_ops *zops;
-	void		*zst;		/* the compressor's state */
-	struct zio	 zio;		/* output: the free part of obuf */
-	uint8_t		*obuf;		/* compressed output, when compressing */
+	void *zst;	/* the compressor's state */
+	struct zio zio; /* output: the free part of obuf */
+	uint8_t *obuf;	/* compressed output, when compressing */
 };
 
 /* How far zsink_write() takes the stream. */
 enum zsink_push {
-	ZSINK_NONE,	/* small output may stay buffered */
-	ZSINK_SYNC,	/* everything so far decodable from the file */
-	ZSINK_FINISH	/* end the zlib stream (its trailer) */
+	ZSINK_NONE,  /* small output may stay buffered */
+	ZSINK_SYNC,  /* everything so far decodable from the file */
+	ZSINK_FINISH /* end the zlib stream (its trailer) */
 };
 
 /*
  * Set up a sink on fd: zlevel 0 writes raw bytes, otherwise as
  * zstream_deflate_choose(zlevel).  0, or -1 with errno ENOMEM.
  */
-int	zsink_init(struct zsink *, int fd, int zlevel);
+int zsink_init(struct zsink *, int fd, int zlevel);
 /* Send p[0..n) on its way, then push as far as asked.  0 or -1 + errno. */
-int	zsink_write(struct zsink *, const uint8_t *p, size_t n,
-	    enum zsink_push);
+int zsink_write(struct zsink *, const uint8_t *p, size_t n, enum zsink_push);
 /* Record a failure (the first one sticks); returns -1 with errno set. */
-int	zsink_fail(struct zsink *, int e);
-void	zsink_free(struct zsink *);
+int zsink_fail(struct zsink *, int e);
+void zsink_free(struct zsink *);
 /*
  * Write all of p at offset off (pwrite), or at the file position when off
  * is -1, retrying short writes and EINTR.  0 or -1 with errno.
  */
-int	zsink_write_all(int fd, const uint8_t *p, size_t n, off_t off);
+int zsink_write_all(int fd, const uint8_t *p, size_t n, off_t off);
 
 #endif

@@ -85,9 +85,9 @@ check_trailing(struct zsource *r)
 	}
 	if (r->zio.in_len > 0)
 		hurt(r,
-		       "trailing garbage: bytes follow the end of the "
-		       "zlib stream",
-		       NULL);
+		     "trailing garbage: bytes follow the end of the "
+		     "zlib stream",
+		     NULL);
 }
 
 /*
@@ -139,7 +139,7 @@ fill_zlib(struct zsource *r)
 			if (r->zio.in_len == in_before &&
 			    r->oend == out_before) {
 				hurt(r, "corrupt zlib stream",
-				       "inflate is stuck");
+				     "inflate is stuck");
 				return;
 			}
 			continue;
@@ -152,9 +152,9 @@ fill_zlib(struct zsource *r)
 				r->ended = 1;
 			else
 				hurt(r,
-				       "truncated: zlib stream "
-				       "ends without its end marker",
-				       NULL);
+				     "truncated: zlib stream "
+				     "ends without its end marker",
+				     NULL);
 			return;
 		}
 		k = zsource_read_some(r->fd, r->in, INBUF_LEN);
@@ -168,7 +168,6 @@ fill_zlib(struct zsource *r)
 		r->zio.in_len = (size_t)k;
 	}
 }
-
 
 void
 zsource_fill(struct zsource *r)

@@ -19,36 +19,36 @@
 #include "zstream.h"
 
 struct zsource {
-	int		 fd;
-	int		 compress;
+	int fd;
+	int compress;
 	/* The file is still being written: its stream may stop anywhere. */
-	int		 may_stop;
+	int may_stop;
 	/* A fill returns early, before blocking, with this many bytes. */
-	size_t		 unit;
+	size_t unit;
 	const struct zstream_inflate_ops *zops;
-	void		*zst;		/* the decompressor's state */
-	struct zio	 zio;		/* input: what is left of in */
-	uint8_t		*in;		/* compressed bytes read */
-	int		 in_eof;	/* read() has returned 0 */
-	uint8_t		*out;		/* decoded bytes */
-	size_t		 outcap, ostart, oend;
-	int		 ended;		/* no more bytes will come */
-	int		 zend;		/* the zlib end marker was seen */
-	const char	*what;		/* the damage, or NULL */
-	const char	*detail;	/* more about it, or NULL */
+	void *zst;	/* the decompressor's state */
+	struct zio zio; /* input: what is left of in */
+	uint8_t *in;	/* compressed bytes read */
+	int in_eof;	/* read() has returned 0 */
+	uint8_t *out;	/* decoded bytes */
+	size_t outcap, ostart, oend;
+	int ended;	    /* no more bytes will come */
+	int zend;	    /* the zlib end marker was seen */
+	const char *what;   /* the damage, or NULL */
+	const char *detail; /* more about it, or NULL */
 };
 
 /* 0, or -1 when out of memory. */
-int	zsource_init(struct zsource *, int fd, int compress, size_t outcap);
+int zsource_init(struct zsource *, int fd, int compress, size_t outcap);
 /*
  * Hand over the n first bytes of the file, already read by a caller that
  * had to look at them (n at most 64), before any fill.
  */
-void	zsource_prime(struct zsource *, const uint8_t *p, size_t n);
+void zsource_prime(struct zsource *, const uint8_t *p, size_t n);
 /* Add decoded bytes after those still unread (see above). */
-void	zsource_fill(struct zsource *);
-void	zsource_free(struct zsource *);
+void zsource_fill(struct zsource *);
+void zsource_free(struct zsource *);
 /* One read(), retried on EINTR. */
-ssize_t	zsource_read_some(int fd, uint8_t *p, size_t n);
+ssize_t zsource_read_some(int fd, uint8_t *p, size_t n);
 
 #endif

@@ -265,7 +265,8 @@ isal_def_run(void *p, struct zio *io, enum zmode mode)
 	done = io->in_len == 0;
 	if (done && mode != ZM_NONE)
 		done = st->tmp_out_start == st->tmp_out_end &&
-		    st->state == (mode == ZM_SYNC ? ZSTATE_NEW_HDR : ZSTATE_END);
+		       st->state ==
+			   (mode == ZM_SYNC ? ZSTATE_NEW_HDR : ZSTATE_END);
 	if (done)
 		return 1;
 	if (took == 0 && made == 0 && out >= ISAL_ROOM)

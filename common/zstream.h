@@ -32,10 +32,10 @@
 #include <stdint.h>
 
 struct zio {
-	const uint8_t	*in;		/* next input byte */
-	size_t		 in_len;	/* input bytes left */
-	uint8_t		*out;		/* next output byte */
-	size_t		 out_len;	/* output room left */
+	const uint8_t *in; /* next input byte */
+	size_t in_len;	   /* input bytes left */
+	uint8_t *out;	   /* next output byte */
+	size_t out_len;	   /* output room left */
 };
 
 /*
@@ -48,12 +48,12 @@ struct zio {
  * error.  init() returns NULL when out of memory; end() frees.
  */
 struct zstream_deflate_ops {
-	const char	*name;
-	void		*(*init)(int zlevel);
-	int		 (*deflate)(void *, struct zio *);
-	int		 (*flush)(void *, struct zio *);
-	int		 (*finish)(void *, struct zio *);
-	void		 (*end)(void *);
+	const char *name;
+	void *(*init)(int zlevel);
+	int (*deflate)(void *, struct zio *);
+	int (*flush)(void *, struct zio *);
+	int (*finish)(void *, struct zio *);
+	void (*end)(void *);
 };
 
 /*
@@ -63,9 +63,9 @@ struct zstream_deflate_ops {
 const struct zstream_deflate_ops *zstream_deflate_choose(int zlevel);
 
 /* What zstream_inflate_ops.inflate() found. */
-#define ZINF_OK		0	/* progress, or nothing to do; call again */
-#define ZINF_END	1	/* the stream ended, its checksum is right */
-#define ZINF_ERROR	(-1)	/* damaged data; *why says what */
+#define ZINF_OK 0	/* progress, or nothing to do; call again */
+#define ZINF_END 1	/* the stream ended, its checksum is right */
+#define ZINF_ERROR (-1) /* damaged data; *why says what */
 
 /*
  * A decompressor for one zlib stream.  inflate() works until the input is
@@ -73,10 +73,10 @@ const struct zstream_deflate_ops *zstream_deflate_choose(int zlevel);
  * input left in the zio is what followed the stream's trailer.
  */
 struct zstream_inflate_ops {
-	const char	*name;
-	void		*(*init)(void);
-	int		 (*inflate)(void *, struct zio *, const char **why);
-	void		 (*end)(void *);
+	const char *name;
+	void *(*init)(void);
+	int (*inflate)(void *, struct zio *, const char **why);
+	void (*end)(void *);
 };
 
 /* ISA-L's inflate when built with it, zlib's otherwise. */

@@ -8,10 +8,10 @@
 #include "addr6.h"
 
 struct addr6tab {
-	uint8_t		*addrs;		/* n addresses of 16 bytes */
-	uint32_t	 n, cap;
-	uint32_t	*slots;		/* id + 1; 0 = empty */
-	uint32_t	 mask;
+	uint8_t *addrs; /* n addresses of 16 bytes */
+	uint32_t n, cap;
+	uint32_t *slots; /* id + 1; 0 = empty */
+	uint32_t mask;
 };
 
 struct addr6tab *
@@ -52,7 +52,7 @@ rehash(struct addr6tab *t)
 		return -1;
 	for (i = 0; i < t->n; i++) {
 		for (j = hash16(t->addrs + (size_t)i * 16) & m; s[j] != 0;
-		    j = (j + 1) & m)
+		     j = (j + 1) & m)
 			;
 		s[j] = i + 1;
 	}
@@ -71,8 +71,8 @@ addr6_intern(struct addr6tab *t, const uint8_t *a)
 	if ((t->n + 1) * 2 > t->mask + 1 && rehash(t) == -1)
 		return UINT32_MAX;
 	for (j = hash16(a) & t->mask; t->slots[j] != 0; j = (j + 1) & t->mask)
-		if (memcmp(t->addrs + (size_t)(t->slots[j] - 1) * 16, a,
-		    16) == 0)
+		if (memcmp(t->addrs + (size_t)(t->slots[j] - 1) * 16, a, 16) ==
+		    0)
 			return t->slots[j] - 1;
 	if (t->n == t->cap) {
 		if (t->cap >= UINT32_MAX / 2)

@@ -11,11 +11,11 @@
 
 struct addr6tab;
 
-struct addr6tab	*addr6_new(void);
-void		 addr6_free(struct addr6tab *);
+struct addr6tab *addr6_new(void);
+void addr6_free(struct addr6tab *);
 /* The id of the 16 bytes at a, added if new; UINT32_MAX when out of memory. */
-uint32_t	 addr6_intern(struct addr6tab *, const uint8_t *a);
+uint32_t addr6_intern(struct addr6tab *, const uint8_t *a);
 /* The address of an id addr6_intern() returned. */
-const uint8_t	*addr6_get(const struct addr6tab *, uint32_t id);
+const uint8_t *addr6_get(const struct addr6tab *, uint32_t id);
 
 #endif

@@ -70,8 +70,8 @@ agg_summary_merge(struct summary *s, const struct summary *o)
 /* ---- hash table ---- */
 
 struct counters {
-	uint64_t	flows, packets, bytes;
-	int64_t		first, last;
+	uint64_t flows, packets, bytes;
+	int64_t first, last;
 };
 
 /*
@@ -83,28 +83,28 @@ struct counters {
  * different key rarely compares more than that.  A slot is empty while its
  * flow count is 0: an entry exists only once a flow has been folded in.
  */
-#define KEY_OFF		sizeof(struct counters)
-#define BATCH		16		/* records hashed ahead of their probes */
+#define KEY_OFF sizeof(struct counters)
+#define BATCH 16 /* records hashed ahead of their probes */
 
 struct aggtab {
-	struct aggspec	 spec;
-	int		 nwords;	/* key words per entry */
-	int		 narrow;	/* nwords <= 2: the key is one uint64 */
-	size_t		 stride;	/* bytes per slot */
-	uint64_t	 seed;
-	uint8_t		*slots;
-	size_t		 mask;		/* slots - 1 (power of two) */
-	size_t		 n;		/* entries used */
+	struct aggspec spec;
+	int nwords;    /* key words per entry */
+	int narrow;    /* nwords <= 2: the key is one uint64 */
+	size_t stride; /* bytes per slot */
+	uint64_t seed;
+	uint8_t *slots;
+	size_t mask; /* slots - 1 (power of two) */
+	size_t n;    /* entries used */
 	/*
 	 * Address keys: bit i of ipmask is set when key i is an address
 	 * field; then the last key word holds the IPv6 bits (AGG_MAXWORDS)
 	 * and a6 the table's IPv6 addresses.  An IPv4-only key stays the
 	 * address itself, so -s srcip keeps its one-uint64 slots.
 	 */
-	uint32_t	 ipmask;
-	int		 famword;
-	struct addr6tab	*a6;
-	int		 oom;		/* interning an address failed */
+	uint32_t ipmask;
+	int famword;
+	struct addr6tab *a6;
+	int oom; /* interning an address failed */
 };
 
 /*
@@ -113,7 +113,7 @@ struct aggtab {
  */
 static inline uint32_t
 key_of(struct aggtab *t, int id, const struct flowrec *r, int bit,
-    uint32_t *fam)
+       uint32_t *fam)
 {
 	const uint8_t *a6;
 	uint32_t k;
@@ -208,8 +208,9 @@ agg_tab_new(const struct aggspec *spec)
 	}
 	t->nwords = spec->nkeys + t->famword;
 	t->narrow = t->nwords <= 2;
-	t->stride = t->narrow ? KEY_OFF + 8 :
-	    (KEY_OFF + 4 + (size_t)t->nwords * 4 + 7) / 8 * 8;
+	t->stride = t->narrow
+			? KEY_OFF + 8
+			: (KEY_OFF + 4 + (size_t)t->nwords * 4 + 7) / 8 * 8;
 	if (getrandom(&t->seed, sizeof(t->seed), GRND_NONBLOCK) !=
 	    (ssize_t)sizeof(t->seed))
 		t->seed = (uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)t;
@@ -255,10 +256,10 @@ grow(struct aggtab *t)
 		if (slot_ctr(&o, i)->flows == 0)
 			continue;
 		for (j = slot_hash(&o, i) & t->mask; slot_ctr(t, j)->flows != 0;
-		    j = (j + 1) & t->mask)
+		     j = (j + 1) & t->mask)
 			;
 		memcpy(t->slots + j * t->stride, o.slots + i * o.stride,
-		    t->stride);
+		       t->stride);
 	}
 	free(o.slots);
 	return 0;
@@ -278,7 +279,7 @@ place(struct aggtab *t, size_t j, uint32_t h)
 		if (grow(t) == -1)
 			return SIZE_MAX;
 		for (j = h & t->mask; slot_ctr(t, j)->flows != 0;
-		    j = (j + 1) & t->mask)
+		     j = (j + 1) & t->mask)
 			;
 	}
 	t->n++;
@@ -302,8 +303,7 @@ lookup64(struct aggtab *t, uint64_t v, uint32_t h)
 {
 	size_t j;
 
-	for (j = h & t->mask; slot_ctr(t, j)->flows != 0;
-	    j = (j + 1) & t->mask)
+	for (j = h & t->mask; slot_ctr(t, j)->flows != 0; j = (j + 1) & t->mask)
 		if (slot_key64(t, j) == v)
 			return slot_ctr(t, j);
 	if ((j = place(t, j, h)) == SIZE_MAX)
@@ -321,7 +321,7 @@ lookup_wide(struct aggtab *t, const uint32_t *k, uint32_t h)
 	int i;
 
 	for (j = h & t->mask; slot_ctr(t, j)->flows != 0;
-	    j = (j + 1) & t->mask) {
+	     j = (j + 1) & t->mask) {
 		w = slot_wide(t, j);
 		if (w[0] != h)
 			continue;
@@ -352,7 +352,7 @@ lookup(struct aggtab *t, const uint32_t *k)
 
 static inline void
 fold(struct counters *c, uint64_t flows, uint64_t packets, uint64_t bytes,
-    int64_t first, int64_t last)
+     int64_t first, int64_t last)
 {
 	c->flows += flows;
 	c->packets += packets;
@@ -380,7 +380,7 @@ agg_tab_add_key(struct aggtab *t, const uint32_t *key, const struct flowrec *r)
 
 int
 agg_tab_add_group(struct aggtab *t, const uint32_t *key,
-    const struct flowrec *r, uint64_t flows)
+		  const struct flowrec *r, uint64_t flows)
 {
 	struct counters *c = lookup(t, key);
 
@@ -409,12 +409,14 @@ add_narrow(struct aggtab *t, const struct flowrec *recs, size_t n)
 		m = n - i < BATCH ? n - i : BATCH;
 		for (e = j = 0; j < m; j++) {
 			const struct flowrec *r = &recs[i + j];
-			uint32_t k[2] = { 0, 0 }, fam = 0;
+			uint32_t k[2] = {0, 0}, fam = 0;
 
 			k[0] = key_of(t, s->keys[0], r, 0, &fam);
 			if (t->nwords == 2)
-				k[1] = t->famword ? fam :
-				    (uint32_t)field_get(s->keys[1], r, 1);
+				k[1] =
+				    t->famword
+					? fam
+					: (uint32_t)field_get(s->keys[1], r, 1);
 			v = key64(t, k);
 			rv[e] = r;
 			kv[e] = v;
@@ -433,7 +435,8 @@ add_narrow(struct aggtab *t, const struct flowrec *recs, size_t n)
 				rv[e] = r;
 				kv[e] = v;
 				hv[e] = hash64(t, v);
-				__builtin_prefetch(slot_ctr(t, hv[e] & t->mask));
+				__builtin_prefetch(
+				    slot_ctr(t, hv[e] & t->mask));
 				e++;
 			}
 		}
@@ -466,7 +469,7 @@ add_wide(struct aggtab *t, const struct flowrec *recs, size_t n)
 			fam = 0;
 			for (f = 0; f < s->nkeys; f++)
 				kv[j][f] = key_of(t, s->keys[f], &recs[i + j],
-				    f, &fam);
+						  f, &fam);
 			if (t->famword)
 				kv[j][s->nkeys] = fam;
 			hv[j] = hash_words(t, kv[j]);
@@ -476,7 +479,7 @@ add_wide(struct aggtab *t, const struct flowrec *recs, size_t n)
 			return -1;
 		for (j = 0; j < m; j++)
 			if (fold_flow(lookup_wide(t, kv[j], hv[j]),
-			    &recs[i + j]) == -1)
+				      &recs[i + j]) == -1)
 				return -1;
 	}
 	return 0;
@@ -485,7 +488,7 @@ add_wide(struct aggtab *t, const struct flowrec *recs, size_t n)
 int
 agg_tab_add(struct aggtab *t, const struct flowrec *recs, size_t n)
 {
-	uint32_t k[AGG_MAXWORDS] = { 0 }, k2, fam, fam2;
+	uint32_t k[AGG_MAXWORDS] = {0}, k2, fam, fam2;
 	const struct aggspec *s = &t->spec;
 	size_t i;
 	int j;
@@ -539,7 +542,7 @@ slot_words(const struct aggtab *t, size_t j, uint32_t *k)
 int
 agg_tab_merge(struct aggtab *dst, const struct aggtab *src)
 {
-	uint32_t k[AGG_MAXWORDS] = { 0 }, fam;
+	uint32_t k[AGG_MAXWORDS] = {0}, fam;
 	size_t j;
 	int i;
 
@@ -553,8 +556,10 @@ agg_tab_merge(struct aggtab *dst, const struct aggtab *src)
 		/* IPv6 ids are the source table's: take dst's. */
 		fam = src->famword ? k[src->nwords - 1] : 0;
 		for (i = 0; fam != 0 && i < src->spec.nkeys; i++)
-			if (fam >> i & 1 && (k[i] = addr6_intern(dst->a6,
-			    addr6_get(src->a6, k[i]))) == UINT32_MAX)
+			if (fam >> i & 1 &&
+			    (k[i] = addr6_intern(dst->a6,
+						 addr6_get(src->a6, k[i]))) ==
+				UINT32_MAX)
 				return -1;
 		if ((c = lookup(dst, k)) == NULL)
 			return -1;
@@ -588,7 +593,7 @@ agg_tab_rows(const struct aggtab *t, size_t *n)
 		for (i = 0; i < t->spec.nkeys; i++) {
 			if (t->famword && (w->key[t->nwords - 1] >> i & 1))
 				field_set6(t->spec.keys[i], &w->r,
-				    addr6_get(t->a6, w->key[i]));
+					   addr6_get(t->a6, w->key[i]));
 			else
 				field_set(t->spec.keys[i], &w->r, w->key[i]);
 		}
@@ -606,11 +611,11 @@ agg_tab_rows(const struct aggtab *t, size_t *n)
 /* ---- ordering ---- */
 
 const char *const agg_order_names[O_NORDERS] = {
-	"flows", "packets", "bytes", "bps", "pps", "bpp", "tstart", "tend",
+    "flows", "packets", "bytes", "bps", "pps", "bpp", "tstart", "tend",
 };
 
 static const int order_fields[O_NORDERS] = {
-	F_FLOWS, F_PACKETS, F_BYTES, F_BPS, F_PPS, F_BPP, F_FIRST, F_LAST,
+    F_FLOWS, F_PACKETS, F_BYTES, F_BPS, F_PPS, F_BPP, F_FIRST, F_LAST,
 };
 
 int
@@ -722,26 +727,33 @@ agg_rows_top(struct aggrow *rows, size_t n, enum order o, size_t topn)
 
 /* ---- the -s statistics ---- */
 
-#define K1(a)		{ 1, { a }, 0, 0 }
-#define EITHER(a, b)	{ 1, { a }, 1, b }
+#define K1(a)                                                                  \
+	{                                                                      \
+		1, {a}, 0, 0                                                   \
+	}
+#define EITHER(a, b)                                                           \
+	{                                                                      \
+		1, {a}, 1, b                                                   \
+	}
 
 static const struct statdef statdefs[] = {
-	{ "srcip", K1(F_SRCIP), NULL },
-	{ "dstip", K1(F_DSTIP), NULL },
-	{ "ip", EITHER(F_SRCIP, F_DSTIP), "ip" },
-	{ "srcport", K1(F_SRCPORT), NULL },
-	{ "dstport", K1(F_DSTPORT), NULL },
-	{ "port", EITHER(F_SRCPORT, F_DSTPORT), "port" },
-	{ "proto", K1(F_PROTO), NULL },
-	{ "tos", K1(F_TOS), NULL },
-	{ "pair", { 2, { F_SRCIP, F_DSTIP }, 0, 0 }, NULL },
-	{ "conversation", { 5, { F_SRCIP, F_SRCPORT, F_DSTIP, F_DSTPORT,
-	    F_PROTO }, 0, 0 }, NULL },
-	{ "exporter", K1(F_EXPORTER), NULL },
-	{ "inif", K1(F_INIF), NULL },
-	{ "outif", K1(F_OUTIF), NULL },
-	{ "srcas", K1(F_SRCAS), NULL },
-	{ "dstas", K1(F_DSTAS), NULL },
+    {"srcip", K1(F_SRCIP), NULL},
+    {"dstip", K1(F_DSTIP), NULL},
+    {"ip", EITHER(F_SRCIP, F_DSTIP), "ip"},
+    {"srcport", K1(F_SRCPORT), NULL},
+    {"dstport", K1(F_DSTPORT), NULL},
+    {"port", EITHER(F_SRCPORT, F_DSTPORT), "port"},
+    {"proto", K1(F_PROTO), NULL},
+    {"tos", K1(F_TOS), NULL},
+    {"pair", {2, {F_SRCIP, F_DSTIP}, 0, 0}, NULL},
+    {"conversation",
+     {5, {F_SRCIP, F_SRCPORT, F_DSTIP, F_DSTPORT, F_PROTO}, 0, 0},
+     NULL},
+    {"exporter", K1(F_EXPORTER), NULL},
+    {"inif", K1(F_INIF), NULL},
+    {"outif", K1(F_OUTIF), NULL},
+    {"srcas", K1(F_SRCAS), NULL},
+    {"dstas", K1(F_DSTAS), NULL},
 };
 
 const struct statdef *
@@ -758,13 +770,13 @@ agg_stat_lookup(const char *name)
 /* Join names[from..to) with spaces after what buf already holds. */
 static void
 join_names(char *buf, size_t len, const char *const *names, size_t from,
-    size_t to)
+	   size_t to)
 {
 	size_t i, n = strlen(buf);
 
 	for (i = from; i < to && n < len; i++)
-		n += (size_t)snprintf(buf + n, len - n, "%s%s",
-		    n ? " " : "", names[i]);
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? " " : "",
+				      names[i]);
 }
 
 const char *
@@ -789,9 +801,9 @@ agg_order_list(int with_times)
 
 	if (counts[0] == '\0') {
 		join_names(counts, sizeof(counts), agg_order_names, 0,
-		    O_TSTART);
+			   O_TSTART);
 		join_names(all, sizeof(all), agg_order_names, O_TSTART,
-		    O_NORDERS);
+			   O_NORDERS);
 		join_names(all, sizeof(all), agg_order_names, 0, O_TSTART);
 	}
 	return with_times ? all : counts;

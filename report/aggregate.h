@@ -17,79 +17,88 @@
 
 #include "flowrec.h"
 
-#define AGG_MAXKEY	24
+#define AGG_MAXKEY 24
 /*
  * Key words: a table keyed on an address field has one more, whose bit i
  * says that key word i is an IPv6 address (interned by addr6.h) rather
  * than an IPv4 one.
  */
-#define AGG_MAXWORDS	(AGG_MAXKEY + 1)
+#define AGG_MAXWORDS (AGG_MAXKEY + 1)
 
 /* Totals of every flow that passed the filter. */
 struct summary {
-	uint64_t	flows, packets, bytes;
-	int64_t		first, last;	/* unix ms; first > last if empty */
-	uint64_t	flows6, bytes6;	/* of them IPv6 */
+	uint64_t flows, packets, bytes;
+	int64_t first, last;	 /* unix ms; first > last if empty */
+	uint64_t flows6, bytes6; /* of them IPv6 */
 };
 
-void	agg_summary_init(struct summary *);
-void	agg_summary_add(struct summary *, const struct flowrec *, size_t n);
-void	agg_summary_merge(struct summary *, const struct summary *);
+void agg_summary_init(struct summary *);
+void agg_summary_add(struct summary *, const struct flowrec *, size_t n);
+void agg_summary_merge(struct summary *, const struct summary *);
 
 /* What a table keys on. */
 struct aggspec {
-	int	nkeys;
-	int	keys[AGG_MAXKEY];	/* field ids (enum field_id) */
-	int	either;			/* -s ip/port: key once from keys[0], */
-	int	other;			/* ... once from this field */
+	int nkeys;
+	int keys[AGG_MAXKEY]; /* field ids (enum field_id) */
+	int either;	      /* -s ip/port: key once from keys[0], */
+	int other;	      /* ... once from this field */
 };
 
 struct aggrow {
-	struct flowrec	r;		/* key fields + packets, bytes, times */
-	uint64_t	flows;
-	uint32_t	key[AGG_MAXWORDS];
+	struct flowrec r; /* key fields + packets, bytes, times */
+	uint64_t flows;
+	uint32_t key[AGG_MAXWORDS];
 };
 
 struct aggtab;
 
 struct aggtab *agg_tab_new(const struct aggspec *);
-void	agg_tab_free(struct aggtab *);
+void agg_tab_free(struct aggtab *);
 /* Fold n flows in.  0, or -1 when memory ran out. */
-int	agg_tab_add(struct aggtab *, const struct flowrec *, size_t n);
+int agg_tab_add(struct aggtab *, const struct flowrec *, size_t n);
 /* Fold one flow in under an explicit key of nkeys words (series). */
-int	agg_tab_add_key(struct aggtab *, const uint32_t *key,
-	    const struct flowrec *);
+int agg_tab_add_key(struct aggtab *, const uint32_t *key,
+		    const struct flowrec *);
 /*
  * Fold a group that was aggregated elsewhere (nfreport --db): flows flows
  * with r's packets, bytes and times, under key.  0 or -1.
  */
-int	agg_tab_add_group(struct aggtab *, const uint32_t *key,
-	    const struct flowrec *r, uint64_t flows);
+int agg_tab_add_group(struct aggtab *, const uint32_t *key,
+		      const struct flowrec *r, uint64_t flows);
 /* Fold every row of src into dst (same spec).  0 or -1. */
-int	agg_tab_merge(struct aggtab *dst, const struct aggtab *src);
-size_t	agg_tab_size(const struct aggtab *);
+int agg_tab_merge(struct aggtab *dst, const struct aggtab *src);
+size_t agg_tab_size(const struct aggtab *);
 /* The rows, unordered, in a new array (free() it).  NULL if empty/ENOMEM. */
 struct aggrow *agg_tab_rows(const struct aggtab *, size_t *n);
 
 /* Orders for -s /ORDER and -O. */
-enum order { O_FLOWS, O_PACKETS, O_BYTES, O_BPS, O_PPS, O_BPP, O_TSTART,
-    O_TEND, O_NORDERS };
+enum order {
+	O_FLOWS,
+	O_PACKETS,
+	O_BYTES,
+	O_BPS,
+	O_PPS,
+	O_BPP,
+	O_TSTART,
+	O_TEND,
+	O_NORDERS
+};
 extern const char *const agg_order_names[O_NORDERS];
-int	agg_order_lookup(const char *);
+int agg_order_lookup(const char *);
 /* The field an order ranks on (F_FLOWS, F_BYTES, ... F_FIRST, F_LAST). */
-int	agg_order_field(enum order);
+int agg_order_field(enum order);
 
 /* Sort all rows by order (ties broken by key); */
-void	agg_rows_sort(struct aggrow *, size_t n, enum order);
+void agg_rows_sort(struct aggrow *, size_t n, enum order);
 /* Put the best topn rows, sorted, at the front; returns min(n, topn). */
-size_t	agg_rows_top(struct aggrow *, size_t n, enum order, size_t topn);
+size_t agg_rows_top(struct aggrow *, size_t n, enum order, size_t topn);
 
 /* A -s statistic: a name, the table spec, and the column labels. */
 struct statdef {
-	const char	*name;
-	struct aggspec	 spec;
-	const char	*label;		/* header of the one key column of */
-};					/* either-side stats ("ip", "port") */
+	const char *name;
+	struct aggspec spec;
+	const char *label; /* header of the one key column of */
+};			   /* either-side stats ("ip", "port") */
 const struct statdef *agg_stat_lookup(const char *);
 /* All statistic names, space separated (usage messages). */
 const char *agg_stat_names(void);

@@ -19,26 +19,25 @@
 #include "log.h"
 #include "rowbin.h"
 
-#define INSERT_COLS \
-	"day, " ROWBIN_FLOW_COLS ", sampling, file_ms, file, seq"
-#define WAIT_TRIES	300		/* 0.2 s each: a minute */
+#define INSERT_COLS "day, " ROWBIN_FLOW_COLS ", sampling, file_ms, file, seq"
+#define WAIT_TRIES 300 /* 0.2 s each: a minute */
 
 static const char *const schema[] = {
-	"CREATE DATABASE IF NOT EXISTS %s",
-	"CREATE TABLE IF NOT EXISTS %s.flows_local ("
-	" day Date, first_ms Int64, last_ms Int64,"
-	" srcaddr FixedString(16), dstaddr FixedString(16),"
-	" nexthop FixedString(16), exporter FixedString(16),"
-	" srcport UInt16, dstport UInt16, input UInt32, output UInt32,"
-	" src_as UInt32, dst_as UInt32, proto UInt8, tos UInt8,"
-	" tcp_flags UInt8, src_mask UInt8, dst_mask UInt8,"
-	" engine_type UInt8, engine_id UInt8, packets UInt64, bytes UInt64,"
-	" unix_secs UInt32, unix_nsecs UInt32, sys_uptime UInt32,"
-	" sampling UInt32, file_ms Int64, file String, seq UInt32"
-	") ENGINE = MergeTree() PARTITION BY day ORDER BY (last_ms, exporter)",
-	"CREATE TABLE IF NOT EXISTS %s.loaded (file String, rows UInt64,"
-	" damaged UInt8, loaded DateTime DEFAULT now())"
-	" ENGINE = MergeTree() ORDER BY file",
+    "CREATE DATABASE IF NOT EXISTS %s",
+    "CREATE TABLE IF NOT EXISTS %s.flows_local ("
+    " day Date, first_ms Int64, last_ms Int64,"
+    " srcaddr FixedString(16), dstaddr FixedString(16),"
+    " nexthop FixedString(16), exporter FixedString(16),"
+    " srcport UInt16, dstport UInt16, input UInt32, output UInt32,"
+    " src_as UInt32, dst_as UInt32, proto UInt8, tos UInt8,"
+    " tcp_flags UInt8, src_mask UInt8, dst_mask UInt8,"
+    " engine_type UInt8, engine_id UInt8, packets UInt64, bytes UInt64,"
+    " unix_secs UInt32, unix_nsecs UInt32, sys_uptime UInt32,"
+    " sampling UInt32, file_ms Int64, file String, seq UInt32"
+    ") ENGINE = MergeTree() PARTITION BY day ORDER BY (last_ms, exporter)",
+    "CREATE TABLE IF NOT EXISTS %s.loaded (file String, rows UInt64,"
+    " damaged UInt8, loaded DateTime DEFAULT now())"
+    " ENGINE = MergeTree() ORDER BY file",
 };
 
 int
@@ -83,9 +82,10 @@ chload_schema(struct chload *l, const char *cluster)
 	}
 	if (cluster == NULL)
 		return 0;
-	snprintf(sql, sizeof(sql), "CREATE TABLE IF NOT EXISTS %s.flows AS "
-	    "%s.flows_local ENGINE = Distributed(%s, %s, flows_local)",
-	    l->db, l->db, cluster, l->db);
+	snprintf(sql, sizeof(sql),
+		 "CREATE TABLE IF NOT EXISTS %s.flows AS "
+		 "%s.flows_local ENGINE = Distributed(%s, %s, flows_local)",
+		 l->db, l->db, cluster, l->db);
 	return run(l, "create distributed table", sql);
 }
 
@@ -93,7 +93,7 @@ chload_schema(struct chload *l, const char *cluster)
 static int
 wait_zero(struct chload *l, const char *what, const char *sql)
 {
-	struct timespec ts = { 0, 200 * 1000 * 1000 };
+	struct timespec ts = {0, 200 * 1000 * 1000};
 	uint64_t v;
 	int i;
 
@@ -111,12 +111,12 @@ wait_zero(struct chload *l, const char *what, const char *sql)
 }
 
 struct fileread {
-	struct chbuf	 rb;
-	const char	*path;
-	size_t		 pathlen;
-	int64_t		 start_ms;
-	uint32_t	 seq;
-	int		 nomem;
+	struct chbuf rb;
+	const char *path;
+	size_t pathlen;
+	int64_t start_ms;
+	uint32_t seq;
+	int nomem;
 };
 
 static int
@@ -160,8 +160,8 @@ row_len(const struct fileread *f)
 {
 	uint8_t tmp[16];
 
-	return 2 + ROWBIN_FLOW_LEN + 4 + 8 + rowbin_put_varint(tmp,
-	    f->pathlen) + f->pathlen + 4;
+	return 2 + ROWBIN_FLOW_LEN + 4 + 8 +
+	       rowbin_put_varint(tmp, f->pathlen) + f->pathlen + 4;
 }
 
 static uint64_t
@@ -179,11 +179,10 @@ fnv1a(const char *a, const char *b)
 
 /* Read the whole file; CHLOAD_BADFILE if it cannot be read at all. */
 static int
-read_file(struct fileread *f, const char *path, int64_t start_ms,
-    int *damaged)
+read_file(struct fileread *f, const char *path, int64_t start_ms, int *damaged)
 {
-	struct window all = { INT64_MIN, INT64_MAX };
-	struct infile in = { (char *)path, start_ms };
+	struct window all = {INT64_MIN, INT64_MAX};
+	struct infile in = {(char *)path, start_ms};
 	struct flowrec *buf;
 	enum input_result ir;
 	int fd;
@@ -224,15 +223,17 @@ insert(struct chload *l, const struct fileread *f, const char *qid)
 	size_t rl = row_len(f), off = 0, n;
 	size_t rows = l->block ? l->block : CHLOAD_BLOCK;
 
-	snprintf(sql, sizeof(sql), "INSERT INTO %s.flows_local (%s) FORMAT "
-	    "RowBinary", l->db, INSERT_COLS);
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO %s.flows_local (%s) FORMAT "
+		 "RowBinary",
+		 l->db, INSERT_COLS);
 	while (off < f->rb.len) {
 		n = f->rb.len - off;
 		if (n > rows * rl)
 			n = rows * rl;
 		if (chttp_insert(l->ch, sql, qid, f->rb.p + off, n) == -1) {
 			log_warnx("%s: insert: %s", f->path,
-			    chttp_error(l->ch));
+				  chttp_error(l->ch));
 			return CHLOAD_RETRY;
 		}
 		off += n;
@@ -252,8 +253,10 @@ chload_file(struct chload *l, const char *path, int64_t start_ms)
 		log_warnx("%s: path too long", path);
 		return CHLOAD_BADFILE;
 	}
-	snprintf(sql, sizeof(sql), "SELECT count() FROM %s.loaded WHERE "
-	    "file = %s", l->db, q);
+	snprintf(sql, sizeof(sql),
+		 "SELECT count() FROM %s.loaded WHERE "
+		 "file = %s",
+		 l->db, q);
 	if (chttp_query_u64(l->ch, sql, &v) == -1) {
 		log_warnx("%s: %s", path, chttp_error(l->ch));
 		return CHLOAD_RETRY;
@@ -263,15 +266,19 @@ chload_file(struct chload *l, const char *path, int64_t start_ms)
 		return CHLOAD_OK;
 	}
 	snprintf(qid, sizeof(qid), "nfchload-%016llx",
-	    (unsigned long long)fnv1a(l->db, path));
-	snprintf(sql, sizeof(sql), "SELECT count() FROM system.processes "
-	    "WHERE query_id = '%s'", qid);
+		 (unsigned long long)fnv1a(l->db, path));
+	snprintf(sql, sizeof(sql),
+		 "SELECT count() FROM system.processes "
+		 "WHERE query_id = '%s'",
+		 qid);
 	if ((rc = wait_zero(l, path, sql)) != 0)
 		return rc;
 	if ((rc = read_file(&f, path, start_ms, &damaged)) != 0)
 		return rc;
-	snprintf(sql, sizeof(sql), "SELECT count() FROM %s.flows_local WHERE "
-	    "file = %s", l->db, q);
+	snprintf(sql, sizeof(sql),
+		 "SELECT count() FROM %s.flows_local WHERE "
+		 "file = %s",
+		 l->db, q);
 	if (chttp_query_u64(l->ch, sql, &v) == -1) {
 		log_warnx("%s: %s", path, chttp_error(l->ch));
 		rc = CHLOAD_RETRY;
@@ -280,18 +287,24 @@ chload_file(struct chload *l, const char *path, int64_t start_ms)
 	if (v > 0 && v != f.seq) {
 		/* A partial load: take it out, then load the file again. */
 		log_info("%s: removing a partial load (%llu of %u flows)", path,
-		    (unsigned long long)v, f.seq);
-		snprintf(sql, sizeof(sql), "ALTER TABLE %s.flows_local DELETE "
-		    "WHERE file = %s", l->db, q);
+			 (unsigned long long)v, f.seq);
+		snprintf(sql, sizeof(sql),
+			 "ALTER TABLE %s.flows_local DELETE "
+			 "WHERE file = %s",
+			 l->db, q);
 		if ((rc = run(l, path, sql)) != 0)
 			goto out;
-		snprintf(sql, sizeof(sql), "SELECT count() FROM "
-		    "system.mutations WHERE database = '%s' AND "
-		    "table = 'flows_local' AND is_done = 0", l->db);
+		snprintf(sql, sizeof(sql),
+			 "SELECT count() FROM "
+			 "system.mutations WHERE database = '%s' AND "
+			 "table = 'flows_local' AND is_done = 0",
+			 l->db);
 		if ((rc = wait_zero(l, path, sql)) != 0)
 			goto out;
-		snprintf(sql, sizeof(sql), "SELECT count() FROM %s.flows_local "
-		    "WHERE file = %s", l->db, q);
+		snprintf(sql, sizeof(sql),
+			 "SELECT count() FROM %s.flows_local "
+			 "WHERE file = %s",
+			 l->db, q);
 		if ((rc = wait_zero(l, path, sql)) != 0)
 			goto out;
 		l->repaired++;
@@ -299,8 +312,10 @@ chload_file(struct chload *l, const char *path, int64_t start_ms)
 	}
 	if (v == 0 && f.seq > 0 && (rc = insert(l, &f, qid)) != 0)
 		goto out;
-	snprintf(sql, sizeof(sql), "INSERT INTO %s.loaded (file, rows, damaged)"
-	    " VALUES (%s, %u, %d)", l->db, q, f.seq, damaged);
+	snprintf(sql, sizeof(sql),
+		 "INSERT INTO %s.loaded (file, rows, damaged)"
+		 " VALUES (%s, %u, %d)",
+		 l->db, q, f.seq, damaged);
 	if ((rc = run(l, path, sql)) != 0)
 		goto out;
 	l->files++;
@@ -316,12 +331,15 @@ int
 chload_expire(struct chload *l, int days)
 {
 	char sql[512], *p, *nl;
-	struct chbuf b = { 0 };
+	struct chbuf b = {0};
 	int rc = 0;
 
-	snprintf(sql, sizeof(sql), "SELECT DISTINCT toString(min_date) FROM "
+	snprintf(
+	    sql, sizeof(sql),
+	    "SELECT DISTINCT toString(min_date) FROM "
 	    "system.parts WHERE database = '%s' AND table = 'flows_local' AND"
-	    " active AND max_date < toDate(now(), 'UTC') - %d", l->db, days);
+	    " active AND max_date < toDate(now(), 'UTC') - %d",
+	    l->db, days);
 	if (chttp_query(l->ch, sql, &b) == -1 ||
 	    chttp_buf_put(&b, "", 1) == -1) {
 		log_warnx("expire: %s", chttp_error(l->ch));
@@ -329,13 +347,15 @@ chload_expire(struct chload *l, int days)
 		return CHLOAD_RETRY;
 	}
 	for (p = (char *)b.p; rc == 0 && (nl = strchr(p, '\n')) != NULL;
-	    p = nl + 1) {
+	     p = nl + 1) {
 		*nl = '\0';
 		/* Only dates come back; anything else is not ours to drop. */
 		if (strlen(p) != 10 || strspn(p, "0123456789-") != 10)
 			continue;
-		snprintf(sql, sizeof(sql), "ALTER TABLE %s.flows_local DROP "
-		    "PARTITION '%s'", l->db, p);
+		snprintf(sql, sizeof(sql),
+			 "ALTER TABLE %s.flows_local DROP "
+			 "PARTITION '%s'",
+			 l->db, p);
 		if ((rc = run(l, "expire", sql)) == 0)
 			log_info("expired the flows of %s", p);
 	}

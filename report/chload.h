@@ -30,14 +30,14 @@
 #include "chttp.h"
 
 /* Rows per INSERT: below max_insert_block_size (1048576), so atomic. */
-#define CHLOAD_BLOCK	1000000
+#define CHLOAD_BLOCK 1000000
 
 struct chload {
-	struct chttp	*ch;
-	const char	*db;		/* database name */
-	uint32_t	 block;		/* rows per INSERT; 0 = CHLOAD_BLOCK */
+	struct chttp *ch;
+	const char *db; /* database name */
+	uint32_t block; /* rows per INSERT; 0 = CHLOAD_BLOCK */
 	/* Counters since start: */
-	uint64_t	 files, rows, skipped, repaired, damaged;
+	uint64_t files, rows, skipped, repaired, damaged;
 };
 
 /* Where a call failed: the server (try again later) or the file. */
@@ -47,16 +47,16 @@ enum { CHLOAD_OK = 0, CHLOAD_RETRY = -1, CHLOAD_BADFILE = -2 };
  * Create the database, flows_local and loaded if missing and, with a
  * cluster name, the Distributed table "flows" over that cluster.
  */
-int	chload_schema(struct chload *, const char *cluster);
+int chload_schema(struct chload *, const char *cluster);
 /* Load one finished file (see above).  CHLOAD_*; the reason is logged. */
-int	chload_file(struct chload *, const char *path, int64_t start_ms);
+int chload_file(struct chload *, const char *path, int64_t start_ms);
 /*
  * Drop the day partitions older than days (by flow end time, UTC).  The
  * files' markers stay, so that the files are not loaded again.  0 or
  * CHLOAD_RETRY.
  */
-int	chload_expire(struct chload *, int days);
+int chload_expire(struct chload *, int days);
 /* A SQL string literal of s ('...' with \ and ' escaped) into out. */
-int	chload_quote(const char *s, char *out, size_t cap);
+int chload_quote(const char *s, char *out, size_t cap);
 
 #endif

@@ -13,16 +13,16 @@
 #include "chttp.h"
 
 struct chttp {
-	CURL		*curl;
-	char		*url;		/* base, without query string */
-	char		*params;	/* "user=..&..." or "" */
-	long		 timeout;
-	char		 err[512];
+	CURL *curl;
+	char *url;    /* base, without query string */
+	char *params; /* "user=..&..." or "" */
+	long timeout;
+	char err[512];
 	/* Per request: */
-	chttp_sink		 sink;
-	void		*ctx;
-	struct chbuf	 errbody;
-	int		 sink_failed;
+	chttp_sink sink;
+	void *ctx;
+	struct chbuf errbody;
+	int sink_failed;
 };
 
 int
@@ -126,7 +126,7 @@ on_data(char *p, size_t size, size_t n, void *arg)
 /* One request: body is the query (sql given, data NULL) or the data. */
 static int
 request(struct chttp *c, const char *sql, const char *query_id,
-    const void *data, size_t len, chttp_sink fn, void *ctx)
+	const void *data, size_t len, chttp_sink fn, void *ctx)
 {
 	char *url, *esc = NULL, *qid = NULL;
 	struct curl_slist *hdr;
@@ -145,19 +145,19 @@ request(struct chttp *c, const char *sql, const char *query_id,
 	if ((url = malloc(n)) == NULL)
 		goto nomem;
 	snprintf(url, n, "%s?%s%s%s%s%s%s", c->url, c->params,
-	    c->params[0] ? "&" : "", esc ? "query=" : "", esc ? esc : "",
-	    qid ? (esc ? "&query_id=" : "query_id=") : "", qid ? qid : "");
+		 c->params[0] ? "&" : "", esc ? "query=" : "", esc ? esc : "",
+		 qid ? (esc ? "&query_id=" : "query_id=") : "", qid ? qid : "");
 	curl_easy_reset(c->curl);
 	curl_easy_setopt(c->curl, CURLOPT_URL, url);
 	curl_easy_setopt(c->curl, CURLOPT_POST, 1L);
 	if (data != NULL) {
 		curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, data);
 		curl_easy_setopt(c->curl, CURLOPT_POSTFIELDSIZE_LARGE,
-		    (curl_off_t)len);
+				 (curl_off_t)len);
 	} else {
 		curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, sql);
 		curl_easy_setopt(c->curl, CURLOPT_POSTFIELDSIZE_LARGE,
-		    (curl_off_t)strlen(sql));
+				 (curl_off_t)strlen(sql));
 	}
 	/* No "Expect: 100-continue" round trip before large bodies. */
 	hdr = curl_slist_append(NULL, "Expect:");
@@ -176,18 +176,19 @@ request(struct chttp *c, const char *sql, const char *query_id,
 	curl_slist_free_all(hdr);
 	free(url);
 	if (c->sink_failed)
-		snprintf(c->err, sizeof(c->err), "bad or unexpected response "
-		    "data");
+		snprintf(c->err, sizeof(c->err),
+			 "bad or unexpected response "
+			 "data");
 	else if (status != 200 && status != 0) {
-		n = c->errbody.len < sizeof(c->err) - 1 ? c->errbody.len :
-		    sizeof(c->err) - 1;
+		n = c->errbody.len < sizeof(c->err) - 1 ? c->errbody.len
+							: sizeof(c->err) - 1;
 		memcpy(c->err, c->errbody.p ? (char *)c->errbody.p : "", n);
 		while (n > 0 && (c->err[n - 1] == '\n' || c->err[n - 1] == ' '))
 			n--;
 		c->err[n] = '\0';
 		if (n == 0)
 			snprintf(c->err, sizeof(c->err), "HTTP status %ld",
-			    status);
+				 status);
 	} else if (rc != CURLE_OK)
 		snprintf(c->err, sizeof(c->err), "%s", curl_easy_strerror(rc));
 	else
@@ -221,7 +222,7 @@ chttp_query_stream(struct chttp *c, const char *sql, chttp_sink fn, void *ctx)
 
 int
 chttp_insert(struct chttp *c, const char *sql, const char *query_id,
-    const void *data, size_t len)
+	     const void *data, size_t len)
 {
 	/* libcurl sends a NULL body as the query; an empty one must not be. */
 	return request(c, sql, query_id, len ? data : "", len, NULL, NULL);
@@ -230,7 +231,7 @@ chttp_insert(struct chttp *c, const char *sql, const char *query_id,
 int
 chttp_query_u64(struct chttp *c, const char *sql, uint64_t *v)
 {
-	struct chbuf b = { 0 };
+	struct chbuf b = {0};
 	char *end;
 	int rc = -1;
 
@@ -240,7 +241,7 @@ chttp_query_u64(struct chttp *c, const char *sql, uint64_t *v)
 			rc = 0;
 		else
 			snprintf(c->err, sizeof(c->err), "not a number: %.60s",
-			    (char *)b.p);
+				 (char *)b.p);
 	}
 	chttp_buf_free(&b);
 	return rc;

@@ -16,35 +16,37 @@
 #include "rowbin.h"
 #include "run.h"
 
-#define WHERE_MAX	65536
+#define WHERE_MAX 65536
 
 struct dbsource {
-	struct chttp	*ch;
-	char		*sql;		/* the flows */
-	char		*table, *where;
+	struct chttp *ch;
+	char *sql; /* the flows */
+	char *table, *where;
 };
 
 struct dbstream {
-	struct flowrec	*buf;
-	size_t		 n;
-	input_fn	 fn;
-	void		*ctx;
-	uint8_t		 carry[ROWBIN_FLOW_LEN];
-	size_t		 ncarry;
-	uint64_t	 notv4;		/* rows with an IPv6 address */
-	int		 stopped;
+	struct flowrec *buf;
+	size_t n;
+	input_fn fn;
+	void *ctx;
+	uint8_t carry[ROWBIN_FLOW_LEN];
+	size_t ncarry;
+	uint64_t notv4; /* rows with an IPv6 address */
+	int stopped;
 };
 
 struct dbsource *
 dbread_open(const char *url, const char *table, const struct filter *f,
-    const struct window *w, char *err, size_t errlen)
+	    const struct window *w, char *err, size_t errlen)
 {
 	struct dbsource *d;
 	char *where;
 	size_t n;
 
-	if (table[0] == '\0' || strspn(table, "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.") != strlen(table)) {
+	if (table[0] == '\0' ||
+	    strspn(table,
+		   "abcdefghijklmnopqrstuvwxyz"
+		   "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.") != strlen(table)) {
 		snprintf(err, errlen, "'%s' is not a table name", table);
 		return NULL;
 	}
@@ -60,15 +62,16 @@ dbread_open(const char *url, const char *table, const struct filter *f,
 		return NULL;
 	}
 	n = strlen(where) + strlen(table) + sizeof(ROWBIN_FLOW_COLS) + 128;
-	if ((d->sql = malloc(n)) == NULL ||
-	    (d->ch = chttp_open(url)) == NULL) {
+	if ((d->sql = malloc(n)) == NULL || (d->ch = chttp_open(url)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		d->where = where;
 		dbread_close(d);
 		return NULL;
 	}
-	snprintf(d->sql, n, "SELECT " ROWBIN_FLOW_COLS " FROM %s WHERE %s "
-	    "ORDER BY file_ms, file, seq FORMAT RowBinary", table, where);
+	snprintf(d->sql, n,
+		 "SELECT " ROWBIN_FLOW_COLS " FROM %s WHERE %s "
+		 "ORDER BY file_ms, file, seq FORMAT RowBinary",
+		 table, where);
 	d->where = where;
 	if ((d->table = strdup(table)) == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -153,8 +156,8 @@ on_rows(void *ctx, const uint8_t *p, size_t len)
 		if (one_row(s, s->carry) == -1)
 			return -1;
 	}
-	for (; len >= ROWBIN_FLOW_LEN; p += ROWBIN_FLOW_LEN,
-	    len -= ROWBIN_FLOW_LEN)
+	for (; len >= ROWBIN_FLOW_LEN;
+	     p += ROWBIN_FLOW_LEN, len -= ROWBIN_FLOW_LEN)
 		if (one_row(s, p) == -1)
 			return -1;
 	memcpy(s->carry, p, len);
@@ -177,20 +180,24 @@ dbread_read(struct dbsource *d, struct flowrec *buf, input_fn fn, void *ctx)
 		return IN_STOPPED;
 	if (rc == -1) {
 		fprintf(stderr, "%s: --db: %s\n", program_invocation_short_name,
-		    chttp_error(d->ch));
+			chttp_error(d->ch));
 		return IN_DAMAGED;
 	}
 	if (flush(&s) == -1)
 		return IN_STOPPED;
 	if (s.ncarry != 0) {
-		fprintf(stderr, "%s: --db: the server's answer ends inside a "
-		    "row\n", program_invocation_short_name);
+		fprintf(stderr,
+			"%s: --db: the server's answer ends inside a "
+			"row\n",
+			program_invocation_short_name);
 		return IN_DAMAGED;
 	}
 	if (s.notv4 > 0) {
-		fprintf(stderr, "%s: --db: %llu IPv6 flows left out (nfreport "
-		    "shows IPv4 flows only)\n", program_invocation_short_name,
-		    (unsigned long long)s.notv4);
+		fprintf(stderr,
+			"%s: --db: %llu IPv6 flows left out (nfreport "
+			"shows IPv4 flows only)\n",
+			program_invocation_short_name,
+			(unsigned long long)s.notv4);
 		return IN_DAMAGED;
 	}
 	return IN_OK;
@@ -198,7 +205,7 @@ dbread_read(struct dbsource *d, struct flowrec *buf, input_fn fn, void *ctx)
 
 struct filter *
 dbread_setup(struct runopts *o, const char *url, const char *table,
-    struct filter *f)
+	     struct filter *f)
 {
 	struct filter_error ferr;
 	char err[256];
@@ -207,12 +214,12 @@ dbread_setup(struct runopts *o, const char *url, const char *table,
 	filter_free(f);
 	if (o->db == NULL) {
 		fprintf(stderr, "%s: --db: %s\n", program_invocation_short_name,
-		    err);
+			err);
 		return NULL;
 	}
 	if ((f = filter_compile("", &ferr)) == NULL) {
 		fprintf(stderr, "%s: out of memory\n",
-		    program_invocation_short_name);
+			program_invocation_short_name);
 		dbread_close(o->db);
 		o->db = NULL;
 		return NULL;

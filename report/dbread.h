@@ -21,9 +21,9 @@ struct dbsource;
  * table).  NULL with the reason in err if the filter has no SQL form.
  */
 struct dbsource *dbread_open(const char *url, const char *table,
-	    const struct filter *, const struct window *, char *err,
-	    size_t errlen);
-void	dbread_close(struct dbsource *);
+			     const struct filter *, const struct window *,
+			     char *err, size_t errlen);
+void dbread_close(struct dbsource *);
 /* Its connection, table and WHERE clause (for dbstat.c). */
 struct chttp *dbread_conn(const struct dbsource *);
 const char *dbread_table(const struct dbsource *);
@@ -36,13 +36,13 @@ struct runopts;
  * (f is freed either way).
  */
 struct filter *dbread_setup(struct runopts *o, const char *url,
-	    const char *table, struct filter *f);
+			    const char *table, struct filter *f);
 /*
  * Query and feed the flows to fn in blocks of up to INPUT_BLOCK (buf).
  * IN_OK, IN_STOPPED when fn asked to stop, or IN_DAMAGED after printing
  * why (the server failed, or flows nfreport cannot hold yet: IPv6).
  */
 enum input_result dbread_read(struct dbsource *, struct flowrec *buf,
-	    input_fn fn, void *ctx);
+			      input_fn fn, void *ctx);
 
 #endif

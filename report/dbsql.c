@@ -18,47 +18,47 @@
 #define DURATION "toUInt64(if(last_ms > first_ms, last_ms - first_ms, 0))"
 
 static const char bps_sql[] = "if(last_ms > first_ms, intDiv(bytes * 8000, "
-    "greatest(" DURATION ", 1)), 0)";
+			      "greatest(" DURATION ", 1)), 0)";
 static const char pps_sql[] = "if(last_ms > first_ms, intDiv(packets * 1000, "
-    "greatest(" DURATION ", 1)), 0)";
+			      "greatest(" DURATION ", 1)), 0)";
 static const char duration_sql[] = DURATION;
 
 static const char *const columns[F_NFIELDS] = {
-	[F_FIRST] = "first_ms",
-	[F_LAST] = "last_ms",
-	[F_DURATION] = duration_sql,
-	[F_SRCIP] = "srcaddr",
-	[F_SRCPORT] = "srcport",
-	[F_DSTIP] = "dstaddr",
-	[F_DSTPORT] = "dstport",
-	[F_PROTO] = "proto",
-	[F_FLAGS] = "tcp_flags",
-	[F_TOS] = "tos",
-	[F_PACKETS] = "packets",
-	[F_BYTES] = "bytes",
-	[F_EXPORTER] = "exporter",
-	[F_INIF] = "input",
-	[F_OUTIF] = "output",
-	[F_NEXTHOP] = "nexthop",
-	[F_SRCAS] = "src_as",
-	[F_DSTAS] = "dst_as",
-	[F_SRCMASK] = "src_mask",
-	[F_DSTMASK] = "dst_mask",
-	[F_ENGINE_TYPE] = "engine_type",
-	[F_ENGINE_ID] = "engine_id",
-	[F_BPS] = bps_sql,
-	[F_PPS] = pps_sql,
-	[F_BPP] = "if(packets = 0, 0, intDiv(bytes, greatest(packets, 1)))",
+    [F_FIRST] = "first_ms",
+    [F_LAST] = "last_ms",
+    [F_DURATION] = duration_sql,
+    [F_SRCIP] = "srcaddr",
+    [F_SRCPORT] = "srcport",
+    [F_DSTIP] = "dstaddr",
+    [F_DSTPORT] = "dstport",
+    [F_PROTO] = "proto",
+    [F_FLAGS] = "tcp_flags",
+    [F_TOS] = "tos",
+    [F_PACKETS] = "packets",
+    [F_BYTES] = "bytes",
+    [F_EXPORTER] = "exporter",
+    [F_INIF] = "input",
+    [F_OUTIF] = "output",
+    [F_NEXTHOP] = "nexthop",
+    [F_SRCAS] = "src_as",
+    [F_DSTAS] = "dst_as",
+    [F_SRCMASK] = "src_mask",
+    [F_DSTMASK] = "dst_mask",
+    [F_ENGINE_TYPE] = "engine_type",
+    [F_ENGINE_ID] = "engine_id",
+    [F_BPS] = bps_sql,
+    [F_PPS] = pps_sql,
+    [F_BPP] = "if(packets = 0, 0, intDiv(bytes, greatest(packets, 1)))",
 };
 
-static const char *const ops[] = { "=", "!=", "<", "<=", ">", ">=" };
+static const char *const ops[] = {"=", "!=", "<", "<=", ">", ">="};
 
 struct sql {
-	char	*p;
-	size_t	 len, cap;
-	char	*err;
-	size_t	 errlen;
-	int	 failed;
+	char *p;
+	size_t len, cap;
+	char *err;
+	size_t errlen;
+	int failed;
 };
 
 static void __attribute__((format(printf, 2, 3)))
@@ -84,8 +84,9 @@ put(struct sql *s, const char *fmt, ...)
 static void
 put_addr(struct sql *s, uint32_t a)
 {
-	put(s, "toFixedString(unhex('00000000000000000000FFFF%08" PRIX32
-	    "'), 16)", a);
+	put(s,
+	    "toFixedString(unhex('00000000000000000000FFFF%08" PRIX32 "'), 16)",
+	    a);
 }
 
 const char *
@@ -98,7 +99,7 @@ int
 dbsql_is_addr(int field)
 {
 	return field == F_SRCIP || field == F_DSTIP || field == F_EXPORTER ||
-	    field == F_NEXTHOP;
+	       field == F_NEXTHOP;
 }
 
 /* One field's test.  An address equals a prefix: a range of mapped ones. */
@@ -113,7 +114,9 @@ put_test(struct sql *s, int field, const struct filter_prim *p)
 		if ((p->op != FILTER_EQ && p->op != FILTER_NE) ||
 		    (p->mask != UINT64_MAX && p->mask > UINT32_MAX) ||
 		    ((~m & (~m + 1)) != 0)) {
-			snprintf(s->err, s->errlen, "filter primitive '%s' "
+			snprintf(
+			    s->err, s->errlen,
+			    "filter primitive '%s' "
 			    "(this comparison) cannot be translated to SQL",
 			    fields[field].name);
 			s->failed = 1;
@@ -158,8 +161,8 @@ put_node(struct sql *s, const struct filter *f, int n)
 	case FILTER_OR:
 		put(s, "(");
 		put_node(s, f, a);
-		put(s, filter_node(f, n, &a, &b, &p) == FILTER_AND ? " AND " :
-		    " OR ");
+		put(s, filter_node(f, n, &a, &b, &p) == FILTER_AND ? " AND "
+								   : " OR ");
 		put_node(s, f, b);
 		put(s, ")");
 		break;
@@ -170,10 +173,13 @@ put_node(struct sql *s, const struct filter *f, int n)
 		break;
 	case FILTER_PRIM:
 		if (p.field < 0 || p.field >= F_NFIELDS ||
-		    columns[p.field] == NULL || (p.field2 >= 0 &&
-		    (p.field2 >= F_NFIELDS || columns[p.field2] == NULL))) {
-			snprintf(s->err, s->errlen, "filter primitive on field "
-			    "%d cannot be translated to SQL", p.field);
+		    columns[p.field] == NULL ||
+		    (p.field2 >= 0 &&
+		     (p.field2 >= F_NFIELDS || columns[p.field2] == NULL))) {
+			snprintf(s->err, s->errlen,
+				 "filter primitive on field "
+				 "%d cannot be translated to SQL",
+				 p.field);
 			s->failed = 1;
 			return;
 		}
@@ -190,7 +196,7 @@ put_node(struct sql *s, const struct filter *f, int n)
 
 int
 dbsql_where(const struct filter *f, const struct window *w, char *out,
-    size_t cap, char *err, size_t errlen)
+	    size_t cap, char *err, size_t errlen)
 {
 	struct sql s;
 

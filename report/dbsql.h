@@ -20,12 +20,12 @@
  * Append the condition of f (and of the time window w) to out as one SQL
  * boolean expression.  0, or -1 with the reason in err.
  */
-int	dbsql_where(const struct filter *f, const struct window *w,
-	    char *out, size_t cap, char *err, size_t errlen);
+int dbsql_where(const struct filter *f, const struct window *w, char *out,
+		size_t cap, char *err, size_t errlen);
 
 /* The column (or expression) of a field; NULL if it has none. */
 const char *dbsql_column(int field);
 /* 1 if the field is an address (a FixedString(16) column). */
-int	dbsql_is_addr(int field);
+int dbsql_is_addr(int field);
 
 #endif

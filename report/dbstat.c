@@ -18,14 +18,16 @@
 #include "fields.h"
 #include "rowbin.h"
 
-#define V4PREFIX	"unhex('00000000000000000000FFFF')"
-#define V4ONLY	"substring(srcaddr, 1, 12) = " V4PREFIX \
-	" AND substring(dstaddr, 1, 12) = " V4PREFIX \
-	" AND substring(nexthop, 1, 12) = " V4PREFIX \
+#define V4PREFIX "unhex('00000000000000000000FFFF')"
+#define V4ONLY                                                                 \
+	"substring(srcaddr, 1, 12) = " V4PREFIX                                \
+	" AND substring(dstaddr, 1, 12) = " V4PREFIX                           \
+	" AND substring(nexthop, 1, 12) = " V4PREFIX                           \
 	" AND substring(exporter, 1, 12) = " V4PREFIX
-#define COUNTERS "count(), sum(packets), sum(bytes), min(first_ms), " \
+#define COUNTERS                                                               \
+	"count(), sum(packets), sum(bytes), min(first_ms), "                   \
 	"max(last_ms)"
-#define COUNTERS_LEN	40
+#define COUNTERS_LEN 40
 
 int
 dbstat_applies(const struct runopts *o)
@@ -60,7 +62,7 @@ static int
 fail(struct dbsource *d, const char *what)
 {
 	fprintf(stderr, "%s: --db: %s%s\n", program_invocation_short_name,
-	    what ? what : "", what ? "" : chttp_error(dbread_conn(d)));
+		what ? what : "", what ? "" : chttp_error(dbread_conn(d)));
 	return -1;
 }
 
@@ -69,9 +71,9 @@ static int
 totals(struct dbsource *d, struct summary *sum, uint64_t *notv4)
 {
 	size_t len = strlen(dbread_where(d)) + strlen(dbread_table(d)) +
-	    sizeof(V4ONLY) + sizeof(COUNTERS) + 128;
+		     sizeof(V4ONLY) + sizeof(COUNTERS) + 128;
 	char *sql = malloc(len);
-	struct chbuf b = { 0 };
+	struct chbuf b = {0};
 	struct flowrec r;
 	uint64_t n;
 	int rc = -1;
@@ -79,13 +81,15 @@ totals(struct dbsource *d, struct summary *sum, uint64_t *notv4)
 	if (sql == NULL)
 		return fail(d, "out of memory");
 	snprintf(sql, len, "SELECT countIf(NOT (" V4ONLY ")) FROM %s WHERE %s",
-	    dbread_table(d), dbread_where(d));
+		 dbread_table(d), dbread_where(d));
 	if (chttp_query_u64(dbread_conn(d), sql, notv4) == -1) {
 		fail(d, NULL);
 		goto out;
 	}
-	snprintf(sql, len, "SELECT " COUNTERS " FROM %s WHERE %s AND " V4ONLY
-	    " FORMAT RowBinary", dbread_table(d), dbread_where(d));
+	snprintf(sql, len,
+		 "SELECT " COUNTERS " FROM %s WHERE %s AND " V4ONLY
+		 " FORMAT RowBinary",
+		 dbread_table(d), dbread_where(d));
 	if (chttp_query(dbread_conn(d), sql, &b) == -1) {
 		fail(d, NULL);
 		goto out;
@@ -121,18 +125,23 @@ keys_sql(const struct aggspec *s, char *out, size_t cap, size_t *rowlen)
 	if (s->either) {
 		const char *b = dbsql_column(s->other);
 
-		m = snprintf(out, cap, dbsql_is_addr(s->keys[0]) ?
-		    "arrayJoin(if(%s = %s, [%s], [%s, %s])) AS k0" :
-		    "toUInt64(arrayJoin(if(%s = %s, [%s], [%s, %s]))) AS k0",
+		m = snprintf(
+		    out, cap,
+		    dbsql_is_addr(s->keys[0])
+			? "arrayJoin(if(%s = %s, [%s], [%s, %s])) AS k0"
+			: "toUInt64(arrayJoin(if(%s = %s, [%s], [%s, %s]))) AS "
+			  "k0",
 		    a, b, a, a, b);
 		*rowlen += dbsql_is_addr(s->keys[0]) ? ROWBIN_ADDR_LEN : 8;
 		return m < 0 || (size_t)m >= cap ? -1 : 0;
 	}
 	for (j = 0; j < s->nkeys; j++) {
 		a = dbsql_column(s->keys[j]);
-		m = snprintf(out + n, cap - n, dbsql_is_addr(s->keys[j]) ?
-		    "%s%s AS k%d" : "%stoUInt64(%s) AS k%d", j ? ", " : "", a,
-		    j);
+		m = snprintf(out + n, cap - n,
+			     dbsql_is_addr(s->keys[j])
+				 ? "%s%s AS k%d"
+				 : "%stoUInt64(%s) AS k%d",
+			     j ? ", " : "", a, j);
 		if (m < 0 || (size_t)m >= cap - n)
 			return -1;
 		n += (size_t)m;
@@ -143,7 +152,7 @@ keys_sql(const struct aggspec *s, char *out, size_t cap, size_t *rowlen)
 
 /* Reads a group's key at p into key; returns the bytes it took. */
 typedef size_t (*key_fn)(const struct aggspec *, const uint8_t *p,
-    uint32_t *key);
+			 uint32_t *key);
 
 static size_t
 stat_key(const struct aggspec *s, const uint8_t *p, uint32_t *key)
@@ -179,9 +188,9 @@ series_key(const struct aggspec *s, const uint8_t *p, uint32_t *key)
 /* Run sql (freed here) and fold its groups of rowlen bytes into t. */
 static int
 fold_groups(struct dbsource *d, char *sql, size_t rowlen,
-    const struct aggspec *s, key_fn kf, struct aggtab *t)
+	    const struct aggspec *s, key_fn kf, struct aggtab *t)
 {
-	struct chbuf b = { 0 };
+	struct chbuf b = {0};
 	uint32_t key[AGG_MAXKEY];
 	struct flowrec r;
 	uint64_t flows;
@@ -223,14 +232,15 @@ one_stat(struct dbsource *d, const struct aggspec *s, struct aggtab *t)
 		return fail(d, "statistic cannot be put into SQL");
 	for (n = 0, j = 0; j < (s->either ? 1 : s->nkeys); j++)
 		n += (size_t)snprintf(group + n, sizeof(group) - n, "%sk%d",
-		    j ? ", " : "", j);
+				      j ? ", " : "", j);
 	len = strlen(keys) + strlen(dbread_where(d)) + strlen(dbread_table(d)) +
-	    sizeof(COUNTERS) + sizeof(V4ONLY) + 256;
+	      sizeof(COUNTERS) + sizeof(V4ONLY) + 256;
 	if ((sql = malloc(len)) == NULL)
 		return fail(d, "out of memory");
-	snprintf(sql, len, "SELECT %s, " COUNTERS " FROM %s WHERE %s AND "
-	    V4ONLY " GROUP BY %s FORMAT RowBinary", keys, dbread_table(d),
-	    dbread_where(d), group);
+	snprintf(sql, len,
+		 "SELECT %s, " COUNTERS " FROM %s WHERE %s AND " V4ONLY
+		 " GROUP BY %s FORMAT RowBinary",
+		 keys, dbread_table(d), dbread_where(d), group);
 	return fold_groups(d, sql, rowlen, s, stat_key, t);
 }
 
@@ -244,22 +254,24 @@ static int
 series(struct dbsource *d, int64_t iv, struct aggtab *t)
 {
 	size_t len = strlen(dbread_where(d)) + strlen(dbread_table(d)) +
-	    sizeof(V4ONLY) + sizeof(COUNTERS) + 256;
+		     sizeof(V4ONLY) + sizeof(COUNTERS) + 256;
 	char *sql = malloc(len);
 
 	if (sql == NULL)
 		return fail(d, "out of memory");
-	snprintf(sql, len, "SELECT intDiv(last_ms, %lld) - if(intDiv(last_ms, "
-	    "%lld) * %lld > last_ms, 1, 0) AS k0, " COUNTERS " FROM %s WHERE %s"
-	    " AND " V4ONLY " GROUP BY k0 FORMAT RowBinary", (long long)iv,
-	    (long long)iv, (long long)iv, dbread_table(d), dbread_where(d));
+	snprintf(sql, len,
+		 "SELECT intDiv(last_ms, %lld) - if(intDiv(last_ms, "
+		 "%lld) * %lld > last_ms, 1, 0) AS k0, " COUNTERS
+		 " FROM %s WHERE %s"
+		 " AND " V4ONLY " GROUP BY k0 FORMAT RowBinary",
+		 (long long)iv, (long long)iv, (long long)iv, dbread_table(d),
+		 dbread_where(d));
 	return fold_groups(d, sql, 8 + COUNTERS_LEN, NULL, series_key, t);
 }
 
 enum input_result
-dbstat_run(struct dbsource *d, const struct runopts *o,
-    struct aggtab **stat, struct aggtab *agg, struct aggtab *ser,
-    struct summary *sum)
+dbstat_run(struct dbsource *d, const struct runopts *o, struct aggtab **stat,
+	   struct aggtab *agg, struct aggtab *ser, struct summary *sum)
 {
 	uint64_t notv4 = 0;
 	int i;
@@ -274,9 +286,11 @@ dbstat_run(struct dbsource *d, const struct runopts *o,
 	if (o->series_ms != 0 && series(d, o->series_ms, ser) == -1)
 		return IN_DAMAGED;
 	if (notv4 > 0) {
-		fprintf(stderr, "%s: --db: %llu IPv6 flows left out (nfreport "
-		    "shows IPv4 flows only)\n", program_invocation_short_name,
-		    (unsigned long long)notv4);
+		fprintf(stderr,
+			"%s: --db: %llu IPv6 flows left out (nfreport "
+			"shows IPv4 flows only)\n",
+			program_invocation_short_name,
+			(unsigned long long)notv4);
 		return IN_DAMAGED;
 	}
 	return IN_OK;

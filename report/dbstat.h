@@ -18,14 +18,14 @@
 #include "run.h"
 
 /* 1 if o's question can be answered by dbstat_run(). */
-int	dbstat_applies(const struct runopts *o);
+int dbstat_applies(const struct runopts *o);
 /*
  * Fill stat[0 .. o->nstats), agg (-A), ser (--series) and the summary.
  * IN_OK, or IN_DAMAGED after printing why (server failure, IPv6 flows
  * left out).
  */
 enum input_result dbstat_run(struct dbsource *, const struct runopts *o,
-	    struct aggtab **stat, struct aggtab *agg, struct aggtab *ser,
-	    struct summary *sum);
+			     struct aggtab **stat, struct aggtab *agg,
+			     struct aggtab *ser, struct summary *sum);
 
 #endif

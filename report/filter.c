@@ -49,38 +49,38 @@ enum cmp { C_EQ, C_NE, C_LT, C_LE, C_GT, C_GE, C_RANGE, C_NET6 };
 
 /* One comparison on one record field. */
 struct test {
-	int		field;
-	int		op;		/* enum cmp */
-	uint64_t	mask;
-	uint64_t	val;		/* C_RANGE: low end */
-	uint64_t	hi;		/* C_RANGE: high end */
-	int		v4only;		/* an IPv4 address: IPv4 flows only */
+	int field;
+	int op; /* enum cmp */
+	uint64_t mask;
+	uint64_t val; /* C_RANGE: low end */
+	uint64_t hi;  /* C_RANGE: high end */
+	int v4only;   /* an IPv4 address: IPv4 flows only */
 };
 
 enum nkind { N_TRUE, N_AND, N_OR, N_NOT, N_PRIM };
 _Static_assert(C_RANGE == (int)FILTER_RANGE && N_PRIM == (int)FILTER_PRIM,
-    "filter.h mirrors the private enums");
+	       "filter.h mirrors the private enums");
 
 struct node {
-	enum nkind	kind;
-	int		a, b;		/* children (node indices) */
-	struct test	t;
-	int		field2;		/* either side: second field, or -1 */
+	enum nkind kind;
+	int a, b; /* children (node indices) */
+	struct test t;
+	int field2; /* either side: second field, or -1 */
 };
 
-#define ACCEPT	(-1)
-#define REJECT	(-2)
+#define ACCEPT (-1)
+#define REJECT (-2)
 
 struct insn {
-	struct test	t;
-	int		jt, jf;		/* next instruction, ACCEPT or REJECT */
+	struct test t;
+	int jt, jf; /* next instruction, ACCEPT or REJECT */
 };
 
 struct filter {
-	struct node	*nodes;
-	int		 nnodes, root;
-	struct insn	*prog;
-	int		 nprog, entry;
+	struct node *nodes;
+	int nnodes, root;
+	struct insn *prog;
+	int nprog, entry;
 };
 
 /* ---- lexer ---- */
@@ -88,34 +88,34 @@ struct filter {
 enum tok { T_END, T_WORD, T_LP, T_RP, T_NOT, T_AND, T_OR, T_CMP, T_BAD };
 
 struct token {
-	enum tok	 t;
-	const char	*s;		/* start in the expression */
-	int		 len;
-	int		 col;		/* 0-based offset */
-	int		 cmp;		/* T_CMP: enum cmp */
+	enum tok t;
+	const char *s; /* start in the expression */
+	int len;
+	int col; /* 0-based offset */
+	int cmp; /* T_CMP: enum cmp */
 };
 
 struct parser {
-	const char		*expr;
-	struct token		 tok;	/* current token */
-	const char		*p;	/* next unread char */
-	struct filter		*f;
-	int			 cap, depth, failed;
-	struct filter_error	*err;
+	const char *expr;
+	struct token tok; /* current token */
+	const char *p;	  /* next unread char */
+	struct filter *f;
+	int cap, depth, failed;
+	struct filter_error *err;
 };
 
 static int
 word_char(char c)
 {
 	return c != '\0' && !isspace((unsigned char)c) &&
-	    strchr("()!<>=&|", c) == NULL;
+	       strchr("()!<>=&|", c) == NULL;
 }
 
 static int
 tok_is(const struct token *t, const char *w)
 {
 	return t->t == T_WORD && (int)strlen(w) == t->len &&
-	    strncasecmp(t->s, w, (size_t)t->len) == 0;
+	       strncasecmp(t->s, w, (size_t)t->len) == 0;
 }
 
 static void
@@ -221,9 +221,18 @@ parse_num(const char *s, int len, int scaled, uint64_t max, uint64_t *v)
 	buf[len] = '\0';
 	if (scaled) {
 		switch (buf[len - 1]) {
-		case 'k': case 'K': mul = 1000; break;
-		case 'm': case 'M': mul = 1000000; break;
-		case 'g': case 'G': mul = 1000000000; break;
+		case 'k':
+		case 'K':
+			mul = 1000;
+			break;
+		case 'm':
+		case 'M':
+			mul = 1000000;
+			break;
+		case 'g':
+		case 'G':
+			mul = 1000000000;
+			break;
 		}
 		if (mul != 1)
 			buf[--len] = '\0';
@@ -301,55 +310,52 @@ new_node(struct parser *ps, enum nkind kind, int a, int b)
 static inline uint64_t
 net6_mask(uint64_t plen, int half)
 {
-	uint64_t bits = half ? (plen > 64 ? plen - 64 : 0)
-			     : (plen > 64 ? 64 : plen);
+	uint64_t bits =
+	    half ? (plen > 64 ? plen - 64 : 0) : (plen > 64 ? 64 : plen);
 
 	return bits == 0 ? 0 : ~(uint64_t)0 << (64 - bits);
 }
 
 /* What follows a keyword. */
-enum vkind { V_NONE, V_ADDR, V_NET, V_NUM, V_SCALED, V_PORT, V_PROTO,
-    V_FLAGS };
+enum vkind { V_NONE, V_ADDR, V_NET, V_NUM, V_SCALED, V_PORT, V_PROTO, V_FLAGS };
 
 enum sides { S_NONE, S_SRCDST, S_INOUT };
 
 static const struct keyword {
-	const char	*word;
-	int		 f_src, f_dst;	/* f_dst -1: no sides */
-	enum sides	 sides;
-	enum vkind	 vk;
-	uint64_t	 max;
-	const char	*what;		/* "expected %s" */
+	const char *word;
+	int f_src, f_dst; /* f_dst -1: no sides */
+	enum sides sides;
+	enum vkind vk;
+	uint64_t max;
+	const char *what; /* "expected %s" */
 } keywords[] = {
-	{ "host", F_SRCIP, F_DSTIP, S_SRCDST, V_ADDR, 0, "an IP address" },
-	{ "ip", F_SRCIP, F_DSTIP, S_SRCDST, V_ADDR, 0, "an IPv4 address" },
-	{ "net", F_SRCIP, F_DSTIP, S_SRCDST, V_NET, 0, "a network A.B.C.D/LEN or X:X::/LEN" },
-	{ "port", F_SRCPORT, F_DSTPORT, S_SRCDST, V_PORT, 65535,
-	    "a port number or range N-M" },
-	{ "as", F_SRCAS, F_DSTAS, S_SRCDST, V_NUM, 65535, "an AS number" },
-	{ "mask", F_SRCMASK, F_DSTMASK, S_SRCDST, V_NUM, 32,
-	    "a prefix length" },
-	{ "if", F_INIF, F_OUTIF, S_INOUT, V_NUM, 65535, "an ifIndex" },
-	{ "proto", F_PROTO, -1, S_NONE, V_PROTO, 255,
-	    "a protocol name or number" },
-	{ "tos", F_TOS, -1, S_NONE, V_NUM, 255, "a ToS value 0-255" },
-	{ "flags", F_FLAGS, -1, S_NONE, V_FLAGS, 0,
-	    "TCP flag letters from FSRPAUX" },
-	{ "packets", F_PACKETS, -1, S_NONE, V_SCALED, UINT64_MAX, "a number" },
-	{ "bytes", F_BYTES, -1, S_NONE, V_SCALED, UINT64_MAX, "a number" },
-	{ "duration", F_DURATION, -1, S_NONE, V_SCALED, UINT64_MAX,
-	    "a duration in ms" },
-	{ "bps", F_BPS, -1, S_NONE, V_SCALED, UINT64_MAX, "a number" },
-	{ "pps", F_PPS, -1, S_NONE, V_SCALED, UINT64_MAX, "a number" },
-	{ "bpp", F_BPP, -1, S_NONE, V_SCALED, UINT64_MAX, "a number" },
-	{ "exporter", F_EXPORTER, -1, S_NONE, V_ADDR, 0, "an IP address" },
-	{ "router", F_EXPORTER, -1, S_NONE, V_ADDR, 0, "an IP address" },
-	{ "nexthop", F_NEXTHOP, -1, S_NONE, V_ADDR, 0, "an IP address" },
-	/* V_NONE with a field: the field equals max. */
-	{ "inet", F_IPVERSION, -1, S_NONE, V_NONE, 4, "" },
-	{ "inet6", F_IPVERSION, -1, S_NONE, V_NONE, 6, "" },
-	{ "engine", F_ENGINE_ID, -1, S_NONE, V_NUM, 255, "an engine number" },
-	{ "any", -1, -1, S_NONE, V_NONE, 0, "" },
+    {"host", F_SRCIP, F_DSTIP, S_SRCDST, V_ADDR, 0, "an IP address"},
+    {"ip", F_SRCIP, F_DSTIP, S_SRCDST, V_ADDR, 0, "an IPv4 address"},
+    {"net", F_SRCIP, F_DSTIP, S_SRCDST, V_NET, 0,
+     "a network A.B.C.D/LEN or X:X::/LEN"},
+    {"port", F_SRCPORT, F_DSTPORT, S_SRCDST, V_PORT, 65535,
+     "a port number or range N-M"},
+    {"as", F_SRCAS, F_DSTAS, S_SRCDST, V_NUM, 65535, "an AS number"},
+    {"mask", F_SRCMASK, F_DSTMASK, S_SRCDST, V_NUM, 32, "a prefix length"},
+    {"if", F_INIF, F_OUTIF, S_INOUT, V_NUM, 65535, "an ifIndex"},
+    {"proto", F_PROTO, -1, S_NONE, V_PROTO, 255, "a protocol name or number"},
+    {"tos", F_TOS, -1, S_NONE, V_NUM, 255, "a ToS value 0-255"},
+    {"flags", F_FLAGS, -1, S_NONE, V_FLAGS, 0, "TCP flag letters from FSRPAUX"},
+    {"packets", F_PACKETS, -1, S_NONE, V_SCALED, UINT64_MAX, "a number"},
+    {"bytes", F_BYTES, -1, S_NONE, V_SCALED, UINT64_MAX, "a number"},
+    {"duration", F_DURATION, -1, S_NONE, V_SCALED, UINT64_MAX,
+     "a duration in ms"},
+    {"bps", F_BPS, -1, S_NONE, V_SCALED, UINT64_MAX, "a number"},
+    {"pps", F_PPS, -1, S_NONE, V_SCALED, UINT64_MAX, "a number"},
+    {"bpp", F_BPP, -1, S_NONE, V_SCALED, UINT64_MAX, "a number"},
+    {"exporter", F_EXPORTER, -1, S_NONE, V_ADDR, 0, "an IP address"},
+    {"router", F_EXPORTER, -1, S_NONE, V_ADDR, 0, "an IP address"},
+    {"nexthop", F_NEXTHOP, -1, S_NONE, V_ADDR, 0, "an IP address"},
+    /* V_NONE with a field: the field equals max. */
+    {"inet", F_IPVERSION, -1, S_NONE, V_NONE, 4, ""},
+    {"inet6", F_IPVERSION, -1, S_NONE, V_NONE, 6, ""},
+    {"engine", F_ENGINE_ID, -1, S_NONE, V_NUM, 255, "an engine number"},
+    {"any", -1, -1, S_NONE, V_NONE, 0, ""},
 };
 
 static const struct keyword *
@@ -374,8 +380,8 @@ parse_cmp_num(struct parser *ps, const struct keyword *kw, struct test *t)
 		t->op = ps->tok.cmp;
 		next(ps);
 	} else if (ps->tok.t == T_WORD) {
-		static const char *const words[] = { "eq", "ne", "lt", "le",
-		    "gt", "ge" };
+		static const char *const words[] = {"eq", "ne", "lt",
+						    "le", "gt", "ge"};
 		size_t i;
 
 		for (i = 0; i < 6; i++)
@@ -387,7 +393,7 @@ parse_cmp_num(struct parser *ps, const struct keyword *kw, struct test *t)
 	}
 	if (ps->tok.t != T_WORD)
 		return fail(ps, ps->tok.col, "expected %s after '%s', found %s",
-		    kw->what, kw->word, found(&ps->tok, b, sizeof(b)));
+			    kw->what, kw->word, found(&ps->tok, b, sizeof(b)));
 	if (kw->vk == V_PORT && t->op == C_EQ) {
 		const char *dash = memchr(ps->tok.s, '-', (size_t)ps->tok.len);
 
@@ -396,19 +402,22 @@ parse_cmp_num(struct parser *ps, const struct keyword *kw, struct test *t)
 
 			if (parse_num(ps->tok.s, l1, 0, kw->max, &t->val) ||
 			    parse_num(dash + 1, ps->tok.len - l1 - 1, 0,
-			    kw->max, &t->hi) || t->hi < t->val)
-				return fail(ps, ps->tok.col,
+				      kw->max, &t->hi) ||
+			    t->hi < t->val)
+				return fail(
+				    ps, ps->tok.col,
 				    "bad port range %s (want N-M, N <= M "
-				    "<= 65535)", found(&ps->tok, b, sizeof(b)));
+				    "<= 65535)",
+				    found(&ps->tok, b, sizeof(b)));
 			t->op = C_RANGE;
 			next(ps);
 			return 0;
 		}
 	}
 	if (parse_num(ps->tok.s, ps->tok.len, kw->vk == V_SCALED, kw->max,
-	    &t->val) == -1)
+		      &t->val) == -1)
 		return fail(ps, ps->tok.col, "expected %s after '%s', found %s",
-		    kw->what, kw->word, found(&ps->tok, b, sizeof(b)));
+			    kw->what, kw->word, found(&ps->tok, b, sizeof(b)));
 	next(ps);
 	return 0;
 }
@@ -426,18 +435,20 @@ parse_addr6(struct parser *ps, const struct keyword *kw, struct test *t)
 
 	if (len >= (int)sizeof(s) || (slash != NULL && kw->vk != V_NET))
 		return fail(ps, tk->col, "bad IPv6 %s %s",
-		    kw->vk == V_NET ? "network" : "address",
-		    found(tk, b, sizeof(b)));
+			    kw->vk == V_NET ? "network" : "address",
+			    found(tk, b, sizeof(b)));
 	memcpy(s, tk->s, (size_t)len);
 	s[len] = '\0';
 	if (inet_pton(AF_INET6, s, a) != 1)
 		return fail(ps, tk->col, "bad IPv6 %s %s",
-		    kw->vk == V_NET ? "network" : "address",
-		    found(tk, b, sizeof(b)));
-	if (slash != NULL && parse_num(slash + 1, tk->len - len - 1, 0, 128,
-	    &plen) == -1)
-		return fail(ps, tk->col + len + 1, "bad prefix length in %s "
-		    "(0-128)", found(tk, b, sizeof(b)));
+			    kw->vk == V_NET ? "network" : "address",
+			    found(tk, b, sizeof(b)));
+	if (slash != NULL &&
+	    parse_num(slash + 1, tk->len - len - 1, 0, 128, &plen) == -1)
+		return fail(ps, tk->col + len + 1,
+			    "bad prefix length in %s "
+			    "(0-128)",
+			    found(tk, b, sizeof(b)));
 	t->op = C_NET6;
 	t->mask = plen;
 	t->val = buf_load_be64(a) & net6_mask(plen, 0);
@@ -459,7 +470,7 @@ parse_value(struct parser *ps, const struct keyword *kw, struct test *t)
 	if (kw->vk != V_NONE && kw->vk != V_NUM && kw->vk != V_SCALED &&
 	    kw->vk != V_PORT && tk->t != T_WORD)
 		return fail(ps, tk->col, "expected %s after '%s', found %s",
-		    kw->what, kw->word, found(tk, b, sizeof(b)));
+			    kw->what, kw->word, found(tk, b, sizeof(b)));
 	t->op = C_EQ;
 	if ((kw->vk == V_ADDR || kw->vk == V_NET) &&
 	    memchr(tk->s, ':', (size_t)tk->len) != NULL)
@@ -472,7 +483,7 @@ parse_value(struct parser *ps, const struct keyword *kw, struct test *t)
 		t->v4only = 1;
 		if (parse_addr(tk->s, tk->len, 0, &a, &parts) == -1)
 			return fail(ps, tk->col, "bad IPv4 address %s",
-			    found(tk, b, sizeof(b)));
+				    found(tk, b, sizeof(b)));
 		t->val = a;
 		break;
 	case V_NET: {
@@ -481,15 +492,19 @@ parse_value(struct parser *ps, const struct keyword *kw, struct test *t)
 		len = slash ? (int)(slash - tk->s) : tk->len;
 		t->v4only = 1;
 		if (parse_addr(tk->s, len, 1, &a, &parts) == -1)
-			return fail(ps, tk->col, "bad network %s (want "
-			    "A.B.C.D/LEN)", found(tk, b, sizeof(b)));
+			return fail(ps, tk->col,
+				    "bad network %s (want "
+				    "A.B.C.D/LEN)",
+				    found(tk, b, sizeof(b)));
 		plen = (uint64_t)parts * 8;
-		if (slash != NULL && parse_num(slash + 1,
-		    tk->len - len - 1, 0, 32, &plen) == -1)
-			return fail(ps, tk->col + len + 1, "bad prefix length "
-			    "in %s (0-32)", found(tk, b, sizeof(b)));
-		t->mask = plen == 0 ? 0 : (uint32_t)(0xffffffffu <<
-		    (32 - plen));
+		if (slash != NULL &&
+		    parse_num(slash + 1, tk->len - len - 1, 0, 32, &plen) == -1)
+			return fail(ps, tk->col + len + 1,
+				    "bad prefix length "
+				    "in %s (0-32)",
+				    found(tk, b, sizeof(b)));
+		t->mask =
+		    plen == 0 ? 0 : (uint32_t)(0xffffffffu << (32 - plen));
 		t->val = a & t->mask;
 		break;
 	}
@@ -501,7 +516,7 @@ parse_value(struct parser *ps, const struct keyword *kw, struct test *t)
 		}
 		if (parse_num(tk->s, tk->len, 0, 255, &t->val) == -1)
 			return fail(ps, tk->col, "unknown protocol %s",
-			    found(tk, b, sizeof(b)));
+				    found(tk, b, sizeof(b)));
 		break;
 	case V_FLAGS:
 		t->val = 0;
@@ -514,9 +529,10 @@ parse_value(struct parser *ps, const struct keyword *kw, struct test *t)
 			else if (bit != 0)
 				t->val |= (unsigned)bit;
 			else
-				return fail(ps, tk->col + i, "bad TCP flag "
-				    "'%c' (use F S R P A U, X for all)",
-				    tk->s[i]);
+				return fail(ps, tk->col + i,
+					    "bad TCP flag "
+					    "'%c' (use F S R P A U, X for all)",
+					    tk->s[i]);
 		}
 		t->mask = t->val;
 		break;
@@ -535,7 +551,7 @@ parse_prim(struct parser *ps)
 	struct token side = ps->tok;
 	const struct keyword *kw;
 	enum sides sk = S_NONE;
-	int which = 0, n;	/* 0 either, 1 src/in, 2 dst/out */
+	int which = 0, n; /* 0 either, 1 src/in, 2 dst/out */
 	char b[64];
 
 	if (tok_is(&side, "src") || tok_is(&side, "dst"))
@@ -545,22 +561,24 @@ parse_prim(struct parser *ps)
 	if (sk != S_NONE)
 		next(ps);
 	if (ps->tok.t != T_WORD)
-		return fail(ps, ps->tok.col, "expected a filter primitive, "
-		    "found %s", found(&ps->tok, b, sizeof(b)));
+		return fail(ps, ps->tok.col,
+			    "expected a filter primitive, "
+			    "found %s",
+			    found(&ps->tok, b, sizeof(b)));
 	kw = find_keyword(&ps->tok);
 	if (kw == NULL)
 		return fail(ps, ps->tok.col, "unknown word %s",
-		    found(&ps->tok, b, sizeof(b)));
+			    found(&ps->tok, b, sizeof(b)));
 	if (sk != S_NONE && sk != kw->sides)
 		return fail(ps, side.col, "'%.*s' cannot qualify '%s'",
-		    side.len, side.s, kw->word);
+			    side.len, side.s, kw->word);
 	next(ps);
 	n = new_node(ps, kw->f_src < 0 ? N_TRUE : N_PRIM, -1, -1);
 	if (n < 0)
 		return -1;
 	/* "engine type N" and "engine id N" pick the field. */
-	if (kw->f_src == F_ENGINE_ID && (tok_is(&ps->tok, "type") ||
-	    tok_is(&ps->tok, "id"))) {
+	if (kw->f_src == F_ENGINE_ID &&
+	    (tok_is(&ps->tok, "type") || tok_is(&ps->tok, "id"))) {
 		if (tok_is(&ps->tok, "type"))
 			ps->f->nodes[n].t.field = F_ENGINE_TYPE;
 		else
@@ -594,9 +612,10 @@ parse_unary(struct parser *ps)
 		next(ps);
 		n = parse_or(ps);
 		if (n >= 0 && ps->tok.t != T_RP)
-			n = fail(ps, ps->tok.col, "expected ')' to close the "
-			    "'(' at column %d, found %s", col + 1,
-			    found(&ps->tok, b, sizeof(b)));
+			n = fail(ps, ps->tok.col,
+				 "expected ')' to close the "
+				 "'(' at column %d, found %s",
+				 col + 1, found(&ps->tok, b, sizeof(b)));
 		if (n >= 0)
 			next(ps);
 	} else
@@ -708,10 +727,12 @@ filter_compile(const char *expr, struct filter_error *err)
 	else {
 		f->root = parse_or(&ps);
 		if (f->root >= 0 && ps.tok.t != T_END)
-			f->root = fail(&ps, ps.tok.col, ps.tok.t == T_BAD ?
-			    "stray %s (use && or ||)" : "expected 'and', 'or' "
-			    "or the end, found %s", found(&ps.tok, b,
-			    sizeof(b)));
+			f->root =
+			    fail(&ps, ps.tok.col,
+				 ps.tok.t == T_BAD ? "stray %s (use && or ||)"
+						   : "expected 'and', 'or' "
+						     "or the end, found %s",
+				 found(&ps.tok, b, sizeof(b)));
 	}
 	if (f->root < 0)
 		goto bad;
@@ -722,7 +743,7 @@ filter_compile(const char *expr, struct filter_error *err)
 	f->entry = gen(f, f->root, ACCEPT, REJECT);
 	for (i = 0; i < f->nprog; i++)
 		if (f->prog[i].jt >= i || f->prog[i].jf >= i)
-			abort();	/* a forward jump would be a compiler bug */
+			abort(); /* a forward jump would be a compiler bug */
 	return f;
 bad:
 	filter_free(f);
@@ -744,13 +765,20 @@ test_ok(const struct test *t, uint64_t v)
 {
 	v &= t->mask;
 	switch (t->op) {
-	case C_EQ:	return v == t->val;
-	case C_NE:	return v != t->val;
-	case C_LT:	return v < t->val;
-	case C_LE:	return v <= t->val;
-	case C_GT:	return v > t->val;
-	case C_GE:	return v >= t->val;
-	case C_RANGE:	return v >= t->val && v <= t->hi;
+	case C_EQ:
+		return v == t->val;
+	case C_NE:
+		return v != t->val;
+	case C_LT:
+		return v < t->val;
+	case C_LE:
+		return v <= t->val;
+	case C_GT:
+		return v > t->val;
+	case C_GE:
+		return v >= t->val;
+	case C_RANGE:
+		return v >= t->val && v <= t->hi;
 	}
 	return 0;
 }
@@ -765,7 +793,7 @@ test_field(const struct test *t, int id, const struct flowrec *r)
 		if ((a6 = field_addr6(id, r)) == NULL)
 			return 0;
 		return (buf_load_be64(a6) & net6_mask(t->mask, 0)) == t->val &&
-		    (buf_load_be64(a6 + 8) & net6_mask(t->mask, 1)) == t->hi;
+		       (buf_load_be64(a6 + 8) & net6_mask(t->mask, 1)) == t->hi;
 	}
 	if (t->v4only && field_addr6(id, r) != NULL)
 		return 0;
@@ -833,7 +861,7 @@ tree_eval(const struct filter *f, int n, const struct flowrec *r)
 		case N_PRIM:
 			v = test_field(&nd->t, nd->t.field, r) ||
 			    (nd->field2 >= 0 &&
-			    test_field(&nd->t, nd->field2, r));
+			     test_field(&nd->t, nd->field2, r));
 			return v != neg;
 		default:
 			return 0;
@@ -876,7 +904,7 @@ filter_root(const struct filter *f)
 
 enum filter_kind
 filter_node(const struct filter *f, int n, int *a, int *b,
-    struct filter_prim *p)
+	    struct filter_prim *p)
 {
 	const struct node *nd = &f->nodes[n];
 

@@ -22,8 +22,8 @@
 struct filter;
 
 struct filter_error {
-	int	column;		/* 1-based column of the offending token */
-	char	msg[160];
+	int column; /* 1-based column of the offending token */
+	char msg[160];
 };
 
 /*
@@ -32,43 +32,55 @@ struct filter_error {
  * (err->column 0).
  */
 struct filter *filter_compile(const char *expr, struct filter_error *err);
-void	filter_free(struct filter *);
+void filter_free(struct filter *);
 
 /* 1 if the record matches (compiled program). */
-int	filter_match(const struct filter *, const struct flowrec *);
+int filter_match(const struct filter *, const struct flowrec *);
 /* Keep the matching records of recs[0..n) at the front; returns how many. */
-size_t	filter_block(const struct filter *, struct flowrec *recs, size_t n);
+size_t filter_block(const struct filter *, struct flowrec *recs, size_t n);
 /* 1 if the filter accepts everything (no expression). */
-int	filter_is_true(const struct filter *);
+int filter_is_true(const struct filter *);
 
 /*
  * The parse tree, for translators into other query languages (dbsql.c):
  * node kinds, and a primitive's test "(field & mask) OP val" (FILTER_RANGE:
  * val <= x <= hi), tried on field and, if field2 >= 0, also on field2.
  */
-enum filter_kind { FILTER_TRUE, FILTER_AND, FILTER_OR, FILTER_NOT,
-    FILTER_PRIM };
-enum filter_op { FILTER_EQ, FILTER_NE, FILTER_LT, FILTER_LE, FILTER_GT,
-    FILTER_GE, FILTER_RANGE };
-struct filter_prim {
-	int		field, field2;	/* enum field_id; field2 -1: none */
-	enum filter_op	op;
-	uint64_t	mask, val, hi;
+enum filter_kind {
+	FILTER_TRUE,
+	FILTER_AND,
+	FILTER_OR,
+	FILTER_NOT,
+	FILTER_PRIM
 };
-int	filter_root(const struct filter *);
+enum filter_op {
+	FILTER_EQ,
+	FILTER_NE,
+	FILTER_LT,
+	FILTER_LE,
+	FILTER_GT,
+	FILTER_GE,
+	FILTER_RANGE
+};
+struct filter_prim {
+	int field, field2; /* enum field_id; field2 -1: none */
+	enum filter_op op;
+	uint64_t mask, val, hi;
+};
+int filter_root(const struct filter *);
 /* Kind of node n; its children in a and b, or its test in p. */
 enum filter_kind filter_node(const struct filter *, int n, int *a, int *b,
-	    struct filter_prim *p);
+			     struct filter_prim *p);
 
 /* The reference evaluation: walks the parse tree recursively.  Tests only. */
-int	filter_match_tree(const struct filter *, const struct flowrec *);
+int filter_match_tree(const struct filter *, const struct flowrec *);
 /* Instructions in the compiled program (tests, debugging). */
-size_t	filter_length(const struct filter *);
+size_t filter_length(const struct filter *);
 
 /*
  * Print "prog: filter: MSG", the expression, and a caret under the column,
  * to stderr (what nfreport does before exiting 2).
  */
-void	filter_perror(const char *expr, const struct filter_error *);
+void filter_perror(const char *expr, const struct filter_error *);
 
 #endif

@@ -56,19 +56,33 @@ html_escape(const char *in, char *out, size_t len)
 	const unsigned char *s = (const unsigned char *)in;
 	size_t o = 0, n;
 	const char *rep;
-	char one[2] = { 0, 0 };
+	char one[2] = {0, 0};
 
 	while (*s != '\0' && len > 0) {
 		switch (*s) {
-		case '&':	rep = "&amp;"; n = 1; break;
-		case '<':	rep = "&lt;"; n = 1; break;
-		case '>':	rep = "&gt;"; n = 1; break;
-		case '"':	rep = "&quot;"; n = 1; break;
-		case '\'':	rep = "&#39;"; n = 1; break;
+		case '&':
+			rep = "&amp;";
+			n = 1;
+			break;
+		case '<':
+			rep = "&lt;";
+			n = 1;
+			break;
+		case '>':
+			rep = "&gt;";
+			n = 1;
+			break;
+		case '"':
+			rep = "&quot;";
+			n = 1;
+			break;
+		case '\'':
+			rep = "&#39;";
+			n = 1;
+			break;
 		default:
-			if (*s < 0x20 || *s == 0x7f ||
-			    (n = utf8_len(s)) == 0) {
-				rep = "\xef\xbf\xbd";	/* U+FFFD */
+			if (*s < 0x20 || *s == 0x7f || (n = utf8_len(s)) == 0) {
+				rep = "\xef\xbf\xbd"; /* U+FFFD */
 				n = 1;
 			} else if (n == 1) {
 				one[0] = (char)*s;
@@ -104,11 +118,11 @@ html_text(FILE *f, const char *s)
 	while (*s != '\0') {
 		char piece[160];
 
-		chunk = strlen(s) < sizeof(piece) - 1 ? strlen(s) :
-		    sizeof(piece) - 1;
+		chunk = strlen(s) < sizeof(piece) - 1 ? strlen(s)
+						      : sizeof(piece) - 1;
 		/* Never split a UTF-8 sequence between pieces. */
 		while (chunk > 1 && chunk < strlen(s) &&
-		    ((unsigned char)s[chunk] & 0xc0) == 0x80)
+		       ((unsigned char)s[chunk] & 0xc0) == 0x80)
 			chunk--;
 		memcpy(piece, s, chunk);
 		piece[chunk] = '\0';
@@ -120,11 +134,14 @@ html_text(FILE *f, const char *s)
 
 /* Okabe & Ito's palette, readable with every common colour blindness. */
 static const char *const proto_colors[4] = {
-	"#0072B2", "#E69F00", "#009E73", "#CC79A7",
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
 };
 static const char *const svc_colors[WEBVIEW_NSVC + 1] = {
-	"#0072B2", "#E69F00", "#009E73", "#56B4E9", "#D55E00", "#CC79A7",
-	"#F0E442", "#999999",
+    "#0072B2", "#E69F00", "#009E73", "#56B4E9",
+    "#D55E00", "#CC79A7", "#F0E442", "#999999",
 };
 
 static const char style[] =
@@ -181,7 +198,7 @@ time_text(int64_t ms, char *out, size_t len)
 	char t[32];
 
 	timefmt_cache_init(&tc);
-	t[timefmt_ms(&tc, ms, t) - 4] = '\0';	/* whole seconds */
+	t[timefmt_ms(&tc, ms, t) - 4] = '\0'; /* whole seconds */
 	snprintf(out, len, "%s%s", t, timefmt_is_utc() ? " UTC" : "");
 }
 
@@ -203,13 +220,13 @@ captures(FILE *f, const struct inlist *in)
 			const struct ft_header *h = ftr_header(r);
 
 			snprintf(line, sizeof(line), "%s%s%s", h->hostname,
-			    h->comment[0] ? ": " : "", h->comment);
+				 h->comment[0] ? ": " : "", h->comment);
 			for (k = 0; k < n && strcmp(seen[k], line) != 0; k++)
 				;
 			if (k == n && line[0] != '\0') {
 				if (n < 8)
 					snprintf(seen[n++], sizeof(seen[0]),
-					    "%s", line);
+						 "%s", line);
 				else
 					more++;
 			}
@@ -243,7 +260,7 @@ header(FILE *f, const struct html_page *p, const struct webview *v)
 		fprintf(f, "<nav>");
 		for (i = 0; i < p->nnav; i++) {
 			fprintf(f, "<a href=\"%s\"%s>", p->nav[i].file,
-			    i == p->self ? " class=\"self\"" : "");
+				i == p->self ? " class=\"self\"" : "");
 			html_text(f, p->nav[i].label);
 			fprintf(f, "</a>");
 		}
@@ -253,8 +270,9 @@ header(FILE *f, const struct html_page *p, const struct webview *v)
 	if (p->win.start != INT64_MIN || p->win.end != INT64_MAX) {
 		time_text(p->win.start, a, sizeof(a));
 		time_text(p->win.end, b, sizeof(b));
-		snprintf(t, sizeof(t), "%s to %s", p->win.start == INT64_MIN ?
-		    "(open)" : a, p->win.end == INT64_MAX ? "(open)" : b);
+		snprintf(t, sizeof(t), "%s to %s",
+			 p->win.start == INT64_MIN ? "(open)" : a,
+			 p->win.end == INT64_MAX ? "(open)" : b);
 	} else if (s->flows) {
 		time_text(s->first, a, sizeof(a));
 		time_text(s->last, b, sizeof(b));
@@ -267,14 +285,15 @@ header(FILE *f, const struct html_page *p, const struct webview *v)
 	fact_u64(f, "flows", "flows", s->flows);
 	fact_u64(f, "packets", "packets", s->packets);
 	fact_u64(f, "bytes", "bytes", s->bytes);
-	fact(f, "sampling", "sampling renormalisation", p->renorm ?
-	    "on: packets and bytes times each flow's sampling interval" :
-	    "off");
+	fact(f, "sampling", "sampling renormalisation",
+	     p->renorm
+		 ? "on: packets and bytes times each flow's sampling interval"
+		 : "off");
 	if (s->flows) {
 		double v6 = 100.0 * (double)s->flows6 / (double)s->flows;
 
 		snprintf(t, sizeof(t), "%.1f%% / %.1f%% of flows", 100.0 - v6,
-		    v6);
+			 v6);
 		fact(f, "ipshare", "IPv4 / IPv6", t);
 	} else
 		fact(f, "ipshare", "IPv4 / IPv6", "-");
@@ -287,11 +306,11 @@ header(FILE *f, const struct html_page *p, const struct webview *v)
 	if (p->local) {
 		fact(f, "local", "local networks", p->local_text);
 		fact_u64(f, "inbytes", "inbound bytes",
-		    v->dirtot[LOCALNET_IN][WV_BYTES]);
+			 v->dirtot[LOCALNET_IN][WV_BYTES]);
 		fact_u64(f, "outbytes", "outbound bytes",
-		    v->dirtot[LOCALNET_OUT][WV_BYTES]);
+			 v->dirtot[LOCALNET_OUT][WV_BYTES]);
 		fact_u64(f, "otherbytes", "internal/transit bytes",
-		    v->dirtot[LOCALNET_OTHER][WV_BYTES]);
+			 v->dirtot[LOCALNET_OTHER][WV_BYTES]);
 	}
 	if (p->generated)
 		fact(f, "generated", "generated", p->generated);
@@ -301,19 +320,19 @@ header(FILE *f, const struct html_page *p, const struct webview *v)
 }
 
 static const struct {
-	const char	*name, *unit;
-	int		 metric;
-	double		 mul;
+	const char *name, *unit;
+	int metric;
+	double mul;
 } metrics[3] = {
-	{ "bits", "bit/s", WV_BYTES, 8 },
-	{ "packets", "pkt/s", WV_PACKETS, 1 },
-	{ "flows", "flow/s", WV_FLOWS, 1 },
+    {"bits", "bit/s", WV_BYTES, 8},
+    {"packets", "pkt/s", WV_PACKETS, 1},
+    {"flows", "flow/s", WV_FLOWS, 1},
 };
 
 /* Rates of n layers (per second over the bucket) for one metric. */
 static int
 rates(const struct webview *v, const struct weblayer *l, int n, int m,
-    const char *const *colors, struct svg_layer *out, double **mem)
+      const char *const *colors, struct svg_layer *out, double **mem)
 {
 	double *d;
 	size_t i;
@@ -327,9 +346,9 @@ rates(const struct webview *v, const struct weblayer *l, int n, int m,
 		out[k].color = colors[k];
 		out[k].v = d + (size_t)k * v->nb;
 		for (i = 0; i < v->nb; i++)
-			d[(size_t)k * v->nb + i] = (double)l[k].v[i]
-			    [metrics[m].metric] * metrics[m].mul * 1000.0 /
-			    (double)v->iv_ms;
+			d[(size_t)k * v->nb + i] =
+			    (double)l[k].v[i][metrics[m].metric] *
+			    metrics[m].mul * 1000.0 / (double)v->iv_ms;
 	}
 	return 0;
 }
@@ -337,8 +356,8 @@ rates(const struct webview *v, const struct weblayer *l, int n, int m,
 /* One graph section: bits/s open, packets/s and flows/s folded away. */
 static int
 graphs(FILE *f, const struct webview *v, const char *id, const char *title,
-    const struct weblayer *lu, const struct weblayer *ld, int n,
-    const char *const *colors)
+       const struct weblayer *lu, const struct weblayer *ld, int n,
+       const char *const *colors)
 {
 	struct svg_layer up[WEBVIEW_NSVC + 1], down[WEBVIEW_NSVC + 1];
 	struct svg_chart c;
@@ -349,8 +368,8 @@ graphs(FILE *f, const struct webview *v, const char *id, const char *title,
 	fprintf(f, "<section id=\"%s\">\n<h2>%s</h2>\n", id, title);
 	for (m = 0; m < 3 && rc == 0; m++) {
 		if (rates(v, lu, n, m, colors, up, &mu) == -1 ||
-		    (v->ndir == 2 && rates(v, ld, n, m, colors, down,
-		    &md) == -1)) {
+		    (v->ndir == 2 &&
+		     rates(v, ld, n, m, colors, down, &md) == -1)) {
 			rc = -1;
 			break;
 		}
@@ -373,7 +392,7 @@ graphs(FILE *f, const struct webview *v, const char *id, const char *title,
 		}
 		if (m > 0)
 			fprintf(f, "<details><summary>%s</summary>\n",
-			    metrics[m].unit);
+				metrics[m].unit);
 		svg_chart(f, &c);
 		if (m > 0)
 			fprintf(f, "</details>\n");
@@ -387,11 +406,11 @@ graphs(FILE *f, const struct webview *v, const char *id, const char *title,
 }
 
 static const char *const stat_titles[WEBAGG_NSTATS] = {
-	"Sources", "Destinations", "Conversations", "Exporters",
-	"Input interfaces", "Output interfaces",
+    "Sources",	 "Destinations",     "Conversations",
+    "Exporters", "Input interfaces", "Output interfaces",
 };
 
-static const enum order table_orders[3] = { O_BYTES, O_PACKETS, O_FLOWS };
+static const enum order table_orders[3] = {O_BYTES, O_PACKETS, O_FLOWS};
 
 static void
 num_cell(FILE *f, uint64_t v)
@@ -408,8 +427,7 @@ order_value(const struct aggrow *r, enum order o)
 static uint64_t
 total_value(const struct summary *s, enum order o)
 {
-	return o == O_BYTES ? s->bytes : o == O_PACKETS ? s->packets :
-	    s->flows;
+	return o == O_BYTES ? s->bytes : o == O_PACKETS ? s->packets : s->flows;
 }
 
 /*
@@ -419,23 +437,25 @@ total_value(const struct summary *s, enum order o)
  */
 static void
 table(FILE *f, const char *stat, const struct statdef *def,
-    const struct aggrow *rows, size_t n, enum order o,
-    const struct summary *total)
+      const struct aggrow *rows, size_t n, enum order o,
+      const struct summary *total)
 {
 	char t[64];
 	size_t i;
 	int k;
 
-	fprintf(f, "<table class=\"top\" data-stat=\"%s\" data-order=\"%s\">"
-	    "<caption>by %s</caption>\n<thead><tr><th>#</th>", stat,
-	    agg_order_names[o], agg_order_names[o]);
+	fprintf(f,
+		"<table class=\"top\" data-stat=\"%s\" data-order=\"%s\">"
+		"<caption>by %s</caption>\n<thead><tr><th>#</th>",
+		stat, agg_order_names[o], agg_order_names[o]);
 	if (def == NULL)
 		fprintf(f, "<th>service</th>");
 	for (k = 0; def != NULL && k < def->spec.nkeys; k++)
-		fprintf(f, "<th>%s</th>", def->label ? def->label :
-		    fields[def->spec.keys[k]].name);
+		fprintf(f, "<th>%s</th>",
+			def->label ? def->label
+				   : fields[def->spec.keys[k]].name);
 	fprintf(f, "<th>flows</th><th>packets</th><th>bytes</th><th>%%</th>"
-	    "</tr></thead>\n<tbody>\n");
+		   "</tr></thead>\n<tbody>\n");
 	for (i = 0; rows != NULL && i < n; i++) {
 		const struct aggrow *r = &rows[i];
 		uint64_t tot = total_value(total, o);
@@ -448,15 +468,16 @@ table(FILE *f, const char *stat, const struct statdef *def,
 			fprintf(f, "</td>");
 		}
 		for (k = 0; def != NULL && k < def->spec.nkeys; k++) {
-			t[field_text(def->spec.keys[k], &r->r, r->flows,
-			    t)] = '\0';
+			t[field_text(def->spec.keys[k], &r->r, r->flows, t)] =
+			    '\0';
 			fprintf(f, "<td class=\"k\">%s</td>", t);
 		}
 		num_cell(f, r->flows);
 		num_cell(f, r->r.packets);
 		num_cell(f, r->r.bytes);
-		fprintf(f, "<td class=\"n\">%.1f</td></tr>\n", tot ? 100.0 *
-		    (double)order_value(r, o) / (double)tot : 0.0);
+		fprintf(f, "<td class=\"n\">%.1f</td></tr>\n",
+			tot ? 100.0 * (double)order_value(r, o) / (double)tot
+			    : 0.0);
 	}
 	fprintf(f, "</tbody></table>\n");
 }
@@ -464,8 +485,8 @@ table(FILE *f, const char *stat, const struct statdef *def,
 /* The three rankings of one table's rows. */
 static int
 rankings(FILE *f, const char *stat, const char *title,
-    const struct statdef *def, struct aggrow *rows, size_t n,
-    const struct html_page *p)
+	 const struct statdef *def, struct aggrow *rows, size_t n,
+	 const struct html_page *p)
 {
 	size_t k;
 	int i;
@@ -491,8 +512,8 @@ tables(FILE *f, const struct html_page *p)
 		const struct statdef *def = webagg_statdef(i);
 
 		rows = agg_tab_rows(webagg_stat(p->agg, i), &n);
-		if (n == 0 && rows == NULL && agg_tab_size(webagg_stat(p->agg,
-		    i)) > 0)
+		if (n == 0 && rows == NULL &&
+		    agg_tab_size(webagg_stat(p->agg, i)) > 0)
 			return -1;
 		rankings(f, def->name, stat_titles[i], def, rows, n, p);
 		free(rows);
@@ -509,18 +530,21 @@ tables(FILE *f, const struct html_page *p)
 int
 html_page(FILE *f, const struct html_page *p)
 {
-	static const char *const csp = "default-src 'none'; "
+	static const char *const csp =
+	    "default-src 'none'; "
 	    "style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
 	struct webview v;
 	int rc = 0;
 
 	if (webagg_view_build(&v, p->agg, &p->win) == -1)
 		return -1;
-	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
-	    "<meta charset=\"utf-8\">\n"
-	    "<meta http-equiv=\"Content-Security-Policy\" content=\"%s\">\n"
-	    "<meta name=\"viewport\" content=\"width=device-width, "
-	    "initial-scale=1\">\n<title>nfreport", csp);
+	fprintf(f,
+		"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+		"<meta charset=\"utf-8\">\n"
+		"<meta http-equiv=\"Content-Security-Policy\" content=\"%s\">\n"
+		"<meta name=\"viewport\" content=\"width=device-width, "
+		"initial-scale=1\">\n<title>nfreport",
+		csp);
 	if (p->title) {
 		fprintf(f, ": ");
 		html_text(f, p->title);
@@ -530,12 +554,12 @@ html_page(FILE *f, const struct html_page *p)
 	fprintf(f, "<main>\n");
 	if (p->total->flows == 0 || v.nb == 0)
 		fprintf(f, "<p class=\"nodata\" id=\"noflows\">no flows in "
-		    "this window</p>\n");
+			   "this window</p>\n");
 	else {
-		rc |= graphs(f, &v, "proto", "Traffic by protocol",
-		    v.proto[0], v.proto[1], 4, proto_colors);
-		rc |= graphs(f, &v, "services", "Traffic by service",
-		    v.svc[0], v.svc[1], v.nsvc, svc_colors);
+		rc |= graphs(f, &v, "proto", "Traffic by protocol", v.proto[0],
+			     v.proto[1], 4, proto_colors);
+		rc |= graphs(f, &v, "services", "Traffic by service", v.svc[0],
+			     v.svc[1], v.nsvc, svc_colors);
 		rc |= tables(f, p);
 	}
 	fprintf(f, "</main>\n</body>\n</html>\n");

@@ -19,34 +19,34 @@
 #include "webagg.h"
 
 /* Write s escaped for element text and attribute values. */
-void	html_text(FILE *, const char *s);
+void html_text(FILE *, const char *s);
 /* The same into a buffer (NUL-terminated, truncated to len). */
-size_t	html_escape(const char *s, char *out, size_t len);
+size_t html_escape(const char *s, char *out, size_t len);
 
 /* Site mode: the pages and their link names. */
 struct html_nav {
-	const char	*file;		/* "index.html" */
-	const char	*label;		/* "last day" */
+	const char *file;  /* "index.html" */
+	const char *label; /* "last day" */
 };
 
 struct html_page {
-	const char		*title;		/* "last day" or NULL */
-	struct window		 win;		/* as asked (may be open) */
-	const struct inlist	*in;		/* the files, for header lines */
-	size_t			 files_read, files_damaged;
-	int			 renorm;	/* --renormalize given */
-	const struct summary	*total;
-	const struct webagg	*agg;
-	const struct localnet	*local;		/* NULL: no split */
-	const char		*local_text;	/* --local as given */
-	const char		*filter;	/* expression or NULL */
-	size_t			 topn;
-	const char		*generated;	/* "generated at" text or NULL */
-	const struct html_nav	*nav;		/* site mode links, or NULL */
-	int			 nnav, self;	/* self: index into nav */
+	const char *title;	 /* "last day" or NULL */
+	struct window win;	 /* as asked (may be open) */
+	const struct inlist *in; /* the files, for header lines */
+	size_t files_read, files_damaged;
+	int renorm; /* --renormalize given */
+	const struct summary *total;
+	const struct webagg *agg;
+	const struct localnet *local; /* NULL: no split */
+	const char *local_text;	      /* --local as given */
+	const char *filter;	      /* expression or NULL */
+	size_t topn;
+	const char *generated;	    /* "generated at" text or NULL */
+	const struct html_nav *nav; /* site mode links, or NULL */
+	int nnav, self;		    /* self: index into nav */
 };
 
 /* Write the whole page.  0, or -1 (out of memory or a write error). */
-int	html_page(FILE *, const struct html_page *);
+int html_page(FILE *, const struct html_page *);
 
 #endif

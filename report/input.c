@@ -66,7 +66,10 @@ name_start(const char *path, int *is_tmp)
 
 /* The directories a walk has read, by device and inode. */
 struct seen {
-	struct { dev_t dev; ino_t ino; } *v;
+	struct {
+		dev_t dev;
+		ino_t ino;
+	} * v;
 	size_t n, cap;
 };
 
@@ -100,13 +103,13 @@ static int
 is_flow_name(const char *name, int with_tmp)
 {
 	return strncmp(name, "ft-", 3) == 0 ||
-	    strncmp(name, "ipfix-", 6) == 0 ||
-	    (with_tmp && strncmp(name, "tmp-", 4) == 0);
+	       strncmp(name, "ipfix-", 6) == 0 ||
+	       (with_tmp && strncmp(name, "tmp-", 4) == 0);
 }
 
 static int
 walk(struct inlist *l, const char *dir, int with_tmp, int depth,
-    struct seen *seen)
+     struct seen *seen)
 {
 	struct dirent *de;
 	struct stat st;
@@ -145,7 +148,7 @@ walk(struct inlist *l, const char *dir, int with_tmp, int depth,
 			if (walk(l, path, with_tmp, depth + 1, seen) == -1)
 				rc = -1;
 		} else if (ok && !S_ISREG(st.st_mode) &&
-		    is_flow_name(de->d_name, with_tmp)) {
+			   is_flow_name(de->d_name, with_tmp)) {
 			warnx("%s: not a regular file; skipped", path);
 		} else if (is_flow_name(de->d_name, with_tmp)) {
 			start = name_start(de->d_name, &is_tmp);
@@ -162,7 +165,7 @@ int
 input_add(struct inlist *l, const char *path, int with_tmp)
 {
 	struct stat st;
-	struct seen seen = { NULL, 0, 0 };
+	struct seen seen = {NULL, 0, 0};
 	size_t first = l->n;
 	int is_tmp, rc;
 
@@ -229,8 +232,8 @@ add_slack_gt(int64_t t, int64_t limit)
 }
 
 enum input_result
-input_read(const struct infile *f, const struct window *w,
-    struct flowrec *buf, input_fn fn, void *ctx)
+input_read(const struct infile *f, const struct window *w, struct flowrec *buf,
+	   input_fn fn, void *ctx)
 {
 	const char *name = strcmp(f->path, "-") == 0 ? "(stdin)" : f->path;
 	const struct ft_header *h;
@@ -266,15 +269,15 @@ input_read(const struct infile *f, const struct window *w,
 		if ((h->flags & FT_FLAG_DONE) && h->cap_end != 0 &&
 		    sub_slack_lt((int64_t)h->cap_end * 1000, w->start))
 			res = IN_SKIPPED;
-		if (h->cap_start != 0 && add_slack_gt((int64_t)h->cap_start *
-		    1000, w->end))
+		if (h->cap_start != 0 &&
+		    add_slack_gt((int64_t)h->cap_start * 1000, w->end))
 			res = IN_SKIPPED;
 	}
 	/* Only a finished, non-streamed file's flow count means anything. */
 	if (h != NULL)
 		trusted = h->stream_version == 3 && (h->flags & FT_FLAG_DONE) &&
-		    !(h->flags & FT_FLAG_STREAMING) &&
-		    (h->tlv_seen & (1u << 0x0A));
+			  !(h->flags & FT_FLAG_STREAMING) &&
+			  (h->tlv_seen & (1u << 0x0A));
 	if (trusted)
 		limit = ftr_count_max(h);
 	while (res == IN_OK && (n = flowfile_read(r, buf, INPUT_BLOCK)) != 0) {
@@ -288,8 +291,9 @@ input_read(const struct infile *f, const struct window *w,
 		/* Only a trusted (flow-tools) header sets a limit. */
 		if (h != NULL && (uint64_t)n > limit - got) {
 			warnx("%s: the stream holds more records than the "
-			    "header's %lu; using the first %lu", name,
-			    (unsigned long)h->flows, (unsigned long)h->flows);
+			      "header's %lu; using the first %lu",
+			      name, (unsigned long)h->flows,
+			      (unsigned long)h->flows);
 			n = (long)(limit - got);
 			res = IN_DAMAGED;
 		}
@@ -301,15 +305,16 @@ input_read(const struct infile *f, const struct window *w,
 	/* The loop never passes limit; fewer than the header says is damage. */
 	if (res == IN_OK && trusted && got < h->flows) {
 		warnx("%s: the header says %lu flows but the stream holds "
-		    "%llu", name, (unsigned long)h->flows,
-		    (unsigned long long)got);
+		      "%llu",
+		      name, (unsigned long)h->flows, (unsigned long long)got);
 		res = IN_DAMAGED;
 	}
 	st = flowfile_ipfix_stats(r);
 	if (res == IN_OK && st != NULL && st->present && st->flows != got) {
 		warnx("%s: the statistics record says %llu flows but the "
-		    "file holds %llu", name, (unsigned long long)st->flows,
-		    (unsigned long long)got);
+		      "file holds %llu",
+		      name, (unsigned long long)st->flows,
+		      (unsigned long long)got);
 		res = IN_DAMAGED;
 	}
 	flowfile_close(r);

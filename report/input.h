@@ -4,8 +4,8 @@
  * Arguments are files, directories (searched recursively for flow-capture's
  * finished "ft-" files and nfkit's finished IPFIX "ipfix-" files, plus the
  * open "tmp-" files with -a) or "-" for a stream on stdin.  Files of both
- * formats are read through common/flowfile.h.  Files found in directories are read in time order
- * (the time in their names), then by path.
+ * formats are read through common/flowfile.h.  Files found in directories are
+ * read in time order (the time in their names), then by path.
  *
  * A time window selects records by their end time (the time the default
  * output shows), and skips whole files whose names or headers prove they
@@ -20,30 +20,30 @@
 
 #include "flowrec.h"
 
-#define INPUT_SLACK_MS	(15 * 60 * 1000)
-#define INPUT_BLOCK	4096		/* records per read */
+#define INPUT_SLACK_MS (15 * 60 * 1000)
+#define INPUT_BLOCK 4096 /* records per read */
 
 struct infile {
-	char	*path;			/* "-" = stdin */
-	int64_t	 start_ms;		/* from the name; INT64_MIN unknown */
+	char *path;	  /* "-" = stdin */
+	int64_t start_ms; /* from the name; INT64_MIN unknown */
 };
 
 struct inlist {
-	struct infile	*v;
-	size_t		 n, cap;
+	struct infile *v;
+	size_t n, cap;
 };
 
 /* [start, end) in unix ms; INT64_MIN / INT64_MAX when open-ended. */
 struct window {
-	int64_t	start, end;
+	int64_t start, end;
 };
 
 /*
  * Add a command-line path.  Directories are walked; with_tmp includes
  * "tmp-" files.  Returns 0, or -1 after printing why the path is unusable.
  */
-int	input_add(struct inlist *, const char *path, int with_tmp);
-void	input_free(struct inlist *);
+int input_add(struct inlist *, const char *path, int with_tmp);
+void input_free(struct inlist *);
 
 /*
  * Called with each block of records in the window; may reorder or drop
@@ -60,6 +60,6 @@ enum input_result { IN_OK, IN_SKIPPED, IN_DAMAGED, IN_STOPPED };
  * passed to fn.  buf holds INPUT_BLOCK records.
  */
 enum input_result input_read(const struct infile *, const struct window *,
-	    struct flowrec *buf, input_fn fn, void *ctx);
+			     struct flowrec *buf, input_fn fn, void *ctx);
 
 #endif

@@ -30,8 +30,8 @@ parse_one(struct localnet *n, const char *s, char *err, size_t errlen)
 	if ((slash = strchr(buf, '/')) != NULL)
 		*slash++ = '\0';
 	v6 = strchr(buf, ':') != NULL;
-	if ((v6 ? inet_pton(AF_INET6, buf, a6) : inet_pton(AF_INET, buf,
-	    &a4)) != 1) {
+	if ((v6 ? inet_pton(AF_INET6, buf, a6)
+		: inet_pton(AF_INET, buf, &a4)) != 1) {
 		snprintf(err, errlen, "'%s': not an IPv4 or IPv6 address", s);
 		return -1;
 	}
@@ -42,7 +42,7 @@ parse_one(struct localnet *n, const char *s, char *err, size_t errlen)
 	}
 	if ((v6 ? n->n6 : n->n4) == LOCALNET_MAX) {
 		snprintf(err, errlen, "at most %d prefixes per family",
-		    LOCALNET_MAX);
+			 LOCALNET_MAX);
 		return -1;
 	}
 	if (v6) {
@@ -58,8 +58,7 @@ parse_one(struct localnet *n, const char *s, char *err, size_t errlen)
 }
 
 int
-localnet_parse(struct localnet *n, const char *list, char *err,
-    size_t errlen)
+localnet_parse(struct localnet *n, const char *list, char *err, size_t errlen)
 {
 	char *copy, *w, *save = NULL;
 	int rc = 0;
@@ -69,7 +68,7 @@ localnet_parse(struct localnet *n, const char *list, char *err,
 		return -1;
 	}
 	for (w = strtok_r(copy, ",", &save); w != NULL && rc == 0;
-	    w = strtok_r(NULL, ",", &save))
+	     w = strtok_r(NULL, ",", &save))
 		rc = parse_one(n, w, err, errlen);
 	if (rc == 0 && n->n4 + n->n6 == 0) {
 		snprintf(err, errlen, "no prefix given");
@@ -102,7 +101,7 @@ has_v6(const struct localnet *n, const uint8_t *a)
 		if (memcmp(a, n->v6[i].addr, (size_t)full) != 0)
 			continue;
 		if (rest == 0 || ((a[full] ^ n->v6[i].addr[full]) &
-		    (0xff << (8 - rest)) & 0xff) == 0)
+				  (0xff << (8 - rest)) & 0xff) == 0)
 			return 1;
 	}
 	return 0;

@@ -13,29 +13,33 @@
 
 #include "flowrec.h"
 
-#define LOCALNET_MAX	64
+#define LOCALNET_MAX 64
 
 struct localnet {
-	int	n4, n6;
-	struct { uint32_t addr, mask; } v4[LOCALNET_MAX];	/* host order */
-	struct { uint8_t addr[16]; int len; } v6[LOCALNET_MAX];
+	int n4, n6;
+	struct {
+		uint32_t addr, mask;
+	} v4[LOCALNET_MAX]; /* host order */
+	struct {
+		uint8_t addr[16];
+		int len;
+	} v6[LOCALNET_MAX];
 };
 
 /* Which way a flow goes, seen from the local networks. */
 enum localnet_dir {
-	LOCALNET_IN,		/* from outside to a local address */
-	LOCALNET_OUT,		/* from a local address to outside */
-	LOCALNET_OTHER,		/* both ends local, or neither (transit) */
+	LOCALNET_IN,	/* from outside to a local address */
+	LOCALNET_OUT,	/* from a local address to outside */
+	LOCALNET_OTHER, /* both ends local, or neither (transit) */
 };
 
 /*
  * Parse "NET[,NET...]" into n (appending).  0, or -1 with a message in err
  * naming the bad prefix.
  */
-int	localnet_parse(struct localnet *, const char *list, char *err,
-	    size_t errlen);
-int	localnet_has_v4(const struct localnet *, uint32_t addr);
-enum localnet_dir localnet_dir(const struct localnet *,
-	    const struct flowrec *);
+int localnet_parse(struct localnet *, const char *list, char *err,
+		   size_t errlen);
+int localnet_has_v4(const struct localnet *, uint32_t addr);
+enum localnet_dir localnet_dir(const struct localnet *, const struct flowrec *);
 
 #endif

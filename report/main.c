@@ -27,13 +27,13 @@
 #include "timefmt.h"
 #include "webreport.h"
 
-#define EXIT_DAMAGED	1
-#define EXIT_USAGE	2
+#define EXIT_DAMAGED 1
+#define EXIT_USAGE 2
 
-static void __attribute__((noreturn))
-usage(void)
+static void __attribute__((noreturn)) usage(void)
 {
-	fprintf(stderr,
+	fprintf(
+	    stderr,
 	    "usage: nfreport [-aqU] [-A fields] [-c count] [-f filterfile] "
 	    "[-n count]\n"
 	    "                [-O order] [-o format] [-r path] "
@@ -60,24 +60,25 @@ usage_error(const char *fmt, ...)
 }
 
 struct cmdline {
-	struct runopts	 run;
-	const char	*format;
-	const char	*filterfile;
-	char		*expr;		/* joined filter words */
-	size_t		 exprlen, exprcap;	/* strlen(expr), its buffer */
-	int		 with_tmp, quiet, ignore_errors;
-	char		*paths[256];	/* -r and path arguments */
-	int		 npaths;
-	const char	*db_url, *dbread_table;	/* --db, --db-table */
-	struct webreport web;		/* -o html, --html-dir, --local */
+	struct runopts run;
+	const char *format;
+	const char *filterfile;
+	char *expr;		 /* joined filter words */
+	size_t exprlen, exprcap; /* strlen(expr), its buffer */
+	int with_tmp, quiet, ignore_errors;
+	char *paths[256]; /* -r and path arguments */
+	int npaths;
+	const char *db_url, *dbread_table; /* --db, --db-table */
+	struct webreport web;		   /* -o html, --html-dir, --local */
 };
 
 /* -A srcip,dstport: the key fields, then the counters. */
 static void
 opt_aggregate(struct cmdline *c, char *list, struct cols *cols)
 {
-	static const int tail[] = { F_FIRST, F_LAST, F_DURATION, F_FLOWS,
-	    F_PACKETS, F_BYTES, F_BPS, F_PPS, F_BPP };
+	static const int tail[] = {F_FIRST, F_LAST,    F_DURATION,
+				   F_FLOWS, F_PACKETS, F_BYTES,
+				   F_BPS,   F_PPS,     F_BPP};
 	struct aggspec *s = &c->run.aggspec;
 	char *name, *save = NULL;
 	size_t i;
@@ -86,11 +87,11 @@ opt_aggregate(struct cmdline *c, char *list, struct cols *cols)
 	memset(s, 0, sizeof(*s));
 	memset(cols, 0, sizeof(*cols));
 	for (name = strtok_r(list, ",", &save); name != NULL;
-	    name = strtok_r(NULL, ",", &save)) {
+	     name = strtok_r(NULL, ",", &save)) {
 		id = field_lookup(name);
 		if (id < 0 || !fields[id].keyable)
 			usage_error("-A: '%s' is not a field to aggregate on",
-			    name);
+				    name);
 		if (s->nkeys == AGG_MAXKEY)
 			usage_error("-A: too many fields");
 		s->keys[s->nkeys++] = id;
@@ -117,11 +118,11 @@ opt_stat(struct cmdline *c, const char *arg)
 		*slash++ = '\0';
 		if ((o = agg_order_lookup(slash)) < 0 || o > O_BPP)
 			usage_error("-s: unknown order '%s' (%s)", slash,
-			    agg_order_list(0));
+				    agg_order_list(0));
 	}
 	if ((c->run.stat[c->run.nstats] = agg_stat_lookup(name)) == NULL)
 		usage_error("-s: unknown statistic '%s' (%s)", name,
-		    agg_stat_names());
+			    agg_stat_names());
 	c->run.stat_order[c->run.nstats++] = (enum order)o;
 }
 
@@ -217,21 +218,30 @@ run_web(struct cmdline *c, const struct inlist *in, struct summary *total)
 	return webreport_run(&c->web, &c->run, in, total);
 }
 
-enum { OPT_SERIES = 256, OPT_IGNORE, OPT_THREADS, OPT_HTMLDIR, OPT_LOCAL,
-    OPT_BARS, OPT_DB, OPT_DBTABLE, OPT_RENORM };
+enum {
+	OPT_SERIES = 256,
+	OPT_IGNORE,
+	OPT_THREADS,
+	OPT_HTMLDIR,
+	OPT_LOCAL,
+	OPT_BARS,
+	OPT_DB,
+	OPT_DBTABLE,
+	OPT_RENORM
+};
 
 static const struct option longopts[] = {
-	{ "series", required_argument, NULL, OPT_SERIES },
-	{ "ignore-errors", no_argument, NULL, OPT_IGNORE },
-	{ "threads", required_argument, NULL, OPT_THREADS },
-	{ "db", required_argument, NULL, OPT_DB },
-	{ "db-table", required_argument, NULL, OPT_DBTABLE },
-	{ "html-dir", required_argument, NULL, OPT_HTMLDIR },
-	{ "local", required_argument, NULL, OPT_LOCAL },
-	{ "bars", no_argument, NULL, OPT_BARS },
-	{ "renormalize", no_argument, NULL, OPT_RENORM },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+    {"series", required_argument, NULL, OPT_SERIES},
+    {"ignore-errors", no_argument, NULL, OPT_IGNORE},
+    {"threads", required_argument, NULL, OPT_THREADS},
+    {"db", required_argument, NULL, OPT_DB},
+    {"db-table", required_argument, NULL, OPT_DBTABLE},
+    {"html-dir", required_argument, NULL, OPT_HTMLDIR},
+    {"local", required_argument, NULL, OPT_LOCAL},
+    {"bars", no_argument, NULL, OPT_BARS},
+    {"renormalize", no_argument, NULL, OPT_RENORM},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
 };
 
 static void
@@ -246,16 +256,22 @@ parse_args(struct cmdline *c, int argc, char **argv, struct cols *aggcols)
 	c->run.topn = 10;
 	c->run.win.start = INT64_MIN;
 	c->run.win.end = INT64_MAX;
-	while ((ch = getopt_long(argc, argv, "aA:c:f:hn:O:o:qr:s:t:U",
-	    longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "aA:c:f:hn:O:o:qr:s:t:U", longopts,
+				 NULL)) != -1) {
 		switch (ch) {
-		case 'a': c->with_tmp = 1; break;
-		case 'A': opt_aggregate(c, optarg, aggcols); break;
+		case 'a':
+			c->with_tmp = 1;
+			break;
+		case 'A':
+			opt_aggregate(c, optarg, aggcols);
+			break;
 		case 'c':
 			if (parse_u64(optarg, 1, UINT64_MAX, &c->run.limit))
 				usage_error("-c: bad count '%s'", optarg);
 			break;
-		case 'f': c->filterfile = optarg; break;
+		case 'f':
+			c->filterfile = optarg;
+			break;
 		case 'n':
 			if (parse_u64(optarg, 1, 1000000000, &v))
 				usage_error("-n: bad count '%s'", optarg);
@@ -264,42 +280,67 @@ parse_args(struct cmdline *c, int argc, char **argv, struct cols *aggcols)
 		case 'O':
 			if ((i = agg_order_lookup(optarg)) < 0)
 				usage_error("-O: unknown order '%s' (%s)",
-				    optarg, agg_order_list(1));
+					    optarg, agg_order_list(1));
 			c->run.sort = 1;
 			c->run.sort_order = (enum order)i;
 			break;
-		case 'o': c->format = optarg; break;
-		case 'q': c->quiet = 1; break;
+		case 'o':
+			c->format = optarg;
+			break;
+		case 'q':
+			c->quiet = 1;
+			break;
 		case 'r':
 			if (c->npaths == 256)
 				usage_error("too many paths");
 			c->paths[c->npaths++] = optarg;
 			explicit_paths = 1;
 			break;
-		case 's': opt_stat(c, optarg); break;
-		case 't': opt_window(c, optarg); break;
-		case 'U': timefmt_utc(1); break;
+		case 's':
+			opt_stat(c, optarg);
+			break;
+		case 't':
+			opt_window(c, optarg);
+			break;
+		case 'U':
+			timefmt_utc(1);
+			break;
 		case OPT_SERIES:
 			if (parse_timespec(optarg, &v) || v == 0 ||
 			    v > 366 * 86400)
 				usage_error("--series: bad interval '%s'",
-				    optarg);
+					    optarg);
 			c->run.series_ms = (int64_t)v * 1000;
 			break;
-		case OPT_IGNORE: c->ignore_errors = 1; break;
-		case OPT_DB: c->db_url = optarg; break;
-		case OPT_DBTABLE: c->dbread_table = optarg; break;
+		case OPT_IGNORE:
+			c->ignore_errors = 1;
+			break;
+		case OPT_DB:
+			c->db_url = optarg;
+			break;
+		case OPT_DBTABLE:
+			c->dbread_table = optarg;
+			break;
 		case OPT_THREADS:
 			if (parse_u64(optarg, 1, RUN_MAXTHREADS, &v))
 				usage_error("--threads: 1 to %d",
-				    RUN_MAXTHREADS);
+					    RUN_MAXTHREADS);
 			c->run.threads = (int)v;
 			break;
-		case OPT_HTMLDIR: c->web.dir = optarg; break;
-		case OPT_LOCAL: opt_local(c, optarg); break;
-		case OPT_BARS: c->run.bars = 1; break;
-		case OPT_RENORM: c->run.renorm = 1; break;
-		default: usage();
+		case OPT_HTMLDIR:
+			c->web.dir = optarg;
+			break;
+		case OPT_LOCAL:
+			opt_local(c, optarg);
+			break;
+		case OPT_BARS:
+			c->run.bars = 1;
+			break;
+		case OPT_RENORM:
+			c->run.renorm = 1;
+			break;
+		default:
+			usage();
 		}
 	}
 	/*
@@ -310,7 +351,7 @@ parse_args(struct cmdline *c, int argc, char **argv, struct cols *aggcols)
 	for (i = optind; i < argc; i++) {
 		if (!explicit_paths && c->expr == NULL && c->db_url == NULL &&
 		    (strcmp(argv[i], "-") == 0 || argv[i][0] == '/' ||
-		    argv[i][0] == '.' || stat(argv[i], &st) == 0)) {
+		     argv[i][0] == '.' || stat(argv[i], &st) == 0)) {
 			if (c->npaths == 256)
 				usage_error("too many paths");
 			c->paths[c->npaths++] = argv[i];
@@ -347,8 +388,11 @@ main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	c.run.filter = filter;
-	if (c.db_url != NULL && (filter = dbread_setup(&c.run, c.db_url,
-	    c.dbread_table ? c.dbread_table : "nfkit.flows", filter)) == NULL) {
+	if (c.db_url != NULL &&
+	    (filter =
+		 dbread_setup(&c.run, c.db_url,
+			      c.dbread_table ? c.dbread_table : "nfkit.flows",
+			      filter)) == NULL) {
 		free(c.expr);
 		return EXIT_USAGE;
 	}
@@ -366,31 +410,33 @@ main(int argc, char **argv)
 	/* The web report writes its pages itself: its output is unused. */
 	if ((c.run.out = output_new(web ? "csv" : c.format, stdout)) == NULL)
 		usage_error("-o: unknown format '%s' (%s html)", c.format,
-		    output_names());
+			    output_names());
 	if (web)
 		c.quiet = 1;
 	else if (!output_is_text(c.run.out)) {
 		if (c.run.nstats || c.run.series_ms)
 			usage_error("-o %s prints flows only (no -s, "
-			    "--series)", c.format);
+				    "--series)",
+				    c.format);
 		c.quiet = 1;
 	}
-	if (c.run.bars && (c.run.series_ms == 0 || web ||
-	    (strcmp(c.format, "short") != 0 && strcmp(c.format, "line") != 0 &&
-	    strcmp(c.format, "long") != 0)))
+	if (c.run.bars &&
+	    (c.run.series_ms == 0 || web ||
+	     (strcmp(c.format, "short") != 0 && strcmp(c.format, "line") != 0 &&
+	      strcmp(c.format, "long") != 0)))
 		usage_error("--bars draws --series in text output only");
 	if (c.run.agg)
 		output_set_cols(c.run.out, &aggcols);
 	/* The text formats say first that their numbers are renormalised. */
 	if (c.run.renorm && !web && output_is_text(c.run.out))
 		printf("# packets and bytes renormalised by each flow's "
-		    "sampling interval (--renormalize)\n");
+		       "sampling interval (--renormalize)\n");
 
 	memset(&in, 0, sizeof(in));
 	if (c.npaths == 0 && c.run.db == NULL) {
 		if (isatty(0))
 			usage_error("no input: give files or directories, "
-			    "or pipe a flow stream to stdin");
+				    "or pipe a flow stream to stdin");
 		c.paths[c.npaths++] = "-";
 	}
 	for (i = 0; i < c.npaths; i++)

@@ -21,18 +21,18 @@
 #include "log.h"
 #include "parse.h"
 
-#define BACKOFF_MAX	64		/* seconds between retries, at most */
-#define EXPIRE_EVERY	3600		/* seconds between retention runs */
+#define BACKOFF_MAX 64	  /* seconds between retries, at most */
+#define EXPIRE_EVERY 3600 /* seconds between retention runs */
 
 struct options {
-	const char	*url, *db, *cluster, *pidfile, *user;
-	int		 init, once, foreground, debug;
-	int		 expire_days;	/* 0 = keep everything */
-	unsigned	 interval;	/* seconds between directory scans */
-	unsigned	 maxwait;	/* -o: give up after, seconds */
-	unsigned	 block;		/* -b: rows per INSERT */
-	char		**paths;
-	int		 npaths;
+	const char *url, *db, *cluster, *pidfile, *user;
+	int init, once, foreground, debug;
+	int expire_days;   /* 0 = keep everything */
+	unsigned interval; /* seconds between directory scans */
+	unsigned maxwait;  /* -o: give up after, seconds */
+	unsigned block;	   /* -b: rows per INSERT */
+	char **paths;
+	int npaths;
 };
 
 static volatile sig_atomic_t quit;
@@ -44,15 +44,14 @@ on_signal(int sig)
 	quit = 1;
 }
 
-static void __attribute__((noreturn))
-usage(void)
+static void __attribute__((noreturn)) usage(void)
 {
 	fprintf(stderr,
-	    "usage: nfchload [-DIo] [-b rows] [-C cluster] [-d level] "
-	    "[-E days] [-H url]\n"
-	    "                [-i seconds] [-p pidfile] [-T database] "
-	    "[-u user]\n"
-	    "                [-w seconds] path ...\n");
+		"usage: nfchload [-DIo] [-b rows] [-C cluster] [-d level] "
+		"[-E days] [-H url]\n"
+		"                [-i seconds] [-p pidfile] [-T database] "
+		"[-u user]\n"
+		"                [-w seconds] path ...\n");
 	exit(2);
 }
 
@@ -63,7 +62,7 @@ num(const char *opt, const char *s, uint64_t min, uint64_t max)
 
 	if (parse_u64(s, min, max, &v) == -1)
 		errx(2, "-%s: bad number '%s' (%llu-%llu)", opt, s,
-		    (unsigned long long)min, (unsigned long long)max);
+		     (unsigned long long)min, (unsigned long long)max);
 	return (unsigned)v;
 }
 
@@ -80,35 +79,61 @@ parse_args(int argc, char **argv, struct options *o)
 	o->maxwait = 3600;
 	while ((ch = getopt(argc, argv, "b:C:Dd:E:H:Ii:op:T:u:w:")) != -1) {
 		switch (ch) {
-		case 'b': o->block = num("b", optarg, 1, CHLOAD_BLOCK); break;
-		case 'C': o->cluster = optarg; break;
-		case 'D': o->foreground = 1; break;
-		case 'd': o->debug = (int)num("d", optarg, 0, 9); break;
-		case 'E': o->expire_days = (int)num("E", optarg, 1, 36500);
+		case 'b':
+			o->block = num("b", optarg, 1, CHLOAD_BLOCK);
 			break;
-		case 'H': o->url = optarg; break;
-		case 'I': o->init = 1; break;
-		case 'i': o->interval = num("i", optarg, 1, 86400); break;
-		case 'o': o->once = 1; break;
-		case 'p': o->pidfile = optarg; break;
+		case 'C':
+			o->cluster = optarg;
+			break;
+		case 'D':
+			o->foreground = 1;
+			break;
+		case 'd':
+			o->debug = (int)num("d", optarg, 0, 9);
+			break;
+		case 'E':
+			o->expire_days = (int)num("E", optarg, 1, 36500);
+			break;
+		case 'H':
+			o->url = optarg;
+			break;
+		case 'I':
+			o->init = 1;
+			break;
+		case 'i':
+			o->interval = num("i", optarg, 1, 86400);
+			break;
+		case 'o':
+			o->once = 1;
+			break;
+		case 'p':
+			o->pidfile = optarg;
+			break;
 		case 'T':
 			/* Goes into SQL unquoted: a plain identifier only. */
-			if (optarg[0] == '\0' || strspn(optarg,
-			    "abcdefghijklmnopqrstuvwxyz"
-			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") !=
-			    strlen(optarg))
+			if (optarg[0] == '\0' ||
+			    strspn(optarg,
+				   "abcdefghijklmnopqrstuvwxyz"
+				   "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") !=
+				strlen(optarg))
 				errx(2, "-T: '%s' is not a database name",
-				    optarg);
+				     optarg);
 			o->db = optarg;
 			break;
-		case 'u': o->user = optarg; break;
-		case 'w': o->maxwait = num("w", optarg, 0, 7 * 86400); break;
-		default: usage();
+		case 'u':
+			o->user = optarg;
+			break;
+		case 'w':
+			o->maxwait = num("w", optarg, 0, 7 * 86400);
+			break;
+		default:
+			usage();
 		}
 	}
-	if (o->cluster != NULL && (o->cluster[0] == '\0' ||
-	    strspn(o->cluster, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOP"
-	    "QRSTUVWXYZ0123456789_") != strlen(o->cluster)))
+	if (o->cluster != NULL &&
+	    (o->cluster[0] == '\0' ||
+	     strspn(o->cluster, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOP"
+				"QRSTUVWXYZ0123456789_") != strlen(o->cluster)))
 		errx(2, "-C: '%s' is not a cluster name", o->cluster);
 	o->paths = argv + optind;
 	o->npaths = argc - optind;
@@ -120,7 +145,7 @@ parse_args(int argc, char **argv, struct options *o)
 static void
 pause_for(unsigned secs)
 {
-	struct timespec ts = { 0, 100 * 1000 * 1000 };
+	struct timespec ts = {0, 100 * 1000 * 1000};
 	unsigned i;
 
 	for (i = 0; i < secs * 10 && !quit; i++)
@@ -152,11 +177,12 @@ run_once(struct chload *l, const struct options *o)
 
 	for (i = 0; i < in.n && !quit; i++) {
 		while ((rc = chload_file(l, in.v[i].path, in.v[i].start_ms)) ==
-		    CHLOAD_RETRY && !quit && time(NULL) + backoff <= deadline) {
+			   CHLOAD_RETRY &&
+		       !quit && time(NULL) + backoff <= deadline) {
 			log_info("retrying in %u s", backoff);
 			pause_for(backoff);
-			backoff = backoff * 2 > BACKOFF_MAX ? BACKOFF_MAX :
-			    backoff * 2;
+			backoff = backoff * 2 > BACKOFF_MAX ? BACKOFF_MAX
+							    : backoff * 2;
 		}
 		if (rc != CHLOAD_OK)
 			bad = 1;
@@ -205,8 +231,8 @@ run_daemon(struct chload *l, const struct options *o)
 				log_fatalx("out of memory");
 		}
 		input_free(&in);
-		if (!failed && o->expire_days && time(NULL) - last_expire >=
-		    EXPIRE_EVERY) {
+		if (!failed && o->expire_days &&
+		    time(NULL) - last_expire >= EXPIRE_EVERY) {
 			if (chload_expire(l, o->expire_days) == 0)
 				last_expire = time(NULL);
 			else
@@ -214,10 +240,10 @@ run_daemon(struct chload *l, const struct options *o)
 		}
 		if (failed) {
 			log_info("server unavailable; retrying in %u s",
-			    backoff);
+				 backoff);
 			pause_for(backoff);
-			backoff = backoff * 2 > BACKOFF_MAX ? BACKOFF_MAX :
-			    backoff * 2;
+			backoff = backoff * 2 > BACKOFF_MAX ? BACKOFF_MAX
+							    : backoff * 2;
 			continue;
 		}
 		backoff = 1;
@@ -271,7 +297,7 @@ main(int argc, char **argv)
 		}
 		if (daemon_pidfile_create(o.pidfile) == -1)
 			log_fatal("pidfile %s (is another nfchload running?)",
-			    o.pidfile);
+				  o.pidfile);
 		if (o.user != NULL && daemon_privdrop(o.user, NULL) == -1)
 			log_fatal("dropping privileges (-u %s)", o.user);
 		log_info("started: loading into %s (database %s)", o.url, o.db);
@@ -279,10 +305,10 @@ main(int argc, char **argv)
 		daemon_pidfile_remove();
 	}
 	log_info("%llu files with %llu flows loaded, %llu already there, "
-	    "%llu partial loads repaired, %llu damaged files",
-	    (unsigned long long)l.files, (unsigned long long)l.rows,
-	    (unsigned long long)l.skipped, (unsigned long long)l.repaired,
-	    (unsigned long long)l.damaged);
+		 "%llu partial loads repaired, %llu damaged files",
+		 (unsigned long long)l.files, (unsigned long long)l.rows,
+		 (unsigned long long)l.skipped, (unsigned long long)l.repaired,
+		 (unsigned long long)l.damaged);
 	chttp_close(l.ch);
 	return rc;
 }

@@ -18,22 +18,22 @@
 #include <stdio.h>
 #include <string.h>
 
-#define OBUF_LEN	(256 * 1024)
-#define OBUF_ROOM	4096		/* the longest row we ever build */
+#define OBUF_LEN (256 * 1024)
+#define OBUF_ROOM 4096 /* the longest row we ever build */
 
 struct obuf {
-	FILE	*f;
-	char	*buf;			/* OBUF_LEN bytes */
-	size_t	 len;			/* bytes waiting in buf */
-	int	 err;			/* errno of the first failed write */
+	FILE *f;
+	char *buf;  /* OBUF_LEN bytes */
+	size_t len; /* bytes waiting in buf */
+	int err;    /* errno of the first failed write */
 };
 
 /* Allocate the buffer for writes to f; -1 (errno set) if out of memory. */
-int	obuf_init(struct obuf *, FILE *f);
+int obuf_init(struct obuf *, FILE *f);
 /* Write out what is buffered; a failure is kept in err. */
-void	obuf_flush(struct obuf *);
+void obuf_flush(struct obuf *);
 /* Flush the buffer and the FILE, free the buffer; the first errno or 0. */
-int	obuf_fini(struct obuf *);
+int obuf_fini(struct obuf *);
 
 /* Make room for one row; the caller then writes at most OBUF_ROOM. */
 static inline char *
@@ -64,7 +64,7 @@ obuf_puts(char **p, const char *s)
 }
 
 /* A string literal, its length known at compile time. */
-#define OBUF_PUTLIT(p, lit)	obuf_put((p), (lit), sizeof(lit) - 1)
+#define OBUF_PUTLIT(p, lit) obuf_put((p), (lit), sizeof(lit) - 1)
 
 static inline void
 obuf_pad(char **p, int n)

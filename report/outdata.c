@@ -22,7 +22,7 @@
 
 /* Separate csv tables (flows, stats, series, summary) by a blank line. */
 struct csv_state {
-	int	tables;		/* csv tables printed so far */
+	int tables; /* csv tables printed so far */
 };
 
 static char *
@@ -72,7 +72,7 @@ num_pct(char **p, uint64_t part, uint64_t total)
 {
 	char t[32];
 	int n = snprintf(t, sizeof(t), "%.4f",
-	    total ? 100.0 * (double)part / (double)total : 0.0);
+			 total ? 100.0 * (double)part / (double)total : 0.0);
 
 	obuf_put(p, t, (size_t)n);
 }
@@ -91,7 +91,7 @@ csv_stat(struct output *o, const struct statview *v)
 		*p++ = ',';
 	}
 	obuf_puts(&p, "flows,flows_pct,packets,packets_pct,bytes,bytes_pct,"
-	    "bps,pps,bpp\n");
+		      "bps,pps,bpp\n");
 	obuf_done(&o->ob, p);
 	for (i = 0; i < v->n; i++) {
 		const struct aggrow *r = &v->rows[i];
@@ -151,9 +151,11 @@ csv_series(struct output *o, const struct seriesview *v)
 		*p++ = ',';
 		p += field_fmt_u64(r->r.bytes, p);
 		*p++ = ',';
-		p += field_fmt_u64(output_per_sec(r->r.bytes, v->interval_ms, 8), p);
+		p += field_fmt_u64(
+		    output_per_sec(r->r.bytes, v->interval_ms, 8), p);
 		*p++ = ',';
-		p += field_fmt_u64(output_per_sec(r->r.packets, v->interval_ms, 1), p);
+		p += field_fmt_u64(
+		    output_per_sec(r->r.packets, v->interval_ms, 1), p);
 		*p++ = '\n';
 		obuf_done(&o->ob, p);
 	}
@@ -177,7 +179,7 @@ summary_values(const struct summary *s, uint64_t v[8])
 }
 
 static const char *const summary_keys[8] = {
-	"flows", "packets", "bytes", "first", "last", "duration", "bps", "pps",
+    "flows", "packets", "bytes", "first", "last", "duration", "bps", "pps",
 };
 
 static void
@@ -226,7 +228,8 @@ json_row(struct output *o, const struct flowrec *r, uint64_t flows)
 	char *p = obuf_room(&o->ob);
 	int i;
 
-	obuf_puts(&p, o->agg ? "{\"type\":\"aggregate\"" : "{\"type\":\"flow\"");
+	obuf_puts(&p,
+		  o->agg ? "{\"type\":\"aggregate\"" : "{\"type\":\"flow\"");
 	for (i = 0; i < o->cols.n; i++) {
 		*p++ = ',';
 		json_key(&p, output_col_label(&o->cols, i));
@@ -303,9 +306,11 @@ json_series(struct output *o, const struct seriesview *v)
 		obuf_puts(&p, ",\"bytes\":");
 		p += field_fmt_u64(r->r.bytes, p);
 		obuf_puts(&p, ",\"bps\":");
-		p += field_fmt_u64(output_per_sec(r->r.bytes, v->interval_ms, 8), p);
+		p += field_fmt_u64(
+		    output_per_sec(r->r.bytes, v->interval_ms, 8), p);
 		obuf_puts(&p, ",\"pps\":");
-		p += field_fmt_u64(output_per_sec(r->r.packets, v->interval_ms, 1), p);
+		p += field_fmt_u64(
+		    output_per_sec(r->r.packets, v->interval_ms, 1), p);
 		obuf_puts(&p, "}\n");
 		obuf_done(&o->ob, p);
 	}
@@ -332,19 +337,19 @@ json_summary(struct output *o, const struct summary *s)
 /* ---- the formats ---- */
 
 const struct output_backend outdata_csv = {
-	.name = "csv",
-	.priv_size = sizeof(struct csv_state),
-	.begin = csv_begin,
-	.row = csv_row,
-	.stat = csv_stat,
-	.series = csv_series,
-	.summary = csv_summary,
+    .name = "csv",
+    .priv_size = sizeof(struct csv_state),
+    .begin = csv_begin,
+    .row = csv_row,
+    .stat = csv_stat,
+    .series = csv_series,
+    .summary = csv_summary,
 };
 
 const struct output_backend outdata_json = {
-	.name = "json",
-	.row = json_row,
-	.stat = json_stat,
-	.series = json_series,
-	.summary = json_summary,
+    .name = "json",
+    .row = json_row,
+    .stat = json_stat,
+    .series = json_series,
+    .summary = json_summary,
 };

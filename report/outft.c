@@ -18,13 +18,13 @@
 #include "ftfile.h"
 #include "outpriv.h"
 
-#define FT_BATCH	1024		/* records per ftw_write() call */
+#define FT_BATCH 1024 /* records per ftw_write() call */
 
 struct ft_state {
-	struct ft_writer	*ftw;		/* NULL before begin, after end */
-	struct flowrec		*buf;		/* FT_BATCH records */
-	size_t			 n;		/* records waiting in buf */
-	uint64_t		 skipped6;	/* IPv6 flows left out */
+	struct ft_writer *ftw; /* NULL before begin, after end */
+	struct flowrec *buf;   /* FT_BATCH records */
+	size_t n;	       /* records waiting in buf */
+	uint64_t skipped6;     /* IPv6 flows left out */
 };
 
 static int
@@ -86,8 +86,8 @@ ft_end(struct output *o)
 	st->ftw = NULL;
 	if (st->skipped6 > 0)
 		warnx("-o ft: %llu IPv6 flows skipped: flow-tools files "
-		    "cannot hold IPv6 addresses (-o ipfix keeps them)",
-		    (unsigned long long)st->skipped6);
+		      "cannot hold IPv6 addresses (-o ipfix keeps them)",
+		      (unsigned long long)st->skipped6);
 	return o->ob.err ? -1 : 0;
 }
 
@@ -103,10 +103,10 @@ ft_fini(struct output *o)
 }
 
 const struct output_backend outft_ft = {
-	.name = "ft",
-	.priv_size = sizeof(struct ft_state),
-	.begin = ft_begin,
-	.row = ft_row,
-	.end = ft_end,
-	.fini = ft_fini,
+    .name = "ft",
+    .priv_size = sizeof(struct ft_state),
+    .begin = ft_begin,
+    .row = ft_row,
+    .end = ft_end,
+    .fini = ft_fini,
 };

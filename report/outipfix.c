@@ -17,7 +17,7 @@
 #include "outpriv.h"
 
 struct ipfix_state {
-	struct ipfix_writer	*w;	/* NULL before begin, after end */
+	struct ipfix_writer *w; /* NULL before begin, after end */
 };
 
 static void
@@ -82,10 +82,10 @@ ipfix_fini(struct output *o)
 }
 
 const struct output_backend outipfix_ipfix = {
-	.name = "ipfix",
-	.priv_size = sizeof(struct ipfix_state),
-	.begin = ipfix_begin,
-	.row = ipfix_row,
-	.end = ipfix_end,
-	.fini = ipfix_fini,
+    .name = "ipfix",
+    .priv_size = sizeof(struct ipfix_state),
+    .begin = ipfix_begin,
+    .row = ipfix_row,
+    .end = ipfix_end,
+    .fini = ipfix_fini,
 };

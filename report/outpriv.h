@@ -23,15 +23,15 @@ struct output_backend;
 
 struct output {
 	const struct output_backend *be;
-	struct obuf		 ob;
-	struct tcache		 tc;
-	int			 agg;		/* rows are aggregates */
-	struct cols		 cols;
-	void			*priv;		/* the backend's; priv_size bytes */
+	struct obuf ob;
+	struct tcache tc;
+	int agg; /* rows are aggregates */
+	struct cols cols;
+	void *priv; /* the backend's; priv_size bytes */
 };
 
 typedef void (*output_row_fn)(struct output *, const struct flowrec *,
-    uint64_t);
+			      uint64_t);
 
 /*
  * One format.  Every member but name and row may be NULL: begin and end
@@ -42,16 +42,16 @@ typedef void (*output_row_fn)(struct output *, const struct flowrec *,
  * whatever the backend hung on them.
  */
 struct output_backend {
-	const char	*name;
-	size_t		 priv_size;
-	int		(*begin)(struct output *);
-	output_row_fn	 row;
-	output_row_fn	 agg_row;
-	int		(*end)(struct output *);
-	void		(*stat)(struct output *, const struct statview *);
-	void		(*series)(struct output *, const struct seriesview *);
-	void		(*summary)(struct output *, const struct summary *);
-	void		(*fini)(struct output *);
+	const char *name;
+	size_t priv_size;
+	int (*begin)(struct output *);
+	output_row_fn row;
+	output_row_fn agg_row;
+	int (*end)(struct output *);
+	void (*stat)(struct output *, const struct statview *);
+	void (*series)(struct output *, const struct seriesview *);
+	void (*summary)(struct output *, const struct summary *);
+	void (*fini)(struct output *);
 };
 
 static inline void
@@ -67,7 +67,8 @@ static inline uint64_t
 output_per_sec(uint64_t v, int64_t ms, uint64_t mul)
 {
 	return ms > 0 ? (uint64_t)((unsigned __int128)v * mul * 1000 /
-	    (uint64_t)ms) : 0;
+				   (uint64_t)ms)
+		      : 0;
 }
 
 static inline const char *
@@ -79,8 +80,8 @@ output_col_label(const struct cols *c, int i)
 static inline const char *
 output_stat_key(const struct statview *v, int k)
 {
-	return v->def->label ? v->def->label :
-	    fields[v->def->spec.keys[k]].name;
+	return v->def->label ? v->def->label
+			     : fields[v->def->spec.keys[k]].name;
 }
 
 #endif

@@ -3,8 +3,8 @@
  *
  * Each format is a const struct output_backend exported by its backend
  * file (outpriv.h): outtext.c (short, line, long), outdata.c (csv, json)
- * outft.c (ft) and outipfix.c (ipfix).  This file only picks a row of the table by name,
- * gives the backend its buffer and private state, and dispatches.
+ * outft.c (ft) and outipfix.c (ipfix).  This file only picks a row of the table
+ * by name, gives the backend its buffer and private state, and dispatches.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -16,20 +16,15 @@
  * The formats, in the order output_names() lists them.  Each backend file
  * defines its structs; this table is the only other place that names them.
  */
-extern const struct output_backend outtext_short, outtext_line,
-    outtext_long, outdata_csv, outdata_json, outft_ft, outipfix_ipfix;
+extern const struct output_backend outtext_short, outtext_line, outtext_long,
+    outdata_csv, outdata_json, outft_ft, outipfix_ipfix;
 
 static const struct output_backend *const backends[] = {
-	&outtext_short,
-	&outtext_line,
-	&outtext_long,
-	&outdata_csv,
-	&outdata_json,
-	&outft_ft,
-	&outipfix_ipfix,
+    &outtext_short, &outtext_line, &outtext_long,   &outdata_csv,
+    &outdata_json,  &outft_ft,	   &outipfix_ipfix,
 };
 
-#define NBACKENDS	(sizeof(backends) / sizeof(backends[0]))
+#define NBACKENDS (sizeof(backends) / sizeof(backends[0]))
 
 struct output *
 output_new(const char *name, FILE *f)
@@ -46,8 +41,9 @@ output_new(const char *name, FILE *f)
 		return NULL;
 	if ((o = calloc(1, sizeof(*o))) == NULL)
 		return NULL;
-	if (obuf_init(&o->ob, f) == -1 || (be->priv_size > 0 &&
-	    (o->priv = calloc(1, be->priv_size)) == NULL)) {
+	if (obuf_init(&o->ob, f) == -1 ||
+	    (be->priv_size > 0 &&
+	     (o->priv = calloc(1, be->priv_size)) == NULL)) {
 		free(o->ob.buf);
 		free(o);
 		return NULL;
@@ -70,7 +66,7 @@ output_names(void)
 		return names;
 	for (i = 0; i < NBACKENDS; i++)
 		n += (size_t)snprintf(names + n, sizeof(names) - n, "%s%s",
-		    i ? " " : "", backends[i]->name);
+				      i ? " " : "", backends[i]->name);
 	return names;
 }
 

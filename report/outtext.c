@@ -20,22 +20,25 @@
 /* ---- names ---- */
 
 static const char *const icmp_types[19] = {
-	[0] = "ECHOREPLY", [3] = "UNREACH", [4] = "SOURCE_QUENCH",
-	[5] = "REDIRECT", [8] = "ECHO", [11] = "TIME_EXCEEDED",
-	[12] = "PARAMPROB", [13] = "TIMESTAMP", [14] = "TIMESTAMPREPLY",
-	[15] = "INFO_REQUEST", [16] = "INFO_REPLY", [17] = "MASKREQ",
-	[18] = "MASKREPLY",
+    [0] = "ECHOREPLY",	   [3] = "UNREACH",	[4] = "SOURCE_QUENCH",
+    [5] = "REDIRECT",	   [8] = "ECHO",	[11] = "TIME_EXCEEDED",
+    [12] = "PARAMPROB",	   [13] = "TIMESTAMP",	[14] = "TIMESTAMPREPLY",
+    [15] = "INFO_REQUEST", [16] = "INFO_REPLY", [17] = "MASKREQ",
+    [18] = "MASKREPLY",
 };
 static const char *const unreach_codes[16] = {
-	"NET_", "HOST_", "PROTOCOL_", "PORT_", "NEEDFRAG_", "SRCFAIL_",
-	"NET_UNKNOWN_", "HOST_UNKNOWN_", "HOST_ISOLATED_", "NET_ANO_",
-	"HOST_ANO_", "NET_UNR_TOS_", "HOST_UNR_TOS_", "PKT_FILTERED_",
-	"PREC_VIOLATION_", "PREC_CUTOFF_",
+    "NET_",	      "HOST_",	       "PROTOCOL_",	  "PORT_",
+    "NEEDFRAG_",      "SRCFAIL_",      "NET_UNKNOWN_",	  "HOST_UNKNOWN_",
+    "HOST_ISOLATED_", "NET_ANO_",      "HOST_ANO_",	  "NET_UNR_TOS_",
+    "HOST_UNR_TOS_",  "PKT_FILTERED_", "PREC_VIOLATION_", "PREC_CUTOFF_",
 };
 static const char *const redirect_codes[4] = {
-	"NET_", "HOST_", "TOSNET_", "TOSHOST_",
+    "NET_",
+    "HOST_",
+    "TOSNET_",
+    "TOSHOST_",
 };
-static const char *const timex_codes[2] = { "INTRANS_", "REASS_" };
+static const char *const timex_codes[2] = {"INTRANS_", "REASS_"};
 
 /* Cflow's ICMP_<CODE><TYPE> text after "ICMP_". */
 static void
@@ -71,8 +74,8 @@ flag_letters(char **p, uint8_t f)
 	int i;
 
 	for (i = PROTO_NTCPFLAGS - 1; i >= 0; i--)
-		*(*p)++ = f & proto_tcpflags[i].bit ?
-		    proto_tcpflags[i].letter : '.';
+		*(*p)++ =
+		    f & proto_tcpflags[i].bit ? proto_tcpflags[i].letter : '.';
 }
 
 /*
@@ -213,9 +216,12 @@ static int
 text_width(int id)
 {
 	switch (fields[id].kind) {
-	case FK_IP:	return 15;
-	case FK_TIME:	return 23;
-	default:	return id == F_BYTES || id == F_BPS ? 12 : 9;
+	case FK_IP:
+		return 15;
+	case FK_TIME:
+		return 23;
+	default:
+		return id == F_BYTES || id == F_BPS ? 12 : 9;
 	}
 }
 
@@ -230,8 +236,10 @@ table_head(struct output *o)
 
 		if (i)
 			*p++ = ' ';
-		obuf_col(&p, l, strlen(l), fields[o->cols.id[i]].kind == FK_UINT ?
-		    text_width(o->cols.id[i]) : -text_width(o->cols.id[i]));
+		obuf_col(&p, l, strlen(l),
+			 fields[o->cols.id[i]].kind == FK_UINT
+			     ? text_width(o->cols.id[i])
+			     : -text_width(o->cols.id[i]));
 	}
 	*p++ = '\n';
 	obuf_done(&o->ob, p);
@@ -248,13 +256,14 @@ table_row(struct output *o, const struct flowrec *r, uint64_t flows)
 		if (i)
 			*p++ = ' ';
 		if (fields[id].kind == FK_TIME)
-			p += timefmt_ms(&o->tc, (int64_t)field_get(id, r, flows),
-			    p);
+			p += timefmt_ms(&o->tc,
+					(int64_t)field_get(id, r, flows), p);
 		else if (fields[id].kind == FK_IP)
 			obuf_col(&p, t, field_text(id, r, flows, t),
-			    -text_width(id));
+				 -text_width(id));
 		else
-			obuf_col(&p, t, field_text(id, r, flows, t), text_width(id));
+			obuf_col(&p, t, field_text(id, r, flows, t),
+				 text_width(id));
 	}
 	*p++ = '\n';
 	obuf_done(&o->ob, p);
@@ -307,7 +316,7 @@ pct(char **p, uint64_t part, uint64_t total)
 {
 	char t[32];
 	int n = snprintf(t, sizeof(t), "%.1f",
-	    total ? 100.0 * (double)part / (double)total : 0.0);
+			 total ? 100.0 * (double)part / (double)total : 0.0);
 
 	obuf_col(p, t, (size_t)n, 6);
 }
@@ -328,16 +337,16 @@ text_stat(struct output *o, const struct statview *v)
 	obuf_puts(&p, agg_order_names[v->order]);
 	obuf_puts(&p, ":\n");
 	for (k = 0; k < s->nkeys; k++) {
-		const char *l = v->def->label ? v->def->label :
-		    fields[s->keys[k]].name;
+		const char *l =
+		    v->def->label ? v->def->label : fields[s->keys[k]].name;
 
 		w = text_width(s->keys[k]);
-		obuf_col(&p, l, strlen(l), fields[s->keys[k]].kind == FK_IP ? -w :
-		    w);
+		obuf_col(&p, l, strlen(l),
+			 fields[s->keys[k]].kind == FK_IP ? -w : w);
 		*p++ = ' ';
 	}
 	obuf_puts(&p, "     flows      %    packets      %        bytes      %"
-	    "          bps        pps    bpp\n");
+		      "          bps        pps    bpp\n");
 	obuf_done(&o->ob, p);
 	for (i = 0; i < v->n; i++) {
 		const struct aggrow *r = &v->rows[i];
@@ -348,7 +357,7 @@ text_stat(struct output *o, const struct statview *v)
 
 			w = text_width(id);
 			obuf_col(&p, t, field_text(id, &r->r, r->flows, t),
-			    fields[id].kind == FK_IP ? -w : w);
+				 fields[id].kind == FK_IP ? -w : w);
 			*p++ = ' ';
 		}
 		output_col_u64(&p, r->flows, 10);
@@ -395,8 +404,10 @@ text_series(struct output *o, const struct seriesview *v)
 	for (i = 0; i < v->n; i++)
 		if (v->rows[i].r.bytes > max)
 			max = v->rows[i].r.bytes;
-	text_headline(o, "Bucket start                  flows    packets"
-	    "        bytes          bps        pps", NULL);
+	text_headline(o,
+		      "Bucket start                  flows    packets"
+		      "        bytes          bps        pps",
+		      NULL);
 	for (i = 0; i < v->n; i++) {
 		const struct aggrow *r = &v->rows[i];
 
@@ -405,8 +416,10 @@ text_series(struct output *o, const struct seriesview *v)
 		output_col_u64(&p, r->flows, 11);
 		output_col_u64(&p, r->r.packets, 11);
 		output_col_u64(&p, r->r.bytes, 13);
-		output_col_u64(&p, output_per_sec(r->r.bytes, v->interval_ms, 8), 13);
-		output_col_u64(&p, output_per_sec(r->r.packets, v->interval_ms, 1), 11);
+		output_col_u64(
+		    &p, output_per_sec(r->r.bytes, v->interval_ms, 8), 13);
+		output_col_u64(
+		    &p, output_per_sec(r->r.packets, v->interval_ms, 1), 11);
 		if (v->bars) {
 			*p++ = ' ';
 			p += sparkline_bar(r->r.bytes, max, SPARKLINE_WIDTH, p);
@@ -450,15 +463,12 @@ text_summary(struct output *o, const struct summary *s)
 /* ---- the formats ---- */
 
 /* The three differ in how they print single flows, and only there. */
-#define TEXT_BACKEND(fmt) {						\
-	.name = #fmt,							\
-	.begin = fmt##_begin,						\
-	.row = fmt##_row,						\
-	.agg_row = table_row,						\
-	.stat = text_stat,						\
-	.series = text_series,						\
-	.summary = text_summary,					\
-}
+#define TEXT_BACKEND(fmt)                                                      \
+	{                                                                      \
+		.name = #fmt, .begin = fmt##_begin, .row = fmt##_row,          \
+		.agg_row = table_row, .stat = text_stat,                       \
+		.series = text_series, .summary = text_summary,                \
+	}
 
 const struct output_backend outtext_short = TEXT_BACKEND(short);
 const struct output_backend outtext_line = TEXT_BACKEND(line);

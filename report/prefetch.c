@@ -25,43 +25,43 @@
 
 #include "prefetch.h"
 
-#define MAX_CHUNKS	32		/* 32 x 4096 records: 10 MiB */
+#define MAX_CHUNKS 32 /* 32 x 4096 records: 10 MiB */
 
 enum { P_PENDING, P_READING, P_DONE };
 
 struct chunk {
-	struct chunk	*next;
-	size_t		 n;		/* records used */
-	struct flowrec	 v[INPUT_BLOCK];
+	struct chunk *next;
+	size_t n; /* records used */
+	struct flowrec v[INPUT_BLOCK];
 };
 
 struct result {
-	struct chunk	*head, *tail;	/* queued, oldest first */
-	int		 state;
-	int		 damaged, nomem;
+	struct chunk *head, *tail; /* queued, oldest first */
+	int state;
+	int damaged, nomem;
 };
 
 struct prefetch {
-	const struct inlist	*in;
-	const struct window	*win;
-	const struct filter	*filter;
-	struct result		*res;
-	size_t			 next;		/* next file to claim */
-	size_t			 cur;		/* file being printed */
-	struct chunk		*free;		/* the pool's unused chunks */
-	int			 nalloc;	/* chunks allocated */
-	int			 nfree;		/* chunks on the free list */
-	struct chunk		*held;		/* the printer's last chunk */
-	int			 ahead, stop, nthreads;
-	pthread_mutex_t		 lock;
-	pthread_cond_t		 cond;
-	pthread_t		*tid;		/* nthreads started */
+	const struct inlist *in;
+	const struct window *win;
+	const struct filter *filter;
+	struct result *res;
+	size_t next;	    /* next file to claim */
+	size_t cur;	    /* file being printed */
+	struct chunk *free; /* the pool's unused chunks */
+	int nalloc;	    /* chunks allocated */
+	int nfree;	    /* chunks on the free list */
+	struct chunk *held; /* the printer's last chunk */
+	int ahead, stop, nthreads;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	pthread_t *tid; /* nthreads started */
 };
 
 struct job {
-	struct prefetch	*p;
-	size_t		 file;
-	struct chunk	*c;		/* being filled, not yet queued */
+	struct prefetch *p;
+	size_t file;
+	struct chunk *c; /* being filled, not yet queued */
 };
 
 /* With the lock held: a chunk for file i, or NULL (stopping, ENOMEM). */
@@ -169,7 +169,7 @@ worker(void *arg)
 	pthread_mutex_lock(&p->lock);
 	for (;;) {
 		while (!p->stop && p->next < p->in->n &&
-		    p->next >= p->cur + (size_t)p->ahead)
+		       p->next >= p->cur + (size_t)p->ahead)
 			pthread_cond_wait(&p->cond, &p->lock);
 		if (p->stop || p->next >= p->in->n)
 			break;
@@ -183,7 +183,7 @@ worker(void *arg)
 		if (buf == NULL)
 			p->res[i].nomem = 1;
 		else if (input_read(&p->in->v[i], p->win, buf, keep_block,
-		    &j) == IN_DAMAGED)
+				    &j) == IN_DAMAGED)
 			p->res[i].damaged = 1;
 
 		pthread_mutex_lock(&p->lock);
@@ -198,7 +198,7 @@ worker(void *arg)
 
 struct prefetch *
 prefetch_new(const struct inlist *in, const struct window *win,
-    const struct filter *f, int nthreads, int ahead)
+	     const struct filter *f, int nthreads, int ahead)
 {
 	struct prefetch *p;
 	int i;
@@ -233,7 +233,7 @@ prefetch_new(const struct inlist *in, const struct window *win,
 
 int
 prefetch_next(struct prefetch *p, const struct flowrec **recs, size_t *n,
-    int *damaged, int *nomem)
+	      int *damaged, int *nomem)
 {
 	struct result *r;
 	struct chunk *c;

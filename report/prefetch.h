@@ -20,7 +20,7 @@ struct prefetch;
 
 /* Start nthreads workers (>= 1).  NULL if out of memory. */
 struct prefetch *prefetch_new(const struct inlist *, const struct window *,
-	    const struct filter *, int nthreads, int ahead);
+			      const struct filter *, int nthreads, int ahead);
 /*
  * The next chunk of matching records, in input order: *recs and *n, valid
  * until the next call.  Each file ends with an empty chunk (*recs NULL,
@@ -28,9 +28,9 @@ struct prefetch *prefetch_new(const struct inlist *, const struct window *,
  * message has been printed), *nomem if memory ran out.  Returns 1, or 0
  * (and nothing set) after the last file.
  */
-int	prefetch_next(struct prefetch *, const struct flowrec **recs,
-	    size_t *n, int *damaged, int *nomem);
+int prefetch_next(struct prefetch *, const struct flowrec **recs, size_t *n,
+		  int *damaged, int *nomem);
 /* Stop the workers (even mid-way, e.g. after -c) and free everything. */
-void	prefetch_free(struct prefetch *);
+void prefetch_free(struct prefetch *);
 
 #endif

@@ -54,8 +54,7 @@ rowbin_put_string(uint8_t *p, const char *s, size_t len)
 	return n + len;
 }
 
-static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0xff, 0xff };
+static const uint8_t v4mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
 
 void
 rowbin_addr_put(uint8_t *p, uint32_t v4)
@@ -73,7 +72,7 @@ rowbin_addr_get(const uint8_t *p, uint32_t *v4)
 	if (memcmp(p, v4mapped, sizeof(v4mapped)) != 0)
 		return -1;
 	*v4 = (uint32_t)p[12] << 24 | (uint32_t)p[13] << 16 |
-	    (uint32_t)p[14] << 8 | p[15];
+	      (uint32_t)p[14] << 8 | p[15];
 	return 0;
 }
 
@@ -136,8 +135,9 @@ rowbin_flow_get(const uint8_t *p, struct flowrec *r)
 	r->first_ms = (int64_t)get64(p);
 	r->last_ms = (int64_t)get64(p + 8);
 	p += 16;
-	if (rowbin_addr_get(p, &r->srcaddr) || rowbin_addr_get(p + 16,
-	    &r->dstaddr) || rowbin_addr_get(p + 32, &r->nexthop) ||
+	if (rowbin_addr_get(p, &r->srcaddr) ||
+	    rowbin_addr_get(p + 16, &r->dstaddr) ||
+	    rowbin_addr_get(p + 32, &r->nexthop) ||
 	    rowbin_addr_get(p + 48, &r->exaddr))
 		return -1;
 	p += 64;

@@ -18,31 +18,31 @@
 #include "flowrec.h"
 
 /* The columns of a flow row, in the order rowbin_flow_put() writes. */
-#define ROWBIN_FLOW_COLS \
-	"first_ms, last_ms, srcaddr, dstaddr, nexthop, exporter, " \
-	"srcport, dstport, input, output, src_as, dst_as, proto, tos, " \
-	"tcp_flags, src_mask, dst_mask, engine_type, engine_id, packets, " \
+#define ROWBIN_FLOW_COLS                                                       \
+	"first_ms, last_ms, srcaddr, dstaddr, nexthop, exporter, "             \
+	"srcport, dstport, input, output, src_as, dst_as, proto, tos, "        \
+	"tcp_flags, src_mask, dst_mask, engine_type, engine_id, packets, "     \
 	"bytes, unix_secs, unix_nsecs, sys_uptime"
-#define ROWBIN_FLOW_LEN	135	/* bytes of one flow row */
-#define ROWBIN_ADDR_LEN	16
+#define ROWBIN_FLOW_LEN 135 /* bytes of one flow row */
+#define ROWBIN_ADDR_LEN 16
 
 /* Write one flow row (ROWBIN_FLOW_LEN bytes) at p; returns the length. */
-size_t	rowbin_flow_put(uint8_t *p, const struct flowrec *);
+size_t rowbin_flow_put(uint8_t *p, const struct flowrec *);
 /*
  * Read one flow row.  0, or -1 if an address is not IPv4-mapped (struct
  * flowrec holds IPv4 only, until IPv6 flows exist).
  */
-int	rowbin_flow_get(const uint8_t *p, struct flowrec *);
+int rowbin_flow_get(const uint8_t *p, struct flowrec *);
 /* An IPv4 address (host order) as 16 IPv4-mapped bytes. */
-void	rowbin_addr_put(uint8_t *p, uint32_t v4);
+void rowbin_addr_put(uint8_t *p, uint32_t v4);
 /* The IPv4 address of 16 bytes, or -1 if they are not IPv4-mapped. */
-int	rowbin_addr_get(const uint8_t *p, uint32_t *v4);
+int rowbin_addr_get(const uint8_t *p, uint32_t *v4);
 /* Little-endian integers and LEB128 lengths; each returns bytes written. */
-size_t	rowbin_put_u16(uint8_t *, uint16_t);
-size_t	rowbin_put_u32(uint8_t *, uint32_t);
-size_t	rowbin_put_u64(uint8_t *, uint64_t);
-size_t	rowbin_put_varint(uint8_t *, uint64_t);
+size_t rowbin_put_u16(uint8_t *, uint16_t);
+size_t rowbin_put_u32(uint8_t *, uint32_t);
+size_t rowbin_put_u64(uint8_t *, uint64_t);
+size_t rowbin_put_varint(uint8_t *, uint64_t);
 /* String: LEB128 length then the bytes (at most len + 10 bytes). */
-size_t	rowbin_put_string(uint8_t *, const char *, size_t len);
+size_t rowbin_put_string(uint8_t *, const char *, size_t len);
 
 #endif

@@ -24,20 +24,20 @@
 #include "series.h"
 
 struct worker {
-	const struct runopts	*o;
-	const struct inlist	*in;
-	size_t			*next;		/* shared file index */
-	struct aggtab		*stat[RUN_MAXSTATS], *agg, *series;
-	struct summary		 sum;
-	uint64_t		 seen;		/* flows taken, for -c */
-	int			 damaged, nomem;
-	struct run_files	 files;
-	struct webagg		*web;		/* -o html */
-	struct flowrec		*buf;
+	const struct runopts *o;
+	const struct inlist *in;
+	size_t *next; /* shared file index */
+	struct aggtab *stat[RUN_MAXSTATS], *agg, *series;
+	struct summary sum;
+	uint64_t seen; /* flows taken, for -c */
+	int damaged, nomem;
+	struct run_files files;
+	struct webagg *web; /* -o html */
+	struct flowrec *buf;
 	/* Flows mode only: */
-	struct flowrec		*keep;		/* -O: everything, to sort */
-	size_t			 nkeep, capkeep;
-	pthread_t		 tid;
+	struct flowrec *keep; /* -O: everything, to sort */
+	size_t nkeep, capkeep;
+	pthread_t tid;
 };
 
 /* Apply -c to n more flows and count them; returns how many stay. */
@@ -97,10 +97,10 @@ renorm(const struct runopts *o, struct flowrec *r, size_t n)
 		if (r[i].sampling <= 1)
 			continue;
 		if (__builtin_mul_overflow(r[i].packets, r[i].sampling,
-		    &r[i].packets))
+					   &r[i].packets))
 			r[i].packets = UINT64_MAX;
 		if (__builtin_mul_overflow(r[i].bytes, r[i].sampling,
-		    &r[i].bytes))
+					   &r[i].bytes))
 			r[i].bytes = UINT64_MAX;
 	}
 }
@@ -154,14 +154,15 @@ read_files(struct worker *w, input_fn fn)
 	/* --db: one query stands for all the files (one worker). */
 	if (!w->nomem && w->o->db != NULL) {
 		if (fn == agg_block && dbstat_applies(w->o))
-			w->damaged = dbstat_run(w->o->db, w->o, w->stat,
-			    w->agg, w->series, &w->sum) == IN_DAMAGED;
+			w->damaged =
+			    dbstat_run(w->o->db, w->o, w->stat, w->agg,
+				       w->series, &w->sum) == IN_DAMAGED;
 		else if (dbread_read(w->o->db, w->buf, fn, w) == IN_DAMAGED)
 			w->damaged = 1;
 		return;
 	}
-	while (!w->nomem && (i = __atomic_fetch_add(w->next, 1,
-	    __ATOMIC_RELAXED)) < w->in->n) {
+	while (!w->nomem && (i = __atomic_fetch_add(
+				 w->next, 1, __ATOMIC_RELAXED)) < w->in->n) {
 		switch (input_read(&w->in->v[i], &w->o->win, w->buf, fn, w)) {
 		case IN_DAMAGED:
 			w->damaged = 1;
@@ -190,8 +191,8 @@ agg_thread(void *arg)
 }
 
 static int
-worker_init(struct worker *w, const struct runopts *o,
-    const struct inlist *in, size_t *next)
+worker_init(struct worker *w, const struct runopts *o, const struct inlist *in,
+	    size_t *next)
 {
 	struct aggspec ss;
 	int i;
@@ -280,8 +281,8 @@ flow_cmp(const void *a, const void *b, void *order)
 
 	switch (flow_order) {
 	case O_TSTART:
-		return x->first_ms < y->first_ms ? -1 : x->first_ms >
-		    y->first_ms;
+		return x->first_ms < y->first_ms ? -1
+						 : x->first_ms > y->first_ms;
 	case O_TEND:
 		return x->last_ms < y->last_ms ? -1 : x->last_ms > y->last_ms;
 	default:
@@ -301,7 +302,7 @@ typedef int (*take_fn)(struct worker *, const struct flowrec *, size_t);
  */
 static void
 read_prefetched(struct worker *w, int nthreads, int ahead, take_fn take,
-    input_fn fn)
+		input_fn fn)
 {
 	const struct flowrec *r;
 	struct prefetch *p;
@@ -309,7 +310,7 @@ read_prefetched(struct worker *w, int nthreads, int ahead, take_fn take,
 	size_t k;
 
 	if ((p = prefetch_new(w->in, &w->o->win, w->o->filter, nthreads,
-	    ahead)) == NULL) {
+			      ahead)) == NULL) {
 		read_files(w, fn);
 		return;
 	}
@@ -337,7 +338,7 @@ read_ahead(struct worker *w)
 
 static int
 run_flows(const struct runopts *o, const struct inlist *in,
-    struct summary *total)
+	  struct summary *total)
 {
 	struct worker w;
 	size_t next = 0;
@@ -421,7 +422,7 @@ agg_pipelined(struct worker *w)
 
 static int
 run_aggregate(const struct runopts *o, const struct inlist *in,
-    struct summary *total)
+	      struct summary *total)
 {
 	struct worker w[RUN_MAXTHREADS];
 	size_t next = 0;
@@ -465,7 +466,7 @@ out:
 
 int
 run_report(const struct runopts *o, const struct inlist *in,
-    struct summary *total)
+	   struct summary *total)
 {
 	agg_summary_init(total);
 	if (o->nstats == 0 && !o->agg && o->series_ms == 0 && o->web == NULL)

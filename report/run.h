@@ -17,55 +17,54 @@
 #include "aggregate.h"
 #include "webagg.h"
 
-#define RUN_MAXSTATS	16
+#define RUN_MAXSTATS 16
 /* The most threads (--threads, or one per processor) the reporter uses. */
-#define RUN_MAXTHREADS	16
+#define RUN_MAXTHREADS 16
 
 /* Files read (not skipped by the window) and found damaged. */
 struct run_files {
-	size_t	read, damaged;
+	size_t read, damaged;
 };
 
 struct dbsource;
 
 struct runopts {
-	const struct filter	*filter;
-	struct window		 win;
-	struct output		*out;
-	int			 nstats;		/* -s */
-	const struct statdef	*stat[RUN_MAXSTATS];
-	enum order		 stat_order[RUN_MAXSTATS];
-	size_t			 topn;			/* -n */
-	int			 agg;			/* -A given */
-	struct aggspec		 aggspec;
-	int			 sort;			/* -O given */
-	enum order		 sort_order;
-	uint64_t		 limit;			/* -c; 0 = all */
-	int64_t			 series_ms;		/* 0 = no series */
-	int			 bars;			/* --bars */
-	int			 threads;		/* 0 = automatic */
+	const struct filter *filter;
+	struct window win;
+	struct output *out;
+	int nstats; /* -s */
+	const struct statdef *stat[RUN_MAXSTATS];
+	enum order stat_order[RUN_MAXSTATS];
+	size_t topn; /* -n */
+	int agg;     /* -A given */
+	struct aggspec aggspec;
+	int sort; /* -O given */
+	enum order sort_order;
+	uint64_t limit;	   /* -c; 0 = all */
+	int64_t series_ms; /* 0 = no series */
+	int bars;	   /* --bars */
+	int threads;	   /* 0 = automatic */
 	/*
 	 * --renormalize: packets and bytes of a sampled flow times its
 	 * sampling interval, before the filter sees them.
 	 */
-	int			 renorm;
+	int renorm;
 	/*
 	 * -o html: every worker also fills a web accumulator, and at the
 	 * end web_done gets the merged one instead of anything printed.
 	 */
 	const struct webagg_opts *web;
-	void			(*web_done)(void *ctx, const struct webagg *,
-				    const struct summary *,
-				    const struct run_files *);
-	void			*web_ctx;
-	struct dbsource		*db;	/* --db: flows from there, not files */
+	void (*web_done)(void *ctx, const struct webagg *,
+			 const struct summary *, const struct run_files *);
+	void *web_ctx;
+	struct dbsource *db; /* --db: flows from there, not files */
 };
 
 /*
  * Read every file and print the result (not the summary).  Returns 0, or 1
  * if some input was damaged; -1 on a fatal error (message printed).
  */
-int	run_report(const struct runopts *, const struct inlist *,
-	    struct summary *total);
+int run_report(const struct runopts *, const struct inlist *,
+	       struct summary *total);
 
 #endif

@@ -17,7 +17,7 @@ series_spec(struct aggspec *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->nkeys = 2;
-	s->keys[0] = -1;	/* not fields: set by hand below */
+	s->keys[0] = -1; /* not fields: set by hand below */
 	s->keys[1] = -1;
 }
 
@@ -82,8 +82,7 @@ series_rows(const struct aggtab *t, int64_t iv, size_t *n)
 	for (b = b0, i = 0, k = 0; k < span; k++, b++) {
 		if (i < *n && row_bucket(&rows[i]) == b)
 			full[k] = rows[i++];
-		else
-		{
+		else {
 			full[k].r.first_ms = b * iv;
 			full[k].r.last_ms = b * iv + iv;
 		}

@@ -14,15 +14,15 @@
 
 #include "aggregate.h"
 
-#define SERIES_MAXFILL	1000000	/* never invent more empty buckets */
+#define SERIES_MAXFILL 1000000 /* never invent more empty buckets */
 
 /* The aggregation spec of a series table (a two-word bucket key). */
-void	series_spec(struct aggspec *);
+void series_spec(struct aggspec *);
 /* Fold n flows into a series table. 0 or -1 (no memory). */
-int	series_add(struct aggtab *, int64_t interval_ms,
-	    const struct flowrec *, size_t n);
+int series_add(struct aggtab *, int64_t interval_ms, const struct flowrec *,
+	       size_t n);
 /* Rows in time order, r.first_ms = bucket start; free() them. */
 struct aggrow *series_rows(const struct aggtab *, int64_t interval_ms,
-	    size_t *n);
+			   size_t *n);
 
 #endif

@@ -8,8 +8,8 @@
 
 /* Left blocks, one to eight eighths wide. */
 static const char *const left[8] = {
-	"\xe2\x96\x8f", "\xe2\x96\x8e", "\xe2\x96\x8d", "\xe2\x96\x8c",
-	"\xe2\x96\x8b", "\xe2\x96\x8a", "\xe2\x96\x89", "\xe2\x96\x88",
+    "\xe2\x96\x8f", "\xe2\x96\x8e", "\xe2\x96\x8d", "\xe2\x96\x8c",
+    "\xe2\x96\x8b", "\xe2\x96\x8a", "\xe2\x96\x89", "\xe2\x96\x88",
 };
 
 size_t
@@ -22,10 +22,9 @@ sparkline_bar(uint64_t v, uint64_t max, int width, char *out)
 		return 0;
 	if (v > max)
 		v = max;
-	eighths = (uint64_t)((unsigned __int128)v * (uint64_t)width * 8 /
-	    max);
+	eighths = (uint64_t)((unsigned __int128)v * (uint64_t)width * 8 / max);
 	if (eighths == 0)
-		eighths = 1;	/* anything at all shows */
+		eighths = 1; /* anything at all shows */
 	for (; eighths >= 8; eighths -= 8, n += 3)
 		memcpy(out + n, left[7], 3);
 	if (eighths > 0) {

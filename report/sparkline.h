@@ -9,14 +9,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SPARKLINE_WIDTH	40		/* cells of the longest bar */
+#define SPARKLINE_WIDTH 40 /* cells of the longest bar */
 
 /*
  * A bar of v against max, at most width cells (3 bytes each): writes at
  * most 3 * width bytes, no NUL, and returns the length.
  */
-size_t	sparkline_bar(uint64_t v, uint64_t max, int width, char *out);
+size_t sparkline_bar(uint64_t v, uint64_t max, int width, char *out);
 /* One of the eight rising blocks for v against max (3 bytes, no NUL). */
-size_t	sparkline_tick(uint64_t v, uint64_t max, char *out);
+size_t sparkline_tick(uint64_t v, uint64_t max, char *out);
 
 #endif

@@ -18,9 +18,9 @@
 /* The service port of a flow (0 for protocols without ports). */
 uint16_t svcname_port(uint8_t proto, uint16_t sport, uint16_t dport);
 /* 1 if the built-in table names port under proto. */
-int	svcname_known(uint8_t proto, uint16_t port);
+int svcname_known(uint8_t proto, uint16_t port);
 /* "tcp/443 https", "udp/5353", "icmp", "proto 47": at most len-1 bytes. */
-size_t	svcname_text(uint8_t proto, uint16_t port, char *out, size_t len);
+size_t svcname_text(uint8_t proto, uint16_t port, char *out, size_t len);
 /* "tcp", "udp", "icmp" or the protocol number. */
 const char *svcname_proto(uint8_t proto, char buf[8]);
 

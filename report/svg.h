@@ -15,24 +15,24 @@
 #include <stdio.h>
 
 struct svg_layer {
-	const char	*name;		/* text: escaped when written */
-	const char	*color;		/* "#rrggbb" */
-	const double	*v;		/* per bucket, in unit */
+	const char *name;  /* text: escaped when written */
+	const char *color; /* "#rrggbb" */
+	const double *v;   /* per bucket, in unit */
 };
 
 struct svg_chart {
-	const char		*id;		/* element id (a-z0-9-) */
-	const char		*title;		/* text */
-	const char		*unit;		/* "bit/s" */
-	int64_t			 start_ms, iv_ms;
-	size_t			 nb;
-	const struct svg_layer	*up, *down;	/* down: NULL unless mirrored */
-	int			 nup, ndown;
-	const char		*uplabel, *downlabel;	/* "out", "in" */
+	const char *id;	   /* element id (a-z0-9-) */
+	const char *title; /* text */
+	const char *unit;  /* "bit/s" */
+	int64_t start_ms, iv_ms;
+	size_t nb;
+	const struct svg_layer *up, *down; /* down: NULL unless mirrored */
+	int nup, ndown;
+	const char *uplabel, *downlabel; /* "out", "in" */
 };
 
-void	svg_chart(FILE *, const struct svg_chart *);
+void svg_chart(FILE *, const struct svg_chart *);
 /* v with an SI prefix: "1.23 M", "950 ", "12.5 k" (at most 15 bytes). */
-void	svg_si(double v, char out[16]);
+void svg_si(double v, char out[16]);
 
 #endif

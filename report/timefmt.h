@@ -15,32 +15,32 @@
 #include <time.h>
 
 /* Choose UTC (1) or local time (0) for every later call; default local. */
-void	timefmt_utc(int utc);
-int	timefmt_is_utc(void);
+void timefmt_utc(int utc);
+int timefmt_is_utc(void);
 
 /* A per-caller cache of the last second broken down. */
 struct tcache {
-	int64_t	sec;		/* unix seconds cached; INT64_MIN = none */
-	char	ymdhms[20];	/* "YYYY/MM/DD HH:MM:SS" */
-	char	iso[20];	/* "YYYY-MM-DD HH:MM:SS" */
+	int64_t sec;	 /* unix seconds cached; INT64_MIN = none */
+	char ymdhms[20]; /* "YYYY/MM/DD HH:MM:SS" */
+	char iso[20];	 /* "YYYY-MM-DD HH:MM:SS" */
 };
 
-void	timefmt_cache_init(struct tcache *);
+void timefmt_cache_init(struct tcache *);
 /*
  * Cflow flowdumper's stamp: "%Y/%m/%d %H:%M:%S" of whole seconds (floor).
  * Writes 19 bytes (no NUL) and returns 19.
  */
-size_t	timefmt_dumper(struct tcache *, int64_t ms, char *out);
+size_t timefmt_dumper(struct tcache *, int64_t ms, char *out);
 /* "YYYY-MM-DD HH:MM:SS.mmm": 23 bytes, no NUL; returns 23. */
-size_t	timefmt_ms(struct tcache *, int64_t ms, char *out);
+size_t timefmt_ms(struct tcache *, int64_t ms, char *out);
 /* ctime-like "Mon Jan 15 12:00:06 2024" (24 bytes, no NUL); returns 24. */
-size_t	timefmt_ctime(int64_t ms, char *out);
+size_t timefmt_ctime(int64_t ms, char *out);
 
 /*
  * Parse one -t time: absolute "2005-04-28T20:10[:SS]", "2005-04-28 20:10",
  * "2005/04/28.20:10[:SS]", a bare date, "@UNIXSECS", or relative to now
  * "-1h" / "-1h30m" (softflowd time units).  Result in unix ms.  0 or -1.
  */
-int	timefmt_parse(const char *, time_t now, int64_t *ms);
+int timefmt_parse(const char *, time_t now, int64_t *ms);
 
 #endif

@@ -14,14 +14,14 @@
 #include "webagg.h"
 
 static const char *const statnames[WEBAGG_NSTATS] = {
-	"srcip", "dstip", "conversation", "exporter", "inif", "outif",
+    "srcip", "dstip", "conversation", "exporter", "inif", "outif",
 };
 
 struct webagg {
-	struct webagg_opts	 o;
-	struct aggtab		*stat[WEBAGG_NSTATS];
-	struct aggtab		*svc;	/* key: proto << 16 | port */
-	struct aggtab		*cells;	/* key: bucket, cellword() */
+	struct webagg_opts o;
+	struct aggtab *stat[WEBAGG_NSTATS];
+	struct aggtab *svc;   /* key: proto << 16 | port */
+	struct aggtab *cells; /* key: bucket, cellword() */
 };
 
 /* Ports kept apart in cells: below 1024 or a named service. */
@@ -40,7 +40,7 @@ webagg_statdef(int i)
 struct webagg *
 webagg_new(const struct webagg_opts *o)
 {
-	struct aggspec one = { 1, { -1 }, 0, 0 }, two = { 2, { -1, -1 }, 0, 0 };
+	struct aggspec one = {1, {-1}, 0, 0}, two = {2, {-1, -1}, 0, 0};
 	struct webagg *w;
 	int i;
 
@@ -96,7 +96,7 @@ webagg_add(struct webagg *w, const struct flowrec *r, size_t n)
 		b = r[i].last_ms > 0 ? r[i].last_ms / w->o.base_ms : 0;
 		k[0] = b > UINT32_MAX ? UINT32_MAX : (uint32_t)b;
 		k[1] = dir << 24 | (uint32_t)r[i].proto << 16 |
-		    cell_port(r[i].proto, port);
+		       cell_port(r[i].proto, port);
 		if (agg_tab_add_key(w->cells, k, &r[i]) == -1)
 			return -1;
 	}
@@ -140,8 +140,8 @@ webagg_services(const struct webagg *w, size_t *n)
 
 /* Readable bucket widths, in seconds. */
 static const int64_t nice_s[] = {
-	60, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400,
-	2 * 86400, 7 * 86400,
+    60,	   300,	  600,	 900,	1800,	   3600,      7200,
+    10800, 21600, 43200, 86400, 2 * 86400, 7 * 86400,
 };
 
 static int64_t
@@ -164,15 +164,18 @@ static int
 proto_class(uint8_t p)
 {
 	switch (p) {
-	case 6:		return 0;
-	case 17:	return 1;
+	case 6:
+		return 0;
+	case 17:
+		return 1;
 	case 1:
-	case 58:	return 2;
+	case 58:
+		return 2;
 	}
 	return 3;
 }
 
-static const char *const class_names[4] = { "TCP", "UDP", "ICMP", "other" };
+static const char *const class_names[4] = {"TCP", "UDP", "ICMP", "other"};
 
 static int
 layers_alloc(struct weblayer *l, int n, size_t nb)
@@ -221,7 +224,7 @@ svc_name(char *out, size_t len, uint32_t key)
  */
 static int
 top_services(struct webview *v, const struct aggrow *cells, size_t n,
-    uint32_t top[WEBVIEW_NSVC])
+	     uint32_t top[WEBVIEW_NSVC])
 {
 	struct aggrow *s;
 	size_t i, k = 0;
@@ -249,7 +252,7 @@ top_services(struct webview *v, const struct aggrow *cells, size_t n,
 		top[i] = s[i].key[0];
 		for (d = 0; d < 2; d++)
 			svc_name(v->svc[d][i].name, sizeof(v->svc[d][i].name),
-			    top[i]);
+				 top[i]);
 	}
 	free(s);
 	return ntop;
@@ -263,7 +266,7 @@ floordiv(int64_t a, int64_t b)
 
 int
 webagg_view_build(struct webview *v, const struct webagg *w,
-    const struct window *win)
+		  const struct window *win)
 {
 	const int64_t base = w->o.base_ms;
 	struct aggrow *rows;
@@ -286,7 +289,7 @@ webagg_view_build(struct webview *v, const struct webagg *w,
 		hi = win->end - 1;
 	if (n == 0 && (win->start == INT64_MIN || win->end == INT64_MAX)) {
 		free(rows);
-		return 0;		/* no flows, nothing to draw */
+		return 0; /* no flows, nothing to draw */
 	}
 	v->iv_ms = choose_iv(base, hi - lo);
 	v->start_ms = floordiv(lo, v->iv_ms) * v->iv_ms;
@@ -297,9 +300,10 @@ webagg_view_build(struct webview *v, const struct webagg *w,
 	for (d = 0; d < v->ndir; d++) {
 		for (c = 0; c < 4; c++)
 			snprintf(v->proto[d][c].name,
-			    sizeof(v->proto[d][c].name), "%s", class_names[c]);
+				 sizeof(v->proto[d][c].name), "%s",
+				 class_names[c]);
 		snprintf(v->svc[d][ntop].name, sizeof(v->svc[d][ntop].name),
-		    "other");
+			 "other");
 		if (layers_alloc(v->proto[d], 4, v->nb) == -1 ||
 		    layers_alloc(v->svc[d], v->nsvc, v->nb) == -1)
 			goto fail;
@@ -323,9 +327,9 @@ webagg_view_build(struct webview *v, const struct webagg *w,
 		else if (dir == LOCALNET_IN)
 			d = 1;
 		else
-			continue;	/* internal or transit: not drawn */
+			continue; /* internal or transit: not drawn */
 		layer_add(&v->proto[d][proto_class((uint8_t)(svc >> 16))], b,
-		    r);
+			  r);
 		for (k = 0; k < ntop && top[k] != svc; k++)
 			;
 		layer_add(&v->svc[d][k], b, r);

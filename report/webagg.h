@@ -24,22 +24,22 @@
 #include "input.h"
 #include "localnet.h"
 
-#define WEBAGG_NSTATS	6	/* srcip dstip conversation exporter inif outif */
-#define WEBVIEW_NSVC	7	/* services drawn; the rest is "other" */
-#define WEBVIEW_MAXB	400	/* at most this many buckets on a graph */
+#define WEBAGG_NSTATS 6	 /* srcip dstip conversation exporter inif outif */
+#define WEBVIEW_NSVC 7	 /* services drawn; the rest is "other" */
+#define WEBVIEW_MAXB 400 /* at most this many buckets on a graph */
 
 struct webagg_opts {
-	int64_t			 base_ms;	/* bucket width while reading */
-	const struct localnet	*local;		/* NULL: no in/out split */
+	int64_t base_ms;	      /* bucket width while reading */
+	const struct localnet *local; /* NULL: no in/out split */
 };
 
 struct webagg;
 
 struct webagg *webagg_new(const struct webagg_opts *);
-void	webagg_free(struct webagg *);
+void webagg_free(struct webagg *);
 /* Fold n filtered flows in.  0, or -1 when memory ran out. */
-int	webagg_add(struct webagg *, const struct flowrec *, size_t n);
-int	webagg_merge(struct webagg *dst, const struct webagg *src);
+int webagg_add(struct webagg *, const struct flowrec *, size_t n);
+int webagg_merge(struct webagg *dst, const struct webagg *src);
 /* The i-th ranked table and its statdef (0 <= i < WEBAGG_NSTATS). */
 const struct statdef *webagg_statdef(int i);
 const struct aggtab *webagg_stat(const struct webagg *, int i);
@@ -50,24 +50,24 @@ enum { WV_FLOWS, WV_PACKETS, WV_BYTES, WV_NMETRIC };
 
 /* One graph layer: per bucket, flows, packets and bytes. */
 struct weblayer {
-	char		  name[48];
-	uint64_t	(*v)[WV_NMETRIC];
+	char name[48];
+	uint64_t (*v)[WV_NMETRIC];
 };
 
 /* Up: outbound (or everything without --local); down: inbound. */
 struct webview {
-	int64_t		 iv_ms, start_ms;	/* bucket width, first start */
-	size_t		 nb;			/* buckets; 0: no flows */
-	int		 ndir;			/* 1, or 2 with --local */
-	struct weblayer	 proto[2][4];		/* TCP UDP ICMP other */
-	int		 nsvc;			/* drawn services + "other" */
-	struct weblayer	 svc[2][WEBVIEW_NSVC + 1];
-	uint64_t	 dirtot[3][WV_NMETRIC];	/* by enum localnet_dir */
+	int64_t iv_ms, start_ms;     /* bucket width, first start */
+	size_t nb;		     /* buckets; 0: no flows */
+	int ndir;		     /* 1, or 2 with --local */
+	struct weblayer proto[2][4]; /* TCP UDP ICMP other */
+	int nsvc;		     /* drawn services + "other" */
+	struct weblayer svc[2][WEBVIEW_NSVC + 1];
+	uint64_t dirtot[3][WV_NMETRIC]; /* by enum localnet_dir */
 };
 
 /* Shape the cells for drawing over the window (open ends: the data's). */
-int	webagg_view_build(struct webview *, const struct webagg *,
-	    const struct window *);
-void	webagg_view_free(struct webview *);
+int webagg_view_build(struct webview *, const struct webagg *,
+		      const struct window *);
+void webagg_view_free(struct webview *);
 
 #endif

@@ -23,20 +23,20 @@
 
 /* What one pass's callback needs to write its page. */
 struct pass {
-	struct webreport	*w;
-	const struct runopts	*o;
-	const struct inlist	*in;
-	FILE			*f;
-	const char		*title;
-	const struct html_nav	*nav;
-	int			 nnav, self;
-	char			 generated[64];
-	int			 err;
+	struct webreport *w;
+	const struct runopts *o;
+	const struct inlist *in;
+	FILE *f;
+	const char *title;
+	const struct html_nav *nav;
+	int nnav, self;
+	char generated[64];
+	int err;
 };
 
 static void
 page_done(void *ctx, const struct webagg *agg, const struct summary *sum,
-    const struct run_files *files)
+	  const struct run_files *files)
 {
 	struct pass *p = ctx;
 	struct html_page hp;
@@ -83,8 +83,8 @@ now_ms(void)
 static int64_t
 auto_base(const struct window *win, const struct inlist *in)
 {
-	static const int64_t steps[] = { 10, 30, 60, 300, 900, 1800, 3600,
-	    3 * 3600, 6 * 3600, 86400 };
+	static const int64_t steps[] = {10,   30,   60,	      300,	900,
+					1800, 3600, 3 * 3600, 6 * 3600, 86400};
 	int64_t lo = INT64_MAX, hi = INT64_MIN, span;
 	size_t i;
 
@@ -132,23 +132,23 @@ one_page(struct pass *p, struct runopts *o, struct summary *total)
 	o->web = NULL;
 	if (rc >= 0 && p->err) {
 		fprintf(stderr, "%s: writing the page: %s\n",
-		    program_invocation_short_name, strerror(p->err));
+			program_invocation_short_name, strerror(p->err));
 		rc = -1;
 	}
 	return rc;
 }
 
 static const struct html_nav site[] = {
-	{ "hour.html", "last hour" },
-	{ "index.html", "last day" },
-	{ "week.html", "last week" },
+    {"hour.html", "last hour"},
+    {"index.html", "last day"},
+    {"week.html", "last week"},
 };
-static const int64_t site_span[] = { 3600000, 86400000, 7 * 86400000LL };
+static const int64_t site_span[] = {3600000, 86400000, 7 * 86400000LL};
 
 /* Write page k of the site through a temporary file and rename(). */
 static int
 site_page(struct pass *p, struct runopts *o, int k, int64_t end,
-    struct summary *total)
+	  struct summary *total)
 {
 	const char *me = program_invocation_short_name;
 	char tmp[4096], dst[4096];
@@ -156,7 +156,7 @@ site_page(struct pass *p, struct runopts *o, int k, int64_t end,
 
 	snprintf(dst, sizeof(dst), "%s/%s", p->w->dir, site[k].file);
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", p->w->dir,
-	    site[k].file) >= sizeof(tmp)) {
+			     site[k].file) >= sizeof(tmp)) {
 		fprintf(stderr, "%s: %s: path too long\n", me, p->w->dir);
 		return -1;
 	}
@@ -174,12 +174,11 @@ site_page(struct pass *p, struct runopts *o, int k, int64_t end,
 	p->self = k;
 	rc = one_page(p, o, total);
 	/* Readable by a web server, as an ordinary file would be. */
-	if (fchmod(fd, 0644) == -1 || fflush(p->f) == EOF ||
-	    fsync(fd) == -1) {
+	if (fchmod(fd, 0644) == -1 || fflush(p->f) == EOF || fsync(fd) == -1) {
 		saved = errno;
 		if (rc >= 0)
 			fprintf(stderr, "%s: %s: %s\n", me, tmp,
-			    strerror(saved));
+				strerror(saved));
 		rc = -1;
 	}
 	if (fclose(p->f) == EOF && rc >= 0) {
@@ -189,7 +188,7 @@ site_page(struct pass *p, struct runopts *o, int k, int64_t end,
 	if (rc < 0 || rename(tmp, dst) == -1) {
 		if (rc >= 0)
 			fprintf(stderr, "%s: %s: %s\n", me, dst,
-			    strerror(errno));
+				strerror(errno));
 		unlink(tmp);
 		return -1;
 	}
@@ -197,8 +196,8 @@ site_page(struct pass *p, struct runopts *o, int k, int64_t end,
 }
 
 int
-webreport_run(struct webreport *w, struct runopts *o,
-    const struct inlist *in, struct summary *total)
+webreport_run(struct webreport *w, struct runopts *o, const struct inlist *in,
+	      struct summary *total)
 {
 	struct pass p;
 	struct summary s;
@@ -221,7 +220,7 @@ webreport_run(struct webreport *w, struct runopts *o,
 		why = "not a directory";
 	if (why != NULL) {
 		fprintf(stderr, "%s: --html-dir %s: %s\n",
-		    program_invocation_short_name, w->dir, why);
+			program_invocation_short_name, w->dir, why);
 		return -1;
 	}
 	end = o->win.end != INT64_MAX ? o->win.end : now_ms();

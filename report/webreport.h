@@ -17,19 +17,19 @@
 #include "run.h"
 
 struct webreport {
-	const char	*dir;		/* --html-dir, or NULL: stdout */
-	struct localnet	 local;
-	int		 has_local;	/* --local given */
-	const char	*local_text;
-	const char	*filter;	/* the expression, for the header */
-	int64_t		 base_ms;	/* bucket width; 0: from the window */
+	const char *dir; /* --html-dir, or NULL: stdout */
+	struct localnet local;
+	int has_local; /* --local given */
+	const char *local_text;
+	const char *filter; /* the expression, for the header */
+	int64_t base_ms;    /* bucket width; 0: from the window */
 };
 
 /*
  * Run and write.  o carries filter, window (site mode: its end, or now,
  * ends every page), -n and --threads.  Returns like run_report().
  */
-int	webreport_run(struct webreport *, struct runopts *o,
-	    const struct inlist *, struct summary *total);
+int webreport_run(struct webreport *, struct runopts *o, const struct inlist *,
+		  struct summary *total);
 
 #endif

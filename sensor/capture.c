@@ -35,17 +35,17 @@
 #include "pcapmap.h"
 
 struct capture {
-	pcap_t			*p;
-	const struct linktype	*lt;
-	int			 live;
-	char			 name[256];
-	capture_fn		 fn;
-	void			*arg;
-	struct pcapmap		*map;		/* NULL: libpcap reads */
-	struct bpf_program	 prog;		/* the filter, with map */
-	int			 have_prog;
-	int			 map_error;	/* err says what, with map */
-	char			 err[PCAP_ERRBUF_SIZE];
+	pcap_t *p;
+	const struct linktype *lt;
+	int live;
+	char name[256];
+	capture_fn fn;
+	void *arg;
+	struct pcapmap *map;	 /* NULL: libpcap reads */
+	struct bpf_program prog; /* the filter, with map */
+	int have_prog;
+	int map_error; /* err says what, with map */
+	char err[PCAP_ERRBUF_SIZE];
 };
 
 static sigjmp_buf map_fault;
@@ -89,8 +89,8 @@ set_filter(struct capture *c, const char *expr, char *err, size_t errlen)
 	if (expr == NULL || *expr == '\0')
 		return 0;
 	if (pcap_compile(c->p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) == -1) {
-		snprintf(err, errlen, "bad filter expression \"%s\": %s",
-		    expr, pcap_geterr(c->p));
+		snprintf(err, errlen, "bad filter expression \"%s\": %s", expr,
+			 pcap_geterr(c->p));
 		return -1;
 	}
 	if (c->map != NULL) {
@@ -101,7 +101,7 @@ set_filter(struct capture *c, const char *expr, char *err, size_t errlen)
 	}
 	if (pcap_setfilter(c->p, &prog) == -1) {
 		snprintf(err, errlen, "cannot set filter: %s",
-		    pcap_geterr(c->p));
+			 pcap_geterr(c->p));
 		pcap_freecode(&prog);
 		return -1;
 	}
@@ -111,7 +111,7 @@ set_filter(struct capture *c, const char *expr, char *err, size_t errlen)
 
 static int
 open_live(struct capture *c, const struct capture_config *cfg, char *err,
-    size_t errlen)
+	  size_t errlen)
 {
 	char ebuf[PCAP_ERRBUF_SIZE];
 	int rc;
@@ -129,8 +129,8 @@ open_live(struct capture *c, const struct capture_config *cfg, char *err,
 	pcap_set_immediate_mode(c->p, 1);
 	if ((rc = pcap_activate(c->p)) < 0) {
 		snprintf(err, errlen, "%s: %s", cfg->iface,
-		    rc == PCAP_ERROR ? pcap_geterr(c->p) :
-		    pcap_statustostr(rc));
+			 rc == PCAP_ERROR ? pcap_geterr(c->p)
+					  : pcap_statustostr(rc));
 		return -1;
 	}
 	if (pcap_setnonblock(c->p, 1, ebuf) == -1) {
@@ -183,14 +183,15 @@ capture_open(const struct capture_config *cfg, char *err, size_t errlen)
 			goto fail;
 	} else {
 		snprintf(c->name, sizeof(c->name), "%s", cfg->file);
-		c->p = pcap_open_offline_with_tstamp_precision(cfg->file,
-		    PCAP_TSTAMP_PRECISION_MICRO, ebuf);
+		c->p = pcap_open_offline_with_tstamp_precision(
+		    cfg->file, PCAP_TSTAMP_PRECISION_MICRO, ebuf);
 		if (c->p == NULL) {
 			/* libpcap names the file in some messages only. */
 			if (strstr(ebuf, cfg->file) != NULL)
 				snprintf(err, errlen, "%s", ebuf);
 			else
-				snprintf(err, errlen, "%s: %s", cfg->file, ebuf);
+				snprintf(err, errlen, "%s: %s", cfg->file,
+					 ebuf);
 			goto fail;
 		}
 	}
@@ -198,11 +199,14 @@ capture_open(const struct capture_config *cfg, char *err, size_t errlen)
 		open_map(c, cfg->file);
 	dlt = pcap_datalink(c->p);
 	if ((c->lt = packet_linktype(dlt)) == NULL) {
-		snprintf(err, errlen, "%s: unsupported link type %d (%s); "
-		    "supported: %s", c->name, dlt,
-		    pcap_datalink_val_to_name(dlt) ?
-		    pcap_datalink_val_to_name(dlt) : "unknown",
-		    packet_linktype_names());
+		snprintf(err, errlen,
+			 "%s: unsupported link type %d (%s); "
+			 "supported: %s",
+			 c->name, dlt,
+			 pcap_datalink_val_to_name(dlt)
+			     ? pcap_datalink_val_to_name(dlt)
+			     : "unknown",
+			 packet_linktype_names());
 		goto fail;
 	}
 	if (set_filter(c, cfg->filter, err, errlen) == -1)
@@ -266,8 +270,10 @@ read_map(struct capture *c, int max, capture_fn fn, void *arg)
 
 	if (sigsetjmp(map_fault, 1) != 0) {
 		map_reading = 0;
-		snprintf(c->err, sizeof(c->err), "%.128s: the file was cut "
-		    "short by another process while it was read", c->name);
+		snprintf(c->err, sizeof(c->err),
+			 "%.128s: the file was cut "
+			 "short by another process while it was read",
+			 c->name);
 		c->map_error = 1;
 		return -2;
 	}
@@ -326,7 +332,7 @@ capture_error(const struct capture *c)
 
 int
 capture_stats(struct capture *c, uint64_t *recv, uint64_t *drop,
-    uint64_t *ifdrop)
+	      uint64_t *ifdrop)
 {
 	struct pcap_stat ps;
 

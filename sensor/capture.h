@@ -15,36 +15,35 @@
 struct linktype;
 
 struct capture_config {
-	const char	*iface;		/* -i, or NULL */
-	const char	*file;		/* -r, or NULL */
-	const char	*filter;	/* BPF expression, or NULL */
-	int		 promisc;	/* 1 unless -N */
-	int		 snaplen;	/* -C bytes, 0 = libpcap default */
-	int		 bufsize;	/* -B bytes, 0 = libpcap default */
+	const char *iface;  /* -i, or NULL */
+	const char *file;   /* -r, or NULL */
+	const char *filter; /* BPF expression, or NULL */
+	int promisc;	    /* 1 unless -N */
+	int snaplen;	    /* -C bytes, 0 = libpcap default */
+	int bufsize;	    /* -B bytes, 0 = libpcap default */
 };
 
-typedef void	(*capture_fn)(void *arg, const struct timeval *ts,
-		    const uint8_t *bytes, uint32_t caplen);
+typedef void (*capture_fn)(void *arg, const struct timeval *ts,
+			   const uint8_t *bytes, uint32_t caplen);
 
 struct capture;
 
 /* NULL with a message in err on failure. */
-struct capture	*capture_open(const struct capture_config *, char *err,
-		    size_t errlen);
-void		 capture_close(struct capture *);
+struct capture *capture_open(const struct capture_config *, char *err,
+			     size_t errlen);
+void capture_close(struct capture *);
 const struct linktype *capture_linktype(const struct capture *);
-const char	*capture_name(const struct capture *);
+const char *capture_name(const struct capture *);
 /* A descriptor for poll(), -1 for a file. */
-int		 capture_fd(const struct capture *);
+int capture_fd(const struct capture *);
 /*
  * Hand up to max packets to fn.  Returns the number handed, 0 if none
  * were waiting, -1 at the end of a file, -2 on error (see capture_error).
  */
-int		 capture_read(struct capture *, int max, capture_fn fn,
-		    void *arg);
-const char	*capture_error(const struct capture *);
+int capture_read(struct capture *, int max, capture_fn fn, void *arg);
+const char *capture_error(const struct capture *);
 /* pcap_stats(); -1 if not available (files). */
-int		 capture_stats(struct capture *, uint64_t *recv,
-		    uint64_t *drop, uint64_t *ifdrop);
+int capture_stats(struct capture *, uint64_t *recv, uint64_t *drop,
+		  uint64_t *ifdrop);
 
 #endif

@@ -36,31 +36,30 @@
 #include "outbuf.h"
 #include "stats.h"
 
-
 /* One client connection: reading its request, then writing its reply. */
 struct conn {
-	int		 fd;		/* -1: the slot is free */
-	int64_t		 deadline;	/* monotonic ms */
-	uint64_t	 seq;		/* order of acceptance */
-	uint8_t		 req[CTL_HDRLEN + 1];
-	size_t		 reqlen;	/* bytes of req read so far */
-	uint8_t		*reply;		/* framed reply; NULL while reading */
-	size_t		 replen;	/* bytes in reply */
-	size_t		 repoff;	/* bytes of reply written */
+	int fd;		  /* -1: the slot is free */
+	int64_t deadline; /* monotonic ms */
+	uint64_t seq;	  /* order of acceptance */
+	uint8_t req[CTL_HDRLEN + 1];
+	size_t reqlen;	/* bytes of req read so far */
+	uint8_t *reply; /* framed reply; NULL while reading */
+	size_t replen;	/* bytes in reply */
+	size_t repoff;	/* bytes of reply written */
 };
 
 struct ctl {
-	int			 fd;
-	char			*path;
-	dev_t			 dev;	/* the socket file we made, so that */
-	ino_t			 ino;	/* ctl_close() removes only that */
-	int			 timeout_ms;
-	int64_t			 refused_logged;	/* monotonic ms */
-	struct ctl_counters	 n;
-	struct conn		 conn[CTL_MAXCONN];
+	int fd;
+	char *path;
+	dev_t dev; /* the socket file we made, so that */
+	ino_t ino; /* ctl_close() removes only that */
+	int timeout_ms;
+	int64_t refused_logged; /* monotonic ms */
+	struct ctl_counters n;
+	struct conn conn[CTL_MAXCONN];
 };
 
-typedef int	(*ctl_handler)(struct ctl_env *, struct outbuf *, int json);
+typedef int (*ctl_handler)(struct ctl_env *, struct outbuf *, int json);
 
 void
 ctl_render_stats(const struct ctl_env *env, struct outbuf *o, int json)
@@ -75,8 +74,9 @@ ctl_render_stats(const struct ctl_env *env, struct outbuf *o, int json)
 	v.max_flows = meter_max_flows(env->meter);
 	v.max_oneway = flowtable_max(ft);
 	v.memory = flowtable_memory(ft);
-	v.have_pcap = env->cap != NULL && capture_stats(env->cap, &v.pcap_recv,
-	    &v.pcap_drop, &v.pcap_ifdrop) == 0;
+	v.have_pcap = env->cap != NULL &&
+		      capture_stats(env->cap, &v.pcap_recv, &v.pcap_drop,
+				    &v.pcap_ifdrop) == 0;
 	v.boot_ms = meter_boot(env->meter);
 	v.now_ms = meter_clock(env->meter);
 	v.source = env->source;
@@ -98,8 +98,8 @@ static void
 reply_line(struct outbuf *o, int json, int ok, const char *msg)
 {
 	if (json) {
-		outbuf_printf(o, "{\"ok\": %s, \"message\": ",
-		    ok ? "true" : "false");
+		outbuf_printf(
+		    o, "{\"ok\": %s, \"message\": ", ok ? "true" : "false");
 		outbuf_json_string(o, msg);
 		outbuf_printf(o, "}\n");
 	} else
@@ -120,7 +120,7 @@ h_shutdown(struct ctl_env *env, struct outbuf *o, int json)
 
 	env->quit = CTL_SHUTDOWN;
 	snprintf(msg, sizeof(msg), "shutting down: exporting %u flows",
-	    flowtable_count(meter_flowtable(env->meter)));
+		 flowtable_count(meter_flowtable(env->meter)));
 	reply_line(o, json, 1, msg);
 	return 0;
 }
@@ -174,11 +174,13 @@ h_timeouts(struct ctl_env *env, struct outbuf *o, int json)
 		outbuf_printf(o, "{");
 	for (i = 0; i < EXT_N; i++) {
 		if (json)
-			outbuf_printf(o, "%s\"%s\": %u", i ? ", " : "",
+			outbuf_printf(
+			    o, "%s\"%s\": %u", i ? ", " : "",
 			    expiry_timeout_name((enum expiry_timeout)i),
 			    t->secs[i]);
 		else
-			outbuf_printf(o, "%-8s %10u s\n",
+			outbuf_printf(
+			    o, "%-8s %10u s\n",
 			    expiry_timeout_name((enum expiry_timeout)i),
 			    t->secs[i]);
 	}
@@ -199,8 +201,9 @@ static int
 h_stop_gather(struct ctl_env *env, struct outbuf *o, int json)
 {
 	env->gather = 0;
-	reply_line(o, json, 1, "packet capture paused: packets are read "
-	    "and discarded");
+	reply_line(o, json, 1,
+		   "packet capture paused: packets are read "
+		   "and discarded");
 	return 0;
 }
 
@@ -243,10 +246,13 @@ h_send_template(struct ctl_env *env, struct outbuf *o, int json)
 
 	if (env->ex == NULL || boot < 0 ||
 	    export_send_templates(env->ex, meter_clock(env->meter), boot) ==
-	    -1) {
-		reply_line(o, json, 0, env->ex != NULL && boot < 0 ?
-		    "no packet seen yet: templates go out with the first "
-		    "export" : "this export version has no templates");
+		-1) {
+		reply_line(
+		    o, json, 0,
+		    env->ex != NULL && boot < 0
+			? "no packet seen yet: templates go out with the first "
+			  "export"
+			: "this export version has no templates");
 		return 1;
 	}
 	reply_line(o, json, 1, "templates sent");
@@ -254,18 +260,18 @@ h_send_template(struct ctl_env *env, struct outbuf *o, int json)
 }
 
 static const ctl_handler handlers[CTL_CMD_MAX] = {
-	[CTL_CMD_STATISTICS] = h_statistics,
-	[CTL_CMD_SHUTDOWN] = h_shutdown,
-	[CTL_CMD_EXIT] = h_exit,
-	[CTL_CMD_EXPIRE_ALL] = h_expire_all,
-	[CTL_CMD_DELETE_ALL] = h_delete_all,
-	[CTL_CMD_DUMP_FLOWS] = h_dump_flows,
-	[CTL_CMD_TIMEOUTS] = h_timeouts,
-	[CTL_CMD_START_GATHER] = h_start_gather,
-	[CTL_CMD_STOP_GATHER] = h_stop_gather,
-	[CTL_CMD_DEBUG_MORE] = h_debug_more,
-	[CTL_CMD_DEBUG_LESS] = h_debug_less,
-	[CTL_CMD_SEND_TEMPLATE] = h_send_template,
+    [CTL_CMD_STATISTICS] = h_statistics,
+    [CTL_CMD_SHUTDOWN] = h_shutdown,
+    [CTL_CMD_EXIT] = h_exit,
+    [CTL_CMD_EXPIRE_ALL] = h_expire_all,
+    [CTL_CMD_DELETE_ALL] = h_delete_all,
+    [CTL_CMD_DUMP_FLOWS] = h_dump_flows,
+    [CTL_CMD_TIMEOUTS] = h_timeouts,
+    [CTL_CMD_START_GATHER] = h_start_gather,
+    [CTL_CMD_STOP_GATHER] = h_stop_gather,
+    [CTL_CMD_DEBUG_MORE] = h_debug_more,
+    [CTL_CMD_DEBUG_LESS] = h_debug_less,
+    [CTL_CMD_SEND_TEMPLATE] = h_send_template,
 };
 
 static int
@@ -275,7 +281,7 @@ sun_path(struct sockaddr_un *sun, const char *path, char *err, size_t errlen)
 	sun->sun_family = AF_UNIX;
 	if (strlen(path) >= sizeof(sun->sun_path)) {
 		snprintf(err, errlen, "-c %s: path longer than %zu bytes", path,
-		    sizeof(sun->sun_path) - 1);
+			 sizeof(sun->sun_path) - 1);
 		return -1;
 	}
 	strcpy(sun->sun_path, path);
@@ -297,8 +303,10 @@ check_handlers(char *err, size_t errlen)
 	for (i = 0; i < n; i++)
 		if ((unsigned)cmds[i].id >= CTL_CMD_MAX ||
 		    handlers[cmds[i].id] == NULL) {
-			snprintf(err, errlen, "control command %s has no "
-			    "handler", cmds[i].name);
+			snprintf(err, errlen,
+				 "control command %s has no "
+				 "handler",
+				 cmds[i].name);
 			return -1;
 		}
 	return 0;
@@ -324,8 +332,10 @@ clear_stale(const char *path, const struct sockaddr_un *sun, char *err,
 		return -1;
 	}
 	if (!S_ISSOCK(st.st_mode)) {
-		snprintf(err, errlen, "-c %s exists and is not a socket; "
-		    "refusing to remove it", path);
+		snprintf(err, errlen,
+			 "-c %s exists and is not a socket; "
+			 "refusing to remove it",
+			 path);
 		return -1;
 	}
 	if ((probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1) {
@@ -335,13 +345,15 @@ clear_stale(const char *path, const struct sockaddr_un *sun, char *err,
 	live = connect(probe, (const struct sockaddr *)sun, sizeof(*sun)) == 0;
 	close(probe);
 	if (live) {
-		snprintf(err, errlen, "control socket %s is in use: another "
-		    "nfsensord is running", path);
+		snprintf(err, errlen,
+			 "control socket %s is in use: another "
+			 "nfsensord is running",
+			 path);
 		return -1;
 	}
 	if (unlink(path) == -1 && errno != ENOENT) {
 		snprintf(err, errlen, "cannot remove stale %s: %s", path,
-		    strerror(errno));
+			 strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -429,14 +441,14 @@ conn_write(struct ctl *c, struct conn *k)
 
 	while (k->repoff < k->replen) {
 		n = send(k->fd, k->reply + k->repoff, k->replen - k->repoff,
-		    MSG_NOSIGNAL | MSG_DONTWAIT);
+			 MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			return;
 		if (n == -1) {
 			log_debug("control: reply abandoned: %s",
-			    strerror(errno));
+				  strerror(errno));
 			conn_close(k);
 			return;
 		}
@@ -450,10 +462,10 @@ conn_write(struct ctl *c, struct conn *k)
 /* Frame a reply into the connection and start writing it. */
 static void
 conn_reply(struct ctl *c, struct conn *k, uint16_t flags, const char *text,
-    size_t len, uint32_t status, const char *msg)
+	   size_t len, uint32_t status, const char *msg)
 {
-	k->reply = ctlproto_frame_reply(flags, text, len, status, msg,
-	    &k->replen);
+	k->reply =
+	    ctlproto_frame_reply(flags, text, len, status, msg, &k->replen);
 	if (k->reply == NULL) {
 		log_warnx("control: out of memory for a %zu-byte reply", len);
 		conn_close(k);
@@ -467,7 +479,7 @@ conn_reply(struct ctl *c, struct conn *k, uint16_t flags, const char *text,
 /* A complete request is in k->req: run its command. */
 static void
 conn_command(struct ctl *c, struct conn *k, struct ctl_env *env,
-    const struct ctl_msghdr *h)
+	     const struct ctl_msghdr *h)
 {
 	const struct ctl_command *cmd;
 	struct outbuf o;
@@ -487,7 +499,7 @@ conn_command(struct ctl *c, struct conn *k, struct ctl_env *env,
 		conn_reply(c, k, 0, NULL, 0, 1, "out of memory");
 	else
 		conn_reply(c, k, json ? CTL_F_JSON : 0, o.p, o.len,
-		    (uint32_t)rc, NULL);
+			   (uint32_t)rc, NULL);
 	outbuf_free(&o);
 }
 
@@ -566,8 +578,8 @@ accept_all(struct ctl *c, struct ctl_env *env)
 	int64_t now;
 	int fd;
 
-	while ((fd = accept4(c->fd, NULL, NULL, SOCK_CLOEXEC |
-	    SOCK_NONBLOCK)) != -1) {
+	while ((fd = accept4(c->fd, NULL, NULL,
+			     SOCK_CLOEXEC | SOCK_NONBLOCK)) != -1) {
 		now = mono_ms();
 		if ((k = free_slot(c)) == NULL)
 			c->n.refused++;
@@ -575,9 +587,11 @@ accept_all(struct ctl *c, struct ctl_env *env)
 		if (k == NULL || c->n.evicted > 0) {
 			if (c->refused_logged < 0 ||
 			    now - c->refused_logged >= 60000) {
-				log_warnx("control: more than %d connections: "
+				log_warnx(
+				    "control: more than %d connections: "
 				    "%llu idle ones evicted, %llu refused so "
-				    "far", CTL_MAXCONN,
+				    "far",
+				    CTL_MAXCONN,
 				    (unsigned long long)c->n.evicted,
 				    (unsigned long long)c->n.refused);
 				c->refused_logged = now;
@@ -655,7 +669,7 @@ ctl_pollfds(struct ctl *c, struct pollfd *pfd, int *wait_ms)
 
 void
 ctl_dispatch(struct ctl *c, struct ctl_env *env, const struct pollfd *pfd,
-    int n)
+	     int n)
 {
 	struct conn *k;
 	int64_t now;
@@ -681,7 +695,7 @@ ctl_dispatch(struct ctl *c, struct ctl_env *env, const struct pollfd *pfd,
 		k = &c->conn[i];
 		if (k->fd != -1 && now >= k->deadline) {
 			log_debug("control: %s timed out, closed",
-			    k->reply == NULL ? "request" : "reply");
+				  k->reply == NULL ? "request" : "reply");
 			c->n.timedout++;
 			conn_close(k);
 		}

@@ -28,67 +28,66 @@ struct meter;
 struct outbuf;
 struct pollfd;
 
-#define CTL_MAXCONN	8
-#define CTL_TIMEOUT_MS	2000
+#define CTL_MAXCONN 8
+#define CTL_TIMEOUT_MS 2000
 /* Poll entries ctl_pollfds() may fill: the listener and each connection. */
-#define CTL_NPOLL	(1 + CTL_MAXCONN)
+#define CTL_NPOLL (1 + CTL_MAXCONN)
 
 /* What the loop should do next. */
 enum ctl_quit {
 	CTL_RUN = 0,
-	CTL_SHUTDOWN,	/* export every flow, then exit */
-	CTL_EXIT,	/* exit now */
+	CTL_SHUTDOWN, /* export every flow, then exit */
+	CTL_EXIT,     /* exit now */
 };
 
 struct ctl;
 
 /* The state control commands act on, owned by main. */
 struct ctl_env {
-	struct meter	*meter;
-	struct export	*ex;
-	struct capture	*cap;
-	const struct ctl *ctl;		/* set by ctl_dispatch(); may be NULL */
-	const char	*source;	/* interface or file name */
-	int		 gather;	/* 0 after stop-gather */
-	enum ctl_quit	 quit;
+	struct meter *meter;
+	struct export *ex;
+	struct capture *cap;
+	const struct ctl *ctl; /* set by ctl_dispatch(); may be NULL */
+	const char *source;    /* interface or file name */
+	int gather;	       /* 0 after stop-gather */
+	enum ctl_quit quit;
 };
 
 /* Connection counters, shown by statistics. */
 struct ctl_counters {
-	uint64_t	accepted;	/* connections taken into a slot */
-	uint64_t	evicted;	/* idle, closed to make room */
-	uint64_t	refused;	/* closed at once: all slots replying */
-	uint64_t	timedout;	/* closed at their deadline */
-	uint64_t	malformed;	/* closed after a bad or partial request */
+	uint64_t accepted;  /* connections taken into a slot */
+	uint64_t evicted;   /* idle, closed to make room */
+	uint64_t refused;   /* closed at once: all slots replying */
+	uint64_t timedout;  /* closed at their deadline */
+	uint64_t malformed; /* closed after a bad or partial request */
 };
 
 /* NULL with a message in err. */
-struct ctl	*ctl_open(const char *path, char *err, size_t errlen);
+struct ctl *ctl_open(const char *path, char *err, size_t errlen);
 /* Close every connection, close and unlink the socket; NULL is fine. */
-void		 ctl_close(struct ctl *);
-int		 ctl_fd(const struct ctl *);
+void ctl_close(struct ctl *);
+int ctl_fd(const struct ctl *);
 /* The deadline for requests and stalled replies, in ms (tests shorten it). */
-void		 ctl_set_timeout(struct ctl *, int ms);
+void ctl_set_timeout(struct ctl *, int ms);
 /*
  * Fill pfd (room for CTL_NPOLL entries) with what the listener and each
  * connection wait for; return how many were filled, and lower *wait_ms
  * (if it is -1 or later) to the nearest connection deadline.
  */
-int		 ctl_pollfds(struct ctl *, struct pollfd *pfd, int *wait_ms);
+int ctl_pollfds(struct ctl *, struct pollfd *pfd, int *wait_ms);
 /*
  * Act on what poll() reported for the n entries ctl_pollfds() filled:
  * accept, read, answer, write, and close connections past their deadline.
  * Never blocks.
  */
-void		 ctl_dispatch(struct ctl *, struct ctl_env *,
-		    const struct pollfd *pfd, int n);
+void ctl_dispatch(struct ctl *, struct ctl_env *, const struct pollfd *pfd,
+		  int n);
 /* ctl_pollfds(), poll() for at most timeout_ms, ctl_dispatch(). */
-void		 ctl_serve(struct ctl *, struct ctl_env *, int timeout_ms);
+void ctl_serve(struct ctl *, struct ctl_env *, int timeout_ms);
 /* Open connections right now. */
-int		 ctl_nconn(const struct ctl *);
+int ctl_nconn(const struct ctl *);
 const struct ctl_counters *ctl_counters(const struct ctl *);
 /* The statistics report, as the statistics command and -r show it. */
-void		 ctl_render_stats(const struct ctl_env *, struct outbuf *,
-		    int json);
+void ctl_render_stats(const struct ctl_env *, struct outbuf *, int json);
 
 #endif

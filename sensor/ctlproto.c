@@ -10,22 +10,21 @@
 #include "ctlproto.h"
 
 static const struct ctl_command commands[] = {
-	{ CTL_CMD_STATISTICS, "statistics", "show counters" },
-	{ CTL_CMD_SHUTDOWN, "shutdown", "export every flow, then exit" },
-	{ CTL_CMD_EXIT, "exit", "exit now, exporting nothing" },
-	{ CTL_CMD_EXPIRE_ALL, "expire-all", "expire and export every flow" },
-	{ CTL_CMD_DELETE_ALL, "delete-all", "forget every flow, unexported" },
-	{ CTL_CMD_DUMP_FLOWS, "dump-flows", "list the active flows" },
-	{ CTL_CMD_TIMEOUTS, "timeouts", "show the timeouts" },
-	{ CTL_CMD_START_GATHER, "start-gather", "resume capturing" },
-	{ CTL_CMD_STOP_GATHER, "stop-gather", "pause capturing" },
-	{ CTL_CMD_DEBUG_MORE, "debug+", "raise the debug level" },
-	{ CTL_CMD_DEBUG_LESS, "debug-", "lower the debug level" },
-	{ CTL_CMD_SEND_TEMPLATE, "send-template",
-	    "send the v9/IPFIX templates now" },
+    {CTL_CMD_STATISTICS, "statistics", "show counters"},
+    {CTL_CMD_SHUTDOWN, "shutdown", "export every flow, then exit"},
+    {CTL_CMD_EXIT, "exit", "exit now, exporting nothing"},
+    {CTL_CMD_EXPIRE_ALL, "expire-all", "expire and export every flow"},
+    {CTL_CMD_DELETE_ALL, "delete-all", "forget every flow, unexported"},
+    {CTL_CMD_DUMP_FLOWS, "dump-flows", "list the active flows"},
+    {CTL_CMD_TIMEOUTS, "timeouts", "show the timeouts"},
+    {CTL_CMD_START_GATHER, "start-gather", "resume capturing"},
+    {CTL_CMD_STOP_GATHER, "stop-gather", "pause capturing"},
+    {CTL_CMD_DEBUG_MORE, "debug+", "raise the debug level"},
+    {CTL_CMD_DEBUG_LESS, "debug-", "lower the debug level"},
+    {CTL_CMD_SEND_TEMPLATE, "send-template", "send the v9/IPFIX templates now"},
 };
 
-#define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 const struct ctl_command *
 ctlproto_command(const char *name)
@@ -67,9 +66,8 @@ ctlproto_parse_header(const uint8_t *buf, size_t len, struct ctl_msghdr *h)
 	buf_get_u8(&c, &t.type);
 	buf_get_u16be(&c, &t.flags);
 	buf_get_u32be(&c, &t.len);
-	if (c.failed || t.version != CTL_VERSION ||
-	    t.type < CTL_T_REQUEST || t.type > CTL_T_END ||
-	    t.len > CTL_MAXPAYLOAD)
+	if (c.failed || t.version != CTL_VERSION || t.type < CTL_T_REQUEST ||
+	    t.type > CTL_T_END || t.len > CTL_MAXPAYLOAD)
 		return -1;
 	*h = t;
 	return 0;
@@ -126,8 +124,8 @@ read_all(int fd, uint8_t *p, size_t len)
 }
 
 int
-ctlproto_send(int fd, enum ctl_type type, uint16_t flags,
-    const void *payload, size_t len)
+ctlproto_send(int fd, enum ctl_type type, uint16_t flags, const void *payload,
+	      size_t len)
 {
 	uint8_t hdr[CTL_HDRLEN];
 	struct ctl_msghdr h;
@@ -179,9 +177,9 @@ ctlproto_send_end(int fd, uint32_t status, const char *msg)
 
 uint8_t *
 ctlproto_frame_reply(uint16_t flags, const char *text, size_t len,
-    uint32_t status, const char *msg, size_t *outlen)
+		     uint32_t status, const char *msg, size_t *outlen)
 {
-	struct ctl_msghdr h = { CTL_VERSION, CTL_T_DATA, flags, 0 };
+	struct ctl_msghdr h = {CTL_VERSION, CTL_T_DATA, flags, 0};
 	size_t mlen = msg != NULL ? strlen(msg) : 0;
 	size_t nmsg = (len + CTL_MAXPAYLOAD - 1) / CTL_MAXPAYLOAD;
 	size_t n, total;

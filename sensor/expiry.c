@@ -18,30 +18,25 @@
 #include "parse.h"
 
 static const struct {
-	const char	*name;
-	uint32_t	 def;	/* softflowd's default, seconds */
+	const char *name;
+	uint32_t def; /* softflowd's default, seconds */
 } timeout_table[EXT_N] = {
-	[EXT_GENERAL] = { "general", 3600 },
-	[EXT_TCP] = { "tcp", 3600 },
-	[EXT_TCP_RST] = { "tcp.rst", 120 },
-	[EXT_TCP_FIN] = { "tcp.fin", 300 },
-	[EXT_UDP] = { "udp", 300 },
-	[EXT_ICMP] = { "icmp", 300 },
-	[EXT_MAXLIFE] = { "maxlife", 604800 },
-	[EXT_EXPINT] = { "expint", 60 },
+    [EXT_GENERAL] = {"general", 3600},
+    [EXT_TCP] = {"tcp", 3600},
+    [EXT_TCP_RST] = {"tcp.rst", 120},
+    [EXT_TCP_FIN] = {"tcp.fin", 300},
+    [EXT_UDP] = {"udp", 300},
+    [EXT_ICMP] = {"icmp", 300},
+    [EXT_MAXLIFE] = {"maxlife", 604800},
+    [EXT_EXPINT] = {"expint", 60},
 };
 
 static const char *const reason_names[EXR_N] = {
-	[EXR_GENERAL] = "general",
-	[EXR_TCP] = "tcp",
-	[EXR_TCP_RST] = "tcp.rst",
-	[EXR_TCP_FIN] = "tcp.fin",
-	[EXR_UDP] = "udp",
-	[EXR_ICMP] = "icmp",
-	[EXR_MAXLIFE] = "maxlife",
-	[EXR_OVERFLOW] = "overbytes",
-	[EXR_FORCED] = "forced",
-	[EXR_ALL] = "expire-all",
+    [EXR_GENERAL] = "general", [EXR_TCP] = "tcp",
+    [EXR_TCP_RST] = "tcp.rst", [EXR_TCP_FIN] = "tcp.fin",
+    [EXR_UDP] = "udp",	       [EXR_ICMP] = "icmp",
+    [EXR_MAXLIFE] = "maxlife", [EXR_OVERFLOW] = "overbytes",
+    [EXR_FORCED] = "forced",   [EXR_ALL] = "expire-all",
 };
 
 void
@@ -99,7 +94,7 @@ expiry_timeout_names(void)
 		return list;
 	for (i = 0; i < EXT_N && n < sizeof(list); i++)
 		n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s",
-		    i > 0 ? ", " : "", timeout_table[i].name);
+				      i > 0 ? ", " : "", timeout_table[i].name);
 	return list;
 }
 
@@ -125,7 +120,7 @@ expiry_class_of(uint8_t proto, uint8_t tcp_flags)
 
 size_t
 expiry_run(struct flowtable *ft, const struct timeouts *t, int64_t now_ms,
-    expiry_fn fn, void *arg)
+	   expiry_fn fn, void *arg)
 {
 	struct flow *f;
 	int64_t limit;
@@ -137,7 +132,7 @@ expiry_run(struct flowtable *ft, const struct timeouts *t, int64_t now_ms,
 			continue;
 		limit = (int64_t)t->secs[c] * 1000;
 		while ((f = flowtable_head(ft, c)) != NULL &&
-		    now_ms - f->last_ms >= limit) {
+		       now_ms - f->last_ms >= limit) {
 			fn(arg, f, (enum expiry_reason)c);
 			flowtable_remove(ft, f);
 			n++;
@@ -146,7 +141,7 @@ expiry_run(struct flowtable *ft, const struct timeouts *t, int64_t now_ms,
 	if (t->secs[EXT_MAXLIFE] != 0) {
 		limit = (int64_t)t->secs[EXT_MAXLIFE] * 1000;
 		while ((f = flowtable_oldest(ft)) != NULL &&
-		    now_ms - f->first_ms >= limit) {
+		       now_ms - f->first_ms >= limit) {
 			fn(arg, f, EXR_MAXLIFE);
 			flowtable_remove(ft, f);
 			n++;
@@ -157,7 +152,7 @@ expiry_run(struct flowtable *ft, const struct timeouts *t, int64_t now_ms,
 
 size_t
 expiry_all(struct flowtable *ft, enum expiry_reason why, expiry_fn fn,
-    void *arg)
+	   void *arg)
 {
 	struct flow *f;
 	size_t n = 0;

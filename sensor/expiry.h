@@ -20,8 +20,8 @@ struct flowtable;
 enum expiry_class {
 	EXC_GENERAL = 0,
 	EXC_TCP,
-	EXC_TCP_RST,	/* a RST was seen */
-	EXC_TCP_FIN,	/* a FIN was seen */
+	EXC_TCP_RST, /* a RST was seen */
+	EXC_TCP_FIN, /* a FIN was seen */
 	EXC_UDP,
 	EXC_ICMP,
 	EXC_NCLASS
@@ -35,36 +35,36 @@ enum expiry_timeout {
 	EXT_TCP_FIN = EXC_TCP_FIN,
 	EXT_UDP = EXC_UDP,
 	EXT_ICMP = EXC_ICMP,
-	EXT_MAXLIFE,	/* longest a flow may live, even if busy */
-	EXT_EXPINT,	/* seconds between expiry runs */
+	EXT_MAXLIFE, /* longest a flow may live, even if busy */
+	EXT_EXPINT,  /* seconds between expiry runs */
 	EXT_N
 };
 
 /* Why a flow was expired; the statistics keep one counter per reason. */
 enum expiry_reason {
-	EXR_GENERAL = EXC_GENERAL,	/* idle, by class */
+	EXR_GENERAL = EXC_GENERAL, /* idle, by class */
 	EXR_TCP = EXC_TCP,
 	EXR_TCP_RST = EXC_TCP_RST,
 	EXR_TCP_FIN = EXC_TCP_FIN,
 	EXR_UDP = EXC_UDP,
 	EXR_ICMP = EXC_ICMP,
-	EXR_MAXLIFE,	/* lived longer than maxlife */
-	EXR_OVERFLOW,	/* a 32-bit v5 counter would have overflowed */
-	EXR_FORCED,	/* table full: least recently used flow evicted */
-	EXR_ALL,	/* expire-all, shutdown or end of file */
+	EXR_MAXLIFE,  /* lived longer than maxlife */
+	EXR_OVERFLOW, /* a 32-bit v5 counter would have overflowed */
+	EXR_FORCED,   /* table full: least recently used flow evicted */
+	EXR_ALL,      /* expire-all, shutdown or end of file */
 	EXR_N
 };
 
 struct timeouts {
-	uint32_t	secs[EXT_N];	/* 0 = never (expint 0: every packet) */
+	uint32_t secs[EXT_N]; /* 0 = never (expint 0: every packet) */
 };
 
-void		expiry_defaults(struct timeouts *);
+void expiry_defaults(struct timeouts *);
 /* "name=time" as in -t; -1 if the name or the time is not valid. */
-int		expiry_parse_timeout(struct timeouts *, const char *spec);
-const char	*expiry_timeout_name(enum expiry_timeout);
-const char	*expiry_reason_name(enum expiry_reason);
-const char	*expiry_timeout_names(void);	/* for error messages */
+int expiry_parse_timeout(struct timeouts *, const char *spec);
+const char *expiry_timeout_name(enum expiry_timeout);
+const char *expiry_reason_name(enum expiry_reason);
+const char *expiry_timeout_names(void); /* for error messages */
 
 enum expiry_class expiry_class_of(uint8_t proto, uint8_t tcp_flags);
 
@@ -73,11 +73,11 @@ enum expiry_class expiry_class_of(uint8_t proto, uint8_t tcp_flags);
  * than maxlife at now_ms, then removes it from the table.  Returns the
  * number expired.
  */
-typedef void	(*expiry_fn)(void *arg, struct flow *, enum expiry_reason);
-size_t		expiry_run(struct flowtable *, const struct timeouts *,
-		    int64_t now_ms, expiry_fn fn, void *arg);
+typedef void (*expiry_fn)(void *arg, struct flow *, enum expiry_reason);
+size_t expiry_run(struct flowtable *, const struct timeouts *, int64_t now_ms,
+		  expiry_fn fn, void *arg);
 /* Every flow, oldest first, with the given reason. */
-size_t		expiry_all(struct flowtable *, enum expiry_reason,
-		    expiry_fn fn, void *arg);
+size_t expiry_all(struct flowtable *, enum expiry_reason, expiry_fn fn,
+		  void *arg);
 
 #endif

@@ -38,52 +38,53 @@
 #include "v5.h"
 
 /* The most records one datagram of EXPORT_MAX_MTU bytes can hold. */
-#define MAXQUEUE	((EXPORT_MAX_MTU - NF9_HDRLEN) / 49 + 1)
+#define MAXQUEUE ((EXPORT_MAX_MTU - NF9_HDRLEN) / 49 + 1)
 
 /* How far from the header's uptime a First/Last stamp may lie, in ms. */
-#define UPTIME_REACH_MS	INT64_C(0x7fffffff)
+#define UPTIME_REACH_MS INT64_C(0x7fffffff)
 
 /* One export format: how many records fit, how to send them. */
 struct export_version {
-	int	 version;
-	size_t	 maxrecs;	/* queue bound; v9/IPFIX also check bytes */
-	int	 (*accepts)(int af);
-	void	 (*flush)(struct export *, int64_t now_ms, int64_t boot_ms,
-		     int templates);
+	int version;
+	size_t maxrecs; /* queue bound; v9/IPFIX also check bytes */
+	int (*accepts)(int af);
+	void (*flush)(struct export *, int64_t now_ms, int64_t boot_ms,
+		      int templates);
 };
 
-struct export {
+struct export
+{
 	const struct export_version *ver;
-	struct export_dest	 dests[EXPORT_MAXDEST];
-	size_t			 ndests;
-	struct ipfix_rec	 queue[MAXQUEUE];
-	size_t			 nqueued;
-	size_t			 nq[2];		/* queued IPv4, IPv6 */
-	int64_t			 oldest_ms;	/* min first_ms queued */
-	int64_t			 newest_ms;	/* max last_ms queued */
-	uint32_t		 sequence;	/* per version: see above */
-	uint8_t			 engine_type, engine_id;
-	uint32_t		 domain;
-	int			 domain_set;
-	uint32_t		 sampling;	/* -s rate */
-	int			 vlan;
-	size_t			 reclen[2];	/* v9/IPFIX IPv4, IPv6 record */
-	size_t			 mtu;
-	uint32_t		 tpl_packets, tpl_secs;
-	uint32_t		 since_tpl;	/* messages since templates */
-	int64_t			 tpl_ms;	/* when templates last went */
-	int			 tpl_sent;	/* ever */
-	int			 v6_logged;
-	export_sink		 sink;
-	void			*sink_arg;
-	struct export_stats	 st;
-	uint8_t			 dgram[EXPORT_MAX_MTU];
+	struct export_dest dests[EXPORT_MAXDEST];
+	size_t ndests;
+	struct ipfix_rec queue[MAXQUEUE];
+	size_t nqueued;
+	size_t nq[2];	   /* queued IPv4, IPv6 */
+	int64_t oldest_ms; /* min first_ms queued */
+	int64_t newest_ms; /* max last_ms queued */
+	uint32_t sequence; /* per version: see above */
+	uint8_t engine_type, engine_id;
+	uint32_t domain;
+	int domain_set;
+	uint32_t sampling; /* -s rate */
+	int vlan;
+	size_t reclen[2]; /* v9/IPFIX IPv4, IPv6 record */
+	size_t mtu;
+	uint32_t tpl_packets, tpl_secs;
+	uint32_t since_tpl; /* messages since templates */
+	int64_t tpl_ms;	    /* when templates last went */
+	int tpl_sent;	    /* ever */
+	int v6_logged;
+	export_sink sink;
+	void *sink_arg;
+	struct export_stats st;
+	uint8_t dgram[EXPORT_MAX_MTU];
 };
 
 /* One datagram to every destination, counted. */
 static void
 send_all(struct export *ex, const uint8_t *d, size_t len, size_t nflows,
-    int templates)
+	 int templates)
 {
 	struct export_dest *dst;
 	size_t i;
@@ -118,7 +119,7 @@ static uint32_t
 addr4(const uint8_t *a)
 {
 	return (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 |
-	    (uint32_t)a[2] << 8 | a[3];
+	       (uint32_t)a[2] << 8 | a[3];
 }
 
 static void
@@ -172,7 +173,7 @@ any_accepts(int af)
 
 static void
 msg_init(const struct export *ex, struct ipfix_msg *m, int64_t now_ms,
-    int64_t boot_ms, int templates)
+	 int64_t boot_ms, int templates)
 {
 	memset(m, 0, sizeof(*m));
 	m->version = ex->ver->version;
@@ -188,7 +189,7 @@ msg_init(const struct export *ex, struct ipfix_msg *m, int64_t now_ms,
 /* One v9/IPFIX message of the first n queued records. */
 static void
 tpl_send(struct export *ex, size_t n, int64_t now_ms, int64_t boot_ms,
-    int templates)
+	 int templates)
 {
 	struct ipfix_msg m;
 	size_t len;
@@ -198,7 +199,8 @@ tpl_send(struct export *ex, size_t n, int64_t now_ms, int64_t boot_ms,
 	if (len == 0) {
 		/* Cannot happen: every record was queued only if it fit. */
 		log_warnx("export: a v%d message of %zu records does not fit "
-		    "%zu bytes; dropped", m.version, n, ex->mtu);
+			  "%zu bytes; dropped",
+			  m.version, n, ex->mtu);
 		return;
 	}
 	send_all(ex, ex->dgram, len, n, templates);
@@ -209,17 +211,18 @@ tpl_send(struct export *ex, size_t n, int64_t now_ms, int64_t boot_ms,
 	} else
 		ex->since_tpl++;
 	/* The sampling options record is an IPFIX data record too. */
-	ex->sequence += m.version == NF9_VERSION ? 1 :
-	    (uint32_t)n + (templates && m.sampling > 1);
+	ex->sequence += m.version == NF9_VERSION
+			    ? 1
+			    : (uint32_t)n + (templates && m.sampling > 1);
 }
 
 static int
 templates_due(const struct export *ex, int64_t now_ms)
 {
 	return !ex->tpl_sent ||
-	    (ex->tpl_packets > 0 && ex->since_tpl >= ex->tpl_packets) ||
-	    (ex->tpl_secs > 0 &&
-	    now_ms - ex->tpl_ms >= (int64_t)ex->tpl_secs * 1000);
+	       (ex->tpl_packets > 0 && ex->since_tpl >= ex->tpl_packets) ||
+	       (ex->tpl_secs > 0 &&
+		now_ms - ex->tpl_ms >= (int64_t)ex->tpl_secs * 1000);
 }
 
 /* Bytes of a message with the queued records (and n4/n6 more). */
@@ -229,8 +232,9 @@ tpl_size(const struct export *ex, int templates, size_t n4, size_t n6)
 	struct ipfix_msg m;
 
 	msg_init(ex, &m, 0, 0, templates);
-	return ipfix_overhead(&m) + ipfix_setlen(ex->nq[0] + n4, ex->reclen[0]) +
-	    ipfix_setlen(ex->nq[1] + n6, ex->reclen[1]);
+	return ipfix_overhead(&m) +
+	       ipfix_setlen(ex->nq[0] + n4, ex->reclen[0]) +
+	       ipfix_setlen(ex->nq[1] + n6, ex->reclen[1]);
 }
 
 static void
@@ -246,9 +250,9 @@ tpl_flush(struct export *ex, int64_t now_ms, int64_t boot_ms, int templates)
 }
 
 static const struct export_version versions[] = {
-	{ 5, V5_MAXRECS, v5_accepts, v5_flush },
-	{ NF9_VERSION, MAXQUEUE, any_accepts, tpl_flush },
-	{ IPFIX_VERSION, MAXQUEUE, any_accepts, tpl_flush },
+    {5, V5_MAXRECS, v5_accepts, v5_flush},
+    {NF9_VERSION, MAXQUEUE, any_accepts, tpl_flush},
+    {IPFIX_VERSION, MAXQUEUE, any_accepts, tpl_flush},
 };
 
 static const struct export_version *
@@ -473,16 +477,18 @@ export_send_templates(struct export *ex, int64_t now_ms, int64_t boot_ms)
 
 int
 export_flow(struct export *ex, const struct ipfix_rec *r, int64_t now_ms,
-    int64_t boot_ms)
+	    int64_t boot_ms)
 {
 	int v6 = r->af == 6;
 
 	if (!ex->ver->accepts(r->af)) {
 		ex->st.unexportable++;
 		if (!ex->v6_logged) {
-			log_info("IPv6 flows cannot be exported in NetFlow "
+			log_info(
+			    "IPv6 flows cannot be exported in NetFlow "
 			    "v%d: they are counted as not exportable; -v 10 "
-			    "(IPFIX) or -v 9 exports them", ex->ver->version);
+			    "(IPFIX) or -v 9 exports them",
+			    ex->ver->version);
 			ex->v6_logged = 1;
 		}
 		return -1;
@@ -492,9 +498,8 @@ export_flow(struct export *ex, const struct ipfix_rec *r, int64_t now_ms,
 	    tpl_size(ex, 0, !v6, v6) > ex->mtu)
 		export_flush(ex, now_ms, boot_ms);
 	/* Flows too far apart for one header's uptime go out separately. */
-	if (ex->nqueued > 0 &&
-	    (r->last_ms - ex->oldest_ms > UPTIME_REACH_MS ||
-	     ex->newest_ms - r->first_ms > UPTIME_REACH_MS))
+	if (ex->nqueued > 0 && (r->last_ms - ex->oldest_ms > UPTIME_REACH_MS ||
+				ex->newest_ms - r->first_ms > UPTIME_REACH_MS))
 		export_flush(ex, now_ms, boot_ms);
 	if (ex->nqueued == 0 || r->first_ms < ex->oldest_ms)
 		ex->oldest_ms = r->first_ms;

@@ -42,30 +42,30 @@
 _Static_assert(sizeof(struct flowkey) == 40, "flow key is five words");
 
 struct slot {
-	uint32_t	hash;
-	uint32_t	idx;	/* flow index + 1; 0 = empty */
+	uint32_t hash;
+	uint32_t idx; /* flow index + 1; 0 = empty */
 };
 
 struct list {
-	uint32_t	head, tail;
+	uint32_t head, tail;
 };
 
 /* The index's first size, in slots (2 KiB). */
-#define FT_MINSLOTS	256
+#define FT_MINSLOTS 256
 
 struct flowtable {
-	struct flow	*flows;
-	struct slot	*slots;
-	uint32_t	 max;
-	uint32_t	 count;
-	uint32_t	 cap;		/* max, or less if growing failed */
-	uint32_t	 mask;		/* slots - 1 */
-	uint64_t	 maxslots;	/* the index's bound, >= 2 x max */
-	uint32_t	 freelist;	/* chained through flow.next */
-	uint32_t	 unused;	/* flows[unused..max) never used yet */
-	struct list	 lists[FT_NLISTS];
-	struct list	 age;
-	uint64_t	 secret[6];	/* hash keys, from the seed */
+	struct flow *flows;
+	struct slot *slots;
+	uint32_t max;
+	uint32_t count;
+	uint32_t cap;	   /* max, or less if growing failed */
+	uint32_t mask;	   /* slots - 1 */
+	uint64_t maxslots; /* the index's bound, >= 2 x max */
+	uint32_t freelist; /* chained through flow.next */
+	uint32_t unused;   /* flows[unused..max) never used yet */
+	struct list lists[FT_NLISTS];
+	struct list age;
+	uint64_t secret[6]; /* hash keys, from the seed */
 };
 
 struct flowtable *
@@ -80,7 +80,7 @@ flowtable_new(uint32_t max_flows, const uint8_t seed[16])
 	if ((ft = calloc(1, sizeof(*ft))) == NULL)
 		return NULL;
 	for (ft->maxslots = 16; ft->maxslots < 2 * (uint64_t)max_flows;
-	    ft->maxslots <<= 1)
+	     ft->maxslots <<= 1)
 		;
 	nslots = ft->maxslots < FT_MINSLOTS ? ft->maxslots : FT_MINSLOTS;
 	ft->flows = calloc(max_flows, sizeof(*ft->flows));
@@ -159,8 +159,8 @@ static inline int
 key_equal(const struct flowkey *a, const struct flowkey *b)
 {
 	return ((kw(a, 0) ^ kw(b, 0)) | (kw(a, 1) ^ kw(b, 1)) |
-	    (kw(a, 2) ^ kw(b, 2)) | (kw(a, 3) ^ kw(b, 3)) |
-	    (kw(a, 4) ^ kw(b, 4))) == 0;
+		(kw(a, 2) ^ kw(b, 2)) | (kw(a, 3) ^ kw(b, 3)) |
+		(kw(a, 4) ^ kw(b, 4))) == 0;
 }
 
 static inline uint32_t
@@ -264,7 +264,7 @@ grow(struct flowtable *ft)
 
 struct flow *
 flowtable_insert(struct flowtable *ft, const struct flowkey *k, uint32_t hash,
-    unsigned cls)
+		 unsigned cls)
 {
 	uint32_t i, idx;
 	struct flow *f;
@@ -308,14 +308,14 @@ flowtable_remove(struct flowtable *ft, struct flow *f)
 	uint32_t idx = index_of(ft, f), i, j, home;
 
 	for (i = hash_key(ft, &f->key) & ft->mask; ft->slots[i].idx != idx + 1;
-	    i = (i + 1) & ft->mask)
+	     i = (i + 1) & ft->mask)
 		;
 	/*
 	 * Backward shift: move each following entry of the probe run into
 	 * the hole unless that would put it before its home slot.
 	 */
 	for (j = (i + 1) & ft->mask; ft->slots[j].idx != 0;
-	    j = (j + 1) & ft->mask) {
+	     j = (j + 1) & ft->mask) {
 		home = ft->slots[j].hash & ft->mask;
 		if (((j - home) & ft->mask) >= ((j - i) & ft->mask)) {
 			ft->slots[i] = ft->slots[j];
@@ -404,7 +404,7 @@ size_t
 flowtable_memory(const struct flowtable *ft)
 {
 	return sizeof(*ft) + (size_t)ft->unused * sizeof(struct flow) +
-	    ((size_t)ft->mask + 1) * sizeof(struct slot);
+	       ((size_t)ft->mask + 1) * sizeof(struct slot);
 }
 
 size_t

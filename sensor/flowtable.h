@@ -22,8 +22,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#define FT_NLISTS	8
-#define FT_NIL		UINT32_MAX
+#define FT_NLISTS 8
+#define FT_NIL UINT32_MAX
 
 /*
  * The key is hashed and compared as five 64-bit words, so it is exactly
@@ -32,14 +32,14 @@
  * leaves room for the address family in the same 16 bits.
  */
 struct flowkey {
-	uint8_t		src[16];	/* network order; IPv4 in first 4 */
-	uint8_t		dst[16];
-	uint16_t	sport;		/* host order */
-	uint16_t	dport;		/* host order; ICMP type * 256 + code */
-	uint16_t	vlan : 12;	/* only with -T vlan, else 0 */
-	uint16_t	af : 4;		/* 4 or 6 */
-	uint8_t		proto;
-	uint8_t		tos;
+	uint8_t src[16]; /* network order; IPv4 in first 4 */
+	uint8_t dst[16];
+	uint16_t sport;	    /* host order */
+	uint16_t dport;	    /* host order; ICMP type * 256 + code */
+	uint16_t vlan : 12; /* only with -T vlan, else 0 */
+	uint16_t af : 4;    /* 4 or 6 */
+	uint8_t proto;
+	uint8_t tos;
 } __attribute__((aligned(8)));
 
 /*
@@ -51,12 +51,12 @@ struct flowkey {
  */
 static inline uint64_t
 flowkey_tail(uint16_t sport, uint16_t dport, uint16_t vlan, uint8_t af,
-    uint8_t proto, uint8_t tos)
+	     uint8_t proto, uint8_t tos)
 {
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	return (uint64_t)sport | (uint64_t)dport << 16 |
-	    (uint64_t)((vlan & 0xfff) | (af & 0xf) << 12) << 32 |
-	    (uint64_t)proto << 48 | (uint64_t)tos << 56;
+	       (uint64_t)((vlan & 0xfff) | (af & 0xf) << 12) << 32 |
+	       (uint64_t)proto << 48 | (uint64_t)tos << 56;
 #else
 	struct flowkey k;
 	uint64_t w;
@@ -78,49 +78,49 @@ flowkey_tail(uint16_t sport, uint16_t dport, uint16_t vlan, uint8_t af,
  * flow before either would pass the 32-bit fields of a v5 record.
  */
 struct flow {
-	struct flowkey	key;
-	uint32_t	packets;
-	uint32_t	bytes;		/* IP bytes */
-	int64_t		last_ms;	/* unix ms of last packet */
-	int64_t		first_ms;	/* unix ms of first packet */
-	uint32_t	prev, next;	/* class list; next = free list link */
-	uint32_t	aprev, anext;	/* age list */
-	uint8_t		tcp_flags;	/* OR of all TCP flags seen */
-	uint8_t		cls;		/* class list the flow is on */
-	uint8_t		in_use;
+	struct flowkey key;
+	uint32_t packets;
+	uint32_t bytes;	       /* IP bytes */
+	int64_t last_ms;       /* unix ms of last packet */
+	int64_t first_ms;      /* unix ms of first packet */
+	uint32_t prev, next;   /* class list; next = free list link */
+	uint32_t aprev, anext; /* age list */
+	uint8_t tcp_flags;     /* OR of all TCP flags seen */
+	uint8_t cls;	       /* class list the flow is on */
+	uint8_t in_use;
 };
 
 struct flowtable;
 
 /* NULL if max_flows is 0 or memory is short. */
 struct flowtable *flowtable_new(uint32_t max_flows, const uint8_t seed[16]);
-void		flowtable_free(struct flowtable *);
+void flowtable_free(struct flowtable *);
 
-uint32_t	flowtable_hash(const struct flowtable *, const struct flowkey *);
-struct flow	*flowtable_find(struct flowtable *, const struct flowkey *,
-		    uint32_t hash);
+uint32_t flowtable_hash(const struct flowtable *, const struct flowkey *);
+struct flow *flowtable_find(struct flowtable *, const struct flowkey *,
+			    uint32_t hash);
 /*
  * A new zeroed flow with this key, at the tail of list cls and of the age
  * list; NULL if the table is full (the caller evicts first).
  */
-struct flow	*flowtable_insert(struct flowtable *, const struct flowkey *,
-		    uint32_t hash, unsigned cls);
-void		flowtable_remove(struct flowtable *, struct flow *);
+struct flow *flowtable_insert(struct flowtable *, const struct flowkey *,
+			      uint32_t hash, unsigned cls);
+void flowtable_remove(struct flowtable *, struct flow *);
 /* Move to the tail of list cls (after a packet, or a class change). */
-void		flowtable_touch(struct flowtable *, struct flow *, unsigned cls);
+void flowtable_touch(struct flowtable *, struct flow *, unsigned cls);
 
-struct flow	*flowtable_head(struct flowtable *, unsigned cls);
-struct flow	*flowtable_oldest(struct flowtable *);	/* age list head */
-struct flow	*flowtable_younger(struct flowtable *, const struct flow *);
+struct flow *flowtable_head(struct flowtable *, unsigned cls);
+struct flow *flowtable_oldest(struct flowtable *); /* age list head */
+struct flow *flowtable_younger(struct flowtable *, const struct flow *);
 /* The least recently used flow over all lists, NULL if empty. */
-struct flow	*flowtable_lru(struct flowtable *);
+struct flow *flowtable_lru(struct flowtable *);
 
-uint32_t	flowtable_count(const struct flowtable *);
-uint32_t	flowtable_max(const struct flowtable *);
+uint32_t flowtable_count(const struct flowtable *);
+uint32_t flowtable_max(const struct flowtable *);
 /* Full at max_flows, or earlier if the index could not grow. */
-int		flowtable_full(const struct flowtable *);
+int flowtable_full(const struct flowtable *);
 /* Bytes in use: the flows touched so far and the index as it is now. */
-size_t		flowtable_memory(const struct flowtable *);
-size_t		flowtable_index_slots(const struct flowtable *);
+size_t flowtable_memory(const struct flowtable *);
+size_t flowtable_index_slots(const struct flowtable *);
 
 #endif

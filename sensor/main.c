@@ -3,8 +3,8 @@
  *
  * Reads packets from an interface (-i) or a capture file (-r), keeps flows
  * in a bounded table, expires them by softflowd's timeouts and exports
- * NetFlow v5, v9 or IPFIX to one or more collectors.  This file only parses flags,
- * wires the modules together in dependency order and runs the loop:
+ * NetFlow v5, v9 or IPFIX to one or more collectors.  This file only parses
+ * flags, wires the modules together in dependency order and runs the loop:
  *
  *   capture (libpcap) -> meter (decode, flow table, expiry) -> export
  *   control socket (ctl) -> commands on the meter and the loop
@@ -33,8 +33,8 @@
 #include "outbuf.h"
 #include "parse.h"
 
-#define DEFAULT_CTLSOCK	"/var/run/nfsensord.ctl"
-#define DEFAULT_PIDFILE	"/var/run/nfsensord.pid"
+#define DEFAULT_CTLSOCK "/var/run/nfsensord.ctl"
+#define DEFAULT_PIDFILE "/var/run/nfsensord.pid"
 #define DEFAULT_MAXFLOWS 8192
 /*
  * Flows need headers only: 256 bytes hold Ethernet or SLL2, eight VLAN
@@ -43,28 +43,28 @@
  * capture).  With libpcap's 262144 and its default buffer, the ring in
  * immediate mode holds so few packets that bursts are dropped.
  */
-#define DEFAULT_SNAPLEN	256
-#define DEFAULT_BUFSIZE	(8 << 20)	/* -B bytes */
-#define READ_BATCH	1024	/* packets per pcap_dispatch() */
+#define DEFAULT_SNAPLEN 256
+#define DEFAULT_BUFSIZE (8 << 20) /* -B bytes */
+#define READ_BATCH 1024		  /* packets per pcap_dispatch() */
 
 struct options {
-	struct capture_config	 cap;
-	struct meter_config	 meter;
-	const char		*dests[EXPORT_MAXDEST];
-	int			 ndests;
-	const char		*ctlsock;
-	const char		*pidfile;
-	const char		*user;
-	int			 foreground;
-	int			 debug;
-	int			 version;
-	uint8_t			 engine_type, engine_id;
-	size_t			 mtu;		/* -o mtu= */
-	uint32_t		 tpl_packets;	/* -o template-packets= */
-	uint32_t		 tpl_secs;	/* -o template-secs= */
-	uint32_t		 domain;	/* -o domain= */
-	int			 domain_set;
-	char			*filter;
+	struct capture_config cap;
+	struct meter_config meter;
+	const char *dests[EXPORT_MAXDEST];
+	int ndests;
+	const char *ctlsock;
+	const char *pidfile;
+	const char *user;
+	int foreground;
+	int debug;
+	int version;
+	uint8_t engine_type, engine_id;
+	size_t mtu;	      /* -o mtu= */
+	uint32_t tpl_packets; /* -o template-packets= */
+	uint32_t tpl_secs;    /* -o template-secs= */
+	uint32_t domain;      /* -o domain= */
+	int domain_set;
+	char *filter;
 };
 
 static volatile sig_atomic_t got_term;
@@ -84,7 +84,7 @@ signals_init(void)
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
-	sa.sa_flags = SA_RESTART;	/* as signal(2) did before */
+	sa.sa_flags = SA_RESTART; /* as signal(2) did before */
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
@@ -92,10 +92,10 @@ signals_init(void)
 	sigaction(SIGPIPE, &sa, NULL);
 }
 
-static void __attribute__((noreturn))
-usage(void)
+static void __attribute__((noreturn)) usage(void)
 {
-	fprintf(stderr,
+	fprintf(
+	    stderr,
 	    "usage: nfsensord [-dDhN] [-B bufsize] [-C snaplen] [-c ctlsock] "
 	    "[-e type:id]\n"
 	    "                 [-i [ifindex:]interface | -r file] "
@@ -122,7 +122,7 @@ numflag(int ch, const char *val, uint64_t min, uint64_t max)
 
 	if (parse_u64(val, min, max, &v) == -1) {
 		snprintf(want, sizeof(want), "a number from %llu to %llu",
-		    (unsigned long long)min, (unsigned long long)max);
+			 (unsigned long long)min, (unsigned long long)max);
 		badflag(ch, val, want);
 	}
 	return v;
@@ -165,13 +165,13 @@ static void
 export_option(struct options *o, const char *val)
 {
 	static const struct {
-		const char	*name;
-		uint64_t	 min, max;
+		const char *name;
+		uint64_t min, max;
 	} opts[] = {
-		{ "mtu", EXPORT_MIN_MTU, EXPORT_MAX_MTU },
-		{ "template-packets", 0, UINT32_MAX },
-		{ "template-secs", 0, 86400 },
-		{ "domain", 0, UINT32_MAX },
+	    {"mtu", EXPORT_MIN_MTU, EXPORT_MAX_MTU},
+	    {"template-packets", 0, UINT32_MAX},
+	    {"template-secs", 0, 86400},
+	    {"domain", 0, UINT32_MAX},
 	};
 	const char *eq = strchr(val, '=');
 	size_t i;
@@ -182,12 +182,13 @@ export_option(struct options *o, const char *val)
 		    strncmp(val, opts[i].name, (size_t)(eq - val)) == 0)
 			break;
 	if (eq == NULL || i == sizeof(opts) / sizeof(opts[0]))
-		badflag('o', val, "name=value with name one of mtu, "
-		    "template-packets, template-secs, domain");
+		badflag('o', val,
+			"name=value with name one of mtu, "
+			"template-packets, template-secs, domain");
 	if (parse_u64(eq + 1, opts[i].min, opts[i].max, &v) == -1)
 		errx(1, "-o %s: expected a number from %llu to %llu", val,
-		    (unsigned long long)opts[i].min,
-		    (unsigned long long)opts[i].max);
+		     (unsigned long long)opts[i].min,
+		     (unsigned long long)opts[i].max);
 	switch (i) {
 	case 0:
 		o->mtu = (size_t)v;
@@ -248,8 +249,8 @@ parse_args(struct options *o, int argc, char **argv)
 	o->tpl_packets = EXPORT_DEFAULT_TPL_PACKETS;
 	o->tpl_secs = EXPORT_DEFAULT_TPL_SECS;
 
-	while ((ch = getopt(argc, argv, "B:C:c:dDe:hi:m:Nn:o:p:r:s:T:t:u:v:")) !=
-	    -1) {
+	while ((ch = getopt(argc, argv,
+			    "B:C:c:dDe:hi:m:Nn:o:p:r:s:T:t:u:v:")) != -1) {
 		switch (ch) {
 		case 'B':
 			if (parse_size(optarg, &v) == -1 || v > INT32_MAX)
@@ -297,8 +298,8 @@ parse_args(struct options *o, int argc, char **argv)
 			o->cap.file = optarg;
 			break;
 		case 's':
-			o->meter.sample = (uint32_t)numflag(ch, optarg, 1,
-			    16383);
+			o->meter.sample =
+			    (uint32_t)numflag(ch, optarg, 1, 16383);
 			break;
 		case 'T':
 			if (meter_parse_key(optarg, &o->meter.key) == -1)
@@ -306,7 +307,9 @@ parse_args(struct options *o, int argc, char **argv)
 			break;
 		case 't':
 			if (expiry_parse_timeout(&o->meter.to, optarg) == -1)
-				errx(1, "-t %s: expected name=time with name "
+				errx(
+				    1,
+				    "-t %s: expected name=time with name "
 				    "one of %s and time such as 300, 5m, 1h30m",
 				    optarg, expiry_timeout_names());
 			break;
@@ -332,14 +335,14 @@ parse_args(struct options *o, int argc, char **argv)
 
 static void
 on_packet(void *arg, const struct timeval *ts, const uint8_t *bytes,
-    uint32_t caplen)
+	  uint32_t caplen)
 {
 	meter_packet(arg, ts, bytes, caplen);
 }
 
 static void
 on_discard(void *arg, const struct timeval *ts, const uint8_t *bytes,
-    uint32_t caplen)
+	   uint32_t caplen)
 {
 	(void)ts;
 	(void)bytes;
@@ -368,7 +371,7 @@ run_file(struct ctl_env *env)
 			break;
 	if (n == -2)
 		log_warnx("%s: %s", capture_name(env->cap),
-		    capture_error(env->cap));
+			  capture_error(env->cap));
 	meter_expire_all(env->meter);
 	outbuf_init(&o);
 	ctl_render_stats(env, &o, 0);
@@ -406,10 +409,11 @@ run_live(struct ctl_env *env, struct ctl *ctl)
 		/* While paused, packets are still read, and thrown away. */
 		if (pfd[0].revents & (POLLIN | POLLERR)) {
 			n = capture_read(env->cap, READ_BATCH,
-			    env->gather ? on_packet : on_discard, env->meter);
+					 env->gather ? on_packet : on_discard,
+					 env->meter);
 			if (n == -2)
 				log_fatalx("%s: %s", capture_name(env->cap),
-				    capture_error(env->cap));
+					   capture_error(env->cap));
 		}
 		/* Idle time moves the packet clock too. */
 		meter_tick(env->meter, wall_ms());
@@ -418,7 +422,7 @@ run_live(struct ctl_env *env, struct ctl *ctl)
 	}
 	if (got_term || env->quit == CTL_SHUTDOWN) {
 		log_info("shutting down: exporting %u flows",
-		    flowtable_count(meter_flowtable(env->meter)));
+			 flowtable_count(meter_flowtable(env->meter)));
 		meter_expire_all(env->meter);
 	}
 }
@@ -457,12 +461,14 @@ main(int argc, char **argv)
 		errx(1, "-o mtu=%zu: out of range", o.mtu);
 	for (i = 0; i < o.ndests; i++)
 		if (export_parse_dests(ex, o.dests[i], &bad) == -1)
-			errx(1, "-n %s: expected host:port or [v6addr]:port "
-			    "(%s)", bad, strerror(errno));
+			errx(1,
+			     "-n %s: expected host:port or [v6addr]:port "
+			     "(%s)",
+			     bad, strerror(errno));
 	env.ex = ex;
 	if ((env.meter = meter_new(&o.meter, ex)) == NULL)
 		errx(1, "-m %u: cannot allocate the flow table",
-		    o.meter.max_flows);
+		     o.meter.max_flows);
 	meter_set_linktype(env.meter, capture_linktype(env.cap));
 	env.source = capture_name(env.cap);
 
@@ -485,7 +491,7 @@ main(int argc, char **argv)
 		if (o.user != NULL && daemon_privdrop(o.user, NULL) == -1)
 			log_fatal("cannot drop privileges to %s", o.user);
 		log_info("capturing on %s, exporting to %zu collector(s)",
-		    capture_name(env.cap), export_ndests(ex));
+			 capture_name(env.cap), export_ndests(ex));
 		run_live(&env, ctl);
 		ctl_close(ctl);
 		daemon_pidfile_remove();

@@ -5,12 +5,12 @@
  * the flow, add the packet, and move the flow to the tail of its class
  * list.  The table holds two one-way flows per -m conversation, the
  * softflowd user's meaning of -m.  Creating a flow in a full table first
- * evicts the least recently used flow (exported, counted as forced); adding to a flow whose 32-bit
- * v5 packet or byte counter would overflow first expires it (counted as
- * overbytes).  Nothing is allocated and no other flow is looked at, so the
- * cost per packet is constant.  Expiry runs every expint seconds of packet
- * clock and ends with a flush, so a datagram goes out when 30 records are
- * ready or when the run ends.
+ * evicts the least recently used flow (exported, counted as forced); adding to
+ * a flow whose 32-bit v5 packet or byte counter would overflow first expires it
+ * (counted as overbytes).  Nothing is allocated and no other flow is looked at,
+ * so the cost per packet is constant.  Expiry runs every expint seconds of
+ * packet clock and ends with a flush, so a datagram goes out when 30 records
+ * are ready or when the run ends.
  */
 #include <arpa/inet.h>
 
@@ -24,22 +24,22 @@
 #include "outbuf.h"
 
 struct meter {
-	struct meter_config	 cfg;
-	struct flowtable	*ft;
-	struct export		*ex;
-	const struct linktype	*lt;
-	struct sensor_stats	 st;
-	int64_t			 clock_ms;	/* sensor clock, unix ms */
-	int64_t			 boot_ms;	/* first packet; -1 before */
-	int64_t			 next_expiry_ms;
-	uint64_t		 sample_count;
+	struct meter_config cfg;
+	struct flowtable *ft;
+	struct export *ex;
+	const struct linktype *lt;
+	struct sensor_stats st;
+	int64_t clock_ms; /* sensor clock, unix ms */
+	int64_t boot_ms;  /* first packet; -1 before */
+	int64_t next_expiry_ms;
+	uint64_t sample_count;
 };
 
 static const char *const key_names[KEY_N] = {
-	[KEY_FULL] = "full",
-	[KEY_PROTO] = "proto",
-	[KEY_IP] = "ip",
-	[KEY_VLAN] = "vlan",
+    [KEY_FULL] = "full",
+    [KEY_PROTO] = "proto",
+    [KEY_IP] = "ip",
+    [KEY_VLAN] = "vlan",
 };
 
 int
@@ -74,7 +74,7 @@ meter_new(const struct meter_config *cfg, struct export *ex)
 	m->boot_ms = -1;
 	if (cfg->max_flows == 0 || cfg->max_flows > METER_MAX_FLOWS ||
 	    (m->ft = flowtable_new(METER_ONEWAY_PER_FLOW * cfg->max_flows,
-	    cfg->seed)) == NULL) {
+				   cfg->seed)) == NULL) {
 		free(m);
 		return NULL;
 	}
@@ -98,16 +98,16 @@ meter_set_linktype(struct meter *m, const struct linktype *lt)
 
 /* flowEndReason (IPFIX IE 136) of each expiry reason. */
 static const uint8_t end_reason[EXR_N] = {
-	[EXR_GENERAL] = IPFIX_END_IDLE,
-	[EXR_TCP] = IPFIX_END_IDLE,
-	[EXR_TCP_RST] = IPFIX_END_EOF,	/* idle after the end was seen */
-	[EXR_TCP_FIN] = IPFIX_END_EOF,
-	[EXR_UDP] = IPFIX_END_IDLE,
-	[EXR_ICMP] = IPFIX_END_IDLE,
-	[EXR_MAXLIFE] = IPFIX_END_ACTIVE,
-	[EXR_OVERFLOW] = IPFIX_END_FORCED,
-	[EXR_FORCED] = IPFIX_END_RESOURCES,	/* table full */
-	[EXR_ALL] = IPFIX_END_FORCED,
+    [EXR_GENERAL] = IPFIX_END_IDLE,
+    [EXR_TCP] = IPFIX_END_IDLE,
+    [EXR_TCP_RST] = IPFIX_END_EOF, /* idle after the end was seen */
+    [EXR_TCP_FIN] = IPFIX_END_EOF,
+    [EXR_UDP] = IPFIX_END_IDLE,
+    [EXR_ICMP] = IPFIX_END_IDLE,
+    [EXR_MAXLIFE] = IPFIX_END_ACTIVE,
+    [EXR_OVERFLOW] = IPFIX_END_FORCED,
+    [EXR_FORCED] = IPFIX_END_RESOURCES, /* table full */
+    [EXR_ALL] = IPFIX_END_FORCED,
 };
 
 /* The expiry callback: count the flow and hand it to the exporter. */
@@ -156,8 +156,8 @@ run_expiry(struct meter *m)
 {
 	expiry_run(m->ft, &m->cfg.to, m->clock_ms, expire_one, m);
 	flush(m);
-	m->next_expiry_ms = m->clock_ms +
-	    (int64_t)m->cfg.to.secs[EXT_EXPINT] * 1000;
+	m->next_expiry_ms =
+	    m->clock_ms + (int64_t)m->cfg.to.secs[EXT_EXPINT] * 1000;
 }
 
 /* Advance the clock to t (never backwards); run expiry when it is due. */
@@ -166,8 +166,8 @@ advance(struct meter *m, int64_t t)
 {
 	if (m->boot_ms < 0) {
 		m->boot_ms = m->clock_ms = t;
-		m->next_expiry_ms = t +
-		    (int64_t)m->cfg.to.secs[EXT_EXPINT] * 1000;
+		m->next_expiry_ms =
+		    t + (int64_t)m->cfg.to.secs[EXT_EXPINT] * 1000;
 	} else if (t < m->clock_ms) {
 		m->st.clock_backwards++;
 		t = m->clock_ms;
@@ -245,7 +245,7 @@ make_key(const struct meter *m, const struct packet_info *d, struct flowkey *k)
 
 void
 meter_packet(struct meter *m, const struct timeval *ts, const uint8_t *bytes,
-    uint32_t caplen)
+	     uint32_t caplen)
 {
 	struct packet_info d;
 	struct flowkey k;
@@ -279,7 +279,7 @@ meter_packet(struct meter *m, const struct timeval *ts, const uint8_t *bytes,
 	h = flowtable_hash(m->ft, &k);
 	f = flowtable_find(m->ft, &k, h);
 	if (f != NULL && (f->packets >= UINT32_MAX ||
-	    (uint64_t)f->bytes + d.bytes > UINT32_MAX)) {
+			  (uint64_t)f->bytes + d.bytes > UINT32_MAX)) {
 		expire_one(m, f, EXR_OVERFLOW);
 		flowtable_remove(m->ft, f);
 		f = NULL;
@@ -291,7 +291,7 @@ meter_packet(struct meter *m, const struct timeval *ts, const uint8_t *bytes,
 			flowtable_remove(m->ft, f);
 		}
 		f = flowtable_insert(m->ft, &k, h,
-		    expiry_class_of(k.proto, d.tcp_flags));
+				     expiry_class_of(k.proto, d.tcp_flags));
 		f->first_ms = t;
 		m->st.flows_created++;
 	}
@@ -352,31 +352,37 @@ meter_dump_flows(struct meter *m, struct outbuf *o, int json)
 	if (json)
 		outbuf_printf(o, "[");
 	else
-		outbuf_printf(o, "%-6s %-39s %5s %-39s %5s %4s %3s %5s %10s "
-		    "%12s %8s %8s %s\n", "proto", "src", "sport", "dst",
-		    "dport", "tos", "flg", "vlan", "packets", "bytes",
-		    "age_s", "idle_s", "expiry");
+		outbuf_printf(o,
+			      "%-6s %-39s %5s %-39s %5s %4s %3s %5s %10s "
+			      "%12s %8s %8s %s\n",
+			      "proto", "src", "sport", "dst", "dport", "tos",
+			      "flg", "vlan", "packets", "bytes", "age_s",
+			      "idle_s", "expiry");
 	for (f = flowtable_oldest(m->ft); f != NULL;
-	    f = flowtable_younger(m->ft, f)) {
+	     f = flowtable_younger(m->ft, f)) {
 		addr_text(f, f->key.src, src, sizeof(src));
 		addr_text(f, f->key.dst, dst, sizeof(dst));
 		if (json) {
-			outbuf_printf(o, "%s\n {\"proto\": %u, \"src\": \"%s\", "
+			outbuf_printf(
+			    o,
+			    "%s\n {\"proto\": %u, \"src\": \"%s\", "
 			    "\"sport\": %u, \"dst\": \"%s\", \"dport\": %u, "
 			    "\"tos\": %u, \"tcp_flags\": %u, \"vlan\": %u, "
 			    "\"packets\": %llu, \"bytes\": %llu, "
 			    "\"first_ms\": %lld, \"last_ms\": %lld, "
-			    "\"class\": \"%s\"}", first ? "" : ",",
-			    f->key.proto, src, f->key.sport, dst,
-			    f->key.dport, f->key.tos, f->tcp_flags,
+			    "\"class\": \"%s\"}",
+			    first ? "" : ",", f->key.proto, src, f->key.sport,
+			    dst, f->key.dport, f->key.tos, f->tcp_flags,
 			    f->key.vlan, (unsigned long long)f->packets,
 			    (unsigned long long)f->bytes,
 			    (long long)f->first_ms, (long long)f->last_ms,
 			    expiry_timeout_name(f->cls));
 		} else {
-			outbuf_printf(o, "%-6u %-39s %5u %-39s %5u %4u %3x %5u "
-			    "%10llu %12llu %8.3f %8.3f %s\n", f->key.proto,
-			    src, f->key.sport, dst, f->key.dport,
+			outbuf_printf(
+			    o,
+			    "%-6u %-39s %5u %-39s %5u %4u %3x %5u "
+			    "%10llu %12llu %8.3f %8.3f %s\n",
+			    f->key.proto, src, f->key.sport, dst, f->key.dport,
 			    f->key.tos, f->tcp_flags, f->key.vlan,
 			    (unsigned long long)f->packets,
 			    (unsigned long long)f->bytes,
@@ -431,6 +437,6 @@ meter_next_expiry(const struct meter *m)
 {
 	if (m->boot_ms < 0)
 		return -1;
-	return m->next_expiry_ms > m->clock_ms ?
-	    m->next_expiry_ms - m->clock_ms : 0;
+	return m->next_expiry_ms > m->clock_ms ? m->next_expiry_ms - m->clock_ms
+					       : 0;
 }

@@ -24,17 +24,17 @@ struct outbuf;
 
 /* -T: what identifies a flow. */
 enum meter_key {
-	KEY_FULL = 0,	/* addresses, ports, protocol, ToS */
-	KEY_PROTO,	/* addresses and protocol */
-	KEY_IP,		/* addresses only */
-	KEY_VLAN,	/* full + VLAN id */
+	KEY_FULL = 0, /* addresses, ports, protocol, ToS */
+	KEY_PROTO,    /* addresses and protocol */
+	KEY_IP,	      /* addresses only */
+	KEY_VLAN,     /* full + VLAN id */
 	KEY_N
 };
 
 /* One-way flows in the table per -m conversation. */
-#define METER_ONEWAY_PER_FLOW	2
+#define METER_ONEWAY_PER_FLOW 2
 /* The largest -m: its one-way flows must fit flowtable_new()'s bound. */
-#define METER_MAX_FLOWS		(1U << 29)
+#define METER_MAX_FLOWS (1U << 29)
 
 struct meter_config {
 	/*
@@ -42,44 +42,44 @@ struct meter_config {
 	 * holds both directions of a 5-tuple; ours are one-way, so the table
 	 * holds up to METER_ONEWAY_PER_FLOW x max_flows of them.
 	 */
-	uint32_t	max_flows;
-	struct timeouts	to;		/* -t */
-	enum meter_key	key;		/* -T */
-	uint32_t	sample;		/* -s: 1 in N packets; 0, 1 = all */
-	uint16_t	ifindex;	/* input ifIndex of exported flows */
-	uint8_t		seed[16];	/* hash key */
+	uint32_t max_flows;
+	struct timeouts to; /* -t */
+	enum meter_key key; /* -T */
+	uint32_t sample;    /* -s: 1 in N packets; 0, 1 = all */
+	uint16_t ifindex;   /* input ifIndex of exported flows */
+	uint8_t seed[16];   /* hash key */
 };
 
 struct meter;
 
 /* ex may be NULL (statistics only).  NULL if the table cannot be made. */
-struct meter	*meter_new(const struct meter_config *, struct export *);
-void		 meter_free(struct meter *);
+struct meter *meter_new(const struct meter_config *, struct export *);
+void meter_free(struct meter *);
 /* -1 if the -T name is unknown. */
-int		 meter_parse_key(const char *, enum meter_key *);
-const char	*meter_key_names(void);
+int meter_parse_key(const char *, enum meter_key *);
+const char *meter_key_names(void);
 
-void		 meter_set_linktype(struct meter *, const struct linktype *);
-void		 meter_packet(struct meter *, const struct timeval *ts,
-		    const uint8_t *bytes, uint32_t caplen);
+void meter_set_linktype(struct meter *, const struct linktype *);
+void meter_packet(struct meter *, const struct timeval *ts,
+		  const uint8_t *bytes, uint32_t caplen);
 /* A packet read and thrown away while capture is paused (stop-gather). */
-void		 meter_discard(struct meter *);
+void meter_discard(struct meter *);
 /* Move the clock to now_ms (if later) and run expiry if it is due. */
-void		 meter_tick(struct meter *, int64_t now_ms);
+void meter_tick(struct meter *, int64_t now_ms);
 /* Expire and export every flow now. */
-void		 meter_expire_all(struct meter *);
+void meter_expire_all(struct meter *);
 /* Forget every flow without exporting it. */
-void		 meter_delete_all(struct meter *);
+void meter_delete_all(struct meter *);
 /* One line (or JSON object) per active flow. */
-void		 meter_dump_flows(struct meter *, struct outbuf *, int json);
+void meter_dump_flows(struct meter *, struct outbuf *, int json);
 
 const struct sensor_stats *meter_stats(const struct meter *);
-struct timeouts	*meter_timeouts(struct meter *);
+struct timeouts *meter_timeouts(struct meter *);
 struct flowtable *meter_flowtable(const struct meter *);
-uint32_t	 meter_max_flows(const struct meter *);	/* -m, conversations */
-int64_t		 meter_clock(const struct meter *);
-int64_t		 meter_boot(const struct meter *);	/* -1 before packets */
+uint32_t meter_max_flows(const struct meter *); /* -m, conversations */
+int64_t meter_clock(const struct meter *);
+int64_t meter_boot(const struct meter *); /* -1 before packets */
 /* Milliseconds until the next expiry run is due, -1 if none. */
-int64_t		 meter_next_expiry(const struct meter *);
+int64_t meter_next_expiry(const struct meter *);
 
 #endif

@@ -19,10 +19,9 @@
 #include "buf.h"
 #include "ctlproto.h"
 
-#define DEFAULT_CTLSOCK	"/var/run/nfsensord.ctl"
+#define DEFAULT_CTLSOCK "/var/run/nfsensord.ctl"
 
-static void __attribute__((noreturn))
-usage(void)
+static void __attribute__((noreturn)) usage(void)
 {
 	const struct ctl_command *c;
 	size_t i, n;
@@ -50,7 +49,7 @@ connect_ctl(const char *path)
 		err(1, "socket");
 	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1)
 		errx(1, "cannot connect to %s: %s (is nfsensord running?)",
-		    path, strerror(errno));
+		     path, strerror(errno));
 	return fd;
 }
 
@@ -94,7 +93,7 @@ main(int argc, char **argv)
 		rc = ctlproto_recv(fd, &h, payload, sizeof(payload));
 		if (rc == -1)
 			errx(1, "%s: connection closed before the reply ended",
-			    path);
+			     path);
 		if (rc == -2)
 			errx(1, "%s: malformed reply", path);
 		if (h.type == CTL_T_DATA) {
@@ -108,7 +107,7 @@ main(int argc, char **argv)
 			errx(1, "%s: malformed reply", path);
 		if (status != 0)
 			warnx("%s: %.*s", cmd->name, (int)buf_left(&c),
-			    (const char *)payload + c.off);
+			      (const char *)payload + c.off);
 		break;
 	}
 	close(fd);

@@ -37,19 +37,19 @@
 #include "buf.h"
 #include "pcapmap.h"
 
-#define MAGIC_USEC	0xa1b2c3d4U
-#define MAGIC_NSEC	0xa1b23c4dU
-#define FILEHDR_LEN	24
-#define RECHDR_LEN	16
+#define MAGIC_USEC 0xa1b2c3d4U
+#define MAGIC_NSEC 0xa1b23c4dU
+#define FILEHDR_LEN 24
+#define RECHDR_LEN 16
 
-#define HOST_BE	(__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__)
+#define HOST_BE (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__)
 
 struct pcapmap {
-	void		*base;
-	size_t		 len;
-	size_t		 released;	/* bytes dropped from the start */
-	size_t		 pagesize;
-	struct pcapbuf	 buf;
+	void *base;
+	size_t len;
+	size_t released; /* bytes dropped from the start */
+	size_t pagesize;
+	struct pcapbuf buf;
 };
 
 int
@@ -62,20 +62,24 @@ pcapmap_buf_init(struct pcapbuf *b, const void *buf, size_t len)
 	b->p = buf;
 	b->len = len;
 	if (len < FILEHDR_LEN) {
-		snprintf(b->err, sizeof(b->err), "file header cut off: "
-		    "%zu of %d bytes", len, FILEHDR_LEN);
+		snprintf(b->err, sizeof(b->err),
+			 "file header cut off: "
+			 "%zu of %d bytes",
+			 len, FILEHDR_LEN);
 		return -1;
 	}
 	magic = buf_load_le32(b->p);
 	if (magic == MAGIC_USEC || magic == MAGIC_NSEC)
 		b->be = 0;
 	else if ((magic = buf_load_be32(b->p)) == MAGIC_USEC ||
-	    magic == MAGIC_NSEC)
+		 magic == MAGIC_NSEC)
 		b->be = 1;
 	else {
 		/* The magic as the host reads it, as libpcap reports it. */
-		snprintf(b->err, sizeof(b->err), "not a classic pcap file "
-		    "(magic 0x%08x)", buf_load32(b->p, HOST_BE));
+		snprintf(b->err, sizeof(b->err),
+			 "not a classic pcap file "
+			 "(magic 0x%08x)",
+			 buf_load32(b->p, HOST_BE));
 		return -1;
 	}
 	b->swapped = b->be != HOST_BE;
@@ -88,8 +92,10 @@ pcapmap_buf_init(struct pcapbuf *b, const void *buf, size_t len)
 	major = buf_load16(b->p + 4, b->be);
 	minor = buf_load16(b->p + 6, b->be);
 	if (major != 2 || minor != 4) {
-		snprintf(b->err, sizeof(b->err), "pcap version %u.%u, "
-		    "not 2.4", major, minor);
+		snprintf(b->err, sizeof(b->err),
+			 "pcap version %u.%u, "
+			 "not 2.4",
+			 major, minor);
 		return -1;
 	}
 	snap = buf_load32(b->p + 16, b->be);
@@ -119,8 +125,10 @@ pcapmap_buf_next(struct pcapbuf *b, struct pcapmap_pkt *pkt)
 	if (left == 0)
 		return 0;
 	if (left < RECHDR_LEN) {
-		snprintf(b->err, sizeof(b->err), "truncated dump file; tried "
-		    "to read %d header bytes, only got %zu", RECHDR_LEN, left);
+		snprintf(b->err, sizeof(b->err),
+			 "truncated dump file; tried "
+			 "to read %d header bytes, only got %zu",
+			 RECHDR_LEN, left);
 		return stop(b);
 	}
 	h = b->p + b->off;
@@ -128,21 +136,24 @@ pcapmap_buf_next(struct pcapbuf *b, struct pcapmap_pkt *pkt)
 	caplen = buf_load32(h + 8, b->be);
 	if (caplen > PCAPMAP_MAXCAPLEN) {
 		if (caplen > b->snaplen)
-			snprintf(b->err, sizeof(b->err), "invalid packet "
-			    "capture length %u, bigger than snaplen of %u",
-			    caplen, b->snaplen);
+			snprintf(b->err, sizeof(b->err),
+				 "invalid packet "
+				 "capture length %u, bigger than snaplen of %u",
+				 caplen, b->snaplen);
 		else
-			snprintf(b->err, sizeof(b->err), "invalid packet "
-			    "capture length %u, bigger than maximum of %u",
-			    caplen, PCAPMAP_MAXCAPLEN);
+			snprintf(b->err, sizeof(b->err),
+				 "invalid packet "
+				 "capture length %u, bigger than maximum of %u",
+				 caplen, PCAPMAP_MAXCAPLEN);
 		return stop(b);
 	}
 	/* A record longer than the snaplen: its head, then skip the rest. */
 	want = caplen > b->snaplen ? b->snaplen : caplen;
 	if (left < want || left < caplen) {
-		snprintf(b->err, sizeof(b->err), "truncated dump file; tried "
-		    "to read %zu captured bytes, only got %zu",
-		    left < want ? want : (size_t)caplen, left);
+		snprintf(b->err, sizeof(b->err),
+			 "truncated dump file; tried "
+			 "to read %zu captured bytes, only got %zu",
+			 left < want ? want : (size_t)caplen, left);
 		return stop(b);
 	}
 	pkt->ts.tv_sec = (time_t)buf_load32(h, b->be);
@@ -218,6 +229,6 @@ pcapmap_release(struct pcapmap *m)
 		return;
 	upto = m->buf.off & ~(m->pagesize - 1);
 	(void)madvise((uint8_t *)m->base + m->released, upto - m->released,
-	    MADV_DONTNEED);
+		      MADV_DONTNEED);
 	m->released = upto;
 }

@@ -12,6 +12,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-uint64_t	siphash_13(const uint8_t key[16], const void *data, size_t len);
+uint64_t siphash_13(const uint8_t key[16], const void *data, size_t len);
 
 #endif

@@ -31,16 +31,16 @@ stats_expired_total(const struct sensor_stats *st)
 
 /* A scalar line: text label, JSON key, value. */
 struct field {
-	const char	*label;
-	const char	*key;
-	uint64_t	(*get)(const struct stats_view *);
+	const char *label;
+	const char *key;
+	uint64_t (*get)(const struct stats_view *);
 };
 
-#define GETTER(name, expr)						\
-	static uint64_t name(const struct stats_view *v)		\
-	{								\
-		(void)v;						\
-		return (uint64_t)(expr);				\
+#define GETTER(name, expr)                                                     \
+	static uint64_t name(const struct stats_view *v)                       \
+	{                                                                      \
+		(void)v;                                                       \
+		return (uint64_t)(expr);                                       \
 	}
 
 GETTER(g_active, v->active_flows)
@@ -74,39 +74,38 @@ GETTER(g_exver, v->ex ? export_version(v->ex) : 0)
 GETTER(g_extpl, v->ex ? export_stats(v->ex)->template_msgs : 0)
 
 static const struct field fields[] = {
-	{ "Number of active flows", "active_flows", g_active },
-	{ "Maximum flows (-m, conversations)", "max_flows", g_maxflows },
-	{ "Maximum one-way flows (2 x -m)", "max_oneway_flows", g_maxoneway },
-	{ "Flow table memory (bytes)", "flow_table_bytes", g_memory },
-	{ "Packets processed", "packets", g_packets },
-	{ "Packets skipped by sampling", "sampled_out", g_sampled },
-	{ "Packets discarded (stop-gather)", "not_gathered", g_paused },
-	{ "Fragments", "fragments", g_frag },
-	{ "Ignored packets: non-IP", "ignored_nonip", g_nonip },
-	{ "Ignored packets: MPLS, not IP", "ignored_mpls", g_mpls },
-	{ "Ignored packets: too short", "ignored_short", g_short },
-	{ "Ignored packets: bad IP header", "ignored_bad_header", g_badhdr },
-	{ "Transport header cut off (counted)", "transport_cut", g_l4cut },
-	{ "Timestamps before the clock", "clock_backwards", g_back },
-	{ "IPv4 packets counted", "ipv4_packets", g_v4p },
-	{ "IPv4 bytes counted", "ipv4_bytes", g_v4b },
-	{ "IPv6 packets counted", "ipv6_packets", g_v6p },
-	{ "IPv6 bytes counted", "ipv6_bytes", g_v6b },
-	{ "IP packets under MPLS (counted)", "mpls_ip_packets", g_mplsip },
-	{ "IPv6 flows expired", "ipv6_flows", g_v6f },
-	{ "IPv6 flows not exportable in v5", "unexportable_flows", g_unexp },
-	{ "Flows created", "flows_created", g_created },
-	{ "Flows expired", "flows_expired", g_expired },
-	{ "Flows expired (forced, table full)", "flows_forced", g_forced },
-	{ "Flows exported", "flows_exported", g_exflows },
-	{ "Export datagrams", "export_datagrams", g_exdgrams },
-	{ "Export failures", "export_failures", g_exfail },
-	{ "Export version", "export_version", g_exver },
-	{ "Export datagrams with templates", "export_template_datagrams",
-	    g_extpl },
+    {"Number of active flows", "active_flows", g_active},
+    {"Maximum flows (-m, conversations)", "max_flows", g_maxflows},
+    {"Maximum one-way flows (2 x -m)", "max_oneway_flows", g_maxoneway},
+    {"Flow table memory (bytes)", "flow_table_bytes", g_memory},
+    {"Packets processed", "packets", g_packets},
+    {"Packets skipped by sampling", "sampled_out", g_sampled},
+    {"Packets discarded (stop-gather)", "not_gathered", g_paused},
+    {"Fragments", "fragments", g_frag},
+    {"Ignored packets: non-IP", "ignored_nonip", g_nonip},
+    {"Ignored packets: MPLS, not IP", "ignored_mpls", g_mpls},
+    {"Ignored packets: too short", "ignored_short", g_short},
+    {"Ignored packets: bad IP header", "ignored_bad_header", g_badhdr},
+    {"Transport header cut off (counted)", "transport_cut", g_l4cut},
+    {"Timestamps before the clock", "clock_backwards", g_back},
+    {"IPv4 packets counted", "ipv4_packets", g_v4p},
+    {"IPv4 bytes counted", "ipv4_bytes", g_v4b},
+    {"IPv6 packets counted", "ipv6_packets", g_v6p},
+    {"IPv6 bytes counted", "ipv6_bytes", g_v6b},
+    {"IP packets under MPLS (counted)", "mpls_ip_packets", g_mplsip},
+    {"IPv6 flows expired", "ipv6_flows", g_v6f},
+    {"IPv6 flows not exportable in v5", "unexportable_flows", g_unexp},
+    {"Flows created", "flows_created", g_created},
+    {"Flows expired", "flows_expired", g_expired},
+    {"Flows expired (forced, table full)", "flows_forced", g_forced},
+    {"Flows exported", "flows_exported", g_exflows},
+    {"Export datagrams", "export_datagrams", g_exdgrams},
+    {"Export failures", "export_failures", g_exfail},
+    {"Export version", "export_version", g_exver},
+    {"Export datagrams with templates", "export_template_datagrams", g_extpl},
 };
 
-#define NFIELDS	(sizeof(fields) / sizeof(fields[0]))
+#define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 
 static void
 render_text(struct outbuf *o, const struct stats_view *v)
@@ -119,41 +118,47 @@ render_text(struct outbuf *o, const struct stats_view *v)
 	int p;
 
 	outbuf_printf(o, "nfsensord statistics (%s):\n",
-	    v->source ? v->source : "-");
+		      v->source ? v->source : "-");
 	outbuf_printf(o, "Number of active flows: %u\n", v->active_flows);
 	outbuf_printf(o, "Maximum flows: %u conversations (%u one-way flows)\n",
-	    v->max_flows, v->max_oneway);
+		      v->max_flows, v->max_oneway);
 	outbuf_printf(o, "Packets processed: %llu\n",
-	    (unsigned long long)st->packets);
-	outbuf_printf(o, "Fragments: %llu\n", (unsigned long long)st->fragments);
-	outbuf_printf(o, "Ignored packets: %llu (%llu non-IP, %llu too short, "
-	    "%llu bad header, %llu MPLS not IP)\n",
-	    (unsigned long long)(st->decoded[PACKET_NONIP] +
-	    st->decoded[PACKET_SHORT] + st->decoded[PACKET_BADHDR] +
-	    st->decoded[PACKET_MPLS]),
-	    (unsigned long long)st->decoded[PACKET_NONIP],
-	    (unsigned long long)st->decoded[PACKET_SHORT],
-	    (unsigned long long)st->decoded[PACKET_BADHDR],
-	    (unsigned long long)st->decoded[PACKET_MPLS]);
+		      (unsigned long long)st->packets);
+	outbuf_printf(o, "Fragments: %llu\n",
+		      (unsigned long long)st->fragments);
+	outbuf_printf(o,
+		      "Ignored packets: %llu (%llu non-IP, %llu too short, "
+		      "%llu bad header, %llu MPLS not IP)\n",
+		      (unsigned long long)(st->decoded[PACKET_NONIP] +
+					   st->decoded[PACKET_SHORT] +
+					   st->decoded[PACKET_BADHDR] +
+					   st->decoded[PACKET_MPLS]),
+		      (unsigned long long)st->decoded[PACKET_NONIP],
+		      (unsigned long long)st->decoded[PACKET_SHORT],
+		      (unsigned long long)st->decoded[PACKET_BADHDR],
+		      (unsigned long long)st->decoded[PACKET_MPLS]);
 	outbuf_printf(o, "Flows expired: %llu (%llu forced)\n",
-	    (unsigned long long)stats_expired_total(st),
-	    (unsigned long long)st->expired[EXR_FORCED]);
-	outbuf_printf(o, "Flows exported: %llu (%llu records) in %llu packets "
-	    "(%llu failures)\n",
-	    (unsigned long long)(es ? es->flows : 0),
-	    (unsigned long long)(es ? es->records : 0),
-	    (unsigned long long)(es ? es->datagrams : 0),
-	    (unsigned long long)(es ? es->failures : 0));
+		      (unsigned long long)stats_expired_total(st),
+		      (unsigned long long)st->expired[EXR_FORCED]);
+	outbuf_printf(o,
+		      "Flows exported: %llu (%llu records) in %llu packets "
+		      "(%llu failures)\n",
+		      (unsigned long long)(es ? es->flows : 0),
+		      (unsigned long long)(es ? es->records : 0),
+		      (unsigned long long)(es ? es->datagrams : 0),
+		      (unsigned long long)(es ? es->failures : 0));
 	if (v->have_pcap) {
 		outbuf_printf(o, "Packets received by libpcap: %llu\n",
-		    (unsigned long long)v->pcap_recv);
+			      (unsigned long long)v->pcap_recv);
 		outbuf_printf(o, "Packets dropped by libpcap: %llu\n",
-		    (unsigned long long)v->pcap_drop);
+			      (unsigned long long)v->pcap_drop);
 		outbuf_printf(o, "Packets dropped by interface: %llu\n",
-		    (unsigned long long)v->pcap_ifdrop);
+			      (unsigned long long)v->pcap_ifdrop);
 	}
 	if (v->have_ctl)
-		outbuf_printf(o, "Control connections: %llu accepted, %llu "
+		outbuf_printf(
+		    o,
+		    "Control connections: %llu accepted, %llu "
 		    "evicted, %llu refused, %llu timed out, %llu malformed\n",
 		    (unsigned long long)v->ctl_accepted,
 		    (unsigned long long)v->ctl_evicted,
@@ -163,25 +168,28 @@ render_text(struct outbuf *o, const struct stats_view *v)
 	outbuf_printf(o, "\n");
 	for (i = 0; i < NFIELDS; i++)
 		outbuf_printf(o, "%-40s %llu\n", fields[i].label,
-		    (unsigned long long)fields[i].get(v));
+			      (unsigned long long)fields[i].get(v));
 
 	outbuf_printf(o, "\nExpired flow reasons:\n");
 	for (i = 0; i < EXR_N; i++)
 		outbuf_printf(o, "  %-12s %llu\n",
-		    expiry_reason_name((enum expiry_reason)i),
-		    (unsigned long long)st->expired[i]);
+			      expiry_reason_name((enum expiry_reason)i),
+			      (unsigned long long)st->expired[i]);
 
 	if (v->ex != NULL && export_ndests(v->ex) > 0) {
 		outbuf_printf(o, "\nExport destinations:\n");
 		for (i = 0; (d = export_dest(v->ex, i)) != NULL; i++) {
-			outbuf_printf(o, "  %s: %llu datagrams, %llu flows, "
-			    "%llu failures", d->name,
-			    (unsigned long long)d->datagrams,
-			    (unsigned long long)d->flows,
-			    (unsigned long long)d->failures);
+			outbuf_printf(o,
+				      "  %s: %llu datagrams, %llu flows, "
+				      "%llu failures",
+				      d->name, (unsigned long long)d->datagrams,
+				      (unsigned long long)d->flows,
+				      (unsigned long long)d->failures);
 			/* v5 has no templates: say nothing of them. */
 			if (export_version(v->ex) != 5)
-				outbuf_printf(o, ", templates sent: %llu "
+				outbuf_printf(
+				    o,
+				    ", templates sent: %llu "
 				    "IPv4, %llu IPv6",
 				    (unsigned long long)d->templates_v4,
 				    (unsigned long long)d->templates_v6);
@@ -191,15 +199,15 @@ render_text(struct outbuf *o, const struct stats_view *v)
 
 	outbuf_printf(o, "\nPer-protocol statistics (expired flows):\n");
 	outbuf_printf(o, "  %-16s %12s %14s %16s\n", "protocol", "flows",
-	    "packets", "bytes");
+		      "packets", "bytes");
 	for (p = 0; p < 256; p++) {
 		if (st->proto_flows[p] == 0)
 			continue;
 		outbuf_printf(o, "  %-16s %12llu %14llu %16llu\n",
-		    proto_stats_name((uint8_t)p, name, sizeof(name)),
-		    (unsigned long long)st->proto_flows[p],
-		    (unsigned long long)st->proto_packets[p],
-		    (unsigned long long)st->proto_bytes[p]);
+			      proto_stats_name((uint8_t)p, name, sizeof(name)),
+			      (unsigned long long)st->proto_flows[p],
+			      (unsigned long long)st->proto_packets[p],
+			      (unsigned long long)st->proto_bytes[p]);
 	}
 }
 
@@ -214,18 +222,22 @@ render_json(struct outbuf *o, const struct stats_view *v)
 	outbuf_printf(o, "{\n  \"source\": ");
 	outbuf_json_string(o, v->source ? v->source : "");
 	outbuf_printf(o, ",\n  \"boot_ms\": %lld,\n  \"clock_ms\": %lld",
-	    (long long)v->boot_ms, (long long)v->now_ms);
+		      (long long)v->boot_ms, (long long)v->now_ms);
 	for (i = 0; i < NFIELDS; i++)
 		outbuf_printf(o, ",\n  \"%s\": %llu", fields[i].key,
-		    (unsigned long long)fields[i].get(v));
+			      (unsigned long long)fields[i].get(v));
 	if (v->have_pcap)
-		outbuf_printf(o, ",\n  \"pcap_received\": %llu,\n"
+		outbuf_printf(
+		    o,
+		    ",\n  \"pcap_received\": %llu,\n"
 		    "  \"pcap_dropped\": %llu,\n  \"pcap_ifdropped\": %llu",
 		    (unsigned long long)v->pcap_recv,
 		    (unsigned long long)v->pcap_drop,
 		    (unsigned long long)v->pcap_ifdrop);
 	if (v->have_ctl)
-		outbuf_printf(o, ",\n  \"ctl_accepted\": %llu,\n"
+		outbuf_printf(
+		    o,
+		    ",\n  \"ctl_accepted\": %llu,\n"
 		    "  \"ctl_evicted\": %llu,\n  \"ctl_refused\": %llu,\n"
 		    "  \"ctl_timedout\": %llu,\n  \"ctl_malformed\": %llu",
 		    (unsigned long long)v->ctl_accepted,
@@ -236,31 +248,33 @@ render_json(struct outbuf *o, const struct stats_view *v)
 	outbuf_printf(o, ",\n  \"expired\": {");
 	for (i = 0; i < EXR_N; i++)
 		outbuf_printf(o, "%s\"%s\": %llu", i ? ", " : "",
-		    expiry_reason_name((enum expiry_reason)i),
-		    (unsigned long long)st->expired[i]);
+			      expiry_reason_name((enum expiry_reason)i),
+			      (unsigned long long)st->expired[i]);
 	outbuf_printf(o, "},\n  \"destinations\": [");
-	for (i = 0; v->ex != NULL && (d = export_dest(v->ex, i)) != NULL;
-	    i++) {
+	for (i = 0; v->ex != NULL && (d = export_dest(v->ex, i)) != NULL; i++) {
 		outbuf_printf(o, "%s{\"name\": ", i ? ", " : "");
 		outbuf_json_string(o, d->name);
-		outbuf_printf(o, ", \"datagrams\": %llu, \"flows\": %llu, "
-		    "\"failures\": %llu, \"templates_v4\": %llu, "
-		    "\"templates_v6\": %llu}",
-		    (unsigned long long)d->datagrams,
-		    (unsigned long long)d->flows,
-		    (unsigned long long)d->failures,
-		    (unsigned long long)d->templates_v4,
-		    (unsigned long long)d->templates_v6);
+		outbuf_printf(o,
+			      ", \"datagrams\": %llu, \"flows\": %llu, "
+			      "\"failures\": %llu, \"templates_v4\": %llu, "
+			      "\"templates_v6\": %llu}",
+			      (unsigned long long)d->datagrams,
+			      (unsigned long long)d->flows,
+			      (unsigned long long)d->failures,
+			      (unsigned long long)d->templates_v4,
+			      (unsigned long long)d->templates_v6);
 	}
 	outbuf_printf(o, "],\n  \"protocols\": {");
 	for (p = 0, first = 1; p < 256; p++) {
 		if (st->proto_flows[p] == 0)
 			continue;
-		outbuf_printf(o, "%s\"%d\": {\"flows\": %llu, \"packets\": "
-		    "%llu, \"bytes\": %llu}", first ? "" : ", ", p,
-		    (unsigned long long)st->proto_flows[p],
-		    (unsigned long long)st->proto_packets[p],
-		    (unsigned long long)st->proto_bytes[p]);
+		outbuf_printf(o,
+			      "%s\"%d\": {\"flows\": %llu, \"packets\": "
+			      "%llu, \"bytes\": %llu}",
+			      first ? "" : ", ", p,
+			      (unsigned long long)st->proto_flows[p],
+			      (unsigned long long)st->proto_packets[p],
+			      (unsigned long long)st->proto_bytes[p]);
 		first = 0;
 	}
 	outbuf_printf(o, "}\n}\n");

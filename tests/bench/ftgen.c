@@ -32,13 +32,13 @@
 #include "ftfile.h"
 #include "v5.h"
 
-#define T0	1699999800u	/* 2023-11-14 22:10:00 UTC, a 5-minute boundary */
-#define EXADDR	0x7f000001u	/* 127.0.0.1, what a collector on lo records */
+#define T0 1699999800u	   /* 2023-11-14 22:10:00 UTC, a 5-minute boundary */
+#define EXADDR 0x7f000001u /* 127.0.0.1, what a collector on lo records */
 
 static uint64_t rs;
 
 static inline uint64_t
-rnd(void)	/* splitmix64, as nfv5blast */
+rnd(void) /* splitmix64, as nfv5blast */
 {
 	uint64_t z = (rs += 0x9E3779B97F4A7C15ULL);
 
@@ -64,8 +64,7 @@ now(void)
 
 /* One datagram's worth of flows: header at time t (unix s), n records. */
 static void
-gen(struct v5_header *h, struct v5_record *r, int n, uint32_t t,
-    uint32_t *seq)
+gen(struct v5_header *h, struct v5_record *r, int n, uint32_t t, uint32_t *seq)
 {
 	int i;
 
@@ -85,18 +84,23 @@ gen(struct v5_header *h, struct v5_record *r, int n, uint32_t t,
 
 		memset(v, 0, sizeof *v);
 		v->srcaddr = (10u << 24) | (uint32_t)(u * u * u * 65536.0);
-		v->dstaddr = (198u << 24) | (51u << 16) | (uint32_t)(rnd() & 0xffff);
+		v->dstaddr =
+		    (198u << 24) | (51u << 16) | (uint32_t)(rnd() & 0xffff);
 		v->nexthop = (192u << 24) | (2u << 8) | 1u;
 		pu = urand();
-		v->proto = pu < 0.70 ? IPPROTO_TCP : (pu < 0.95 ? IPPROTO_UDP :
-		    IPPROTO_ICMP);
+		v->proto = pu < 0.70 ? IPPROTO_TCP
+				     : (pu < 0.95 ? IPPROTO_UDP : IPPROTO_ICMP);
 		v->srcport = (uint16_t)(32768 + rnd() % 28000);
 		du = urand();
 		if (v->proto == IPPROTO_TCP)
-			v->dstport = du < 0.25 ? 80 : (du < 0.65 ? 443 :
-			    (uint16_t)(1 + rnd() % 65535));
+			v->dstport =
+			    du < 0.25
+				? 80
+				: (du < 0.65 ? 443
+					     : (uint16_t)(1 + rnd() % 65535));
 		else if (v->proto == IPPROTO_UDP)
-			v->dstport = du < 0.5 ? 53 : (uint16_t)(1 + rnd() % 65535);
+			v->dstport =
+			    du < 0.5 ? 53 : (uint16_t)(1 + rnd() % 65535);
 		else {
 			v->srcport = 0;
 			v->dstport = 8 << 8;
@@ -108,8 +112,9 @@ gen(struct v5_header *h, struct v5_record *r, int n, uint32_t t,
 		v->octets = pk * (40 + (uint32_t)(rnd() % 1460));
 		v->last = h->sys_uptime - (uint32_t)(rnd() % 1000);
 		v->first = v->last - (uint32_t)(rnd() % 120000);
-		v->tcp_flags = v->proto == IPPROTO_TCP ?
-		    (uint8_t)(TH_ACK | (rnd() & 0x1f)) : 0;
+		v->tcp_flags = v->proto == IPPROTO_TCP
+				   ? (uint8_t)(TH_ACK | (rnd() & 0x1f))
+				   : 0;
 		v->tos = (uint8_t)((rnd() & 7) << 5);
 		v->src_as = (uint16_t)(rnd() % 65000);
 		v->dst_as = (uint16_t)(rnd() % 65000);
@@ -122,7 +127,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: ftgen -n flows [-f files] [-s seed] "
-	    "(-o dir | -p port [-r flows/s])\n");
+			"(-o dir | -p port [-r flows/s])\n");
 	exit(2);
 }
 
@@ -143,13 +148,26 @@ main(int argc, char **argv)
 
 	while ((c = getopt(argc, argv, "n:f:s:o:p:r:")) != -1) {
 		switch (c) {
-		case 'n': total = strtoull(optarg, NULL, 10); break;
-		case 'f': files = (unsigned)atoi(optarg); break;
-		case 's': seed = strtoull(optarg, NULL, 10); break;
-		case 'o': dir = optarg; break;
-		case 'p': port = atoi(optarg); break;
-		case 'r': rate = atof(optarg); break;
-		default: usage();
+		case 'n':
+			total = strtoull(optarg, NULL, 10);
+			break;
+		case 'f':
+			files = (unsigned)atoi(optarg);
+			break;
+		case 's':
+			seed = strtoull(optarg, NULL, 10);
+			break;
+		case 'o':
+			dir = optarg;
+			break;
+		case 'p':
+			port = atoi(optarg);
+			break;
+		case 'r':
+			rate = atof(optarg);
+			break;
+		default:
+			usage();
 		}
 	}
 	if (total == 0 || files == 0 || (dir == NULL) == (port == 0))
@@ -182,7 +200,8 @@ main(int argc, char **argv)
 			struct tm tm;
 
 			gmtime_r(&ts, &tm);
-			strftime(name, sizeof name, "ft-v05.%Y-%m-%d.%H%M%S+0000", &tm);
+			strftime(name, sizeof name,
+				 "ft-v05.%Y-%m-%d.%H%M%S+0000", &tm);
 			snprintf(path, sizeof path, "%s/%s", dir, name);
 			snprintf(tmp, sizeof tmp, "%s/tmp-%s", dir, name + 3);
 			fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -190,25 +209,30 @@ main(int argc, char **argv)
 				perror(tmp);
 				return 1;
 			}
-			struct ft_wopts o = { .byte_order = 0, .zlevel = -1,
-			    .cap_start = start, .hostname = "nfkit-bench",
-			    .comment = "tests/bench/ftgen" };
+			struct ft_wopts o = {.byte_order = 0,
+					     .zlevel = -1,
+					     .cap_start = start,
+					     .hostname = "nfkit-bench",
+					     .comment = "tests/bench/ftgen"};
 			if ((w = ftw_open(fd, &o)) == NULL) {
 				perror("ftw_open");
 				return 1;
 			}
 		}
 		for (k = lo; k < hi; k += (uint64_t)i) {
-			int n = hi - k < V5_MAXRECS ? (int)(hi - k) : V5_MAXRECS;
+			int n =
+			    hi - k < V5_MAXRECS ? (int)(hi - k) : V5_MAXRECS;
 			/* Datagram time: evenly through the five minutes. */
-			uint32_t t = start + (uint32_t)((k - lo) * 300 / (hi - lo));
+			uint32_t t =
+			    start + (uint32_t)((k - lo) * 300 / (hi - lo));
 			size_t len;
 
 			gen(&h, r, n, t, &seq);
 			i = n;
 			if (w != NULL) {
 				for (int j = 0; j < n; j++)
-					v5_to_flowrec(&h, &r[j], EXADDR, &fr[j]);
+					v5_to_flowrec(&h, &r[j], EXADDR,
+						      &fr[j]);
 				if (ftw_write(w, fr, (size_t)n) == -1) {
 					perror("ftw_write");
 					return 1;
@@ -219,17 +243,20 @@ main(int argc, char **argv)
 				double due = t0 + (double)sent / rate, d;
 
 				while ((d = due - now()) > 0.0002) {
-					struct timespec sl = { 0, (long)(d * 1e9) };
+					struct timespec sl = {0,
+							      (long)(d * 1e9)};
 					if (d >= 1)
-						sl.tv_sec = (time_t)d, sl.tv_nsec = 0;
+						sl.tv_sec = (time_t)d,
+						sl.tv_nsec = 0;
 					nanosleep(&sl, NULL);
 				}
 				while (now() < due)
 					;
 			}
 			len = v5_encode(&h, r, pkt, sizeof pkt);
-			while (sendto(sock, pkt, len, 0, (struct sockaddr *)&sin,
-			    sizeof sin) == -1) {
+			while (sendto(sock, pkt, len, 0,
+				      (struct sockaddr *)&sin,
+				      sizeof sin) == -1) {
 				if (errno != ENOBUFS && errno != EAGAIN) {
 					perror("sendto");
 					return 1;
@@ -239,7 +266,7 @@ main(int argc, char **argv)
 			sent += (uint64_t)n;
 		}
 		if (w != NULL) {
-			struct ft_counts cnt = { .cap_end = start + 300 };
+			struct ft_counts cnt = {.cap_end = start + 300};
 
 			if (ftw_close(w, &cnt) == -1 || close(fd) == -1 ||
 			    rename(tmp, path) == -1) {
@@ -249,6 +276,6 @@ main(int argc, char **argv)
 		}
 	}
 	printf("ftgen: flows=%llu files=%u seconds=%.3f\n",
-	    (unsigned long long)total, files, now() - t0);
+	       (unsigned long long)total, files, now() - t0);
 	return 0;
 }

@@ -25,8 +25,8 @@
 #include <isa-l/igzip_lib.h>
 #endif
 
-#define INCHUNK		(1 << 20)
-#define OUTCHUNK	(1 << 20)
+#define INCHUNK (1 << 20)
+#define OUTCHUNK (1 << 20)
 
 static unsigned long long bytes_in, bytes_out;
 static int use_isal;
@@ -59,14 +59,16 @@ one(const char *path, uint8_t *in, uint8_t *out)
 
 	if ((fd = open(path, O_RDONLY)) == -1 || readall(fd, fixed, 8) == -1 ||
 	    fixed[0] != 0xCF || fixed[1] != 0x10 || fixed[3] != 3) {
-		fprintf(stderr, "ftinflate: %s: not a flow-tools v3 file\n", path);
+		fprintf(stderr, "ftinflate: %s: not a flow-tools v3 file\n",
+			path);
 		if (fd != -1)
 			close(fd);
 		return -1;
 	}
-	h = fixed[2] == 1 ?
-	    (uint32_t)fixed[4] | fixed[5] << 8 | fixed[6] << 16 | (uint32_t)fixed[7] << 24 :
-	    (uint32_t)fixed[7] | fixed[6] << 8 | fixed[5] << 16 | (uint32_t)fixed[4] << 24;
+	h = fixed[2] == 1 ? (uint32_t)fixed[4] | fixed[5] << 8 |
+				fixed[6] << 16 | (uint32_t)fixed[7] << 24
+			  : (uint32_t)fixed[7] | fixed[6] << 8 |
+				fixed[5] << 16 | (uint32_t)fixed[4] << 24;
 	if (h < 8 || lseek(fd, h, SEEK_SET) == (off_t)-1) {
 		fprintf(stderr, "ftinflate: %s: bad header length\n", path);
 		close(fd);
@@ -88,12 +90,16 @@ one(const char *path, uint8_t *in, uint8_t *out)
 				st.avail_out = OUTCHUNK;
 				ir = isal_inflate(&st);
 				if (ir != ISAL_DECOMP_OK) {
-					fprintf(stderr, "ftinflate: %s: isal_inflate %d\n", path, ir);
+					fprintf(
+					    stderr,
+					    "ftinflate: %s: isal_inflate %d\n",
+					    path, ir);
 					close(fd);
 					return -1;
 				}
 				bytes_out += OUTCHUNK - st.avail_out;
-			} while (st.avail_out == 0 && st.block_state != ISAL_BLOCK_FINISH);
+			} while (st.avail_out == 0 &&
+				 st.block_state != ISAL_BLOCK_FINISH);
 			if (st.block_state == ISAL_BLOCK_FINISH)
 				break;
 		}
@@ -120,9 +126,10 @@ one(const char *path, uint8_t *in, uint8_t *out)
 			z.next_out = out;
 			z.avail_out = OUTCHUNK;
 			zr = inflate(&z, Z_NO_FLUSH);
-			if (zr != Z_OK && zr != Z_STREAM_END && zr != Z_BUF_ERROR) {
+			if (zr != Z_OK && zr != Z_STREAM_END &&
+			    zr != Z_BUF_ERROR) {
 				fprintf(stderr, "ftinflate: %s: %s\n", path,
-				    z.msg ? z.msg : "inflate error");
+					z.msg ? z.msg : "inflate error");
 				ret = -1;
 				goto done;
 			}
@@ -132,7 +139,8 @@ one(const char *path, uint8_t *in, uint8_t *out)
 			break;
 	}
 	if (!raw && !first && zr != Z_STREAM_END) {
-		/* An open tmp- file ends at a sync flush: count what is there. */
+		/* An open tmp- file ends at a sync flush: count what is there.
+		 */
 		fprintf(stderr, "ftinflate: %s: stream not finished\n", path);
 	}
 done:
@@ -159,7 +167,8 @@ main(int argc, char **argv)
 			return 2;
 #endif
 		} else {
-			fprintf(stderr, "usage: ftinflate [-I] [-r reclen] file ...\n");
+			fprintf(stderr,
+				"usage: ftinflate [-I] [-r reclen] file ...\n");
 			return 2;
 		}
 	}
@@ -172,7 +181,8 @@ main(int argc, char **argv)
 	for (i = optind; i < argc; i++)
 		if (one(argv[i], in, out) == -1)
 			bad++;
-	printf("ftinflate: files=%d records=%llu bytes_in=%llu bytes_out=%llu\n",
+	printf(
+	    "ftinflate: files=%d records=%llu bytes_in=%llu bytes_out=%llu\n",
 	    argc - optind, bytes_out / reclen, bytes_in, bytes_out);
 	return bad ? 1 : 0;
 }

@@ -60,10 +60,17 @@ flow(struct ipfix_rec *r, int64_t ms)
 		memcpy(r->src, &s, 4);
 		memcpy(r->dst, &d, 4);
 	} else {
-		r->src[0] = 0x20; r->src[1] = 0x01; r->src[2] = 0x0d;
-		r->src[3] = 0xb8; r->src[14] = (uint8_t)rnd(); r->src[15] = 1;
-		r->dst[0] = 0x20; r->dst[1] = 0x01; r->dst[2] = 0x0d;
-		r->dst[3] = 0xb8; r->dst[15] = (uint8_t)rnd();
+		r->src[0] = 0x20;
+		r->src[1] = 0x01;
+		r->src[2] = 0x0d;
+		r->src[3] = 0xb8;
+		r->src[14] = (uint8_t)rnd();
+		r->src[15] = 1;
+		r->dst[0] = 0x20;
+		r->dst[1] = 0x01;
+		r->dst[2] = 0x0d;
+		r->dst[3] = 0xb8;
+		r->dst[15] = (uint8_t)rnd();
 	}
 	r->proto = rnd() % 10 < 7 ? 6 : 17;
 	r->sport = (uint16_t)(32768 + rnd() % 28000);
@@ -92,13 +99,21 @@ main(int argc, char **argv)
 
 	while ((c = getopt(argc, argv, "v:p:n:r:")) != -1) {
 		switch (c) {
-		case 'v': version = atoi(optarg); break;
-		case 'p': port = atoi(optarg); break;
-		case 'n': total = strtoull(optarg, NULL, 10); break;
-		case 'r': rate = atof(optarg); break;
+		case 'v':
+			version = atoi(optarg);
+			break;
+		case 'p':
+			port = atoi(optarg);
+			break;
+		case 'n':
+			total = strtoull(optarg, NULL, 10);
+			break;
+		case 'r':
+			rate = atof(optarg);
+			break;
 		default:
 			fprintf(stderr, "usage: ipfixblast [-v 9|10] [-p port] "
-			    "[-n flows] [-r flows/s]\n");
+					"[-n flows] [-r flows/s]\n");
 			return 2;
 		}
 	}
@@ -126,12 +141,12 @@ main(int argc, char **argv)
 		size_t i;
 
 		n = total - sent < per ? (size_t)(total - sent) : per;
-		if (rate > 0) {	/* pace: datagram k is due at t0 + sent/rate */
+		if (rate > 0) { /* pace: datagram k is due at t0 + sent/rate */
 			double due = t0 + (double)sent / rate, d = due - now();
 
 			if (d > 0.0002) {
-				struct timespec ts = { (time_t)d,
-				    (long)((d - (time_t)d) * 1e9) };
+				struct timespec ts = {
+				    (time_t)d, (long)((d - (time_t)d) * 1e9)};
 				nanosleep(&ts, NULL);
 			}
 			while (now() < due)
@@ -163,8 +178,8 @@ main(int argc, char **argv)
 	}
 	t0 = now() - t0;
 	printf("ipfixblast: packets=%llu flows=%llu seconds=%.3f "
-	    "flows_per_s=%.0f send_errors=%llu target_rate=%.0f\n",
-	    (unsigned long long)pkts, (unsigned long long)sent, t0,
-	    t0 > 0 ? sent / t0 : 0.0, (unsigned long long)errs, rate);
+	       "flows_per_s=%.0f send_errors=%llu target_rate=%.0f\n",
+	       (unsigned long long)pkts, (unsigned long long)sent, t0,
+	       t0 > 0 ? sent / t0 : 0.0, (unsigned long long)errs, rate);
 	return 0;
 }

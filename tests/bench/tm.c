@@ -60,8 +60,9 @@ main(int argc, char **argv)
 		return 2;
 	}
 	fprintf(out, "%.6f %.6f %.6f %ld %d\n", t1 - t0,
-	    ru.ru_utime.tv_sec + ru.ru_utime.tv_usec * 1e-6,
-	    ru.ru_stime.tv_sec + ru.ru_stime.tv_usec * 1e-6, ru.ru_maxrss, rc);
+		ru.ru_utime.tv_sec + ru.ru_utime.tv_usec * 1e-6,
+		ru.ru_stime.tv_sec + ru.ru_stime.tv_usec * 1e-6, ru.ru_maxrss,
+		rc);
 	fclose(out);
 	return rc;
 }

@@ -5,10 +5,9 @@
  * in batches with recvmmsg(2) and counts datagrams and the v5 records they
  * announce (the count field of a well-formed v5 header; v9's count, which
  * includes templates; IPFIX datagrams are counted, not their records).  It
- * stores nothing, so the sensor under test never waits for a collector.  On SIGTERM or
- * SIGINT it drains the socket and prints one line:
- *   udpsink: datagrams=N records=N bytes=N bad=N
- * Usage: udpsink [-p port] [-f readyfile]
+ * stores nothing, so the sensor under test never waits for a collector.  On
+ * SIGTERM or SIGINT it drains the socket and prints one line: udpsink:
+ * datagrams=N records=N bytes=N bad=N Usage: udpsink [-p port] [-f readyfile]
  * Port 0 (the default) lets the kernel choose; the bound port number is
  * written to the ready file once the socket is bound.
  */
@@ -25,8 +24,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define BATCH	64
-#define DGMAX	65536
+#define BATCH 64
+#define DGMAX 65536
 
 static volatile sig_atomic_t stop;
 
@@ -51,10 +50,15 @@ main(int argc, char **argv)
 
 	while ((c = getopt(argc, argv, "p:f:")) != -1) {
 		switch (c) {
-		case 'p': port = atoi(optarg); break;
-		case 'f': ready = optarg; break;
+		case 'p':
+			port = atoi(optarg);
+			break;
+		case 'f':
+			ready = optarg;
+			break;
 		default:
-			fprintf(stderr, "usage: udpsink [-p port] [-f readyfile]\n");
+			fprintf(stderr,
+				"usage: udpsink [-p port] [-f readyfile]\n");
 			return 2;
 		}
 	}
@@ -63,7 +67,7 @@ main(int argc, char **argv)
 		return 2;
 	}
 	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = onsig;	/* no SA_RESTART: recvmmsg returns EINTR */
+	sa.sa_handler = onsig; /* no SA_RESTART: recvmmsg returns EINTR */
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	if ((fd = socket(AF_INET, SOCK_DGRAM, 0)) == -1) {
@@ -104,7 +108,7 @@ main(int argc, char **argv)
 		 * interrupted call; after it, drain without blocking.
 		 */
 		if (!stop) {
-			struct pollfd pfd = { .fd = fd, .events = POLLIN };
+			struct pollfd pfd = {.fd = fd, .events = POLLIN};
 
 			if (poll(&pfd, 1, 100) <= 0)
 				continue;
@@ -132,14 +136,14 @@ main(int argc, char **argv)
 			if (ver == 5 && len >= 24 && len == 24 + 48 * cnt)
 				recs += cnt;
 			else if (ver == 9 && len >= 20)
-				recs += cnt;	/* every record, templates too */
+				recs += cnt; /* every record, templates too */
 			else if (ver == 10 && len >= 16 && len == cnt)
-				;	/* IPFIX has no record count */
+				; /* IPFIX has no record count */
 			else
 				bad++;
 		}
 	}
-	printf("udpsink: datagrams=%llu records=%llu bytes=%llu bad=%llu\n",
-	    dg, recs, bytes, bad);
+	printf("udpsink: datagrams=%llu records=%llu bytes=%llu bad=%llu\n", dg,
+	       recs, bytes, bad);
 	return 0;
 }

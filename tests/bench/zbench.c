@@ -24,7 +24,7 @@
 #include <isa-l/igzip_lib.h>
 #endif
 
-#define BLOCK	(1024 * 64)
+#define BLOCK (1024 * 64)
 
 static double
 now(void)
@@ -66,8 +66,9 @@ report(const char *name, double ct, size_t n)
 	double it = zinflate(cbuf, n), recs = rawlen / 64.0;
 
 	printf("%-14s %8.1f %10.0f %9.1f %7.3f %11.0f  %s\n", name,
-	    rawlen / ct / 1e6, recs / ct, n / recs * 1e6 / 1048576, (double)n / rawlen,
-	    it > 0 ? recs / it : 0, it > 0 ? "ok" : "MISMATCH");
+	       rawlen / ct / 1e6, recs / ct, n / recs * 1e6 / 1048576,
+	       (double)n / rawlen, it > 0 ? recs / it : 0,
+	       it > 0 ? "ok" : "MISMATCH");
 }
 
 static size_t
@@ -97,8 +98,9 @@ zdeflate(int level)
 static size_t
 idefl(int level)
 {
-	static const uint32_t lbs[] = { 0, ISAL_DEF_LVL1_DEFAULT,
-	    ISAL_DEF_LVL2_DEFAULT, ISAL_DEF_LVL3_DEFAULT };
+	static const uint32_t lbs[] = {0, ISAL_DEF_LVL1_DEFAULT,
+				       ISAL_DEF_LVL2_DEFAULT,
+				       ISAL_DEF_LVL3_DEFAULT};
 	struct isal_zstream s;
 	uint8_t *lb = lbs[level] ? malloc(lbs[level]) : NULL;
 	size_t off;
@@ -147,9 +149,11 @@ main(int argc, char **argv)
 	file = malloc((size_t)flen);
 	if (file == NULL || fread(file, 1, (size_t)flen, f) != (size_t)flen)
 		return 1;
-	h = file[2] == 1 ? (uint32_t)file[4] | file[5] << 8 | file[6] << 16 | (uint32_t)file[7] << 24 :
-	    (uint32_t)file[7] | file[6] << 8 | file[5] << 16 | (uint32_t)file[4] << 24;
-	cap = (size_t)flen * 64;	/* generous: records compress ~2:1 */
+	h = file[2] == 1 ? (uint32_t)file[4] | file[5] << 8 | file[6] << 16 |
+			       (uint32_t)file[7] << 24
+			 : (uint32_t)file[7] | file[6] << 8 | file[5] << 16 |
+			       (uint32_t)file[4] << 24;
+	cap = (size_t)flen * 64; /* generous: records compress ~2:1 */
 	raw = malloc(cap);
 	memset(&z, 0, sizeof z);
 	inflateInit(&z);
@@ -158,7 +162,8 @@ main(int argc, char **argv)
 	z.next_out = raw;
 	z.avail_out = (uInt)cap;
 	if (inflate(&z, Z_FINISH) != Z_STREAM_END) {
-		fprintf(stderr, "zbench: %s: not one finished zlib stream\n", argv[1]);
+		fprintf(stderr, "zbench: %s: not one finished zlib stream\n",
+			argv[1]);
 		return 1;
 	}
 	rawlen = z.total_out;
@@ -166,9 +171,10 @@ main(int argc, char **argv)
 	cap = rawlen + rawlen / 8 + 65536;
 	cbuf = malloc(cap);
 	back = malloc(rawlen);
-	printf("zbench: %zu records (%zu bytes) from %s\n", rawlen / 64, rawlen, argv[1]);
+	printf("zbench: %zu records (%zu bytes) from %s\n", rawlen / 64, rawlen,
+	       argv[1]);
 	printf("%-14s %8s %10s %9s %7s %11s\n", "encoder", "MB/s", "records/s",
-	    "MiB/1M", "ratio", "zlib-inf r/s");
+	       "MiB/1M", "ratio", "zlib-inf r/s");
 	for (lv = 1; lv <= 6; lv++) {
 		char name[32];
 
@@ -208,9 +214,12 @@ main(int argc, char **argv)
 		t = now();
 		lv = isal_inflate(&st);
 		t = now() - t;
-		printf("isal inflate of zlib -6: %.0f records/s (%s)\n", recs / t,
-		    lv == ISAL_DECOMP_OK && st.total_out == rawlen &&
-		    memcmp(back, raw, rawlen) == 0 ? "ok" : "MISMATCH");
+		printf("isal inflate of zlib -6: %.0f records/s (%s)\n",
+		       recs / t,
+		       lv == ISAL_DECOMP_OK && st.total_out == rawlen &&
+			       memcmp(back, raw, rawlen) == 0
+			   ? "ok"
+			   : "MISMATCH");
 	}
 #else
 	printf("(built without ISA-L: install libisal-dev for its columns)\n");

@@ -11,7 +11,7 @@
 
 #include "datagram.h"
 
-int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
@@ -30,7 +30,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		abort();
 	if (len < 2 || ((data[0] << 8) | data[1]) != info.version)
 		abort();
-	/* Touch every record so a short write into recs shows up in MSan/ASan. */
+	/* Touch every record so a short write into recs shows up in MSan/ASan.
+	 */
 	for (i = 0; i < info.count; i++)
 		if (recs[i].exaddr != 0x7f000001)
 			abort();

@@ -21,14 +21,14 @@
 
 #include "ctlproto.h"
 
-int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static int memfd = -1;
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
-	static const size_t caps[] = { 0, 1, 4, 64, 512, CTL_MAXPAYLOAD };
+	static const size_t caps[] = {0, 1, 4, 64, 512, CTL_MAXPAYLOAD};
 	struct ctl_msghdr h;
 	uint8_t *payload;
 	char name[64];
@@ -70,7 +70,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		name[n] = '\0';
 		(void)ctlproto_command(name);
 		if (++msgs > 100000)
-			abort();	/* no progress */
+			abort(); /* no progress */
 	}
 	if (rc != -1 && rc != -2)
 		abort();

@@ -25,9 +25,9 @@
 
 #include "filter.h"
 
-int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
-#define NRECS	8
+#define NRECS 8
 /* The largest |time| in ms a flowrec can carry (see above). */
 #define TIME_MAX ((int64_t)1 << 43)
 /* The bytes of a record up to its last member: padding is not compared. */
@@ -37,7 +37,7 @@ static void
 fixed_records(struct flowrec *r)
 {
 	memset(r, 0, 4 * sizeof(*r));
-	r[0].srcaddr = 0x0a000001;	/* 10.0.0.1 -> 192.168.1.1:80 tcp */
+	r[0].srcaddr = 0x0a000001; /* 10.0.0.1 -> 192.168.1.1:80 tcp */
 	r[0].dstaddr = 0xc0a80101;
 	r[0].srcport = 40000;
 	r[0].dstport = 80;
@@ -47,15 +47,15 @@ fixed_records(struct flowrec *r)
 	r[0].bytes = 4000;
 	r[0].first_ms = 1764180315000;
 	r[0].last_ms = 1764180316500;
-	r[1] = r[0];			/* udp 53, one packet, zero duration */
+	r[1] = r[0]; /* udp 53, one packet, zero duration */
 	r[1].proto = 17;
 	r[1].dstport = 53;
 	r[1].packets = 1;
 	r[1].bytes = 76;
 	r[1].last_ms = r[1].first_ms;
-	r[2].proto = 1;			/* icmp echo, all zero else */
+	r[2].proto = 1; /* icmp echo, all zero else */
 	r[2].dstport = 0x0800;
-	r[3].srcaddr = r[3].dstaddr = 0xffffffff;	/* extremes */
+	r[3].srcaddr = r[3].dstaddr = 0xffffffff; /* extremes */
 	r[3].packets = r[3].bytes = UINT64_MAX;
 	r[3].first_ms = TIME_MAX;
 	r[3].last_ms = 0;
@@ -106,9 +106,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	for (i = 0; i < NRECS; i++) {
 		m[i] = filter_match(f, &recs[i]);
 		if (m[i] != filter_match_tree(f, &recs[i])) {
-			fprintf(stderr, "filter \"%s\": compiled %d, tree %d "
-			    "on record %zu\n", expr, m[i],
-			    filter_match_tree(f, &recs[i]), i);
+			fprintf(stderr,
+				"filter \"%s\": compiled %d, tree %d "
+				"on record %zu\n",
+				expr, m[i], filter_match_tree(f, &recs[i]), i);
 			abort();
 		}
 		if (filter_is_true(f) && !m[i])
@@ -117,8 +118,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	memcpy(blk, recs, sizeof(blk));
 	kept = filter_block(f, blk, NRECS);
 	for (i = 0, k = 0; i < NRECS; i++)
-		if (m[i] && (k >= kept ||
-		    memcmp(&blk[k++], &recs[i], RECBYTES) != 0))
+		if (m[i] &&
+		    (k >= kept || memcmp(&blk[k++], &recs[i], RECBYTES) != 0))
 			abort();
 	if (k != kept)
 		abort();

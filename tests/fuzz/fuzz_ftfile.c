@@ -21,7 +21,7 @@
 
 #include "ftfile.h"
 
-int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static void
 header_roundtrip(const uint8_t *data, size_t len)
@@ -33,7 +33,7 @@ header_roundtrip(const uint8_t *data, size_t len)
 
 	if (fthdr_peek(data, len, &h, err, sizeof(err)) == -1) {
 		if (err[0] == '\0')
-			abort();	/* a rejection must say why */
+			abort(); /* a rejection must say why */
 		return;
 	}
 	if (fthdr_decode(data, len, &h, err, sizeof(err)) == -1) {
@@ -47,7 +47,7 @@ header_roundtrip(const uint8_t *data, size_t len)
 	if ((n = fthdr_encode(&h, buf, sizeof(buf))) == 0)
 		return;
 	if (fthdr_decode(buf, n, &h2, err, sizeof(err)) == -1)
-		abort();	/* we cannot read what we wrote */
+		abort(); /* we cannot read what we wrote */
 	if (h2.d_version != h.d_version || h2.cap_start != h.cap_start ||
 	    h2.cap_end != h.cap_end || h2.flags != h.flags ||
 	    h2.flows != h.flows || h2.lost != h.lost ||
@@ -70,8 +70,9 @@ reader(const uint8_t *data, size_t len)
 
 	if (memfd == -1 && (memfd = memfd_create("fuzz_ftfile", 0)) == -1)
 		abort();
-	if (ftruncate(memfd, 0) == -1 || pwrite(memfd, data, len, 0) !=
-	    (ssize_t)len || lseek(memfd, 0, SEEK_SET) != 0)
+	if (ftruncate(memfd, 0) == -1 ||
+	    pwrite(memfd, data, len, 0) != (ssize_t)len ||
+	    lseek(memfd, 0, SEEK_SET) != 0)
 		abort();
 	err[0] = '\0';
 	if ((r = ftr_open(memfd, "fuzz", err, sizeof(err))) == NULL) {

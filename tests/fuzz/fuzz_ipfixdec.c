@@ -18,7 +18,7 @@
 
 #include "ipfixdec.h"
 
-int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static void
 emit(void *arg, const struct ipfixdec_flow *f)
@@ -32,7 +32,7 @@ emit(void *arg, const struct ipfixdec_flow *f)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
-	struct ipfixdec_limits lim = { 3, 8 };
+	struct ipfixdec_limits lim = {3, 8};
 	struct ipfixdec *d, *d2;
 	struct ipfixdec_source src[4];
 	uint8_t *s1, *s2;
@@ -57,11 +57,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		/* The top bits of the selector move the clock on. */
 		now += (int64_t)(who >> 2) * 1000;
 		ipfixdec_message(d, &src[who & 3], now, data + off, n, emit,
-		    NULL);
+				 NULL);
 		off += n;
 		/* 3 exporters, 8 templates of <= 128 fields, 16 KiB early. */
-		if (ipfixdec_memory(d) > 3 * (8 * 128 * 16 + 8 * 256 + 16384 +
-		    4096) + 4096)
+		if (ipfixdec_memory(d) >
+		    3 * (8 * 128 * 16 + 8 * 256 + 16384 + 4096) + 4096)
 			abort();
 	}
 	s1 = ipfixdec_save(d, &n1);

@@ -22,7 +22,7 @@
 
 #include "ipfixfile.h"
 
-int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 #define MAXRECS 2048
 
@@ -32,8 +32,9 @@ static int in_fd = -1, out_fd = -1;
 static void
 load(int fd, const uint8_t *data, size_t len)
 {
-	if (ftruncate(fd, 0) == -1 || (len > 0 && pwrite(fd, data, len, 0) !=
-	    (ssize_t)len) || lseek(fd, 0, SEEK_SET) != 0)
+	if (ftruncate(fd, 0) == -1 ||
+	    (len > 0 && pwrite(fd, data, len, 0) != (ssize_t)len) ||
+	    lseek(fd, 0, SEEK_SET) != 0)
 		abort();
 }
 
@@ -49,7 +50,7 @@ read_all(int fd, struct flowrec *out, size_t cap, long *end)
 	err[0] = '\0';
 	if ((r = ipfr_open(fd, "fuzz", err, sizeof(err))) == NULL) {
 		if (err[0] == '\0')
-			abort();	/* a refusal must say why */
+			abort(); /* a refusal must say why */
 		return -1;
 	}
 	/* Alternate small and large reads to cross message boundaries. */
@@ -94,7 +95,7 @@ norm(struct flowrec *r)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
-	struct ipfw_opts o = { .zlevel = 0 };
+	struct ipfw_opts o = {.zlevel = 0};
 	struct ipfix_writer *w;
 	long n, m, end, end2;
 	long i;
@@ -106,14 +107,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	if ((n = read_all(in_fd, got, MAXRECS, &end)) <= 0)
 		return 0;
 	load(out_fd, NULL, 0);
-	if ((w = ipfw_new(out_fd, &o)) == NULL || ipfw_write(w, got,
-	    (size_t)n) == -1 || ipfw_close(w, NULL) == -1)
+	if ((w = ipfw_new(out_fd, &o)) == NULL ||
+	    ipfw_write(w, got, (size_t)n) == -1 || ipfw_close(w, NULL) == -1)
 		abort();
 	if (lseek(out_fd, 0, SEEK_SET) != 0)
 		abort();
 	m = read_all(out_fd, back, MAXRECS + 1, &end2);
 	if (m != n || end2 != 0)
-		abort();	/* we cannot read what we wrote */
+		abort(); /* we cannot read what we wrote */
 	for (i = 0; i < n; i++) {
 		norm(&got[i]);
 		norm(&back[i]);

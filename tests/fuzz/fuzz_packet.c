@@ -15,7 +15,7 @@
 
 #include "packet.h"
 
-int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 /*
  * pcap_datalink() values the decoder claims to support, plus two it must
@@ -23,22 +23,22 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
  * index of the capture's link type here as the first byte).
  */
 static const int dlts[] = {
-	1,	/* EN10MB */
-	113,	/* LINUX_SLL */
-	276,	/* LINUX_SLL2 */
-	0,	/* NULL */
-	108,	/* LOOP */
-	12,	/* RAW */
-	14,	/* RAW (OpenBSD) */
-	101,	/* LINKTYPE_RAW */
-	228,	/* IPV4 */
-	229,	/* IPV6 */
-	9,	/* PPP */
-	50,	/* PPP_SERIAL */
-	105,	/* IEEE802_11: unsupported */
-	147,	/* USER0: unsupported */
+    1,	 /* EN10MB */
+    113, /* LINUX_SLL */
+    276, /* LINUX_SLL2 */
+    0,	 /* NULL */
+    108, /* LOOP */
+    12,	 /* RAW */
+    14,	 /* RAW (OpenBSD) */
+    101, /* LINKTYPE_RAW */
+    228, /* IPV4 */
+    229, /* IPV6 */
+    9,	 /* PPP */
+    50,	 /* PPP_SERIAL */
+    105, /* IEEE802_11: unsupported */
+    147, /* USER0: unsupported */
 };
-#define NDLTS	(sizeof(dlts) / sizeof(dlts[0]))
+#define NDLTS (sizeof(dlts) / sizeof(dlts[0]))
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
@@ -66,7 +66,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		abort();
 	if (s1 == PACKET_IPV4 || s1 == PACKET_IPV6) {
 		if (memcmp(&d1, &d2, sizeof(d1)) != 0)
-			abort();	/* depends on what *out held before */
+			abort(); /* depends on what *out held before */
 		if ((s1 == PACKET_IPV4 && d1.af != 4) ||
 		    (s1 == PACKET_IPV6 && d1.af != 6))
 			abort();

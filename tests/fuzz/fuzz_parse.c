@@ -26,15 +26,15 @@
 #include "timefmt.h"
 #include "ftname.h"
 
-int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 typedef int (*gai_fn)(const char *, const char *, const struct addrinfo *,
-    struct addrinfo **);
+		      struct addrinfo **);
 
 /* Numeric-only getaddrinfo: the real one with AI_NUMERICHOST forced. */
 int
-getaddrinfo(const char *node, const char *service,
-    const struct addrinfo *hints, struct addrinfo **res)
+getaddrinfo(const char *node, const char *service, const struct addrinfo *hints,
+	    struct addrinfo **res)
 {
 	static gai_fn real;
 	struct addrinfo h;
@@ -95,7 +95,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		sslen = 12345;
 		if (parse_hostport(s, &ss, &sslen) == 0) {
 			if (sslen > sizeof(ss) || (ss.ss_family != AF_INET &&
-			    ss.ss_family != AF_INET6))
+						   ss.ss_family != AF_INET6))
 				abort();
 		} else if (sslen != 12345)
 			abort();
@@ -112,8 +112,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	case 5: {
 		int64_t ms = 42;
 
-		if (timefmt_parse(s, (time_t)1764180315, &ms) == -1 &&
-		    ms != 42)
+		if (timefmt_parse(s, (time_t)1764180315, &ms) == -1 && ms != 42)
 			abort();
 		break;
 	}
@@ -129,7 +128,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 			/* Formatting must not crash for any parsed time. */
 			(void)ftname_format(back, sizeof(back), "ft", 5, t);
 			(void)ftname_nestdir(back, sizeof(back),
-			    (int)(which >> 3) % 7 - 3, t);
+					     (int)(which >> 3) % 7 - 3, t);
 		}
 		break;
 	}

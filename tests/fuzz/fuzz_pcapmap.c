@@ -24,7 +24,7 @@
 
 #include "pcapmap.h"
 
-int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 /*
  * LINKTYPE_ values whose largest snap length in libpcap is the 262144
@@ -34,8 +34,8 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 static int
 same_limits(uint32_t linktype)
 {
-	static const uint32_t lt[] = { 0, 1, 9, 50, 101, 108, 113, 228, 229,
-		276 };
+	static const uint32_t lt[] = {0,   1,	9,   50,  101,
+				      108, 113, 228, 229, 276};
 	size_t i;
 
 	for (i = 0; i < sizeof(lt) / sizeof(lt[0]); i++)
@@ -60,8 +60,8 @@ open_libpcap(const uint8_t *data, size_t len, FILE **fp)
 
 	if ((*fp = fmemopen((void *)(uintptr_t)data, len, "r")) == NULL)
 		return NULL;
-	p = pcap_fopen_offline_with_tstamp_precision(*fp,
-	    PCAP_TSTAMP_PRECISION_MICRO, ebuf);
+	p = pcap_fopen_offline_with_tstamp_precision(
+	    *fp, PCAP_TSTAMP_PRECISION_MICRO, ebuf);
 	if (p == NULL) {
 		fclose(*fp);
 		*fp = NULL;
@@ -83,8 +83,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	int rc, lrc = 1;
 
 	if (pcapmap_buf_init(&b, data, len) == -1) {
-		if (b.err[0] == '\0' || memchr(b.err, '\0', sizeof(b.err)) ==
-		    NULL)
+		if (b.err[0] == '\0' ||
+		    memchr(b.err, '\0', sizeof(b.err)) == NULL)
 			abort();
 		return 0;
 	}
@@ -111,12 +111,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 			continue;
 		lrc = pcap_next_ex(p, &ph, &pd);
 		if (lrc != 1 || ph->caplen != pkt.caplen ||
-		    ph->len != pkt.len || (sane_time(&pkt.ts) &&
-		    (ph->ts.tv_sec != pkt.ts.tv_sec ||
-		    ph->ts.tv_usec != pkt.ts.tv_usec)) ||
+		    ph->len != pkt.len ||
+		    (sane_time(&pkt.ts) &&
+		     (ph->ts.tv_sec != pkt.ts.tv_sec ||
+		      ph->ts.tv_usec != pkt.ts.tv_usec)) ||
 		    memcmp(pd, pkt.data, pkt.caplen) != 0) {
-			fprintf(stderr, "packet %zu differs from libpcap "
-			    "(rc %d)\n", n, lrc);
+			fprintf(stderr,
+				"packet %zu differs from libpcap "
+				"(rc %d)\n",
+				n, lrc);
 			abort();
 		}
 	}
@@ -131,9 +134,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		lrc = pcap_next_ex(p, &ph, &pd);
 		if ((rc == 0 && lrc != PCAP_ERROR_BREAK) ||
 		    (rc == -1 && lrc != PCAP_ERROR)) {
-			fprintf(stderr, "end differs: pcapmap %d (%s), "
-			    "libpcap %d (%s)\n", rc, b.err, lrc,
-			    lrc == PCAP_ERROR ? pcap_geterr(p) : "");
+			fprintf(stderr,
+				"end differs: pcapmap %d (%s), "
+				"libpcap %d (%s)\n",
+				rc, b.err, lrc,
+				lrc == PCAP_ERROR ? pcap_geterr(p) : "");
 			abort();
 		}
 		pcap_close(p);

@@ -14,19 +14,19 @@
 #include "flowrec.h"
 #include "v5.h"
 
-int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static int
 v5_times_sane(const struct v5_header *h, const struct v5_record *v,
-    const struct flowrec *fr, const struct v5_record *back)
+	      const struct flowrec *fr, const struct v5_record *back)
 {
 	int64_t base = flowrec_base_ms(h->unix_secs, h->unix_nsecs);
 
 	return fr->first_ms > base - INT64_C(0x80000001) &&
-	    fr->first_ms < base + INT64_C(0x80000000) &&
-	    fr->last_ms > base - INT64_C(0x80000001) &&
-	    fr->last_ms < base + INT64_C(0x80000000) &&
-	    back->first == v->first && back->last == v->last;
+	       fr->first_ms < base + INT64_C(0x80000000) &&
+	       fr->last_ms > base - INT64_C(0x80000001) &&
+	       fr->last_ms < base + INT64_C(0x80000000) &&
+	       back->first == v->first && back->last == v->last;
 }
 
 int

@@ -27,9 +27,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#define LINKTYPE_RAW	101
-#define PKTLEN		28
-#define T0		1795003200u	/* 2026-11-26 12:00:00 UTC */
+#define LINKTYPE_RAW 101
+#define PKTLEN 28
+#define T0 1795003200u /* 2026-11-26 12:00:00 UTC */
 
 static void
 put32le(uint8_t *p, uint32_t v)
@@ -56,8 +56,9 @@ cksum(const uint8_t *p, size_t n)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: fault_flows [-c] [-n packets] [-s span_seconds] "
-	    "FILE\n");
+	fprintf(stderr,
+		"usage: fault_flows [-c] [-n packets] [-s span_seconds] "
+		"FILE\n");
 	exit(1);
 }
 
@@ -96,15 +97,15 @@ main(int argc, char **argv)
 	setvbuf(f, NULL, _IOFBF, 1 << 20);
 	memset(gh, 0, sizeof(gh));
 	put32le(gh, 0xa1b2c3d4);
-	gh[4] = 2;			/* version 2.4 */
+	gh[4] = 2; /* version 2.4 */
 	gh[6] = 4;
-	put32le(gh + 16, 65535);	/* snaplen */
+	put32le(gh + 16, 65535); /* snaplen */
 	put32le(gh + 20, LINKTYPE_RAW);
 	fwrite(gh, 1, sizeof(gh), f);
 
 	memset(rec, 0, sizeof(rec));
-	put32le(rec + 8, PKTLEN);	/* caplen */
-	put32le(rec + 12, PKTLEN);	/* wire length */
+	put32le(rec + 8, PKTLEN);  /* caplen */
+	put32le(rec + 12, PKTLEN); /* wire length */
 	for (i = 0; i < n; i++) {
 		uint8_t *ip = rec + 16, *udp = ip + 20;
 
@@ -119,7 +120,7 @@ main(int argc, char **argv)
 		} else {
 			/* 10.0.0.0/8 sources, 64 ports each: distinct keys. */
 			src = 0x0a000000u + (uint32_t)(i / 64);
-			dst = 0xc0000201u;		/* 192.0.2.1 */
+			dst = 0xc0000201u; /* 192.0.2.1 */
 			sport = (uint16_t)(1024 + i % 64);
 		}
 		ip[0] = 0x45;
@@ -141,10 +142,10 @@ main(int argc, char **argv)
 		ip[11] = sum & 0xff;
 		udp[0] = (uint8_t)(sport >> 8);
 		udp[1] = (uint8_t)(sport & 0xff);
-		udp[2] = 0;				/* dport 53 */
+		udp[2] = 0; /* dport 53 */
 		udp[3] = 53;
 		udp[4] = 0;
-		udp[5] = 8;				/* UDP length */
+		udp[5] = 8; /* UDP length */
 		fwrite(rec, 1, sizeof(rec), f);
 	}
 	if (fclose(f) != 0) {

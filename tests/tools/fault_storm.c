@@ -30,8 +30,8 @@
 
 #include "v5.h"
 
-#define NKINDS	10
-#define BIGLEN	9000
+#define NKINDS 10
+#define BIGLEN 9000
 
 static uint64_t rng;
 
@@ -76,7 +76,7 @@ valid_v5(uint8_t *out, uint32_t seq, uint32_t base, uint8_t engine)
 	h.version = 5;
 	h.count = V5_MAXRECS;
 	h.sys_uptime = 100000;
-	h.unix_secs = 1795003200;	/* 2026-11-26 12:00:00 UTC */
+	h.unix_secs = 1795003200; /* 2026-11-26 12:00:00 UTC */
 	h.flow_sequence = seq;
 	h.engine_id = engine;
 	for (i = 0; i < V5_MAXRECS; i++) {
@@ -99,7 +99,7 @@ invalid(uint8_t *out, int kind)
 	uint16_t c;
 
 	switch (kind) {
-	case 0:		/* random bytes, 0..2000 of them */
+	case 0: /* random bytes, 0..2000 of them */
 		n = rnd() % 2001;
 		for (i = 0; i < n; i++)
 			out[i] = (uint8_t)rnd();
@@ -108,15 +108,15 @@ invalid(uint8_t *out, int kind)
 		else if (n == 1)
 			out[0] = 0x80;
 		return n;
-	case 1:		/* v5 layout, wrong version */
+	case 1: /* v5 layout, wrong version */
 		n = valid_v5(out, 0, 0, 0);
 		put16(out, bad_version());
 		return n;
-	case 2:		/* count 0 */
+	case 2: /* count 0 */
 		n = valid_v5(out, 0, 0, 0);
 		put16(out + 2, 0);
 		return V5_HDRLEN;
-	case 3:		/* count over 30, length to match it (capped) */
+	case 3: /* count over 30, length to match it (capped) */
 		c = (uint16_t)(31 + rnd() % 200);
 		valid_v5(out, 0, 0, 0);
 		put16(out + 2, c);
@@ -125,27 +125,27 @@ invalid(uint8_t *out, int kind)
 			n = BIGLEN - 1;
 		memset(out + V5_MAXLEN, 0, n > V5_MAXLEN ? n - V5_MAXLEN : 0);
 		return n;
-	case 4:		/* 1..47 bytes too long */
+	case 4: /* 1..47 bytes too long */
 		n = valid_v5(out, 0, 0, 0);
 		memset(out + n, 0, V5_RECLEN);
 		return n + 1 + rnd() % 47;
-	case 5:		/* 1..47 bytes too short */
+	case 5: /* 1..47 bytes too short */
 		n = valid_v5(out, 0, 0, 0);
 		return n - 1 - rnd() % 47;
-	case 6:		/* header cut: 0..23 bytes of a v5 header */
+	case 6: /* header cut: 0..23 bytes of a v5 header */
 		valid_v5(out, 0, 0, 0);
 		return rnd() % V5_HDRLEN;
-	case 7:		/* v1 with 25 records (limit 24), exact length */
+	case 7: /* v1 with 25 records (limit 24), exact length */
 		memset(out, 0, 16 + 25 * 48);
 		put16(out, 1);
 		put16(out + 2, 25);
 		return 16 + 25 * 48;
-	case 8:		/* v7 with 28 records (limit 27), exact length */
+	case 8: /* v7 with 28 records (limit 27), exact length */
 		memset(out, 0, 24 + 28 * 52);
 		put16(out, 7);
 		put16(out + 2, 28);
 		return 24 + 28 * 52;
-	default:	/* larger than any NetFlow datagram */
+	default: /* larger than any NetFlow datagram */
 		valid_v5(out, 0, 0, 0);
 		memset(out + V5_MAXLEN, 0xee, BIGLEN - V5_MAXLEN);
 		return BIGLEN;
@@ -155,8 +155,9 @@ invalid(uint8_t *out, int kind)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: fault_storm -p port [-h host] [-b bindaddr] "
-	    "[-n valid] [-x ratio] [-s seed] [-e engine_id] [-P pace]\n");
+	fprintf(stderr,
+		"usage: fault_storm -p port [-h host] [-b bindaddr] "
+		"[-n valid] [-x ratio] [-s seed] [-e engine_id] [-P pace]\n");
 	exit(1);
 }
 
@@ -166,9 +167,9 @@ main(int argc, char **argv)
 	static uint8_t buf[BIGLEN + 64];
 	struct sockaddr_in to, from;
 	unsigned long nvalid = 1000, ratio = 20, pace = 0, sent = 0, i, j;
-	unsigned long kinds[NKINDS] = { 0 }, nbad = 0;
+	unsigned long kinds[NKINDS] = {0}, nbad = 0;
 	const char *host = "127.0.0.1", *bind_addr = NULL;
-	struct timespec ms = { 0, 1000000 };
+	struct timespec ms = {0, 1000000};
 	unsigned engine = 0;
 	int ch, s, port = 0, kind;
 	size_t n;
@@ -176,15 +177,33 @@ main(int argc, char **argv)
 	rng = 88172645463325252ULL;
 	while ((ch = getopt(argc, argv, "b:e:h:n:p:P:s:x:")) != -1) {
 		switch (ch) {
-		case 'b': bind_addr = optarg; break;
-		case 'e': engine = (unsigned)strtoul(optarg, NULL, 10); break;
-		case 'h': host = optarg; break;
-		case 'n': nvalid = strtoul(optarg, NULL, 10); break;
-		case 'p': port = atoi(optarg); break;
-		case 'P': pace = strtoul(optarg, NULL, 10); break;
-		case 's': rng ^= strtoull(optarg, NULL, 10) * 0x9E3779B97F4A7C15ULL; break;
-		case 'x': ratio = strtoul(optarg, NULL, 10); break;
-		default: usage();
+		case 'b':
+			bind_addr = optarg;
+			break;
+		case 'e':
+			engine = (unsigned)strtoul(optarg, NULL, 10);
+			break;
+		case 'h':
+			host = optarg;
+			break;
+		case 'n':
+			nvalid = strtoul(optarg, NULL, 10);
+			break;
+		case 'p':
+			port = atoi(optarg);
+			break;
+		case 'P':
+			pace = strtoul(optarg, NULL, 10);
+			break;
+		case 's':
+			rng ^=
+			    strtoull(optarg, NULL, 10) * 0x9E3779B97F4A7C15ULL;
+			break;
+		case 'x':
+			ratio = strtoul(optarg, NULL, 10);
+			break;
+		default:
+			usage();
 		}
 	}
 	if (port <= 0 || port > 65535 || rng == 0)
@@ -210,9 +229,9 @@ main(int argc, char **argv)
 
 	for (i = 0; i < nvalid; i++) {
 		n = valid_v5(buf, (uint32_t)(i * V5_MAXRECS),
-		    (uint32_t)(i * V5_MAXRECS), (uint8_t)engine);
-		if (sendto(s, buf, n, 0, (struct sockaddr *)&to,
-		    sizeof(to)) != (ssize_t)n)
+			     (uint32_t)(i * V5_MAXRECS), (uint8_t)engine);
+		if (sendto(s, buf, n, 0, (struct sockaddr *)&to, sizeof(to)) !=
+		    (ssize_t)n)
 			perror("sendto valid");
 		if (pace && ++sent % pace == 0)
 			nanosleep(&ms, NULL);
@@ -220,7 +239,7 @@ main(int argc, char **argv)
 			kind = (int)(rnd() % NKINDS);
 			n = invalid(buf, kind);
 			if (sendto(s, buf, n, 0, (struct sockaddr *)&to,
-			    sizeof(to)) != (ssize_t)n) {
+				   sizeof(to)) != (ssize_t)n) {
 				perror("sendto invalid");
 				continue;
 			}
@@ -231,7 +250,7 @@ main(int argc, char **argv)
 		}
 	}
 	printf("valid_datagrams=%lu valid_flows=%lu invalid=%lu", nvalid,
-	    nvalid * V5_MAXRECS, nbad);
+	       nvalid * V5_MAXRECS, nbad);
 	for (i = 0; i < NKINDS; i++)
 		printf(" kind%lu=%lu", i, kinds[i]);
 	printf("\n");

@@ -79,8 +79,8 @@ make(struct flowrec *r, unsigned long i)
 int
 main(int argc, char **argv)
 {
-	struct ipfw_opts o = { .zlevel = -1, .cap_start = 1764000000 };
-	struct ipfw_counts c = { .cap_end = 1764000300, .exaddr = 0x7f000001 };
+	struct ipfw_opts o = {.zlevel = -1, .cap_start = 1764000000};
+	struct ipfw_counts c = {.cap_end = 1764000300, .exaddr = 0x7f000001};
 	struct ipfix_writer *w;
 	struct flowrec r;
 	unsigned long i, n;

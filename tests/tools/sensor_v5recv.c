@@ -85,15 +85,28 @@ main(int argc, char **argv)
 
 	while ((ch = getopt(argc, argv, "6i:p:qt:w:")) != -1) {
 		switch (ch) {
-		case '6': v6 = 1; break;
-		case 'i': idle = atoll(optarg); break;
-		case 'p': port = atoi(optarg); break;
-		case 'q': quiet = 1; break;
-		case 't': total = atoll(optarg); break;
-		case 'w': portfile = optarg; break;
+		case '6':
+			v6 = 1;
+			break;
+		case 'i':
+			idle = atoll(optarg);
+			break;
+		case 'p':
+			port = atoi(optarg);
+			break;
+		case 'q':
+			quiet = 1;
+			break;
+		case 't':
+			total = atoll(optarg);
+			break;
+		case 'w':
+			portfile = optarg;
+			break;
 		default:
-			fprintf(stderr, "usage: sensor_v5recv [-6q] [-p port] "
-			    "[-w portfile] [-i idle_ms] [-t total_ms]\n");
+			fprintf(stderr,
+				"usage: sensor_v5recv [-6q] [-p port] "
+				"[-w portfile] [-i idle_ms] [-t total_ms]\n");
 			return 2;
 		}
 	}
@@ -129,7 +142,8 @@ main(int argc, char **argv)
 			perror(portfile);
 			return 2;
 		}
-		fprintf(fp, "%u\n", ntohs(v6 ? sin6->sin6_port : sin->sin_port));
+		fprintf(fp, "%u\n",
+			ntohs(v6 ? sin6->sin6_port : sin->sin_port));
 		fclose(fp);
 	}
 	start = now_ms();
@@ -167,14 +181,16 @@ main(int argc, char **argv)
 			ip4(r.srcaddr, src, sizeof(src));
 			ip4(r.dstaddr, dst, sizeof(dst));
 			printf("%u %s:%u > %s:%u %u %u %llu %llu %lld %lld %u "
-			    "%u\n", r.proto, src, r.srcport, dst, r.dstport,
-			    r.tos, r.tcp_flags, (unsigned long long)r.packets,
-			    (unsigned long long)r.bytes, (long long)r.first_ms,
-			    (long long)r.last_ms, r.input, r.output);
+			       "%u\n",
+			       r.proto, src, r.srcport, dst, r.dstport, r.tos,
+			       r.tcp_flags, (unsigned long long)r.packets,
+			       (unsigned long long)r.bytes,
+			       (long long)r.first_ms, (long long)r.last_ms,
+			       r.input, r.output);
 		}
 	}
 	printf("TOTAL datagrams %llu flows %llu packets %llu bytes %llu "
-	    "malformed %llu seqerr %llu\n", dgrams, flows, pkts, bytes, bad,
-	    seqerr);
+	       "malformed %llu seqerr %llu\n",
+	       dgrams, flows, pkts, bytes, bad, seqerr);
 	return 0;
 }

@@ -13,19 +13,19 @@
 #include <string.h>
 
 struct pspec {
-	int		af;		/* 4 or 6 */
-	int		vlan_tags;	/* 802.1Q tags before the ethertype */
-	uint16_t	vlan;		/* outer VLAN id */
-	uint8_t		proto;		/* 6, 17, 1, 58, other */
-	uint8_t		src, dst;	/* last address byte: 10.0.0.x, fd00::x */
-	uint16_t	sport, dport;	/* TCP/UDP; ICMP: type, code */
-	uint8_t		tos;
-	uint8_t		tcp_flags;
-	uint16_t	fragoff;	/* IPv4 fragment field as on the wire */
-	uint16_t	payload;	/* bytes after the transport header */
-	int		v6frag;		/* IPv6: insert a fragment header */
-	uint16_t	v6fragoff;	/* its offset field (offset << 3 | M) */
-	int		v6hbh;		/* IPv6: insert hop-by-hop options */
+	int af;		       /* 4 or 6 */
+	int vlan_tags;	       /* 802.1Q tags before the ethertype */
+	uint16_t vlan;	       /* outer VLAN id */
+	uint8_t proto;	       /* 6, 17, 1, 58, other */
+	uint8_t src, dst;      /* last address byte: 10.0.0.x, fd00::x */
+	uint16_t sport, dport; /* TCP/UDP; ICMP: type, code */
+	uint8_t tos;
+	uint8_t tcp_flags;
+	uint16_t fragoff;   /* IPv4 fragment field as on the wire */
+	uint16_t payload;   /* bytes after the transport header */
+	int v6frag;	    /* IPv6: insert a fragment header */
+	uint16_t v6fragoff; /* its offset field (offset << 3 | M) */
+	int v6hbh;	    /* IPv6: insert hop-by-hop options */
 };
 
 static inline void
@@ -103,8 +103,9 @@ pkt_build(uint8_t *out, const struct pspec *s)
 		ip[15] = s->src;
 		ip[16] = 10;
 		ip[19] = s->dst;
-		l4 = (s->fragoff & 0x1fff) ? (memset(ip + 20, 0xcd, s->payload),
-		    s->payload) : pkt_l4(ip + 20, s);
+		l4 = (s->fragoff & 0x1fff)
+			 ? (memset(ip + 20, 0xcd, s->payload), s->payload)
+			 : pkt_l4(ip + 20, s);
 		pkt_put16(ip + 2, (uint16_t)(20 + l4));
 		return (size_t)(ip - out) + 20 + l4;
 	}
@@ -120,7 +121,7 @@ pkt_build(uint8_t *out, const struct pspec *s)
 	if (s->v6hbh) {
 		memset(p, 0, 8);
 		p[0] = s->v6frag ? 44 : s->proto;
-		p[2] = 1;	/* PadN */
+		p[2] = 1; /* PadN */
 		p[3] = 4;
 		ip[6] = 0;
 		p += 8;
@@ -138,8 +139,9 @@ pkt_build(uint8_t *out, const struct pspec *s)
 	}
 	if (!s->v6hbh && !s->v6frag)
 		ip[6] = s->proto;
-	l4 = s->v6frag && (s->v6fragoff & 0xfff8) ?
-	    (memset(p, 0xcd, s->payload), s->payload) : pkt_l4(p, s);
+	l4 = s->v6frag && (s->v6fragoff & 0xfff8)
+		 ? (memset(p, 0xcd, s->payload), s->payload)
+		 : pkt_l4(p, s);
 	pkt_put16(ip + 4, (uint16_t)(ext + l4));
 	return (size_t)(ip - out) + 40 + ext + l4;
 }

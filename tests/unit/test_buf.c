@@ -292,7 +292,7 @@ END_TEST
 /* The unchecked loads agree with the cursor on the same bytes. */
 START_TEST(test_load)
 {
-	static const uint8_t b[] = { 0x12, 0x34, 0x56, 0x78 };
+	static const uint8_t b[] = {0x12, 0x34, 0x56, 0x78};
 	struct cursor c;
 	uint32_t v32;
 	uint16_t v16;
@@ -317,7 +317,7 @@ END_TEST
 /* Peeks succeed exactly when the bytes are there, at every offset. */
 START_TEST(test_peek_boundary)
 {
-	static const uint8_t b[] = { 0xa1, 0xb2, 0xc3, 0xd4, 0xe5 };
+	static const uint8_t b[] = {0xa1, 0xb2, 0xc3, 0xd4, 0xe5};
 	size_t len, off;
 	uint32_t v32;
 	uint16_t v16;
@@ -329,16 +329,18 @@ START_TEST(test_peek_boundary)
 			v16 = 0x5a5a;
 			v32 = 0x5a5a5a5a;
 			ck_assert_int_eq(buf_peek_u8(b, len, off, &v8),
-			    off + 1 <= len ? 0 : -1);
+					 off + 1 <= len ? 0 : -1);
 			ck_assert_uint_eq(v8, off + 1 <= len ? b[off] : 0x5a);
 			ck_assert_int_eq(buf_peek_be16(b, len, off, &v16),
-			    off + 2 <= len ? 0 : -1);
-			ck_assert_uint_eq(v16, off + 2 <= len ?
-			    buf_load_be16(b + off) : 0x5a5a);
+					 off + 2 <= len ? 0 : -1);
+			ck_assert_uint_eq(v16, off + 2 <= len
+						   ? buf_load_be16(b + off)
+						   : 0x5a5a);
 			ck_assert_int_eq(buf_peek_be32(b, len, off, &v32),
-			    off + 4 <= len ? 0 : -1);
-			ck_assert_uint_eq(v32, off + 4 <= len ?
-			    buf_load_be32(b + off) : 0x5a5a5a5a);
+					 off + 4 <= len ? 0 : -1);
+			ck_assert_uint_eq(v32, off + 4 <= len
+						   ? buf_load_be32(b + off)
+						   : 0x5a5a5a5a);
 		}
 	/* An offset near SIZE_MAX does not wrap around into the buffer. */
 	ck_assert_int_eq(buf_peek_be32(b, sizeof(b), SIZE_MAX - 1, &v32), -1);

@@ -240,9 +240,12 @@ START_TEST(test_rejections)
 	struct datagram_info di;
 	size_t len = make_v5(buf, sizeof(buf), 2, 0);
 
-	ck_assert_int_eq(datagram_decode(buf, 0, 0, &di, recs), DATAGRAM_ESHORT);
-	ck_assert_int_eq(datagram_decode(buf, 3, 0, &di, recs), DATAGRAM_ESHORT);
-	ck_assert_int_eq(datagram_decode(buf, 23, 0, &di, recs), DATAGRAM_ESHORT);
+	ck_assert_int_eq(datagram_decode(buf, 0, 0, &di, recs),
+			 DATAGRAM_ESHORT);
+	ck_assert_int_eq(datagram_decode(buf, 3, 0, &di, recs),
+			 DATAGRAM_ESHORT);
+	ck_assert_int_eq(datagram_decode(buf, 23, 0, &di, recs),
+			 DATAGRAM_ESHORT);
 	ck_assert_int_eq(datagram_decode(buf, len - 1, 0, &di, recs),
 			 DATAGRAM_ELENGTH);
 	ck_assert_int_eq(datagram_decode(buf, len + 1, 0, &di, recs),

@@ -112,8 +112,8 @@ START_TEST(test_headers)
 
 	for (i = 0; i < sizeof(pay); i++)
 		pay[i] = (uint8_t)(i * 7 + 3);
-	ck_assert_uint_eq(fanout_ip4udp(hdr, src, htons(2055), dst,
-					htons(9995), pay, sizeof(pay)),
+	ck_assert_uint_eq(fanout_ip4udp(hdr, src, htons(2055), dst, htons(9995),
+					pay, sizeof(pay)),
 			  28);
 	ck_assert_uint_eq(hdr[0], 0x45);
 	ck_assert_uint_eq(hdr[2] << 8 | hdr[3], 28 + sizeof(pay));

@@ -305,7 +305,8 @@ START_TEST(test_spool_planted_links)
 	struct stat st;
 	char other[128], p[256], q[256];
 
-	/* 1. The nesting directory "2026" is a link to a directory elsewhere. */
+	/* 1. The nesting directory "2026" is a link to a directory elsewhere.
+	 */
 	snprintf(other, sizeof(other), "%s.elsewhere", dir);
 	ck_assert_int_eq(mkdir(other, 0755), 0);
 	snprintf(p, sizeof(p), "%s/2026", dir);

@@ -21,7 +21,7 @@
 #include "spooltest.h"
 #include "../../collector/writer.h"
 
-#define NAME1 "v05.2026-11-26.181015+0000" /* T0 + 300 */
+#define NAME1 "v05.2026-11-26.181015+0000"	 /* T0 + 300 */
 #define NBATCH (WRITER_SLOTS + WRITER_SLOTS / 2) /* per file: > the ring */
 
 /* Records numbered from *seq (in srcaddr), so order can be checked. */
@@ -221,16 +221,17 @@ START_TEST(test_two_formats)
 
 	ck_assert_int_eq(read_file("ft-" NAME0, &h, &cf), 10 * 10 + 90);
 	ck_assert_uint_eq(h.lost, 10);
-	ck_assert_int_eq(read_ipfix("ipfix-v10.2026-11-26.180515+0000", &ci,
-	    &stp, &st), 10 * 10 + 100);
+	ck_assert_int_eq(
+	    read_ipfix("ipfix-v10.2026-11-26.180515+0000", &ci, &stp, &st),
+	    10 * 10 + 100);
 	ck_assert_int_eq(stp->present, 1);
 	ck_assert_uint_eq(stp->lost, 30);
 	ck_assert_uint_eq(cf, seqf);
 	ck_assert_uint_eq(ci, seqi);
 	/* Both rotated: the second files exist and are empty. */
 	ck_assert_int_eq(read_file("ft-" NAME1, &h, NULL), 0);
-	ck_assert_int_eq(read_ipfix("ipfix-v10.2026-11-26.181015+0000", &ci,
-	    &stp, &st), 0);
+	ck_assert_int_eq(
+	    read_ipfix("ipfix-v10.2026-11-26.181015+0000", &ci, &stp, &st), 0);
 }
 END_TEST
 

@@ -175,7 +175,8 @@ create_drop_remove(const char *user, const char *jail)
 	int status;
 
 	if ((pid = fork()) == 0) {
-		if (daemon_pidfile_create(path) == -1 || daemon_privdrop(user, jail) == -1)
+		if (daemon_pidfile_create(path) == -1 ||
+		    daemon_privdrop(user, jail) == -1)
 			_exit(1);
 		daemon_pidfile_remove();
 		_exit(0);

@@ -720,8 +720,7 @@ START_TEST(test_bad_options)
 		memcpy(h.hostname, longname, sizeof(h.hostname));
 		n = fthdr_encode(&h, buf, sizeof(buf));
 		ck_assert_uint_gt(n, 0);
-		ck_assert_int_eq(fthdr_decode(buf, n, &h, err, sizeof(err)),
-				 0);
+		ck_assert_int_eq(fthdr_decode(buf, n, &h, err, sizeof(err)), 0);
 		ck_assert_uint_eq(strlen(h.hostname), sizeof(h.hostname) - 1);
 		h.byte_order = 0;
 		ck_assert_uint_eq(fthdr_encode(&h, buf, sizeof(buf)), 0);

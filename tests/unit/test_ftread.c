@@ -483,32 +483,32 @@ put_rec(struct wcursor *w, int be, unsigned dver, size_t reclen, uint32_t i)
 {
 	size_t start = w->off;
 
-	buf_put_u32(w, be, 1705320006);     /* unix_secs */
-	buf_put_u32(w, be, 1000000);	     /* unix_nsecs */
-	buf_put_u32(w, be, 6001);	     /* sysUpTime */
-	buf_put_u32(w, be, 0x7f000001);     /* exaddr */
+	buf_put_u32(w, be, 1705320006);	    /* unix_secs */
+	buf_put_u32(w, be, 1000000);	    /* unix_nsecs */
+	buf_put_u32(w, be, 6001);	    /* sysUpTime */
+	buf_put_u32(w, be, 0x7f000001);	    /* exaddr */
 	buf_put_u32(w, be, 0x0a000000 + i); /* srcaddr */
-	buf_put_u32(w, be, 0xc0a80101);     /* dstaddr */
-	buf_put_u32(w, be, 0x0a0000fe);     /* nexthop */
-	buf_put_u16(w, be, 3);		     /* input */
-	buf_put_u16(w, be, 4);		     /* output */
-	buf_put_u32(w, be, 10 + i);	     /* dPkts */
-	buf_put_u32(w, be, 1000 + i);	     /* dOctets */
-	buf_put_u32(w, be, 6000);	     /* First */
-	buf_put_u32(w, be, 6001 + i);	     /* Last */
-	buf_put_u16(w, be, 40000);	     /* srcport */
-	buf_put_u16(w, be, 22);	     /* dstport */
-	buf_put_u8(w, 6);		     /* prot */
-	buf_put_u8(w, 0x10);		     /* tos */
-	buf_put_u8(w, 0x12);		     /* tcp_flags */
-	buf_put_u8(w, 0xee);		     /* pad / v7 flags */
+	buf_put_u32(w, be, 0xc0a80101);	    /* dstaddr */
+	buf_put_u32(w, be, 0x0a0000fe);	    /* nexthop */
+	buf_put_u16(w, be, 3);		    /* input */
+	buf_put_u16(w, be, 4);		    /* output */
+	buf_put_u32(w, be, 10 + i);	    /* dPkts */
+	buf_put_u32(w, be, 1000 + i);	    /* dOctets */
+	buf_put_u32(w, be, 6000);	    /* First */
+	buf_put_u32(w, be, 6001 + i);	    /* Last */
+	buf_put_u16(w, be, 40000);	    /* srcport */
+	buf_put_u16(w, be, 22);		    /* dstport */
+	buf_put_u8(w, 6);		    /* prot */
+	buf_put_u8(w, 0x10);		    /* tos */
+	buf_put_u8(w, 0x12);		    /* tcp_flags */
+	buf_put_u8(w, 0xee);		    /* pad / v7 flags */
 	if (dver == 1) {
 		buf_put_u32(w, be, 0xeeeeeeee); /* reserved */
 	} else {
-		buf_put_u8(w, 1);	    /* engine_type */
-		buf_put_u8(w, 2);	    /* engine_id */
-		buf_put_u8(w, 24);	    /* src_mask */
-		buf_put_u8(w, 16);	    /* dst_mask */
+		buf_put_u8(w, 1);	   /* engine_type */
+		buf_put_u8(w, 2);	   /* engine_id */
+		buf_put_u8(w, 24);	   /* src_mask */
+		buf_put_u8(w, 16);	   /* dst_mask */
 		buf_put_u16(w, be, 65001); /* src_as */
 		buf_put_u16(w, be, 65002); /* dst_as */
 	}
@@ -590,7 +590,7 @@ START_TEST(test_legacy_v1)
 	buf_put_u32(&w, be, 946684800); /* start */
 	buf_put_u32(&w, be, 946685100); /* end */
 	buf_put_u32(&w, be,
-		     be ? FT_FLAG_DONE | FT_FLAG_COMPRESS : FT_FLAG_DONE);
+		    be ? FT_FLAG_DONE | FT_FLAG_COMPRESS : FT_FLAG_DONE);
 	buf_put_u32(&w, be, 0); /* rotation */
 	buf_put_u32(&w, be, 3); /* flows */
 	buf_put_u32(&w, be, 7); /* drops */
@@ -600,13 +600,13 @@ START_TEST(test_legacy_v1)
 	ck_assert_uint_eq(w.off, 360);
 	for (i = 0; i < 3; i++) {
 		buf_put_u32(&w, be, 946684900 + i); /* unix_secs */
-		buf_put_u32(&w, be, 250);	     /* unix_msecs */
+		buf_put_u32(&w, be, 250);	    /* unix_msecs */
 		buf_put_u32(&w, be, 0x0a000001);
 		buf_put_u32(&w, be, 0x0a000002);
 		buf_put_u32(&w, be, 0x0a0000fe);
 		buf_put_u16(&w, be, 1);
 		buf_put_u16(&w, be, 2);
-		buf_put_u32(&w, be, 5);   /* dPkts */
+		buf_put_u32(&w, be, 5);	  /* dPkts */
 		buf_put_u32(&w, be, 500); /* dOctets */
 		buf_put_u32(&w, be, 100); /* First */
 		buf_put_u32(&w, be, 200); /* Last */
@@ -614,8 +614,8 @@ START_TEST(test_legacy_v1)
 		buf_put_u16(&w, be, 80);
 		buf_put_u16(&w, be, 0); /* pad */
 		buf_put_u8(&w, 6);
-		buf_put_u8(&w, 0x08);		       /* tos */
-		buf_put_u8(&w, 0x1b);		       /* flags */
+		buf_put_u8(&w, 0x08);		      /* tos */
+		buf_put_u8(&w, 0x1b);		      /* flags */
 		buf_put_bytes(&w, "\x01\x02\x03", 3); /* tcp retx etc. */
 		buf_put_u16(&w, be, 701);
 		buf_put_u16(&w, be, 702);

@@ -70,8 +70,8 @@ r_collector(const uint8_t *d, size_t n)
 static void
 r_packet(const uint8_t *d, size_t n)
 {
-	static const int dlts[] = { 1, 113, 276, 0, 108, 12, 14, 101, 228,
-	    229, 9, 50, 105, 147 };
+	static const int dlts[] = {1,	113, 276, 0, 108, 12,  14,
+				   101, 228, 229, 9, 50,  105, 147};
 	const struct linktype *lt;
 	struct packet_info out;
 
@@ -163,13 +163,14 @@ r_filter(const uint8_t *d, size_t n)
 	if ((f = filter_compile(expr, &err)) != NULL) {
 		memset(&rec, 0, sizeof(rec));
 		if (nul != NULL)
-			memcpy(&rec, nul + 1, n - elen - 1 < sizeof(rec) ?
-			    n - elen - 1 : sizeof(rec));
+			memcpy(&rec, nul + 1,
+			       n - elen - 1 < sizeof(rec) ? n - elen - 1
+							  : sizeof(rec));
 		/* As the harness: times a reader can produce, |t| < 2^43. */
 		rec.first_ms %= ((int64_t)1 << 43) + 1;
 		rec.last_ms %= ((int64_t)1 << 43) + 1;
 		ck_assert_int_eq(filter_match(f, &rec),
-		    filter_match_tree(f, &rec));
+				 filter_match_tree(f, &rec));
 		filter_free(f);
 	}
 	free(expr);
@@ -185,12 +186,12 @@ r_ctl(const uint8_t *d, size_t n)
 }
 
 static const struct {
-	const char	*name;
-	replay_fn	 fn;
+	const char *name;
+	replay_fn fn;
 } targets[] = {
-	{ "v5", r_v5 }, { "collector", r_collector }, { "packet", r_packet },
-	{ "ftfile", r_ftfile }, { "parse", r_parse }, { "filter", r_filter },
-	{ "ctl", r_ctl }, { "ipfixfile", r_ipfixfile },
+    {"v5", r_v5},	  {"collector", r_collector}, {"packet", r_packet},
+    {"ftfile", r_ftfile}, {"parse", r_parse},	      {"filter", r_filter},
+    {"ctl", r_ctl},	  {"ipfixfile", r_ipfixfile},
 };
 
 START_TEST(test_replay)
@@ -205,7 +206,7 @@ START_TEST(test_replay)
 
 	for (i = 0; i < sizeof(targets) / sizeof(targets[0]); i++) {
 		snprintf(dir, sizeof(dir), "%s%stests/fuzz/regress/%s",
-		    root ? root : "", root ? "/" : "", targets[i].name);
+			 root ? root : "", root ? "/" : "", targets[i].name);
 		if ((dp = opendir(dir)) == NULL)
 			continue;
 		while ((de = readdir(dp)) != NULL) {

@@ -11,7 +11,7 @@
 
 #include "ipfix.h"
 
-#define T0	1700000000000LL
+#define T0 1700000000000LL
 
 /* Hex digits (spaces and '|' ignored) to bytes; returns the count. */
 static size_t
@@ -41,13 +41,14 @@ assert_bytes(const uint8_t *got, size_t len, const char *hex)
 
 	ck_assert_uint_eq(len, n);
 	for (i = 0; i < n; i++)
-		ck_assert_msg(got[i] == want[i], "byte %zu: got %02x, want %02x",
-		    i, got[i], want[i]);
+		ck_assert_msg(got[i] == want[i],
+			      "byte %zu: got %02x, want %02x", i, got[i],
+			      want[i]);
 }
 
 /* The fields both templates share after the addresses, v9 or IPFIX. */
-#define COMMON_FIELDS							\
-	"0007 0002 000b 0002 0004 0001 0005 0001 0006 0001 003c 0001 "	\
+#define COMMON_FIELDS                                                          \
+	"0007 0002 000b 0002 0004 0001 0005 0001 0006 0001 003c 0001 "         \
 	"0088 0001 000a 0004 000e 0004 0002 0008 0001 0008 "
 
 static struct ipfix_rec
@@ -85,7 +86,7 @@ rec6(void)
 	memcpy(r.dst, r.src, 16);
 	r.dst[15] = 2;
 	r.sport = 0;
-	r.dport = 128 * 256;		/* ICMPv6 echo request, code 0 */
+	r.dport = 128 * 256; /* ICMPv6 echo request, code 0 */
 	r.proto = 58;
 	r.end_reason = IPFIX_END_IDLE;
 	r.input = 1;
@@ -99,16 +100,20 @@ rec6(void)
 START_TEST(ipfix_templates_and_ipv4)
 {
 	struct ipfix_msg m = {
-		.version = IPFIX_VERSION, .templates = 1,
-		.now_ms = T0 + 123, .boot_ms = T0 - 10000,
-		.sequence = 7, .domain = 3,
+	    .version = IPFIX_VERSION,
+	    .templates = 1,
+	    .now_ms = T0 + 123,
+	    .boot_ms = T0 - 10000,
+	    .sequence = 7,
+	    .domain = 3,
 	};
 	struct ipfix_rec r = rec4();
 	uint8_t out[2048];
 	size_t len, nrec;
 
 	len = ipfix_encode(&m, &r, 1, out, sizeof(out), &nrec);
-	assert_bytes(out, len,
+	assert_bytes(
+	    out, len,
 	    /* header: version 10, length 212, export time, seq, domain */
 	    "000a 00d4 6553f100 00000007 00000003"
 	    /* template set (id 2), 132 bytes: 256 and 257, 15 fields each */
@@ -130,16 +135,21 @@ END_TEST
 START_TEST(v9_templates_options_and_ipv6)
 {
 	struct ipfix_msg m = {
-		.version = NF9_VERSION, .templates = 1, .sampling = 100,
-		.now_ms = T0 + 123, .boot_ms = T0 - 10000,
-		.sequence = 4, .domain = 3,
+	    .version = NF9_VERSION,
+	    .templates = 1,
+	    .sampling = 100,
+	    .now_ms = T0 + 123,
+	    .boot_ms = T0 - 10000,
+	    .sequence = 4,
+	    .domain = 3,
 	};
 	struct ipfix_rec r = rec6();
 	uint8_t out[2048];
 	size_t len, nrec;
 
 	len = ipfix_encode(&m, &r, 1, out, sizeof(out), &nrec);
-	assert_bytes(out, len,
+	assert_bytes(
+	    out, len,
 	    /* header: version 9, count 5 (2 templates, options template,
 	     * options record, 1 data record), uptime 10123, secs, seq, id */
 	    "0009 0005 0000278b 6553f100 00000004 00000003"
@@ -167,8 +177,12 @@ END_TEST
 START_TEST(ipfix_sampling_options)
 {
 	struct ipfix_msg m = {
-		.version = IPFIX_VERSION, .templates = 1, .sampling = 100,
-		.now_ms = T0, .boot_ms = T0, .domain = 9,
+	    .version = IPFIX_VERSION,
+	    .templates = 1,
+	    .sampling = 100,
+	    .now_ms = T0,
+	    .boot_ms = T0,
+	    .domain = 9,
 	};
 	uint8_t out[2048];
 	size_t len, nrec;
@@ -177,7 +191,8 @@ START_TEST(ipfix_sampling_options)
 	ck_assert_uint_eq(len, 16 + 132 + 24 + 16);
 	ck_assert_uint_eq(nrec, 4);
 	/* After the header and the template set: set 3, 24 bytes. */
-	assert_bytes(out + 16 + 132, 40,
+	assert_bytes(
+	    out + 16 + 132, 40,
 	    "0003 0018 0102 0003 0001 0095 0004 0131 0004 0132 0004 0000"
 	    /* domain 9; 1 packet taken, 99 skipped */
 	    "| 0102 0010 00000009 00000001 00000063");
@@ -187,9 +202,11 @@ END_TEST
 START_TEST(lengths_and_bounds)
 {
 	struct ipfix_msg m = {
-		.version = IPFIX_VERSION, .now_ms = T0, .boot_ms = T0,
+	    .version = IPFIX_VERSION,
+	    .now_ms = T0,
+	    .boot_ms = T0,
 	};
-	struct ipfix_rec r[3] = { rec4(), rec6(), rec4() };
+	struct ipfix_rec r[3] = {rec4(), rec6(), rec4()};
 	uint8_t out[512];
 	size_t len, nrec;
 
@@ -215,7 +232,9 @@ END_TEST
 START_TEST(vlan_field_last)
 {
 	struct ipfix_msg m = {
-		.version = IPFIX_VERSION, .vlan = 1, .now_ms = T0,
+	    .version = IPFIX_VERSION,
+	    .vlan = 1,
+	    .now_ms = T0,
 	};
 	struct ipfix_rec r = rec4();
 	uint8_t out[512];

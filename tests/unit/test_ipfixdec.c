@@ -16,14 +16,14 @@
 #include "ipfix.h"
 #include "ipfixdec.h"
 
-#define T0	1700000000u	/* export time of every message, unix s */
+#define T0 1700000000u /* export time of every message, unix s */
 
 /* A message under construction. */
 struct mb {
-	uint8_t	b[70000];
-	size_t	n;
-	size_t	set;		/* offset of the open set's header */
-	int	version;
+	uint8_t b[70000];
+	size_t n;
+	size_t set; /* offset of the open set's header */
+	int version;
 };
 
 static void
@@ -59,9 +59,9 @@ begin(struct mb *m, int version, uint32_t seq, uint32_t domain)
 	m->n = 0;
 	m->version = version;
 	put16(m, (uint16_t)version);
-	put16(m, 0);			/* count / length: in finish() */
+	put16(m, 0); /* count / length: in finish() */
 	if (version == 9)
-		put32(m, 100000);	/* sysUptime: 100 s */
+		put32(m, 100000); /* sysUptime: 100 s */
 	put32(m, T0);
 	put32(m, seq);
 	put32(m, domain);
@@ -95,24 +95,34 @@ finish(struct mb *m)
 	return m->n;
 }
 
-/* Template 256: src4, dst4, sport, dport, proto, packets(8), bytes(4), times. */
+/* Template 256: src4, dst4, sport, dport, proto, packets(8), bytes(4), times.
+ */
 static void
 tpl_v4(struct mb *m, uint16_t tid)
 {
 	set_open(m, m->version == 9 ? NF9_SET_TEMPLATE : IPFIX_SET_TEMPLATE);
 	put16(m, tid);
 	put16(m, 8);
-	put16(m, IPFIX_IE_SRC4); put16(m, 4);
-	put16(m, IPFIX_IE_DST4); put16(m, 4);
-	put16(m, IPFIX_IE_SPORT); put16(m, 2);
-	put16(m, IPFIX_IE_DPORT); put16(m, 2);
-	put16(m, IPFIX_IE_PROTO); put16(m, 1);
-	put16(m, IPFIX_IE_PACKETS); put16(m, 8);
-	put16(m, IPFIX_IE_OCTETS); put16(m, 4);
+	put16(m, IPFIX_IE_SRC4);
+	put16(m, 4);
+	put16(m, IPFIX_IE_DST4);
+	put16(m, 4);
+	put16(m, IPFIX_IE_SPORT);
+	put16(m, 2);
+	put16(m, IPFIX_IE_DPORT);
+	put16(m, 2);
+	put16(m, IPFIX_IE_PROTO);
+	put16(m, 1);
+	put16(m, IPFIX_IE_PACKETS);
+	put16(m, 8);
+	put16(m, IPFIX_IE_OCTETS);
+	put16(m, 4);
 	if (m->version == 9) {
-		put16(m, IPFIX_IE_FIRST_UPTIME); put16(m, 4);
+		put16(m, IPFIX_IE_FIRST_UPTIME);
+		put16(m, 4);
 	} else {
-		put16(m, IPFIX_IE_START_MS); put16(m, 8);
+		put16(m, IPFIX_IE_START_MS);
+		put16(m, 8);
 	}
 	set_close(m);
 }
@@ -168,8 +178,7 @@ static struct mb m;
 static int
 feed(struct ipfixdec *d, const struct ipfixdec_source *s, size_t len)
 {
-	return ipfixdec_message(d, s, (int64_t)T0 * 1000, m.b, len, emit,
-	    NULL);
+	return ipfixdec_message(d, s, (int64_t)T0 * 1000, m.b, len, emit, NULL);
 }
 
 static uint64_t
@@ -224,8 +233,8 @@ START_TEST(v9_uptime_and_lying_count)
 
 	begin(&m, 9, 0, 1);
 	tpl_v4(&m, 300);
-	data_v4(&m, 300, 0x0a000002, 40000);	/* 60 s before the header */
-	data_v4(&m, 300, 0x0a000003, 100000);	/* at the header's uptime */
+	data_v4(&m, 300, 0x0a000002, 40000);  /* 60 s before the header */
+	data_v4(&m, 300, 0x0a000003, 100000); /* at the header's uptime */
 	ck_assert_int_eq(feed(d, &ex1, finish(&m)), 0);
 	ck_assert_uint_eq(ngot, 2);
 	ck_assert_int_eq(got[0].rec.first_ms, (int64_t)T0 * 1000 - 60000);
@@ -278,11 +287,13 @@ START_TEST(early_data_bounded)
 	/* Too old: a message long after drops what is left. */
 	begin(&m, 10, 0, 5);
 	finish(&m);
-	ck_assert_int_eq(ipfixdec_message(d, &ex1,
-	    (int64_t)T0 * 1000 + IPFIXDEC_PENDING_MS + 1, m.b, m.n, emit,
-	    NULL), 0);
+	ck_assert_int_eq(
+	    ipfixdec_message(d, &ex1,
+			     (int64_t)T0 * 1000 + IPFIXDEC_PENDING_MS + 1, m.b,
+			     m.n, emit, NULL),
+	    0);
 	ck_assert_uint_eq(reason(d, IPFIXDEC_PENDDROP),
-	    3 + IPFIXDEC_PENDING_SETS);
+			  3 + IPFIXDEC_PENDING_SETS);
 	ck_assert_uint_eq(ngot, 0);
 	ipfixdec_free(d);
 }
@@ -297,7 +308,7 @@ START_TEST(withdrawal)
 	tpl_v4(&m, 256);
 	set_open(&m, IPFIX_SET_TEMPLATE);
 	put16(&m, 256);
-	put16(&m, 0);			/* withdraw 256 */
+	put16(&m, 0); /* withdraw 256 */
 	set_close(&m);
 	data_v4(&m, 256, 0x0a000001, 0);
 	ck_assert_int_eq(feed(d, &ex1, finish(&m)), 0);
@@ -332,8 +343,10 @@ START_TEST(replacement_new_layout)
 	set_open(&m, IPFIX_SET_TEMPLATE);
 	put16(&m, 256);
 	put16(&m, 2);
-	put16(&m, IPFIX_IE_DST4); put16(&m, 4);
-	put16(&m, IPFIX_IE_OCTETS); put16(&m, 8);
+	put16(&m, IPFIX_IE_DST4);
+	put16(&m, 4);
+	put16(&m, IPFIX_IE_OCTETS);
+	put16(&m, 8);
 	set_close(&m);
 	set_open(&m, 256);
 	put32(&m, 0x01020304);
@@ -360,10 +373,14 @@ START_TEST(two_exporters_same_id)
 	set_open(&m, IPFIX_SET_TEMPLATE);
 	put16(&m, 256);
 	put16(&m, 1);
-	put16(&m, IPFIX_IE_SRC6); put16(&m, 16);
+	put16(&m, IPFIX_IE_SRC6);
+	put16(&m, 16);
 	set_close(&m);
 	set_open(&m, 256);
-	put32(&m, 0x20010db8); put32(&m, 0); put32(&m, 0); put32(&m, 1);
+	put32(&m, 0x20010db8);
+	put32(&m, 0);
+	put32(&m, 0);
+	put32(&m, 1);
 	set_close(&m);
 	ck_assert_int_eq(feed(d, &ex2, finish(&m)), 0);
 	begin(&m, 10, 1, 0);
@@ -389,13 +406,15 @@ v9_sampling(struct mb *mm, uint32_t n)
 	put16(mm, 400);
 	put16(mm, 4);
 	put16(mm, 4);
-	put16(mm, NF9_SCOPE_SYSTEM); put16(mm, 4);
-	put16(mm, IPFIX_IE_SAMPLING_INTERVAL); put16(mm, 4);
+	put16(mm, NF9_SCOPE_SYSTEM);
+	put16(mm, 4);
+	put16(mm, IPFIX_IE_SAMPLING_INTERVAL);
+	put16(mm, 4);
 	set_close(mm);
 	set_open(mm, 400);
 	put32(mm, 0);
 	put32(mm, n);
-	put16(mm, 0);			/* padding */
+	put16(mm, 0); /* padding */
 	set_close(mm);
 }
 
@@ -419,24 +438,39 @@ START_TEST(sampling_changes_midstream)
 	/* IPFIX: per sampler id, 305/306; a flow names its sampler (48). */
 	begin(&m, 10, 0, 3);
 	set_open(&m, IPFIX_SET_OPTIONS);
-	put16(&m, 500); put16(&m, 3); put16(&m, 1);
-	put16(&m, IPFIX_IE_SAMPLER_ID); put16(&m, 2);
-	put16(&m, IPFIX_IE_SAMPLING_PACKET_INTERVAL); put16(&m, 4);
-	put16(&m, IPFIX_IE_SAMPLING_PACKET_SPACE); put16(&m, 4);
+	put16(&m, 500);
+	put16(&m, 3);
+	put16(&m, 1);
+	put16(&m, IPFIX_IE_SAMPLER_ID);
+	put16(&m, 2);
+	put16(&m, IPFIX_IE_SAMPLING_PACKET_INTERVAL);
+	put16(&m, 4);
+	put16(&m, IPFIX_IE_SAMPLING_PACKET_SPACE);
+	put16(&m, 4);
 	set_close(&m);
 	set_open(&m, 500);
-	put16(&m, 7); put32(&m, 1); put32(&m, 999);
-	put16(&m, 9); put32(&m, 2); put32(&m, 6);
+	put16(&m, 7);
+	put32(&m, 1);
+	put32(&m, 999);
+	put16(&m, 9);
+	put32(&m, 2);
+	put32(&m, 6);
 	set_close(&m);
 	set_open(&m, IPFIX_SET_TEMPLATE);
-	put16(&m, 256); put16(&m, 2);
-	put16(&m, IPFIX_IE_SRC4); put16(&m, 4);
-	put16(&m, IPFIX_IE_SAMPLER_ID); put16(&m, 1);
+	put16(&m, 256);
+	put16(&m, 2);
+	put16(&m, IPFIX_IE_SRC4);
+	put16(&m, 4);
+	put16(&m, IPFIX_IE_SAMPLER_ID);
+	put16(&m, 1);
 	set_close(&m);
 	set_open(&m, 256);
-	put32(&m, 1); put8(&m, 7);
-	put32(&m, 2); put8(&m, 9);
-	put32(&m, 3); put8(&m, 8);	/* unknown sampler: domain default */
+	put32(&m, 1);
+	put8(&m, 7);
+	put32(&m, 2);
+	put8(&m, 9);
+	put32(&m, 3);
+	put8(&m, 8); /* unknown sampler: domain default */
 	set_close(&m);
 	ck_assert_int_eq(feed(d, &ex1, finish(&m)), 0);
 	ck_assert_uint_eq(ngot, 5);
@@ -455,34 +489,52 @@ START_TEST(time_encodings)
 	begin(&m, 10, 0, 0);
 	/* Options: system init time 1000 s before the export. */
 	set_open(&m, IPFIX_SET_OPTIONS);
-	put16(&m, 600); put16(&m, 2); put16(&m, 1);
-	put16(&m, IPFIX_IE_DOMAIN); put16(&m, 4);
-	put16(&m, IPFIX_IE_SYSINIT_MS); put16(&m, 8);
+	put16(&m, 600);
+	put16(&m, 2);
+	put16(&m, 1);
+	put16(&m, IPFIX_IE_DOMAIN);
+	put16(&m, 4);
+	put16(&m, IPFIX_IE_SYSINIT_MS);
+	put16(&m, 8);
 	set_close(&m);
 	set_open(&m, 600);
-	put32(&m, 0); put64(&m, (uint64_t)(base - 1000000));
+	put32(&m, 0);
+	put64(&m, (uint64_t)(base - 1000000));
 	set_close(&m);
 	/* 256: seconds + duration ms; 257: NTP us; 258: uptime 22/21. */
 	set_open(&m, IPFIX_SET_TEMPLATE);
-	put16(&m, 256); put16(&m, 2);
-	put16(&m, IPFIX_IE_START_SECS); put16(&m, 4);
-	put16(&m, IPFIX_IE_DURATION_MS); put16(&m, 4);
-	put16(&m, 257); put16(&m, 2);
-	put16(&m, IPFIX_IE_START_US); put16(&m, 8);
-	put16(&m, IPFIX_IE_END_NS); put16(&m, 8);
-	put16(&m, 258); put16(&m, 2);
-	put16(&m, IPFIX_IE_FIRST_UPTIME); put16(&m, 4);
-	put16(&m, IPFIX_IE_LAST_UPTIME); put16(&m, 4);
+	put16(&m, 256);
+	put16(&m, 2);
+	put16(&m, IPFIX_IE_START_SECS);
+	put16(&m, 4);
+	put16(&m, IPFIX_IE_DURATION_MS);
+	put16(&m, 4);
+	put16(&m, 257);
+	put16(&m, 2);
+	put16(&m, IPFIX_IE_START_US);
+	put16(&m, 8);
+	put16(&m, IPFIX_IE_END_NS);
+	put16(&m, 8);
+	put16(&m, 258);
+	put16(&m, 2);
+	put16(&m, IPFIX_IE_FIRST_UPTIME);
+	put16(&m, 4);
+	put16(&m, IPFIX_IE_LAST_UPTIME);
+	put16(&m, 4);
 	set_close(&m);
 	set_open(&m, 256);
-	put32(&m, T0 - 10); put32(&m, 2500);
+	put32(&m, T0 - 10);
+	put32(&m, 2500);
 	set_close(&m);
 	set_open(&m, 257);
-	put32(&m, T0 + 2208988800u - 5); put32(&m, 0x80000000u);
-	put32(&m, T0 + 2208988800u - 4); put32(&m, 0x40000000u);
+	put32(&m, T0 + 2208988800u - 5);
+	put32(&m, 0x80000000u);
+	put32(&m, T0 + 2208988800u - 4);
+	put32(&m, 0x40000000u);
 	set_close(&m);
 	set_open(&m, 258);
-	put32(&m, 10000); put32(&m, 20000);
+	put32(&m, 10000);
+	put32(&m, 20000);
 	set_close(&m);
 	ck_assert_int_eq(feed(d, &ex1, finish(&m)), 0);
 	ck_assert_uint_eq(ngot, 3);
@@ -497,8 +549,10 @@ START_TEST(time_encodings)
 	/* The same uptime template from a domain with no init time. */
 	begin(&m, 10, 0, 1);
 	set_open(&m, IPFIX_SET_TEMPLATE);
-	put16(&m, 258); put16(&m, 1);
-	put16(&m, IPFIX_IE_FIRST_UPTIME); put16(&m, 4);
+	put16(&m, 258);
+	put16(&m, 1);
+	put16(&m, IPFIX_IE_FIRST_UPTIME);
+	put16(&m, 4);
 	set_close(&m);
 	set_open(&m, 258);
 	put32(&m, 10000);
@@ -516,26 +570,42 @@ START_TEST(varlen_enterprise_unknown)
 
 	begin(&m, 10, 0, 0);
 	set_open(&m, IPFIX_SET_TEMPLATE);
-	put16(&m, 256); put16(&m, 4);
-	put16(&m, 0x8000 | IPFIX_IE_SRC4); put16(&m, 6); put32(&m, 9);
-	put16(&m, 9999); put16(&m, IPFIX_VARLEN);	/* unknown, varlen */
-	put16(&m, IPFIX_IE_DST4); put16(&m, 4);
-	put16(&m, 400); put16(&m, 3);			/* unknown, fixed */
+	put16(&m, 256);
+	put16(&m, 4);
+	put16(&m, 0x8000 | IPFIX_IE_SRC4);
+	put16(&m, 6);
+	put32(&m, 9);
+	put16(&m, 9999);
+	put16(&m, IPFIX_VARLEN); /* unknown, varlen */
+	put16(&m, IPFIX_IE_DST4);
+	put16(&m, 4);
+	put16(&m, 400);
+	put16(&m, 3); /* unknown, fixed */
 	set_close(&m);
 	set_open(&m, 256);
-	put32(&m, 0xdeadbeef); put16(&m, 0xfeed);	/* enterprise: skipped */
-	put8(&m, 2); put16(&m, 0xaaaa);
+	put32(&m, 0xdeadbeef);
+	put16(&m, 0xfeed); /* enterprise: skipped */
+	put8(&m, 2);
+	put16(&m, 0xaaaa);
 	put32(&m, 0x0a0b0c0d);
-	put16(&m, 0); put8(&m, 0);
-	put32(&m, 0xdeadbeef); put16(&m, 0xfeed);
-	put8(&m, 255); put16(&m, 300);
-	memset(m.b + m.n, 0x55, 300); m.n += 300;
+	put16(&m, 0);
+	put8(&m, 0);
+	put32(&m, 0xdeadbeef);
+	put16(&m, 0xfeed);
+	put8(&m, 255);
+	put16(&m, 300);
+	memset(m.b + m.n, 0x55, 300);
+	m.n += 300;
 	put32(&m, 0x0a0b0c0e);
-	put16(&m, 0); put8(&m, 0);
+	put16(&m, 0);
+	put8(&m, 0);
 	/* A third record whose length runs past the set. */
-	put32(&m, 0xdeadbeef); put16(&m, 0xfeed);
+	put32(&m, 0xdeadbeef);
+	put16(&m, 0xfeed);
 	put8(&m, 200);
-	put32(&m, 0); put32(&m, 0); put16(&m, 0);
+	put32(&m, 0);
+	put32(&m, 0);
+	put16(&m, 0);
 	set_close(&m);
 	ck_assert_int_eq(feed(d, &ex1, finish(&m)), 0);
 	ck_assert_uint_eq(ngot, 2);
@@ -565,15 +635,16 @@ START_TEST(rejections)
 {
 	struct ipfixdec *d = ipfixdec_new(NULL);
 	static uint16_t many[2 * (IPFIXDEC_MAXFIELDS + 1)];
-	const uint16_t addr5[] = { IPFIX_IE_SRC4, 5 };
-	const uint16_t zero[] = { IPFIX_IE_PROTO, 0 };
-	const uint16_t ok[] = { IPFIX_IE_PROTO, 1 };
-	const uint16_t huge[] = { 500, 40000, 501, 40000 };
-	const uint16_t cnt9[] = { IPFIX_IE_PACKETS, 9 };
+	const uint16_t addr5[] = {IPFIX_IE_SRC4, 5};
+	const uint16_t zero[] = {IPFIX_IE_PROTO, 0};
+	const uint16_t ok[] = {IPFIX_IE_PROTO, 1};
+	const uint16_t huge[] = {500, 40000, 501, 40000};
+	const uint16_t cnt9[] = {IPFIX_IE_PACKETS, 9};
 	int i;
 
 	/* Short, version, IPFIX length. */
-	m.b[0] = 0; m.b[1] = 10;
+	m.b[0] = 0;
+	m.b[1] = 10;
 	ck_assert_int_eq(ipfixdec_message(d, &ex1, 0, m.b, 1, emit, NULL), -1);
 	ck_assert_int_eq(ipfixdec_message(d, &ex1, 0, m.b, 15, emit, NULL), -1);
 	ck_assert_uint_eq(reason(d, IPFIXDEC_SHORT), 2);
@@ -590,19 +661,24 @@ START_TEST(rejections)
 	begin(&m, 10, 0, 0);
 	tpl_v4(&m, 256);
 	data_v4(&m, 256, 1, 0);
-	put16(&m, 256); put16(&m, 2);
+	put16(&m, 256);
+	put16(&m, 2);
 	ck_assert_int_eq(feed(d, &ex1, finish(&m)), 0);
 	ck_assert_uint_eq(ngot, 1);
 	begin(&m, 10, 0, 0);
 	data_v4(&m, 256, 1, 0);
-	put16(&m, 256); put16(&m, 400); put32(&m, 0);
+	put16(&m, 256);
+	put16(&m, 400);
+	put32(&m, 0);
 	ck_assert_int_eq(feed(d, &ex1, finish(&m)), 0);
 	ck_assert_uint_eq(reason(d, IPFIXDEC_SETLEN), 2);
 	ck_assert_uint_eq(ngot, 2);
 
 	/* Reserved set id, then a good set after it (nfcapd gave up). */
 	begin(&m, 10, 0, 0);
-	set_open(&m, 77); put32(&m, 1); set_close(&m);
+	set_open(&m, 77);
+	put32(&m, 1);
+	set_close(&m);
 	data_v4(&m, 256, 1, 0);
 	ck_assert_int_eq(feed(d, &ex1, finish(&m)), 0);
 	ck_assert_uint_eq(reason(d, IPFIXDEC_SETID), 1);
@@ -620,8 +696,11 @@ START_TEST(rejections)
 		many[2 * i + 1] = 1;
 	}
 	tpl_raw(&m, 304, IPFIXDEC_MAXFIELDS + 1, many);
-	set_open(&m, IPFIX_SET_TEMPLATE);	/* cut off */
-	put16(&m, 305); put16(&m, 3); put16(&m, 8); put16(&m, 4);
+	set_open(&m, IPFIX_SET_TEMPLATE); /* cut off */
+	put16(&m, 305);
+	put16(&m, 3);
+	put16(&m, 8);
+	put16(&m, 4);
 	set_close(&m);
 	ck_assert_int_eq(feed(d, &ex1, finish(&m)), 0);
 	ck_assert_uint_eq(reason(d, IPFIXDEC_FIELDLEN), 3);
@@ -641,14 +720,16 @@ START_TEST(rejections)
 	/* IE 315: a frame that is not IP. */
 	begin(&m, 10, 0, 0);
 	set_open(&m, IPFIX_SET_TEMPLATE);
-	put16(&m, 256); put16(&m, 1);
-	put16(&m, IPFIX_IE_FRAME_SECTION); put16(&m, IPFIX_VARLEN);
+	put16(&m, 256);
+	put16(&m, 1);
+	put16(&m, IPFIX_IE_FRAME_SECTION);
+	put16(&m, IPFIX_VARLEN);
 	set_close(&m);
 	set_open(&m, 256);
 	put8(&m, 14);
 	for (i = 0; i < 12; i++)
 		put8(&m, 0);
-	put16(&m, 0x0806);		/* ARP */
+	put16(&m, 0x0806); /* ARP */
 	set_close(&m);
 	ck_assert_int_eq(feed(d, &ex1, finish(&m)), 0);
 	ck_assert_uint_eq(reason(d, IPFIXDEC_FRAME), 1);
@@ -663,24 +744,31 @@ START_TEST(frame_section)
 {
 	struct ipfixdec *d = ipfixdec_new(NULL);
 	static const uint8_t frame[] = {
-		0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0x08, 0x00,
-		0x45, 0x10, 0x05, 0xdc, 0, 0, 0x40, 0, 64, 17, 0, 0,
-		10, 0, 0, 1, 10, 0, 0, 2,
-		0x30, 0x39, 0x00, 0x35, 0x05, 0xc8, 0, 0,
+	    0,	1,    2,    3,	  4,	5,    6,    7, 8,  9,	 10,
+	    11, 0x08, 0x00, 0x45, 0x10, 0x05, 0xdc, 0, 0,  0x40, 0,
+	    64, 17,   0,    0,	  10,	0,    0,    1, 10, 0,	 0,
+	    2,	0x30, 0x39, 0x00, 0x35, 0x05, 0xc8, 0, 0,
 	};
 
 	begin(&m, 10, 0, 0);
 	set_open(&m, IPFIX_SET_OPTIONS);
-	put16(&m, 500); put16(&m, 2); put16(&m, 1);
-	put16(&m, IPFIX_IE_DOMAIN); put16(&m, 4);
-	put16(&m, IPFIX_IE_SAMPLING_INTERVAL); put16(&m, 4);
+	put16(&m, 500);
+	put16(&m, 2);
+	put16(&m, 1);
+	put16(&m, IPFIX_IE_DOMAIN);
+	put16(&m, 4);
+	put16(&m, IPFIX_IE_SAMPLING_INTERVAL);
+	put16(&m, 4);
 	set_close(&m);
 	set_open(&m, 500);
-	put32(&m, 0); put32(&m, 2000);
+	put32(&m, 0);
+	put32(&m, 2000);
 	set_close(&m);
 	set_open(&m, IPFIX_SET_TEMPLATE);
-	put16(&m, 256); put16(&m, 1);
-	put16(&m, IPFIX_IE_FRAME_SECTION); put16(&m, IPFIX_VARLEN);
+	put16(&m, 256);
+	put16(&m, 1);
+	put16(&m, IPFIX_IE_FRAME_SECTION);
+	put16(&m, IPFIX_VARLEN);
 	set_close(&m);
 	set_open(&m, 256);
 	put8(&m, sizeof(frame));
@@ -729,7 +817,7 @@ START_TEST(sequence_accounting)
 	ck_assert_int_eq(feed(d, &ex1, finish(&m)), 0);
 	begin(&m, 9, 12, 4);
 	ck_assert_int_eq(feed(d, &ex1, finish(&m)), 0);
-	begin(&m, 9, 0, 5);		/* another source id: its own count */
+	begin(&m, 9, 0, 5); /* another source id: its own count */
 	ck_assert_int_eq(feed(d, &ex1, finish(&m)), 0);
 	ipfixdec_total(d, &t);
 	ck_assert_uint_eq(t.lost, 4);
@@ -770,7 +858,7 @@ END_TEST
 
 START_TEST(template_flood)
 {
-	struct ipfixdec_limits lim = { 16, 32 };
+	struct ipfixdec_limits lim = {16, 32};
 	struct ipfixdec *d = ipfixdec_new(&lim);
 	struct ipfixdec_stats t;
 	size_t peak = 0, bound;
@@ -798,8 +886,7 @@ START_TEST(template_flood)
 				}
 				tpl_raw(&m, (uint16_t)(256 + k), 100, f);
 			}
-			ipfixdec_message(d, &s, 0, m.b, finish(&m), emit,
-			    NULL);
+			ipfixdec_message(d, &s, 0, m.b, finish(&m), emit, NULL);
 			if (ipfixdec_memory(d) > peak)
 				peak = ipfixdec_memory(d);
 		}
@@ -807,10 +894,11 @@ START_TEST(template_flood)
 	ipfixdec_total(d, &t);
 	bound = 16 * (32 * (100 * 12 + 64 + 96) + 1024) + 1024 * 1024;
 	printf("template flood: peak %zu bytes for %llu templates learnt, "
-	    "%llu refused (template limit), %llu messages refused "
-	    "(exporter limit)\n", peak, (unsigned long long)t.templates,
-	    (unsigned long long)t.reason[IPFIXDEC_TPLLIMIT],
-	    (unsigned long long)t.reason[IPFIXDEC_EXPLIMIT]);
+	       "%llu refused (template limit), %llu messages refused "
+	       "(exporter limit)\n",
+	       peak, (unsigned long long)t.templates,
+	       (unsigned long long)t.reason[IPFIXDEC_TPLLIMIT],
+	       (unsigned long long)t.reason[IPFIXDEC_EXPLIMIT]);
 	ck_assert_uint_le(peak, bound);
 	ck_assert_uint_eq(t.reason[IPFIXDEC_EXPLIMIT], 48 * 40);
 	ck_assert_uint_eq(t.templates, 16 * 32);

@@ -100,9 +100,11 @@ same(const struct flowrec *a, const struct flowrec *b)
 static int
 write_file(const struct flowrec *r, size_t n, int zlevel, size_t flush_every)
 {
-	struct ipfw_opts o = { .zlevel = zlevel, .cap_start = 1764000000 };
-	struct ipfw_counts c = { .cap_end = 1764000300, .lost = 7,
-				 .corrupt = 3, .exaddr = 0x7f000001 };
+	struct ipfw_opts o = {.zlevel = zlevel, .cap_start = 1764000000};
+	struct ipfw_counts c = {.cap_end = 1764000300,
+				.lost = 7,
+				.corrupt = 3,
+				.exaddr = 0x7f000001};
 	struct ipfix_writer *w;
 	int fd = memfd_create("ipfixfile", 0);
 	size_t i;
@@ -122,8 +124,8 @@ write_file(const struct flowrec *r, size_t n, int zlevel, size_t flush_every)
 
 /* Read everything; returns records read, *end the last return value. */
 static size_t
-read_all(int fd, const char *name, struct flowrec *out, size_t cap,
-    long *end, char *err, size_t errlen, struct ipfr_stats *st)
+read_all(int fd, const char *name, struct flowrec *out, size_t cap, long *end,
+	 char *err, size_t errlen, struct ipfr_stats *st)
 {
 	struct ipfix_reader *r;
 	size_t n = 0;
@@ -170,7 +172,8 @@ START_TEST(round_trip)
 	ck_assert_uint_eq(st.exaddr, 0x7f000001);
 	/* The time base makes an ft file of these records hold the same. */
 	ck_assert_int_eq(flowrec_abs_ms(out[5].unix_secs, out[5].unix_nsecs,
-	    out[5].sys_uptime, 0), out[5].first_ms);
+					out[5].sys_uptime, 0),
+			 out[5].first_ms);
 	close(fd);
 }
 END_TEST
@@ -234,7 +237,7 @@ START_TEST(truncated)
 	for (cut = 0; cut < len; cut += 1 + cut / 16) {
 		cfd = mem_fd(b, cut);
 		n = read_all(cfd, "cut", out, 601, &end, err, sizeof(err),
-		    NULL);
+			     NULL);
 		ck_assert_msg(end != 0, "cut at %zu read cleanly", cut);
 		ck_assert_ptr_nonnull(strstr(err, "cut"));
 		for (i = 0; i < n; i++)
@@ -242,9 +245,9 @@ START_TEST(truncated)
 		if (end == -1)
 			ck_assert_msg(strstr(err, "after") != NULL, "%s", err);
 		n = read_all(cfd, "d/tmp-v10.x", out, 601, &end, err,
-		    sizeof(err), NULL);
+			     sizeof(err), NULL);
 		ck_assert_msg(end == 0 || end == -2, "tmp cut at %zu: %s", cut,
-		    err);
+			      err);
 		close(cfd);
 	}
 	free(b);
@@ -282,8 +285,7 @@ START_TEST(corrupt)
 		break;
 	}
 	cfd = mem_fd(b, len);
-	n = read_all(cfd, "bad.ipfix", out, 301, &end, err, sizeof(err),
-	    NULL);
+	n = read_all(cfd, "bad.ipfix", out, 301, &end, err, sizeof(err), NULL);
 	ck_assert_int_eq(end, -1);
 	ck_assert_msg(strncmp(err, "bad.ipfix: ", 11) == 0, "%s", err);
 	for (i = 0; i < n; i++)
@@ -336,8 +338,8 @@ END_TEST
 
 START_TEST(sniff)
 {
-	static const uint8_t raw[] = { 0, 10 }, z[] = { 0x78, 0x01 },
-			     ft[] = { 0xcf, 0x10 };
+	static const uint8_t raw[] = {0, 10}, z[] = {0x78, 0x01},
+			     ft[] = {0xcf, 0x10};
 
 	ck_assert_int_eq(ipfr_sniff(raw, 2), 1);
 	ck_assert_int_eq(ipfr_sniff(z, 2), 1);

@@ -38,12 +38,13 @@ START_TEST(test_round_trip)
 			continue;
 		named++;
 		ck_assert_ptr_nonnull(pn->label);
-		ck_assert_int_eq(proto_by_name(pn->keyword,
-		    strlen(pn->keyword), &num), 0);
+		ck_assert_int_eq(
+		    proto_by_name(pn->keyword, strlen(pn->keyword), &num), 0);
 		ck_assert_int_eq(num, p);
 		if (pn->alias != NULL) {
-			ck_assert_int_eq(proto_by_name(pn->alias,
-			    strlen(pn->alias), &num), 0);
+			ck_assert_int_eq(
+			    proto_by_name(pn->alias, strlen(pn->alias), &num),
+			    0);
 			ck_assert_int_eq(num, p);
 		}
 	}
@@ -75,11 +76,11 @@ START_TEST(test_stats_name)
 	char b[16];
 
 	ck_assert_str_eq(proto_stats_name(IPPROTO_ICMPV6, b, sizeof(b)),
-	    "ipv6-icmp");
+			 "ipv6-icmp");
 	ck_assert_str_eq(proto_stats_name(IPPROTO_TCP, b, sizeof(b)), "tcp");
 	/* Named in the table, but the sensor has always printed a number. */
 	ck_assert_str_eq(proto_stats_name(IPPROTO_GRE, b, sizeof(b)),
-	    "proto-47");
+			 "proto-47");
 	ck_assert_str_eq(proto_stats_name(255, b, sizeof(b)), "proto-255");
 }
 END_TEST
@@ -91,7 +92,7 @@ START_TEST(test_tcpflags)
 	for (i = 0; i < PROTO_NTCPFLAGS; i++) {
 		ck_assert_int_eq(proto_tcpflags[i].bit, 1 << i);
 		ck_assert_int_eq(proto_tcpflag_bit(proto_tcpflags[i].letter),
-		    1 << i);
+				 1 << i);
 	}
 	ck_assert_int_eq(proto_tcpflag_bit('S'), TH_SYN);
 	ck_assert_int_eq(proto_tcpflag_bit('X'), 0);

@@ -41,7 +41,7 @@ rec(uint32_t src, uint32_t dst, uint16_t sp, uint16_t dp, uint64_t bytes)
 START_TEST(test_summary)
 {
 	struct summary s, t;
-	struct flowrec r[2] = { rec(1, 2, 3, 4, 100), rec(1, 2, 3, 4, 300) };
+	struct flowrec r[2] = {rec(1, 2, 3, 4, 100), rec(1, 2, 3, 4, 300)};
 
 	agg_summary_init(&s);
 	agg_summary_add(&s, r, 2);
@@ -96,8 +96,8 @@ END_TEST
 START_TEST(test_either_side)
 {
 	const struct statdef *d = agg_stat_lookup("ip");
-	struct flowrec r[3] = { rec(1, 2, 0, 0, 10), rec(2, 3, 0, 0, 20),
-	    rec(5, 5, 0, 0, 40) };
+	struct flowrec r[3] = {rec(1, 2, 0, 0, 10), rec(2, 3, 0, 0, 20),
+			       rec(5, 5, 0, 0, 40)};
 	struct aggtab *t = agg_tab_new(&d->spec);
 	struct aggrow *rows;
 	size_t n, i;
@@ -108,13 +108,22 @@ START_TEST(test_either_side)
 	ck_assert_uint_eq(n, 4);
 	for (i = 0; i < n; i++) {
 		switch (rows[i].r.srcaddr) {
-		case 1: ck_assert_uint_eq(rows[i].r.bytes, 10); break;
-		case 2: ck_assert_uint_eq(rows[i].r.bytes, 30);
-			ck_assert_uint_eq(rows[i].flows, 2); break;
-		case 3: ck_assert_uint_eq(rows[i].r.bytes, 20); break;
+		case 1:
+			ck_assert_uint_eq(rows[i].r.bytes, 10);
+			break;
+		case 2:
+			ck_assert_uint_eq(rows[i].r.bytes, 30);
+			ck_assert_uint_eq(rows[i].flows, 2);
+			break;
+		case 3:
+			ck_assert_uint_eq(rows[i].r.bytes, 20);
+			break;
 		/* src == dst counts the flow once. */
-		case 5: ck_assert_uint_eq(rows[i].flows, 1); break;
-		default: ck_abort_msg("unexpected key");
+		case 5:
+			ck_assert_uint_eq(rows[i].flows, 1);
+			break;
+		default:
+			ck_abort_msg("unexpected key");
 		}
 	}
 	free(rows);
@@ -179,12 +188,12 @@ START_TEST(test_top_matches_sort)
 				a[i] = a[k];
 				a[k] = t;
 			}
-			ck_assert_uint_eq(agg_rows_top(a, N, (enum order)o, top),
-			    top);
+			ck_assert_uint_eq(
+			    agg_rows_top(a, N, (enum order)o, top), top);
 			for (i = 0; i < top; i++)
 				ck_assert_msg(a[i].key[0] == b[i].key[0],
-				    "order %s top %zu row %zu",
-				    agg_order_names[o], top, i);
+					      "order %s top %zu row %zu",
+					      agg_order_names[o], top, i);
 		}
 	}
 	ck_assert_uint_eq(agg_rows_top(a, 5, O_BYTES, 10), 5);
@@ -229,8 +238,8 @@ flow6(int src, int dst, uint64_t bytes)
 
 START_TEST(test_ipv6_keys)
 {
-	struct aggspec src = { 1, { F_SRCIP }, 0, 0 };
-	struct aggspec ip = { 1, { F_SRCIP }, 1, F_DSTIP };
+	struct aggspec src = {1, {F_SRCIP}, 0, 0};
+	struct aggspec ip = {1, {F_SRCIP}, 1, F_DSTIP};
 	struct flowrec a[4], b[3];
 	struct aggtab *t1, *t2, *t3;
 	struct aggrow *rows;
@@ -238,7 +247,7 @@ START_TEST(test_ipv6_keys)
 
 	a[0] = flow6(1, 2, 10);
 	a[1] = flow6(3, 2, 20);
-	memset(&a[2], 0, sizeof(a[2]));		/* 0.0.0.0 */
+	memset(&a[2], 0, sizeof(a[2])); /* 0.0.0.0 */
 	a[2].bytes = 40;
 	a[3] = flow6(1, 9, 80);
 	b[0] = flow6(3, 1, 100);
@@ -287,11 +296,11 @@ START_TEST(test_series)
 	series_spec(&s);
 	t = agg_tab_new(&s);
 	r[0] = rec(1, 2, 3, 4, 100);
-	r[0].last_ms = 10500;		/* bucket 10 s */
+	r[0].last_ms = 10500; /* bucket 10 s */
 	r[1] = r[0];
-	r[1].last_ms = 10999;		/* same bucket */
+	r[1].last_ms = 10999; /* same bucket */
 	r[2] = r[0];
-	r[2].last_ms = 13000;		/* bucket 13 s, two empty between */
+	r[2].last_ms = 13000; /* bucket 13 s, two empty between */
 	ck_assert_int_eq(series_add(t, 1000, r, 3), 0);
 	rows = series_rows(t, 1000, &n);
 	ck_assert_uint_eq(n, 4);

@@ -12,7 +12,7 @@
 #include "../../report/dbsql.h"
 #include "../../report/rowbin.h"
 
-static const struct window all = { INT64_MIN, INT64_MAX };
+static const struct window all = {INT64_MIN, INT64_MAX};
 
 /* The WHERE clause of expr, or "ERROR: why". */
 static const char *
@@ -30,39 +30,40 @@ where(const char *expr, const struct window *w)
 	return out;
 }
 
-#define V4(x)	"toFixedString(unhex('00000000000000000000FFFF" x "'), 16)"
+#define V4(x) "toFixedString(unhex('00000000000000000000FFFF" x "'), 16)"
 
 START_TEST(test_sql)
 {
 	static const struct {
 		const char *expr, *sql;
 	} cases[] = {
-		{ "", "(1)" },
-		{ "any", "(1)" },
-		{ "proto tcp", "(((proto) = 6))" },
-		{ "port 80", "(((srcport) = 80 OR (dstport) = 80))" },
-		{ "dst port 1000-2000", "(((dstport) BETWEEN 1000 AND 2000))" },
-		{ "src port >= 1024", "(((srcport) >= 1024))" },
-		{ "host 10.0.0.1", "(((srcaddr = " V4("0A000001") ") OR "
-		    "(dstaddr = " V4("0A000001") ")))" },
-		{ "src net 10.1.0.0/16", "(((srcaddr BETWEEN " V4("0A010000")
-		    " AND " V4("0A01FFFF") ")))" },
-		{ "dst net 0.0.0.0/0", "(((dstaddr BETWEEN " V4("00000000")
-		    " AND " V4("FFFFFFFF") ")))" },
-		{ "exporter 127.0.0.1", "(((exporter = " V4("7F000001") ")))" },
-		{ "nexthop 192.0.2.1", "(((nexthop = " V4("C0000201") ")))" },
-		{ "flags S", "((bitAnd(tcp_flags, 2) = 2))" },
-		{ "bytes > 1k", "(((bytes) > 1000))" },
-		{ "in if 3", "(((input) = 3))" },
-		{ "engine type 1", "(((engine_type) = 1))" },
-		{ "not tos 0 or as 1",
-		    "((NOT (((tos) = 0)) OR ((src_as) = 1 OR (dst_as) = 1)))" },
-		{ "mask < 8 and duration >= 1000",
-		    "((((src_mask) < 8 OR (dst_mask) < 8) AND "
-		    "((toUInt64(if(last_ms > first_ms, last_ms - first_ms, 0))) "
-		    ">= 1000)))" },
-		{ "bpp 100", "(((if(packets = 0, 0, intDiv(bytes, "
-		    "greatest(packets, 1)))) = 100))" },
+	    {"", "(1)"},
+	    {"any", "(1)"},
+	    {"proto tcp", "(((proto) = 6))"},
+	    {"port 80", "(((srcport) = 80 OR (dstport) = 80))"},
+	    {"dst port 1000-2000", "(((dstport) BETWEEN 1000 AND 2000))"},
+	    {"src port >= 1024", "(((srcport) >= 1024))"},
+	    {"host 10.0.0.1",
+	     "(((srcaddr = " V4("0A000001") ") OR "
+					    "(dstaddr = " V4("0A000001") ")))"},
+	    {"src net 10.1.0.0/16",
+	     "(((srcaddr BETWEEN " V4("0A010000") " AND " V4("0A01FFFF") ")))"},
+	    {"dst net 0.0.0.0/0",
+	     "(((dstaddr BETWEEN " V4("00000000") " AND " V4("FFFFFFFF") ")))"},
+	    {"exporter 127.0.0.1", "(((exporter = " V4("7F000001") ")))"},
+	    {"nexthop 192.0.2.1", "(((nexthop = " V4("C0000201") ")))"},
+	    {"flags S", "((bitAnd(tcp_flags, 2) = 2))"},
+	    {"bytes > 1k", "(((bytes) > 1000))"},
+	    {"in if 3", "(((input) = 3))"},
+	    {"engine type 1", "(((engine_type) = 1))"},
+	    {"not tos 0 or as 1",
+	     "((NOT (((tos) = 0)) OR ((src_as) = 1 OR (dst_as) = 1)))"},
+	    {"mask < 8 and duration >= 1000",
+	     "((((src_mask) < 8 OR (dst_mask) < 8) AND "
+	     "((toUInt64(if(last_ms > first_ms, last_ms - first_ms, 0))) "
+	     ">= 1000)))"},
+	    {"bpp 100", "(((if(packets = 0, 0, intDiv(bytes, "
+			"greatest(packets, 1)))) = 100))"},
 	};
 	size_t i;
 
@@ -73,13 +74,13 @@ END_TEST
 
 START_TEST(test_window)
 {
-	struct window w = { 1000, 2000 };
+	struct window w = {1000, 2000};
 
 	ck_assert_str_eq(where("", &w),
-	    "(1) AND last_ms >= 1000 AND last_ms < 2000");
+			 "(1) AND last_ms >= 1000 AND last_ms < 2000");
 	w.start = INT64_MIN;
 	ck_assert_str_eq(where("proto 17", &w),
-	    "(((proto) = 17)) AND last_ms < 2000");
+			 "(((proto) = 17)) AND last_ms < 2000");
 }
 END_TEST
 
@@ -89,8 +90,8 @@ START_TEST(test_too_long)
 	struct filter *f = filter_compile("port 1 or port 2", &fe);
 	char out[16], err[128];
 
-	ck_assert_int_eq(dbsql_where(f, &all, out, sizeof(out), err,
-	    sizeof(err)), -1);
+	ck_assert_int_eq(
+	    dbsql_where(f, &all, out, sizeof(out), err, sizeof(err)), -1);
 	ck_assert_str_eq(err, "filter too long for SQL");
 	filter_free(f);
 }

@@ -23,18 +23,26 @@ START_TEST(test_escape)
 
 	html_escape("<script>alert(\"x&y\")</script>'", out, sizeof(out));
 	ck_assert_str_eq(out, "&lt;script&gt;alert(&quot;x&amp;y&quot;)"
-	    "&lt;/script&gt;&#39;");
+			      "&lt;/script&gt;&#39;");
 	/* Control characters and bytes that are not UTF-8 become U+FFFD. */
-	html_escape("a\x01" "b\x7f" "c\xff" "d", out, sizeof(out));
-	ck_assert_str_eq(out, "a\xef\xbf\xbd" "b\xef\xbf\xbd" "c\xef\xbf\xbd"
-	    "d");
+	html_escape("a\x01"
+		    "b\x7f"
+		    "c\xff"
+		    "d",
+		    out, sizeof(out));
+	ck_assert_str_eq(out, "a\xef\xbf\xbd"
+			      "b\xef\xbf\xbd"
+			      "c\xef\xbf\xbd"
+			      "d");
 	html_escape("\xc0\xaf|\xed\xa0\x80|\xe2\x82", out, sizeof(out));
 	ck_assert_ptr_null(strstr(out, "\xc0"));
 	ck_assert_ptr_null(strstr(out, "\xed\xa0"));
 	/* Real UTF-8 stays. */
-	html_escape("Stra\xc3\x9f" "e \xe2\x82\xac \xf0\x9f\x98\x80", out,
-	    sizeof(out));
-	ck_assert_str_eq(out, "Stra\xc3\x9f" "e \xe2\x82\xac \xf0\x9f\x98\x80");
+	html_escape("Stra\xc3\x9f"
+		    "e \xe2\x82\xac \xf0\x9f\x98\x80",
+		    out, sizeof(out));
+	ck_assert_str_eq(out, "Stra\xc3\x9f"
+			      "e \xe2\x82\xac \xf0\x9f\x98\x80");
 	/* Truncation never cuts an entity or a character in half. */
 	ck_assert_uint_eq(html_escape("ab<cd", out, 5), 2);
 	ck_assert_str_eq(out, "ab");
@@ -81,7 +89,7 @@ END_TEST
 
 static struct flowrec
 flow(uint32_t src, uint32_t dst, uint8_t proto, uint16_t sp, uint16_t dp,
-    uint64_t bytes, int64_t last)
+     uint64_t bytes, int64_t last)
 {
 	struct flowrec r;
 
@@ -106,8 +114,11 @@ START_TEST(test_localnet)
 	char err[128];
 
 	memset(&n, 0, sizeof(n));
-	ck_assert_int_eq(localnet_parse(&n, "10.0.0.0/8,192.0.2.1,"
-	    "2001:db8::/32", err, sizeof(err)), 0);
+	ck_assert_int_eq(localnet_parse(&n,
+					"10.0.0.0/8,192.0.2.1,"
+					"2001:db8::/32",
+					err, sizeof(err)),
+			 0);
 	ck_assert_int_eq(n.n4, 2);
 	ck_assert_int_eq(n.n6, 1);
 	ck_assert_int_eq(localnet_has_v4(&n, 0x0a010203), 1);
@@ -122,10 +133,10 @@ START_TEST(test_localnet)
 	r = flow(0x08080808, 0x08080404, 6, 1, 2, 1, 1);
 	ck_assert_int_eq(localnet_dir(&n, &r), LOCALNET_OTHER);
 	memset(&n, 0, sizeof(n));
-	ck_assert_int_eq(localnet_parse(&n, "10.0.0.0/33", err,
-	    sizeof(err)), -1);
-	ck_assert_int_eq(localnet_parse(&n, "example.com", err,
-	    sizeof(err)), -1);
+	ck_assert_int_eq(localnet_parse(&n, "10.0.0.0/33", err, sizeof(err)),
+			 -1);
+	ck_assert_int_eq(localnet_parse(&n, "example.com", err, sizeof(err)),
+			 -1);
 	ck_assert_int_eq(localnet_parse(&n, ",", err, sizeof(err)), -1);
 	ck_assert_int_eq(localnet_parse(&n, "::/129", err, sizeof(err)), -1);
 }
@@ -153,26 +164,27 @@ START_TEST(test_services)
 }
 END_TEST
 
-#define NF	5000
-#define T0	1699999800000LL		/* ms, a multiple of 5 minutes */
+#define NF 5000
+#define T0 1699999800000LL /* ms, a multiple of 5 minutes */
 
 static struct flowrec flows[NF];
 
 static void
 make_flows(void)
 {
-	static const uint8_t protos[] = { 6, 6, 6, 17, 17, 1, 47 };
-	static const uint16_t ports[] = { 443, 80, 22, 53, 8080, 3000, 40000,
-	    60001, 123, 25 };
+	static const uint8_t protos[] = {6, 6, 6, 17, 17, 1, 47};
+	static const uint16_t ports[] = {443,  80,    22,    53,  8080,
+					 3000, 40000, 60001, 123, 25};
 	unsigned s = 7;
 	size_t i;
 
 	for (i = 0; i < NF; i++) {
 		s = s * 1103515245u + 12345u;
-		flows[i] = flow(i % 3 ? 0x0a000000 | (s >> 20 & 0xff) :
-		    0xc6336400 | (s >> 12 & 0xff), i % 5 ? 0x08080800 |
-		    (s >> 8 & 0xff) : 0x0a000001, protos[s % 7],
-		    ports[(s >> 8) % 10], ports[(s >> 16) % 10],
+		flows[i] = flow(
+		    i % 3 ? 0x0a000000 | (s >> 20 & 0xff)
+			  : 0xc6336400 | (s >> 12 & 0xff),
+		    i % 5 ? 0x08080800 | (s >> 8 & 0xff) : 0x0a000001,
+		    protos[s % 7], ports[(s >> 8) % 10], ports[(s >> 16) % 10],
 		    40 + (s >> 4) % 100000, T0 + (int64_t)((s >> 3) % 7200000));
 	}
 }
@@ -194,12 +206,12 @@ layers_sum(const struct weblayer *l, int n, size_t nb, int m)
 START_TEST(test_webagg_sums)
 {
 	struct localnet n;
-	struct webagg_opts o = { 60000, &n };
+	struct webagg_opts o = {60000, &n};
 	struct webagg *a, *b;
 	struct webview v;
-	struct window win = { INT64_MIN, INT64_MAX };
+	struct window win = {INT64_MIN, INT64_MAX};
 	struct aggrow *svc;
-	uint64_t want[3] = { 0, 0, 0 }, got, dir[3][3];
+	uint64_t want[3] = {0, 0, 0}, got, dir[3][3];
 	size_t i, ns;
 	int m, d;
 	char err[64];
@@ -207,8 +219,7 @@ START_TEST(test_webagg_sums)
 	make_flows();
 	memset(&n, 0, sizeof(n));
 	memset(dir, 0, sizeof(dir));
-	ck_assert_int_eq(localnet_parse(&n, "10.0.0.0/8", err, sizeof(err)),
-	    0);
+	ck_assert_int_eq(localnet_parse(&n, "10.0.0.0/8", err, sizeof(err)), 0);
 	for (i = 0; i < NF; i++) {
 		d = localnet_dir(&n, &flows[i]);
 		dir[d][WV_FLOWS]++;
@@ -231,11 +242,12 @@ START_TEST(test_webagg_sums)
 	ck_assert_uint_le(v.nb, 121);
 	ck_assert_int_eq(v.iv_ms, 60000);
 	for (m = 0; m < WV_NMETRIC; m++) {
-		ck_assert_uint_eq(v.dirtot[LOCALNET_IN][m], dir[LOCALNET_IN][m]);
+		ck_assert_uint_eq(v.dirtot[LOCALNET_IN][m],
+				  dir[LOCALNET_IN][m]);
 		ck_assert_uint_eq(v.dirtot[LOCALNET_OUT][m],
-		    dir[LOCALNET_OUT][m]);
+				  dir[LOCALNET_OUT][m]);
 		ck_assert_uint_eq(v.dirtot[LOCALNET_OTHER][m],
-		    dir[LOCALNET_OTHER][m]);
+				  dir[LOCALNET_OTHER][m]);
 		/* Out is drawn up, in down; the protocols and services of
 		 * each side add up to that side's total. */
 		got = layers_sum(v.proto[0], 4, v.nb, m);
@@ -261,7 +273,7 @@ START_TEST(test_webagg_sums)
 	ck_assert_int_eq(v.iv_ms, 300000);
 	ck_assert_uint_eq(v.nb, 288);
 	ck_assert_uint_eq(layers_sum(v.proto[0], 4, v.nb, WV_BYTES),
-	    dir[LOCALNET_OUT][WV_BYTES]);
+			  dir[LOCALNET_OUT][WV_BYTES]);
 	webagg_view_free(&v);
 	webagg_free(a);
 	webagg_free(b);
@@ -295,7 +307,7 @@ page(const struct webagg *a, const struct summary *s, const char *comment)
 
 START_TEST(test_page)
 {
-	struct webagg_opts o = { 300000, NULL };
+	struct webagg_opts o = {300000, NULL};
 	struct webagg *a;
 	struct summary s;
 	const char *evil = "<img src=x onerror=alert(1)>";
@@ -316,7 +328,7 @@ START_TEST(test_page)
 	ck_assert_ptr_nonnull(strstr(p, "<svg id=\"proto-bits\""));
 	ck_assert_ptr_nonnull(strstr(p, "<svg id=\"services-flows\""));
 	ck_assert_ptr_nonnull(strstr(p, "data-stat=\"conversation\" "
-	    "data-order=\"packets\""));
+					"data-order=\"packets\""));
 	ck_assert_ptr_nonnull(strstr(p, "data-stat=\"service\""));
 	ck_assert_ptr_nonnull(strstr(p, "&lt;img src=x onerror=alert(1)&gt;"));
 	ck_assert_ptr_null(strstr(p, evil));

@@ -57,37 +57,50 @@ render(const char *fmt, const struct flowrec *r, size_t n, int summary)
 }
 
 static const struct {
-	uint8_t		proto;
-	uint16_t	dstport;
-	uint8_t		flags;
-	const char	*line;
+	uint8_t proto;
+	uint16_t dstport;
+	uint8_t flags;
+	const char *line;
 } shorts[] = {
-	{ 1, 0x0800, 0, "2024/01/15 12:00:04 10.0.0.1 -> 192.168.1.10 "
-	    "ICMP_ECHO 3 252\n" },
-	{ 1, 0x0000, 0, "2024/01/15 12:00:04 10.0.0.1 -> 192.168.1.10 "
-	    "ICMP_ECHOREPLY 3 252\n" },
-	{ 1, 0x0303, 0, "2024/01/15 12:00:04 10.0.0.1 -> 192.168.1.10 "
-	    "ICMP_PORT_UNREACH 3 252\n" },
-	{ 1, 0x030d, 0, "2024/01/15 12:00:04 10.0.0.1 -> 192.168.1.10 "
-	    "ICMP_PKT_FILTERED_UNREACH 3 252\n" },
-	{ 1, 0x0310, 0, "2024/01/15 12:00:04 10.0.0.1 -> 192.168.1.10 "
-	    "ICMP_UNREACH 3 252\n" },
-	{ 1, 0x0501, 0, "2024/01/15 12:00:04 10.0.0.1 -> 192.168.1.10 "
-	    "ICMP_HOST_REDIRECT 3 252\n" },
-	{ 1, 0x0b01, 0, "2024/01/15 12:00:04 10.0.0.1 -> 192.168.1.10 "
-	    "ICMP_REASS_TIME_EXCEEDED 3 252\n" },
-	{ 1, 0x6300, 0, "2024/01/15 12:00:04 10.0.0.1 -> 192.168.1.10 "
-	    "ICMP_ 3 252\n" },
-	{ 6, 22, 0, "2024/01/15 12:00:04 10.0.0.1.40000 -> 192.168.1.10.22 "
-	    "6 3 252\n" },
-	{ 6, 22, 0x3f, "2024/01/15 12:00:04 10.0.0.1.40000 -> "
-	    "192.168.1.10.22 6(FIN|SYN|RST|PUSH|ACK|URG) 3 252\n" },
-	{ 6, 22, 0xc2, "2024/01/15 12:00:04 10.0.0.1.40000 -> "
-	    "192.168.1.10.22 6(SYN) 3 252\n" },
-	{ 6, 22, 0xc0, "2024/01/15 12:00:04 10.0.0.1.40000 -> "
-	    "192.168.1.10.22 6 3 252\n" },
-	{ 17, 53, 0x02, "2024/01/15 12:00:04 10.0.0.1.40000 -> "
-	    "192.168.1.10.53 17 3 252\n" },
+    {1, 0x0800, 0,
+     "2024/01/15 12:00:04 10.0.0.1 -> 192.168.1.10 "
+     "ICMP_ECHO 3 252\n"},
+    {1, 0x0000, 0,
+     "2024/01/15 12:00:04 10.0.0.1 -> 192.168.1.10 "
+     "ICMP_ECHOREPLY 3 252\n"},
+    {1, 0x0303, 0,
+     "2024/01/15 12:00:04 10.0.0.1 -> 192.168.1.10 "
+     "ICMP_PORT_UNREACH 3 252\n"},
+    {1, 0x030d, 0,
+     "2024/01/15 12:00:04 10.0.0.1 -> 192.168.1.10 "
+     "ICMP_PKT_FILTERED_UNREACH 3 252\n"},
+    {1, 0x0310, 0,
+     "2024/01/15 12:00:04 10.0.0.1 -> 192.168.1.10 "
+     "ICMP_UNREACH 3 252\n"},
+    {1, 0x0501, 0,
+     "2024/01/15 12:00:04 10.0.0.1 -> 192.168.1.10 "
+     "ICMP_HOST_REDIRECT 3 252\n"},
+    {1, 0x0b01, 0,
+     "2024/01/15 12:00:04 10.0.0.1 -> 192.168.1.10 "
+     "ICMP_REASS_TIME_EXCEEDED 3 252\n"},
+    {1, 0x6300, 0,
+     "2024/01/15 12:00:04 10.0.0.1 -> 192.168.1.10 "
+     "ICMP_ 3 252\n"},
+    {6, 22, 0,
+     "2024/01/15 12:00:04 10.0.0.1.40000 -> 192.168.1.10.22 "
+     "6 3 252\n"},
+    {6, 22, 0x3f,
+     "2024/01/15 12:00:04 10.0.0.1.40000 -> "
+     "192.168.1.10.22 6(FIN|SYN|RST|PUSH|ACK|URG) 3 252\n"},
+    {6, 22, 0xc2,
+     "2024/01/15 12:00:04 10.0.0.1.40000 -> "
+     "192.168.1.10.22 6(SYN) 3 252\n"},
+    {6, 22, 0xc0,
+     "2024/01/15 12:00:04 10.0.0.1.40000 -> "
+     "192.168.1.10.22 6 3 252\n"},
+    {17, 53, 0x02,
+     "2024/01/15 12:00:04 10.0.0.1.40000 -> "
+     "192.168.1.10.53 17 3 252\n"},
 };
 
 START_TEST(test_short)
@@ -97,8 +110,8 @@ START_TEST(test_short)
 
 	timefmt_utc(1);
 	for (i = 0; i < sizeof(shorts) / sizeof(shorts[0]); i++) {
-		struct flowrec r = rec(shorts[i].proto, shorts[i].dstport,
-		    shorts[i].flags);
+		struct flowrec r =
+		    rec(shorts[i].proto, shorts[i].dstport, shorts[i].flags);
 
 		t = render("short", &r, 1, 0);
 		ck_assert_str_eq(t, shorts[i].line);
@@ -109,14 +122,18 @@ END_TEST
 
 START_TEST(test_short_summary)
 {
-	struct flowrec r[2] = { rec(6, 80, 2), rec(6, 80, 2) };
+	struct flowrec r[2] = {rec(6, 80, 2), rec(6, 80, 2)};
 	char *t;
 
 	timefmt_utc(1);
 	t = render("short", r, 2, 1);
-	ck_assert_msg(strstr(t, "Summary: flows 2, packets 6, bytes 504, "
-	    "first 2024-01-15 12:00:02.000, last 2024-01-15 12:00:04.000, "
-	    "span 2.000 s, 2016 bps, 3 pps\n") != NULL, "%s", t);
+	ck_assert_msg(
+	    strstr(
+		t,
+		"Summary: flows 2, packets 6, bytes 504, "
+		"first 2024-01-15 12:00:02.000, last 2024-01-15 12:00:04.000, "
+		"span 2.000 s, 2016 bps, 3 pps\n") != NULL,
+	    "%s", t);
 	free(t);
 }
 END_TEST
@@ -139,7 +156,8 @@ START_TEST(test_summary_negative_span)
 	t = render("json", &r, 1, 1);
 	ck_assert_msg(strstr(t, "1844674407") == NULL, "%s", t);
 	ck_assert_msg(strstr(t, "\"duration\":0") != NULL ||
-	    strstr(t, "\"duration\": 0") != NULL, "%s", t);
+			  strstr(t, "\"duration\": 0") != NULL,
+		      "%s", t);
 	free(t);
 }
 END_TEST
@@ -155,7 +173,8 @@ START_TEST(test_line_long)
 	ck_assert_ptr_nonnull(nl);
 	ck_assert(strncmp(t, "Date first seen", 15) == 0);
 	ck_assert_msg(strstr(nl, "2024-01-15 12:00:02.000     2.000 TCP") ==
-	    nl + 1, "%s", t);
+			  nl + 1,
+		      "%s", t);
 	ck_assert(strstr(nl, "10.0.0.1:40000 -> 192.168.1.10:80") != NULL);
 	ck_assert(strstr(nl, ".AP.SF") != NULL);
 	free(t);
@@ -174,17 +193,22 @@ START_TEST(test_csv_json)
 
 	t = render("csv", &r, 1, 0);
 	/* Header row = field table names, in order. */
-	ck_assert(strncmp(t, "first,last,duration,srcip,srcport,dstip,",
-	    40) == 0);
+	ck_assert(strncmp(t, "first,last,duration,srcip,srcport,dstip,", 40) ==
+		  0);
 	for (id = F_FIRST; id <= F_ENGINE_ID; id++)
 		ck_assert(strstr(t, fields[id].name) != NULL);
 	ck_assert(strstr(t, "\n1705320002000,1705320004000,2000,10.0.0.1,"
-	    "40000,192.168.1.10,53,17,0,0,3,252,127.0.0.1,") != NULL);
+			    "40000,192.168.1.10,53,17,0,0,3,252,127.0.0.1,") !=
+		  NULL);
 	free(t);
 	t = render("json", &r, 1, 0);
-	ck_assert_msg(strncmp(t, "{\"type\":\"flow\",\"first\":1705320002000,"
-	    "\"last\":1705320004000,\"duration\":2000,\"srcip\":\"10.0.0.1\","
-	    "\"srcport\":40000,", 100) == 0, "%s", t);
+	ck_assert_msg(strncmp(t,
+			      "{\"type\":\"flow\",\"first\":1705320002000,"
+			      "\"last\":1705320004000,\"duration\":2000,"
+			      "\"srcip\":\"10.0.0.1\","
+			      "\"srcport\":40000,",
+			      100) == 0,
+		      "%s", t);
 	ck_assert(t[strlen(t) - 2] == '}');
 	free(t);
 }
@@ -264,7 +288,7 @@ START_TEST(test_fmt_u64)
 			snprintf(b, sizeof(b), "%llu", (unsigned long long)v);
 			ck_assert_str_eq(a, b);
 		}
-	for (p = 1; ; p *= 10) {
+	for (p = 1;; p *= 10) {
 		for (d = -1; d <= 1; d++) {
 			v = p + (uint64_t)(int64_t)d;
 			n = field_fmt_u64(v, a);

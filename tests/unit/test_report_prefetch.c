@@ -21,12 +21,12 @@
 #define NFILES 4
 
 /* Together more than the pool's 32 chunks of INPUT_BLOCK records. */
-static const size_t file_recs[NFILES] = { 60000, 0, 9000, 70000 };
+static const size_t file_recs[NFILES] = {60000, 0, 9000, 70000};
 
 static char dir[64];
 static struct infile files[NFILES];
-static struct inlist in = { files, NFILES, NFILES };
-static const struct window all = { INT64_MIN, INT64_MAX };
+static struct inlist in = {files, NFILES, NFILES};
+static const struct window all = {INT64_MIN, INT64_MAX};
 
 /* Write file i holding records numbered from *seq (srcaddr). */
 static void
@@ -98,16 +98,16 @@ teardown(void)
 
 /* What one pass over every chunk saw. */
 struct seen {
-	size_t recs;		/* records in all chunks */
-	int ends;		/* empty end-of-file chunks */
-	int damaged[NFILES];	/* damage reported at each file's end */
-	int in_order;		/* srcaddr rose by step every record */
+	size_t recs;	     /* records in all chunks */
+	int ends;	     /* empty end-of-file chunks */
+	int damaged[NFILES]; /* damage reported at each file's end */
+	int in_order;	     /* srcaddr rose by step every record */
 };
 
 /* Read everything with a filter; records must rise by step from first. */
 static void
 read_all(int nthreads, int ahead, const char *expr, uint32_t first,
-    uint32_t step, struct seen *s)
+	 uint32_t step, struct seen *s)
 {
 	struct filter_error fe;
 	struct filter *f = filter_compile(expr, &fe);
@@ -120,8 +120,7 @@ read_all(int nthreads, int ahead, const char *expr, uint32_t first,
 	ck_assert_ptr_nonnull(f);
 	memset(s, 0, sizeof(*s));
 	s->in_order = 1;
-	ck_assert_ptr_nonnull(p = prefetch_new(&in, &all, f, nthreads,
-	    ahead));
+	ck_assert_ptr_nonnull(p = prefetch_new(&in, &all, f, nthreads, ahead));
 	while (prefetch_next(p, &r, &n, &damaged, &nomem)) {
 		ck_assert_int_eq(nomem, 0);
 		if (r == NULL) {
@@ -156,7 +155,7 @@ total_recs(void)
 
 START_TEST(test_order_any_threads)
 {
-	static const int threads[] = { 1, 2, 4 };
+	static const int threads[] = {1, 2, 4};
 	struct seen s;
 	size_t k;
 	int i;

@@ -13,28 +13,30 @@
 
 #include "../../sensor/capture.h"
 
-#define NPKT	4000
-#define PKTLEN	1000
+#define NPKT 4000
+#define PKTLEN 1000
 
 /* Ethernet + IPv4 + UDP packets of PKTLEN bytes, little-endian pcap. */
 static void
 write_capture(const char *path)
 {
 	static uint8_t pkt[PKTLEN];
-	uint32_t gh[6] = { 0xa1b2c3d4, 0x00040002, 0, 0, 65535, 1 };
+	uint32_t gh[6] = {0xa1b2c3d4, 0x00040002, 0, 0, 65535, 1};
 	uint32_t rh[4];
 	FILE *f;
 	int i;
 
 	memset(pkt, 0, sizeof(pkt));
-	pkt[12] = 0x08;			/* IPv4 */
+	pkt[12] = 0x08; /* IPv4 */
 	pkt[14] = 0x45;
 	pkt[16] = (PKTLEN - 14) >> 8;
 	pkt[17] = (PKTLEN - 14) & 0xff;
 	pkt[22] = 64;
-	pkt[23] = 17;			/* UDP */
-	pkt[26] = 10; pkt[29] = 1;	/* 10.0.0.1 -> 10.0.0.2 */
-	pkt[30] = 10; pkt[33] = 2;
+	pkt[23] = 17; /* UDP */
+	pkt[26] = 10;
+	pkt[29] = 1; /* 10.0.0.1 -> 10.0.0.2 */
+	pkt[30] = 10;
+	pkt[33] = 2;
 	ck_assert_ptr_nonnull(f = fopen(path, "wb"));
 	/* The magic and versions as the two 16-bit fields of a LE file. */
 	ck_assert_int_eq(fwrite(gh, 4, 6, f), 6);
@@ -42,7 +44,7 @@ write_capture(const char *path)
 		rh[0] = 1700000000 + i / 100;
 		rh[1] = (uint32_t)(i % 100) * 10000;
 		rh[2] = rh[3] = PKTLEN;
-		pkt[34] = (uint8_t)(i >> 8);	/* source port varies */
+		pkt[34] = (uint8_t)(i >> 8); /* source port varies */
 		pkt[35] = (uint8_t)i;
 		ck_assert_int_eq(fwrite(rh, 4, 4, f), 4);
 		ck_assert_int_eq(fwrite(pkt, 1, PKTLEN, f), PKTLEN);
@@ -52,7 +54,7 @@ write_capture(const char *path)
 
 static void
 count(void *arg, const struct timeval *ts, const uint8_t *bytes,
-    uint32_t caplen)
+      uint32_t caplen)
 {
 	(void)ts;
 	/* Touch the bytes, as the decoder would. */

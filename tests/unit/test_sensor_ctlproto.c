@@ -28,7 +28,7 @@
 
 START_TEST(header_round_trip)
 {
-	struct ctl_msghdr h = { CTL_VERSION, CTL_T_DATA, CTL_F_JSON, 1234 };
+	struct ctl_msghdr h = {CTL_VERSION, CTL_T_DATA, CTL_F_JSON, 1234};
 	struct ctl_msghdr g;
 	uint8_t b[CTL_HDRLEN];
 
@@ -45,7 +45,7 @@ END_TEST
 
 START_TEST(header_rejections)
 {
-	struct ctl_msghdr h = { CTL_VERSION, CTL_T_END, 0, 4 }, g;
+	struct ctl_msghdr h = {CTL_VERSION, CTL_T_END, 0, 4}, g;
 	uint8_t b[CTL_HDRLEN];
 
 	ctlproto_put_header(b, &h);
@@ -68,10 +68,10 @@ END_TEST
 
 START_TEST(command_table)
 {
-	static const char *names[] = { "statistics", "shutdown", "exit",
-		"expire-all", "delete-all", "dump-flows", "timeouts",
-		"start-gather", "stop-gather", "debug+", "debug-",
-		"send-template" };
+	static const char *names[] = {
+	    "statistics",  "shutdown",	 "exit",     "expire-all",
+	    "delete-all",  "dump-flows", "timeouts", "start-gather",
+	    "stop-gather", "debug+",	 "debug-",   "send-template"};
 	const struct ctl_command *c;
 	size_t i, n;
 
@@ -133,11 +133,11 @@ START_TEST(recv_rejects_before_reading_payload)
 
 	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
 	/* A payload larger than the caller's buffer is refused. */
-	ck_assert_int_eq(ctlproto_send(sv[1], CTL_T_DATA, 0, "0123456789abcdefg",
-	    17), 0);
+	ck_assert_int_eq(
+	    ctlproto_send(sv[1], CTL_T_DATA, 0, "0123456789abcdefg", 17), 0);
 	ck_assert_int_eq(ctlproto_recv(sv[0], &h, buf, sizeof(buf)), -2);
-	ck_assert_int_eq(ctlproto_send(sv[1], CTL_T_DATA, 0, buf, CTL_MAXPAYLOAD
-	    + 1), -1);
+	ck_assert_int_eq(
+	    ctlproto_send(sv[1], CTL_T_DATA, 0, buf, CTL_MAXPAYLOAD + 1), -1);
 	close(sv[0]);
 	close(sv[1]);
 }
@@ -153,10 +153,10 @@ static void
 setup(void)
 {
 	struct meter_config cfg;
-	struct pspec s = { .af = 4, .proto = 17, .src = 1, .dst = 2,
-		.sport = 1, .dport = 2 };
+	struct pspec s = {
+	    .af = 4, .proto = 17, .src = 1, .dst = 2, .sport = 1, .dport = 2};
 	uint8_t b[256];
-	struct timeval tv = { 1700000000, 0 };
+	struct timeval tv = {1700000000, 0};
 	size_t n;
 
 	snprintf(dir, sizeof(dir), "/tmp/nfkit-ctl.XXXXXX");
@@ -210,8 +210,8 @@ ask(struct ctl *c, const char *name, int json, char *out, size_t cap)
 	size_t len = 0;
 	int fd = client();
 
-	ck_assert_int_eq(ctlproto_send(fd, CTL_T_REQUEST, json ? CTL_F_JSON :
-	    0, &id, 1), 0);
+	ck_assert_int_eq(
+	    ctlproto_send(fd, CTL_T_REQUEST, json ? CTL_F_JSON : 0, &id, 1), 0);
 	ctl_serve(c, &env, 0);
 	for (;;) {
 		ck_assert_int_eq(ctlproto_recv(fd, &h, buf, sizeof(buf)), 0);
@@ -256,17 +256,19 @@ START_TEST(server_socket_rules)
 		memset(&sun, 0, sizeof(sun));
 		sun.sun_family = AF_UNIX;
 		strcpy(sun.sun_path, path);
-		ck_assert_int_eq(bind(fd, (struct sockaddr *)&sun,
-		    sizeof(sun)), 0);
+		ck_assert_int_eq(bind(fd, (struct sockaddr *)&sun, sizeof(sun)),
+				 0);
 	}
 	close(fd);
 	c = ctl_open(path, err, sizeof(err));
 	ck_assert_ptr_nonnull(c);
 	ctl_close(c);
 	/* Too long a path is a clear error. */
-	ck_assert_ptr_null(ctl_open("/tmp/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	ck_assert_ptr_null(ctl_open(
+	    "/tmp/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", err, sizeof(err)));
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+	    err, sizeof(err)));
 }
 END_TEST
 
@@ -455,7 +457,7 @@ START_TEST(server_idle_clients_do_not_block)
 	ck_assert_int_le(now_ms() - t0, 100);
 	ck_assert_ptr_nonnull(strstr(out, "Packets processed: 1"));
 	ck_assert_ptr_nonnull(strstr(out, "Control connections: 12 accepted, "
-	    "4 evicted"));
+					  "4 evicted"));
 	/* One more drip byte, then the deadline: all closed. */
 	ck_assert_int_eq(write(drip, "\x00", 1), 1);
 	ctl_serve(c, &env, 0);
@@ -487,9 +489,9 @@ START_TEST(server_large_reply_does_not_block)
 	struct meter *big;
 	struct export *bex;
 	struct ctl_env benv;
-	struct pspec s = { .af = 4, .proto = 17, .src = 1, .dst = 2,
-		.dport = 53 };
-	struct timeval tv = { 1700000000, 0 };
+	struct pspec s = {
+	    .af = 4, .proto = 17, .src = 1, .dst = 2, .dport = 53};
+	struct timeval tv = {1700000000, 0};
 	char err[256];
 	struct ctl *c = ctl_open(path, err, sizeof(err));
 	struct ctl_msghdr h;
@@ -519,7 +521,7 @@ START_TEST(server_large_reply_does_not_block)
 	t0 = now_ms();
 	ctl_serve(c, &benv, 0);
 	ck_assert_int_le(now_ms() - t0, 1000);
-	ck_assert_int_eq(ctl_nconn(c), 1);	/* still writing */
+	ck_assert_int_eq(ctl_nconn(c), 1); /* still writing */
 	while (!done && now_ms() - t0 < 10000) {
 		r = recv(fd, buf + have, sizeof(buf) - have, MSG_DONTWAIT);
 		if (r > 0)
@@ -529,7 +531,7 @@ START_TEST(server_large_reply_does_not_block)
 		/* Consume whole messages from the front of buf. */
 		while (have >= CTL_HDRLEN) {
 			ck_assert_int_eq(ctlproto_parse_header(buf, have, &h),
-			    0);
+					 0);
 			if (have < CTL_HDRLEN + h.len)
 				break;
 			if (h.type == CTL_T_END) {
@@ -538,7 +540,7 @@ START_TEST(server_large_reply_does_not_block)
 			} else
 				text += h.len;
 			memmove(buf, buf + CTL_HDRLEN + h.len,
-			    have - CTL_HDRLEN - h.len);
+				have - CTL_HDRLEN - h.len);
 			have -= CTL_HDRLEN + h.len;
 		}
 	}

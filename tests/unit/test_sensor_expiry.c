@@ -20,8 +20,8 @@
 #include "sensor_pkt.h"
 #include "v5.h"
 
-#define T0	1700000000000LL	/* ms */
-#define MAXREC	200000
+#define T0 1700000000000LL /* ms */
+#define MAXREC 200000
 
 static struct flowrec got[MAXREC];
 static size_t ngot, ndgrams;
@@ -77,9 +77,14 @@ static void
 pkt(struct meter *m, int64_t ms, uint8_t proto, uint8_t src, uint16_t sport,
     uint8_t flags, uint16_t payload)
 {
-	struct pspec s = { .af = 4, .proto = proto, .src = src, .dst = 200,
-		.sport = sport, .dport = 80, .tcp_flags = flags,
-		.payload = payload };
+	struct pspec s = {.af = 4,
+			  .proto = proto,
+			  .src = src,
+			  .dst = 200,
+			  .sport = sport,
+			  .dport = 80,
+			  .tcp_flags = flags,
+			  .payload = payload};
 	uint8_t b[2048];
 	struct timeval tv;
 	size_t n = pkt_build(b, &s);
@@ -127,9 +132,9 @@ END_TEST
  */
 static void
 idle_case(const char *tout, uint8_t proto, uint8_t flags, int64_t secs,
-    enum expiry_reason why)
+	  enum expiry_reason why)
 {
-	const char *t[] = { "expint=0", tout, NULL };
+	const char *t[] = {"expint=0", tout, NULL};
 	struct meter *m = mk(100, t);
 
 	pkt(m, 0, proto, 1, 1000, flags, 10);
@@ -182,11 +187,11 @@ END_TEST
 
 START_TEST(rst_moves_flow_to_shorter_timeout)
 {
-	const char *t[] = { "expint=0", NULL };
+	const char *t[] = {"expint=0", NULL};
 	struct meter *m = mk(100, t);
 
-	pkt(m, 0, 6, 1, 1000, 0x02, 0);		/* SYN: tcp, 3600 s */
-	pkt(m, 1000, 6, 1, 1000, 0x04, 0);	/* RST: tcp.rst, 120 s */
+	pkt(m, 0, 6, 1, 1000, 0x02, 0);	   /* SYN: tcp, 3600 s */
+	pkt(m, 1000, 6, 1, 1000, 0x04, 0); /* RST: tcp.rst, 120 s */
 	pkt(m, 1000 + 120000, 17, 99, 9, 0, 0);
 	ck_assert_uint_eq(ngot, 1);
 	ck_assert_uint_eq(got[0].packets, 2);
@@ -198,7 +203,7 @@ END_TEST
 
 START_TEST(maxlife_expires_busy_flow)
 {
-	const char *t[] = { "expint=0", "maxlife=60", NULL };
+	const char *t[] = {"expint=0", "maxlife=60", NULL};
 	struct meter *m = mk(100, t);
 	int i;
 
@@ -217,15 +222,15 @@ END_TEST
 
 START_TEST(expint_delays_expiry)
 {
-	const char *t[] = { "expint=60", "udp=10", NULL };
+	const char *t[] = {"expint=60", "udp=10", NULL};
 	struct meter *m = mk(100, t);
 
 	pkt(m, 0, 17, 1, 1000, 0, 10);
-	pkt(m, 30000, 17, 2, 1000, 0, 10);	/* flow 1 idle, no run yet */
+	pkt(m, 30000, 17, 2, 1000, 0, 10); /* flow 1 idle, no run yet */
 	ck_assert_uint_eq(ngot, 0);
-	pkt(m, 60000, 17, 3, 1000, 0, 10);	/* run: both idle >= 10 s */
+	pkt(m, 60000, 17, 3, 1000, 0, 10); /* run: both idle >= 10 s */
 	ck_assert_uint_eq(ngot, 2);
-	ck_assert_uint_eq(ndgrams, 1);		/* one datagram per run */
+	ck_assert_uint_eq(ndgrams, 1); /* one datagram per run */
 	done(m);
 }
 END_TEST
@@ -239,8 +244,8 @@ START_TEST(max_flows_evicts_lru)
 	for (i = 1; i <= 4; i++)
 		pkt(m, i, 17, (uint8_t)i, 1000, 0, 10);
 	ck_assert_uint_eq(meter_stats(m)->expired[EXR_FORCED], 0);
-	pkt(m, 10, 17, 1, 1000, 0, 10);		/* flow 1 is recent again */
-	pkt(m, 11, 17, 5, 1000, 0, 10);		/* evicts flow 2 */
+	pkt(m, 10, 17, 1, 1000, 0, 10); /* flow 1 is recent again */
+	pkt(m, 11, 17, 5, 1000, 0, 10); /* evicts flow 2 */
 	ck_assert_uint_eq(active(m), 4);
 	ck_assert_uint_eq(meter_stats(m)->expired[EXR_FORCED], 1);
 	meter_expire_all(m);
@@ -259,7 +264,7 @@ END_TEST
 START_TEST(max_flows_counts_conversations)
 {
 	struct meter *m = mk(2, NULL);
-	struct pspec s = { .af = 4, .proto = 6, .tcp_flags = 0x10 };
+	struct pspec s = {.af = 4, .proto = 6, .tcp_flags = 0x10};
 	uint8_t b[128];
 	struct timeval tv;
 	int r, c, dir;
@@ -269,13 +274,16 @@ START_TEST(max_flows_counts_conversations)
 	for (r = 0; r < 5; r++)
 		for (c = 0; c < 2; c++)
 			for (dir = 0; dir < 2; dir++) {
-				s.src = (uint8_t)(dir ? 2 + 10 * c : 1 + 10 * c);
-				s.dst = (uint8_t)(dir ? 1 + 10 * c : 2 + 10 * c);
+				s.src =
+				    (uint8_t)(dir ? 2 + 10 * c : 1 + 10 * c);
+				s.dst =
+				    (uint8_t)(dir ? 1 + 10 * c : 2 + 10 * c);
 				s.sport = (uint16_t)(dir ? 80 : 1024 + c);
 				s.dport = (uint16_t)(dir ? 1024 + c : 80);
 				tv.tv_sec = T0 / 1000 + r;
 				tv.tv_usec = 0;
-				meter_packet(m, &tv, b, (uint32_t)pkt_build(b, &s));
+				meter_packet(m, &tv, b,
+					     (uint32_t)pkt_build(b, &s));
 			}
 	ck_assert_uint_eq(active(m), 4);
 	ck_assert_uint_eq(meter_stats(m)->expired[EXR_FORCED], 0);
@@ -296,8 +304,8 @@ START_TEST(eviction_loses_nothing)
 
 	/* 10,000 flows through a 100-flow table: every packet exported. */
 	for (n = 0; n < 10000; n++)
-		pkt(m, n, 17, (uint8_t)(n % 250), (uint16_t)(1000 + n / 250),
-		    0, 1);
+		pkt(m, n, 17, (uint8_t)(n % 250), (uint16_t)(1000 + n / 250), 0,
+		    1);
 	meter_expire_all(m);
 	for (i = 0; i < ngot; i++)
 		p += got[i].packets;
@@ -317,13 +325,18 @@ START_TEST(byte_counter_overflow)
 
 	/* 66,000 packets of 65,535 bytes exceed 2^32 - 1 bytes. */
 	for (n = 0; n < 66000; n++) {
-		struct pspec s = { .af = 4, .proto = 17, .src = 1, .dst = 2,
-			.sport = 1, .dport = 2, .payload = 0 };
+		struct pspec s = {.af = 4,
+				  .proto = 17,
+				  .src = 1,
+				  .dst = 2,
+				  .sport = 1,
+				  .dport = 2,
+				  .payload = 0};
 		uint8_t b[64];
-		struct timeval tv = { T0 / 1000 + n / 1000, 0 };
+		struct timeval tv = {T0 / 1000 + n / 1000, 0};
 		size_t len = pkt_build(b, &s);
 
-		pkt_put16(b + 14 + 2, 65535);	/* total length */
+		pkt_put16(b + 14 + 2, 65535); /* total length */
 		meter_packet(m, &tv, b, (uint32_t)len);
 	}
 	meter_expire_all(m);
@@ -392,7 +405,7 @@ START_TEST(clock_never_backwards)
 	struct meter *m = mk(100, NULL);
 
 	pkt(m, 5000, 17, 1, 1, 0, 0);
-	pkt(m, 1000, 17, 1, 1, 0, 0);		/* earlier stamp */
+	pkt(m, 1000, 17, 1, 1, 0, 0); /* earlier stamp */
 	ck_assert_uint_eq(meter_stats(m)->clock_backwards, 1);
 	meter_expire_all(m);
 	ck_assert_int_eq(got[0].first_ms, T0 + 5000);
@@ -405,9 +418,9 @@ END_TEST
 START_TEST(ipv6_counted_not_exported)
 {
 	struct meter *m = mk(100, NULL);
-	struct pspec s = { .af = 6, .proto = 17, .sport = 1, .dport = 2 };
+	struct pspec s = {.af = 6, .proto = 17, .sport = 1, .dport = 2};
 	uint8_t b[256];
-	struct timeval tv = { T0 / 1000, 0 };
+	struct timeval tv = {T0 / 1000, 0};
 	size_t n = pkt_build(b, &s);
 
 	meter_packet(m, &tv, b, (uint32_t)n);
@@ -433,7 +446,8 @@ START_TEST(timeout_names)
 	ck_assert_uint_eq(t.secs[EXT_ICMP], 300);
 	ck_assert_uint_eq(t.secs[EXT_MAXLIFE], 604800);
 	ck_assert_uint_eq(t.secs[EXT_EXPINT], 60);
-	ck_assert_str_eq(expiry_timeout_names(),
+	ck_assert_str_eq(
+	    expiry_timeout_names(),
 	    "general, tcp, tcp.rst, tcp.fin, udp, icmp, maxlife, expint");
 	ck_assert_int_eq(expiry_parse_timeout(&t, "maxlife=1d"), 0);
 	ck_assert_uint_eq(t.secs[EXT_MAXLIFE], 86400);

@@ -20,7 +20,7 @@
 #include "../../sensor/export.h"
 #include "v5.h"
 
-#define T0	1700000000000LL
+#define T0 1700000000000LL
 
 static struct v5_header hs[64];
 static struct v5_record rs[64][V5_MAXRECS];
@@ -80,10 +80,10 @@ START_TEST(batches_of_30_and_sequence)
 		r = rec(i);
 		ck_assert_int_eq(export_flow(ex, &r, T0 + 5000, T0), 0);
 	}
-	ck_assert_uint_eq(nd, 1);		/* 30 ready: sent at once */
+	ck_assert_uint_eq(nd, 1); /* 30 ready: sent at once */
 	export_flush(ex, T0 + 6000, T0);
 	ck_assert_uint_eq(nd, 2);
-	export_flush(ex, T0 + 7000, T0);	/* nothing queued */
+	export_flush(ex, T0 + 7000, T0); /* nothing queued */
 	ck_assert_uint_eq(nd, 2);
 	ck_assert_uint_eq(hs[0].count, 30);
 	ck_assert_uint_eq(hs[1].count, 1);
@@ -128,7 +128,7 @@ udp_listener(uint16_t *port)
 {
 	struct sockaddr_in sin;
 	socklen_t len = sizeof(sin);
-	struct timeval tv = { 2, 0 };
+	struct timeval tv = {2, 0};
 	int fd = socket(AF_INET, SOCK_DGRAM, 0);
 
 	memset(&sin, 0, sizeof(sin));
@@ -212,12 +212,12 @@ START_TEST(send_failures_counted)
 		usleep(10000);
 	}
 	ck_assert_uint_ge(export_stats(ex)->failures, 1);
-	ck_assert_uint_eq(export_dest(ex, 0)->failures +
-	    export_dest(ex, 0)->datagrams, 5);
+	ck_assert_uint_eq(
+	    export_dest(ex, 0)->failures + export_dest(ex, 0)->datagrams, 5);
 	ck_assert_uint_eq(export_stats(ex)->datagrams, 5);
 	/* Only what reached the socket counts as a record sent. */
 	ck_assert_uint_eq(export_stats(ex)->records,
-	    export_dest(ex, 0)->datagrams);
+			  export_dest(ex, 0)->datagrams);
 	export_free(ex);
 }
 END_TEST
@@ -239,7 +239,7 @@ static uint32_t
 be32(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
+	       (uint32_t)p[2] << 8 | p[3];
 }
 
 static uint16_t
@@ -306,11 +306,11 @@ START_TEST(ipfix_size_bound_and_sequence)
 		ck_assert_uint_le(rawlen[i], 512);
 		ck_assert_uint_eq(be16(raw[i]), IPFIX_VERSION);
 		ck_assert_uint_eq(be16(raw[i] + 2), rawlen[i]);
-		ck_assert_uint_eq(be32(raw[i] + 8), total);	/* sequence */
-		ck_assert_uint_eq(be32(raw[i] + 12), 5);	/* engine id */
+		ck_assert_uint_eq(be32(raw[i] + 8), total); /* sequence */
+		ck_assert_uint_eq(be32(raw[i] + 12), 5);    /* engine id */
 		n = data_records(raw[i], rawlen[i], IPFIX_HDRLEN, &tpl);
 		ck_assert_int_eq(tpl, i % 4 == 0);
-		total += n + tpl;	/* the sampling options record */
+		total += n + tpl; /* the sampling options record */
 		flows += n;
 	}
 	ck_assert_uint_eq(flows, 100);
@@ -345,7 +345,7 @@ START_TEST(v9_sequence_timer_and_send_template)
 	ck_assert_uint_eq(nd, 5);
 	for (i = 0; i < nd; i++) {
 		ck_assert_uint_eq(be16(raw[i]), NF9_VERSION);
-		ck_assert_uint_eq(be32(raw[i] + 12), i);	/* sequence */
+		ck_assert_uint_eq(be32(raw[i] + 12), i); /* sequence */
 		ck_assert_uint_eq(be32(raw[i] + 16), 77);
 		n = data_records(raw[i], rawlen[i], NF9_HDRLEN, &tpl);
 		ck_assert_uint_eq(be16(raw[i] + 2), n + (tpl ? 2 : 0));

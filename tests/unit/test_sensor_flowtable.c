@@ -11,8 +11,8 @@
 #include "../../sensor/flowtable.h"
 #include "../../sensor/siphash.h"
 
-static const uint8_t seed[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13,
-	14, 15, 16 };
+static const uint8_t seed[16] = {1, 2,	3,  4,	5,  6,	7,  8,
+				 9, 10, 11, 12, 13, 14, 15, 16};
 
 static void
 key(struct flowkey *k, uint32_t n)
@@ -110,7 +110,8 @@ START_TEST(churn_matches_reference)
 			present[n] = 0;
 			count--;
 		} else if (count < MAX) {
-			ck_assert_ptr_nonnull(add(ft, n, (unsigned)n % FT_NLISTS));
+			ck_assert_ptr_nonnull(
+			    add(ft, n, (unsigned)n % FT_NLISTS));
 			present[n] = 1;
 			count++;
 		}
@@ -161,7 +162,7 @@ END_TEST
 
 START_TEST(hash_is_seeded)
 {
-	uint8_t other[16] = { 0 };
+	uint8_t other[16] = {0};
 	struct flowtable *a = flowtable_new(4, seed);
 	struct flowtable *b = flowtable_new(4, other);
 	struct flowkey k;

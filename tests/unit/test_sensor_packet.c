@@ -1,6 +1,6 @@
 /*
- * test_sensor_packet: the sensor's packet decoder on synthetic frames: every link
- * type in the table, VLAN tags, IPv4 options/fragments/bad headers, IPv6
+ * test_sensor_packet: the sensor's packet decoder on synthetic frames: every
+ * link type in the table, VLAN tags, IPv4 options/fragments/bad headers, IPv6
  * extension headers, truncation at every length, and random bytes.  Each
  * input is copied into a buffer of exactly caplen bytes, so the sanitizer
  * build catches any read past the end.
@@ -32,9 +32,15 @@ dec(int dlt, const uint8_t *b, size_t len, struct packet_info *d)
 static size_t
 v4(uint8_t *b, uint8_t proto, uint16_t sport, uint16_t dport)
 {
-	struct pspec s = { .af = 4, .proto = proto, .src = 1, .dst = 2,
-		.sport = sport, .dport = dport, .tos = 0x10,
-		.tcp_flags = 0x12, .payload = 10 };
+	struct pspec s = {.af = 4,
+			  .proto = proto,
+			  .src = 1,
+			  .dst = 2,
+			  .sport = sport,
+			  .dport = dport,
+			  .tos = 0x10,
+			  .tcp_flags = 0x12,
+			  .payload = 10};
 
 	return pkt_build(b, &s);
 }
@@ -108,12 +114,12 @@ START_TEST(ipv4_bad_headers)
 	size_t n;
 
 	n = v4(b, 17, 1, 2);
-	b[14] = 0x44;			/* IHL 4 */
+	b[14] = 0x44; /* IHL 4 */
 	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), PACKET_BADHDR);
-	b[14] = 0x55;			/* version 5 */
+	b[14] = 0x55; /* version 5 */
 	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), PACKET_BADHDR);
 	b[14] = 0x45;
-	pkt_put16(b + 16, 19);		/* total length < header */
+	pkt_put16(b + 16, 19); /* total length < header */
 	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), PACKET_BADHDR);
 	/* Header cut: too short. */
 	n = v4(b, 17, 1, 2);
@@ -134,7 +140,7 @@ START_TEST(ipv4_options_skip_to_ports)
 	/* Build UDP behind a 24-byte header: move the UDP header by 4. */
 	n = v4(b, 17, 4000, 5000);
 	memmove(b + 14 + 24, b + 14 + 20, n - 34);
-	memset(b + 14 + 20, 1, 4);	/* NOP options */
+	memset(b + 14 + 20, 1, 4); /* NOP options */
 	b[14] = 0x46;
 	pkt_put16(b + 16, (uint16_t)(n - 14 + 4));
 	ck_assert_int_eq(dec(DLT_EN10MB, b, n + 4, &d), PACKET_IPV4);
@@ -148,16 +154,21 @@ START_TEST(ipv4_fragments)
 {
 	uint8_t b[2048];
 	struct packet_info d;
-	struct pspec s = { .af = 4, .proto = 17, .src = 1, .dst = 2,
-		.sport = 7000, .dport = 7001, .payload = 100 };
+	struct pspec s = {.af = 4,
+			  .proto = 17,
+			  .src = 1,
+			  .dst = 2,
+			  .sport = 7000,
+			  .dport = 7001,
+			  .payload = 100};
 	size_t n;
 
-	s.fragoff = 0x2000;		/* first fragment: MF, offset 0 */
+	s.fragoff = 0x2000; /* first fragment: MF, offset 0 */
 	n = pkt_build(b, &s);
 	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), PACKET_IPV4);
 	ck_assert_int_eq(d.frag, 1);
 	ck_assert_int_eq(d.sport, 7000);
-	s.fragoff = 0x0010;		/* last fragment, offset 128 */
+	s.fragoff = 0x0010; /* last fragment, offset 128 */
 	n = pkt_build(b, &s);
 	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), PACKET_IPV4);
 	ck_assert_int_eq(d.frag, 1);
@@ -165,7 +176,7 @@ START_TEST(ipv4_fragments)
 	ck_assert_int_eq(d.sport, 0);
 	ck_assert_int_eq(d.dport, 0);
 	ck_assert_uint_eq(d.bytes, 120);
-	s.fragoff = 0x4000;		/* DF only: not a fragment */
+	s.fragoff = 0x4000; /* DF only: not a fragment */
 	n = pkt_build(b, &s);
 	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), PACKET_IPV4);
 	ck_assert_int_eq(d.frag, 0);
@@ -215,8 +226,13 @@ START_TEST(vlan_tags)
 {
 	uint8_t b[2048];
 	struct packet_info d;
-	struct pspec s = { .af = 4, .proto = 17, .src = 1, .dst = 2,
-		.sport = 1, .dport = 2, .vlan = 42 };
+	struct pspec s = {.af = 4,
+			  .proto = 17,
+			  .src = 1,
+			  .dst = 2,
+			  .sport = 1,
+			  .dport = 2,
+			  .vlan = 42};
 	size_t n;
 
 	s.vlan_tags = 1;
@@ -224,11 +240,11 @@ START_TEST(vlan_tags)
 	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), PACKET_IPV4);
 	ck_assert_int_eq(d.vlan, 42);
 	ck_assert_int_eq(d.dport, 2);
-	s.vlan_tags = 2;		/* QinQ */
+	s.vlan_tags = 2; /* QinQ */
 	n = pkt_build(b, &s);
 	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), PACKET_IPV4);
 	ck_assert_int_eq(d.vlan, 42);
-	b[12] = 0x88;			/* 802.1ad outer tag */
+	b[12] = 0x88; /* 802.1ad outer tag */
 	b[13] = 0xa8;
 	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), PACKET_IPV4);
 	/* More tags than the bound: not IP, and no overrun. */
@@ -248,9 +264,9 @@ START_TEST(ether_nonip)
 	size_t n;
 
 	n = v4(b, 6, 1, 2);
-	pkt_put16(b + 12, 0x0806);	/* ARP */
+	pkt_put16(b + 12, 0x0806); /* ARP */
 	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), PACKET_NONIP);
-	pkt_put16(b + 12, 0x0040);	/* 802.3 length: LLC */
+	pkt_put16(b + 12, 0x0040); /* 802.3 length: LLC */
 	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), PACKET_NONIP);
 	ck_assert_int_eq(dec(DLT_EN10MB, b, 13, &d), PACKET_SHORT);
 }
@@ -263,7 +279,7 @@ END_TEST
  */
 static size_t
 mpls_wrap(uint8_t *b, size_t n, int vlan_tags, int labels, int bos,
-    uint16_t type)
+	  uint16_t type)
 {
 	uint8_t tmp[2048];
 	size_t at = 12 + 4 * (size_t)vlan_tags, ip = at + 2;
@@ -274,10 +290,10 @@ mpls_wrap(uint8_t *b, size_t n, int vlan_tags, int labels, int bos,
 	for (i = 0; i < labels; i++) {
 		uint8_t *e = b + ip + 4 * i;
 
-		e[0] = 0x01;		/* label 0x01000 + i */
+		e[0] = 0x01; /* label 0x01000 + i */
 		e[1] = 0x00;
 		e[2] = (uint8_t)(i << 4 | ((bos && i == labels - 1) ? 1 : 0));
-		e[3] = 64;		/* TTL */
+		e[3] = 64; /* TTL */
 	}
 	memcpy(b + ip + 4 * labels, tmp, n - ip);
 	return n + 4 * (size_t)labels;
@@ -287,10 +303,21 @@ START_TEST(mpls_ip)
 {
 	uint8_t b[2048];
 	struct packet_info d;
-	struct pspec s6 = { .af = 6, .proto = 17, .src = 1, .dst = 2,
-		.sport = 53, .dport = 4000, .payload = 20 };
-	struct pspec sv = { .af = 4, .proto = 17, .src = 1, .dst = 2,
-		.sport = 1, .dport = 2, .vlan = 42, .vlan_tags = 1 };
+	struct pspec s6 = {.af = 6,
+			   .proto = 17,
+			   .src = 1,
+			   .dst = 2,
+			   .sport = 53,
+			   .dport = 4000,
+			   .payload = 20};
+	struct pspec sv = {.af = 4,
+			   .proto = 17,
+			   .src = 1,
+			   .dst = 2,
+			   .sport = 1,
+			   .dport = 2,
+			   .vlan = 42,
+			   .vlan_tags = 1};
 	size_t n;
 
 	/* One label, IPv4: the flow fields as without the label. */
@@ -338,8 +365,8 @@ START_TEST(mpls_not_ip)
 	n = v4(b, 6, 1, 2);
 	memmove(b + 14 + 4 + 4, b, n);
 	pkt_put16(b + 12, 0x8847);
-	memcpy(b + 14, "\x00\x01\x01\x40", 4);	/* label 16, BoS */
-	memset(b + 18, 0, 4);				/* control word */
+	memcpy(b + 14, "\x00\x01\x01\x40", 4); /* label 16, BoS */
+	memset(b + 18, 0, 4);		       /* control word */
 	n += 14 + 4 + 4;
 	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), PACKET_MPLS);
 	ck_assert_int_eq(d.mpls, 0);
@@ -356,8 +383,14 @@ START_TEST(ipv6_plain_and_ext)
 {
 	uint8_t b[2048];
 	struct packet_info d;
-	struct pspec s = { .af = 6, .proto = 17, .src = 1, .dst = 2,
-		.sport = 547, .dport = 546, .tos = 0xb8, .payload = 12 };
+	struct pspec s = {.af = 6,
+			  .proto = 17,
+			  .src = 1,
+			  .dst = 2,
+			  .sport = 547,
+			  .dport = 546,
+			  .tos = 0xb8,
+			  .payload = 12};
 	size_t n;
 
 	n = pkt_build(b, &s);
@@ -372,7 +405,7 @@ START_TEST(ipv6_plain_and_ext)
 
 	s.v6hbh = 1;
 	s.v6frag = 1;
-	s.v6fragoff = 1;		/* first fragment, M set */
+	s.v6fragoff = 1; /* first fragment, M set */
 	n = pkt_build(b, &s);
 	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), PACKET_IPV6);
 	ck_assert_int_eq(d.proto, 17);
@@ -380,7 +413,7 @@ START_TEST(ipv6_plain_and_ext)
 	ck_assert_int_eq(d.frag, 1);
 	ck_assert_uint_eq(d.bytes, 40 + 16 + 8 + 12);
 
-	s.v6fragoff = 0x0100;		/* non-first fragment */
+	s.v6fragoff = 0x0100; /* non-first fragment */
 	n = pkt_build(b, &s);
 	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), PACKET_IPV6);
 	ck_assert_int_eq(d.proto, 17);
@@ -431,17 +464,19 @@ START_TEST(other_link_types)
 	uint8_t b[2048], f[2048];
 	struct packet_info d;
 	size_t n, ip;
-	static const uint32_t v6afs[] = { 10, 24, 28, 30 };
-	struct pspec s6 = { .af = 6, .proto = 17, .sport = 1, .dport = 2 };
+	static const uint32_t v6afs[] = {10, 24, 28, 30};
+	struct pspec s6 = {.af = 6, .proto = 17, .sport = 1, .dport = 2};
 
 	n = v4(b, 17, 11, 22);
 	ip = n - 14;
 	/* DLT_NULL, host order little-endian and big-endian. */
 	memcpy(f + 4, b + 14, ip);
-	f[0] = 2; f[1] = f[2] = f[3] = 0;
+	f[0] = 2;
+	f[1] = f[2] = f[3] = 0;
 	ck_assert_int_eq(dec(DLT_NULL, f, ip + 4, &d), PACKET_IPV4);
 	ck_assert_int_eq(d.dport, 22);
-	f[0] = 0; f[3] = 2;
+	f[0] = 0;
+	f[3] = 2;
 	ck_assert_int_eq(dec(DLT_NULL, f, ip + 4, &d), PACKET_IPV4);
 	ck_assert_int_eq(dec(DLT_LOOP, f, ip + 4, &d), PACKET_IPV4);
 	f[3] = 7;
@@ -481,18 +516,20 @@ START_TEST(other_link_types)
 	ck_assert_int_eq(d.dport, 22);
 	ck_assert_int_eq(dec(276, f, 19, &d), PACKET_SHORT);
 	/* PPP with and without address/control. */
-	f[0] = 0xff; f[1] = 0x03; pkt_put16(f + 2, 0x0021);
+	f[0] = 0xff;
+	f[1] = 0x03;
+	pkt_put16(f + 2, 0x0021);
 	memcpy(f + 4, b + 14, ip);
 	ck_assert_int_eq(dec(DLT_PPP, f, ip + 4, &d), PACKET_IPV4);
-	pkt_put16(f + 2, 0xc021);	/* LCP */
+	pkt_put16(f + 2, 0xc021); /* LCP */
 	ck_assert_int_eq(dec(DLT_PPP, f, ip + 4, &d), PACKET_NONIP);
 }
 END_TEST
 
 START_TEST(unsupported_link_types)
 {
-	ck_assert_ptr_null(packet_linktype(105));	/* 802.11 */
-	ck_assert_ptr_null(packet_linktype(127));	/* radiotap */
+	ck_assert_ptr_null(packet_linktype(105)); /* 802.11 */
+	ck_assert_ptr_null(packet_linktype(127)); /* radiotap */
 	ck_assert_ptr_null(packet_linktype(-1));
 	ck_assert_ptr_nonnull(packet_linktype(DLT_EN10MB));
 	ck_assert_str_eq(packet_status_name(PACKET_BADHDR), "bad-header");
@@ -502,8 +539,9 @@ END_TEST
 
 START_TEST(random_bytes_never_overrun)
 {
-	static const int dlts[] = { DLT_EN10MB, DLT_LINUX_SLL, 276, DLT_NULL,
-		DLT_LOOP, DLT_RAW, 101, 228, 229, DLT_PPP };
+	static const int dlts[] = {DLT_EN10MB, DLT_LINUX_SLL, 276, DLT_NULL,
+				   DLT_LOOP,   DLT_RAW,	      101, 228,
+				   229,	       DLT_PPP};
 	uint8_t b[256];
 	struct packet_info d;
 	unsigned seed = 12345;
@@ -515,13 +553,17 @@ START_TEST(random_bytes_never_overrun)
 			b[j] = (uint8_t)rand_r(&seed);
 		/* Bias towards IP so the deeper code runs too. */
 		if (len > 14 && (i & 1)) {
-			b[12] = 0x08; b[13] = 0x00; b[14] = 0x45;
+			b[12] = 0x08;
+			b[13] = 0x00;
+			b[14] = 0x45;
 		}
 		if (len > 14 && (i & 2)) {
-			b[12] = 0x86; b[13] = 0xdd; b[14] = 0x60;
+			b[12] = 0x86;
+			b[13] = 0xdd;
+			b[14] = 0x60;
 		}
 		(void)dec(dlts[i % (sizeof(dlts) / sizeof(dlts[0]))], b, len,
-		    &d);
+			  &d);
 	}
 }
 END_TEST

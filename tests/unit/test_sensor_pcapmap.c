@@ -16,13 +16,13 @@
 
 #include "../../sensor/pcapmap.h"
 
-#define MAXFILE	(1 << 20)
+#define MAXFILE (1 << 20)
 
 /* A pcap file under construction, in either byte order. */
 struct wfile {
-	uint8_t	*b;
-	size_t	 len;
-	int	 big;	/* write big-endian */
+	uint8_t *b;
+	size_t len;
+	int big; /* write big-endian */
 };
 
 static void
@@ -32,8 +32,8 @@ put32(struct wfile *w, uint32_t v)
 
 	ck_assert_uint_le(w->len + 4, MAXFILE);
 	for (i = 0; i < 4; i++)
-		w->b[w->len++] = (uint8_t)(w->big ? v >> (24 - 8 * i) :
-		    v >> (8 * i));
+		w->b[w->len++] =
+		    (uint8_t)(w->big ? v >> (24 - 8 * i) : v >> (8 * i));
 }
 
 static void
@@ -44,8 +44,8 @@ put16(struct wfile *w, uint16_t v)
 }
 
 static void
-wopen(struct wfile *w, int big, uint32_t magic, uint16_t major,
-    uint16_t minor, uint32_t snaplen, uint32_t linktype)
+wopen(struct wfile *w, int big, uint32_t magic, uint16_t major, uint16_t minor,
+      uint32_t snaplen, uint32_t linktype)
 {
 	w->b = calloc(1, MAXFILE);
 	ck_assert_ptr_nonnull(w->b);
@@ -63,7 +63,7 @@ wopen(struct wfile *w, int big, uint32_t magic, uint16_t major,
 /* A record whose body is caplen bytes counting up from fill. */
 static void
 wrec(struct wfile *w, uint32_t sec, uint32_t frac, uint32_t caplen,
-    uint32_t len, uint8_t fill)
+     uint32_t len, uint8_t fill)
 {
 	uint32_t i;
 
@@ -112,8 +112,8 @@ read_both(const struct wfile *w, size_t len, int *npkts)
 	ck_assert_ptr_nonnull(f);
 	ck_assert_uint_eq(fwrite(w->b, 1, len, f), len);
 	fclose(f);
-	p = pcap_open_offline_with_tstamp_precision(path,
-	    PCAP_TSTAMP_PRECISION_MICRO, ebuf);
+	p = pcap_open_offline_with_tstamp_precision(
+	    path, PCAP_TSTAMP_PRECISION_MICRO, ebuf);
 	unlink(path);
 	ck_assert_ptr_nonnull(p);
 	ck_assert_int_eq(pcapmap_buf_init(&b, copy, len), 0);
@@ -148,15 +148,15 @@ read_both(const struct wfile *w, size_t len, int *npkts)
 START_TEST(byte_orders_and_precisions)
 {
 	static const struct {
-		int		big;
-		uint32_t	magic;
-		uint32_t	frac;	/* as written */
-		long		usec;	/* as read */
+		int big;
+		uint32_t magic;
+		uint32_t frac; /* as written */
+		long usec;     /* as read */
 	} t[] = {
-		{ 0, 0xa1b2c3d4, 654321, 654321 },
-		{ 1, 0xa1b2c3d4, 654321, 654321 },
-		{ 0, 0xa1b23c4d, 987654321, 987654 },
-		{ 1, 0xa1b23c4d, 987654321, 987654 },
+	    {0, 0xa1b2c3d4, 654321, 654321},
+	    {1, 0xa1b2c3d4, 654321, 654321},
+	    {0, 0xa1b23c4d, 987654321, 987654},
+	    {1, 0xa1b23c4d, 987654321, 987654},
 	};
 	struct pcapmap_pkt pkt;
 	struct pcapbuf b;
@@ -172,8 +172,8 @@ START_TEST(byte_orders_and_precisions)
 		wrec(&w, 1700000002, t[i].frac, 1514, 1514, 7);
 		copy = exact(&w, w.len);
 		ck_assert_int_eq(pcapmap_buf_init(&b, copy, w.len), 0);
-		ck_assert_int_eq(b.swapped,
-		    t[i].big != (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__));
+		ck_assert_int_eq(b.swapped, t[i].big != (__BYTE_ORDER__ ==
+							 __ORDER_BIG_ENDIAN__));
 		ck_assert_int_eq(b.nsec, t[i].magic == 0xa1b23c4d);
 		ck_assert_uint_eq(b.snaplen, 65535);
 		ck_assert_uint_eq(b.linktype, 1);
@@ -242,7 +242,7 @@ START_TEST(truncated_last_record)
 	wrec(&w, 1700000000, 2, 40, 40, 2);
 	for (cut = full; cut <= w.len; cut++) {
 		ck_assert_int_eq(read_both(&w, cut, &n),
-		    cut == full || cut == w.len ? 0 : -1);
+				 cut == full || cut == w.len ? 0 : -1);
 		ck_assert_int_eq(n, 1 + (cut == w.len));
 	}
 	free(w.b);
@@ -307,7 +307,7 @@ END_TEST
  */
 START_TEST(headers_left_to_libpcap)
 {
-	static const uint8_t pcapng[24] = { 0x0a, 0x0d, 0x0d, 0x0a };
+	static const uint8_t pcapng[24] = {0x0a, 0x0d, 0x0d, 0x0a};
 	struct pcapbuf b;
 	struct wfile w;
 	uint8_t *copy;
@@ -381,8 +381,8 @@ START_TEST(random_records_stay_inside)
 
 	srandom(7);
 	for (round = 0; round < 2000; round++) {
-		wopen(&w, round & 1, 0xa1b2c3d4, 2, 4,
-		    (uint32_t)random() % 300, 1);
+		wopen(&w, round & 1, 0xa1b2c3d4, 2, 4, (uint32_t)random() % 300,
+		      1);
 		len = 24 + (size_t)random() % 400;
 		for (i = 24; i < len; i++)
 			w.b[i] = (uint8_t)(random() % 4 == 0 ? random() : 0);

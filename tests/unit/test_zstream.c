@@ -204,7 +204,7 @@ plain_bytes(void)
  */
 static size_t
 compress_pieces(const struct zstream_deflate_ops *ops, int level,
-    const uint8_t *plain, uint8_t *z, size_t cap)
+		const uint8_t *plain, uint8_t *z, size_t cap)
 {
 	void *st = ops->init(level);
 	size_t off = 0, piece = 1, zlen = 0;
@@ -251,7 +251,7 @@ compress_pieces(const struct zstream_deflate_ops *ops, int level,
  */
 static void
 inflate_pieces(const struct zstream_inflate_ops *ops, const uint8_t *z,
-    size_t zlen, size_t trail, const uint8_t *plain, uint8_t *back)
+	       size_t zlen, size_t trail, const uint8_t *plain, uint8_t *back)
 {
 	void *st = ops->init();
 	size_t in_off = 0, out_off = 0, n, made = 0;
@@ -351,7 +351,7 @@ fill_records(uint8_t *p, size_t n, uint64_t *s)
 /* Checks every sync flush point with zlib as the stream is produced. */
 struct prefix_check {
 	z_stream zs;
-	uint8_t *back;	  /* inflated so far */
+	uint8_t *back; /* inflated so far */
 	size_t fed, back_len;
 };
 
