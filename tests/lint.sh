@@ -1,6 +1,8 @@
 #!/bin/sh
-# Static analysis for `make lint`: cppcheck and clang-tidy (.clang-tidy at
-# the top of the tree) over common/ sensor/ collector/ report/.
+# Static analysis for `make lint`: clang-format (every C source must equal
+# its formatted self: tests/format.sh --check), cppcheck and clang-tidy
+# (.clang-tidy at the top of the tree) over common/ sensor/ collector/
+# report/.
 #
 # Prints every finding as file:line: [check] message, then one line per
 # tool: "PASS: lint_NAME", "FAIL: lint_NAME: N new findings" or "SKIP:".
@@ -74,6 +76,10 @@ if command -v cppcheck >/dev/null 2>&1; then
 else
 	echo "SKIP: lint_cppcheck: cppcheck not installed"
 fi
+
+# ---- clang-format ----
+# One style, applied by `make format`; no baseline: the tree is formatted.
+sh tests/format.sh --check || rc=1
 
 # ---- clang-tidy ----
 if command -v clang-tidy >/dev/null 2>&1; then

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Static analysis in `make check`: runs tests/lint.sh (cppcheck and
+# Static analysis in `make check`: runs tests/lint.sh (clang-format, cppcheck and
 # clang-tidy with the checked-in .clang-tidy) and passes on its verdict
 # line per tool.  Findings listed in tests/lint.baseline are known and do
 # not fail; anything new does.
