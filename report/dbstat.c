@@ -191,7 +191,11 @@ fold_groups(struct dbsource *d, char *sql, size_t rowlen,
 	    const struct aggspec *s, key_fn kf, struct aggtab *t)
 {
 	struct chbuf b = {0};
-	uint32_t key[AGG_MAXKEY];
+	/*
+	 * A table keyed on an address has one more key word, the IPv6 bits
+	 * (aggregate.h); every row here is IPv4, so it stays 0.
+	 */
+	uint32_t key[AGG_MAXWORDS] = {0};
 	struct flowrec r;
 	uint64_t flows;
 	size_t off, n;
