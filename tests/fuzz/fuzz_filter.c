@@ -1,6 +1,7 @@
 /*
  * fuzz_filter: libFuzzer harness for nfreport's filter language
- * (report/filter.c: parser, compiler to jump code, evaluation).
+ * (report/filter.c: parser, compiler to jump code; report/filtereval.c:
+ * evaluation).
  *
  * The input is an expression, a NUL, then bytes that fill flow records.
  * The expression is compiled; a rejection must name a column within the

@@ -112,7 +112,7 @@ harness_spec() {
 	parse)	INC="-Icommon -Ireport" DIRS="report common"
 		SRCS="common/parse.c report/timefmt.c common/ftname.c" ;;
 	filter)	INC="-Ireport -Icommon" DIRS="report common"
-		SRCS="report/filter.c report/fields.c" ;;
+		SRCS="report/filter.c report/filtereval.c report/fields.c" ;;
 	ctl)	INC="-Isensor -Icommon" DIRS="sensor common"
 		SRCS="sensor/ctlproto.c common/buf.c" ;;
 	pcapmap) INC="-Isensor -Icommon" DIRS="sensor common"
