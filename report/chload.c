@@ -135,8 +135,8 @@ encode(void *ctx, struct flowrec *r, size_t n)
 		p = row;
 		p += rowbin_put_u16(p, (uint16_t)day);
 		p += rowbin_flow_put(p, &r[i]);
-		/* No sampling interval in flow-tools v5 records: 0, unknown. */
-		p += rowbin_put_u32(p, 0);
+		/* 0: unknown (flow-tools v5 records do not carry it). */
+		p += rowbin_put_u32(p, r[i].sampling);
 		p += rowbin_put_u64(p, (uint64_t)f->start_ms);
 		p += rowbin_put_varint(p, f->pathlen);
 		if (chttp_buf_put(&f->rb, row, (size_t)(p - row)) ||

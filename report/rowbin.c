@@ -101,10 +101,20 @@ rowbin_flow_put(uint8_t *p, const struct flowrec *r)
 
 	q += rowbin_put_u64(q, (uint64_t)r->first_ms);
 	q += rowbin_put_u64(q, (uint64_t)r->last_ms);
-	rowbin_addr_put(q, r->srcaddr);
-	rowbin_addr_put(q + 16, r->dstaddr);
-	rowbin_addr_put(q + 32, r->nexthop);
-	rowbin_addr_put(q + 48, r->exaddr);
+	/* IPv4 as IPv4-mapped IPv6, IPv6 as itself (FixedString(16)). */
+	if (r->af == FLOWREC_AF_INET6) {
+		memcpy(q, r->src6, 16);
+		memcpy(q + 16, r->dst6, 16);
+		memcpy(q + 32, r->nexthop6, 16);
+	} else {
+		rowbin_addr_put(q, r->srcaddr);
+		rowbin_addr_put(q + 16, r->dstaddr);
+		rowbin_addr_put(q + 32, r->nexthop);
+	}
+	if (r->exaf == FLOWREC_AF_INET6)
+		memcpy(q + 48, r->exaddr6, 16);
+	else
+		rowbin_addr_put(q + 48, r->exaddr);
 	q += 64;
 	q += rowbin_put_u16(q, r->srcport);
 	q += rowbin_put_u16(q, r->dstport);
@@ -143,10 +153,10 @@ rowbin_flow_get(const uint8_t *p, struct flowrec *r)
 	p += 64;
 	r->srcport = get16(p);
 	r->dstport = get16(p + 2);
-	r->input = (uint16_t)get32(p + 4);
-	r->output = (uint16_t)get32(p + 8);
-	r->src_as = (uint16_t)get32(p + 12);
-	r->dst_as = (uint16_t)get32(p + 16);
+	r->input = get32(p + 4);
+	r->output = get32(p + 8);
+	r->src_as = get32(p + 12);
+	r->dst_as = get32(p + 16);
 	p += 20;
 	r->proto = p[0];
 	r->tos = p[1];

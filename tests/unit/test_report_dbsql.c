@@ -144,6 +144,21 @@ START_TEST(test_rowbin)
 	ck_assert_int_eq(rowbin_addr_get(v6, &a), -1);
 	memcpy(buf + 16, v6, 16);
 	ck_assert_int_eq(rowbin_flow_get(buf, &back), -1);
+
+	/*
+	 * An IPv6 flow (from an IPFIX file) is loaded with its own
+	 * addresses, not as the unused IPv4 fields (::ffff:0.0.0.0).
+	 */
+	r.af = FLOWREC_AF_INET6;
+	memcpy(r.src6, v6, 16);
+	r.dst6[15] = 1;
+	r.exaf = FLOWREC_AF_INET6;
+	r.exaddr6[0] = 0xfe;
+	ck_assert_uint_eq(rowbin_flow_put(buf, &r), ROWBIN_FLOW_LEN);
+	ck_assert_int_eq(memcmp(buf + 16, v6, 16), 0);
+	ck_assert_int_eq(memcmp(buf + 32, r.dst6, 16), 0);
+	ck_assert_uint_eq(buf[16 + 48], 0xfe);
+	ck_assert_int_eq(rowbin_flow_get(buf, &back), -1);
 }
 END_TEST
 
