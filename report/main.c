@@ -376,7 +376,7 @@ main(int argc, char **argv)
 	struct filter *filter;
 	struct inlist in;
 	struct summary total;
-	int i, rc, web, bad_input = 0;
+	int i, rc, web, human, bad_input = 0;
 
 	timefmt_utc(0);
 	parse_args(&c, argc, argv, &aggcols);
@@ -420,17 +420,21 @@ main(int argc, char **argv)
 				    c.format);
 		c.quiet = 1;
 	}
-	if (c.run.bars &&
-	    (c.run.series_ms == 0 || web ||
-	     (strcmp(c.format, "short") != 0 && strcmp(c.format, "line") != 0 &&
-	      strcmp(c.format, "long") != 0)))
+	human = strcmp(c.format, "short") == 0 ||
+		strcmp(c.format, "line") == 0 || strcmp(c.format, "long") == 0;
+	if (c.run.bars && (c.run.series_ms == 0 || web || !human))
 		usage_error("--bars draws --series in text output only");
 	if (c.run.agg)
 		output_set_cols(c.run.out, &aggcols);
-	/* The text formats say first that their numbers are renormalised. */
-	if (c.run.renorm && !web && output_is_text(c.run.out))
+	/*
+	 * Renormalised numbers are named: the human formats say so first,
+	 * csv and json in their summary (a comment line would break them).
+	 */
+	if (c.run.renorm && !web && human)
 		printf("# packets and bytes renormalised by each flow's "
 		       "sampling interval (--renormalize)\n");
+	else if (c.run.renorm)
+		output_set_renorm(c.run.out);
 
 	memset(&in, 0, sizeof(in));
 	if (c.npaths == 0 && c.run.db == NULL) {

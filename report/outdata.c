@@ -192,12 +192,16 @@ csv_summary(struct output *o, const struct summary *s)
 	summary_values(s, v);
 	for (i = 0; i < 8; i++) {
 		obuf_puts(&p, summary_keys[i]);
-		*p++ = i < 7 ? ',' : '\n';
+		*p++ = i < 7 || o->renorm ? ',' : '\n';
 	}
+	if (o->renorm)
+		obuf_puts(&p, "renormalized\n");
 	for (i = 0; i < 8; i++) {
 		p += field_fmt_u64(v[i], p);
-		*p++ = i < 7 ? ',' : '\n';
+		*p++ = i < 7 || o->renorm ? ',' : '\n';
 	}
+	if (o->renorm)
+		obuf_puts(&p, "1\n");
 	obuf_done(&o->ob, p);
 }
 
@@ -330,6 +334,8 @@ json_summary(struct output *o, const struct summary *s)
 		json_key(&p, summary_keys[i]);
 		p += field_fmt_u64(v[i], p);
 	}
+	if (o->renorm)
+		obuf_puts(&p, ",\"renormalized\":true");
 	obuf_puts(&p, "}\n");
 	obuf_done(&o->ob, p);
 }

@@ -25,7 +25,8 @@ struct output {
 	const struct output_backend *be;
 	struct obuf ob;
 	struct tcache tc;
-	int agg; /* rows are aggregates */
+	int agg;    /* rows are aggregates */
+	int renorm; /* --renormalize: csv/json summaries say so */
 	struct cols cols;
 	void *priv; /* the backend's; priv_size bytes */
 };

@@ -83,6 +83,12 @@ output_set_cols(struct output *o, const struct cols *c)
 	o->agg = 1;
 }
 
+void
+output_set_renorm(struct output *o)
+{
+	o->renorm = 1;
+}
+
 int
 output_begin(struct output *o)
 {

@@ -53,6 +53,8 @@ const char *output_names(void);
 int output_is_text(const struct output *);
 /* Switch to aggregated rows with these columns (before output_begin). */
 void output_set_cols(struct output *, const struct cols *);
+/* --renormalize is on: the csv and json summaries carry a field saying so. */
+void output_set_renorm(struct output *);
 
 int output_begin(struct output *);
 void output_row(struct output *, const struct flowrec *, uint64_t flows);

@@ -152,14 +152,23 @@ PY
 	got=$("$NFREPORT" -o csv --renormalize "$TMP/gen-raw.ipfix" | tail -n 1 |
 	    cut -d, -f2)
 	head=$("$NFREPORT" --renormalize -c 1 "$TMP/gen-raw.ipfix" | head -n 1)
+	# csv and json name it in their summary, never in a comment line.
+	csvsum=$("$NFREPORT" -o csv --renormalize "$TMP/gen-raw.ipfix" |
+	    tail -n 2 | head -n 1)
+	jsonbad=$("$NFREPORT" -o json --renormalize "$TMP/gen-raw.ipfix" |
+	    grep -cv '^{')
+	jsonsum=$("$NFREPORT" -o json --renormalize "$TMP/gen-raw.ipfix" |
+	    tail -n 1)
 	"$NFREPORT" -o html --renormalize "$TMP/gen-raw.ipfix" >"$TMP/r.html"
 	if [ "$got" = "$want" ] && [ "$plain" -lt "$got" ] &&
 	    [ "${head#\# packets and bytes renormalised}" != "$head" ] &&
+	    [ "${csvsum%,renormalized}" != "$csvsum" ] && [ "$jsonbad" = 0 ] &&
+	    echo "$jsonsum" | grep -q '"type":"summary".*,"renormalized":true}$' &&
 	    grep -q 'id="sampling">on' "$TMP/r.html" &&
 	    grep -q 'id="ipshare">66.7% / 33.3% of flows' "$TMP/r.html"; then
-		pass "--renormalize: $got packets (plain $plain) as ipfixDump's packets x interval; named in text and web header; web IPv6 share 33.3%"
+		pass "--renormalize: $got packets (plain $plain) as ipfixDump's packets x interval; named in text, csv/json summaries and web header; web IPv6 share 33.3%"
 	else
-		fail "--renormalize: got $got want $want plain $plain head '$head'"
+		fail "--renormalize: got $got want $want plain $plain head '$head' csv '$csvsum' json '$jsonsum' ($jsonbad non-JSON lines)"
 	fi
 fi
 
