@@ -11,7 +11,7 @@
 
 #include "ipfix.h"
 
-#define MAXFIELDS 20
+#define MAXFIELDS 24
 
 struct field {
 	uint16_t ie;
@@ -20,7 +20,7 @@ struct field {
 
 /* The data template of one family, in record order; returns the count. */
 static size_t
-template_fields(int version, int vlan, int af, struct field *f)
+template_fields(int version, int vlan, int ether, int af, struct field *f)
 {
 	size_t n = 0;
 
@@ -57,6 +57,10 @@ template_fields(int version, int vlan, int af, struct field *f)
 	}
 	if (vlan)
 		ADD(IPFIX_IE_VLAN, 2);
+	if (ether) {
+		ADD(IPFIX_IE_SRC_MAC, 6);
+		ADD(IPFIX_IE_DST_MAC, 6);
+	}
 #undef ADD
 	return n;
 }
@@ -95,10 +99,10 @@ pad4(size_t n)
 }
 
 size_t
-ipfix_reclen(int version, int vlan, int af)
+ipfix_reclen(int version, int vlan, int ether, int af)
 {
 	struct field f[MAXFIELDS];
-	size_t n = template_fields(version, vlan, af, f);
+	size_t n = template_fields(version, vlan, ether, af, f);
 
 	return sum_len(f, n);
 }
@@ -116,8 +120,8 @@ templates_len(const struct ipfix_msg *m)
 	struct field f[MAXFIELDS];
 
 	return IPFIX_SETHDRLEN + 4 +
-	       4 * template_fields(m->version, m->vlan, 4, f) + 4 +
-	       4 * template_fields(m->version, m->vlan, 6, f);
+	       4 * template_fields(m->version, m->vlan, m->ether, 4, f) + 4 +
+	       4 * template_fields(m->version, m->vlan, m->ether, 6, f);
 }
 
 /*
@@ -331,6 +335,12 @@ put_record(struct put *w, const struct ipfix_msg *m, const struct field *f,
 		case IPFIX_IE_VLAN:
 			put16(w, r->vlan);
 			break;
+		case IPFIX_IE_SRC_MAC:
+			put_bytes(w, r->src_mac, 6);
+			break;
+		case IPFIX_IE_DST_MAC:
+			put_bytes(w, r->dst_mac, 6);
+			break;
 		default:
 			break;
 		}
@@ -351,8 +361,8 @@ ipfix_encode(const struct ipfix_msg *m, const struct ipfix_rec *recs, size_t n,
 		return 0;
 	for (i = 0; i < n; i++)
 		cnt[recs[i].af == 6]++;
-	nf[0] = template_fields(m->version, m->vlan, 4, f[0]);
-	nf[1] = template_fields(m->version, m->vlan, 6, f[1]);
+	nf[0] = template_fields(m->version, m->vlan, m->ether, 4, f[0]);
+	nf[1] = template_fields(m->version, m->vlan, m->ether, 6, f[1]);
 	len = ipfix_overhead(m) + ipfix_setlen(cnt[0], sum_len(f[0], nf[0])) +
 	      ipfix_setlen(cnt[1], sum_len(f[1], nf[1]));
 	if (len > cap || len > UINT16_MAX)

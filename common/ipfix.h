@@ -26,7 +26,8 @@
  *   then the times: IPFIX flowStartMilliseconds(152)/8 and
  *   flowEndMilliseconds(153)/8 (unix ms); v9 FIRST_SWITCHED(22)/4 and
  *   LAST_SWITCHED(21)/4 (ms of the header's sysUptime), and with VLAN
- *   keys last vlanId(58)/2.
+ *   keys last vlanId(58)/2; with Ethernet keys (which include the VLAN)
+ *   then sourceMacAddress(56)/6 and destinationMacAddress(80)/6.
  *
  * Counters are 8 bytes in v9 too (RFC 3954 allows N bytes for IN_BYTES and
  * IN_PKTS): a flow of more than 4 GiB is then one record, not wrapped.
@@ -86,6 +87,8 @@ enum ipfix_ie {
 	IPFIX_IE_SAMPLING_INTERVAL = 34, /* v9 options */
 	IPFIX_IE_SAMPLING_ALGORITHM = 35,
 	IPFIX_IE_VLAN = 58,
+	IPFIX_IE_SRC_MAC = 56, /* sourceMacAddress */
+	IPFIX_IE_DST_MAC = 80, /* destinationMacAddress */
 	IPFIX_IE_IPVERSION = 60,
 	IPFIX_IE_END_REASON = 136,
 	IPFIX_IE_DOMAIN = 149, /* observationDomainId */
@@ -163,7 +166,9 @@ struct ipfix_rec {
 	uint32_t input; /* ifIndex */
 	uint32_t output;
 	uint16_t sport;
-	uint16_t dport; /* ICMP: type * 256 + code */
+	uint16_t dport;	    /* ICMP: type * 256 + code */
+	uint8_t src_mac[6]; /* only with Ethernet keys */
+	uint8_t dst_mac[6];
 	uint16_t vlan;
 	uint8_t af; /* 4 or 6 */
 	uint8_t proto;
@@ -176,6 +181,7 @@ struct ipfix_rec {
 struct ipfix_msg {
 	int version;	   /* NF9_VERSION or IPFIX_VERSION */
 	int vlan;	   /* templates carry vlanId */
+	int ether;	   /* templates carry both MAC addresses */
 	int templates;	   /* include the data templates */
 	uint32_t sampling; /* > 1: options template + record */
 	int64_t now_ms;	   /* export time, unix ms */
@@ -185,7 +191,7 @@ struct ipfix_msg {
 };
 
 /* Bytes of one data record of family af (4 or 6). */
-size_t ipfix_reclen(int version, int vlan, int af);
+size_t ipfix_reclen(int version, int vlan, int ether, int af);
 /* Bytes of the header and the template and options sets of m. */
 size_t ipfix_overhead(const struct ipfix_msg *m);
 /* Bytes of a data set holding n records of length reclen (0 if n = 0). */

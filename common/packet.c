@@ -290,6 +290,8 @@ link_ether(const uint8_t *p, size_t len, struct packet_info *d)
 	/* Below 0x0600 the field is an 802.3 length: LLC, not IP. */
 	if (type < 0x0600)
 		return PACKET_NONIP;
+	/* The type was readable, so both addresses before it are there. */
+	d->ether = p;
 	return ethertype(type, p + 14, len - 14, d);
 }
 

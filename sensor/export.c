@@ -67,7 +67,7 @@ struct export
 	uint32_t domain;
 	int domain_set;
 	uint32_t sampling; /* -s rate */
-	int vlan;
+	int vlan, ether;
 	size_t reclen[2]; /* v9/IPFIX IPv4, IPv6 record */
 	size_t mtu;
 	uint32_t tpl_packets, tpl_secs;
@@ -178,6 +178,7 @@ msg_init(const struct export *ex, struct ipfix_msg *m, int64_t now_ms,
 	memset(m, 0, sizeof(*m));
 	m->version = ex->ver->version;
 	m->vlan = ex->vlan;
+	m->ether = ex->ether;
 	m->templates = templates;
 	m->sampling = ex->sampling;
 	m->now_ms = now_ms;
@@ -311,7 +312,7 @@ export_new(int version)
 	if ((ex = calloc(1, sizeof(*ex))) == NULL)
 		return NULL;
 	ex->ver = v;
-	export_set_vlan(ex, 0);
+	export_set_keys(ex, 0, 0);
 	ex->mtu = EXPORT_DEFAULT_MTU;
 	ex->tpl_packets = EXPORT_DEFAULT_TPL_PACKETS;
 	ex->tpl_secs = EXPORT_DEFAULT_TPL_SECS;
@@ -352,11 +353,12 @@ export_set_sampling(struct export *ex, uint32_t rate)
 
 /* The record lengths are kept: export_flow() sizes the message per flow. */
 void
-export_set_vlan(struct export *ex, int on)
+export_set_keys(struct export *ex, int vlan, int ether)
 {
-	ex->vlan = on != 0;
-	ex->reclen[0] = ipfix_reclen(ex->ver->version, ex->vlan, 4);
-	ex->reclen[1] = ipfix_reclen(ex->ver->version, ex->vlan, 6);
+	ex->vlan = vlan != 0;
+	ex->ether = ether != 0;
+	ex->reclen[0] = ipfix_reclen(ex->ver->version, ex->vlan, ex->ether, 4);
+	ex->reclen[1] = ipfix_reclen(ex->ver->version, ex->vlan, ex->ether, 6);
 }
 
 int

@@ -77,8 +77,11 @@ void export_set_domain(struct export *, uint32_t domain);
  * v9 and IPFIX in an options record sent with the templates.
  */
 void export_set_sampling(struct export *, uint32_t rate);
-/* Templates carry the VLAN id (-T vlan). */
-void export_set_vlan(struct export *, int);
+/*
+ * Templates carry the VLAN id (-T vlan, -T ether) and the MAC addresses
+ * (-T ether); v5 has no field for either and ignores both.
+ */
+void export_set_keys(struct export *, int vlan, int ether);
 /* -1 unless EXPORT_MIN_MTU <= bytes <= EXPORT_MAX_MTU. */
 int export_set_mtu(struct export *, size_t bytes);
 /* 0 turns that trigger off; templates still go out first. */

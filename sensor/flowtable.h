@@ -29,7 +29,9 @@
  * The key is hashed and compared as five 64-bit words, so it is exactly
  * 40 bytes, 8-byte aligned, and every byte not set must be zero (clear it
  * with memset before filling it in).  The VLAN id has 12 bits, which
- * leaves room for the address family in the same 16 bits.
+ * leaves room for the address family in the same 16 bits.  With -T ether
+ * an IPv4 key holds the MACs in bytes 8..13 of src and dst, which an IPv4
+ * address leaves unused (see sensor/meter.c make_key_ether()).
  */
 struct flowkey {
 	uint8_t src[16]; /* network order; IPv4 in first 4 */

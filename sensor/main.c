@@ -101,7 +101,7 @@ static void __attribute__((noreturn)) usage(void)
 	    "                 [-i [ifindex:]interface | -r file] "
 	    "[-m max_flows] [-n host:port]\n"
 	    "                 [-o name=value] [-p pidfile] [-s rate] "
-	    "[-T full|proto|ip|vlan]\n"
+	    "[-T full|proto|ip|vlan|ether]\n"
 	    "                 [-t name=time] [-u user] [-v 5|9|10|ipfix] "
 	    "[bpf_expression]\n");
 	exit(1);
@@ -455,7 +455,8 @@ main(int argc, char **argv)
 	if (o.domain_set)
 		export_set_domain(ex, o.domain);
 	export_set_sampling(ex, o.meter.sample);
-	export_set_vlan(ex, o.meter.key == KEY_VLAN);
+	export_set_keys(ex, o.meter.key == KEY_VLAN || o.meter.key == KEY_ETHER,
+			o.meter.key == KEY_ETHER);
 	export_set_refresh(ex, o.tpl_packets, o.tpl_secs);
 	if (export_set_mtu(ex, o.mtu) == -1)
 		errx(1, "-o mtu=%zu: out of range", o.mtu);

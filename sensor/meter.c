@@ -15,6 +15,7 @@
 #include <arpa/inet.h>
 
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "export.h"
@@ -36,10 +37,8 @@ struct meter {
 };
 
 static const char *const key_names[KEY_N] = {
-    [KEY_FULL] = "full",
-    [KEY_PROTO] = "proto",
-    [KEY_IP] = "ip",
-    [KEY_VLAN] = "vlan",
+    [KEY_FULL] = "full", [KEY_PROTO] = "proto", [KEY_IP] = "ip",
+    [KEY_VLAN] = "vlan", [KEY_ETHER] = "ether",
 };
 
 int
@@ -59,7 +58,7 @@ meter_parse_key(const char *s, enum meter_key *k)
 const char *
 meter_key_names(void)
 {
-	return "full, proto, ip, vlan";
+	return "full, proto, ip, vlan, ether";
 }
 
 struct meter *
@@ -140,6 +139,10 @@ expire_one(void *arg, struct flow *f, enum expiry_reason why)
 	r.tos = f->key.tos;
 	r.tcp_flags = f->tcp_flags;
 	r.vlan = f->key.vlan;
+	if (m->cfg.key == KEY_ETHER && f->key.af == 4) {
+		memcpy(r.src_mac, f->key.src + 8, 6);
+		memcpy(r.dst_mac, f->key.dst + 8, 6);
+	}
 	r.end_reason = end_reason[why];
 	export_flow(m->ex, &r, m->clock_ms, m->boot_ms);
 }
@@ -201,20 +204,78 @@ load64(const uint8_t *p)
 	return v;
 }
 
+/* Six MAC bytes as a key word, zeros after. */
+static inline uint64_t
+mac_word(const uint8_t *a)
+{
+	uint64_t v = 0;
+
+	memcpy(&v, a, 6);
+	return v;
+}
+
 /*
  * The key is built in registers and written with five 8-byte stores, so
  * that the hash and the compare, which read it back as 8-byte words, get
  * their data forwarded from those stores: narrow stores followed by a
- * wide load would cost a store-forwarding stall on every packet.
+ * wide load would cost a store-forwarding stall on every packet.  smac
+ * and dmac fill the words an IPv4 address leaves unused (0 but with
+ * -T ether).
  */
+static inline void
+key_store(const struct packet_info *d, uint64_t tail, uint64_t smac,
+	  uint64_t dmac, struct flowkey *k)
+{
+	uint64_t w[5];
+
+	w[4] = tail;
+	if (d->af == 4) {
+		w[0] = addr4_word(d->src);
+		w[1] = smac;
+		w[2] = addr4_word(d->dst);
+		w[3] = dmac;
+	} else {
+		w[0] = load64(d->src);
+		w[1] = load64(d->src + 8);
+		w[2] = load64(d->dst);
+		w[3] = load64(d->dst + 8);
+	}
+	memcpy(k, w, sizeof(w));
+}
+
+/*
+ * -T ether: the -T vlan key, and for IPv4 the MACs in the key bytes an
+ * IPv4 address leaves unused (src[8..13], dst[8..13]), so that the flow
+ * entry keeps its 88 bytes and the other levels pay nothing (make_key()
+ * builds theirs without this function).  An IPv6 key has no spare bytes:
+ * IPv6 flows are keyed as with -T vlan and exported with zero MACs, as
+ * are flows of link types without MACs.
+ */
+static void
+make_key_ether(const struct packet_info *d, struct flowkey *k)
+{
+	uint64_t smac = 0, dmac = 0;
+
+	if (d->ether != NULL) {
+		smac = mac_word(d->ether + 6);
+		dmac = mac_word(d->ether);
+	}
+	key_store(d,
+		  flowkey_tail(d->sport, d->dport, d->vlan & 0xfff, d->af,
+			       d->proto, d->tos),
+		  smac, dmac, k);
+}
+
 static inline void
 make_key(const struct meter *m, const struct packet_info *d, struct flowkey *k)
 {
 	uint16_t sport = 0, dport = 0, vlan = 0;
 	uint8_t proto = 0, tos = 0;
-	uint64_t w[5];
 
 	switch (m->cfg.key) {
+	case KEY_ETHER:
+		make_key_ether(d, k);
+		return;
 	case KEY_VLAN:
 		vlan = d->vlan & 0xfff;
 		/* FALLTHROUGH */
@@ -229,18 +290,8 @@ make_key(const struct meter *m, const struct packet_info *d, struct flowkey *k)
 	default:
 		break;
 	}
-	w[4] = flowkey_tail(sport, dport, vlan, d->af, proto, tos);
-	if (d->af == 4) {
-		w[0] = addr4_word(d->src);
-		w[2] = addr4_word(d->dst);
-		w[1] = w[3] = 0;
-	} else {
-		w[0] = load64(d->src);
-		w[1] = load64(d->src + 8);
-		w[2] = load64(d->dst);
-		w[3] = load64(d->dst + 8);
-	}
-	memcpy(k, w, sizeof(w));
+	key_store(d, flowkey_tail(sport, dport, vlan, d->af, proto, tos), 0, 0,
+		  k);
 }
 
 void
@@ -342,26 +393,57 @@ addr_text(const struct flow *f, const uint8_t *a, char *out, size_t cap)
 	inet_ntop(f->key.af == 4 ? AF_INET : AF_INET6, a, out, (socklen_t)cap);
 }
 
+/*
+ * With -T ether, the MACs of an IPv4 flow's key (see make_key()) as extra
+ * text columns or JSON members; nothing at other levels, so that their
+ * output stays as it was.
+ */
+static void
+mac_text(const struct meter *m, const struct flow *f, int json, char *out,
+	 size_t cap)
+{
+	static const uint8_t none[6];
+	const uint8_t *s = none, *d = none;
+
+	*out = '\0';
+	if (m->cfg.key != KEY_ETHER)
+		return;
+	if (f->key.af == 4) {
+		s = f->key.src + 8;
+		d = f->key.dst + 8;
+	}
+	snprintf(out, cap,
+		 json ? ", \"src_mac\": \"%02x:%02x:%02x:%02x:%02x:%02x\", "
+			"\"dst_mac\": \"%02x:%02x:%02x:%02x:%02x:%02x\""
+		      : " %02x:%02x:%02x:%02x:%02x:%02x"
+			" %02x:%02x:%02x:%02x:%02x:%02x",
+		 s[0], s[1], s[2], s[3], s[4], s[5], d[0], d[1], d[2], d[3],
+		 d[4], d[5]);
+}
+
 void
 meter_dump_flows(struct meter *m, struct outbuf *o, int json)
 {
-	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
+	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], macs[96];
 	struct flow *f;
 	int first = 1;
 
 	if (json)
 		outbuf_printf(o, "[");
 	else
-		outbuf_printf(o,
-			      "%-6s %-39s %5s %-39s %5s %4s %3s %5s %10s "
-			      "%12s %8s %8s %s\n",
-			      "proto", "src", "sport", "dst", "dport", "tos",
-			      "flg", "vlan", "packets", "bytes", "age_s",
-			      "idle_s", "expiry");
+		outbuf_printf(
+		    o,
+		    "%-6s %-39s %5s %-39s %5s %4s %3s %5s %10s "
+		    "%12s %8s %8s %s%s\n",
+		    "proto", "src", "sport", "dst", "dport", "tos", "flg",
+		    "vlan", "packets", "bytes", "age_s", "idle_s", "expiry",
+		    m->cfg.key == KEY_ETHER ? " src_mac           dst_mac"
+					    : "");
 	for (f = flowtable_oldest(m->ft); f != NULL;
 	     f = flowtable_younger(m->ft, f)) {
 		addr_text(f, f->key.src, src, sizeof(src));
 		addr_text(f, f->key.dst, dst, sizeof(dst));
+		mac_text(m, f, json, macs, sizeof(macs));
 		if (json) {
 			outbuf_printf(
 			    o,
@@ -370,25 +452,25 @@ meter_dump_flows(struct meter *m, struct outbuf *o, int json)
 			    "\"tos\": %u, \"tcp_flags\": %u, \"vlan\": %u, "
 			    "\"packets\": %llu, \"bytes\": %llu, "
 			    "\"first_ms\": %lld, \"last_ms\": %lld, "
-			    "\"class\": \"%s\"}",
+			    "\"class\": \"%s\"%s}",
 			    first ? "" : ",", f->key.proto, src, f->key.sport,
 			    dst, f->key.dport, f->key.tos, f->tcp_flags,
 			    f->key.vlan, (unsigned long long)f->packets,
 			    (unsigned long long)f->bytes,
 			    (long long)f->first_ms, (long long)f->last_ms,
-			    expiry_timeout_name(f->cls));
+			    expiry_timeout_name(f->cls), macs);
 		} else {
 			outbuf_printf(
 			    o,
 			    "%-6u %-39s %5u %-39s %5u %4u %3x %5u "
-			    "%10llu %12llu %8.3f %8.3f %s\n",
+			    "%10llu %12llu %8.3f %8.3f %s%s\n",
 			    f->key.proto, src, f->key.sport, dst, f->key.dport,
 			    f->key.tos, f->tcp_flags, f->key.vlan,
 			    (unsigned long long)f->packets,
 			    (unsigned long long)f->bytes,
 			    (double)(m->clock_ms - f->first_ms) / 1000,
 			    (double)(m->clock_ms - f->last_ms) / 1000,
-			    expiry_timeout_name(f->cls));
+			    expiry_timeout_name(f->cls), macs);
 		}
 		first = 0;
 	}

@@ -28,6 +28,7 @@ enum meter_key {
 	KEY_PROTO,    /* addresses and protocol */
 	KEY_IP,	      /* addresses only */
 	KEY_VLAN,     /* full + VLAN id */
+	KEY_ETHER,    /* vlan + source and destination MAC (IPv4 only) */
 	KEY_N
 };
 

@@ -99,6 +99,23 @@ wait_udp_read() {
 	wait_for "ss -Hlun 'sport = :$1' | awk '\$2 != 0 { q = 1 } END { exit q }'"
 }
 
+# udp_sink PORT...: a reader bound to every PORT on 127.0.0.1 that throws
+# away what it gets (so that no datagram meets a closed port), in the
+# background with its PID in $LASTPID; returns once all are bound.
+udp_sink() {
+	bg python3 -c 'import select, socket, sys
+ss = []
+for p in sys.argv[1:]:
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("127.0.0.1", int(p)))
+    ss.append(s)
+print("ready", flush=True)
+while True:
+    for s in select.select(ss, [], [])[0]:
+        s.recv(65535)' "$@" >"$TMP/sink.$$.log"
+	wait_for "grep -q ready '$TMP/sink.$$.log'"
+}
+
 # start_collector PORT LOG ARGS...: nfcollectd -D ARGS in the background,
 # stderr to LOG, its PID in $CPID (and $LASTPID); returns when its socket
 # on PORT is bound, non-zero if that takes more than 10 s.

@@ -131,7 +131,7 @@ main(int argc, char **argv)
 	memset(&m, 0, sizeof(m));
 	m.version = version;
 	/* The largest record (IPv6) decides how many fit with templates. */
-	reclen = ipfix_reclen(version, 0, 6);
+	reclen = ipfix_reclen(version, 0, 0, 6);
 	m.templates = 1;
 	per = (MTU - ipfix_overhead(&m) - 8) / reclen;
 	if (per > sizeof(recs) / sizeof(recs[0]))

@@ -68,19 +68,8 @@ for f in $CAPS; do
 	done
 done
 # softflowd to a sink bound to all its ports (so no port is unreachable).
-python3 -c 'import select, socket, sys
-ss = []
-for p in sys.argv[1:]:
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.bind(("127.0.0.1", int(p)))
-    ss.append(s)
-print("ready", flush=True)
-while True:
-    for s in select.select(ss, [], [])[0]:
-        s.recv(65535)' "$@" >"$TMP/sink.log" &
-SINK=$!
-PIDS="$PIDS $SINK"
-wait_for "grep -q ready '$TMP/sink.log'"
+udp_sink "$@"
+SINK=$LASTPID
 for f in $CAPS6; do
 	for v in 9 10; do
 		o=$TMP/sf$v.$f

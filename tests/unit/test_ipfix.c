@@ -210,10 +210,10 @@ START_TEST(lengths_and_bounds)
 	uint8_t out[512];
 	size_t len, nrec;
 
-	ck_assert_uint_eq(ipfix_reclen(IPFIX_VERSION, 0, 4), 57);
-	ck_assert_uint_eq(ipfix_reclen(IPFIX_VERSION, 0, 6), 81);
-	ck_assert_uint_eq(ipfix_reclen(NF9_VERSION, 0, 4), 49);
-	ck_assert_uint_eq(ipfix_reclen(NF9_VERSION, 1, 6), 75);
+	ck_assert_uint_eq(ipfix_reclen(IPFIX_VERSION, 0, 0, 4), 57);
+	ck_assert_uint_eq(ipfix_reclen(IPFIX_VERSION, 0, 0, 6), 81);
+	ck_assert_uint_eq(ipfix_reclen(NF9_VERSION, 0, 0, 4), 49);
+	ck_assert_uint_eq(ipfix_reclen(NF9_VERSION, 1, 0, 6), 75);
 	ck_assert_uint_eq(ipfix_setlen(0, 57), 0);
 	ck_assert_uint_eq(ipfix_setlen(2, 57), 120);
 	/* IPv4 first, in order, then IPv6: sets of 120 and 88 bytes. */
@@ -248,6 +248,52 @@ START_TEST(vlan_field_last)
 }
 END_TEST
 
+/*
+ * -T ether: vlanId then sourceMacAddress (56) and destinationMacAddress
+ * (80), 6 bytes each, after the times, in both templates; v9 uses the
+ * same element ids (IN_SRC_MAC 56, IN_DST_MAC 80, RFC 3954).
+ */
+START_TEST(ether_template_and_record)
+{
+	struct ipfix_msg m = {
+	    .version = IPFIX_VERSION,
+	    .vlan = 1,
+	    .ether = 1,
+	    .templates = 1,
+	    .now_ms = T0 + 123,
+	    .sequence = 7,
+	    .domain = 3,
+	};
+	struct ipfix_rec r = rec4();
+	uint8_t out[2048];
+	size_t len;
+
+	r.vlan = 0x123;
+	memcpy(r.src_mac, "\x00\x24\x7e\xe0\x1d\xb5", 6);
+	memcpy(r.dst_mac, "\x00\x13\x7f\xbe\x8c\xff", 6);
+	ck_assert_uint_eq(ipfix_reclen(IPFIX_VERSION, 1, 1, 4), 57 + 2 + 12);
+	ck_assert_uint_eq(ipfix_reclen(NF9_VERSION, 1, 1, 6), 75 + 12);
+	len = ipfix_encode(&m, &r, 1, out, sizeof(out), NULL);
+	assert_bytes(
+	    out, len,
+	    /* header: version 10, length 248 */
+	    "000a 00f8 6553f100 00000007 00000003"
+	    /* template set, 156 bytes: 256 and 257, 18 fields each */
+	    "| 0002 009c"
+	    "| 0100 0012 0008 0004 000c 0004 " COMMON_FIELDS
+	    "  0098 0008 0099 0008 003a 0002 0038 0006 0050 0006"
+	    "| 0101 0012 001b 0010 001c 0010 " COMMON_FIELDS
+	    "  0098 0008 0099 0008 003a 0002 0038 0006 0050 0006"
+	    /* data set 256: 4 + 71 bytes, padded to 76 */
+	    "| 0100 004c"
+	    "  0a000001 c0a80002 04d2 0050 06 10 1b 04 03 00000002 00000000"
+	    "  0000000000000005 000000000000012c"
+	    "  0000018bcfe56be8 0000018bcfe571c4 0123"
+	    "  00247ee01db5 00137fbe8cff 00");
+	ck_assert_uint_eq(len % 4, 0);
+}
+END_TEST
+
 static Suite *
 ipfix_suite(void)
 {
@@ -259,6 +305,7 @@ ipfix_suite(void)
 	tcase_add_test(tc, ipfix_sampling_options);
 	tcase_add_test(tc, lengths_and_bounds);
 	tcase_add_test(tc, vlan_field_last);
+	tcase_add_test(tc, ether_template_and_record);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -17,6 +17,7 @@
 #include "../../sensor/export.h"
 #include "../../sensor/flowtable.h"
 #include "../../sensor/meter.h"
+#include "../../sensor/outbuf.h"
 #include "sensor_pkt.h"
 #include "v5.h"
 
@@ -383,6 +384,101 @@ START_TEST(key_levels)
 }
 END_TEST
 
+/* Send the same 4-tuple packet with source MAC byte smac. */
+static void
+pkt_mac(struct meter *m, int af, uint8_t smac)
+{
+	struct pspec s = {.af = af,
+			  .proto = 17,
+			  .src = 1,
+			  .dst = 2,
+			  .sport = 1000,
+			  .dport = 53};
+	uint8_t b[256];
+	struct timeval tv = {.tv_sec = T0 / 1000};
+	size_t n = pkt_build(b, &s);
+
+	b[11] = smac; /* the last byte of the source MAC */
+	meter_packet(m, &tv, b, (uint32_t)n);
+}
+
+/* nfctl dump-flows shows the MACs (text and JSON) only with -T ether. */
+static void
+dump_macs(struct meter *m, int ether)
+{
+	struct outbuf o;
+
+	outbuf_init(&o);
+	meter_dump_flows(m, &o, 0);
+	ck_assert_ptr_nonnull(o.p);
+	ck_assert_int_eq(strstr(o.p, " src_mac ") != NULL, ether);
+	ck_assert_int_eq(
+	    strstr(o.p, " 02:00:00:00:00:07 02:00:00:00:00:00\n") != NULL,
+	    ether);
+	outbuf_free(&o);
+	outbuf_init(&o);
+	meter_dump_flows(m, &o, 1);
+	ck_assert_int_eq(strstr(o.p,
+				"\"src_mac\": \"02:00:00:00:00:01\", "
+				"\"dst_mac\": \"02:00:00:00:00:00\"}") != NULL,
+			 ether);
+	/* IPv6 flows, keyed without MACs, show zeros. */
+	ck_assert_int_eq(
+	    strstr(o.p, "\"src_mac\": \"00:00:00:00:00:00\"") != NULL, ether);
+	outbuf_free(&o);
+}
+
+/*
+ * -T ether: one IPv4 4-tuple seen from two MAC pairs is two flows, whose
+ * keys hold the MACs after the IPv4 address (src[8..13], dst[8..13]);
+ * IPv6 has no room for them and stays one flow; -T full ignores MACs.
+ */
+START_TEST(ether_keys)
+{
+	static const uint8_t dmac[6] = {0x02, 0, 0, 0, 0, 0};
+	static const uint8_t smac1[6] = {0x02, 0, 0, 0, 0, 0x01};
+	static const uint8_t smac2[6] = {0x02, 0, 0, 0, 0, 0x07};
+	struct meter_config cfg;
+	struct meter *m;
+	struct flow *f;
+	enum meter_key k;
+	int level;
+
+	ck_assert_int_eq(meter_parse_key("ether", &k), 0);
+	ck_assert_int_eq(k, KEY_ETHER);
+	for (level = 0; level < 2; level++) {
+		memset(&cfg, 0, sizeof(cfg));
+		cfg.max_flows = 10;
+		cfg.key = level == 0 ? KEY_ETHER : KEY_FULL;
+		expiry_defaults(&cfg.to);
+		ex = export_new(5);
+		export_set_sink(ex, sink, NULL);
+		m = meter_new(&cfg, ex);
+		meter_set_linktype(m, packet_linktype(DLT_EN10MB));
+		pkt_mac(m, 4, 0x01);
+		pkt_mac(m, 4, 0x07);
+		pkt_mac(m, 4, 0x01);
+		ck_assert_uint_eq(active(m), level == 0 ? 2 : 1);
+		f = flowtable_oldest(meter_flowtable(m));
+		ck_assert_uint_eq(f->packets, level == 0 ? 2 : 3);
+		if (level == 0) {
+			ck_assert_mem_eq(f->key.src + 8, smac1, 6);
+			ck_assert_mem_eq(f->key.dst + 8, dmac, 6);
+			f = flowtable_younger(meter_flowtable(m), f);
+			ck_assert_mem_eq(f->key.src + 8, smac2, 6);
+		} else {
+			ck_assert_mem_eq(f->key.src + 4, "\0\0\0\0\0\0", 6);
+			ck_assert_mem_eq(f->key.src + 8, "\0\0\0\0\0\0", 6);
+		}
+		pkt_mac(m, 6, 0x01);
+		pkt_mac(m, 6, 0x07);
+		ck_assert_uint_eq(active(m), level == 0 ? 3 : 2);
+		dump_macs(m, level == 0);
+		done(m);
+	}
+}
+END_TEST
+
 START_TEST(expire_all_and_delete_all)
 {
 	struct meter *m = mk(100, NULL);
@@ -487,6 +583,7 @@ expiry_suite(void)
 	tcase_add_test(tc, eviction_loses_nothing);
 	tcase_add_test(tc, byte_counter_overflow);
 	tcase_add_test(tc, key_levels);
+	tcase_add_test(tc, ether_keys);
 	tcase_add_test(tc, expire_all_and_delete_all);
 	tcase_add_test(tc, clock_never_backwards);
 	tcase_add_test(tc, ipv6_counted_not_exported);

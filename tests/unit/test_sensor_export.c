@@ -263,9 +263,9 @@ data_records(const uint8_t *d, size_t len, size_t hdr, int *templates)
 		ck_assert_uint_eq(slen % 4, 0);
 		ck_assert_uint_le(off + slen, len);
 		if (id == IPFIX_TID_IPV4)
-			n += (slen - 4) / ipfix_reclen(be16(d), 0, 4);
+			n += (slen - 4) / ipfix_reclen(be16(d), 0, 0, 4);
 		else if (id == IPFIX_TID_IPV6)
-			n += (slen - 4) / ipfix_reclen(be16(d), 0, 6);
+			n += (slen - 4) / ipfix_reclen(be16(d), 0, 0, 6);
 		else if (id == NF9_SET_TEMPLATE || id == IPFIX_SET_TEMPLATE)
 			*templates = 1;
 		off += slen;

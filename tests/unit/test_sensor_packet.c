@@ -222,6 +222,26 @@ START_TEST(every_truncation)
 }
 END_TEST
 
+/* The Ethernet header is handed over; link types without MACs give NULL. */
+START_TEST(ether_macs)
+{
+	uint8_t b[256];
+	struct packet_info d;
+	struct pspec s = {.af = 4, .proto = 17, .src = 1, .dst = 2};
+	size_t n = pkt_build(b, &s);
+
+	/* Not dec(): its copy of the bytes is freed before we look. */
+	ck_assert_int_eq(packet_decode(packet_linktype(DLT_EN10MB), b, n, &d),
+			 PACKET_IPV4);
+	ck_assert_ptr_eq(d.ether, b);
+	ck_assert_mem_eq(d.ether + 6, "\x02\0\0\0\0\x01", 6);
+	ck_assert_int_eq(
+	    packet_decode(packet_linktype(DLT_RAW), b + 14, n - 14, &d),
+	    PACKET_IPV4);
+	ck_assert_ptr_null(d.ether);
+}
+END_TEST
+
 START_TEST(vlan_tags)
 {
 	uint8_t b[2048];
@@ -583,6 +603,7 @@ decode_suite(void)
 	tcase_add_test(tc, transport_cut_still_counts);
 	tcase_add_test(tc, every_truncation);
 	tcase_add_test(tc, vlan_tags);
+	tcase_add_test(tc, ether_macs);
 	tcase_add_test(tc, ether_nonip);
 	tcase_add_test(tc, mpls_ip);
 	tcase_add_test(tc, mpls_not_ip);
