@@ -1,0 +1,37 @@
+# tests/bench/web.sh: sourced by tests/bench/run.sh (not run on its own).
+# shellcheck shell=sh
+
+# ---- web report ---------------------------------------------------------
+
+# A day of five-minute files: the page (-o html, with --local so the
+# in/out split is paid for) against one top-10 table over the same files.
+job_web() {
+	N=$WEB_FLOWS
+	DAY=$W/ft-$N-$WEB_FILES
+	if [ ! -f "$DAY.done" ]; then
+		say "generating $DAY ($N flows in $WEB_FILES five-minute files)"
+		rm -rf "$DAY"
+		"$BIN/ftgen" -n "$N" -f "$WEB_FILES" -o "$DAY" >"$LOG/ftgen-web.out" 2>&1 &&
+		    touch "$DAY.done" || { say "ftgen failed: $(cat "$LOG/ftgen-web.out")"; return; }
+	fi
+	if ! nfkit_ok "$NFREPORT"; then
+		row web "nfreport html" "n/a" "n/a" "" "n/a" "-" "-" "not built"
+		return
+	fi
+	say "web: $N flows in $WEB_FILES files, $RUNS runs of each job"
+	r=1
+	while [ $r -le "$RUNS" ]; do
+		timed "web-top.$r" "$NFREPORT" -q -s srcip/bytes -n 10 "$DAY"
+		record web "nfreport top10 day" $r "$(wc -l <"$LOG/web-top.$r.out")"
+		timed "web-html.$r" sh -c '"$0" -U -o html --local 10.0.0.0/16 "$1" >"$2"' \
+		    "$NFREPORT" "$DAY" "$LOG/web.html"
+		record web "nfreport html" $r "$(wc -c <"$LOG/web.html")"
+		r=$((r + 1))
+	done
+	summarize web "nfreport top10 day" "$N" "" "" "$WEB_FILES files"
+	top=$(median web "nfreport top10 day" 4) html=$(median web "nfreport html" 4)
+	summarize web "nfreport html" "$N" "" "" "$(awk -v h="${html:-}" -v t="${top:-}" '
+	    BEGIN { if (h == "" || t == "" || t + 0 == 0) print "no good run";
+	    else printf "%.2fx the top-10 time (target <= 1.50x)", h / t }')"
+}
+
