@@ -1,5 +1,5 @@
 /*
- * stats: hash-table aggregation and top-N ranking.
+ * stats: hash-table aggregation.
  *
  * The table is open addressing with linear probing over slots that hold
  * the whole entry (counters and key), kept at most 3/4 full, so that a
@@ -8,10 +8,8 @@
  * batch ahead of their probes so that cache misses overlap.  The hash is
  * seeded per table from getrandom(): the keys come from flow files, which
  * whoever sends the flows controls, and a fixed hash would let them force
- * every key into one probe chain.
- *
- * Ranking uses a bounded selection: the best N rows are kept in a binary
- * heap while scanning (O(n log N)), then sorted; only -O sorts everything.
+ * every key into one probe chain.  The rows and their ranking are in
+ * aggrank.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +19,7 @@
 
 #include "addr6.h"
 #include "fields.h"
-#include "aggregate.h"
+#include "aggpriv.h"
 
 /* ---- summary ---- */
 
@@ -69,43 +67,24 @@ agg_summary_merge(struct summary *s, const struct summary *o)
 
 /* ---- hash table ---- */
 
-struct counters {
-	uint64_t flows, packets, bytes;
-	int64_t first, last;
-};
-
-/*
- * A slot holds the whole entry, so that a probe reads one slot and, most
- * of the time, one cache line: the counters, then the key.  Keys of one or
- * two words (every -s statistic but conversation, and --series) are one
- * uint64 compared in one instruction, making a 48-byte slot.  Longer keys
- * keep their 32-bit hash in front of the words, so that a probe past a
- * different key rarely compares more than that.  A slot is empty while its
- * flow count is 0: an entry exists only once a flow has been folded in.
- */
-#define KEY_OFF sizeof(struct counters)
 #define BATCH 16 /* records hashed ahead of their probes */
 
-struct aggtab {
-	struct aggspec spec;
-	int nwords;    /* key words per entry */
-	int narrow;    /* nwords <= 2: the key is one uint64 */
-	size_t stride; /* bytes per slot */
-	uint64_t seed;
-	uint8_t *slots;
-	size_t mask; /* slots - 1 (power of two) */
-	size_t n;    /* entries used */
-	/*
-	 * Address keys: bit i of ipmask is set when key i is an address
-	 * field; then the last key word holds the IPv6 bits (AGG_MAXWORDS)
-	 * and a6 the table's IPv6 addresses.  An IPv4-only key stays the
-	 * address itself, so -s srcip keeps its one-uint64 slots.
-	 */
-	uint32_t ipmask;
-	int famword;
-	struct addr6tab *a6;
-	int oom; /* interning an address failed */
-};
+/*
+ * Wide keys in a large table (millions of conversations) are not looked
+ * up flow by flow, which misses the cache and the TLB on nearly every
+ * probe: the flows are logged, as entries in slot layout, in LOG_PARTS
+ * partitions by the top bits of their hash, and folded in partition by
+ * partition.  A slot's place is the top bits of its hash too, so the
+ * flows of one partition land in one 1/LOG_PARTS of the slots, which
+ * stays in the cache while they are folded in.  The log is folded in
+ * when it holds LOG_MIN entries more than the table, so that it never
+ * needs much more memory than the table, and before any read.
+ */
+#define LOG_BITS 10
+#define LOG_PARTS (1u << LOG_BITS)
+#define LOG_START 65536	   /* entries of a table that starts logging */
+#define LOG_MIN (1u << 18) /* log entries beyond the table's */
+#define LOG_CHUNK 256	   /* entries per chunk */
 
 /*
  * Key word of field id of r, key position bit: an IPv4 address or any
@@ -125,28 +104,6 @@ key_of(struct aggtab *t, int id, const struct flowrec *r, int bit,
 		return k;
 	}
 	return (uint32_t)field_get(id, r, 1);
-}
-
-static inline struct counters *
-slot_ctr(const struct aggtab *t, size_t j)
-{
-	return (struct counters *)(void *)(t->slots + j * t->stride);
-}
-
-static inline uint64_t
-slot_key64(const struct aggtab *t, size_t j)
-{
-	uint64_t v;
-
-	memcpy(&v, t->slots + j * t->stride + KEY_OFF, sizeof(v));
-	return v;
-}
-
-/* Wide keys: the hash, then the words. */
-static inline uint32_t *
-slot_wide(const struct aggtab *t, size_t j)
-{
-	return (uint32_t *)(void *)(t->slots + j * t->stride + KEY_OFF);
 }
 
 /* A one- or two-word key as the uint64 a narrow slot stores. */
@@ -215,6 +172,7 @@ agg_tab_new(const struct aggspec *spec)
 	    (ssize_t)sizeof(t->seed))
 		t->seed = (uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)t;
 	t->mask = 1023;
+	t->shift = 22;
 	t->slots = calloc(t->mask + 1, t->stride);
 	if (t->slots == NULL) {
 		addr6_free(t->a6);
@@ -224,11 +182,26 @@ agg_tab_new(const struct aggspec *spec)
 	return t;
 }
 
+static void
+log_free(struct aggtab *t)
+{
+	struct logchunk *ch, *nx;
+	size_t p;
+
+	for (p = 0; t->part != NULL && p < LOG_PARTS; p++)
+		for (ch = t->part[p]; ch != NULL; ch = nx) {
+			nx = ch->next;
+			free(ch);
+		}
+	free(t->part);
+}
+
 void
 agg_tab_free(struct aggtab *t)
 {
 	if (t == NULL)
 		return;
+	log_free(t);
 	addr6_free(t->a6);
 	free(t->slots);
 	free(t);
@@ -248,6 +221,7 @@ grow(struct aggtab *t)
 	size_t i, j;
 
 	t->mask = o.mask * 2 + 1;
+	t->shift = o.shift - 1;
 	if ((t->slots = calloc(t->mask + 1, t->stride)) == NULL) {
 		*t = o;
 		return -1;
@@ -255,7 +229,7 @@ grow(struct aggtab *t)
 	for (i = 0; i <= o.mask; i++) {
 		if (slot_ctr(&o, i)->flows == 0)
 			continue;
-		for (j = slot_hash(&o, i) & t->mask; slot_ctr(t, j)->flows != 0;
+		for (j = home(t, slot_hash(&o, i)); slot_ctr(t, j)->flows != 0;
 		     j = (j + 1) & t->mask)
 			;
 		memcpy(t->slots + j * t->stride, o.slots + i * o.stride,
@@ -278,7 +252,7 @@ place(struct aggtab *t, size_t j, uint32_t h)
 	if ((t->n + 1) * 4 > (t->mask + 1) * 3) {
 		if (grow(t) == -1)
 			return SIZE_MAX;
-		for (j = h & t->mask; slot_ctr(t, j)->flows != 0;
+		for (j = home(t, h); slot_ctr(t, j)->flows != 0;
 		     j = (j + 1) & t->mask)
 			;
 	}
@@ -303,7 +277,7 @@ lookup64(struct aggtab *t, uint64_t v, uint32_t h)
 {
 	size_t j;
 
-	for (j = h & t->mask; slot_ctr(t, j)->flows != 0; j = (j + 1) & t->mask)
+	for (j = home(t, h); slot_ctr(t, j)->flows != 0; j = (j + 1) & t->mask)
 		if (slot_key64(t, j) == v)
 			return slot_ctr(t, j);
 	if ((j = place(t, j, h)) == SIZE_MAX)
@@ -320,7 +294,7 @@ lookup_wide(struct aggtab *t, const uint32_t *k, uint32_t h)
 	size_t j;
 	int i;
 
-	for (j = h & t->mask; slot_ctr(t, j)->flows != 0;
+	for (j = home(t, h); slot_ctr(t, j)->flows != 0;
 	     j = (j + 1) & t->mask) {
 		w = slot_wide(t, j);
 		if (w[0] != h)
@@ -372,9 +346,105 @@ fold_flow(struct counters *c, const struct flowrec *r)
 	return 0;
 }
 
+/* Append an entry (key k of hash h, counters c) to the log.  0 or -1. */
+static int
+log_put(struct aggtab *t, const uint32_t *k, uint32_t h,
+	const struct counters *c)
+{
+	struct logchunk **pp = &t->part[h >> (32 - LOG_BITS)], *ch = *pp;
+	uint8_t *e;
+
+	if (ch == NULL || ch->n == LOG_CHUNK) {
+		if ((ch = malloc(sizeof(*ch) + LOG_CHUNK * t->stride)) == NULL)
+			return -1;
+		ch->next = *pp;
+		ch->n = 0;
+		*pp = ch;
+	}
+	e = ch->e + ch->n++ * t->stride;
+	memcpy(e, c, sizeof(*c));
+	memcpy(e + KEY_OFF, &h, sizeof(h));
+	memcpy(e + KEY_OFF + 4, k, (size_t)t->nwords * 4);
+	t->logn++;
+	return 0;
+}
+
+/* Is t a wide table that logs (from now on)?  -1 on ENOMEM. */
+static int
+logging(struct aggtab *t, size_t more)
+{
+	if (t->part != NULL)
+		return 1;
+	if (t->narrow || t->n + more < LOG_START)
+		return 0;
+	return (t->part = calloc(LOG_PARTS, sizeof(*t->part))) ? 1 : -1;
+}
+
+/* Fold the log into the slots, partition by partition.  0 or -1. */
+static int
+log_flush(struct aggtab *t)
+{
+	struct logchunk *ch, *nx;
+	const struct counters *lc;
+	struct counters *c;
+	const uint8_t *e;
+	size_t p, i, n0 = t->n;
+	uint32_t h;
+	int rc = 0;
+
+	for (p = 0; t->logn > 0 && p < LOG_PARTS; p++) {
+		/*
+		 * The slots' first p / LOG_PARTS hold the entries of the
+		 * partitions so far: grow for the size they foretell, or
+		 * that part of the table fills up beyond 3/4 on its own.
+		 */
+		while (rc == 0 && p > 0 &&
+		       (n0 + (t->n - n0) * LOG_PARTS / p) * 4 >
+			   (t->mask + 1) * 3)
+			rc = grow(t);
+		for (ch = t->part[p]; ch != NULL; ch = nx) {
+			nx = ch->next;
+			for (i = 0; rc == 0 && i < ch->n; i++) {
+				e = ch->e + i * t->stride;
+				if (i + 4 < ch->n) {
+					memcpy(&h, e + 4 * t->stride + KEY_OFF,
+					       sizeof(h));
+					__builtin_prefetch(
+					    slot_ctr(t, home(t, h)));
+				}
+				memcpy(&h, e + KEY_OFF, sizeof(h));
+				lc = (const void *)e;
+				c = lookup_wide(
+				    t, (const void *)(e + KEY_OFF + 4), h);
+				if (c == NULL)
+					rc = -1;
+				else
+					fold(c, lc->flows, lc->packets,
+					     lc->bytes, lc->first, lc->last);
+			}
+			free(ch);
+		}
+		t->part[p] = NULL;
+	}
+	t->logn = 0;
+	return rc;
+}
+
+/*
+ * Readers fold the log in first; they change nothing that they show, so
+ * they keep taking a const table.  -1 on ENOMEM.
+ */
+int
+agg_settle(const struct aggtab *t)
+{
+	return t->logn ? log_flush((struct aggtab *)(uintptr_t)t) : 0;
+}
+
 int
 agg_tab_add_key(struct aggtab *t, const uint32_t *key, const struct flowrec *r)
 {
+	if (t->logn && log_flush(t) == -1)
+		return -1;
 	return fold_flow(lookup(t, key), r);
 }
 
@@ -382,9 +452,9 @@ int
 agg_tab_add_group(struct aggtab *t, const uint32_t *key,
 		  const struct flowrec *r, uint64_t flows)
 {
-	struct counters *c = lookup(t, key);
+	struct counters *c;
 
-	if (c == NULL)
+	if ((t->logn && log_flush(t) == -1) || (c = lookup(t, key)) == NULL)
 		return -1;
 	fold(c, flows, r->packets, r->bytes, r->first_ms, r->last_ms);
 	return 0;
@@ -421,7 +491,7 @@ add_narrow(struct aggtab *t, const struct flowrec *recs, size_t n)
 			rv[e] = r;
 			kv[e] = v;
 			hv[e] = hash64(t, v);
-			__builtin_prefetch(slot_ctr(t, hv[e] & t->mask));
+			__builtin_prefetch(slot_ctr(t, home(t, hv[e])));
 			e++;
 			if (s->either) {
 				/* The other side counts too, once per flow. */
@@ -435,8 +505,7 @@ add_narrow(struct aggtab *t, const struct flowrec *recs, size_t n)
 				rv[e] = r;
 				kv[e] = v;
 				hv[e] = hash64(t, v);
-				__builtin_prefetch(
-				    slot_ctr(t, hv[e] & t->mask));
+				__builtin_prefetch(slot_ctr(t, home(t, hv[e])));
 				e++;
 			}
 		}
@@ -447,6 +516,35 @@ add_narrow(struct aggtab *t, const struct flowrec *recs, size_t n)
 				return -1;
 	}
 	return 0;
+}
+
+/* Wide keys of a large table: into the log. */
+static int
+log_wide(struct aggtab *t, const struct flowrec *recs, size_t n)
+{
+	const struct aggspec *s = &t->spec;
+	uint32_t k[AGG_MAXWORDS], fam;
+	struct counters c;
+	size_t i;
+	int f;
+
+	c.flows = 1;
+	for (i = 0; i < n; i++) {
+		const struct flowrec *r = &recs[i];
+
+		fam = 0;
+		for (f = 0; f < s->nkeys; f++)
+			k[f] = key_of(t, s->keys[f], r, f, &fam);
+		if (t->famword)
+			k[s->nkeys] = fam;
+		c.packets = r->packets;
+		c.bytes = r->bytes;
+		c.first = r->first_ms;
+		c.last = r->last_ms;
+		if (t->oom || log_put(t, k, hash_words(t, k), &c) == -1)
+			return -1;
+	}
+	return t->logn >= LOG_MIN + t->n ? log_flush(t) : 0;
 }
 
 /*
@@ -461,8 +559,12 @@ add_wide(struct aggtab *t, const struct flowrec *recs, size_t n)
 	const struct aggspec *s = &t->spec;
 	uint32_t kv[BATCH][AGG_MAXWORDS], hv[BATCH], fam;
 	size_t i, j, m;
-	int f;
+	int f, lg;
 
+	if ((lg = logging(t, n)) == -1)
+		return -1;
+	if (lg)
+		return log_wide(t, recs, n);
 	for (i = 0; i < n; i += m) {
 		m = n - i < BATCH ? n - i : BATCH;
 		for (j = 0; j < m; j++) {
@@ -473,7 +575,7 @@ add_wide(struct aggtab *t, const struct flowrec *recs, size_t n)
 			if (t->famword)
 				kv[j][s->nkeys] = fam;
 			hv[j] = hash_words(t, kv[j]);
-			__builtin_prefetch(slot_ctr(t, hv[j] & t->mask));
+			__builtin_prefetch(slot_ctr(t, home(t, hv[j])));
 		}
 		if (t->oom)
 			return -1;
@@ -522,289 +624,70 @@ agg_tab_add(struct aggtab *t, const struct flowrec *recs, size_t n)
 	return 0;
 }
 
-/* The key words of slot j. */
-static void
-slot_words(const struct aggtab *t, size_t j, uint32_t *k)
+/* Fold src's entry (key k, counters c) into dst.  0 or -1. */
+static int
+merge_entry(struct aggtab *dst, const struct aggtab *src, uint32_t *k,
+	    const struct counters *c, int lg)
 {
-	uint64_t v;
+	struct counters *d;
+	uint32_t fam;
+	int i;
 
-	if (!t->narrow) {
-		memcpy(k, slot_wide(t, j) + 1, (size_t)t->nwords * 4);
-		return;
-	}
-	v = slot_key64(t, j);
-	if (t->nwords >= 1)
-		k[0] = (uint32_t)v;
-	if (t->nwords == 2)
-		k[1] = (uint32_t)(v >> 32);
+	/* IPv6 ids are the source table's: take dst's. */
+	fam = src->famword ? k[src->nwords - 1] : 0;
+	for (i = 0; fam != 0 && i < src->spec.nkeys; i++)
+		if (fam >> i & 1 &&
+		    (k[i] = addr6_intern(dst->a6, addr6_get(src->a6, k[i]))) ==
+			UINT32_MAX)
+			return -1;
+	if (lg)
+		return log_put(dst, k, hash_words(dst, k), c);
+	if ((d = lookup(dst, k)) == NULL)
+		return -1;
+	fold(d, c->flows, c->packets, c->bytes, c->first, c->last);
+	return 0;
 }
 
+/*
+ * A large wide table merges into the log of dst, its own log entries and
+ * its slots alike, so that the merge too is folded in by partition.
+ */
 int
 agg_tab_merge(struct aggtab *dst, const struct aggtab *src)
 {
-	uint32_t k[AGG_MAXWORDS] = {0}, fam;
-	size_t j;
-	int i;
+	uint32_t k[AGG_MAXWORDS] = {0};
+	const struct logchunk *ch;
+	const uint8_t *e;
+	size_t j, p;
+	int lg;
 
+	if ((lg = logging(dst, src->n + src->logn)) == -1)
+		return -1;
+	if (!lg && dst->logn && log_flush(dst) == -1)
+		return -1;
 	for (j = 0; j <= src->mask; j++) {
-		const struct counters *s = slot_ctr(src, j);
-		struct counters *c;
-
-		if (s->flows == 0)
+		if (slot_ctr(src, j)->flows == 0)
 			continue;
 		slot_words(src, j, k);
-		/* IPv6 ids are the source table's: take dst's. */
-		fam = src->famword ? k[src->nwords - 1] : 0;
-		for (i = 0; fam != 0 && i < src->spec.nkeys; i++)
-			if (fam >> i & 1 &&
-			    (k[i] = addr6_intern(dst->a6,
-						 addr6_get(src->a6, k[i]))) ==
-				UINT32_MAX)
-				return -1;
-		if ((c = lookup(dst, k)) == NULL)
+		if (merge_entry(dst, src, k, slot_ctr(src, j), lg) == -1)
 			return -1;
-		fold(c, s->flows, s->packets, s->bytes, s->first, s->last);
 	}
-	return 0;
+	for (p = 0; src->logn && p < LOG_PARTS; p++)
+		for (ch = src->part[p]; ch != NULL; ch = ch->next)
+			for (j = 0; j < ch->n; j++) {
+				e = ch->e + j * src->stride;
+				memcpy(k, e + KEY_OFF + 4,
+				       (size_t)src->nwords * 4);
+				if (merge_entry(dst, src, k, (const void *)e,
+						lg) == -1)
+					return -1;
+			}
+	return lg && dst->logn >= LOG_MIN + dst->n ? log_flush(dst) : 0;
 }
 
 size_t
 agg_tab_size(const struct aggtab *t)
 {
+	agg_settle(t);
 	return t->n;
-}
-
-struct aggrow *
-agg_tab_rows(const struct aggtab *t, size_t *n)
-{
-	struct aggrow *rows, *w;
-	size_t j;
-	int i;
-
-	*n = 0;
-	if (t->n == 0 || (rows = calloc(t->n, sizeof(*rows))) == NULL)
-		return NULL;
-	for (w = rows, j = 0; j <= t->mask; j++) {
-		const struct counters *c = slot_ctr(t, j);
-
-		if (c->flows == 0)
-			continue;
-		slot_words(t, j, w->key);
-		for (i = 0; i < t->spec.nkeys; i++) {
-			if (t->famword && (w->key[t->nwords - 1] >> i & 1))
-				field_set6(t->spec.keys[i], &w->r,
-					   addr6_get(t->a6, w->key[i]));
-			else
-				field_set(t->spec.keys[i], &w->r, w->key[i]);
-		}
-		w->flows = c->flows;
-		w->r.packets = c->packets;
-		w->r.bytes = c->bytes;
-		w->r.first_ms = c->first;
-		w->r.last_ms = c->last;
-		w++;
-	}
-	*n = t->n;
-	return rows;
-}
-
-/* ---- ordering ---- */
-
-const char *const agg_order_names[O_NORDERS] = {
-    "flows", "packets", "bytes", "bps", "pps", "bpp", "tstart", "tend",
-};
-
-static const int order_fields[O_NORDERS] = {
-    F_FLOWS, F_PACKETS, F_BYTES, F_BPS, F_PPS, F_BPP, F_FIRST, F_LAST,
-};
-
-int
-agg_order_field(enum order o)
-{
-	return order_fields[o];
-}
-
-int
-agg_order_lookup(const char *name)
-{
-	int i;
-
-	for (i = 0; i < O_NORDERS; i++)
-		if (strcmp(agg_order_names[i], name) == 0)
-			return i;
-	return -1;
-}
-
-/* < 0 if a ranks before b.  Counts rank high first, times early first. */
-static int
-rank_cmp(const struct aggrow *a, const struct aggrow *b, enum order o)
-{
-	int i;
-
-	if (o == O_TSTART || o == O_TEND) {
-		int64_t x = o == O_TSTART ? a->r.first_ms : a->r.last_ms;
-		int64_t y = o == O_TSTART ? b->r.first_ms : b->r.last_ms;
-
-		if (x != y)
-			return x < y ? -1 : 1;
-	} else {
-		uint64_t x = field_get(order_fields[o], &a->r, a->flows);
-		uint64_t y = field_get(order_fields[o], &b->r, b->flows);
-
-		if (x != y)
-			return x > y ? -1 : 1;
-	}
-	for (i = 0; i < AGG_MAXWORDS; i++)
-		if (a->key[i] != b->key[i])
-			return a->key[i] < b->key[i] ? -1 : 1;
-	return 0;
-}
-
-static int
-qcmp(const void *a, const void *b, void *o)
-{
-	return rank_cmp(a, b, *(const enum order *)o);
-}
-
-void
-agg_rows_sort(struct aggrow *rows, size_t n, enum order o)
-{
-	/* An empty table has no rows array: qsort must not see NULL. */
-	if (n > 1)
-		qsort_r(rows, n, sizeof(*rows), qcmp, &o);
-}
-
-static void
-swap_rows(struct aggrow *a, struct aggrow *b)
-{
-	struct aggrow t = *a;
-
-	*a = *b;
-	*b = t;
-}
-
-/* Sift down in a heap whose root is the worst of the kept rows. */
-static void
-sift(struct aggrow *h, size_t n, size_t i, enum order o)
-{
-	size_t c;
-
-	for (;;) {
-		c = 2 * i + 1;
-		if (c >= n)
-			return;
-		if (c + 1 < n && rank_cmp(&h[c + 1], &h[c], o) > 0)
-			c++;
-		if (rank_cmp(&h[c], &h[i], o) <= 0)
-			return;
-		swap_rows(&h[c], &h[i]);
-		i = c;
-	}
-}
-
-size_t
-agg_rows_top(struct aggrow *rows, size_t n, enum order o, size_t topn)
-{
-	size_t i, k;
-
-	if (topn == 0)
-		return 0;
-	if (n <= topn) {
-		agg_rows_sort(rows, n, o);
-		return n;
-	}
-	k = topn;
-	for (i = k / 2; i-- > 0;)
-		sift(rows, k, i, o);
-	for (i = k; i < n; i++)
-		if (rank_cmp(&rows[i], &rows[0], o) < 0) {
-			swap_rows(&rows[i], &rows[0]);
-			sift(rows, k, 0, o);
-		}
-	agg_rows_sort(rows, k, o);
-	return k;
-}
-
-/* ---- the -s statistics ---- */
-
-#define K1(a)                                                                  \
-	{                                                                      \
-		1, {a}, 0, 0                                                   \
-	}
-#define EITHER(a, b)                                                           \
-	{                                                                      \
-		1, {a}, 1, b                                                   \
-	}
-
-static const struct statdef statdefs[] = {
-    {"srcip", K1(F_SRCIP), NULL},
-    {"dstip", K1(F_DSTIP), NULL},
-    {"ip", EITHER(F_SRCIP, F_DSTIP), "ip"},
-    {"srcport", K1(F_SRCPORT), NULL},
-    {"dstport", K1(F_DSTPORT), NULL},
-    {"port", EITHER(F_SRCPORT, F_DSTPORT), "port"},
-    {"proto", K1(F_PROTO), NULL},
-    {"tos", K1(F_TOS), NULL},
-    {"pair", {2, {F_SRCIP, F_DSTIP}, 0, 0}, NULL},
-    {"conversation",
-     {5, {F_SRCIP, F_SRCPORT, F_DSTIP, F_DSTPORT, F_PROTO}, 0, 0},
-     NULL},
-    {"exporter", K1(F_EXPORTER), NULL},
-    {"inif", K1(F_INIF), NULL},
-    {"outif", K1(F_OUTIF), NULL},
-    {"srcas", K1(F_SRCAS), NULL},
-    {"dstas", K1(F_DSTAS), NULL},
-};
-
-const struct statdef *
-agg_stat_lookup(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(statdefs) / sizeof(statdefs[0]); i++)
-		if (strcmp(statdefs[i].name, name) == 0)
-			return &statdefs[i];
-	return NULL;
-}
-
-/* Join names[from..to) with spaces after what buf already holds. */
-static void
-join_names(char *buf, size_t len, const char *const *names, size_t from,
-	   size_t to)
-{
-	size_t i, n = strlen(buf);
-
-	for (i = from; i < to && n < len; i++)
-		n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? " " : "",
-				      names[i]);
-}
-
-const char *
-agg_stat_names(void)
-{
-	static const char *names[sizeof(statdefs) / sizeof(statdefs[0])];
-	static char list[256];
-	size_t i;
-
-	if (list[0] == '\0') {
-		for (i = 0; i < sizeof(statdefs) / sizeof(statdefs[0]); i++)
-			names[i] = statdefs[i].name;
-		join_names(list, sizeof(list), names, 0, i);
-	}
-	return list;
-}
-
-const char *
-agg_order_list(int with_times)
-{
-	static char counts[128], all[128];
-
-	if (counts[0] == '\0') {
-		join_names(counts, sizeof(counts), agg_order_names, 0,
-			   O_TSTART);
-		join_names(all, sizeof(all), agg_order_names, O_TSTART,
-			   O_NORDERS);
-		join_names(all, sizeof(all), agg_order_names, 0, O_TSTART);
-	}
-	return with_times ? all : counts;
 }

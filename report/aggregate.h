@@ -92,6 +92,13 @@ int agg_order_field(enum order);
 void agg_rows_sort(struct aggrow *, size_t n, enum order);
 /* Put the best topn rows, sorted, at the front; returns min(n, topn). */
 size_t agg_rows_top(struct aggrow *, size_t n, enum order, size_t topn);
+/*
+ * The same rows as agg_rows_top() over agg_tab_rows(), in a new array of
+ * *n = min(size, topn) rows (free() it), without materializing the rest.
+ * NULL if empty or out of memory.
+ */
+struct aggrow *agg_tab_top(const struct aggtab *, enum order, size_t topn,
+			   size_t *n);
 
 /* A -s statistic: a name, the table spec, and the column labels. */
 struct statdef {

@@ -482,8 +482,8 @@ table(FILE *f, const char *stat, const struct statdef *def,
 	fprintf(f, "</tbody></table>\n");
 }
 
-/* The three rankings of one table's rows. */
-static int
+/* The three rankings of rows in an array (services) ... */
+static void
 rankings(FILE *f, const char *stat, const char *title,
 	 const struct statdef *def, struct aggrow *rows, size_t n,
 	 const struct html_page *p)
@@ -495,6 +495,26 @@ rankings(FILE *f, const char *stat, const char *title,
 	for (i = 0; i < 3; i++) {
 		k = agg_rows_top(rows, n, table_orders[i], p->topn);
 		table(f, stat, def, rows, k, table_orders[i], p->total);
+	}
+	fprintf(f, "</div>\n");
+}
+
+/* ... or of a table, ranked in place: a table of millions of rows. */
+static int
+tab_rankings(FILE *f, const char *title, const struct statdef *def,
+	     const struct aggtab *t, const struct html_page *p)
+{
+	struct aggrow *rows;
+	size_t k;
+	int i;
+
+	fprintf(f, "<h3>%s</h3>\n<div class=\"tables\">\n", title);
+	for (i = 0; i < 3; i++) {
+		rows = agg_tab_top(t, table_orders[i], p->topn, &k);
+		if (rows == NULL && k == 0 && agg_tab_size(t) > 0 && p->topn)
+			return -1;
+		table(f, def->name, def, rows, k, table_orders[i], p->total);
+		free(rows);
 	}
 	fprintf(f, "</div>\n");
 	return 0;
@@ -511,12 +531,9 @@ tables(FILE *f, const struct html_page *p)
 	for (i = 0; i < WEBAGG_NSTATS; i++) {
 		const struct statdef *def = webagg_statdef(i);
 
-		rows = agg_tab_rows(webagg_stat(p->agg, i), &n);
-		if (n == 0 && rows == NULL &&
-		    agg_tab_size(webagg_stat(p->agg, i)) > 0)
+		if (tab_rankings(f, stat_titles[i], def, webagg_stat(p->agg, i),
+				 p) == -1)
 			return -1;
-		rankings(f, def->name, stat_titles[i], def, rows, n, p);
-		free(rows);
 		if (i == 2) {
 			rows = webagg_services(p->agg, &n);
 			rankings(f, "service", "Services", NULL, rows, n, p);

@@ -388,11 +388,10 @@ print_aggregates(const struct runopts *o, struct worker *w)
 		free(rows);
 	}
 	for (s = 0; s < o->nstats; s++) {
-		rows = agg_tab_rows(w->stat[s], &n);
 		v.def = o->stat[s];
 		v.order = o->stat_order[s];
-		v.rows = rows;
-		v.n = agg_rows_top(rows, n, v.order, o->topn);
+		v.rows = rows = agg_tab_top(w->stat[s], v.order, o->topn, &n);
+		v.n = n;
 		v.total = &w->sum;
 		output_stat(o->out, &v);
 		free(rows);

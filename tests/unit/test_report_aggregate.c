@@ -285,6 +285,141 @@ START_TEST(test_ipv6_keys)
 }
 END_TEST
 
+/*
+ * agg_tab_top over a table must give the rows, fields and order that
+ * agg_rows_top gives over all of agg_tab_rows: conversations with many
+ * ties in every count, IPv4 and IPv6, every order and several sizes.
+ */
+START_TEST(test_tab_top)
+{
+	const struct statdef *d = agg_stat_lookup("conversation");
+	enum { N = 20000 };
+	static struct flowrec f[N];
+	struct aggtab *t = agg_tab_new(&d->spec);
+	struct aggrow *all, *top;
+	size_t i, n, k, m, sizes[] = {0, 1, 10, 100, N};
+	int o;
+
+	for (i = 0; i < N; i++) {
+		f[i] = rnd(4) ? rec(rnd(50), rnd(50), (uint16_t)rnd(30),
+				    (uint16_t)rnd(5), 10 * rnd(20))
+			      : flow6((int)rnd(40), (int)rnd(40), 10 * rnd(20));
+	}
+	ck_assert_int_eq(agg_tab_add(t, f, N), 0);
+	for (o = 0; o < O_NORDERS; o++)
+		for (m = 0; m < sizeof(sizes) / sizeof(sizes[0]); m++) {
+			all = agg_tab_rows(t, &n);
+			ck_assert_ptr_nonnull(all);
+			k = agg_rows_top(all, n, (enum order)o, sizes[m]);
+			top = agg_tab_top(t, (enum order)o, sizes[m], &i);
+			ck_assert_uint_eq(i, k);
+			for (i = 0; i < k; i++)
+				ck_assert_msg(memcmp(&top[i], &all[i],
+						     sizeof(all[i])) == 0,
+					      "order %s top %zu row %zu",
+					      agg_order_names[o], sizes[m], i);
+			free(top);
+			free(all);
+		}
+	agg_tab_free(t);
+}
+END_TEST
+
+/*
+ * A large conversation table logs its flows and folds them in later (on
+ * a read, on a merge and when the log outgrows the table): the rows must
+ * be the exact sums.  Key q (one of Q) is a 5-tuple, IPv6 for q % 7 == 0;
+ * enough flows go into one table to fold its log in during the adds.
+ */
+enum { Q = 90000, BLK = 4096 };
+static uint64_t want_flows[Q], want_bytes[Q];
+static int64_t want_first[Q], want_last[Q];
+
+static struct flowrec
+qflow(unsigned q, uint64_t bytes, int64_t t)
+{
+	struct flowrec r;
+
+	if (q % 7 == 0) {
+		r = flow6((int)(q & 0xff), (int)(q >> 8 & 0xff), bytes);
+		r.src6[14] = (uint8_t)(q >> 16);
+	} else
+		r = rec(q / 300, q % 300, (uint16_t)(q % 11), 80, bytes);
+	r.first_ms = t;
+	r.last_ms = t + 5;
+	return r;
+}
+
+static unsigned
+row_q(const struct aggrow *w)
+{
+	if (w->r.af == FLOWREC_AF_INET6)
+		return (unsigned)w->r.src6[15] | (unsigned)w->r.dst6[15] << 8 |
+		       (unsigned)w->r.src6[14] << 16;
+	return w->r.srcaddr * 300 + w->r.dstaddr;
+}
+
+/* Fold nflows flows (q from rnd, or each q once if all) into t. */
+static void
+feed(struct aggtab *t, size_t nflows, int all)
+{
+	static struct flowrec b[BLK];
+	size_t i, m, done;
+	unsigned q;
+
+	for (done = 0; done < nflows; done += m) {
+		m = nflows - done < BLK ? nflows - done : BLK;
+		for (i = 0; i < m; i++) {
+			q = all ? (unsigned)(done + i) : rnd(Q);
+			b[i] = qflow(q, 1 + rnd(1000), (int64_t)rnd(100000));
+			want_flows[q]++;
+			want_bytes[q] += b[i].bytes;
+			if (want_flows[q] == 1 || b[i].first_ms < want_first[q])
+				want_first[q] = b[i].first_ms;
+			if (want_flows[q] == 1 || b[i].last_ms > want_last[q])
+				want_last[q] = b[i].last_ms;
+		}
+		ck_assert_int_eq(agg_tab_add(t, b, m), 0);
+	}
+}
+
+START_TEST(test_wide_log)
+{
+	const struct statdef *d = agg_stat_lookup("conversation");
+	struct aggtab *a = agg_tab_new(&d->spec), *b = agg_tab_new(&d->spec);
+	struct aggrow *rows, *top;
+	size_t n, i, k, seen = 0;
+	unsigned q;
+
+	feed(a, Q, 1);	    /* every key, so that a logs */
+	feed(a, 400000, 0); /* the log outgrows the table */
+	feed(b, 100000, 0); /* b logs as well: merged log to log */
+	ck_assert_int_eq(agg_tab_merge(a, b), 0);
+	ck_assert_uint_eq(agg_tab_size(a), Q);
+	ck_assert_ptr_nonnull(rows = agg_tab_rows(a, &n));
+	ck_assert_uint_eq(n, Q);
+	for (i = 0; i < n; i++) {
+		q = row_q(&rows[i]);
+		ck_assert_uint_lt(q, Q);
+		ck_assert_uint_eq(rows[i].flows, want_flows[q]);
+		ck_assert_uint_eq(rows[i].r.bytes, want_bytes[q]);
+		ck_assert_int_eq(rows[i].r.first_ms, want_first[q]);
+		ck_assert_int_eq(rows[i].r.last_ms, want_last[q]);
+		want_flows[q] = 0; /* each key once */
+		seen++;
+	}
+	ck_assert_uint_eq(seen, Q);
+	k = agg_rows_top(rows, n, O_BYTES, 10);
+	ck_assert_ptr_nonnull(top = agg_tab_top(a, O_BYTES, 10, &i));
+	ck_assert_uint_eq(i, k);
+	ck_assert_mem_eq(top, rows, k * sizeof(*rows));
+	free(top);
+	free(rows);
+	agg_tab_free(a);
+	agg_tab_free(b);
+}
+END_TEST
+
 START_TEST(test_series)
 {
 	struct aggspec s;
@@ -333,6 +468,8 @@ main(void)
 	tcase_add_test(tc, test_lookups);
 	tcase_add_test(tc, test_series);
 	tcase_add_test(tc, test_ipv6_keys);
+	tcase_add_test(tc, test_tab_top);
+	tcase_add_test(tc, test_wide_log);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -1,0 +1,231 @@
+/*
+ * aggrank: the rows of a table and their ranking.
+ *
+ * Ranking uses a bounded selection: the best N rows are kept in a binary
+ * heap while scanning (O(n log N)), then sorted; only -O sorts everything.
+ * agg_tab_top() does the same straight from the slots, so that a table of
+ * millions of conversations never becomes an array of rows.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr6.h"
+#include "fields.h"
+#include "aggpriv.h"
+
+/* Slot j's key words and counters into w, whose other fields stay. */
+static void
+slot_row(const struct aggtab *t, size_t j, struct aggrow *w)
+{
+	const struct counters *c = slot_ctr(t, j);
+
+	slot_words(t, j, w->key);
+	w->flows = c->flows;
+	w->r.packets = c->packets;
+	w->r.bytes = c->bytes;
+	w->r.first_ms = c->first;
+	w->r.last_ms = c->last;
+}
+
+/* The key fields of w's record from its key words. */
+static void
+row_fields(const struct aggtab *t, struct aggrow *w)
+{
+	int i;
+
+	for (i = 0; i < t->spec.nkeys; i++) {
+		if (t->famword && (w->key[t->nwords - 1] >> i & 1))
+			field_set6(t->spec.keys[i], &w->r,
+				   addr6_get(t->a6, w->key[i]));
+		else
+			field_set(t->spec.keys[i], &w->r, w->key[i]);
+	}
+}
+
+struct aggrow *
+agg_tab_rows(const struct aggtab *t, size_t *n)
+{
+	struct aggrow *rows, *w;
+	size_t j;
+
+	*n = 0;
+	if (agg_settle(t) == -1 || t->n == 0 ||
+	    (rows = calloc(t->n, sizeof(*rows))) == NULL)
+		return NULL;
+	for (w = rows, j = 0; j <= t->mask; j++) {
+		if (slot_ctr(t, j)->flows == 0)
+			continue;
+		slot_row(t, j, w);
+		row_fields(t, w);
+		w++;
+	}
+	*n = t->n;
+	return rows;
+}
+
+/* ---- ordering ---- */
+
+/* < 0 if a ranks before b.  Counts rank high first, times early first. */
+static int
+rank_cmp(const struct aggrow *a, const struct aggrow *b, enum order o)
+{
+	int i;
+
+	if (o == O_TSTART || o == O_TEND) {
+		int64_t x = o == O_TSTART ? a->r.first_ms : a->r.last_ms;
+		int64_t y = o == O_TSTART ? b->r.first_ms : b->r.last_ms;
+
+		if (x != y)
+			return x < y ? -1 : 1;
+	} else {
+		uint64_t x = field_get(agg_order_field(o), &a->r, a->flows);
+		uint64_t y = field_get(agg_order_field(o), &b->r, b->flows);
+
+		if (x != y)
+			return x > y ? -1 : 1;
+	}
+	for (i = 0; i < AGG_MAXWORDS; i++)
+		if (a->key[i] != b->key[i])
+			return a->key[i] < b->key[i] ? -1 : 1;
+	return 0;
+}
+
+static int
+qcmp(const void *a, const void *b, void *o)
+{
+	return rank_cmp(a, b, *(const enum order *)o);
+}
+
+void
+agg_rows_sort(struct aggrow *rows, size_t n, enum order o)
+{
+	/* An empty table has no rows array: qsort must not see NULL. */
+	if (n > 1)
+		qsort_r(rows, n, sizeof(*rows), qcmp, &o);
+}
+
+static void
+swap_rows(struct aggrow *a, struct aggrow *b)
+{
+	struct aggrow t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
+/* Sift down in a heap whose root is the worst of the kept rows. */
+static void
+sift(struct aggrow *h, size_t n, size_t i, enum order o)
+{
+	size_t c;
+
+	for (;;) {
+		c = 2 * i + 1;
+		if (c >= n)
+			return;
+		if (c + 1 < n && rank_cmp(&h[c + 1], &h[c], o) > 0)
+			c++;
+		if (rank_cmp(&h[c], &h[i], o) <= 0)
+			return;
+		swap_rows(&h[c], &h[i]);
+		i = c;
+	}
+}
+
+size_t
+agg_rows_top(struct aggrow *rows, size_t n, enum order o, size_t topn)
+{
+	size_t i, k;
+
+	if (topn == 0)
+		return 0;
+	if (n <= topn) {
+		agg_rows_sort(rows, n, o);
+		return n;
+	}
+	k = topn;
+	for (i = k / 2; i-- > 0;)
+		sift(rows, k, i, o);
+	for (i = k; i < n; i++)
+		if (rank_cmp(&rows[i], &rows[0], o) < 0) {
+			swap_rows(&rows[i], &rows[0]);
+			sift(rows, k, 0, o);
+		}
+	agg_rows_sort(rows, k, o);
+	return k;
+}
+
+/* A count order's value of counters c; -1 for the others. */
+static inline int64_t
+count_value(const struct counters *c, enum order o)
+{
+	switch (o) {
+	case O_FLOWS:
+		return (int64_t)c->flows;
+	case O_PACKETS:
+		return (int64_t)c->packets;
+	case O_BYTES:
+		return (int64_t)c->bytes;
+	default:
+		return -1;
+	}
+}
+
+static inline int64_t
+count_value_row(const struct aggrow *r, enum order o)
+{
+	struct counters c = {r->flows, r->r.packets, r->r.bytes, 0, 0};
+
+	return count_value(&c, o);
+}
+
+/*
+ * The best topn rows straight from the slots: a heap of topn rows whose
+ * root is the worst kept, and a candidate built only when its count
+ * reaches the root's.  Ranking a table of millions of conversations so
+ * needs topn rows of memory instead of one row (~270 bytes) per entry.
+ */
+struct aggrow *
+agg_tab_top(const struct aggtab *t, enum order o, size_t topn, size_t *n)
+{
+	struct aggrow *h, cand;
+	int64_t rootv = -1, v;
+	size_t j, k = 0, i;
+
+	*n = 0;
+	if (agg_settle(t) == -1)
+		return NULL;
+	if (topn > t->n)
+		topn = t->n;
+	if (topn == 0 || (h = calloc(topn, sizeof(*h))) == NULL)
+		return NULL;
+	memset(&cand, 0, sizeof(cand));
+	for (j = 0; j <= t->mask; j++) {
+		const struct counters *c = slot_ctr(t, j);
+
+		if (c->flows == 0)
+			continue;
+		if (k < topn) {
+			slot_row(t, j, &h[k]);
+			if (++k == topn) {
+				for (i = k / 2; i-- > 0;)
+					sift(h, k, i, o);
+				rootv = count_value_row(&h[0], o);
+			}
+			continue;
+		}
+		if ((v = count_value(c, o)) >= 0 && v < rootv)
+			continue;
+		slot_row(t, j, &cand);
+		if (rank_cmp(&cand, &h[0], o) < 0) {
+			h[0] = cand;
+			sift(h, k, 0, o);
+			rootv = count_value_row(&h[0], o);
+		}
+	}
+	for (i = 0; i < k; i++)
+		row_fields(t, &h[i]);
+	agg_rows_sort(h, k, o);
+	*n = k;
+	return h;
+}
