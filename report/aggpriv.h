@@ -46,6 +46,7 @@ struct aggtab {
 	 * LOG_PARTS lists of chunks by the top bits of their hash.
 	 */
 	struct logchunk **part;
+	struct logchunk *spare; /* chunks folded in, for reuse */
 	size_t logn;
 	/*
 	 * Address keys: bit i of ipmask is set when key i is an address

@@ -83,7 +83,7 @@ agg_summary_merge(struct summary *s, const struct summary *o)
 #define LOG_BITS 10
 #define LOG_PARTS (1u << LOG_BITS)
 #define LOG_START 65536	   /* entries of a table that starts logging */
-#define LOG_MIN (1u << 18) /* log entries beyond the table's */
+#define LOG_MIN (1u << 16) /* log entries beyond the table's */
 #define LOG_CHUNK 256	   /* entries per chunk */
 
 /*
@@ -183,11 +183,23 @@ agg_tab_new(const struct aggspec *spec)
 }
 
 static void
+spare_free(struct aggtab *t)
+{
+	struct logchunk *ch;
+
+	while ((ch = t->spare) != NULL) {
+		t->spare = ch->next;
+		free(ch);
+	}
+}
+
+static void
 log_free(struct aggtab *t)
 {
 	struct logchunk *ch, *nx;
 	size_t p;
 
+	spare_free(t);
 	for (p = 0; t->part != NULL && p < LOG_PARTS; p++)
 		for (ch = t->part[p]; ch != NULL; ch = nx) {
 			nx = ch->next;
@@ -355,7 +367,10 @@ log_put(struct aggtab *t, const uint32_t *k, uint32_t h,
 	uint8_t *e;
 
 	if (ch == NULL || ch->n == LOG_CHUNK) {
-		if ((ch = malloc(sizeof(*ch) + LOG_CHUNK * t->stride)) == NULL)
+		if ((ch = t->spare) != NULL)
+			t->spare = ch->next;
+		else if ((ch = malloc(sizeof(*ch) + LOG_CHUNK * t->stride)) ==
+			 NULL)
 			return -1;
 		ch->next = *pp;
 		ch->n = 0;
@@ -380,9 +395,12 @@ logging(struct aggtab *t, size_t more)
 	return (t->part = calloc(LOG_PARTS, sizeof(*t->part))) ? 1 : -1;
 }
 
-/* Fold the log into the slots, partition by partition.  0 or -1. */
+/*
+ * Fold the log into the slots, partition by partition.  0 or -1.  The
+ * chunks are kept for the next flows if keep, else freed.
+ */
 static int
-log_flush(struct aggtab *t)
+log_flush(struct aggtab *t, int keep)
 {
 	struct logchunk *ch, *nx;
 	const struct counters *lc;
@@ -422,11 +440,17 @@ log_flush(struct aggtab *t)
 					fold(c, lc->flows, lc->packets,
 					     lc->bytes, lc->first, lc->last);
 			}
-			free(ch);
+			if (keep) {
+				ch->next = t->spare;
+				t->spare = ch;
+			} else
+				free(ch);
 		}
 		t->part[p] = NULL;
 	}
 	t->logn = 0;
+	if (!keep)
+		spare_free(t);
 	return rc;
 }
 
@@ -437,13 +461,13 @@ log_flush(struct aggtab *t)
 int
 agg_settle(const struct aggtab *t)
 {
-	return t->logn ? log_flush((struct aggtab *)(uintptr_t)t) : 0;
+	return t->logn ? log_flush((struct aggtab *)(uintptr_t)t, 0) : 0;
 }
 
 int
 agg_tab_add_key(struct aggtab *t, const uint32_t *key, const struct flowrec *r)
 {
-	if (t->logn && log_flush(t) == -1)
+	if (t->logn && log_flush(t, 0) == -1)
 		return -1;
 	return fold_flow(lookup(t, key), r);
 }
@@ -454,7 +478,7 @@ agg_tab_add_group(struct aggtab *t, const uint32_t *key,
 {
 	struct counters *c;
 
-	if ((t->logn && log_flush(t) == -1) || (c = lookup(t, key)) == NULL)
+	if ((t->logn && log_flush(t, 0) == -1) || (c = lookup(t, key)) == NULL)
 		return -1;
 	fold(c, flows, r->packets, r->bytes, r->first_ms, r->last_ms);
 	return 0;
@@ -544,7 +568,30 @@ log_wide(struct aggtab *t, const struct flowrec *recs, size_t n)
 		if (t->oom || log_put(t, k, hash_words(t, k), &c) == -1)
 			return -1;
 	}
-	return t->logn >= LOG_MIN + t->n ? log_flush(t) : 0;
+	return t->logn >= LOG_MIN + t->n ? log_flush(t, 1) : 0;
+}
+
+int
+agg_tab_add_keys(struct aggtab *t, const uint64_t *keys,
+		 const struct flowrec *recs, size_t n)
+{
+	uint32_t hv[BATCH];
+	size_t i, j, m;
+
+	if (!t->narrow)
+		return -1;
+	for (i = 0; i < n; i += m) {
+		m = n - i < BATCH ? n - i : BATCH;
+		for (j = 0; j < m; j++) {
+			hv[j] = hash64(t, keys[i + j]);
+			__builtin_prefetch(slot_ctr(t, home(t, hv[j])));
+		}
+		for (j = 0; j < m; j++)
+			if (fold_flow(lookup64(t, keys[i + j], hv[j]),
+				      &recs[i + j]) == -1)
+				return -1;
+	}
+	return 0;
 }
 
 /*
@@ -663,7 +710,7 @@ agg_tab_merge(struct aggtab *dst, const struct aggtab *src)
 
 	if ((lg = logging(dst, src->n + src->logn)) == -1)
 		return -1;
-	if (!lg && dst->logn && log_flush(dst) == -1)
+	if (!lg && dst->logn && log_flush(dst, 0) == -1)
 		return -1;
 	for (j = 0; j <= src->mask; j++) {
 		if (slot_ctr(src, j)->flows == 0)
@@ -682,7 +729,7 @@ agg_tab_merge(struct aggtab *dst, const struct aggtab *src)
 						lg) == -1)
 					return -1;
 			}
-	return lg && dst->logn >= LOG_MIN + dst->n ? log_flush(dst) : 0;
+	return lg && dst->logn >= LOG_MIN + dst->n ? log_flush(dst, 1) : 0;
 }
 
 size_t

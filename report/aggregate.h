@@ -60,6 +60,14 @@ int agg_tab_add(struct aggtab *, const struct flowrec *, size_t n);
 int agg_tab_add_key(struct aggtab *, const uint32_t *key,
 		    const struct flowrec *);
 /*
+ * Fold n flows in under explicit keys of one or two words (web cells),
+ * each key one uint64: word 0 in the low half, word 1 in the high half.
+ * The keys are hashed a batch ahead of their probes, as agg_tab_add()
+ * does.  0, or -1 when memory ran out or the table's keys are wider.
+ */
+int agg_tab_add_keys(struct aggtab *, const uint64_t *keys,
+		     const struct flowrec *, size_t n);
+/*
  * Fold a group that was aggregated elsewhere (nfreport --db): flows flows
  * with r's packets, bytes and times, under key.  0 or -1.
  */

@@ -74,30 +74,39 @@ webagg_free(struct webagg *w)
 	free(w);
 }
 
+/* Flows whose service and cell keys are made at a time. */
+#define WEB_BATCH 256
+
 int
 webagg_add(struct webagg *w, const struct flowrec *r, size_t n)
 {
-	uint32_t k[2], dir = 0;
+	uint64_t sk[WEB_BATCH], ck[WEB_BATCH];
+	uint32_t dir = 0, cell;
 	uint16_t port;
+	size_t i, j, m;
 	int64_t b;
-	size_t i;
 	int s;
 
 	for (s = 0; s < WEBAGG_NSTATS; s++)
 		if (agg_tab_add(w->stat[s], r, n) == -1)
 			return -1;
-	for (i = 0; i < n; i++) {
-		port = svcname_port(r[i].proto, r[i].srcport, r[i].dstport);
-		k[0] = (uint32_t)r[i].proto << 16 | port;
-		if (agg_tab_add_key(w->svc, k, &r[i]) == -1)
-			return -1;
-		if (w->o.local != NULL)
-			dir = localnet_dir(w->o.local, &r[i]);
-		b = r[i].last_ms > 0 ? r[i].last_ms / w->o.base_ms : 0;
-		k[0] = b > UINT32_MAX ? UINT32_MAX : (uint32_t)b;
-		k[1] = dir << 24 | (uint32_t)r[i].proto << 16 |
-		       cell_port(r[i].proto, port);
-		if (agg_tab_add_key(w->cells, k, &r[i]) == -1)
+	for (i = 0; i < n; i += m) {
+		m = n - i < WEB_BATCH ? n - i : WEB_BATCH;
+		for (j = 0; j < m; j++) {
+			const struct flowrec *f = &r[i + j];
+
+			port = svcname_port(f->proto, f->srcport, f->dstport);
+			sk[j] = (uint32_t)f->proto << 16 | port;
+			if (w->o.local != NULL)
+				dir = localnet_dir(w->o.local, f);
+			b = f->last_ms > 0 ? f->last_ms / w->o.base_ms : 0;
+			cell = dir << 24 | (uint32_t)f->proto << 16 |
+			       cell_port(f->proto, port);
+			ck[j] = (uint64_t)cell << 32 |
+				(b > UINT32_MAX ? UINT32_MAX : (uint32_t)b);
+		}
+		if (agg_tab_add_keys(w->svc, sk, r + i, m) == -1 ||
+		    agg_tab_add_keys(w->cells, ck, r + i, m) == -1)
 			return -1;
 	}
 	return 0;
