@@ -142,6 +142,21 @@ hash_words(const struct aggtab *t, const uint32_t *k)
 	return (uint32_t)h;
 }
 
+/*
+ * Slots for a table: written over at once, so that each page faults once
+ * instead of twice (a probe would read the zero page before the first
+ * entry is written to it).
+ */
+static uint8_t *
+slots_new(size_t nslots, size_t stride)
+{
+	uint8_t *p;
+
+	if (nslots > SIZE_MAX / stride || (p = malloc(nslots * stride)) == NULL)
+		return NULL;
+	return memset(p, 0, nslots * stride);
+}
+
 struct aggtab *
 agg_tab_new(const struct aggspec *spec)
 {
@@ -173,7 +188,7 @@ agg_tab_new(const struct aggspec *spec)
 		t->seed = (uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)t;
 	t->mask = 1023;
 	t->shift = 22;
-	t->slots = calloc(t->mask + 1, t->stride);
+	t->slots = slots_new(t->mask + 1, t->stride);
 	if (t->slots == NULL) {
 		addr6_free(t->a6);
 		free(t);
@@ -225,16 +240,17 @@ slot_hash(const struct aggtab *t, size_t j)
 	return t->narrow ? hash64(t, slot_key64(t, j)) : slot_wide(t, j)[0];
 }
 
-/* Double the slots, moving every entry to its place in the new array. */
+/* 2^k times the slots, moving every entry to its place in the new array. */
 static int
-grow(struct aggtab *t)
+resize(struct aggtab *t, int k)
 {
 	struct aggtab o = *t;
 	size_t i, j;
 
-	t->mask = o.mask * 2 + 1;
-	t->shift = o.shift - 1;
-	if ((t->slots = calloc(t->mask + 1, t->stride)) == NULL) {
+	t->mask = ((o.mask + 1) << k) - 1;
+	t->shift = o.shift - k;
+	if (t->shift < 0 ||
+	    (t->slots = slots_new(t->mask + 1, t->stride)) == NULL) {
 		*t = o;
 		return -1;
 	}
@@ -249,6 +265,12 @@ grow(struct aggtab *t)
 	}
 	free(o.slots);
 	return 0;
+}
+
+static int
+grow(struct aggtab *t)
+{
+	return resize(t, 1);
 }
 
 /*
@@ -406,9 +428,9 @@ log_flush(struct aggtab *t, int keep)
 	const struct counters *lc;
 	struct counters *c;
 	const uint8_t *e;
-	size_t p, i, n0 = t->n;
+	size_t p, i, n0 = t->n, est;
 	uint32_t h;
-	int rc = 0;
+	int rc = 0, k;
 
 	for (p = 0; t->logn > 0 && p < LOG_PARTS; p++) {
 		/*
@@ -416,10 +438,11 @@ log_flush(struct aggtab *t, int keep)
 		 * partitions so far: grow for the size they foretell, or
 		 * that part of the table fills up beyond 3/4 on its own.
 		 */
-		while (rc == 0 && p > 0 &&
-		       (n0 + (t->n - n0) * LOG_PARTS / p) * 4 >
-			   (t->mask + 1) * 3)
-			rc = grow(t);
+		for (k = 0, est = n0 + (t->n - n0) * LOG_PARTS / (p ? p : 1);
+		     p > 0 && est * 4 > ((t->mask + 1) << k) * 3; k++)
+			;
+		if (rc == 0 && k > 0)
+			rc = resize(t, k);
 		for (ch = t->part[p]; ch != NULL; ch = nx) {
 			nx = ch->next;
 			for (i = 0; rc == 0 && i < ch->n; i++) {
