@@ -444,9 +444,13 @@ run_aggregate(const struct runopts *o, const struct inlist *in,
 		read_files(&w[0], agg_block);
 	for (i = 1; i <= started; i++)
 		pthread_join(w[i].tid, NULL);
-	for (i = 1; i < n; i++)
+	/* Each worker's tables go as soon as they are merged: less memory. */
+	for (i = 1; i < n; i++) {
 		if (worker_merge(&w[0], &w[i]) == -1)
 			goto out;
+		worker_free(&w[i]);
+		memset(&w[i], 0, sizeof(w[i]));
+	}
 	if (w[0].nomem)
 		goto out;
 	if (o->web_done != NULL)
