@@ -49,8 +49,7 @@ job_web() {
 
 # The end of the day in DAY (unix seconds): its last five-minute file's.
 web_end() {
-	last=$(ls "$1" | sed -n 's/^ft-v0[0-9]\.\([0-9-]*\)\.\([0-9][0-9]\)\([0-9][0-9]\)\([0-9][0-9]\)+0000$/\1 \2:\3:\4/p' |
-	    sort | tail -1)
+	for f in "$1"/ft-v0*; do last=${f##*/}; done # sorted: the last is latest
+	last=$(echo "$last" | sed -n 's/^ft-v0[0-9]\.\([0-9-]*\)\.\([0-9][0-9]\)\([0-9][0-9]\)\([0-9][0-9]\)+0000$/\1 \2:\3:\4/p')
 	echo $(($(date -u -d "$last UTC" +%s) + 300))
 }
-
