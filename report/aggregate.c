@@ -390,6 +390,12 @@ agg_tab_add_group(struct aggtab *t, const uint32_t *key,
 	return 0;
 }
 
+uint32_t
+agg_tab_addr6(struct aggtab *t, const uint8_t *a)
+{
+	return t->a6 != NULL ? addr6_intern(t->a6, a) : UINT32_MAX;
+}
+
 /*
  * Narrow keys, BATCH flows at a time: hash them all and prefetch their
  * first slots, then probe.  With tens of thousands of keys the table is
@@ -654,6 +660,17 @@ rank_cmp(const struct aggrow *a, const struct aggrow *b, enum order o)
 		if (x != y)
 			return x > y ? -1 : 1;
 	}
+	/*
+	 * An IPv6 key word is an id in order of appearance, which differs
+	 * between runs (threads merge tables in any order) and from --db:
+	 * ties rank IPv4 keys first, then IPv6 ones by address.
+	 */
+	if ((i = (a->r.af | a->r.exaf << 4) - (b->r.af | b->r.exaf << 4)) ||
+	    (i = memcmp(a->r.src6, b->r.src6, 16)) ||
+	    (i = memcmp(a->r.dst6, b->r.dst6, 16)) ||
+	    (i = memcmp(a->r.nexthop6, b->r.nexthop6, 16)) ||
+	    (i = memcmp(a->r.exaddr6, b->r.exaddr6, 16)))
+		return i < 0 ? -1 : 1;
 	for (i = 0; i < AGG_MAXWORDS; i++)
 		if (a->key[i] != b->key[i])
 			return a->key[i] < b->key[i] ? -1 : 1;

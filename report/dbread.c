@@ -31,7 +31,6 @@ struct dbstream {
 	void *ctx;
 	uint8_t carry[ROWBIN_FLOW_LEN];
 	size_t ncarry;
-	uint64_t notv4; /* rows with an IPv6 address */
 	int stopped;
 };
 
@@ -127,10 +126,7 @@ flush(struct dbstream *s)
 static int
 one_row(struct dbstream *s, const uint8_t *p)
 {
-	if (rowbin_flow_get(p, &s->buf[s->n]) == -1) {
-		s->notv4++;
-		return 0;
-	}
+	rowbin_flow_get(p, &s->buf[s->n]);
 	if (++s->n == INPUT_BLOCK)
 		return flush(s);
 	return 0;
@@ -190,14 +186,6 @@ dbread_read(struct dbsource *d, struct flowrec *buf, input_fn fn, void *ctx)
 			"%s: --db: the server's answer ends inside a "
 			"row\n",
 			program_invocation_short_name);
-		return IN_DAMAGED;
-	}
-	if (s.notv4 > 0) {
-		fprintf(stderr,
-			"%s: --db: %llu IPv6 flows left out (nfreport "
-			"shows IPv4 flows only)\n",
-			program_invocation_short_name,
-			(unsigned long long)s.notv4);
 		return IN_DAMAGED;
 	}
 	return IN_OK;

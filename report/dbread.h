@@ -40,7 +40,7 @@ struct filter *dbread_setup(struct runopts *o, const char *url,
 /*
  * Query and feed the flows to fn in blocks of up to INPUT_BLOCK (buf).
  * IN_OK, IN_STOPPED when fn asked to stop, or IN_DAMAGED after printing
- * why (the server failed, or flows nfreport cannot hold yet: IPv6).
+ * why (the server failed or sent a broken answer).
  */
 enum input_result dbread_read(struct dbsource *, struct flowrec *buf,
 			      input_fn fn, void *ctx);
