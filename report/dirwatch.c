@@ -218,7 +218,8 @@ now_ms(void)
 }
 
 int
-dirwatch_wait(struct dirwatch *dw, unsigned secs, volatile sig_atomic_t *quit)
+dirwatch_wait(struct dirwatch *dw, unsigned secs,
+	      const volatile sig_atomic_t *quit)
 {
 	int64_t end = now_ms() + (int64_t)secs * 1000, left;
 	struct timespec ts = {0, SLICE_MS * 1000000L};

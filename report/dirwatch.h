@@ -33,7 +33,7 @@ void dirwatch_free(struct dirwatch *);
  * before the wait begins).
  */
 int dirwatch_wait(struct dirwatch *, unsigned secs,
-		  volatile sig_atomic_t *quit);
+		  const volatile sig_atomic_t *quit);
 /* 1 if inotify is in use (for the log). */
 int dirwatch_active(const struct dirwatch *);
 
