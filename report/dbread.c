@@ -145,7 +145,7 @@ dbread_file_span(struct dbsource *d, int64_t *lo, int64_t *hi)
 {
 	uint64_t n, a = 0, b = 0;
 
-	if (query_u64(d, "SELECT uniqExact(file) FROM %s%s", "", &n) == -1 ||
+	if (query_u64(d, "SELECT count() FROM %s%s", "", &n) == -1 ||
 	    (n > 0 && (query_u64(d, "SELECT toUInt64(min(file_ms)) FROM %s%s",
 				 "", &a) == -1 ||
 		       query_u64(d, "SELECT toUInt64(max(file_ms)) FROM %s%s",
