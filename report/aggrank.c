@@ -84,6 +84,18 @@ rank_cmp(const struct aggrow *a, const struct aggrow *b, enum order o)
 		if (x != y)
 			return x > y ? -1 : 1;
 	}
+	/*
+	 * An IPv6 key word is an id in order of appearance, which differs
+	 * between runs (threads merge tables in any order) and from --db:
+	 * ties rank IPv4 keys first, then IPv6 ones by address.  The rows'
+	 * key fields must be set (row_fields) for this to hold.
+	 */
+	if ((i = (a->r.af | a->r.exaf << 4) - (b->r.af | b->r.exaf << 4)) ||
+	    (i = memcmp(a->r.src6, b->r.src6, 16)) ||
+	    (i = memcmp(a->r.dst6, b->r.dst6, 16)) ||
+	    (i = memcmp(a->r.nexthop6, b->r.nexthop6, 16)) ||
+	    (i = memcmp(a->r.exaddr6, b->r.exaddr6, 16)))
+		return i < 0 ? -1 : 1;
 	for (i = 0; i < AGG_MAXWORDS; i++)
 		if (a->key[i] != b->key[i])
 			return a->key[i] < b->key[i] ? -1 : 1;
@@ -207,6 +219,8 @@ agg_tab_top(const struct aggtab *t, enum order o, size_t topn, size_t *n)
 			continue;
 		if (k < topn) {
 			slot_row(t, j, &h[k]);
+			if (t->famword)
+				row_fields(t, &h[k]);
 			if (++k == topn) {
 				for (i = k / 2; i-- > 0;)
 					sift(h, k, i, o);
@@ -216,7 +230,12 @@ agg_tab_top(const struct aggtab *t, enum order o, size_t topn, size_t *n)
 		}
 		if ((v = count_value(c, o)) >= 0 && v < rootv)
 			continue;
-		slot_row(t, j, &cand);
+		if (t->famword) { /* the IPv6 tie-break reads the fields */
+			memset(&cand, 0, sizeof(cand));
+			slot_row(t, j, &cand);
+			row_fields(t, &cand);
+		} else
+			slot_row(t, j, &cand);
 		if (rank_cmp(&cand, &h[0], o) < 0) {
 			h[0] = cand;
 			sift(h, k, 0, o);

@@ -512,6 +512,12 @@ agg_tab_add_group(struct aggtab *t, const uint32_t *key,
 	return 0;
 }
 
+uint32_t
+agg_tab_addr6(struct aggtab *t, const uint8_t *a)
+{
+	return t->a6 != NULL ? addr6_intern(t->a6, a) : UINT32_MAX;
+}
+
 /*
  * Narrow keys, BATCH flows at a time: hash them all and prefetch their
  * first slots, then probe.  With tens of thousands of keys the table is

@@ -73,6 +73,12 @@ int agg_tab_add_keys(struct aggtab *, const uint64_t *keys,
  */
 int agg_tab_add_group(struct aggtab *, const uint32_t *key,
 		      const struct flowrec *r, uint64_t flows);
+/*
+ * The key word of an IPv6 address in a table keyed on an address (its
+ * bit in the last key word set by the caller), for agg_tab_add_group();
+ * UINT32_MAX when out of memory or the table has no address key.
+ */
+uint32_t agg_tab_addr6(struct aggtab *, const uint8_t *a);
 /* Fold every row of src into dst (same spec).  0 or -1. */
 int agg_tab_merge(struct aggtab *dst, const struct aggtab *src);
 size_t agg_tab_size(const struct aggtab *);

@@ -36,8 +36,18 @@ static const char *const schema[] = {
     " sampling UInt32, file_ms Int64, file String, seq UInt32"
     ") ENGINE = MergeTree() PARTITION BY day ORDER BY (last_ms, exporter)",
     "CREATE TABLE IF NOT EXISTS %s.loaded (file String, rows UInt64,"
-    " damaged UInt8, loaded DateTime DEFAULT now())"
+    " damaged UInt8, loaded DateTime DEFAULT now(),"
+    " file_ms Int64 DEFAULT 0, capture String DEFAULT '')"
     " ENGINE = MergeTree() ORDER BY file",
+};
+
+/*
+ * Columns that loaded gained after its first release: added to a table
+ * made without them (18.16 has no ADD COLUMN IF NOT EXISTS).
+ */
+static const char *const loaded_added[][2] = {
+    {"file_ms", "Int64 DEFAULT 0"},
+    {"capture", "String DEFAULT ''"},
 };
 
 int
@@ -73,6 +83,7 @@ int
 chload_schema(struct chload *l, const char *cluster)
 {
 	char sql[2048];
+	uint64_t v;
 	size_t i;
 
 	for (i = 0; i < sizeof(schema) / sizeof(schema[0]); i++) {
@@ -80,13 +91,35 @@ chload_schema(struct chload *l, const char *cluster)
 		if (run(l, "create schema", sql) != 0)
 			return CHLOAD_RETRY;
 	}
+	for (i = 0; i < sizeof(loaded_added) / sizeof(loaded_added[0]); i++) {
+		snprintf(sql, sizeof(sql),
+			 "SELECT count() FROM system.columns WHERE "
+			 "database = '%s' AND table = 'loaded' AND name = '%s'",
+			 l->db, loaded_added[i][0]);
+		if (chttp_query_u64(l->ch, sql, &v) == -1) {
+			log_warnx("create schema: %s", chttp_error(l->ch));
+			return CHLOAD_RETRY;
+		}
+		snprintf(sql, sizeof(sql),
+			 "ALTER TABLE %s.loaded ADD COLUMN %s %s", l->db,
+			 loaded_added[i][0], loaded_added[i][1]);
+		if (v == 0 && run(l, "add a column to loaded", sql) != 0)
+			return CHLOAD_RETRY;
+	}
 	if (cluster == NULL)
 		return 0;
-	snprintf(sql, sizeof(sql),
-		 "CREATE TABLE IF NOT EXISTS %s.flows AS "
-		 "%s.flows_local ENGINE = Distributed(%s, %s, flows_local)",
-		 l->db, l->db, cluster, l->db);
-	return run(l, "create distributed table", sql);
+	/* The markers over every shard too: nfreport --db's web pages. */
+	for (i = 0; i < 2; i++) {
+		snprintf(sql, sizeof(sql),
+			 "CREATE TABLE IF NOT EXISTS %s.%s AS %s.%s "
+			 "ENGINE = Distributed(%s, %s, %s)",
+			 l->db, i ? "loaded_all" : "flows", l->db,
+			 i ? "loaded" : "flows_local", cluster, l->db,
+			 i ? "loaded" : "flows_local");
+		if (run(l, "create distributed table", sql) != 0)
+			return CHLOAD_RETRY;
+	}
+	return 0;
 }
 
 /* Poll a count() until it is 0; CHLOAD_RETRY if it stays above. */
@@ -241,6 +274,44 @@ insert(struct chload *l, const struct fileread *f, const char *qid)
 	return 0;
 }
 
+/*
+ * The marker that says the file is in (q: its quoted path), with its start
+ * time and capture line when the table has those columns (nfchload -I
+ * adds them to a table made by an older nfchload).
+ */
+static int
+marker(struct chload *l, const char *path, const char *q, uint32_t rows,
+       int64_t start_ms, int damaged)
+{
+	char sql[6000], cap[520], qc[1100];
+	uint64_t v;
+
+	if (l->markcols == 0) {
+		snprintf(sql, sizeof(sql),
+			 "SELECT count() FROM system.columns WHERE "
+			 "database = '%s' AND table = 'loaded' AND "
+			 "name = 'capture'",
+			 l->db);
+		if (chttp_query_u64(l->ch, sql, &v) == -1) {
+			log_warnx("%s: %s", path, chttp_error(l->ch));
+			return CHLOAD_RETRY;
+		}
+		l->markcols = v > 0 ? 1 : -1;
+	}
+	input_capture(path, cap, sizeof(cap));
+	if (l->markcols < 0 || chload_quote(cap, qc, sizeof(qc)) == -1)
+		snprintf(sql, sizeof(sql),
+			 "INSERT INTO %s.loaded (file, rows, damaged)"
+			 " VALUES (%s, %u, %d)",
+			 l->db, q, rows, damaged);
+	else
+		snprintf(sql, sizeof(sql),
+			 "INSERT INTO %s.loaded (file, rows, damaged, file_ms, "
+			 "capture) VALUES (%s, %u, %d, %lld, %s)",
+			 l->db, q, rows, damaged, (long long)start_ms, qc);
+	return run(l, path, sql);
+}
+
 int
 chload_file(struct chload *l, const char *path, int64_t start_ms)
 {
@@ -312,11 +383,7 @@ chload_file(struct chload *l, const char *path, int64_t start_ms)
 	}
 	if (v == 0 && f.seq > 0 && (rc = insert(l, &f, qid)) != 0)
 		goto out;
-	snprintf(sql, sizeof(sql),
-		 "INSERT INTO %s.loaded (file, rows, damaged)"
-		 " VALUES (%s, %u, %d)",
-		 l->db, q, f.seq, damaged);
-	if ((rc = run(l, path, sql)) != 0)
+	if ((rc = marker(l, path, q, f.seq, start_ms, damaged)) != 0)
 		goto out;
 	l->files++;
 	l->rows += f.seq;

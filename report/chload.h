@@ -6,6 +6,8 @@
  *
  *   flows_local  every flow, with the file it came from (file, seq)
  *   loaded       one row per file whose flows are all in flows_local
+ *                (with the file's start time and its header's capture
+ *                host and comment, for nfreport --db's web pages)
  *
  * Loading a file:
  *   1. a row in loaded: done already;
@@ -36,6 +38,7 @@ struct chload {
 	struct chttp *ch;
 	const char *db; /* database name */
 	uint32_t block; /* rows per INSERT; 0 = CHLOAD_BLOCK */
+	int markcols;	/* loaded has file_ms, capture: 1; not: -1; 0: ask */
 	/* Counters since start: */
 	uint64_t files, rows, skipped, repaired, damaged;
 };
@@ -44,8 +47,9 @@ struct chload {
 enum { CHLOAD_OK = 0, CHLOAD_RETRY = -1, CHLOAD_BADFILE = -2 };
 
 /*
- * Create the database, flows_local and loaded if missing and, with a
- * cluster name, the Distributed table "flows" over that cluster.
+ * Create the database, flows_local and loaded if missing (and add the
+ * columns loaded gained since), and, with a cluster name, the Distributed
+ * tables "flows" and "loaded_all" over that cluster.
  */
 int chload_schema(struct chload *, const char *cluster);
 /* Load one finished file (see above).  CHLOAD_*; the reason is logged. */

@@ -6,6 +6,7 @@
  * is needed to find the next one.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@ struct dbsource {
 	struct chttp *ch;
 	char *sql; /* the flows */
 	char *table, *where;
+	char *fwhere; /* the filter's part of where */
 };
 
 struct dbstream {
@@ -31,17 +33,50 @@ struct dbstream {
 	void *ctx;
 	uint8_t carry[ROWBIN_FLOW_LEN];
 	size_t ncarry;
-	uint64_t notv4; /* rows with an IPv6 address */
 	int stopped;
 };
+
+int
+dbread_window(struct dbsource *d, const struct window *w, char *err,
+	      size_t errlen)
+{
+	size_t n = strlen(d->fwhere) + 64, k;
+	char *where = malloc(n), *sql;
+
+	if (where == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	/* The window selects by end time, as dbsql_where() writes it. */
+	k = (size_t)snprintf(where, n, "%s", d->fwhere);
+	if (w->start != INT64_MIN)
+		k += (size_t)snprintf(where + k, n - k,
+				      " AND last_ms >= %" PRId64, w->start);
+	if (w->end != INT64_MAX)
+		snprintf(where + k, n - k, " AND last_ms < %" PRId64, w->end);
+	n = strlen(where) + strlen(d->table) + sizeof(ROWBIN_FLOW_COLS) + 128;
+	if ((sql = malloc(n)) == NULL) {
+		free(where);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	snprintf(sql, n,
+		 "SELECT " ROWBIN_FLOW_COLS " FROM %s WHERE %s "
+		 "ORDER BY file_ms, file, seq FORMAT RowBinary",
+		 d->table, where);
+	free(d->where);
+	free(d->sql);
+	d->where = where;
+	d->sql = sql;
+	return 0;
+}
 
 struct dbsource *
 dbread_open(const char *url, const char *table, const struct filter *f,
 	    const struct window *w, char *err, size_t errlen)
 {
+	static const struct window all = {INT64_MIN, INT64_MAX};
 	struct dbsource *d;
-	char *where;
-	size_t n;
 
 	if (table[0] == '\0' ||
 	    strspn(table,
@@ -50,30 +85,19 @@ dbread_open(const char *url, const char *table, const struct filter *f,
 		snprintf(err, errlen, "'%s' is not a table name", table);
 		return NULL;
 	}
-	if ((where = malloc(WHERE_MAX)) == NULL ||
-	    (d = calloc(1, sizeof(*d))) == NULL) {
-		free(where);
+	if ((d = calloc(1, sizeof(*d))) == NULL ||
+	    (d->fwhere = malloc(WHERE_MAX)) == NULL ||
+	    (d->table = strdup(table)) == NULL) {
 		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
-	if (dbsql_where(f, w, where, WHERE_MAX, err, errlen) == -1) {
-		free(where);
-		free(d);
-		return NULL;
-	}
-	n = strlen(where) + strlen(table) + sizeof(ROWBIN_FLOW_COLS) + 128;
-	if ((d->sql = malloc(n)) == NULL || (d->ch = chttp_open(url)) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		d->where = where;
 		dbread_close(d);
 		return NULL;
 	}
-	snprintf(d->sql, n,
-		 "SELECT " ROWBIN_FLOW_COLS " FROM %s WHERE %s "
-		 "ORDER BY file_ms, file, seq FORMAT RowBinary",
-		 table, where);
-	d->where = where;
-	if ((d->table = strdup(table)) == NULL) {
+	if (dbsql_where(f, &all, d->fwhere, WHERE_MAX, err, errlen) == -1 ||
+	    dbread_window(d, w, err, errlen) == -1) {
+		dbread_close(d);
+		return NULL;
+	}
+	if ((d->ch = chttp_open(url)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		dbread_close(d);
 		return NULL;
@@ -90,7 +114,127 @@ dbread_close(struct dbsource *d)
 	free(d->sql);
 	free(d->table);
 	free(d->where);
+	free(d->fwhere);
 	free(d);
+}
+
+/* One number from a query on the table; 0 or -1 (printed). */
+static int
+query_u64(struct dbsource *d, const char *fmt, const char *where, uint64_t *v)
+{
+	size_t n = strlen(d->table) + strlen(where) + 128;
+	char *sql = malloc(n);
+	int rc = -1;
+
+	if (sql == NULL)
+		fprintf(stderr, "%s: out of memory\n",
+			program_invocation_short_name);
+	else {
+		snprintf(sql, n, fmt, d->table, where);
+		if ((rc = chttp_query_u64(d->ch, sql, v)) == -1)
+			fprintf(stderr, "%s: --db: %s\n",
+				program_invocation_short_name,
+				chttp_error(d->ch));
+	}
+	free(sql);
+	return rc;
+}
+
+int
+dbread_file_span(struct dbsource *d, int64_t *lo, int64_t *hi)
+{
+	uint64_t n, a = 0, b = 0;
+
+	if (query_u64(d, "SELECT count() FROM %s%s", "", &n) == -1 ||
+	    (n > 0 && (query_u64(d, "SELECT toUInt64(min(file_ms)) FROM %s%s",
+				 "", &a) == -1 ||
+		       query_u64(d, "SELECT toUInt64(max(file_ms)) FROM %s%s",
+				 "", &b) == -1)))
+		return -1;
+	*lo = (int64_t)a;
+	*hi = (int64_t)b;
+	return n > 0;
+}
+
+int
+dbread_files(struct dbsource *d, uint64_t *n)
+{
+	return query_u64(d, "SELECT uniqExact(file) FROM %s WHERE %s", d->where,
+			 n);
+}
+
+/* LEB128 at *p (of end - *p bytes); -1 if it runs past the end. */
+static int
+varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
+{
+	int shift;
+
+	*v = 0;
+	for (shift = 0; *p < end && shift < 64; shift += 7) {
+		*v |= (uint64_t)(**p & 0x7f) << shift;
+		if (!(*(*p)++ & 0x80))
+			return 0;
+	}
+	return -1;
+}
+
+char **
+dbread_captures(struct dbsource *d, size_t *n)
+{
+	const char *dot = strrchr(d->table, '.');
+	const char *name = dot ? dot + 1 : d->table;
+	size_t nl = strlen(name), k = 0;
+	struct chbuf b = {0};
+	const uint8_t *p, *end;
+	char sql[512], **v = NULL, **nv;
+	uint64_t len;
+
+	*n = 0;
+	/* flows_local's markers are loaded, the Distributed flows' all. */
+	snprintf(sql, sizeof(sql),
+		 "SELECT capture FROM %.*s%s ORDER BY file_ms, file "
+		 "FORMAT RowBinary",
+		 (int)(dot ? dot - d->table + 1 : 0), d->table,
+		 nl > 6 && strcmp(name + nl - 6, "_local") == 0 ? "loaded"
+								: "loaded_all");
+	if (chttp_query(d->ch, sql, &b) == -1) {
+		fprintf(stderr, "%s: --db: no capture lines: %s\n",
+			program_invocation_short_name, chttp_error(d->ch));
+		return calloc(1, sizeof(*v));
+	}
+	for (p = b.p, end = b.p + b.len; p < end; k++) {
+		if (varint(&p, end, &len) == -1 || len > (size_t)(end - p))
+			break;
+		if ((k & (k + 1)) == 0) {
+			if ((nv = realloc(v, (2 * k + 2) * sizeof(*v))) == NULL)
+				break;
+			v = nv;
+		}
+		if ((v[k] = strndup((const char *)p, len)) == NULL)
+			break;
+		p += len;
+	}
+	if (p != end) {
+		fprintf(stderr, "%s: --db: capture lines: %s\n",
+			program_invocation_short_name,
+			"a broken answer or out of memory");
+		dbread_captures_free(v, k);
+		k = 0;
+		v = calloc(1, sizeof(*v));
+	}
+	chttp_buf_free(&b);
+	*n = k;
+	return v != NULL ? v : calloc(1, sizeof(*v));
+}
+
+void
+dbread_captures_free(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; v != NULL && i < n; i++)
+		free(v[i]);
+	free(v);
 }
 
 struct chttp *
@@ -127,10 +271,7 @@ flush(struct dbstream *s)
 static int
 one_row(struct dbstream *s, const uint8_t *p)
 {
-	if (rowbin_flow_get(p, &s->buf[s->n]) == -1) {
-		s->notv4++;
-		return 0;
-	}
+	rowbin_flow_get(p, &s->buf[s->n]);
 	if (++s->n == INPUT_BLOCK)
 		return flush(s);
 	return 0;
@@ -190,14 +331,6 @@ dbread_read(struct dbsource *d, struct flowrec *buf, input_fn fn, void *ctx)
 			"%s: --db: the server's answer ends inside a "
 			"row\n",
 			program_invocation_short_name);
-		return IN_DAMAGED;
-	}
-	if (s.notv4 > 0) {
-		fprintf(stderr,
-			"%s: --db: %llu IPv6 flows left out (nfreport "
-			"shows IPv4 flows only)\n",
-			program_invocation_short_name,
-			(unsigned long long)s.notv4);
 		return IN_DAMAGED;
 	}
 	return IN_OK;

@@ -24,6 +24,28 @@ struct dbsource *dbread_open(const char *url, const char *table,
 			     const struct filter *, const struct window *,
 			     char *err, size_t errlen);
 void dbread_close(struct dbsource *);
+/*
+ * Ask for the flows of another window from now on (the web report's site
+ * pages).  0, or -1 with the reason in err.
+ */
+int dbread_window(struct dbsource *, const struct window *, char *err,
+		  size_t errlen);
+/*
+ * The first and last file start times (file_ms) in the table, for the web
+ * report's bucket width as the files' names give it: 1, 0 if the table is
+ * empty, -1 after printing why.
+ */
+int dbread_file_span(struct dbsource *, int64_t *lo, int64_t *hi);
+/*
+ * The capture lines of the loaded files (loaded.capture: the host and
+ * comment of a flow-tools file's header, or ""), one per file in file
+ * order, from the markers of the table's shards.  A missing or failing
+ * markers table gives none, with a warning.  NULL only when out of memory.
+ */
+char **dbread_captures(struct dbsource *, size_t *n);
+void dbread_captures_free(char **, size_t n);
+/* How many loaded files the selected flows come from.  0 or -1. */
+int dbread_files(struct dbsource *, uint64_t *n);
 /* Its connection, table and WHERE clause (for dbstat.c). */
 struct chttp *dbread_conn(const struct dbsource *);
 const char *dbread_table(const struct dbsource *);
@@ -40,7 +62,7 @@ struct filter *dbread_setup(struct runopts *o, const char *url,
 /*
  * Query and feed the flows to fn in blocks of up to INPUT_BLOCK (buf).
  * IN_OK, IN_STOPPED when fn asked to stop, or IN_DAMAGED after printing
- * why (the server failed, or flows nfreport cannot hold yet: IPv6).
+ * why (the server failed or sent a broken answer).
  */
 enum input_result dbread_read(struct dbsource *, struct flowrec *buf,
 			      input_fn fn, void *ctx);

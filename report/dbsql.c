@@ -5,7 +5,8 @@
  * bytes by 8000 in UInt64 where field_get() uses 128 bits: equal for every
  * flow under 2.3 PB, and flow-tools v5 records carry 32-bit byte counts.
  * intDiv is guarded by greatest(.., 1) because ClickHouse evaluates both
- * branches of if().
+ * branches of if().  Addresses are compared as FixedString(16), which
+ * ClickHouse orders byte by byte (unsigned), so a prefix is a BETWEEN.
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -46,6 +47,7 @@ static const char *const columns[F_NFIELDS] = {
     [F_DSTMASK] = "dst_mask",
     [F_ENGINE_TYPE] = "engine_type",
     [F_ENGINE_ID] = "engine_id",
+    [F_IPVERSION] = "if(" DBSQL_V4FLOW ", 4, 6)",
     [F_BPS] = bps_sql,
     [F_PPS] = pps_sql,
     [F_BPP] = "if(packets = 0, 0, intDiv(bytes, greatest(packets, 1)))",
@@ -80,13 +82,12 @@ put(struct sql *s, const char *fmt, ...)
 	s->len += (size_t)n;
 }
 
-/* An IPv4 address as the IPv4-mapped FixedString(16) literal. */
+/* 16 bytes, high and low 64 bits, as a FixedString(16) literal. */
 static void
-put_addr(struct sql *s, uint32_t a)
+put_addr16(struct sql *s, uint64_t hi, uint64_t lo)
 {
-	put(s,
-	    "toFixedString(unhex('00000000000000000000FFFF%08" PRIX32 "'), 16)",
-	    a);
+	put(s, "toFixedString(unhex('%016" PRIX64 "%016" PRIX64 "'), 16)", hi,
+	    lo);
 }
 
 const char *
@@ -102,39 +103,91 @@ dbsql_is_addr(int field)
 	       field == F_NEXTHOP;
 }
 
-/* One field's test.  An address equals a prefix: a range of mapped ones. */
+const char *
+dbsql_addr_v4(int field)
+{
+	/* The exporter has a family of its own (flowrec's exaf). */
+	return field == F_EXPORTER ? "(" DBSQL_MAPPED("exporter") ")"
+				   : DBSQL_V4FLOW;
+}
+
+/* The high (half 0) or low (half 1) 64 bits a prefix leaves free. */
+static uint64_t
+host_bits(uint64_t plen, int half)
+{
+	uint64_t bits =
+	    half ? (plen > 64 ? plen - 64 : 0) : (plen > 64 ? 64 : plen);
+
+	return bits == 64 ? 0 : ~(uint64_t)0 >> bits;
+}
+
 static void
-put_test(struct sql *s, int field, const struct filter_prim *p)
+cannot(struct sql *s, int field)
+{
+	snprintf(s->err, s->errlen,
+		 "filter primitive '%s' "
+		 "(this comparison) cannot be translated to SQL",
+		 fields[field].name);
+	s->failed = 1;
+}
+
+/*
+ * An address test, as filtereval.c's test_field(): an IPv4 test holds
+ * only for a row that holds the field as IPv4, an IPv6 prefix only for
+ * one that holds it as IPv6, and either is then one byte range (or one
+ * value) of the FixedString(16) column.
+ */
+static void
+put_addr_test(struct sql *s, int field, const struct filter_prim *p)
 {
 	const char *col = columns[field];
-	uint32_t m, lo, hi;
+	uint64_t hi0, lo0, hi1, lo1;
+	uint32_t m;
 
-	if (dbsql_is_addr(field)) {
+	if (p->op == FILTER_NET6 && p->mask <= 128) {
+		hi0 = p->val;
+		lo0 = p->hi;
+		hi1 = hi0 | host_bits(p->mask, 0);
+		lo1 = lo0 | host_bits(p->mask, 1);
+		put(s, "(NOT %s AND ", dbsql_addr_v4(field));
+	} else {
 		m = (uint32_t)p->mask;
 		if ((p->op != FILTER_EQ && p->op != FILTER_NE) ||
 		    (p->mask != UINT64_MAX && p->mask > UINT32_MAX) ||
 		    ((~m & (~m + 1)) != 0)) {
-			snprintf(
-			    s->err, s->errlen,
-			    "filter primitive '%s' "
-			    "(this comparison) cannot be translated to SQL",
-			    fields[field].name);
-			s->failed = 1;
+			cannot(s, field);
 			return;
 		}
-		lo = (uint32_t)p->val & m;
-		hi = lo | ~m;
-		put(s, p->op == FILTER_NE ? "NOT (%s " : "(%s ", col);
-		if (lo == hi) {
-			put(s, "= ");
-			put_addr(s, lo);
-		} else {
-			put(s, "BETWEEN ");
-			put_addr(s, lo);
-			put(s, " AND ");
-			put_addr(s, hi);
-		}
-		put(s, ")");
+		hi0 = hi1 = 0;
+		lo0 = UINT64_C(0xffff00000000) | ((uint32_t)p->val & m);
+		lo1 = lo0 | (uint32_t)~m;
+		put(s, "(%s AND ", dbsql_addr_v4(field));
+	}
+	put(s, p->op == FILTER_NE ? "NOT (%s " : "(%s ", col);
+	if (hi0 == hi1 && lo0 == lo1) {
+		put(s, "= ");
+		put_addr16(s, hi0, lo0);
+	} else {
+		put(s, "BETWEEN ");
+		put_addr16(s, hi0, lo0);
+		put(s, " AND ");
+		put_addr16(s, hi1, lo1);
+	}
+	put(s, "))");
+}
+
+/* One field's test. */
+static void
+put_test(struct sql *s, int field, const struct filter_prim *p)
+{
+	const char *col = columns[field];
+
+	if (dbsql_is_addr(field)) {
+		put_addr_test(s, field, p);
+		return;
+	}
+	if (p->op > FILTER_RANGE) {
+		cannot(s, field);
 		return;
 	}
 	if (p->mask == UINT64_MAX)

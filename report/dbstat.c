@@ -2,10 +2,12 @@
  * dbstat: GROUP BY queries for -s (see dbstat.h).
  *
  * Results come back in RowBinary: per key an address as FixedString(16)
- * or a number as UInt64, then count(), sum(packets), sum(bytes),
- * min(first_ms), max(last_ms).  Flows with an IPv6 address cannot be
- * keyed by struct flowrec yet; they are kept out of every query and
- * reported, as dbread.c does for flows.
+ * followed by a UInt8 that is 1 when the row holds it as IPv6 (the family
+ * rule of dbsql.h, which is also in the GROUP BY, as a table keyed on
+ * files keys on the family too), or a number as UInt64; then count(),
+ * sum(packets), sum(bytes), min(first_ms), max(last_ms).  An IPv6 address
+ * becomes the table's own id for it (agg_tab_addr6), as aggregate.c
+ * interns one from a flow.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -18,12 +20,6 @@
 #include "fields.h"
 #include "rowbin.h"
 
-#define V4PREFIX "unhex('00000000000000000000FFFF')"
-#define V4ONLY                                                                 \
-	"substring(srcaddr, 1, 12) = " V4PREFIX                                \
-	" AND substring(dstaddr, 1, 12) = " V4PREFIX                           \
-	" AND substring(nexthop, 1, 12) = " V4PREFIX                           \
-	" AND substring(exporter, 1, 12) = " V4PREFIX
 #define COUNTERS                                                               \
 	"count(), sum(packets), sum(bytes), min(first_ms), "                   \
 	"max(last_ms)"
@@ -66,12 +62,12 @@ fail(struct dbsource *d, const char *what)
 	return -1;
 }
 
-/* Totals, and how many flows are not IPv4. */
+/* Totals, with those of the IPv6 flows. */
 static int
-totals(struct dbsource *d, struct summary *sum, uint64_t *notv4)
+totals(struct dbsource *d, struct summary *sum)
 {
 	size_t len = strlen(dbread_where(d)) + strlen(dbread_table(d)) +
-		     sizeof(V4ONLY) + sizeof(COUNTERS) + 128;
+		     2 * sizeof(DBSQL_V4FLOW) + sizeof(COUNTERS) + 128;
 	char *sql = malloc(len);
 	struct chbuf b = {0};
 	struct flowrec r;
@@ -80,21 +76,16 @@ totals(struct dbsource *d, struct summary *sum, uint64_t *notv4)
 
 	if (sql == NULL)
 		return fail(d, "out of memory");
-	snprintf(sql, len, "SELECT countIf(NOT (" V4ONLY ")) FROM %s WHERE %s",
-		 dbread_table(d), dbread_where(d));
-	if (chttp_query_u64(dbread_conn(d), sql, notv4) == -1) {
-		fail(d, NULL);
-		goto out;
-	}
 	snprintf(sql, len,
-		 "SELECT " COUNTERS " FROM %s WHERE %s AND " V4ONLY
-		 " FORMAT RowBinary",
+		 "SELECT " COUNTERS ", countIf(NOT " DBSQL_V4FLOW
+		 "), sumIf(bytes, NOT " DBSQL_V4FLOW
+		 ") FROM %s WHERE %s FORMAT RowBinary",
 		 dbread_table(d), dbread_where(d));
 	if (chttp_query(dbread_conn(d), sql, &b) == -1) {
 		fail(d, NULL);
 		goto out;
 	}
-	if (b.len != COUNTERS_LEN) {
+	if (b.len != COUNTERS_LEN + 16) {
 		fail(d, "unexpected answer to the totals query");
 		goto out;
 	}
@@ -105,6 +96,8 @@ totals(struct dbsource *d, struct summary *sum, uint64_t *notv4)
 		sum->bytes = r.bytes;
 		sum->first = r.first_ms;
 		sum->last = r.last_ms;
+		sum->flows6 = le64(b.p + COUNTERS_LEN);
+		sum->bytes6 = le64(b.p + COUNTERS_LEN + 8);
 	}
 	rc = 0;
 out:
@@ -125,61 +118,79 @@ keys_sql(const struct aggspec *s, char *out, size_t cap, size_t *rowlen)
 	if (s->either) {
 		const char *b = dbsql_column(s->other);
 
-		m = snprintf(
-		    out, cap,
-		    dbsql_is_addr(s->keys[0])
-			? "arrayJoin(if(%s = %s, [%s], [%s, %s])) AS k0"
-			: "toUInt64(arrayJoin(if(%s = %s, [%s], [%s, %s]))) AS "
-			  "k0",
-		    a, b, a, a, b);
-		*rowlen += dbsql_is_addr(s->keys[0]) ? ROWBIN_ADDR_LEN : 8;
+		if (dbsql_is_addr(s->keys[0]))
+			m = snprintf(out, cap,
+				     "arrayJoin(if(%s = %s, [%s], [%s, %s])) "
+				     "AS k0, toUInt8(NOT %s) AS f0",
+				     a, b, a, a, b, dbsql_addr_v4(s->keys[0]));
+		else
+			m = snprintf(out, cap,
+				     "toUInt64(arrayJoin(if(%s = %s, [%s], "
+				     "[%s, %s]))) AS k0",
+				     a, b, a, a, b);
+		*rowlen += dbsql_is_addr(s->keys[0]) ? ROWBIN_ADDR_LEN + 1 : 8;
 		return m < 0 || (size_t)m >= cap ? -1 : 0;
 	}
 	for (j = 0; j < s->nkeys; j++) {
 		a = dbsql_column(s->keys[j]);
-		m = snprintf(out + n, cap - n,
-			     dbsql_is_addr(s->keys[j])
-				 ? "%s%s AS k%d"
-				 : "%stoUInt64(%s) AS k%d",
-			     j ? ", " : "", a, j);
+		if (dbsql_is_addr(s->keys[j]))
+			m = snprintf(out + n, cap - n,
+				     "%s%s AS k%d, toUInt8(NOT %s) AS f%d",
+				     j ? ", " : "", a, j,
+				     dbsql_addr_v4(s->keys[j]), j);
+		else
+			m = snprintf(out + n, cap - n, "%stoUInt64(%s) AS k%d",
+				     j ? ", " : "", a, j);
 		if (m < 0 || (size_t)m >= cap - n)
 			return -1;
 		n += (size_t)m;
-		*rowlen += dbsql_is_addr(s->keys[j]) ? ROWBIN_ADDR_LEN : 8;
+		*rowlen += dbsql_is_addr(s->keys[j]) ? ROWBIN_ADDR_LEN + 1 : 8;
 	}
 	return 0;
 }
 
-/* Reads a group's key at p into key; returns the bytes it took. */
-typedef size_t (*key_fn)(const struct aggspec *, const uint8_t *p,
-			 uint32_t *key);
+/*
+ * Reads a group's key at p into key (the family word after the nkeys
+ * field words); returns the bytes it took, or 0 when t could not take
+ * an IPv6 address.
+ */
+typedef size_t (*key_fn)(const struct aggspec *, struct aggtab *t,
+			 const uint8_t *p, uint32_t *key);
 
 static size_t
-stat_key(const struct aggspec *s, const uint8_t *p, uint32_t *key)
+stat_key(const struct aggspec *s, struct aggtab *t, const uint8_t *p,
+	 uint32_t *key)
 {
 	const uint8_t *p0 = p;
+	uint32_t fam = 0;
 	int j;
 
 	for (j = 0; j < (s->either ? 1 : s->nkeys); j++) {
-		if (dbsql_is_addr(s->keys[j])) {
-			/* Only IPv4 rows were asked for. */
-			if (rowbin_addr_get(p, &key[j]) == -1)
-				key[j] = 0;
-			p += ROWBIN_ADDR_LEN;
-		} else {
+		if (!dbsql_is_addr(s->keys[j])) {
 			key[j] = (uint32_t)le64(p);
 			p += 8;
+			continue;
 		}
+		if (p[ROWBIN_ADDR_LEN] != 0 ||
+		    rowbin_addr_get(p, &key[j]) == -1) {
+			if ((key[j] = agg_tab_addr6(t, p)) == UINT32_MAX)
+				return 0;
+			fam |= 1u << j;
+		}
+		p += ROWBIN_ADDR_LEN + 1;
 	}
+	key[s->nkeys] = fam;
 	return (size_t)(p - p0);
 }
 
 static size_t
-series_key(const struct aggspec *s, const uint8_t *p, uint32_t *key)
+series_key(const struct aggspec *s, struct aggtab *t, const uint8_t *p,
+	   uint32_t *key)
 {
 	uint64_t k = le64(p);
 
 	(void)s;
+	(void)t;
 	key[0] = (uint32_t)(k >> 32);
 	key[1] = (uint32_t)k;
 	return 8;
@@ -191,10 +202,6 @@ fold_groups(struct dbsource *d, char *sql, size_t rowlen,
 	    const struct aggspec *s, key_fn kf, struct aggtab *t)
 {
 	struct chbuf b = {0};
-	/*
-	 * A table keyed on an address has one more key word, the IPv6 bits
-	 * (aggregate.h); every row here is IPv4, so it stays 0.
-	 */
 	uint32_t key[AGG_MAXWORDS] = {0};
 	struct flowrec r;
 	uint64_t flows;
@@ -210,7 +217,10 @@ fold_groups(struct dbsource *d, char *sql, size_t rowlen,
 		goto out;
 	}
 	for (off = 0; off < b.len; off += rowlen) {
-		n = kf(s, b.p + off, key);
+		if ((n = kf(s, t, b.p + off, key)) == 0) {
+			fail(d, "out of memory");
+			goto out;
+		}
 		flows = counters(b.p + off + n, &r);
 		if (agg_tab_add_group(t, key, &r, flows) == -1) {
 			fail(d, "out of memory");
@@ -227,7 +237,7 @@ out:
 static int
 one_stat(struct dbsource *d, const struct aggspec *s, struct aggtab *t)
 {
-	char keys[1024], group[256], *sql;
+	char keys[1024], group[512], *sql;
 	size_t rowlen, n, len;
 	int j;
 
@@ -235,14 +245,16 @@ one_stat(struct dbsource *d, const struct aggspec *s, struct aggtab *t)
 	    keys_sql(s, keys, sizeof(keys), &rowlen) == -1)
 		return fail(d, "statistic cannot be put into SQL");
 	for (n = 0, j = 0; j < (s->either ? 1 : s->nkeys); j++)
-		n += (size_t)snprintf(group + n, sizeof(group) - n, "%sk%d",
-				      j ? ", " : "", j);
+		n += (size_t)snprintf(group + n, sizeof(group) - n,
+				      dbsql_is_addr(s->keys[j]) ? "%sk%d, f%d"
+								: "%sk%d",
+				      j ? ", " : "", j, j);
 	len = strlen(keys) + strlen(dbread_where(d)) + strlen(dbread_table(d)) +
-	      sizeof(COUNTERS) + sizeof(V4ONLY) + 256;
+	      sizeof(COUNTERS) + 256;
 	if ((sql = malloc(len)) == NULL)
 		return fail(d, "out of memory");
 	snprintf(sql, len,
-		 "SELECT %s, " COUNTERS " FROM %s WHERE %s AND " V4ONLY
+		 "SELECT %s, " COUNTERS " FROM %s WHERE %s"
 		 " GROUP BY %s FORMAT RowBinary",
 		 keys, dbread_table(d), dbread_where(d), group);
 	return fold_groups(d, sql, rowlen, s, stat_key, t);
@@ -258,7 +270,7 @@ static int
 series(struct dbsource *d, int64_t iv, struct aggtab *t)
 {
 	size_t len = strlen(dbread_where(d)) + strlen(dbread_table(d)) +
-		     sizeof(V4ONLY) + sizeof(COUNTERS) + 256;
+		     sizeof(COUNTERS) + 256;
 	char *sql = malloc(len);
 
 	if (sql == NULL)
@@ -266,8 +278,7 @@ series(struct dbsource *d, int64_t iv, struct aggtab *t)
 	snprintf(sql, len,
 		 "SELECT intDiv(last_ms, %lld) - if(intDiv(last_ms, "
 		 "%lld) * %lld > last_ms, 1, 0) AS k0, " COUNTERS
-		 " FROM %s WHERE %s"
-		 " AND " V4ONLY " GROUP BY k0 FORMAT RowBinary",
+		 " FROM %s WHERE %s GROUP BY k0 FORMAT RowBinary",
 		 (long long)iv, (long long)iv, (long long)iv, dbread_table(d),
 		 dbread_where(d));
 	return fold_groups(d, sql, 8 + COUNTERS_LEN, NULL, series_key, t);
@@ -277,10 +288,9 @@ enum input_result
 dbstat_run(struct dbsource *d, const struct runopts *o, struct aggtab **stat,
 	   struct aggtab *agg, struct aggtab *ser, struct summary *sum)
 {
-	uint64_t notv4 = 0;
 	int i;
 
-	if (totals(d, sum, &notv4) == -1)
+	if (totals(d, sum) == -1)
 		return IN_DAMAGED;
 	for (i = 0; i < o->nstats; i++)
 		if (one_stat(d, &o->stat[i]->spec, stat[i]) == -1)
@@ -289,13 +299,5 @@ dbstat_run(struct dbsource *d, const struct runopts *o, struct aggtab **stat,
 		return IN_DAMAGED;
 	if (o->series_ms != 0 && series(d, o->series_ms, ser) == -1)
 		return IN_DAMAGED;
-	if (notv4 > 0) {
-		fprintf(stderr,
-			"%s: --db: %llu IPv6 flows left out (nfreport "
-			"shows IPv4 flows only)\n",
-			program_invocation_short_name,
-			(unsigned long long)notv4);
-		return IN_DAMAGED;
-	}
 	return IN_OK;
 }

@@ -21,8 +21,8 @@
 int dbstat_applies(const struct runopts *o);
 /*
  * Fill stat[0 .. o->nstats), agg (-A), ser (--series) and the summary.
- * IN_OK, or IN_DAMAGED after printing why (server failure, IPv6 flows
- * left out).
+ * IN_OK, or IN_DAMAGED after printing why (server failure, a broken
+ * answer, out of memory).
  */
 enum input_result dbstat_run(struct dbsource *, const struct runopts *o,
 			     struct aggtab **stat, struct aggtab *agg,

@@ -60,7 +60,9 @@ enum filter_op {
 	FILTER_LE,
 	FILTER_GT,
 	FILTER_GE,
-	FILTER_RANGE
+	FILTER_RANGE,
+	FILTER_NET6 /* an IPv6 prefix: val, hi the address's high and low
+		       64 bits (masked), mask the prefix length */
 };
 struct filter_prim {
 	int field, field2; /* enum field_id; field2 -1: none */

@@ -22,7 +22,8 @@ struct test {
 };
 
 enum nkind { N_TRUE, N_AND, N_OR, N_NOT, N_PRIM };
-_Static_assert(C_RANGE == (int)FILTER_RANGE && N_PRIM == (int)FILTER_PRIM,
+_Static_assert(C_RANGE == (int)FILTER_RANGE && C_NET6 == (int)FILTER_NET6 &&
+		   N_PRIM == (int)FILTER_PRIM,
 	       "filter.h mirrors the private enums");
 
 struct node {

@@ -7,14 +7,11 @@
  * server and cannot leak a request.  The tables carry the exact integers
  * `nfreport -s` prints; the graphs carry rates with exact values on hover.
  */
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "fields.h"
-#include "ftfile.h"
 #include "html.h"
 #include "svcname.h"
 #include "svg.h"
@@ -202,37 +199,35 @@ time_text(int64_t ms, char *out, size_t len)
 	snprintf(out, len, "%s%s", t, timefmt_is_utc() ? " UTC" : "");
 }
 
-/* Distinct capture hosts and comments of the files' headers. */
+/*
+ * Distinct capture hosts and comments of the files' headers (or, from a
+ * database, of the loaded files', in the same order): the first 8, and
+ * how many files had another.
+ */
 static void
-captures(FILE *f, const struct inlist *in)
+captures(FILE *f, const struct html_page *p)
 {
-	char seen[8][520], line[520], err[256];
+	char seen[8][520], line[520];
+	const char *c;
 	size_t i, k, n = 0, more = 0;
-	struct ft_reader *r;
-	int fd;
+	size_t nfiles = p->captures ? p->ncaptures : p->in->n;
 
-	for (i = 0; i < in->n; i++) {
-		if (strcmp(in->v[i].path, "-") == 0 ||
-		    (fd = open(in->v[i].path, O_RDONLY)) == -1)
+	for (i = 0; i < nfiles; i++) {
+		if (p->captures != NULL)
+			c = p->captures[i];
+		else if (input_capture(p->in->v[i].path, line, sizeof(line)) ==
+			 0)
+			c = line;
+		else
 			continue;
-		if ((r = ftr_open(fd, in->v[i].path, err, sizeof(err))) !=
-		    NULL) {
-			const struct ft_header *h = ftr_header(r);
-
-			snprintf(line, sizeof(line), "%s%s%s", h->hostname,
-				 h->comment[0] ? ": " : "", h->comment);
-			for (k = 0; k < n && strcmp(seen[k], line) != 0; k++)
-				;
-			if (k == n && line[0] != '\0') {
-				if (n < 8)
-					snprintf(seen[n++], sizeof(seen[0]),
-						 "%s", line);
-				else
-					more++;
-			}
-			ftr_close(r);
+		for (k = 0; k < n && strcmp(seen[k], c) != 0; k++)
+			;
+		if (k == n && c[0] != '\0') {
+			if (n < 8)
+				snprintf(seen[n++], sizeof(seen[0]), "%s", c);
+			else
+				more++;
 		}
-		close(fd);
 	}
 	for (k = 0; k < n; k++) {
 		fprintf(f, "<p class=\"capture\">capture ");
@@ -315,7 +310,7 @@ header(FILE *f, const struct html_page *p, const struct webview *v)
 	if (p->generated)
 		fact(f, "generated", "generated", p->generated);
 	fprintf(f, "</dl>\n");
-	captures(f, p->in);
+	captures(f, p);
 	fprintf(f, "</header>\n");
 }
 

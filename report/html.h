@@ -33,6 +33,9 @@ struct html_page {
 	const char *title;	 /* "last day" or NULL */
 	struct window win;	 /* as asked (may be open) */
 	const struct inlist *in; /* the files, for header lines */
+	/* --db: the loaded files' capture lines, in file order; or NULL */
+	const char *const *captures;
+	size_t ncaptures;
 	size_t files_read, files_damaged;
 	int renorm; /* --renormalize given */
 	const struct summary *total;

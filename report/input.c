@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "flowfile.h"
+#include "ftfile.h"
 #include "ftname.h"
 #include "input.h"
 
@@ -321,4 +322,25 @@ input_read(const struct infile *f, const struct window *w, struct flowrec *buf,
 	if (fd != 0)
 		close(fd);
 	return res;
+}
+
+int
+input_capture(const char *path, char *out, size_t cap)
+{
+	struct ft_reader *r;
+	char err[256];
+	int fd;
+
+	out[0] = '\0';
+	if (strcmp(path, "-") == 0 || (fd = open(path, O_RDONLY)) == -1)
+		return -1;
+	if ((r = ftr_open(fd, path, err, sizeof(err))) != NULL) {
+		const struct ft_header *h = ftr_header(r);
+
+		snprintf(out, cap, "%s%s%s", h->hostname,
+			 h->comment[0] ? ": " : "", h->comment);
+		ftr_close(r);
+	}
+	close(fd);
+	return r != NULL ? 0 : -1;
 }

@@ -44,6 +44,12 @@ struct window {
  */
 int input_add(struct inlist *, const char *path, int with_tmp);
 void input_free(struct inlist *);
+/*
+ * The capture host and comment of a flow-tools file's header, as "host",
+ * "host: comment" or "" (the web report's "capture" lines).  0, or -1 if
+ * the file is not a readable flow-tools file (out is then "").
+ */
+int input_capture(const char *path, char *out, size_t cap);
 
 /*
  * Called with each block of records in the window; may reorder or drop

@@ -398,13 +398,9 @@ main(int argc, char **argv)
 	}
 
 	web = strcmp(c.format, "html") == 0 || c.web.dir != NULL;
-	/*
-	 * The web report sizes its buckets from the files' names and counts
-	 * the files it read; from a database both would differ, so refuse
-	 * rather than draw a different page.
-	 */
-	if (web && c.db_url != NULL)
-		usage_error("-o html and --html-dir do not work with --db yet");
+	/* The flows' sampling intervals are not among the rows read back. */
+	if (c.run.renorm && c.db_url != NULL)
+		usage_error("--renormalize does not work with --db yet");
 	if (!web && c.web.has_local)
 		usage_error("--local is for -o html and --html-dir");
 	/* The web report writes its pages itself: its output is unused. */

@@ -17,6 +17,7 @@
 
 #include "chload.h"
 #include "daemon.h"
+#include "dirwatch.h"
 #include "input.h"
 #include "log.h"
 #include "parse.h"
@@ -202,10 +203,14 @@ by_name(const void *a, const void *b)
 	return strcmp(a, b);
 }
 
-/* The daemon: scan, load what is new, expire, sleep; until a signal. */
+/*
+ * The daemon: scan, load what is new, expire, wait for a file to arrive
+ * (inotify) or -i seconds; until a signal.
+ */
 static void
 run_daemon(struct chload *l, const struct options *o)
 {
+	struct dirwatch *dw = dirwatch_new(o->paths, o->npaths);
 	void *done = NULL;
 	struct inlist in;
 	time_t last_expire = 0;
@@ -214,6 +219,12 @@ run_daemon(struct chload *l, const struct options *o)
 	size_t i;
 	int rc, failed;
 
+	if (dw == NULL)
+		log_fatalx("out of memory");
+	log_info("%s", dirwatch_active(dw)
+			   ? "loading files as they arrive (inotify), and "
+			     "scanning every -i seconds"
+			   : "scanning every -i seconds");
 	while (!quit) {
 		list_files(o, &in);
 		failed = 0;
@@ -247,8 +258,10 @@ run_daemon(struct chload *l, const struct options *o)
 			continue;
 		}
 		backoff = 1;
-		pause_for(o->interval);
+		if (dirwatch_wait(dw, o->interval, &quit))
+			log_debug("a file arrived");
 	}
+	dirwatch_free(dw);
 }
 
 int

@@ -138,18 +138,28 @@ rowbin_flow_put(uint8_t *p, const struct flowrec *r)
 	return (size_t)(q - p);
 }
 
-int
+void
 rowbin_flow_get(const uint8_t *p, struct flowrec *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->first_ms = (int64_t)get64(p);
 	r->last_ms = (int64_t)get64(p + 8);
 	p += 16;
-	if (rowbin_addr_get(p, &r->srcaddr) ||
-	    rowbin_addr_get(p + 16, &r->dstaddr) ||
-	    rowbin_addr_get(p + 32, &r->nexthop) ||
-	    rowbin_addr_get(p + 48, &r->exaddr))
-		return -1;
+	/* The family rule of dbsql.h's DBSQL_V4FLOW. */
+	if (rowbin_addr_get(p, &r->srcaddr) == -1 ||
+	    rowbin_addr_get(p + 16, &r->dstaddr) == -1 ||
+	    rowbin_addr_get(p + 32, &r->nexthop) == -1) {
+		r->srcaddr = r->dstaddr = r->nexthop = 0;
+		r->af = FLOWREC_AF_INET6;
+		memcpy(r->src6, p, 16);
+		memcpy(r->dst6, p + 16, 16);
+		memcpy(r->nexthop6, p + 32, 16);
+	}
+	if (rowbin_addr_get(p + 48, &r->exaddr) == -1) {
+		r->exaddr = 0;
+		r->exaf = FLOWREC_AF_INET6;
+		memcpy(r->exaddr6, p + 48, 16);
+	}
 	p += 64;
 	r->srcport = get16(p);
 	r->dstport = get16(p + 2);
@@ -171,5 +181,4 @@ rowbin_flow_get(const uint8_t *p, struct flowrec *r)
 	r->unix_secs = get32(p + 16);
 	r->unix_nsecs = get32(p + 20);
 	r->sys_uptime = get32(p + 24);
-	return 0;
 }

@@ -29,10 +29,12 @@
 /* Write one flow row (ROWBIN_FLOW_LEN bytes) at p; returns the length. */
 size_t rowbin_flow_put(uint8_t *p, const struct flowrec *);
 /*
- * Read one flow row.  0, or -1 if an address is not IPv4-mapped (struct
- * flowrec holds IPv4 only, until IPv6 flows exist).
+ * Read one flow row: an IPv4 flow when its source, destination and next
+ * hop are all IPv4-mapped, else an IPv6 flow (af 6) with the 16 bytes of
+ * each; the exporter likewise on its own (exaf).  The columns not in a
+ * flow row (sampling, file) stay 0.
  */
-int rowbin_flow_get(const uint8_t *p, struct flowrec *);
+void rowbin_flow_get(const uint8_t *p, struct flowrec *);
 /* An IPv4 address (host order) as 16 IPv4-mapped bytes. */
 void rowbin_addr_put(uint8_t *p, uint32_t v4);
 /* The IPv4 address of 16 bytes, or -1 if they are not IPv4-mapped. */

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dbread.h"
 #include "html.h"
 #include "parse.h"
 #include "timefmt.h"
@@ -26,6 +27,8 @@ struct pass {
 	struct webreport *w;
 	const struct runopts *o;
 	const struct inlist *in;
+	char **captures; /* --db: the loaded files' capture lines */
+	size_t ncaptures;
 	FILE *f;
 	const char *title;
 	const struct html_nav *nav;
@@ -40,12 +43,21 @@ page_done(void *ctx, const struct webagg *agg, const struct summary *sum,
 {
 	struct pass *p = ctx;
 	struct html_page hp;
+	uint64_t nfiles = 0;
 
 	memset(&hp, 0, sizeof(hp));
 	hp.title = p->title;
 	hp.win = p->o->win;
 	hp.in = p->in;
+	hp.captures = (const char *const *)p->captures;
+	hp.ncaptures = p->ncaptures;
 	hp.files_read = files->read;
+	/* --db: the loaded files the page's flows come from. */
+	if (p->o->db != NULL) {
+		if (dbread_files(p->o->db, &nfiles) == -1)
+			p->err = EIO;
+		hp.files_read = (size_t)nfiles;
+	}
 	hp.files_damaged = files->damaged;
 	hp.renorm = p->o->renorm;
 	hp.total = sum;
@@ -78,10 +90,12 @@ now_ms(void)
  * readable step, so a day gets the classic five minutes, an hour half
  * minutes and a week hours.  Without a window the span is guessed from
  * the files' names (flow-capture's start times, plus one five-minute
- * rotation); a stream on stdin gets five minutes.
+ * rotation), with --db from the start times of the loaded files; a stream
+ * on stdin gets five minutes.
  */
 static int64_t
-auto_base(const struct window *win, const struct inlist *in)
+auto_base(const struct window *win, const struct inlist *in,
+	  struct dbsource *db)
 {
 	static const int64_t steps[] = {10,   30,   60,	      300,	900,
 					1800, 3600, 3 * 3600, 6 * 3600, 86400};
@@ -91,13 +105,16 @@ auto_base(const struct window *win, const struct inlist *in)
 	if (win->start != INT64_MIN && win->end != INT64_MAX)
 		span = win->end - win->start;
 	else {
-		for (i = 0; i < in->n; i++) {
-			if (in->v[i].start_ms == INT64_MIN)
+		if (db != NULL) {
+			if (dbread_file_span(db, &lo, &hi) != 1)
 				return 300000;
+		} else if (in->n == 0)
+			return 300000;
+		for (i = 0; i < in->n; i++) {
 			lo = in->v[i].start_ms < lo ? in->v[i].start_ms : lo;
 			hi = in->v[i].start_ms > hi ? in->v[i].start_ms : hi;
 		}
-		if (in->n == 0)
+		if (lo == INT64_MIN)
 			return 300000;
 		span = hi - lo + 300000;
 		if (win->start != INT64_MIN && hi - win->start < span)
@@ -117,7 +134,8 @@ one_page(struct pass *p, struct runopts *o, struct summary *total)
 	struct tcache tc;
 	int rc;
 
-	wo.base_ms = p->w->base_ms ? p->w->base_ms : auto_base(&o->win, p->in);
+	wo.base_ms =
+	    p->w->base_ms ? p->w->base_ms : auto_base(&o->win, p->in, o->db);
 	wo.local = p->w->has_local ? &p->w->local : NULL;
 	o->web = &wo;
 	o->web_done = page_done;
@@ -138,7 +156,7 @@ one_page(struct pass *p, struct runopts *o, struct summary *total)
 	return rc;
 }
 
-static const struct html_nav site[] = {
+static const struct html_nav site_nav[] = {
     {"hour.html", "last hour"},
     {"index.html", "last day"},
     {"week.html", "last week"},
@@ -151,12 +169,12 @@ site_page(struct pass *p, struct runopts *o, int k, int64_t end,
 	  struct summary *total)
 {
 	const char *me = program_invocation_short_name;
-	char tmp[4096], dst[4096];
+	char tmp[4096], dst[4096], err[256];
 	int fd, rc, saved;
 
-	snprintf(dst, sizeof(dst), "%s/%s", p->w->dir, site[k].file);
+	snprintf(dst, sizeof(dst), "%s/%s", p->w->dir, site_nav[k].file);
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", p->w->dir,
-			     site[k].file) >= sizeof(tmp)) {
+			     site_nav[k].file) >= sizeof(tmp)) {
 		fprintf(stderr, "%s: %s: path too long\n", me, p->w->dir);
 		return -1;
 	}
@@ -170,7 +188,14 @@ site_page(struct pass *p, struct runopts *o, int k, int64_t end,
 	}
 	o->win.start = end - site_span[k];
 	o->win.end = end;
-	p->title = site[k].label;
+	if (o->db != NULL &&
+	    dbread_window(o->db, &o->win, err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s: --db: %s\n", me, err);
+		fclose(p->f);
+		unlink(tmp);
+		return -1;
+	}
+	p->title = site_nav[k].label;
 	p->self = k;
 	rc = one_page(p, o, total);
 	/* Readable by a web server, as an ordinary file would be. */
@@ -195,24 +220,21 @@ site_page(struct pass *p, struct runopts *o, int k, int64_t end,
 	return rc;
 }
 
-int
-webreport_run(struct webreport *w, struct runopts *o, const struct inlist *in,
-	      struct summary *total)
+/* The page on stdout, or the site's pages in --html-dir. */
+static int
+write_pages(struct pass *p, struct runopts *o, struct summary *total)
 {
-	struct pass p;
+	struct webreport *w = p->w;
 	struct summary s;
 	struct stat st;
 	const char *why = NULL;
 	int64_t end;
 	int k, rc = 0, r;
 
-	memset(&p, 0, sizeof(p));
-	p.w = w;
-	p.in = in;
 	if (w->dir == NULL) {
-		p.f = stdout;
-		p.self = -1;
-		return one_page(&p, o, total);
+		p->f = stdout;
+		p->self = -1;
+		return one_page(p, o, total);
 	}
 	if (stat(w->dir, &st) == -1)
 		why = strerror(errno);
@@ -224,10 +246,10 @@ webreport_run(struct webreport *w, struct runopts *o, const struct inlist *in,
 		return -1;
 	}
 	end = o->win.end != INT64_MAX ? o->win.end : now_ms();
-	p.nav = site;
-	p.nnav = 3;
+	p->nav = site_nav;
+	p->nnav = 3;
 	for (k = 0; k < 3; k++) {
-		r = site_page(&p, o, k, end, k == 1 ? total : &s);
+		r = site_page(p, o, k, end, k == 1 ? total : &s);
 		if (r < 0)
 			return -1;
 		rc |= r;
@@ -237,5 +259,26 @@ webreport_run(struct webreport *w, struct runopts *o, const struct inlist *in,
 		fsync(k);
 		close(k);
 	}
+	return rc;
+}
+
+int
+webreport_run(struct webreport *w, struct runopts *o, const struct inlist *in,
+	      struct summary *total)
+{
+	struct pass p;
+	int rc;
+
+	memset(&p, 0, sizeof(p));
+	p.w = w;
+	p.in = in;
+	if (o->db != NULL &&
+	    (p.captures = dbread_captures(o->db, &p.ncaptures)) == NULL) {
+		fprintf(stderr, "%s: out of memory\n",
+			program_invocation_short_name);
+		return -1;
+	}
+	rc = write_pages(&p, o, total);
+	dbread_captures_free(p.captures, p.ncaptures);
 	return rc;
 }

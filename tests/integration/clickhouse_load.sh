@@ -15,6 +15,12 @@ if "$NFCHLOAD" -I -C nfkit -H "$CH_URL1" 2>"$TMP/init.err" &&
     "$NFCHLOAD" -I -C nfkit -H "$CH_URL2" 2>>"$TMP/init.err" &&
     [ "$(ch_sql 1 'EXISTS TABLE nfkit.flows')" = 1 ]; then pass schema_init
 else fail schema_init "$(cat "$TMP/init.err")"; fi
+# A markers table made by an older nfchload gains its new columns with -I.
+ch_sql 1 "CREATE DATABASE old" && ch_sql 1 "CREATE TABLE old.loaded (file String, rows UInt64, damaged UInt8, loaded DateTime DEFAULT now()) ENGINE = MergeTree() ORDER BY file"
+"$NFCHLOAD" -I -T old -H "$CH_URL1" 2>"$TMP/old.err"
+cols=$(ch_sql 1 "SELECT count() FROM system.columns WHERE database = 'old' AND table = 'loaded' AND name IN ('file_ms', 'capture')")
+if [ "$cols" = 2 ] && [ "$(ch_sql 1 'EXISTS TABLE nfkit.loaded_all')" = 1 ]; then pass schema_upgrade
+else fail schema_upgrade "columns $cols: $(cat "$TMP/old.err")"; fi
 
 rnd() { od -An -N2 -tu2 /dev/urandom | tr -d ' '; }
 
@@ -116,17 +122,36 @@ if [ $rc = 1 ] && [ -n "$good" ] && [ "$good" -gt 0 ] && [ "$good" = "$got" ] &&
 else fail damaged_files "$(cat "$TMP/bad.log")"; fi
 
 # The daemon: scans the directory, loads what is new, stops on SIGTERM
-# and removes its pidfile.
+# and removes its pidfile.  With a scan interval of an hour, files that
+# arrive later are loaded at once (inotify): one renamed in, as the
+# collector's rotation does, and one renamed into a new subdirectory.
 "$NFCHLOAD" -I -T daemon -H "$CH_URL1" 2>/dev/null
-bg "$NFCHLOAD" -D -i 1 -T daemon -p "$TMP/chload.pid" -H "$CH_URL1" "$D/c1" 2>"$TMP/daemon.log"
+bg "$NFCHLOAD" -D -i 3600 -T daemon -p "$TMP/chload.pid" -H "$CH_URL1" "$D/c1" 2>"$TMP/daemon.log"
 dp=$LASTPID
-if wait_for "[ \"\$(ch_sql 1 'SELECT count() FROM daemon.loaded')\" = 10 ]" &&
+loaded() { [ "$(ch_sql 1 'SELECT count() FROM daemon.loaded')" = "$1" ]; }
+if wait_for "loaded 10" &&
     [ "$(ch_sql 1 'SELECT count() FROM daemon.flows_local')" = 40000 ] &&
     [ "$(cat "$TMP/chload.pid")" = "$dp" ]; then
-	stop "$dp"
-	if [ ! -e "$TMP/chload.pid" ]; then pass daemon_mode
-	else fail daemon_mode "pidfile left behind"; fi
+	pass daemon_mode
 else fail daemon_mode "$(tail -n 3 "$TMP/daemon.log")"; fi
+f=$(ls "$D"/c2/ft-v05.* | head -n 1)
+cp "$f" "$D/c1/tmp-v05.2023-11-15.000000+0000"
+mv "$D/c1/tmp-v05.2023-11-15.000000+0000" "$D/c1/ft-v05.2023-11-15.000000+0000"
+t0=$(date +%s%N)
+wait_for "loaded 11"; r1=$?
+t1=$(date +%s%N)
+mkdir -p "$D/c1/2023-11-15"
+cp "$f" "$D/c1/2023-11-15/tmp-v05.2023-11-15.000500+0000"
+mv "$D/c1/2023-11-15/tmp-v05.2023-11-15.000500+0000" "$D/c1/2023-11-15/ft-v05.2023-11-15.000500+0000"
+wait_for "loaded 12"; r2=$?
+t2=$(date +%s%N)
+echo "clickhouse_load: daemon -i 3600: renamed-in file loaded after $(( (t1 - t0) / 1000000 )) ms, file in a new subdirectory after $(( (t2 - t1) / 1000000 )) ms"
+if [ $r1 = 0 ] && [ $r2 = 0 ] && grep -q "as they arrive (inotify)" "$TMP/daemon.log"; then
+	pass daemon_loads_arrivals
+else fail daemon_loads_arrivals "$(tail -n 3 "$TMP/daemon.log")"; fi
+stop "$dp"
+if [ ! -e "$TMP/chload.pid" ]; then pass daemon_stops
+else fail daemon_stops "pidfile left behind"; fi
 
 # Once per file from nfcollectd's -R hook: flows sent to a collector (the
 # same v5 datagrams ftgen writes), rotated by SIGHUP, loaded by the hook.

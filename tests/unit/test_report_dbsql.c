@@ -1,8 +1,9 @@
 /*
  * Unit tests for report/dbsql.c (filters as ClickHouse WHERE clauses) and
  * report/rowbin.c (RowBinary flow rows): the exact SQL of each primitive
- * kind, address prefixes as IPv4-mapped FixedString ranges, the window,
- * and flows surviving an encode/decode round trip byte for byte.
+ * kind, address prefixes (IPv4-mapped or IPv6) as FixedString ranges on
+ * rows of the address's family, the window, and IPv4 and IPv6 flows
+ * surviving an encode/decode round trip byte for byte.
  */
 #include <check.h>
 #include <stdio.h>
@@ -31,6 +32,8 @@ where(const char *expr, const struct window *w)
 }
 
 #define V4(x) "toFixedString(unhex('00000000000000000000FFFF" x "'), 16)"
+#define A16(x) "toFixedString(unhex('" x "'), 16)"
+#define EXV4 "(" DBSQL_MAPPED("exporter") ")"
 
 START_TEST(test_sql)
 {
@@ -44,14 +47,70 @@ START_TEST(test_sql)
 	    {"dst port 1000-2000", "(((dstport) BETWEEN 1000 AND 2000))"},
 	    {"src port >= 1024", "(((srcport) >= 1024))"},
 	    {"host 10.0.0.1",
-	     "(((srcaddr = " V4("0A000001") ") OR "
-					    "(dstaddr = " V4("0A000001") ")))"},
+	     "(((" DBSQL_V4FLOW " AND (srcaddr = " V4(
+		 "0A000001") ")) OR "
+			     "(" DBSQL_V4FLOW
+			     " AND (dstaddr = " V4("0A000001") "))))"},
 	    {"src net 10.1.0.0/16",
-	     "(((srcaddr BETWEEN " V4("0A010000") " AND " V4("0A01FFFF") ")))"},
+	     "(((" DBSQL_V4FLOW " AND (srcaddr BETWEEN " V4(
+		 "0A010000") " AND " V4("0A01FFFF") "))))"},
 	    {"dst net 0.0.0.0/0",
-	     "(((dstaddr BETWEEN " V4("00000000") " AND " V4("FFFFFFFF") ")))"},
-	    {"exporter 127.0.0.1", "(((exporter = " V4("7F000001") ")))"},
-	    {"nexthop 192.0.2.1", "(((nexthop = " V4("C0000201") ")))"},
+	     "(((" DBSQL_V4FLOW " AND (dstaddr BETWEEN " V4(
+		 "00000000") " AND " V4("FFFFFFFF") "))))"},
+	    {"exporter 127.0.0.1",
+	     "(((" EXV4 " AND (exporter = " V4("7F000001") "))))"},
+	    {"nexthop 192.0.2.1",
+	     "(((" DBSQL_V4FLOW " AND (nexthop = " V4("C0000201") "))))"},
+	    /* IPv6: a value or a byte range, on rows that hold IPv6. */
+	    {"src host 2001:db8::1",
+	     "(((NOT " DBSQL_V4FLOW
+	     " AND (srcaddr = " A16("20010DB8000000000000000000000001") "))))"},
+	    {"dst net 2001:db8:1::/48",
+	     "(((NOT " DBSQL_V4FLOW " AND (dstaddr BETWEEN " A16(
+		 "20010DB800010000000000000000"
+		 "0000") " AND " A16("20010DB80001FFFFFFFFFFFFFFFFFFFF") ")))"
+									 ")"},
+	    {"net 2001:db8::1:0/112",
+	     "(((NOT " DBSQL_V4FLOW " AND (srcaddr BETWEEN " A16(
+		 "20010DB800000000000000000001"
+		 "0000") " AND " A16("20010DB800000000"
+				     "000000000001FFF"
+				     "F") ")) OR "
+					  "(NOT"
+					  " " DBSQL_V4FLOW " AND "
+					  "(dstaddr "
+					  "BETWEEN"
+					  " " A16("20"
+						  "01"
+						  "0D"
+						  "B8"
+						  "00"
+						  "00"
+						  "00"
+						  "00"
+						  "00"
+						  "00"
+						  "00"
+						  "00"
+						  "00"
+						  "01"
+						  "00"
+						  "0"
+						  "0") " A"
+						       "ND"
+						       " " A16("20010DB800000"
+							       "0000000000000"
+							       "01FFFF") ")))"
+									 ")"},
+	    {"exporter ::1", "(((NOT " EXV4 " AND (exporter = " A16(
+				 "00000000000000000000000000000001") "))))"},
+	    {"src net ::/0",
+	     "(((NOT " DBSQL_V4FLOW " AND (srcaddr BETWEEN " A16(
+		 "0000000000000000000000000000"
+		 "0000") " AND " A16("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF") ")))"
+									 ")"},
+	    {"inet", "(((if(" DBSQL_V4FLOW ", 4, 6)) = 4))"},
+	    {"not inet6", "(NOT (((if(" DBSQL_V4FLOW ", 4, 6)) = 6)))"},
 	    {"flags S", "((bitAnd(tcp_flags, 2) = 2))"},
 	    {"bytes > 1k", "(((bytes) > 1000))"},
 	    {"in if 3", "(((input) = 3))"},
@@ -60,7 +119,8 @@ START_TEST(test_sql)
 	     "((NOT (((tos) = 0)) OR ((src_as) = 1 OR (dst_as) = 1)))"},
 	    {"mask < 8 and duration >= 1000",
 	     "((((src_mask) < 8 OR (dst_mask) < 8) AND "
-	     "((toUInt64(if(last_ms > first_ms, last_ms - first_ms, 0))) "
+	     "((toUInt64(if(last_ms > first_ms, last_ms - first_ms, "
+	     "0))) "
 	     ">= 1000)))"},
 	    {"bpp 100", "(((if(packets = 0, 0, intDiv(bytes, "
 			"greatest(packets, 1)))) = 100))"},
@@ -135,15 +195,13 @@ START_TEST(test_rowbin)
 	ck_assert_uint_eq(buf[16 + 10], 0xff);
 	ck_assert_uint_eq(buf[16 + 12], 10);
 	ck_assert_uint_eq(buf[16 + 15], 1);
-	ck_assert_int_eq(rowbin_flow_get(buf, &back), 0);
+	rowbin_flow_get(buf, &back);
 	ck_assert_int_eq(memcmp(&r, &back, sizeof(r)), 0);
 
-	/* An IPv6 address is refused, not truncated. */
+	/* An IPv6 address is refused by the IPv4 reader, not truncated. */
 	memset(v6, 0, sizeof(v6));
 	v6[0] = 0x20;
 	ck_assert_int_eq(rowbin_addr_get(v6, &a), -1);
-	memcpy(buf + 16, v6, 16);
-	ck_assert_int_eq(rowbin_flow_get(buf, &back), -1);
 
 	/*
 	 * An IPv6 flow (from an IPFIX file) is loaded with its own
@@ -158,7 +216,22 @@ START_TEST(test_rowbin)
 	ck_assert_int_eq(memcmp(buf + 16, v6, 16), 0);
 	ck_assert_int_eq(memcmp(buf + 32, r.dst6, 16), 0);
 	ck_assert_uint_eq(buf[16 + 48], 0xfe);
-	ck_assert_int_eq(rowbin_flow_get(buf, &back), -1);
+	/* ... and read back as the same IPv6 flow (no IPv4 fields). */
+	r.srcaddr = r.dstaddr = r.nexthop = r.exaddr = 0;
+	rowbin_flow_get(buf, &back);
+	ck_assert_int_eq(memcmp(&r, &back, sizeof(r)), 0);
+
+	/* One address not IPv4-mapped makes the flow IPv6 (DBSQL_V4FLOW). */
+	memset(&r, 0, sizeof(r));
+	r.af = FLOWREC_AF_INET6;
+	r.src6[10] = r.src6[11] = 0xff;
+	r.src6[12] = 10;
+	r.dst6[10] = r.dst6[11] = 0xff;
+	r.exaddr = 0x7f000001;
+	rowbin_flow_put(buf, &r);
+	rowbin_flow_get(buf, &back);
+	ck_assert_int_eq(memcmp(&r, &back, sizeof(r)), 0);
+	ck_assert_int_eq(back.exaf, 0);
 }
 END_TEST
 
