@@ -12,6 +12,7 @@
 
 #include "../../collector/datagram.h"
 #include "v5.h"
+#include "unit.h"
 
 static void
 put16(uint8_t *p, uint16_t v)
@@ -358,14 +359,4 @@ decode_suite(void)
 	return s;
 }
 
-int
-main(void)
-{
-	SRunner *sr = srunner_create(decode_suite());
-	int nf;
-
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+UNIT_MAIN(decode_suite)

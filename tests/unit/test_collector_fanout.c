@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "../../collector/fanout.h"
+#include "unit.h"
 
 static struct exp_addr
 v4(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
@@ -241,14 +242,4 @@ fanout_suite(void)
 	return s;
 }
 
-int
-main(void)
-{
-	SRunner *sr = srunner_create(fanout_suite());
-	int nf;
-
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+UNIT_MAIN(fanout_suite)

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "../../collector/rotate.h"
+#include "unit.h"
 
 static void
 zone(const char *tz)
@@ -79,14 +80,4 @@ rotate_suite(void)
 	return s;
 }
 
-int
-main(void)
-{
-	SRunner *sr = srunner_create(rotate_suite());
-	int nf;
-
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+UNIT_MAIN(rotate_suite)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../../collector/exporter.h"
+#include "unit.h"
 
 static struct exp_addr
 v4(const char *s)
@@ -223,14 +224,4 @@ seq_suite(void)
 	return s;
 }
 
-int
-main(void)
-{
-	SRunner *sr = srunner_create(seq_suite());
-	int nf;
-
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+UNIT_MAIN(seq_suite)

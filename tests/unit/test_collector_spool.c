@@ -16,6 +16,7 @@
 #include "spooltest.h"
 #include "../../collector/retention.h"
 #include "textfile.h"
+#include "unit.h"
 
 static void
 fill(struct flowrec *r, size_t n)
@@ -407,14 +408,4 @@ spool_suite(void)
 	return s;
 }
 
-int
-main(void)
-{
-	SRunner *sr = srunner_create(spool_suite());
-	int nf;
-
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+UNIT_MAIN(spool_suite)

@@ -17,6 +17,7 @@
 
 #include "daemon.h"
 #include "textfile.h"
+#include "unit.h"
 
 static char dir[64];
 static char path[128];
@@ -349,14 +350,4 @@ daemon_suite(void)
 	return s;
 }
 
-int
-main(void)
-{
-	SRunner *sr = srunner_create(daemon_suite());
-	int nf;
-
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+UNIT_MAIN(daemon_suite)

@@ -17,6 +17,7 @@
 
 #include "ftfile.h"
 #include "fttest.h"
+#include "unit.h"
 
 /*
  * Header damage on a file with H = 80 (hostname "vm"): the byte at off set
@@ -362,14 +363,4 @@ ftdamage_suite(void)
 	return s;
 }
 
-int
-main(void)
-{
-	SRunner *sr = srunner_create(ftdamage_suite());
-	int nf;
-
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+UNIT_MAIN(ftdamage_suite)

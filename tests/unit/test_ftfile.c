@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "ftfile.h"
+#include "unit.h"
 
 #define TESTDATA "../shared/testdata/flow-tools"
 #define SEED TESTDATA "/seed-utc/ft-v05.2026-11-26.180515+0000"
@@ -752,14 +753,4 @@ ftfile_suite(void)
 	return s;
 }
 
-int
-main(void)
-{
-	SRunner *sr = srunner_create(ftfile_suite());
-	int nf;
-
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+UNIT_MAIN(ftfile_suite)

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "ftname.h"
+#include "unit.h"
 
 /* 2026-11-26 18:05:15 UTC and 18:05:29 UTC, the seed-utc/nested-berlin
  * capture starts. */
@@ -231,14 +232,4 @@ ftname_suite(void)
 	return s;
 }
 
-int
-main(void)
-{
-	SRunner *sr = srunner_create(ftname_suite());
-	int nf;
-
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+UNIT_MAIN(ftname_suite)

@@ -31,6 +31,7 @@
 #include "buf.h"
 #include "ftfile.h"
 #include "fttest.h"
+#include "unit.h"
 
 #define TESTDATA "../shared/testdata/flow-tools"
 #define EXPECTED TESTDATA "/expected/"
@@ -704,14 +705,4 @@ ftread_suite(void)
 	return s;
 }
 
-int
-main(void)
-{
-	SRunner *sr = srunner_create(ftread_suite());
-	int nf;
-
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+UNIT_MAIN(ftread_suite)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ipfix.h"
+#include "unit.h"
 
 #define T0 1700000000000LL
 
@@ -310,14 +311,4 @@ ipfix_suite(void)
 	return s;
 }
 
-int
-main(void)
-{
-	SRunner *sr = srunner_create(ipfix_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
-}
+UNIT_MAIN(ipfix_suite)

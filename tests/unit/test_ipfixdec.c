@@ -15,6 +15,7 @@
 
 #include "ipfix.h"
 #include "ipfixdec.h"
+#include "unit.h"
 
 #define T0 1700000000u /* export time of every message, unix s */
 
@@ -932,14 +933,4 @@ ipfixdec_suite(void)
 	return s;
 }
 
-int
-main(void)
-{
-	SRunner *sr = srunner_create(ipfixdec_suite());
-	int nf;
-
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+UNIT_MAIN(ipfixdec_suite)

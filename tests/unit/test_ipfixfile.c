@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "ipfixfile.h"
+#include "unit.h"
 
 #define NRECS 5000
 
@@ -365,14 +366,4 @@ ipfixfile_suite(void)
 	return s;
 }
 
-int
-main(void)
-{
-	SRunner *sr = srunner_create(ipfixfile_suite());
-	int nf;
-
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? 0 : 1;
-}
+UNIT_MAIN(ipfixfile_suite)

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "unit.h"
 
 static char logbuf[4096];
 
@@ -118,14 +119,4 @@ log_suite(void)
 	return s;
 }
 
-int
-main(void)
-{
-	SRunner *sr = srunner_create(log_suite());
-	int nf;
-
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+UNIT_MAIN(log_suite)

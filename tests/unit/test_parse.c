@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "parse.h"
+#include "unit.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 #define UNTOUCHED UINT64_C(0xabcdabcdabcdabcd)
@@ -336,14 +337,4 @@ parse_suite(void)
 	return s;
 }
 
-int
-main(void)
-{
-	SRunner *sr = srunner_create(parse_suite());
-	int nf;
-
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+UNIT_MAIN(parse_suite)

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "proto.h"
+#include "unit.h"
 
 START_TEST(test_by_num)
 {
@@ -116,14 +117,4 @@ proto_suite(void)
 	return s;
 }
 
-int
-main(void)
-{
-	SRunner *sr = srunner_create(proto_suite());
-	int nf;
-
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+UNIT_MAIN(proto_suite)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../../report/filter.h"
+#include "unit.h"
 
 /* The SYN flow of the seed-utc file, with a few extra fields set. */
 static struct flowrec
@@ -544,8 +545,6 @@ main(void)
 {
 	Suite *s = suite_create("report_filter");
 	TCase *tc = tcase_create("filter");
-	SRunner *sr;
-	int nf;
 
 	tcase_add_test(tc, test_primitives);
 	tcase_add_test(tc, test_ipv6);
@@ -555,9 +554,5 @@ main(void)
 	tcase_add_test(tc, test_block);
 	tcase_add_test(tc, test_random);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? 0 : 1;
+	return unit_run(s);
 }

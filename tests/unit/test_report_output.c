@@ -11,6 +11,7 @@
 #include "../../report/fields.h"
 #include "../../report/output.h"
 #include "../../report/timefmt.h"
+#include "unit.h"
 
 static struct flowrec
 rec(uint8_t proto, uint16_t dstport, uint8_t flags)
@@ -317,8 +318,6 @@ main(void)
 {
 	Suite *s = suite_create("report_output");
 	TCase *tc = tcase_create("output");
-	SRunner *sr;
-	int nf;
 
 	tcase_add_test(tc, test_short);
 	tcase_add_test(tc, test_short_summary);
@@ -330,9 +329,5 @@ main(void)
 	tcase_add_test(tc, test_fmt_u64);
 	tcase_add_test(tc, test_unknown_format);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? 0 : 1;
+	return unit_run(s);
 }

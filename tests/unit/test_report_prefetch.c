@@ -16,6 +16,7 @@
 
 #include "ftfile.h"
 #include "../../report/prefetch.h"
+#include "unit.h"
 
 #define T0 1795716315 /* 2026-11-26 18:05:15 UTC */
 #define NFILES 4
@@ -240,14 +241,4 @@ prefetch_suite(void)
 	return s;
 }
 
-int
-main(void)
-{
-	SRunner *sr = srunner_create(prefetch_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+UNIT_MAIN(prefetch_suite)

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "../../sensor/capture.h"
+#include "unit.h"
 
 #define NPKT 4000
 #define PKTLEN 1000
@@ -125,14 +126,4 @@ capture_suite(void)
 	return s;
 }
 
-int
-main(void)
-{
-	SRunner *sr = srunner_create(capture_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+UNIT_MAIN(capture_suite)

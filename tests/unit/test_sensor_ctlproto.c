@@ -25,6 +25,7 @@
 #include "../../sensor/flowtable.h"
 #include "../../sensor/meter.h"
 #include "sensor_pkt.h"
+#include "unit.h"
 
 START_TEST(header_round_trip)
 {
@@ -579,14 +580,4 @@ ctlproto_suite(void)
 	return s;
 }
 
-int
-main(void)
-{
-	SRunner *sr = srunner_create(ctlproto_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
-}
+UNIT_MAIN(ctlproto_suite)

@@ -19,6 +19,7 @@
 
 #include "../../sensor/export.h"
 #include "v5.h"
+#include "unit.h"
 
 #define T0 1700000000000LL
 
@@ -396,14 +397,4 @@ export_suite(void)
 	return s;
 }
 
-int
-main(void)
-{
-	SRunner *sr = srunner_create(export_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
-}
+UNIT_MAIN(export_suite)

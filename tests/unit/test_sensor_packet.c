@@ -13,6 +13,7 @@
 
 #include "../../common/packet.h"
 #include "sensor_pkt.h"
+#include "unit.h"
 
 static enum packet_status
 dec(int dlt, const uint8_t *b, size_t len, struct packet_info *d)
@@ -616,14 +617,4 @@ decode_suite(void)
 	return s;
 }
 
-int
-main(void)
-{
-	SRunner *sr = srunner_create(decode_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
-}
+UNIT_MAIN(decode_suite)

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "../../sensor/pcapmap.h"
+#include "unit.h"
 
 #define MAXFILE (1 << 20)
 
@@ -420,14 +421,4 @@ pcapmap_suite(void)
 	return s;
 }
 
-int
-main(void)
-{
-	SRunner *sr = srunner_create(pcapmap_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
-}
+UNIT_MAIN(pcapmap_suite)

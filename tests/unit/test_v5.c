@@ -16,6 +16,7 @@
 #include "buf.h"
 #include "flowrec.h"
 #include "v5.h"
+#include "unit.h"
 
 #define SHARED_PCAP "../shared/testdata/flow-tools/input/v5-export.pcap"
 
@@ -675,14 +676,4 @@ v5_suite(void)
 	return s;
 }
 
-int
-main(void)
-{
-	SRunner *sr = srunner_create(v5_suite());
-	int nf;
-
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+UNIT_MAIN(v5_suite)

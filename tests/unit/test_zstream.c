@@ -21,6 +21,7 @@
 #include "ftfile.h"
 #include "fttest.h"
 #include "zstream.h"
+#include "unit.h"
 
 /* The second zlib header byte the default level writes. */
 #ifdef HAVE_ISAL
@@ -623,14 +624,4 @@ zstream_suite(void)
 	return s;
 }
 
-int
-main(void)
-{
-	SRunner *sr = srunner_create(zstream_suite());
-	int nf;
-
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+UNIT_MAIN(zstream_suite)
