@@ -353,18 +353,14 @@ static Suite *
 buf_suite(void)
 {
 	Suite *s = suite_create("buf");
-	TCase *tc = tcase_create("core");
+	TCase *tc = unit_case(s, "core", 0,
+			      UNIT_TESTS(test_init_left, test_get_be_le,
+					 test_bytes_untouched,
+					 test_skip_past_end, test_put_be_le,
+					 test_load, test_peek_boundary));
 
-	tcase_add_test(tc, test_init_left);
-	tcase_add_test(tc, test_get_be_le);
 	tcase_add_loop_test(tc, test_get_boundary, 0, G_NGET);
-	tcase_add_test(tc, test_bytes_untouched);
-	tcase_add_test(tc, test_skip_past_end);
-	tcase_add_test(tc, test_put_be_le);
 	tcase_add_loop_test(tc, test_put_boundary, 0, G_NGET);
-	tcase_add_test(tc, test_load);
-	tcase_add_test(tc, test_peek_boundary);
-	suite_add_tcase(s, tc);
 	return s;
 }
 

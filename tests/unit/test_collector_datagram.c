@@ -342,21 +342,6 @@ START_TEST(test_random)
 }
 END_TEST
 
-static Suite *
-decode_suite(void)
-{
-	Suite *s = suite_create("collector_decode");
-	TCase *tc = tcase_create("core");
-
-	tcase_add_test(tc, test_v5_ok);
-	tcase_add_test(tc, test_v1_translated);
-	tcase_add_test(tc, test_v7_translated);
-	tcase_add_test(tc, test_rejections);
-	tcase_add_test(tc, test_every_truncation);
-	tcase_add_test(tc, test_names);
-	tcase_add_test(tc, test_random);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-UNIT_MAIN(decode_suite)
+UNIT_MAIN_TESTS("collector_decode", 0, test_v5_ok, test_v1_translated,
+		test_v7_translated, test_rejections, test_every_truncation,
+		test_names, test_random)

@@ -227,19 +227,5 @@ START_TEST(test_forward)
 }
 END_TEST
 
-static Suite *
-fanout_suite(void)
-{
-	Suite *s = suite_create("collector_fanout");
-	TCase *tc = tcase_create("core");
-
-	tcase_add_test(tc, test_modes);
-	tcase_add_test(tc, test_shard_stable_and_spread);
-	tcase_add_test(tc, test_headers);
-	tcase_add_test(tc, test_ring_bound);
-	tcase_add_test(tc, test_forward);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-UNIT_MAIN(fanout_suite)
+UNIT_MAIN_TESTS("collector_fanout", 0, test_modes, test_shard_stable_and_spread,
+		test_headers, test_ring_bound, test_forward)

@@ -67,17 +67,5 @@ START_TEST(test_next_berlin)
 }
 END_TEST
 
-static Suite *
-rotate_suite(void)
-{
-	Suite *s = suite_create("collector_rotate");
-	TCase *tc = tcase_create("core");
-
-	tcase_add_test(tc, test_interval);
-	tcase_add_test(tc, test_next_utc);
-	tcase_add_test(tc, test_next_berlin);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-UNIT_MAIN(rotate_suite)
+UNIT_MAIN_TESTS("collector_rotate", 0, test_interval, test_next_utc,
+		test_next_berlin)

@@ -207,21 +207,6 @@ START_TEST(test_foreach_and_dst)
 }
 END_TEST
 
-static Suite *
-seq_suite(void)
-{
-	Suite *s = suite_create("collector_seq");
-	TCase *tc = tcase_create("core");
-
-	tcase_add_test(tc, test_addr);
-	tcase_add_test(tc, test_in_order_and_gaps);
-	tcase_add_test(tc, test_restart_is_reset);
-	tcase_add_test(tc, test_wrap);
-	tcase_add_test(tc, test_engines_separate);
-	tcase_add_test(tc, test_bounded);
-	tcase_add_test(tc, test_foreach_and_dst);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-UNIT_MAIN(seq_suite)
+UNIT_MAIN_TESTS("collector_seq", 0, test_addr, test_in_order_and_gaps,
+		test_restart_is_reset, test_wrap, test_engines_separate,
+		test_bounded, test_foreach_and_dst)

@@ -391,20 +391,15 @@ static Suite *
 spool_suite(void)
 {
 	Suite *s = suite_create("collector_spool");
-	TCase *tc = tcase_create("core");
+	TCase *tc = unit_case(
+	    s, "core", 0,
+	    UNIT_TESTS(test_open_close, test_flush_readable, test_no_clobber,
+		       test_nesting, test_recover, test_recover_garbage,
+		       test_recover_planted_rec_symlink,
+		       test_recover_skips_non_files, test_spool_planted_links,
+		       test_expire));
 
 	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_open_close);
-	tcase_add_test(tc, test_flush_readable);
-	tcase_add_test(tc, test_no_clobber);
-	tcase_add_test(tc, test_nesting);
-	tcase_add_test(tc, test_recover);
-	tcase_add_test(tc, test_recover_garbage);
-	tcase_add_test(tc, test_recover_planted_rec_symlink);
-	tcase_add_test(tc, test_recover_skips_non_files);
-	tcase_add_test(tc, test_spool_planted_links);
-	tcase_add_test(tc, test_expire);
-	suite_add_tcase(s, tc);
 	return s;
 }
 

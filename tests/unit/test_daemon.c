@@ -335,18 +335,13 @@ static Suite *
 daemon_suite(void)
 {
 	Suite *s = suite_create("daemon");
-	TCase *tc = tcase_create("core");
+	TCase *tc = unit_case(
+	    s, "core", 0,
+	    UNIT_TESTS(test_pidfile_lock, test_pidfile_stale, test_pidfile_none,
+		       test_pidfile_refuses, test_pidfile_after_privdrop,
+		       test_privdrop_noop, test_detach, test_privdrop_root));
 
 	tcase_add_unchecked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_pidfile_lock);
-	tcase_add_test(tc, test_pidfile_stale);
-	tcase_add_test(tc, test_pidfile_none);
-	tcase_add_test(tc, test_pidfile_refuses);
-	tcase_add_test(tc, test_pidfile_after_privdrop);
-	tcase_add_test(tc, test_privdrop_noop);
-	tcase_add_test(tc, test_detach);
-	tcase_add_test(tc, test_privdrop_root);
-	suite_add_tcase(s, tc);
 	return s;
 }
 

@@ -733,23 +733,18 @@ static Suite *
 ftfile_suite(void)
 {
 	Suite *s = suite_create("ftfile");
-	TCase *tc = tcase_create("core");
+	TCase *tc = unit_case(
+	    s, "core", 300,
+	    UNIT_TESTS(test_clamp, test_header_bytes, test_reproduce_real_files,
+		       test_open_header, test_epipe, test_bad_options));
 
-	tcase_set_timeout(tc, 300);
 	tcase_add_loop_test(tc, test_round_trip, 0,
 			    (int)(sizeof(modes) / sizeof(modes[0])));
-	tcase_add_test(tc, test_clamp);
-	tcase_add_test(tc, test_header_bytes);
-	tcase_add_test(tc, test_reproduce_real_files);
-	tcase_add_test(tc, test_open_header);
 	tcase_add_loop_test(
 	    tc, test_flush_visible, 0,
 	    (int)(sizeof(flush_levels) / sizeof(flush_levels[0])));
 	tcase_add_loop_test(tc, test_streaming_pipe, 0, 2);
 	tcase_add_loop_test(tc, test_enospc, 0, 2);
-	tcase_add_test(tc, test_epipe);
-	tcase_add_test(tc, test_bad_options);
-	suite_add_tcase(s, tc);
 	return s;
 }
 

@@ -689,19 +689,15 @@ static Suite *
 ftread_suite(void)
 {
 	Suite *s = suite_create("ftread");
-	TCase *tc = tcase_create("core");
+	TCase *tc = unit_case(
+	    s, "core", 300,
+	    UNIT_TESTS(test_real_files, test_seed_format5, test_seed_format1,
+		       test_seed_flowdumper, test_count_saturated));
 
-	tcase_set_timeout(tc, 300);
-	tcase_add_test(tc, test_real_files);
-	tcase_add_test(tc, test_seed_format5);
-	tcase_add_test(tc, test_seed_format1);
-	tcase_add_test(tc, test_seed_flowdumper);
 	tcase_add_loop_test(tc, test_pipe_dribble, 0, 2);
 	tcase_add_loop_test(tc, test_record_types, 0,
 			    (int)(sizeof(rtypes) / sizeof(rtypes[0])));
 	tcase_add_loop_test(tc, test_legacy_v1, 0, 2);
-	tcase_add_test(tc, test_count_saturated);
-	suite_add_tcase(s, tc);
 	return s;
 }
 

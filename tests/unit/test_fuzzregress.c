@@ -234,13 +234,4 @@ START_TEST(test_replay)
 }
 END_TEST
 
-int
-main(void)
-{
-	Suite *s = suite_create("fuzzregress");
-	TCase *tc = tcase_create("replay");
-
-	tcase_add_test(tc, test_replay);
-	suite_add_tcase(s, tc);
-	return unit_run(s);
-}
+UNIT_MAIN_TESTS("fuzzregress", 0, test_replay)

@@ -911,25 +911,17 @@ static Suite *
 ipfixdec_suite(void)
 {
 	Suite *s = suite_create("ipfixdec");
-	TCase *tc = tcase_create("core");
+	TCase *tc = unit_case(
+	    s, "core", 0,
+	    UNIT_TESTS(ipfix_template_and_data, v9_uptime_and_lying_count,
+		       data_before_template, early_data_bounded, withdrawal,
+		       replacement_new_layout, two_exporters_same_id,
+		       sampling_changes_midstream, time_encodings,
+		       varlen_enterprise_unknown, rejections, frame_section,
+		       sequence_accounting, persisted_templates,
+		       template_flood));
 
 	tcase_add_checked_fixture(tc, setup, NULL);
-	tcase_add_test(tc, ipfix_template_and_data);
-	tcase_add_test(tc, v9_uptime_and_lying_count);
-	tcase_add_test(tc, data_before_template);
-	tcase_add_test(tc, early_data_bounded);
-	tcase_add_test(tc, withdrawal);
-	tcase_add_test(tc, replacement_new_layout);
-	tcase_add_test(tc, two_exporters_same_id);
-	tcase_add_test(tc, sampling_changes_midstream);
-	tcase_add_test(tc, time_encodings);
-	tcase_add_test(tc, varlen_enterprise_unknown);
-	tcase_add_test(tc, rejections);
-	tcase_add_test(tc, frame_section);
-	tcase_add_test(tc, sequence_accounting);
-	tcase_add_test(tc, persisted_templates);
-	tcase_add_test(tc, template_flood);
-	suite_add_tcase(s, tc);
 	return s;
 }
 

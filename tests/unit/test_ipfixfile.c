@@ -353,16 +353,12 @@ static Suite *
 ipfixfile_suite(void)
 {
 	Suite *s = suite_create("ipfixfile");
-	TCase *tc = tcase_create("core");
+	TCase *tc =
+	    unit_case(s, "core", 120, UNIT_TESTS(empty_file, foreign, sniff));
 
-	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, round_trip, 0, 3);
-	tcase_add_test(tc, empty_file);
 	tcase_add_loop_test(tc, truncated, 0, 2);
 	tcase_add_loop_test(tc, corrupt, 0, 4);
-	tcase_add_test(tc, foreign);
-	tcase_add_test(tc, sniff);
-	suite_add_tcase(s, tc);
 	return s;
 }
 

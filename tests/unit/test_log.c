@@ -109,13 +109,11 @@ static Suite *
 log_suite(void)
 {
 	Suite *s = suite_create("log");
-	TCase *tc = tcase_create("core");
+	TCase *tc = unit_case(s, "core", 0,
+			      UNIT_TESTS(test_stderr_format, test_warn_errno));
 
-	tcase_add_test(tc, test_stderr_format);
-	tcase_add_test(tc, test_warn_errno);
 	tcase_add_exit_test(tc, test_fatalx, 1);
 	tcase_add_exit_test(tc, test_fatal, 1);
-	suite_add_tcase(s, tc);
 	return s;
 }
 

@@ -102,19 +102,5 @@ START_TEST(test_tcpflags)
 }
 END_TEST
 
-static Suite *
-proto_suite(void)
-{
-	Suite *s = suite_create("proto");
-	TCase *tc = tcase_create("core");
-
-	tcase_add_test(tc, test_by_num);
-	tcase_add_test(tc, test_round_trip);
-	tcase_add_test(tc, test_by_name);
-	tcase_add_test(tc, test_stats_name);
-	tcase_add_test(tc, test_tcpflags);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-UNIT_MAIN(proto_suite)
+UNIT_MAIN_TESTS("proto", 0, test_by_num, test_round_trip, test_by_name,
+		test_stats_name, test_tcpflags)

@@ -313,21 +313,7 @@ START_TEST(test_unknown_format)
 }
 END_TEST
 
-int
-main(void)
-{
-	Suite *s = suite_create("report_output");
-	TCase *tc = tcase_create("output");
-
-	tcase_add_test(tc, test_short);
-	tcase_add_test(tc, test_short_summary);
-	tcase_add_test(tc, test_summary_negative_span);
-	tcase_add_test(tc, test_line_long);
-	tcase_add_test(tc, test_csv_json);
-	tcase_add_test(tc, test_many_rows_flush);
-	tcase_add_test(tc, test_timefmt);
-	tcase_add_test(tc, test_fmt_u64);
-	tcase_add_test(tc, test_unknown_format);
-	suite_add_tcase(s, tc);
-	return unit_run(s);
-}
+UNIT_MAIN_TESTS("report_output", 0, test_short, test_short_summary,
+		test_summary_negative_span, test_line_long, test_csv_json,
+		test_many_rows_flush, test_timefmt, test_fmt_u64,
+		test_unknown_format)

@@ -229,15 +229,12 @@ static Suite *
 prefetch_suite(void)
 {
 	Suite *s = suite_create("report_prefetch");
-	TCase *tc = tcase_create("core");
+	TCase *tc =
+	    unit_case(s, "core", 120,
+		      UNIT_TESTS(test_order_any_threads, test_filter_on_workers,
+				 test_damaged_file, test_stop_early));
 
 	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, test_order_any_threads);
-	tcase_add_test(tc, test_filter_on_workers);
-	tcase_add_test(tc, test_damaged_file);
-	tcase_add_test(tc, test_stop_early);
-	suite_add_tcase(s, tc);
 	return s;
 }
 

@@ -114,16 +114,4 @@ START_TEST(cut_while_reading)
 }
 END_TEST
 
-static Suite *
-capture_suite(void)
-{
-	Suite *s = suite_create("capture");
-	TCase *tc = tcase_create("core");
-
-	tcase_add_test(tc, whole_file);
-	tcase_add_test(tc, cut_while_reading);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-UNIT_MAIN(capture_suite)
+UNIT_MAIN_TESTS("capture", 0, whole_file, cut_while_reading)

@@ -559,24 +559,19 @@ static Suite *
 ctlproto_suite(void)
 {
 	Suite *s = suite_create("ctlproto");
-	TCase *tc = tcase_create("framing");
-	TCase *ts = tcase_create("server");
+	TCase *server;
 
-	tcase_add_test(tc, header_round_trip);
-	tcase_add_test(tc, header_rejections);
-	tcase_add_test(tc, command_table);
-	tcase_add_test(tc, data_split_and_end);
-	tcase_add_test(tc, recv_rejects_before_reading_payload);
-	suite_add_tcase(s, tc);
-	tcase_add_checked_fixture(ts, setup, teardown);
-	tcase_set_timeout(ts, 30);
-	tcase_add_test(ts, server_socket_rules);
-	tcase_add_test(ts, server_socket_refuses_non_sockets);
-	tcase_add_test(ts, server_commands);
-	tcase_add_test(ts, server_drops_garbage);
-	tcase_add_test(ts, server_idle_clients_do_not_block);
-	tcase_add_test(ts, server_large_reply_does_not_block);
-	suite_add_tcase(s, ts);
+	unit_case(s, "framing", 0,
+		  UNIT_TESTS(header_round_trip, header_rejections,
+			     command_table, data_split_and_end,
+			     recv_rejects_before_reading_payload));
+	server = unit_case(s, "server", 30,
+			   UNIT_TESTS(server_socket_rules,
+				      server_socket_refuses_non_sockets,
+				      server_commands, server_drops_garbage,
+				      server_idle_clients_do_not_block,
+				      server_large_reply_does_not_block));
+	tcase_add_checked_fixture(server, setup, teardown);
 	return s;
 }
 

@@ -656,24 +656,7 @@ START_TEST(sampling_field)
 }
 END_TEST
 
-static Suite *
-v5_suite(void)
-{
-	Suite *s = suite_create("v5");
-	TCase *tc = tcase_create("core");
-
-	tcase_add_test(tc, test_round_trip_1);
-	tcase_add_test(tc, test_round_trip_30);
-	tcase_add_test(tc, test_encode_limits);
-	tcase_add_test(tc, test_reject);
-	tcase_add_test(tc, test_strerror);
-	tcase_add_test(tc, test_flowrec_time);
-	tcase_add_test(tc, test_flowrec_round_trip);
-	tcase_add_test(tc, test_uptime_wrap);
-	tcase_add_test(tc, test_real_datagrams);
-	tcase_add_test(tc, sampling_field);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-UNIT_MAIN(v5_suite)
+UNIT_MAIN_TESTS("v5", 0, test_round_trip_1, test_round_trip_30,
+		test_encode_limits, test_reject, test_strerror,
+		test_flowrec_time, test_flowrec_round_trip, test_uptime_wrap,
+		test_real_datagrams, sampling_field)

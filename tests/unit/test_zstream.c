@@ -604,12 +604,11 @@ static Suite *
 zstream_suite(void)
 {
 	Suite *s = suite_create("zstream");
-	TCase *tc = tcase_create("core");
+	TCase *tc = unit_case(
+	    s, "core", 300, UNIT_TESTS(test_default_level_flush, test_choice));
 
-	tcase_set_timeout(tc, 300);
 	tcase_add_loop_test(tc, test_default_level_zlib_reads, 0,
 			    (int)(sizeof(counts) / sizeof(counts[0])));
-	tcase_add_test(tc, test_default_level_flush);
 	tcase_add_loop_test(
 	    tc, test_engines, 0,
 	    (int)(sizeof(deflaters) / sizeof(deflaters[0]) * NINFLATERS));
@@ -619,8 +618,6 @@ zstream_suite(void)
 	tcase_add_loop_test(tc, test_writer_stress, 0, 6);
 #endif
 	tcase_add_loop_test(tc, test_inflate_damage, 0, (int)NINFLATERS);
-	tcase_add_test(tc, test_choice);
-	suite_add_tcase(s, tc);
 	return s;
 }
 

@@ -4,6 +4,7 @@
  * UNIT_MAIN(fn) is a test program's main(): it runs the suite fn() builds
  * and exits EXIT_SUCCESS only if every test in it passed.  A test that
  * builds its suite inside main() ends with return unit_run(s).
+ * unit_case() adds a test case made from a list of tests.
  */
 #ifndef NFKIT_TEST_UNIT_H
 #define NFKIT_TEST_UNIT_H
@@ -24,10 +25,45 @@ unit_run(Suite *s)
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
+/* The tests named, in order, as the NULL-terminated list unit_case() takes. */
+#define UNIT_TESTS(...) ((const TTest *const[]){__VA_ARGS__, NULL})
+
+/*
+ * Adds to suite s a test case named name holding the NULL-terminated list
+ * of tests, in order, each allowed timeout seconds (0: check's default).
+ * Returns the case, for fixtures and loop tests.
+ */
+static inline TCase *
+unit_case(Suite *s, const char *name, int timeout, const TTest *const *tests)
+{
+	TCase *tc = tcase_create(name);
+
+	if (timeout > 0)
+		tcase_set_timeout(tc, timeout);
+	for (; *tests != NULL; tests++)
+		tcase_add_test(tc, *tests);
+	suite_add_tcase(s, tc);
+	return tc;
+}
+
 #define UNIT_MAIN(suite_fn)                                                    \
 	int main(void)                                                         \
 	{                                                                      \
 		return unit_run(suite_fn());                                   \
+	}
+
+/*
+ * The main() of a test program whose suite is one test case, both named
+ * name, of the tests listed, each allowed timeout seconds (0: check's
+ * default).
+ */
+#define UNIT_MAIN_TESTS(name, timeout, ...)                                    \
+	int main(void)                                                         \
+	{                                                                      \
+		Suite *s = suite_create(name);                                 \
+                                                                               \
+		unit_case(s, name, timeout, UNIT_TESTS(__VA_ARGS__));          \
+		return unit_run(s);                                            \
 	}
 
 #endif
