@@ -31,6 +31,7 @@
 #include "flowrec.h"
 #include "ftfile.h"
 #include "v5.h"
+#include "../unit/testrng.h"
 
 #define T0 1699999800u	   /* 2023-11-14 22:10:00 UTC, a 5-minute boundary */
 #define EXADDR 0x7f000001u /* 127.0.0.1, what a collector on lo records */
@@ -40,11 +41,7 @@ static uint64_t rs;
 static inline uint64_t
 rnd(void) /* splitmix64, as nfv5blast */
 {
-	uint64_t z = (rs += 0x9E3779B97F4A7C15ULL);
-
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-	return z ^ (z >> 31);
+	return splitmix64(&rs);
 }
 
 static inline double

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "ipfix.h"
+#include "../unit/testrng.h"
 
 #define MTU 1400
 
@@ -32,11 +33,7 @@ static uint64_t rs = 1;
 static uint64_t
 rnd(void)
 {
-	uint64_t z = (rs += 0x9E3779B97F4A7C15ULL);
-
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-	return z ^ (z >> 31);
+	return splitmix64(&rs);
 }
 
 static double

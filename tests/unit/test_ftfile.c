@@ -26,6 +26,7 @@
 
 #include "ftfile.h"
 #include "unit.h"
+#include "testrng.h"
 
 #define TESTDATA "../shared/testdata/flow-tools"
 #define SEED TESTDATA "/seed-utc/ft-v05.2026-11-26.180515+0000"
@@ -40,16 +41,12 @@
 
 #define NRECS 10000
 
-/* A small deterministic generator (xorshift64*). */
 static uint64_t rng_state;
 
 static uint32_t
 rnd(void)
 {
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return (uint32_t)((rng_state * 2685821657736338717ULL) >> 32);
+	return xorshift32(&rng_state);
 }
 
 /* Records with every field varied, times consistent with their stamps. */

@@ -16,6 +16,7 @@
 
 #include "ipfixfile.h"
 #include "unit.h"
+#include "testrng.h"
 
 #define NRECS 5000
 
@@ -24,10 +25,7 @@ static uint64_t rng_state;
 static uint32_t
 rnd(void)
 {
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return (uint32_t)((rng_state * 2685821657736338717ULL) >> 32);
+	return xorshift32(&rng_state);
 }
 
 /* Records with every field varied; families mixed in runs. */
