@@ -25,6 +25,7 @@
 
 #include "ipfix.h"
 #include "../unit/testrng.h"
+#include "benchtime.h"
 
 #define MTU 1400
 
@@ -34,15 +35,6 @@ static uint64_t
 rnd(void)
 {
 	return splitmix64(&rs);
-}
-
-static double
-now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec + t.tv_nsec * 1e-9;
 }
 
 static void
@@ -133,20 +125,21 @@ main(int argc, char **argv)
 	per = (MTU - ipfix_overhead(&m) - 8) / reclen;
 	if (per > sizeof(recs) / sizeof(recs[0]))
 		per = sizeof(recs) / sizeof(recs[0]);
-	t0 = now();
+	t0 = bench_now();
 	while (sent < total) {
 		size_t i;
 
 		n = total - sent < per ? (size_t)(total - sent) : per;
 		if (rate > 0) { /* pace: datagram k is due at t0 + sent/rate */
-			double due = t0 + (double)sent / rate, d = due - now();
+			double due = t0 + (double)sent / rate,
+			       d = due - bench_now();
 
 			if (d > 0.0002) {
 				struct timespec ts = {
 				    (time_t)d, (long)((d - (time_t)d) * 1e9)};
 				nanosleep(&ts, NULL);
 			}
-			while (now() < due)
+			while (bench_now() < due)
 				;
 		}
 		clock_gettime(CLOCK_REALTIME, &rt);
@@ -173,7 +166,7 @@ main(int argc, char **argv)
 		records += n;
 		pkts++;
 	}
-	t0 = now() - t0;
+	t0 = bench_now() - t0;
 	printf("ipfixblast: packets=%llu flows=%llu seconds=%.3f "
 	       "flows_per_s=%.0f send_errors=%llu target_rate=%.0f\n",
 	       (unsigned long long)pkts, (unsigned long long)sent, t0,
