@@ -11,7 +11,6 @@
 # that port keeps other loopback traffic out of the counts.
 . "$(dirname "$0")/../lib.sh"
 need sensor_ctl python3 || finish
-RECV=$ROOT/build/tools/sensor_v5recv
 [ "$(id -u)" = 0 ] || { skip "sensor_ctl: needs root to capture on lo"; finish; }
 
 CTL=$TMP/ctl
@@ -29,21 +28,6 @@ for i in range(n):
 EOF
 }
 
-start_recv() {	# label: receiver in the background, port in $TMP/label.port
-	"$RECV" -w "$TMP/$1.port" -t 60000 -i 60000 >"$TMP/$1.recv" &
-	RPID=$!
-	PIDS="$PIDS $RPID"
-	wait_for "[ -s '$TMP/$1.port' ]"
-}
-
-# stop_recv label: stop the receiver and wait for its totals line.  Not to
-# be called inside $(...): "wait" in a subshell does not wait for a child
-# of the test's shell (it returns 127 at once), and the totals were then
-# read before the receiver had written them.
-stop_recv() {
-	kill -TERM "$RPID"
-	wait "$RPID"
-}
 
 totals() {	# label: "flows packets" from the receiver's totals line
 	awk '/^TOTAL/ { print $5, $7 }' "$TMP/$1.recv"
