@@ -123,15 +123,6 @@ rec_eq(const struct flowrec *a, const struct flowrec *b, size_t i)
 	FIELD_EQ(engine_id);
 }
 
-static int
-have_testdata(void)
-{
-	if (access(TESTDATA, R_OK) == 0)
-		return 1;
-	printf("skipped: ../shared not present\n");
-	return 0;
-}
-
 /* A fresh temporary file, opened read-write; its path goes to path. */
 static int
 tmp_file(char *path, size_t len)
@@ -378,7 +369,7 @@ check_header_bytes(const char *path, uint32_t want_len, int skip_pad)
 
 START_TEST(test_header_bytes)
 {
-	if (!have_testdata())
+	if (!unit_have_shared(TESTDATA))
 		return;
 	check_header_bytes(SEED, 80, 0);
 	/* flow-capture left garbage in the big-endian file's padding. */
@@ -439,7 +430,7 @@ check_rewrite(const char *path, int zlevel, const char *comment, size_t skip)
 
 START_TEST(test_reproduce_real_files)
 {
-	if (!have_testdata())
+	if (!unit_have_shared(TESTDATA))
 		return;
 	/*
 	 * flow-capture's default level, 6.  Without ISA-L, -1 means the
@@ -471,7 +462,7 @@ START_TEST(test_open_header)
 	char path[64];
 	int fd;
 
-	if (!have_testdata())
+	if (!unit_have_shared(TESTDATA))
 		return;
 	fd = tmp_file(path, sizeof(path));
 	ck_assert_ptr_nonnull(w = ftw_open(fd, &o));

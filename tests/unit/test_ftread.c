@@ -38,15 +38,6 @@
 #define SEED "seed-utc/ft-v05.2026-11-26.180515+0000"
 #define SEEDX EXPECTED "seed-utc_ft-v05.2026-11-26.180515+0000"
 
-static int
-have_testdata(void)
-{
-	if (access(TESTDATA, R_OK) == 0)
-		return 1;
-	printf("skipped: ../shared not present\n");
-	return 0;
-}
-
 static void
 read_path(const char *path, struct flowrec *out, size_t max, struct result *res)
 {
@@ -253,7 +244,7 @@ check_one_file(const char *path, const struct stat *st, int type,
 
 START_TEST(test_real_files)
 {
-	if (!have_testdata())
+	if (!unit_have_shared(TESTDATA))
 		return;
 	ck_assert_int_eq(nftw(TESTDATA, check_one_file, 16, FTW_PHYS), 0);
 	/* seed-utc 2, nested-berlin 3, variants 5. */
@@ -285,7 +276,7 @@ START_TEST(test_seed_format5)
 	size_t n = 0;
 	FILE *f;
 
-	if (!have_testdata())
+	if (!unit_have_shared(TESTDATA))
 		return;
 	read_path(TESTDATA "/" SEED, recs, 16, &res);
 	ck_assert_uint_eq(res.n, 8);
@@ -333,7 +324,7 @@ START_TEST(test_seed_format1)
 	size_t n = 0;
 	FILE *f;
 
-	if (!have_testdata())
+	if (!unit_have_shared(TESTDATA))
 		return;
 	read_path(TESTDATA "/" SEED, recs, 16, &res);
 	ck_assert_ptr_nonnull(f = fopen(SEEDX ".flow-print-f1.txt", "r"));
@@ -381,7 +372,7 @@ START_TEST(test_seed_flowdumper)
 	time_t t;
 	FILE *f;
 
-	if (!have_testdata())
+	if (!unit_have_shared(TESTDATA))
 		return;
 	read_path(TESTDATA "/" SEED, recs, 16, &res);
 	ck_assert_ptr_nonnull(f = fopen(SEEDX ".flowdumper-long.txt", "r"));

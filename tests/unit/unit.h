@@ -10,7 +10,9 @@
 #define NFKIT_TEST_UNIT_H
 
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 /* Runs suite s with check's usual output; EXIT_SUCCESS if nothing failed. */
 static inline int
@@ -44,6 +46,19 @@ unit_case(Suite *s, const char *name, int timeout, const TTest *const *tests)
 		tcase_add_test(tc, *tests);
 	suite_add_tcase(s, tc);
 	return tc;
+}
+
+/*
+ * True if path (in ../shared) can be read; else the line a test prints
+ * when it skips for want of ../shared, and false.
+ */
+static inline int
+unit_have_shared(const char *path)
+{
+	if (access(path, R_OK) == 0)
+		return 1;
+	printf("skipped: ../shared not present\n");
+	return 0;
 }
 
 #define UNIT_MAIN(suite_fn)                                                    \
