@@ -387,20 +387,9 @@ START_TEST(test_expire)
 }
 END_TEST
 
-static Suite *
-spool_suite(void)
-{
-	Suite *s = suite_create("collector_spool");
-	TCase *tc = unit_case(
-	    s, "core", 0,
-	    UNIT_TESTS(test_open_close, test_flush_readable, test_no_clobber,
-		       test_nesting, test_recover, test_recover_garbage,
-		       test_recover_planted_rec_symlink,
-		       test_recover_skips_non_files, test_spool_planted_links,
-		       test_expire));
-
-	tcase_add_checked_fixture(tc, setup, teardown);
-	return s;
-}
-
-UNIT_MAIN(spool_suite)
+UNIT_MAIN_FIXTURE("collector_spool", 0, setup, teardown, test_open_close,
+		  test_flush_readable, test_no_clobber, test_nesting,
+		  test_recover, test_recover_garbage,
+		  test_recover_planted_rec_symlink,
+		  test_recover_skips_non_files, test_spool_planted_links,
+		  test_expire)

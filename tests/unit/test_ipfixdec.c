@@ -907,22 +907,10 @@ START_TEST(template_flood)
 }
 END_TEST
 
-static Suite *
-ipfixdec_suite(void)
-{
-	Suite *s = suite_create("ipfixdec");
-	TCase *tc = unit_case(
-	    s, "core", 0,
-	    UNIT_TESTS(ipfix_template_and_data, v9_uptime_and_lying_count,
-		       data_before_template, early_data_bounded, withdrawal,
-		       replacement_new_layout, two_exporters_same_id,
-		       sampling_changes_midstream, time_encodings,
-		       varlen_enterprise_unknown, rejections, frame_section,
-		       sequence_accounting, persisted_templates,
-		       template_flood));
-
-	tcase_add_checked_fixture(tc, setup, NULL);
-	return s;
-}
-
-UNIT_MAIN(ipfixdec_suite)
+UNIT_MAIN_FIXTURE("ipfixdec", 0, setup, NULL, ipfix_template_and_data,
+		  v9_uptime_and_lying_count, data_before_template,
+		  early_data_bounded, withdrawal, replacement_new_layout,
+		  two_exporters_same_id, sampling_changes_midstream,
+		  time_encodings, varlen_enterprise_unknown, rejections,
+		  frame_section, sequence_accounting, persisted_templates,
+		  template_flood)

@@ -225,17 +225,6 @@ START_TEST(test_stop_early)
 }
 END_TEST
 
-static Suite *
-prefetch_suite(void)
-{
-	Suite *s = suite_create("report_prefetch");
-	TCase *tc =
-	    unit_case(s, "core", 120,
-		      UNIT_TESTS(test_order_any_threads, test_filter_on_workers,
-				 test_damaged_file, test_stop_early));
-
-	tcase_add_checked_fixture(tc, setup, teardown);
-	return s;
-}
-
-UNIT_MAIN(prefetch_suite)
+UNIT_MAIN_FIXTURE("report_prefetch", 120, setup, teardown,
+		  test_order_any_threads, test_filter_on_workers,
+		  test_damaged_file, test_stop_early)

@@ -70,15 +70,22 @@ unit_have_shared(const char *path)
 /*
  * The main() of a test program whose suite is one test case, both named
  * name, of the tests listed, each allowed timeout seconds (0: check's
- * default).
+ * default), with setup and teardown (either may be NULL) run around each
+ * test in its process (check's checked fixture).
  */
-#define UNIT_MAIN_TESTS(name, timeout, ...)                                    \
+#define UNIT_MAIN_FIXTURE(name, timeout, setup, teardown, ...)                 \
 	int main(void)                                                         \
 	{                                                                      \
 		Suite *s = suite_create(name);                                 \
+		TCase *tc =                                                    \
+		    unit_case(s, name, timeout, UNIT_TESTS(__VA_ARGS__));      \
                                                                                \
-		unit_case(s, name, timeout, UNIT_TESTS(__VA_ARGS__));          \
+		tcase_add_checked_fixture(tc, setup, teardown);                \
 		return unit_run(s);                                            \
 	}
+
+/* The same without a fixture. */
+#define UNIT_MAIN_TESTS(name, timeout, ...)                                    \
+	UNIT_MAIN_FIXTURE(name, timeout, NULL, NULL, __VA_ARGS__)
 
 #endif
