@@ -33,7 +33,7 @@ totals() {	# label: "flows packets" from the receiver's totals line
 	awk '/^TOTAL/ { print $5, $7 }' "$TMP/$1.recv"
 }
 
-start_sensor() {	# label [flags]
+start_labelled() {	# label [flags]: the sensor, its output in $TMP/label.sensor
 	_l=$1; shift
 	"$NFSENSORD" -d -i lo -c "$CTL" -p "$TMP/pid" -t expint=3600 \
 	    -n "127.0.0.1:$(cat "$TMP/$_l.port")" "$@" "udp and dst port $PORT" \
@@ -63,7 +63,7 @@ fi
     pass "nfctl unknown command: exit 1"
 
 start_recv a
-start_sensor a
+start_labelled a
 mode=$(stat -c %a "$CTL")
 [ "$mode" = 600 ] && pass "control socket mode 0600" || fail "control socket mode $mode"
 [ "$(cat "$TMP/pid" 2>/dev/null)" = "$SPID" ] && pass "pidfile holds the daemon's pid" ||
@@ -150,7 +150,7 @@ got=$(totals a)
 
 # exit: leaves at once, exports nothing.
 start_recv b
-start_sensor b
+start_labelled b
 send_udp 5 40007
 wait_packets 5
 "$NFCTL" -c "$CTL" exit >/dev/null
@@ -162,7 +162,7 @@ got=$(totals b)
 
 # SIGTERM behaves like shutdown.
 start_recv c
-start_sensor c
+start_labelled c
 send_udp 8 40008
 wait_packets 8
 kill -TERM "$SPID"
