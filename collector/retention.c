@@ -137,7 +137,7 @@ has_magic(const char *path)
 	unsigned char m[2];
 	int fd, ok;
 
-	/* scan() saw a regular file; it may have been swapped since. */
+	/* scan_one() saw a regular file; it may have been swapped since. */
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	if (fd == -1)
 		return 0;
@@ -150,12 +150,11 @@ has_magic(const char *path)
 }
 
 static size_t
-scan(struct retention *e, const char *dir, int depth)
+walk(const char *dir, int depth, retention_visit *fn, void *arg)
 {
 	char path[PATH_MAX];
 	struct dirent *de;
 	struct stat st;
-	time_t start;
 	size_t n = 0;
 	DIR *d;
 
@@ -169,22 +168,37 @@ scan(struct retention *e, const char *dir, int depth)
 		    lstat(path, &st) == -1)
 			continue;
 		if (S_ISDIR(st.st_mode))
-			n += scan(e, path, depth + 1);
-		else if (S_ISREG(st.st_mode) &&
-			 finished_start(de->d_name, &start) == 0 &&
-			 has_magic(path)) {
-			retention_add(e, path, start, (uint64_t)st.st_size);
-			n++;
-		}
+			n += walk(path, depth + 1, fn, arg);
+		else
+			n += (size_t)fn(path, de->d_name, &st, arg);
 	}
 	closedir(d);
 	return n;
 }
 
 size_t
+retention_walk(const char *dir, retention_visit *fn, void *arg)
+{
+	return walk(dir, 0, fn, arg);
+}
+
+/* A finished file of ours goes on the list. */
+static int
+scan_one(const char *path, const char *name, const struct stat *st, void *arg)
+{
+	time_t start;
+
+	if (!S_ISREG(st->st_mode) || finished_start(name, &start) != 0 ||
+	    !has_magic(path))
+		return 0;
+	retention_add(arg, path, start, (uint64_t)st->st_size);
+	return 1;
+}
+
+size_t
 retention_scan(struct retention *e, const char *dir)
 {
-	return scan(e, dir, 0);
+	return retention_walk(dir, scan_one, e);
 }
 
 /* Are the limits exceeded with the first k files already removed? */

@@ -16,10 +16,22 @@
 #include <time.h>
 
 struct retention;
+struct stat;
+
+/* What retention_walk() calls for each file: path, its last part, lstat. */
+typedef int retention_visit(const char *path, const char *name,
+			    const struct stat *st, void *arg);
 
 /* Limits: maxbytes and maxfiles, 0 = no limit.  NULL on failure. */
 struct retention *retention_new(uint64_t maxbytes, uint64_t maxfiles);
 void retention_free(struct retention *);
+/*
+ * Call fn(path, name, lstat of it, arg) for each entry under dir that is not
+ * a directory, down to 4 levels of subdirectories (links are not followed,
+ * names beginning with a dot skipped).  Returns the sum of what fn returned.
+ * The one walk of the spool tree (scan here, recovery in spool.c).
+ */
+size_t retention_walk(const char *dir, retention_visit *fn, void *arg);
 /* Add every finished file under dir.  Returns how many were found. */
 size_t retention_scan(struct retention *, const char *dir);
 void retention_add(struct retention *, const char *path, time_t start,

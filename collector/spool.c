@@ -13,7 +13,6 @@
  * refuses to replace.
  */
 #include <sys/stat.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -706,51 +705,22 @@ fail:
 	return -1;
 }
 
+/* One entry of the recovery walk: a tmp- file recovered, a stale rec- gone. */
 static int
-is_dir(const char *path)
+recover_one(const char *path, const char *name, const struct stat *st,
+	    void *arg)
 {
-	struct stat st;
-
-	return lstat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-/* Walk dir recursively, recovering tmp- files and removing stale rec- ones. */
-static int
-recover_walk(struct spool *s, const char *dir, int depth)
-{
-	char path[PATH_MAX];
-	struct dirent *de;
-	DIR *d;
-	int n = 0;
-
-	if (depth > 4 || (d = opendir(dir)) == NULL)
+	(void)st;
+	if (strncmp(name, "rec-v", 5) == 0) {
+		/* A copy interrupted by a crash; its tmp- is intact. */
+		unlink(path);
 		return 0;
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		if (snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >=
-		    (int)sizeof(path))
-			continue;
-		if (de->d_type == DT_DIR ||
-		    (de->d_type == DT_UNKNOWN && is_dir(path))) {
-			n += recover_walk(s, path, depth + 1);
-			continue;
-		}
-		if (strncmp(de->d_name, "rec-v", 5) == 0) {
-			/* A copy interrupted by a crash; its tmp- is intact. */
-			unlink(path);
-			continue;
-		}
-		if (strncmp(de->d_name, "tmp-v", 5) == 0 &&
-		    spool_recover(s, path) == 0)
-			n++;
 	}
-	closedir(d);
-	return n;
+	return strncmp(name, "tmp-v", 5) == 0 && spool_recover(arg, path) == 0;
 }
 
 int
 spool_recover_all(struct spool *s)
 {
-	return recover_walk(s, s->cfg.dir, 0);
+	return (int)retention_walk(s->cfg.dir, recover_one, s);
 }

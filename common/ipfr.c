@@ -264,10 +264,16 @@ step(struct ipfix_reader *r)
 	return -1;
 }
 
-/* Nothing more will come: a clean end, or the pending damage. */
+/*
+ * What a read that stopped with n records returns: n if it has any (or
+ * wanted none); else nothing more will come: 0 at a clean end, or -1 and
+ * the pending damage.
+ */
 static long
-finish(struct ipfix_reader *r)
+finish(struct ipfix_reader *r, size_t n, size_t max)
 {
+	if (n > 0 || max == 0)
+		return (long)n;
 	if (r->what == NULL && !r->src.may_stop &&
 	    (avail(r) > 0 || r->msg_left > 0 || r->set_left > 0))
 		damage(r, "truncated", "the last message is cut short");
@@ -321,9 +327,7 @@ ipfr_read(struct ipfix_reader *r, struct flowrec *recs, size_t max)
 			break;
 		fill(r);
 	}
-	if (n > 0 || max == 0)
-		return (long)n;
-	return finish(r);
+	return finish(r, n, max);
 }
 
 /*
@@ -426,9 +430,7 @@ read_foreign(struct ipfix_reader *r, struct flowrec *recs, size_t max)
 			break;
 		fill(r);
 	}
-	if (n > 0 || max == 0)
-		return (long)n;
-	return finish(r);
+	return finish(r, n, max);
 }
 
 struct ipfix_reader *

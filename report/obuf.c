@@ -22,16 +22,30 @@ obuf_flush(struct obuf *b)
 {
 	if (b->len > 0 && b->err == 0 &&
 	    fwrite(b->buf, 1, b->len, b->f) != b->len)
-		b->err = errno ? errno : EIO;
+		obuf_fail(b);
 	b->len = 0;
+}
+
+void
+obuf_fail(struct obuf *b)
+{
+	if (b->err == 0)
+		b->err = errno ? errno : EIO;
+}
+
+int
+obuf_fd(struct obuf *b)
+{
+	obuf_flush(b);
+	return fflush(b->f) != 0 ? -1 : fileno(b->f);
 }
 
 int
 obuf_fini(struct obuf *b)
 {
 	obuf_flush(b);
-	if (fflush(b->f) != 0 && b->err == 0)
-		b->err = errno ? errno : EIO;
+	if (fflush(b->f) != 0)
+		obuf_fail(b);
 	free(b->buf);
 	b->buf = NULL;
 	return b->err;

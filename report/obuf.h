@@ -34,6 +34,13 @@ int obuf_init(struct obuf *, FILE *f);
 void obuf_flush(struct obuf *);
 /* Flush the buffer and the FILE, free the buffer; the first errno or 0. */
 int obuf_fini(struct obuf *);
+/* Keep errno (EIO if it is 0) in err, unless a failure is kept already. */
+void obuf_fail(struct obuf *);
+/*
+ * For a format written straight to the descriptor (a flow file): write out
+ * the buffer and the FILE's, and return the descriptor; -1 if that fails.
+ */
+int obuf_fd(struct obuf *);
 
 /* Make room for one row; the caller then writes at most OBUF_ROOM. */
 static inline char *

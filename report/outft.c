@@ -10,7 +10,6 @@
  * named in one warning at the end (-o ipfix keeps them).
  */
 #include <err.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -32,17 +31,17 @@ ft_begin(struct output *o)
 {
 	struct ft_state *st = o->priv;
 	struct ft_wopts wo;
+	int fd;
 
-	obuf_flush(&o->ob);
-	if (fflush(o->ob.f) != 0)
+	if ((fd = obuf_fd(&o->ob)) == -1)
 		return -1;
 	memset(&wo, 0, sizeof(wo));
 	wo.zlevel = -1;
 	wo.streaming = 1;
 	wo.cap_start = (uint32_t)time(NULL);
 	if ((st->buf = calloc(FT_BATCH, sizeof(*st->buf))) == NULL ||
-	    (st->ftw = ftw_open(fileno(o->ob.f), &wo)) == NULL) {
-		o->ob.err = errno ? errno : EIO;
+	    (st->ftw = ftw_open(fd, &wo)) == NULL) {
+		obuf_fail(&o->ob);
 		return -1;
 	}
 	return 0;
@@ -62,8 +61,8 @@ ft_row(struct output *o, const struct flowrec *r, uint64_t flows)
 	}
 	st->buf[st->n++] = *r;
 	if (st->n == FT_BATCH) {
-		if (ftw_write(st->ftw, st->buf, st->n) == -1 && o->ob.err == 0)
-			o->ob.err = errno ? errno : EIO;
+		if (ftw_write(st->ftw, st->buf, st->n) == -1)
+			obuf_fail(&o->ob);
 		st->n = 0;
 	}
 }
@@ -76,13 +75,12 @@ ft_end(struct output *o)
 
 	if (st->ftw == NULL)
 		return -1;
-	if (st->n > 0 && ftw_write(st->ftw, st->buf, st->n) == -1 &&
-	    o->ob.err == 0)
-		o->ob.err = errno ? errno : EIO;
+	if (st->n > 0 && ftw_write(st->ftw, st->buf, st->n) == -1)
+		obuf_fail(&o->ob);
 	memset(&c, 0, sizeof(c));
 	c.cap_end = (uint32_t)time(NULL);
-	if (ftw_close(st->ftw, &c) == -1 && o->ob.err == 0)
-		o->ob.err = errno ? errno : EIO;
+	if (ftw_close(st->ftw, &c) == -1)
+		obuf_fail(&o->ob);
 	st->ftw = NULL;
 	if (st->skipped6 > 0)
 		warnx("-o ft: %llu IPv6 flows skipped: flow-tools files "

@@ -9,7 +9,6 @@
  * batch of our own is needed) and writes compressed messages to the
  * descriptor after whatever text was buffered has been flushed.
  */
-#include <errno.h>
 #include <string.h>
 #include <time.h>
 
@@ -20,27 +19,20 @@ struct ipfix_state {
 	struct ipfix_writer *w; /* NULL before begin, after end */
 };
 
-static void
-ipfix_fail(struct output *o)
-{
-	if (o->ob.err == 0)
-		o->ob.err = errno ? errno : EIO;
-}
-
 static int
 ipfix_begin(struct output *o)
 {
 	struct ipfix_state *st = o->priv;
 	struct ipfw_opts wo;
+	int fd;
 
-	obuf_flush(&o->ob);
-	if (fflush(o->ob.f) != 0)
+	if ((fd = obuf_fd(&o->ob)) == -1)
 		return -1;
 	memset(&wo, 0, sizeof(wo));
 	wo.zlevel = -1;
 	wo.cap_start = (uint32_t)time(NULL);
-	if ((st->w = ipfw_new(fileno(o->ob.f), &wo)) == NULL) {
-		ipfix_fail(o);
+	if ((st->w = ipfw_new(fd, &wo)) == NULL) {
+		obuf_fail(&o->ob);
 		return -1;
 	}
 	return 0;
@@ -53,7 +45,7 @@ ipfix_row(struct output *o, const struct flowrec *r, uint64_t flows)
 
 	(void)flows;
 	if (st->w != NULL && ipfw_write(st->w, r, 1) == -1)
-		ipfix_fail(o);
+		obuf_fail(&o->ob);
 }
 
 static int
@@ -67,7 +59,7 @@ ipfix_end(struct output *o)
 	memset(&c, 0, sizeof(c));
 	c.cap_end = (uint32_t)time(NULL);
 	if (ipfw_close(st->w, &c) == -1)
-		ipfix_fail(o);
+		obuf_fail(&o->ob);
 	st->w = NULL;
 	return o->ob.err ? -1 : 0;
 }

@@ -12,7 +12,6 @@
 #
 # `make golden` runs the second form.
 . "$(dirname "$0")/lib.sh"
-RECV=$ROOT/build/tools/sensor_v5recv
 G=$ROOT/tests/golden/sensor
 mode=${1:-check}
 

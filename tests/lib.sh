@@ -53,6 +53,15 @@ need() {
 	done
 }
 
+# need_built TEST PROG...: true if every PROG is built, else a skip line
+# for TEST naming the first one missing.
+need_built() {
+	t=$1; shift
+	for x in "$@"; do
+		[ -x "$x" ] || { skip "$t: $x not built"; return 1; }
+	done
+}
+
 # free_udp_port: a UDP port on 127.0.0.1 nobody uses right now.
 free_udp_port() {
 	python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
@@ -124,6 +133,44 @@ start_collector() {
 	bg "$NFCOLLECTD" -D "$@" 2>"$_log"
 	CPID=$LASTPID
 	wait_udp "$_port"
+}
+
+# start_sensor TEST ARGS...: start nfsensord -d -c $TMP/s.ctl -p $TMP/s.pid
+# ARGS in the background, stderr and stdout to $TMP/sensor.log, its PID in
+# $spid; returns when the control socket and the pidfile are there (the
+# socket appears at bind(), before listen() and the pidfile).  If they do
+# not appear within 10 s: a FAIL line for TEST and the test ends.
+start_sensor() {
+	_t=$1; shift
+	bg "$NFSENSORD" -d -c "$TMP/s.ctl" -p "$TMP/s.pid" "$@" \
+	    >"$TMP/sensor.log" 2>&1
+	spid=$LASTPID
+	wait_for "[ -S '$TMP/s.ctl' ] && [ -s '$TMP/s.pid' ]" && return 0
+	fail "$_t: sensor did not start: $(head -n 3 "$TMP/sensor.log")"
+	finish
+}
+
+# sensor_v5recv (tests/tools): receives an exporter's datagrams and counts.
+RECV=$ROOT/build/tools/sensor_v5recv
+
+# start_recv LABEL: sensor_v5recv in the background, its PID in $RPID, its
+# port in $TMP/LABEL.port and its output in $TMP/LABEL.recv; returns when
+# the port is written.
+start_recv() {
+	rm -f "$TMP/$1.port"
+	"$RECV" -w "$TMP/$1.port" -t 60000 -i 60000 >"$TMP/$1.recv" &
+	RPID=$!
+	PIDS="$PIDS $RPID"
+	wait_for "[ -s '$TMP/$1.port' ]"
+}
+
+# stop_recv: stop the receiver and wait for it to write its totals line.
+# Not to be called inside $(...): "wait" in a subshell does not wait for a
+# child of the test's shell (it returns 127 at once), and the totals were
+# then read before the receiver had written them.
+stop_recv() {
+	kill -TERM "$RPID"
+	wait "$RPID"
 }
 
 # build_blast: compile ../shared's datagram generator into $TMP/nfv5blast;

@@ -31,6 +31,8 @@
 #include "flowrec.h"
 #include "ftfile.h"
 #include "v5.h"
+#include "../unit/testrng.h"
+#include "benchtime.h"
 
 #define T0 1699999800u	   /* 2023-11-14 22:10:00 UTC, a 5-minute boundary */
 #define EXADDR 0x7f000001u /* 127.0.0.1, what a collector on lo records */
@@ -40,26 +42,13 @@ static uint64_t rs;
 static inline uint64_t
 rnd(void) /* splitmix64, as nfv5blast */
 {
-	uint64_t z = (rs += 0x9E3779B97F4A7C15ULL);
-
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-	return z ^ (z >> 31);
+	return splitmix64(&rs);
 }
 
 static inline double
 urand(void)
 {
 	return (rnd() >> 11) * (1.0 / 9007199254740992.0);
-}
-
-static double
-now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec + t.tv_nsec * 1e-9;
 }
 
 /* One datagram's worth of flows: header at time t (unix s), n records. */
@@ -187,7 +176,7 @@ main(int argc, char **argv)
 		perror(dir);
 		return 1;
 	}
-	t0 = now();
+	t0 = bench_now();
 	for (f = 0; f < files; f++) {
 		uint64_t lo = total * f / files, hi = total * (f + 1) / files;
 		uint32_t start = T0 + 300u * f;
@@ -242,7 +231,7 @@ main(int argc, char **argv)
 			if (rate > 0) {
 				double due = t0 + (double)sent / rate, d;
 
-				while ((d = due - now()) > 0.0002) {
+				while ((d = due - bench_now()) > 0.0002) {
 					struct timespec sl = {0,
 							      (long)(d * 1e9)};
 					if (d >= 1)
@@ -250,7 +239,7 @@ main(int argc, char **argv)
 						sl.tv_nsec = 0;
 					nanosleep(&sl, NULL);
 				}
-				while (now() < due)
+				while (bench_now() < due)
 					;
 			}
 			len = v5_encode(&h, r, pkt, sizeof pkt);
@@ -276,6 +265,6 @@ main(int argc, char **argv)
 		}
 	}
 	printf("ftgen: flows=%llu files=%u seconds=%.3f\n",
-	       (unsigned long long)total, files, now() - t0);
+	       (unsigned long long)total, files, bench_now() - t0);
 	return 0;
 }

@@ -24,6 +24,8 @@
 #include <unistd.h>
 
 #include "ipfix.h"
+#include "../unit/testrng.h"
+#include "benchtime.h"
 
 #define MTU 1400
 
@@ -32,20 +34,7 @@ static uint64_t rs = 1;
 static uint64_t
 rnd(void)
 {
-	uint64_t z = (rs += 0x9E3779B97F4A7C15ULL);
-
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-	return z ^ (z >> 31);
-}
-
-static double
-now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec + t.tv_nsec * 1e-9;
+	return splitmix64(&rs);
 }
 
 static void
@@ -136,20 +125,21 @@ main(int argc, char **argv)
 	per = (MTU - ipfix_overhead(&m) - 8) / reclen;
 	if (per > sizeof(recs) / sizeof(recs[0]))
 		per = sizeof(recs) / sizeof(recs[0]);
-	t0 = now();
+	t0 = bench_now();
 	while (sent < total) {
 		size_t i;
 
 		n = total - sent < per ? (size_t)(total - sent) : per;
 		if (rate > 0) { /* pace: datagram k is due at t0 + sent/rate */
-			double due = t0 + (double)sent / rate, d = due - now();
+			double due = t0 + (double)sent / rate,
+			       d = due - bench_now();
 
 			if (d > 0.0002) {
 				struct timespec ts = {
 				    (time_t)d, (long)((d - (time_t)d) * 1e9)};
 				nanosleep(&ts, NULL);
 			}
-			while (now() < due)
+			while (bench_now() < due)
 				;
 		}
 		clock_gettime(CLOCK_REALTIME, &rt);
@@ -176,7 +166,7 @@ main(int argc, char **argv)
 		records += n;
 		pkts++;
 	}
-	t0 = now() - t0;
+	t0 = bench_now() - t0;
 	printf("ipfixblast: packets=%llu flows=%llu seconds=%.3f "
 	       "flows_per_s=%.0f send_errors=%llu target_rate=%.0f\n",
 	       (unsigned long long)pkts, (unsigned long long)sent, t0,

@@ -17,14 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static double
-now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec + t.tv_nsec * 1e-9;
-}
+#include "benchtime.h"
 
 int
 main(int argc, char **argv)
@@ -39,7 +32,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: tm outfile command [args ...]\n");
 		return 2;
 	}
-	t0 = now();
+	t0 = bench_now();
 	if ((pid = fork()) == -1) {
 		perror("fork");
 		return 2;
@@ -53,7 +46,7 @@ main(int argc, char **argv)
 		perror("wait4");
 		return 2;
 	}
-	t1 = now();
+	t1 = bench_now();
 	rc = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 	if ((out = fopen(argv[1], "w")) == NULL) {
 		perror(argv[1]);

@@ -24,16 +24,9 @@
 #include <isa-l/igzip_lib.h>
 #endif
 
+#include "benchtime.h"
+
 #define BLOCK (1024 * 64)
-
-static double
-now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec + t.tv_nsec * 1e-9;
-}
 
 static uint8_t *raw, *cbuf, *back;
 static size_t rawlen, cap;
@@ -43,7 +36,7 @@ static double
 zinflate(const uint8_t *c, size_t n)
 {
 	z_stream z;
-	double t = now();
+	double t = bench_now();
 
 	memset(&z, 0, sizeof z);
 	inflateInit(&z);
@@ -56,7 +49,7 @@ zinflate(const uint8_t *c, size_t n)
 		return -1;
 	}
 	inflateEnd(&z);
-	t = now() - t;
+	t = bench_now() - t;
 	return memcmp(back, raw, rawlen) == 0 ? t : -1;
 }
 
@@ -180,9 +173,9 @@ main(int argc, char **argv)
 
 		if (lv == 4 || lv == 5)
 			continue;
-		t = now();
+		t = bench_now();
 		n = zdeflate(lv);
-		t = now() - t;
+		t = bench_now() - t;
 		snprintf(name, sizeof name, "zlib -%d", lv);
 		report(name, t, n);
 	}
@@ -190,9 +183,9 @@ main(int argc, char **argv)
 	for (lv = 0; lv <= 3; lv++) {
 		char name[32];
 
-		t = now();
+		t = bench_now();
 		n = idefl(lv);
-		t = now() - t;
+		t = bench_now() - t;
 		snprintf(name, sizeof name, "isal -%d", lv);
 		if (n == 0)
 			printf("%-14s failed\n", name);
@@ -211,9 +204,9 @@ main(int argc, char **argv)
 		st.avail_in = (uint32_t)n;
 		st.next_out = back;
 		st.avail_out = (uint32_t)rawlen;
-		t = now();
+		t = bench_now();
 		lv = isal_inflate(&st);
-		t = now() - t;
+		t = bench_now() - t;
 		printf("isal inflate of zlib -6: %.0f records/s (%s)\n",
 		       recs / t,
 		       lv == ISAL_DECOMP_OK && st.total_out == rawlen &&

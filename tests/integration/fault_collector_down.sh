@@ -11,9 +11,7 @@
 # failures counter is how the loss is made visible.)
 . "$(dirname "$0")/../lib.sh"
 need fault_collector_down python3 ss || finish
-for x in "$FTDUMP" "$NFSENSORD" "$NFCTL" "$NFCOLLECTD"; do
-	[ -x "$x" ] || { skip "fault_collector_down: $x not built"; finish; }
-done
+need_built fault_collector_down "$FTDUMP" "$NFSENSORD" "$NFCTL" "$NFCOLLECTD" || finish
 [ "$(id -u)" = 0 ] || { skip "fault_collector_down: live capture on lo needs root"; finish; }
 K=40
 
@@ -52,14 +50,8 @@ stored() { ft_flows "$1"/ft-*; }
 cport=$(free_udp_port)
 tport=$(free_udp_port)
 collector "$TMP/c1"; c1=$LASTPID
-bg "$NFSENSORD" -d -i lo -n "127.0.0.1:$cport" -t udp=1 -t expint=1 \
-    -c "$TMP/s.ctl" -p "$TMP/s.pid" "udp and dst port $tport" \
-    >"$TMP/sensor.log" 2>&1
-spid=$LASTPID
-if ! wait_for "[ -S '$TMP/s.ctl' ]"; then
-	fail "fault_collector_down: sensor did not start: $(head -n 3 "$TMP/sensor.log")"
-	finish
-fi
+start_sensor fault_collector_down -i lo -n "127.0.0.1:$cport" -t udp=1 \
+    -t expint=1 "udp and dst port $tport"
 sleep 0.5
 
 flows $K 1

@@ -10,21 +10,12 @@
 # socket in place.
 . "$(dirname "$0")/../lib.sh"
 need fault_ctl python3 || finish
-for x in "$NFSENSORD" "$NFCTL"; do
-	[ -x "$x" ] || { skip "fault_ctl: $x not built"; finish; }
-done
+need_built fault_ctl "$NFSENSORD" "$NFCTL" || finish
 [ "$(id -u)" = 0 ] || { skip "fault_ctl: live capture on lo needs root"; finish; }
 CTL=$TMP/s.ctl
 tport=$(free_udp_port)
 
-bg "$NFSENSORD" -d -i lo -c "$CTL" -p "$TMP/s.pid" \
-    "udp and dst port $tport" >"$TMP/sensor.log" 2>&1
-spid=$LASTPID
-# The socket path appears at bind(), before listen() and the pidfile.
-if ! wait_for "[ -S '$CTL' ] && [ -s '$TMP/s.pid' ]"; then
-	fail "fault_ctl: sensor did not start: $(head -n 3 "$TMP/sensor.log")"
-	finish
-fi
+start_sensor fault_ctl -i lo "udp and dst port $tport"
 
 mode=$(stat -c '%a %U' "$CTL")
 [ "$mode" = "600 root" ] && pass "fault_ctl: socket mode 0600, owner root" ||

@@ -15,9 +15,7 @@
 . "$(dirname "$0")/../lib.sh"
 need fault_maxflows python3 || finish
 GEN=$ROOT/build/tools/fault_flows
-for x in "$GEN" "$FTDUMP" "$NFSENSORD" "$NFCOLLECTD"; do
-	[ -x "$x" ] || { skip "fault_maxflows: $x not built"; finish; }
-done
+need_built fault_maxflows "$GEN" "$FTDUMP" "$NFSENSORD" "$NFCOLLECTD" || finish
 N=1000000
 
 # rss FILE CMD...: run CMD, write "rc peak_rss_kB" (ru_maxrss) to FILE.

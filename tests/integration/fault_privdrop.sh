@@ -9,9 +9,7 @@
 # file that nfreport reads.
 . "$(dirname "$0")/../lib.sh"
 need fault_privdrop python3 ss || finish
-for x in "$NFSENSORD" "$NFCTL" "$NFCOLLECTD" "$NFREPORT"; do
-	[ -x "$x" ] || { skip "fault_privdrop: $x not built"; finish; }
-done
+need_built fault_privdrop "$NFSENSORD" "$NFCTL" "$NFCOLLECTD" "$NFREPORT" || finish
 [ "$(id -u)" = 0 ] || { skip "fault_privdrop: needs root to drop privileges"; finish; }
 id nobody >/dev/null 2>&1 || { skip "fault_privdrop: no user nobody"; finish; }
 NUID=$(id -u nobody) NGID=$(id -g nobody)
@@ -47,14 +45,8 @@ if ! start_collector "$cport" "$TMP/collector.log" -u nobody \
 	finish
 fi
 cpid=$CPID
-bg "$NFSENSORD" -d -u nobody -i lo -n "127.0.0.1:$cport" -t udp=1 \
-    -t expint=1 -c "$TMP/s.ctl" -p "$TMP/s.pid" "udp and dst port $tport" \
-    >"$TMP/sensor.log" 2>&1
-spid=$LASTPID
-if ! wait_for "[ -S '$TMP/s.ctl' ]"; then
-	fail "fault_privdrop: sensor did not start: $(head -n 3 "$TMP/sensor.log")"
-	finish
-fi
+start_sensor fault_privdrop -u nobody -i lo -n "127.0.0.1:$cport" -t udp=1 \
+    -t expint=1 "udp and dst port $tport"
 # Both drop privileges after their socket appears: wait for the drop.
 wait_for "grep -q '^Uid:[[:space:]]*$NUID[[:space:]]' /proc/$cpid/status &&
     grep -q '^Uid:[[:space:]]*$NUID[[:space:]]' /proc/$spid/status"

@@ -12,9 +12,7 @@
 . "$(dirname "$0")/../lib.sh"
 need fault_remote python3 || finish
 STORM=$ROOT/build/tools/fault_storm
-for x in "$STORM" "$FTDUMP" "$NFCOLLECTD"; do
-	[ -x "$x" ] || { skip "fault_remote: $x not built"; finish; }
-done
+need_built fault_remote "$STORM" "$FTDUMP" "$NFCOLLECTD" || finish
 if ! python3 -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).bind(("127.0.0.2", 0))' 2>/dev/null; then
 	skip "fault_remote: cannot bind 127.0.0.2"; finish
 fi

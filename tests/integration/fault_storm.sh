@@ -16,9 +16,7 @@
 . "$(dirname "$0")/../lib.sh"
 need fault_storm python3 || finish
 STORM=$ROOT/build/tools/fault_storm
-for x in "$STORM" "$FTDUMP" "$NFCOLLECTD"; do
-	[ -x "$x" ] || { skip "fault_storm: $x not built"; finish; }
-done
+need_built fault_storm "$STORM" "$FTDUMP" "$NFCOLLECTD" || finish
 VALID=${STORM_VALID:-5000} RATIO=${STORM_RATIO:-20}
 
 # sock_field PORT N: field N of our UDP socket's line in /proc/net/udp.

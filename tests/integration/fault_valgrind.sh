@@ -9,9 +9,7 @@
 need fault_valgrind valgrind python3 ss || finish
 have_shared fault_valgrind || finish
 case ${NFKIT_BIN:-} in *asan*) skip "fault_valgrind: ASan build (NFKIT_BIN) cannot run under valgrind"; finish ;; esac
-for x in "$NFSENSORD" "$NFCOLLECTD" "$NFREPORT"; do
-	[ -x "$x" ] || { skip "fault_valgrind: $x not built"; finish; }
-done
+need_built fault_valgrind "$NFSENSORD" "$NFCOLLECTD" "$NFREPORT" || finish
 VG="valgrind --tool=memcheck --leak-check=full --errors-for-leak-kinds=definite --track-fds=no --error-exitcode=99"
 CAPS="eth-ipv4-http-wikipedia.pcap eth-dns-v4v6-frag.pcap sll-ipv4-tcp.pcap null-ipv4-redis.pcap eth-vlan-collisions.pcap malformed-kday4.pcap"
 

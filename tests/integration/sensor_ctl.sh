@@ -11,7 +11,6 @@
 # that port keeps other loopback traffic out of the counts.
 . "$(dirname "$0")/../lib.sh"
 need sensor_ctl python3 || finish
-RECV=$ROOT/build/tools/sensor_v5recv
 [ "$(id -u)" = 0 ] || { skip "sensor_ctl: needs root to capture on lo"; finish; }
 
 CTL=$TMP/ctl
@@ -29,27 +28,12 @@ for i in range(n):
 EOF
 }
 
-start_recv() {	# label: receiver in the background, port in $TMP/label.port
-	"$RECV" -w "$TMP/$1.port" -t 60000 -i 60000 >"$TMP/$1.recv" &
-	RPID=$!
-	PIDS="$PIDS $RPID"
-	wait_for "[ -s '$TMP/$1.port' ]"
-}
-
-# stop_recv label: stop the receiver and wait for its totals line.  Not to
-# be called inside $(...): "wait" in a subshell does not wait for a child
-# of the test's shell (it returns 127 at once), and the totals were then
-# read before the receiver had written them.
-stop_recv() {
-	kill -TERM "$RPID"
-	wait "$RPID"
-}
 
 totals() {	# label: "flows packets" from the receiver's totals line
 	awk '/^TOTAL/ { print $5, $7 }' "$TMP/$1.recv"
 }
 
-start_sensor() {	# label [flags]
+start_labelled() {	# label [flags]: the sensor, its output in $TMP/label.sensor
 	_l=$1; shift
 	"$NFSENSORD" -d -i lo -c "$CTL" -p "$TMP/pid" -t expint=3600 \
 	    -n "127.0.0.1:$(cat "$TMP/$_l.port")" "$@" "udp and dst port $PORT" \
@@ -79,7 +63,7 @@ fi
     pass "nfctl unknown command: exit 1"
 
 start_recv a
-start_sensor a
+start_labelled a
 mode=$(stat -c %a "$CTL")
 [ "$mode" = 600 ] && pass "control socket mode 0600" || fail "control socket mode $mode"
 [ "$(cat "$TMP/pid" 2>/dev/null)" = "$SPID" ] && pass "pidfile holds the daemon's pid" ||
@@ -166,7 +150,7 @@ got=$(totals a)
 
 # exit: leaves at once, exports nothing.
 start_recv b
-start_sensor b
+start_labelled b
 send_udp 5 40007
 wait_packets 5
 "$NFCTL" -c "$CTL" exit >/dev/null
@@ -178,7 +162,7 @@ got=$(totals b)
 
 # SIGTERM behaves like shutdown.
 start_recv c
-start_sensor c
+start_labelled c
 send_udp 8 40008
 wait_packets 8
 kill -TERM "$SPID"

@@ -9,20 +9,12 @@
 # it connected (its deadline is total, not per byte) and count it.
 . "$(dirname "$0")/../lib.sh"
 need sensor_ctl_slow python3 || finish
-for x in "$NFSENSORD" "$NFCTL"; do
-	[ -x "$x" ] || { skip "sensor_ctl_slow: $x not built"; finish; }
-done
+need_built sensor_ctl_slow "$NFSENSORD" "$NFCTL" || finish
 [ "$(id -u)" = 0 ] || { skip "sensor_ctl_slow: live capture on lo needs root"; finish; }
 CTL=$TMP/s.ctl
 PORT=$(free_udp_port)
 
-bg "$NFSENSORD" -d -i lo -c "$CTL" -p "$TMP/s.pid" \
-    "udp and dst port $PORT" >"$TMP/sensor.log" 2>&1
-spid=$LASTPID
-if ! wait_for "[ -S '$CTL' ]"; then
-	fail "sensor_ctl_slow: sensor did not start: $(head -n 3 "$TMP/sensor.log")"
-	finish
-fi
+start_sensor sensor_ctl_slow -i lo "udp and dst port $PORT"
 
 packets() {
 	timeout 3 "$NFCTL" -c "$CTL" -j statistics |

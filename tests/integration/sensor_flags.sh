@@ -6,7 +6,6 @@
 # detaches, writes its pidfile and exports its flows on SIGTERM.
 . "$(dirname "$0")/../lib.sh"
 have_shared sensor_flags || finish
-RECV=$ROOT/build/tools/sensor_v5recv
 F=$PCAPS/eth-ipv4-frag-afs.pcap
 
 bad() {	# expected-substring flags...

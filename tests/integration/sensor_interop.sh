@@ -22,20 +22,11 @@
 #    they are printed, not compared.
 . "$(dirname "$0")/../lib.sh"
 have_shared sensor_interop || finish
-RECV=$ROOT/build/tools/sensor_v5recv
 
-# export_to FILE LABEL [extra -n]: nfsensord -r FILE to a fresh receiver;
-# "flows packets bytes" from the receiver in $TMP/LABEL.tot.
-start_recv() {
-	rm -f "$TMP/$1.port"
-	"$RECV" -w "$TMP/$1.port" -t 60000 -i 60000 >"$TMP/$1.recv" &
-	RPID=$!
-	PIDS="$PIDS $RPID"
-	wait_for "[ -s '$TMP/$1.port' ]"
-}
-stop_recv() {
-	kill -TERM "$RPID"
-	wait "$RPID"
+# recv_totals LABEL: stop the receiver; its "flows packets bytes" in
+# $TMP/LABEL.tot.
+recv_totals() {
+	stop_recv
 	awk '/^TOTAL/ { print $5, $7, $9 }' "$TMP/$1.recv" >"$TMP/$1.tot"
 }
 
@@ -52,7 +43,7 @@ if need sensor_interop_tshark tshark tcpdump; then
 	"$NFSENSORD" -r "$PCAPS/eth-ipv4-http-bro-org.pcap" -n "127.0.0.1:$port" >/dev/null
 	sleep 0.5
 	kill -TERM "$TPID"; wait "$TPID"
-	stop_recv ts
+	recv_totals ts
 	ours=$(cut -d' ' -f1 "$TMP/ts.tot")
 	theirs=$(tshark -r "$TMP/export.pcap" -d "udp.port==$port,cflow" -T fields \
 	    -e cflow.count 2>/dev/null | awk '{ s += $1 } END { print s + 0 }')
@@ -78,7 +69,7 @@ if need sensor_interop_nfdump nfcapd nfdump; then
 		# nfcapd may leave what it has not read yet when stopped.
 		wait_udp_read "$nport"
 		kill -TERM "$NPID"; wait "$NPID"
-		stop_recv nf
+		recv_totals nf
 		theirs=$(nfdump -R "$n" -I 2>/dev/null | awk '
 		    /^Flows:/ { f = $2 } /^Packets:/ { p = $2 } /^Bytes:/ { b = $2 }
 		    END { printf "%s %s %s", f, p, b }')
@@ -95,10 +86,10 @@ for f in $(awk -F'\t' 'NR > 1 && $2 != "unreadable" { print $1 }' "$SHARED/pcaps
 	softflowd -d -r "$PCAPS/$f" -c none -a -p "$TMP/sf.pid" \
 	    -n "127.0.0.1:$(cat "$TMP/sf.port")" >"$TMP/sf.log" 2>&1
 	sfrc=$?
-	stop_recv sf
+	recv_totals sf
 	start_recv us
 	"$NFSENSORD" -r "$PCAPS/$f" -n "127.0.0.1:$(cat "$TMP/us.port")" >/dev/null 2>&1
-	stop_recv us
+	recv_totals us
 	set -- $(cat "$TMP/sf.tot"); sf_f=$1 sf_p=$2 sf_b=$3
 	set -- $(cat "$TMP/us.tot"); us_f=$1 us_p=$2 us_b=$3
 	what="ours $us_f/$us_p/$us_b, softflowd $sf_f/$sf_p/$sf_b (flows/packets/bytes)"

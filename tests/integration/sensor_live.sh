@@ -13,7 +13,6 @@
 . "$(dirname "$0")/../lib.sh"
 need sensor_live ip ping python3 || finish
 [ "$(id -u)" = 0 ] || { skip "sensor_live: needs root for network namespaces"; finish; }
-RECV=$ROOT/build/tools/sensor_v5recv
 NA=nfkA$$ NB=nfkB$$ VA=nvA$$ VB=nvB$$
 if ! ip netns add "$NA" 2>/dev/null || ! ip netns add "$NB" 2>/dev/null; then
 	ip netns del "$NA" 2>/dev/null

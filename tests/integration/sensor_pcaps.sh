@@ -13,7 +13,6 @@
 #    that name the problem, exit status 1.
 . "$(dirname "$0")/../lib.sh"
 have_shared sensor_pcaps || finish
-RECV=$ROOT/build/tools/sensor_v5recv
 [ -x "$RECV" ] || { fail "sensor_pcaps: $RECV not built"; finish; }
 
 # run_capture FILE OUT: receiver + sensor; "TOTAL ..." in OUT.recv,

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "v5.h"
+#include "../unit/testrng.h"
 
 #define NKINDS 10
 #define BIGLEN 9000
@@ -38,11 +39,7 @@ static uint64_t rng;
 static uint32_t
 rnd(void)
 {
-	/* xorshift64*: reproducible for a seed, good enough for junk. */
-	rng ^= rng >> 12;
-	rng ^= rng << 25;
-	rng ^= rng >> 27;
-	return (uint32_t)((rng * 0x2545F4914F6CDD1DULL) >> 32);
+	return xorshift32(&rng);
 }
 
 static void

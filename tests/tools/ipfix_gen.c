@@ -13,16 +13,14 @@
 #include <unistd.h>
 
 #include "ipfixfile.h"
+#include "../unit/testrng.h"
 
 static uint64_t state;
 
 static uint32_t
 rnd(void)
 {
-	state ^= state >> 12;
-	state ^= state << 25;
-	state ^= state >> 27;
-	return (uint32_t)((state * 2685821657736338717ULL) >> 32);
+	return xorshift32(&state);
 }
 
 static void

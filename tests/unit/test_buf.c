@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "unit.h"
 
 static const uint8_t pat[8] = {0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, 0xde, 0xf0};
 
@@ -352,29 +353,15 @@ static Suite *
 buf_suite(void)
 {
 	Suite *s = suite_create("buf");
-	TCase *tc = tcase_create("core");
+	TCase *tc = unit_case(s, "core", 0,
+			      UNIT_TESTS(test_init_left, test_get_be_le,
+					 test_bytes_untouched,
+					 test_skip_past_end, test_put_be_le,
+					 test_load, test_peek_boundary));
 
-	tcase_add_test(tc, test_init_left);
-	tcase_add_test(tc, test_get_be_le);
 	tcase_add_loop_test(tc, test_get_boundary, 0, G_NGET);
-	tcase_add_test(tc, test_bytes_untouched);
-	tcase_add_test(tc, test_skip_past_end);
-	tcase_add_test(tc, test_put_be_le);
 	tcase_add_loop_test(tc, test_put_boundary, 0, G_NGET);
-	tcase_add_test(tc, test_load);
-	tcase_add_test(tc, test_peek_boundary);
-	suite_add_tcase(s, tc);
 	return s;
 }
 
-int
-main(void)
-{
-	SRunner *sr = srunner_create(buf_suite());
-	int nf;
-
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+UNIT_MAIN(buf_suite)

@@ -12,6 +12,7 @@
 
 #include "../../collector/datagram.h"
 #include "v5.h"
+#include "unit.h"
 
 static void
 put16(uint8_t *p, uint16_t v)
@@ -341,31 +342,6 @@ START_TEST(test_random)
 }
 END_TEST
 
-static Suite *
-decode_suite(void)
-{
-	Suite *s = suite_create("collector_decode");
-	TCase *tc = tcase_create("core");
-
-	tcase_add_test(tc, test_v5_ok);
-	tcase_add_test(tc, test_v1_translated);
-	tcase_add_test(tc, test_v7_translated);
-	tcase_add_test(tc, test_rejections);
-	tcase_add_test(tc, test_every_truncation);
-	tcase_add_test(tc, test_names);
-	tcase_add_test(tc, test_random);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-int
-main(void)
-{
-	SRunner *sr = srunner_create(decode_suite());
-	int nf;
-
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+UNIT_MAIN_TESTS("collector_decode", 0, test_v5_ok, test_v1_translated,
+		test_v7_translated, test_rejections, test_every_truncation,
+		test_names, test_random)

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "../../collector/fanout.h"
+#include "unit.h"
 
 static struct exp_addr
 v4(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
@@ -226,29 +227,5 @@ START_TEST(test_forward)
 }
 END_TEST
 
-static Suite *
-fanout_suite(void)
-{
-	Suite *s = suite_create("collector_fanout");
-	TCase *tc = tcase_create("core");
-
-	tcase_add_test(tc, test_modes);
-	tcase_add_test(tc, test_shard_stable_and_spread);
-	tcase_add_test(tc, test_headers);
-	tcase_add_test(tc, test_ring_bound);
-	tcase_add_test(tc, test_forward);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-int
-main(void)
-{
-	SRunner *sr = srunner_create(fanout_suite());
-	int nf;
-
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+UNIT_MAIN_TESTS("collector_fanout", 0, test_modes, test_shard_stable_and_spread,
+		test_headers, test_ring_bound, test_forward)

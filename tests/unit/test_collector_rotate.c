@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "../../collector/rotate.h"
+#include "unit.h"
 
 static void
 zone(const char *tz)
@@ -66,27 +67,5 @@ START_TEST(test_next_berlin)
 }
 END_TEST
 
-static Suite *
-rotate_suite(void)
-{
-	Suite *s = suite_create("collector_rotate");
-	TCase *tc = tcase_create("core");
-
-	tcase_add_test(tc, test_interval);
-	tcase_add_test(tc, test_next_utc);
-	tcase_add_test(tc, test_next_berlin);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-int
-main(void)
-{
-	SRunner *sr = srunner_create(rotate_suite());
-	int nf;
-
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+UNIT_MAIN_TESTS("collector_rotate", 0, test_interval, test_next_utc,
+		test_next_berlin)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../../collector/exporter.h"
+#include "unit.h"
 
 static struct exp_addr
 v4(const char *s)
@@ -206,31 +207,6 @@ START_TEST(test_foreach_and_dst)
 }
 END_TEST
 
-static Suite *
-seq_suite(void)
-{
-	Suite *s = suite_create("collector_seq");
-	TCase *tc = tcase_create("core");
-
-	tcase_add_test(tc, test_addr);
-	tcase_add_test(tc, test_in_order_and_gaps);
-	tcase_add_test(tc, test_restart_is_reset);
-	tcase_add_test(tc, test_wrap);
-	tcase_add_test(tc, test_engines_separate);
-	tcase_add_test(tc, test_bounded);
-	tcase_add_test(tc, test_foreach_and_dst);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-int
-main(void)
-{
-	SRunner *sr = srunner_create(seq_suite());
-	int nf;
-
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+UNIT_MAIN_TESTS("collector_seq", 0, test_addr, test_in_order_and_gaps,
+		test_restart_is_reset, test_wrap, test_engines_separate,
+		test_bounded, test_foreach_and_dst)

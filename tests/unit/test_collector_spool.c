@@ -16,6 +16,7 @@
 #include "spooltest.h"
 #include "../../collector/retention.h"
 #include "textfile.h"
+#include "unit.h"
 
 static void
 fill(struct flowrec *r, size_t n)
@@ -386,35 +387,9 @@ START_TEST(test_expire)
 }
 END_TEST
 
-static Suite *
-spool_suite(void)
-{
-	Suite *s = suite_create("collector_spool");
-	TCase *tc = tcase_create("core");
-
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_open_close);
-	tcase_add_test(tc, test_flush_readable);
-	tcase_add_test(tc, test_no_clobber);
-	tcase_add_test(tc, test_nesting);
-	tcase_add_test(tc, test_recover);
-	tcase_add_test(tc, test_recover_garbage);
-	tcase_add_test(tc, test_recover_planted_rec_symlink);
-	tcase_add_test(tc, test_recover_skips_non_files);
-	tcase_add_test(tc, test_spool_planted_links);
-	tcase_add_test(tc, test_expire);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-int
-main(void)
-{
-	SRunner *sr = srunner_create(spool_suite());
-	int nf;
-
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+UNIT_MAIN_FIXTURE("collector_spool", 0, setup, teardown, test_open_close,
+		  test_flush_readable, test_no_clobber, test_nesting,
+		  test_recover, test_recover_garbage,
+		  test_recover_planted_rec_symlink,
+		  test_recover_skips_non_files, test_spool_planted_links,
+		  test_expire)

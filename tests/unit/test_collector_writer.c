@@ -20,6 +20,7 @@
 #include "ipfixfile.h"
 #include "spooltest.h"
 #include "../../collector/writer.h"
+#include "unit.h"
 
 #define NAME1 "v05.2026-11-26.181015+0000"	 /* T0 + 300 */
 #define NBATCH (WRITER_SLOTS + WRITER_SLOTS / 2) /* per file: > the ring */
@@ -250,14 +251,4 @@ writer_suite(void)
 	return s;
 }
 
-int
-main(void)
-{
-	SRunner *sr = srunner_create(writer_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+UNIT_MAIN(writer_suite)

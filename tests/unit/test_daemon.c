@@ -17,6 +17,7 @@
 
 #include "daemon.h"
 #include "textfile.h"
+#include "unit.h"
 
 static char dir[64];
 static char path[128];
@@ -334,29 +335,14 @@ static Suite *
 daemon_suite(void)
 {
 	Suite *s = suite_create("daemon");
-	TCase *tc = tcase_create("core");
+	TCase *tc = unit_case(
+	    s, "core", 0,
+	    UNIT_TESTS(test_pidfile_lock, test_pidfile_stale, test_pidfile_none,
+		       test_pidfile_refuses, test_pidfile_after_privdrop,
+		       test_privdrop_noop, test_detach, test_privdrop_root));
 
 	tcase_add_unchecked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_pidfile_lock);
-	tcase_add_test(tc, test_pidfile_stale);
-	tcase_add_test(tc, test_pidfile_none);
-	tcase_add_test(tc, test_pidfile_refuses);
-	tcase_add_test(tc, test_pidfile_after_privdrop);
-	tcase_add_test(tc, test_privdrop_noop);
-	tcase_add_test(tc, test_detach);
-	tcase_add_test(tc, test_privdrop_root);
-	suite_add_tcase(s, tc);
 	return s;
 }
 
-int
-main(void)
-{
-	SRunner *sr = srunner_create(daemon_suite());
-	int nf;
-
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+UNIT_MAIN(daemon_suite)

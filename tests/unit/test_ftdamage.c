@@ -17,6 +17,7 @@
 
 #include "ftfile.h"
 #include "fttest.h"
+#include "unit.h"
 
 /*
  * Header damage on a file with H = 80 (hostname "vm"): the byte at off set
@@ -346,30 +347,16 @@ static Suite *
 ftdamage_suite(void)
 {
 	Suite *s = suite_create("ftdamage");
-	TCase *tc = tcase_create("core");
+	TCase *tc =
+	    unit_case(s, "core", 300,
+		      UNIT_TESTS(test_header_oddities, test_cut_stream,
+				 test_trailing_garbage, test_flipped_bytes,
+				 test_partial_record_raw,
+				 test_partial_record_zlib, test_zlib_bomb));
 
-	tcase_set_timeout(tc, 300);
 	tcase_add_loop_test(tc, test_header_damage, 0,
 			    (int)(sizeof(hdr_damage) / sizeof(hdr_damage[0])));
-	tcase_add_test(tc, test_header_oddities);
-	tcase_add_test(tc, test_cut_stream);
-	tcase_add_test(tc, test_trailing_garbage);
-	tcase_add_test(tc, test_flipped_bytes);
-	tcase_add_test(tc, test_partial_record_raw);
-	tcase_add_test(tc, test_partial_record_zlib);
-	tcase_add_test(tc, test_zlib_bomb);
-	suite_add_tcase(s, tc);
 	return s;
 }
 
-int
-main(void)
-{
-	SRunner *sr = srunner_create(ftdamage_suite());
-	int nf;
-
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+UNIT_MAIN(ftdamage_suite)

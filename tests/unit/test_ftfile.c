@@ -25,6 +25,8 @@
 #include <unistd.h>
 
 #include "ftfile.h"
+#include "unit.h"
+#include "testrng.h"
 
 #define TESTDATA "../shared/testdata/flow-tools"
 #define SEED TESTDATA "/seed-utc/ft-v05.2026-11-26.180515+0000"
@@ -39,16 +41,12 @@
 
 #define NRECS 10000
 
-/* A small deterministic generator (xorshift64*). */
 static uint64_t rng_state;
 
 static uint32_t
 rnd(void)
 {
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return (uint32_t)((rng_state * 2685821657736338717ULL) >> 32);
+	return xorshift32(&rng_state);
 }
 
 /* Records with every field varied, times consistent with their stamps. */
@@ -123,15 +121,6 @@ rec_eq(const struct flowrec *a, const struct flowrec *b, size_t i)
 	FIELD_EQ(dst_mask);
 	FIELD_EQ(engine_type);
 	FIELD_EQ(engine_id);
-}
-
-static int
-have_testdata(void)
-{
-	if (access(TESTDATA, R_OK) == 0)
-		return 1;
-	printf("skipped: ../shared not present\n");
-	return 0;
 }
 
 /* A fresh temporary file, opened read-write; its path goes to path. */
@@ -380,7 +369,7 @@ check_header_bytes(const char *path, uint32_t want_len, int skip_pad)
 
 START_TEST(test_header_bytes)
 {
-	if (!have_testdata())
+	if (!unit_have_shared(TESTDATA))
 		return;
 	check_header_bytes(SEED, 80, 0);
 	/* flow-capture left garbage in the big-endian file's padding. */
@@ -441,7 +430,7 @@ check_rewrite(const char *path, int zlevel, const char *comment, size_t skip)
 
 START_TEST(test_reproduce_real_files)
 {
-	if (!have_testdata())
+	if (!unit_have_shared(TESTDATA))
 		return;
 	/*
 	 * flow-capture's default level, 6.  Without ISA-L, -1 means the
@@ -473,7 +462,7 @@ START_TEST(test_open_header)
 	char path[64];
 	int fd;
 
-	if (!have_testdata())
+	if (!unit_have_shared(TESTDATA))
 		return;
 	fd = tmp_file(path, sizeof(path));
 	ck_assert_ptr_nonnull(w = ftw_open(fd, &o));
@@ -732,34 +721,19 @@ static Suite *
 ftfile_suite(void)
 {
 	Suite *s = suite_create("ftfile");
-	TCase *tc = tcase_create("core");
+	TCase *tc = unit_case(
+	    s, "core", 300,
+	    UNIT_TESTS(test_clamp, test_header_bytes, test_reproduce_real_files,
+		       test_open_header, test_epipe, test_bad_options));
 
-	tcase_set_timeout(tc, 300);
 	tcase_add_loop_test(tc, test_round_trip, 0,
 			    (int)(sizeof(modes) / sizeof(modes[0])));
-	tcase_add_test(tc, test_clamp);
-	tcase_add_test(tc, test_header_bytes);
-	tcase_add_test(tc, test_reproduce_real_files);
-	tcase_add_test(tc, test_open_header);
 	tcase_add_loop_test(
 	    tc, test_flush_visible, 0,
 	    (int)(sizeof(flush_levels) / sizeof(flush_levels[0])));
 	tcase_add_loop_test(tc, test_streaming_pipe, 0, 2);
 	tcase_add_loop_test(tc, test_enospc, 0, 2);
-	tcase_add_test(tc, test_epipe);
-	tcase_add_test(tc, test_bad_options);
-	suite_add_tcase(s, tc);
 	return s;
 }
 
-int
-main(void)
-{
-	SRunner *sr = srunner_create(ftfile_suite());
-	int nf;
-
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+UNIT_MAIN(ftfile_suite)

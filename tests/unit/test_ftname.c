@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "ftname.h"
+#include "unit.h"
 
 /* 2026-11-26 18:05:15 UTC and 18:05:29 UTC, the seed-utc/nested-berlin
  * capture starts. */
@@ -214,31 +215,5 @@ START_TEST(test_parse_garbage)
 }
 END_TEST
 
-static Suite *
-ftname_suite(void)
-{
-	Suite *s = suite_create("ftname");
-	TCase *tc = tcase_create("core");
-
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, test_format_utc);
-	tcase_add_test(tc, test_format_berlin);
-	tcase_add_test(tc, test_nestdir);
-	tcase_add_test(tc, test_parse_real);
-	tcase_add_test(tc, test_round_trip);
-	tcase_add_test(tc, test_parse_garbage);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-int
-main(void)
-{
-	SRunner *sr = srunner_create(ftname_suite());
-	int nf;
-
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+UNIT_MAIN_TESTS("ftname", 60, test_format_utc, test_format_berlin, test_nestdir,
+		test_parse_real, test_round_trip, test_parse_garbage)

@@ -31,20 +31,12 @@
 #include "buf.h"
 #include "ftfile.h"
 #include "fttest.h"
+#include "unit.h"
 
 #define TESTDATA "../shared/testdata/flow-tools"
 #define EXPECTED TESTDATA "/expected/"
 #define SEED "seed-utc/ft-v05.2026-11-26.180515+0000"
 #define SEEDX EXPECTED "seed-utc_ft-v05.2026-11-26.180515+0000"
-
-static int
-have_testdata(void)
-{
-	if (access(TESTDATA, R_OK) == 0)
-		return 1;
-	printf("skipped: ../shared not present\n");
-	return 0;
-}
 
 static void
 read_path(const char *path, struct flowrec *out, size_t max, struct result *res)
@@ -252,7 +244,7 @@ check_one_file(const char *path, const struct stat *st, int type,
 
 START_TEST(test_real_files)
 {
-	if (!have_testdata())
+	if (!unit_have_shared(TESTDATA))
 		return;
 	ck_assert_int_eq(nftw(TESTDATA, check_one_file, 16, FTW_PHYS), 0);
 	/* seed-utc 2, nested-berlin 3, variants 5. */
@@ -284,7 +276,7 @@ START_TEST(test_seed_format5)
 	size_t n = 0;
 	FILE *f;
 
-	if (!have_testdata())
+	if (!unit_have_shared(TESTDATA))
 		return;
 	read_path(TESTDATA "/" SEED, recs, 16, &res);
 	ck_assert_uint_eq(res.n, 8);
@@ -332,7 +324,7 @@ START_TEST(test_seed_format1)
 	size_t n = 0;
 	FILE *f;
 
-	if (!have_testdata())
+	if (!unit_have_shared(TESTDATA))
 		return;
 	read_path(TESTDATA "/" SEED, recs, 16, &res);
 	ck_assert_ptr_nonnull(f = fopen(SEEDX ".flow-print-f1.txt", "r"));
@@ -380,7 +372,7 @@ START_TEST(test_seed_flowdumper)
 	time_t t;
 	FILE *f;
 
-	if (!have_testdata())
+	if (!unit_have_shared(TESTDATA))
 		return;
 	read_path(TESTDATA "/" SEED, recs, 16, &res);
 	ck_assert_ptr_nonnull(f = fopen(SEEDX ".flowdumper-long.txt", "r"));
@@ -688,30 +680,16 @@ static Suite *
 ftread_suite(void)
 {
 	Suite *s = suite_create("ftread");
-	TCase *tc = tcase_create("core");
+	TCase *tc = unit_case(
+	    s, "core", 300,
+	    UNIT_TESTS(test_real_files, test_seed_format5, test_seed_format1,
+		       test_seed_flowdumper, test_count_saturated));
 
-	tcase_set_timeout(tc, 300);
-	tcase_add_test(tc, test_real_files);
-	tcase_add_test(tc, test_seed_format5);
-	tcase_add_test(tc, test_seed_format1);
-	tcase_add_test(tc, test_seed_flowdumper);
 	tcase_add_loop_test(tc, test_pipe_dribble, 0, 2);
 	tcase_add_loop_test(tc, test_record_types, 0,
 			    (int)(sizeof(rtypes) / sizeof(rtypes[0])));
 	tcase_add_loop_test(tc, test_legacy_v1, 0, 2);
-	tcase_add_test(tc, test_count_saturated);
-	suite_add_tcase(s, tc);
 	return s;
 }
 
-int
-main(void)
-{
-	SRunner *sr = srunner_create(ftread_suite());
-	int nf;
-
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+UNIT_MAIN(ftread_suite)

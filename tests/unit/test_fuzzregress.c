@@ -29,6 +29,7 @@
 #include "../../common/packet.h"
 #undef decode_status
 #include "../../collector/datagram.h"
+#include "unit.h"
 
 typedef void (*replay_fn)(const uint8_t *, size_t);
 
@@ -233,19 +234,4 @@ START_TEST(test_replay)
 }
 END_TEST
 
-int
-main(void)
-{
-	Suite *s = suite_create("fuzzregress");
-	TCase *tc = tcase_create("replay");
-	SRunner *sr;
-	int nf;
-
-	tcase_add_test(tc, test_replay);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? 0 : 1;
-}
+UNIT_MAIN_TESTS("fuzzregress", 0, test_replay)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ipfix.h"
+#include "unit.h"
 
 #define T0 1700000000000LL
 
@@ -294,30 +295,6 @@ START_TEST(ether_template_and_record)
 }
 END_TEST
 
-static Suite *
-ipfix_suite(void)
-{
-	Suite *s = suite_create("ipfix");
-	TCase *tc = tcase_create("ipfix");
-
-	tcase_add_test(tc, ipfix_templates_and_ipv4);
-	tcase_add_test(tc, v9_templates_options_and_ipv6);
-	tcase_add_test(tc, ipfix_sampling_options);
-	tcase_add_test(tc, lengths_and_bounds);
-	tcase_add_test(tc, vlan_field_last);
-	tcase_add_test(tc, ether_template_and_record);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-int
-main(void)
-{
-	SRunner *sr = srunner_create(ipfix_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
-}
+UNIT_MAIN_TESTS("ipfix", 0, ipfix_templates_and_ipv4,
+		v9_templates_options_and_ipv6, ipfix_sampling_options,
+		lengths_and_bounds, vlan_field_last, ether_template_and_record)

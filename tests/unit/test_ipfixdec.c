@@ -15,6 +15,7 @@
 
 #include "ipfix.h"
 #include "ipfixdec.h"
+#include "unit.h"
 
 #define T0 1700000000u /* export time of every message, unix s */
 
@@ -906,40 +907,10 @@ START_TEST(template_flood)
 }
 END_TEST
 
-static Suite *
-ipfixdec_suite(void)
-{
-	Suite *s = suite_create("ipfixdec");
-	TCase *tc = tcase_create("core");
-
-	tcase_add_checked_fixture(tc, setup, NULL);
-	tcase_add_test(tc, ipfix_template_and_data);
-	tcase_add_test(tc, v9_uptime_and_lying_count);
-	tcase_add_test(tc, data_before_template);
-	tcase_add_test(tc, early_data_bounded);
-	tcase_add_test(tc, withdrawal);
-	tcase_add_test(tc, replacement_new_layout);
-	tcase_add_test(tc, two_exporters_same_id);
-	tcase_add_test(tc, sampling_changes_midstream);
-	tcase_add_test(tc, time_encodings);
-	tcase_add_test(tc, varlen_enterprise_unknown);
-	tcase_add_test(tc, rejections);
-	tcase_add_test(tc, frame_section);
-	tcase_add_test(tc, sequence_accounting);
-	tcase_add_test(tc, persisted_templates);
-	tcase_add_test(tc, template_flood);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-int
-main(void)
-{
-	SRunner *sr = srunner_create(ipfixdec_suite());
-	int nf;
-
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+UNIT_MAIN_FIXTURE("ipfixdec", 0, setup, NULL, ipfix_template_and_data,
+		  v9_uptime_and_lying_count, data_before_template,
+		  early_data_bounded, withdrawal, replacement_new_layout,
+		  two_exporters_same_id, sampling_changes_midstream,
+		  time_encodings, varlen_enterprise_unknown, rejections,
+		  frame_section, sequence_accounting, persisted_templates,
+		  template_flood)

@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 #include "ipfixfile.h"
+#include "unit.h"
+#include "testrng.h"
 
 #define NRECS 5000
 
@@ -23,10 +25,7 @@ static uint64_t rng_state;
 static uint32_t
 rnd(void)
 {
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return (uint32_t)((rng_state * 2685821657736338717ULL) >> 32);
+	return xorshift32(&rng_state);
 }
 
 /* Records with every field varied; families mixed in runs. */
@@ -352,27 +351,13 @@ static Suite *
 ipfixfile_suite(void)
 {
 	Suite *s = suite_create("ipfixfile");
-	TCase *tc = tcase_create("core");
+	TCase *tc =
+	    unit_case(s, "core", 120, UNIT_TESTS(empty_file, foreign, sniff));
 
-	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, round_trip, 0, 3);
-	tcase_add_test(tc, empty_file);
 	tcase_add_loop_test(tc, truncated, 0, 2);
 	tcase_add_loop_test(tc, corrupt, 0, 4);
-	tcase_add_test(tc, foreign);
-	tcase_add_test(tc, sniff);
-	suite_add_tcase(s, tc);
 	return s;
 }
 
-int
-main(void)
-{
-	SRunner *sr = srunner_create(ipfixfile_suite());
-	int nf;
-
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? 0 : 1;
-}
+UNIT_MAIN(ipfixfile_suite)

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "unit.h"
 
 static char logbuf[4096];
 
@@ -108,24 +109,12 @@ static Suite *
 log_suite(void)
 {
 	Suite *s = suite_create("log");
-	TCase *tc = tcase_create("core");
+	TCase *tc = unit_case(s, "core", 0,
+			      UNIT_TESTS(test_stderr_format, test_warn_errno));
 
-	tcase_add_test(tc, test_stderr_format);
-	tcase_add_test(tc, test_warn_errno);
 	tcase_add_exit_test(tc, test_fatalx, 1);
 	tcase_add_exit_test(tc, test_fatal, 1);
-	suite_add_tcase(s, tc);
 	return s;
 }
 
-int
-main(void)
-{
-	SRunner *sr = srunner_create(log_suite());
-	int nf;
-
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+UNIT_MAIN(log_suite)

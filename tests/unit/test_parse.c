@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "parse.h"
+#include "unit.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 #define UNTOUCHED UINT64_C(0xabcdabcdabcdabcd)
@@ -321,29 +322,17 @@ static Suite *
 parse_suite(void)
 {
 	Suite *s = suite_create("parse");
-	TCase *tc = tcase_create("core");
+	TCase *tc = unit_case(
+	    s, "core", 0,
+	    UNIT_TESTS(test_u64, test_hostport_good, test_capspec_good));
 
-	tcase_add_test(tc, test_u64);
 	tcase_add_loop_test(tc, test_timespec_good, 0, NELEM(good_times));
 	tcase_add_loop_test(tc, test_timespec_bad, 0, NELEM(bad_times));
 	tcase_add_loop_test(tc, test_size_good, 0, NELEM(good_sizes));
 	tcase_add_loop_test(tc, test_size_bad, 0, NELEM(bad_sizes));
-	tcase_add_test(tc, test_hostport_good);
 	tcase_add_loop_test(tc, test_hostport_bad, 0, NELEM(bad_hostports));
-	tcase_add_test(tc, test_capspec_good);
 	tcase_add_loop_test(tc, test_capspec_bad, 0, NELEM(bad_capspecs));
-	suite_add_tcase(s, tc);
 	return s;
 }
 
-int
-main(void)
-{
-	SRunner *sr = srunner_create(parse_suite());
-	int nf;
-
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+UNIT_MAIN(parse_suite)

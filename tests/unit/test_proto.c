@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "proto.h"
+#include "unit.h"
 
 START_TEST(test_by_num)
 {
@@ -101,29 +102,5 @@ START_TEST(test_tcpflags)
 }
 END_TEST
 
-static Suite *
-proto_suite(void)
-{
-	Suite *s = suite_create("proto");
-	TCase *tc = tcase_create("core");
-
-	tcase_add_test(tc, test_by_num);
-	tcase_add_test(tc, test_round_trip);
-	tcase_add_test(tc, test_by_name);
-	tcase_add_test(tc, test_stats_name);
-	tcase_add_test(tc, test_tcpflags);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-int
-main(void)
-{
-	SRunner *sr = srunner_create(proto_suite());
-	int nf;
-
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+UNIT_MAIN_TESTS("proto", 0, test_by_num, test_round_trip, test_by_name,
+		test_stats_name, test_tcpflags)

@@ -10,6 +10,7 @@
 #include "../../report/fields.h"
 #include "../../report/series.h"
 #include "../../report/aggregate.h"
+#include "unit.h"
 
 static unsigned rng = 4242;
 
@@ -457,8 +458,6 @@ main(void)
 {
 	Suite *s = suite_create("report_stats");
 	TCase *tc = tcase_create("stats");
-	SRunner *sr;
-	int nf;
 
 	tcase_set_timeout(tc, 60); /* test_wide_log: ~0.5 s of cpu */
 
@@ -473,9 +472,5 @@ main(void)
 	tcase_add_test(tc, test_tab_top);
 	tcase_add_test(tc, test_wide_log);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? 0 : 1;
+	return unit_run(s);
 }

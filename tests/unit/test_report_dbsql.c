@@ -12,6 +12,7 @@
 
 #include "../../report/dbsql.h"
 #include "../../report/rowbin.h"
+#include "unit.h"
 
 static const struct window all = {INT64_MIN, INT64_MAX};
 
@@ -259,8 +260,6 @@ main(void)
 {
 	Suite *s = suite_create("report_dbsql");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int nf;
 
 	tcase_add_test(tc, test_sql);
 	tcase_add_test(tc, test_window);
@@ -268,9 +267,5 @@ main(void)
 	tcase_add_test(tc, test_rowbin);
 	tcase_add_test(tc, test_varint);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../../report/filter.h"
+#include "unit.h"
 
 /* The SYN flow of the seed-utc file, with a few extra fields set. */
 static struct flowrec
@@ -539,25 +540,5 @@ START_TEST(test_ipv6)
 }
 END_TEST
 
-int
-main(void)
-{
-	Suite *s = suite_create("report_filter");
-	TCase *tc = tcase_create("filter");
-	SRunner *sr;
-	int nf;
-
-	tcase_add_test(tc, test_primitives);
-	tcase_add_test(tc, test_ipv6);
-	tcase_add_test(tc, test_errors);
-	tcase_add_test(tc, test_deep_nesting);
-	tcase_add_test(tc, test_long_chain);
-	tcase_add_test(tc, test_block);
-	tcase_add_test(tc, test_random);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? 0 : 1;
-}
+UNIT_MAIN_TESTS("report_filter", 0, test_primitives, test_ipv6, test_errors,
+		test_deep_nesting, test_long_chain, test_block, test_random)

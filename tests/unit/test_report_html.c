@@ -16,6 +16,7 @@
 #include "../../report/svcname.h"
 #include "../../report/svg.h"
 #include "../../report/webagg.h"
+#include "unit.h"
 
 START_TEST(test_escape)
 {
@@ -369,8 +370,6 @@ main(void)
 {
 	Suite *s = suite_create("report_html");
 	TCase *tc = tcase_create("html");
-	SRunner *sr;
-	int nf;
 
 	tcase_add_test(tc, test_escape);
 	tcase_add_test(tc, test_text_pieces);
@@ -381,9 +380,5 @@ main(void)
 	tcase_add_test(tc, test_page);
 	tcase_add_test(tc, test_bars);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? 0 : 1;
+	return unit_run(s);
 }

@@ -4,13 +4,17 @@
  * in-memory records captured with open_memstream().
  */
 #include <check.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../../report/fields.h"
+#include "../../report/obuf.h"
 #include "../../report/output.h"
 #include "../../report/timefmt.h"
+#include "unit.h"
 
 static struct flowrec
 rec(uint8_t proto, uint16_t dstport, uint8_t flags)
@@ -312,27 +316,47 @@ START_TEST(test_unknown_format)
 }
 END_TEST
 
-int
-main(void)
+/* The first failure is the one kept; obuf_fd() hands over a flushed file. */
+START_TEST(test_obuf_errors)
 {
-	Suite *s = suite_create("report_output");
-	TCase *tc = tcase_create("output");
-	SRunner *sr;
-	int nf;
+	struct obuf b;
+	FILE *f = fopen("/dev/full", "w");
+	char *p;
 
-	tcase_add_test(tc, test_short);
-	tcase_add_test(tc, test_short_summary);
-	tcase_add_test(tc, test_summary_negative_span);
-	tcase_add_test(tc, test_line_long);
-	tcase_add_test(tc, test_csv_json);
-	tcase_add_test(tc, test_many_rows_flush);
-	tcase_add_test(tc, test_timefmt);
-	tcase_add_test(tc, test_fmt_u64);
-	tcase_add_test(tc, test_unknown_format);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? 0 : 1;
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(obuf_init(&b, f), 0);
+	p = obuf_room(&b);
+	obuf_puts(&p, "x");
+	obuf_done(&b, p);
+	/* 1 byte fits stdio's buffer: only the fflush reaches /dev/full. */
+	ck_assert_int_eq(obuf_fd(&b), -1);
+	ck_assert_int_eq(b.err, 0);
+	errno = EPIPE;
+	obuf_fail(&b);
+	ck_assert_int_eq(b.err, EPIPE);
+	errno = 0;
+	obuf_fail(&b);
+	ck_assert_int_eq(b.err, EPIPE);
+	ck_assert_int_eq(obuf_fini(&b), EPIPE);
+	fclose(f);
+
+	ck_assert_ptr_nonnull(f = tmpfile());
+	ck_assert_int_eq(obuf_init(&b, f), 0);
+	errno = 0;
+	obuf_fail(&b);
+	ck_assert_int_eq(b.err, EIO);
+	b.err = 0;
+	p = obuf_room(&b);
+	obuf_puts(&p, "abc");
+	obuf_done(&b, p);
+	ck_assert_int_eq(obuf_fd(&b), fileno(f));
+	ck_assert_int_eq(lseek(fileno(f), 0, SEEK_END), 3);
+	ck_assert_int_eq(obuf_fini(&b), 0);
+	fclose(f);
 }
+END_TEST
+
+UNIT_MAIN_TESTS("report_output", 0, test_short, test_short_summary,
+		test_summary_negative_span, test_line_long, test_csv_json,
+		test_many_rows_flush, test_timefmt, test_fmt_u64,
+		test_unknown_format, test_obuf_errors)

@@ -16,6 +16,7 @@
 
 #include "ftfile.h"
 #include "../../report/prefetch.h"
+#include "unit.h"
 
 #define T0 1795716315 /* 2026-11-26 18:05:15 UTC */
 #define NFILES 4
@@ -224,30 +225,6 @@ START_TEST(test_stop_early)
 }
 END_TEST
 
-static Suite *
-prefetch_suite(void)
-{
-	Suite *s = suite_create("report_prefetch");
-	TCase *tc = tcase_create("core");
-
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, test_order_any_threads);
-	tcase_add_test(tc, test_filter_on_workers);
-	tcase_add_test(tc, test_damaged_file);
-	tcase_add_test(tc, test_stop_early);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-int
-main(void)
-{
-	SRunner *sr = srunner_create(prefetch_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+UNIT_MAIN_FIXTURE("report_prefetch", 120, setup, teardown,
+		  test_order_any_threads, test_filter_on_workers,
+		  test_damaged_file, test_stop_early)

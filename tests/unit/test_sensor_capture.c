@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "../../sensor/capture.h"
+#include "unit.h"
 
 #define NPKT 4000
 #define PKTLEN 1000
@@ -113,26 +114,4 @@ START_TEST(cut_while_reading)
 }
 END_TEST
 
-static Suite *
-capture_suite(void)
-{
-	Suite *s = suite_create("capture");
-	TCase *tc = tcase_create("core");
-
-	tcase_add_test(tc, whole_file);
-	tcase_add_test(tc, cut_while_reading);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-int
-main(void)
-{
-	SRunner *sr = srunner_create(capture_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+UNIT_MAIN_TESTS("capture", 0, whole_file, cut_while_reading)

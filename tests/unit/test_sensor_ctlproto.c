@@ -25,6 +25,7 @@
 #include "../../sensor/flowtable.h"
 #include "../../sensor/meter.h"
 #include "sensor_pkt.h"
+#include "unit.h"
 
 START_TEST(header_round_trip)
 {
@@ -558,35 +559,20 @@ static Suite *
 ctlproto_suite(void)
 {
 	Suite *s = suite_create("ctlproto");
-	TCase *tc = tcase_create("framing");
-	TCase *ts = tcase_create("server");
+	TCase *server;
 
-	tcase_add_test(tc, header_round_trip);
-	tcase_add_test(tc, header_rejections);
-	tcase_add_test(tc, command_table);
-	tcase_add_test(tc, data_split_and_end);
-	tcase_add_test(tc, recv_rejects_before_reading_payload);
-	suite_add_tcase(s, tc);
-	tcase_add_checked_fixture(ts, setup, teardown);
-	tcase_set_timeout(ts, 30);
-	tcase_add_test(ts, server_socket_rules);
-	tcase_add_test(ts, server_socket_refuses_non_sockets);
-	tcase_add_test(ts, server_commands);
-	tcase_add_test(ts, server_drops_garbage);
-	tcase_add_test(ts, server_idle_clients_do_not_block);
-	tcase_add_test(ts, server_large_reply_does_not_block);
-	suite_add_tcase(s, ts);
+	unit_case(s, "framing", 0,
+		  UNIT_TESTS(header_round_trip, header_rejections,
+			     command_table, data_split_and_end,
+			     recv_rejects_before_reading_payload));
+	server = unit_case(s, "server", 30,
+			   UNIT_TESTS(server_socket_rules,
+				      server_socket_refuses_non_sockets,
+				      server_commands, server_drops_garbage,
+				      server_idle_clients_do_not_block,
+				      server_large_reply_does_not_block));
+	tcase_add_checked_fixture(server, setup, teardown);
 	return s;
 }
 
-int
-main(void)
-{
-	SRunner *sr = srunner_create(ctlproto_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
-}
+UNIT_MAIN(ctlproto_suite)

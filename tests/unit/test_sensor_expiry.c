@@ -20,6 +20,7 @@
 #include "../../sensor/outbuf.h"
 #include "sensor_pkt.h"
 #include "v5.h"
+#include "unit.h"
 
 #define T0 1700000000000LL /* ms */
 #define MAXREC 200000
@@ -592,14 +593,4 @@ expiry_suite(void)
 	return s;
 }
 
-int
-main(void)
-{
-	SRunner *sr = srunner_create(expiry_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
-}
+UNIT_MAIN(expiry_suite)

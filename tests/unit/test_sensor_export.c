@@ -19,6 +19,7 @@
 
 #include "../../sensor/export.h"
 #include "v5.h"
+#include "unit.h"
 
 #define T0 1700000000000LL
 
@@ -377,33 +378,8 @@ START_TEST(version_names)
 }
 END_TEST
 
-static Suite *
-export_suite(void)
-{
-	Suite *s = suite_create("export");
-	TCase *tc = tcase_create("export");
-
-	tcase_add_test(tc, versions);
-	tcase_add_test(tc, batches_of_30_and_sequence);
-	tcase_add_test(tc, ipv6_refused_by_v5);
-	tcase_add_test(tc, two_destinations_same_datagram);
-	tcase_add_test(tc, bad_destinations);
-	tcase_add_test(tc, send_failures_counted);
-	tcase_add_test(tc, ipfix_size_bound_and_sequence);
-	tcase_add_test(tc, v9_sequence_timer_and_send_template);
-	tcase_add_test(tc, version_names);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-int
-main(void)
-{
-	SRunner *sr = srunner_create(export_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
-}
+UNIT_MAIN_TESTS("export", 0, versions, batches_of_30_and_sequence,
+		ipv6_refused_by_v5, two_destinations_same_datagram,
+		bad_destinations, send_failures_counted,
+		ipfix_size_bound_and_sequence,
+		v9_sequence_timer_and_send_template, version_names)

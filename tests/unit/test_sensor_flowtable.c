@@ -10,6 +10,7 @@
 
 #include "../../sensor/flowtable.h"
 #include "../../sensor/siphash.h"
+#include "unit.h"
 
 static const uint8_t seed[16] = {1, 2,	3,  4,	5,  6,	7,  8,
 				 9, 10, 11, 12, 13, 14, 15, 16};
@@ -280,14 +281,4 @@ flowtable_suite(void)
 	return s;
 }
 
-int
-main(void)
-{
-	SRunner *sr = srunner_create(flowtable_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
-}
+UNIT_MAIN(flowtable_suite)

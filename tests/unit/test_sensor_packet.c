@@ -13,6 +13,7 @@
 
 #include "../../common/packet.h"
 #include "sensor_pkt.h"
+#include "unit.h"
 
 static enum packet_status
 dec(int dlt, const uint8_t *b, size_t len, struct packet_info *d)
@@ -588,42 +589,10 @@ START_TEST(random_bytes_never_overrun)
 }
 END_TEST
 
-static Suite *
-decode_suite(void)
-{
-	Suite *s = suite_create("decode");
-	TCase *tc = tcase_create("decode");
-
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, ipv4_tcp_udp_icmp);
-	tcase_add_test(tc, ipv4_bytes_from_header_not_frame);
-	tcase_add_test(tc, ipv4_bad_headers);
-	tcase_add_test(tc, ipv4_options_skip_to_ports);
-	tcase_add_test(tc, ipv4_fragments);
-	tcase_add_test(tc, transport_cut_still_counts);
-	tcase_add_test(tc, every_truncation);
-	tcase_add_test(tc, vlan_tags);
-	tcase_add_test(tc, ether_macs);
-	tcase_add_test(tc, ether_nonip);
-	tcase_add_test(tc, mpls_ip);
-	tcase_add_test(tc, mpls_not_ip);
-	tcase_add_test(tc, ipv6_plain_and_ext);
-	tcase_add_test(tc, ipv6_ext_chain_bounded);
-	tcase_add_test(tc, other_link_types);
-	tcase_add_test(tc, unsupported_link_types);
-	tcase_add_test(tc, random_bytes_never_overrun);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-int
-main(void)
-{
-	SRunner *sr = srunner_create(decode_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
-}
+UNIT_MAIN_TESTS("decode", 60, ipv4_tcp_udp_icmp,
+		ipv4_bytes_from_header_not_frame, ipv4_bad_headers,
+		ipv4_options_skip_to_ports, ipv4_fragments,
+		transport_cut_still_counts, every_truncation, vlan_tags,
+		ether_macs, ether_nonip, mpls_ip, mpls_not_ip,
+		ipv6_plain_and_ext, ipv6_ext_chain_bounded, other_link_types,
+		unsupported_link_types, random_bytes_never_overrun)

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "../../sensor/pcapmap.h"
+#include "unit.h"
 
 #define MAXFILE (1 << 20)
 
@@ -402,32 +403,7 @@ START_TEST(random_records_stay_inside)
 }
 END_TEST
 
-static Suite *
-pcapmap_suite(void)
-{
-	Suite *s = suite_create("pcapmap");
-	TCase *tc = tcase_create("pcapmap");
-
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, byte_orders_and_precisions);
-	tcase_add_test(tc, truncated_last_record);
-	tcase_add_test(tc, caplen_above_snaplen);
-	tcase_add_test(tc, headers_left_to_libpcap);
-	tcase_add_test(tc, timestamp_fields_unsigned);
-	tcase_add_test(tc, open_files);
-	tcase_add_test(tc, random_records_stay_inside);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-int
-main(void)
-{
-	SRunner *sr = srunner_create(pcapmap_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
-}
+UNIT_MAIN_TESTS("pcapmap", 60, byte_orders_and_precisions,
+		truncated_last_record, caplen_above_snaplen,
+		headers_left_to_libpcap, timestamp_fields_unsigned, open_files,
+		random_records_stay_inside)

@@ -16,6 +16,7 @@
 #include "buf.h"
 #include "flowrec.h"
 #include "v5.h"
+#include "unit.h"
 
 #define SHARED_PCAP "../shared/testdata/flow-tools/input/v5-export.pcap"
 
@@ -655,34 +656,7 @@ START_TEST(sampling_field)
 }
 END_TEST
 
-static Suite *
-v5_suite(void)
-{
-	Suite *s = suite_create("v5");
-	TCase *tc = tcase_create("core");
-
-	tcase_add_test(tc, test_round_trip_1);
-	tcase_add_test(tc, test_round_trip_30);
-	tcase_add_test(tc, test_encode_limits);
-	tcase_add_test(tc, test_reject);
-	tcase_add_test(tc, test_strerror);
-	tcase_add_test(tc, test_flowrec_time);
-	tcase_add_test(tc, test_flowrec_round_trip);
-	tcase_add_test(tc, test_uptime_wrap);
-	tcase_add_test(tc, test_real_datagrams);
-	tcase_add_test(tc, sampling_field);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-int
-main(void)
-{
-	SRunner *sr = srunner_create(v5_suite());
-	int nf;
-
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+UNIT_MAIN_TESTS("v5", 0, test_round_trip_1, test_round_trip_30,
+		test_encode_limits, test_reject, test_strerror,
+		test_flowrec_time, test_flowrec_round_trip, test_uptime_wrap,
+		test_real_datagrams, sampling_field)

@@ -21,6 +21,8 @@
 #include "ftfile.h"
 #include "fttest.h"
 #include "zstream.h"
+#include "unit.h"
+#include "testrng.h"
 
 /* The second zlib header byte the default level writes. */
 #ifdef HAVE_ISAL
@@ -314,16 +316,6 @@ END_TEST
 
 /* ---- the writer's pattern of calls, replayed and randomized ---- */
 
-/* xorshift64*: the same numbers on every machine for a given seed. */
-static uint64_t
-rnd_next(uint64_t *s)
-{
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 2685821657736338717ull;
-}
-
 /*
  * n bytes of 64-byte records of one kind, chosen per block: noise (igzip
  * then writes stored blocks), records whose first 24 bytes vary (like
@@ -332,11 +324,11 @@ rnd_next(uint64_t *s)
 static void
 fill_records(uint8_t *p, size_t n, uint64_t *s)
 {
-	unsigned kind = (unsigned)(rnd_next(s) % 3);
+	unsigned kind = (unsigned)(xorshift64(s) % 3);
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		uint64_t x = rnd_next(s);
+		uint64_t x = xorshift64(s);
 
 		if (kind == 0)
 			p[i] = (uint8_t)x;
@@ -410,9 +402,9 @@ replay_writer(const struct zstream_deflate_ops *ops, int level, uint64_t seed,
 		if (step == steps) {
 			fn = ops->finish;
 			n = 0;
-		} else if (rnd_next(&s) % 8 == 0) {
+		} else if (xorshift64(&s) % 8 == 0) {
 			fn = ops->flush;
-			n = (size_t)(rnd_next(&s) % 1024) * 64;
+			n = (size_t)(xorshift64(&s) % 1024) * 64;
 		}
 		fill_records(plain + total, n, &s);
 		io.in = plain + total;
@@ -603,12 +595,11 @@ static Suite *
 zstream_suite(void)
 {
 	Suite *s = suite_create("zstream");
-	TCase *tc = tcase_create("core");
+	TCase *tc = unit_case(
+	    s, "core", 300, UNIT_TESTS(test_default_level_flush, test_choice));
 
-	tcase_set_timeout(tc, 300);
 	tcase_add_loop_test(tc, test_default_level_zlib_reads, 0,
 			    (int)(sizeof(counts) / sizeof(counts[0])));
-	tcase_add_test(tc, test_default_level_flush);
 	tcase_add_loop_test(
 	    tc, test_engines, 0,
 	    (int)(sizeof(deflaters) / sizeof(deflaters[0]) * NINFLATERS));
@@ -618,19 +609,7 @@ zstream_suite(void)
 	tcase_add_loop_test(tc, test_writer_stress, 0, 6);
 #endif
 	tcase_add_loop_test(tc, test_inflate_damage, 0, (int)NINFLATERS);
-	tcase_add_test(tc, test_choice);
-	suite_add_tcase(s, tc);
 	return s;
 }
 
-int
-main(void)
-{
-	SRunner *sr = srunner_create(zstream_suite());
-	int nf;
-
-	srunner_run_all(sr, CK_NORMAL);
-	nf = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return nf == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+UNIT_MAIN(zstream_suite)
