@@ -132,7 +132,7 @@ expiry_run(struct flowtable *ft, const struct timeouts *t, int64_t now_ms,
 			continue;
 		limit = (int64_t)t->secs[c] * 1000;
 		while ((f = flowtable_head(ft, c)) != NULL &&
-		       now_ms - f->last_ms >= limit) {
+		       now_ms - flowtable_last_ms(ft, f) >= limit) {
 			fn(arg, f, (enum expiry_reason)c);
 			flowtable_remove(ft, f);
 			n++;
@@ -141,7 +141,7 @@ expiry_run(struct flowtable *ft, const struct timeouts *t, int64_t now_ms,
 	if (t->secs[EXT_MAXLIFE] != 0) {
 		limit = (int64_t)t->secs[EXT_MAXLIFE] * 1000;
 		while ((f = flowtable_oldest(ft)) != NULL &&
-		       now_ms - f->first_ms >= limit) {
+		       now_ms - flowtable_first_ms(ft, f) >= limit) {
 			fn(arg, f, EXR_MAXLIFE);
 			flowtable_remove(ft, f);
 			n++;
@@ -162,5 +162,24 @@ expiry_all(struct flowtable *ft, enum expiry_reason why, expiry_fn fn,
 		flowtable_remove(ft, f);
 		n++;
 	}
+	return n;
+}
+
+size_t
+expiry_rebase(struct flowtable *ft, int64_t now_ms, expiry_fn fn, void *arg)
+{
+	struct flow *f;
+	size_t n = 0;
+	unsigned c;
+
+	for (c = 0; c < EXC_NCLASS; c++) {
+		while ((f = flowtable_head(ft, c)) != NULL &&
+		       now_ms - flowtable_last_ms(ft, f) > EXPIRY_IDLE_MAX_MS) {
+			fn(arg, f, (enum expiry_reason)c);
+			flowtable_remove(ft, f);
+			n++;
+		}
+	}
+	flowtable_rebase(ft, now_ms);
 	return n;
 }

@@ -76,6 +76,16 @@ enum expiry_class expiry_class_of(uint8_t proto, uint8_t tcp_flags);
 typedef void (*expiry_fn)(void *arg, struct flow *, enum expiry_reason);
 size_t expiry_run(struct flowtable *, const struct timeouts *, int64_t now_ms,
 		  expiry_fn fn, void *arg);
+/*
+ * Before the clock passes the flow table's epoch by FT_SPAN_MS: expire
+ * (as idle in its class) every flow idle longer than EXPIRY_IDLE_MAX_MS,
+ * then move the table's epoch forward.  So an idle timeout above 24.8
+ * days acts as at most 49.7 days, and exactly as set when a flow's idle
+ * time ends before the next rebase.  Returns the number expired.
+ */
+#define EXPIRY_IDLE_MAX_MS (FT_SPAN_MS / 2)
+size_t expiry_rebase(struct flowtable *, int64_t now_ms, expiry_fn fn,
+		     void *arg);
 /* Every flow, oldest first, with the given reason. */
 size_t expiry_all(struct flowtable *, enum expiry_reason, expiry_fn fn,
 		  void *arg);
