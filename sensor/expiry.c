@@ -7,8 +7,6 @@
  * the same for the maximum lifetime.  An expiry run therefore costs time
  * in proportion to the flows it expires, not to the size of the table.
  */
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,26 +94,6 @@ expiry_timeout_names(void)
 		n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s",
 				      i > 0 ? ", " : "", timeout_table[i].name);
 	return list;
-}
-
-enum expiry_class
-expiry_class_of(uint8_t proto, uint8_t tcp_flags)
-{
-	switch (proto) {
-	case IPPROTO_TCP:
-		if (tcp_flags & TH_RST)
-			return EXC_TCP_RST;
-		if (tcp_flags & TH_FIN)
-			return EXC_TCP_FIN;
-		return EXC_TCP;
-	case IPPROTO_UDP:
-		return EXC_UDP;
-	case IPPROTO_ICMP:
-	case IPPROTO_ICMPV6:
-		return EXC_ICMP;
-	default:
-		return EXC_GENERAL;
-	}
 }
 
 size_t

@@ -10,6 +10,8 @@
 #ifndef NFKIT_EXPIRY_H
 #define NFKIT_EXPIRY_H
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -66,7 +68,26 @@ const char *expiry_timeout_name(enum expiry_timeout);
 const char *expiry_reason_name(enum expiry_reason);
 const char *expiry_timeout_names(void); /* for error messages */
 
-enum expiry_class expiry_class_of(uint8_t proto, uint8_t tcp_flags);
+/* Inline: the meter asks once per packet. */
+static inline enum expiry_class
+expiry_class_of(uint8_t proto, uint8_t tcp_flags)
+{
+	switch (proto) {
+	case IPPROTO_TCP:
+		if (tcp_flags & TH_RST)
+			return EXC_TCP_RST;
+		if (tcp_flags & TH_FIN)
+			return EXC_TCP_FIN;
+		return EXC_TCP;
+	case IPPROTO_UDP:
+		return EXC_UDP;
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
+		return EXC_ICMP;
+	default:
+		return EXC_GENERAL;
+	}
+}
 
 /*
  * Calls fn for every flow that is idle past its class timeout or older

@@ -366,15 +366,34 @@ flowtable_remove(struct flowtable *ft, struct flow *f)
 void
 flowtable_touch(struct flowtable *ft, struct flow *f, unsigned cls)
 {
-	uint32_t idx = index_of(ft, f);
+	uint32_t idx = index_of(ft, f), prev, next;
+	struct list *l = &ft->lists[f->cls];
 
 	if (cls >= FT_NLISTS)
 		cls = f->cls;
-	if (ft->lists[f->cls].tail == idx && f->cls == cls)
+	if (cls != f->cls) {
+		list_unlink(ft, l, idx, 0);
+		f->cls = (uint8_t)cls;
+		list_append(ft, &ft->lists[cls], idx, 0);
 		return;
-	list_unlink(ft, &ft->lists[f->cls], idx, 0);
-	f->cls = (uint8_t)cls;
-	list_append(ft, &ft->lists[cls], idx, 0);
+	}
+	if (l->tail == idx)
+		return;
+	/*
+	 * The packet path: to the tail of the same list.  Not the tail, so
+	 * the flow has a next and the list a tail.
+	 */
+	prev = f->prev;
+	next = f->next;
+	if (prev != FT_NIL)
+		ft->flows[prev].next = next;
+	else
+		l->head = next;
+	ft->flows[next].prev = prev;
+	f->prev = l->tail;
+	f->next = FT_NIL;
+	ft->flows[l->tail].next = idx;
+	l->tail = idx;
 }
 
 struct flow *

@@ -189,7 +189,7 @@ due(struct meter *m)
 }
 
 /* Advance the clock to t (never backwards); run expiry when it is due. */
-static int64_t
+static inline int64_t
 advance(struct meter *m, int64_t t)
 {
 	if (m->boot_ms < 0) {
