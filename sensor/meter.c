@@ -271,7 +271,7 @@ key_store(const struct packet_info *d, uint64_t tail, uint64_t smac,
 /*
  * -T ether: the -T vlan key, and for IPv4 the MACs in the key bytes an
  * IPv4 address leaves unused (src[8..13], dst[8..13]), so that the flow
- * entry keeps its 88 bytes and the other levels pay nothing (make_key()
+ * entry keeps its 64 bytes and the other levels pay nothing (make_key()
  * builds theirs without this function).  An IPv6 key has no spare bytes:
  * IPv6 flows are keyed as with -T vlan and exported with zero MACs, as
  * are flows of link types without MACs.
