@@ -1,8 +1,9 @@
 /*
  * flowtable: the sensor's live flows, in bounded memory.
  *
- * All flows live in one array allocated at start (max_flows entries, its
- * pages touched only as flows appear); an open-addressing index with
+ * All flows live in one array allocated at start (max_flows entries of
+ * one cache line, their pages touched only as flows appear, beside a
+ * parallel array of their cold fields); an open-addressing index with
  * linear probing, keyed by a hash seeded at startup, finds them.  The
  * index grows with the live flows, doubling up to a bound set by
  * max_flows, so it is allocated a few times in a table's life and never
