@@ -483,7 +483,7 @@ meter_dump_flows(struct meter *m, struct outbuf *o, int json)
 			    f->key.vlan, (unsigned long long)f->packets,
 			    (unsigned long long)f->bytes,
 			    (long long)flowtable_first_ms(m->ft, f),
-			    (long long)(m->epoch_ms + f->last),
+			    (long long)m->epoch_ms + f->last,
 			    expiry_timeout_name(f->cls), macs);
 		} else {
 			outbuf_printf(
