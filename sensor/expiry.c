@@ -7,8 +7,6 @@
  * the same for the maximum lifetime.  An expiry run therefore costs time
  * in proportion to the flows it expires, not to the size of the table.
  */
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,26 +96,6 @@ expiry_timeout_names(void)
 	return list;
 }
 
-enum expiry_class
-expiry_class_of(uint8_t proto, uint8_t tcp_flags)
-{
-	switch (proto) {
-	case IPPROTO_TCP:
-		if (tcp_flags & TH_RST)
-			return EXC_TCP_RST;
-		if (tcp_flags & TH_FIN)
-			return EXC_TCP_FIN;
-		return EXC_TCP;
-	case IPPROTO_UDP:
-		return EXC_UDP;
-	case IPPROTO_ICMP:
-	case IPPROTO_ICMPV6:
-		return EXC_ICMP;
-	default:
-		return EXC_GENERAL;
-	}
-}
-
 size_t
 expiry_run(struct flowtable *ft, const struct timeouts *t, int64_t now_ms,
 	   expiry_fn fn, void *arg)
@@ -132,7 +110,7 @@ expiry_run(struct flowtable *ft, const struct timeouts *t, int64_t now_ms,
 			continue;
 		limit = (int64_t)t->secs[c] * 1000;
 		while ((f = flowtable_head(ft, c)) != NULL &&
-		       now_ms - f->last_ms >= limit) {
+		       now_ms - flowtable_last_ms(ft, f) >= limit) {
 			fn(arg, f, (enum expiry_reason)c);
 			flowtable_remove(ft, f);
 			n++;
@@ -141,7 +119,7 @@ expiry_run(struct flowtable *ft, const struct timeouts *t, int64_t now_ms,
 	if (t->secs[EXT_MAXLIFE] != 0) {
 		limit = (int64_t)t->secs[EXT_MAXLIFE] * 1000;
 		while ((f = flowtable_oldest(ft)) != NULL &&
-		       now_ms - f->first_ms >= limit) {
+		       now_ms - flowtable_first_ms(ft, f) >= limit) {
 			fn(arg, f, EXR_MAXLIFE);
 			flowtable_remove(ft, f);
 			n++;
@@ -162,5 +140,24 @@ expiry_all(struct flowtable *ft, enum expiry_reason why, expiry_fn fn,
 		flowtable_remove(ft, f);
 		n++;
 	}
+	return n;
+}
+
+size_t
+expiry_rebase(struct flowtable *ft, int64_t now_ms, expiry_fn fn, void *arg)
+{
+	struct flow *f;
+	size_t n = 0;
+	unsigned c;
+
+	for (c = 0; c < EXC_NCLASS; c++) {
+		while ((f = flowtable_head(ft, c)) != NULL &&
+		       now_ms - flowtable_last_ms(ft, f) > EXPIRY_IDLE_MAX_MS) {
+			fn(arg, f, (enum expiry_reason)c);
+			flowtable_remove(ft, f);
+			n++;
+		}
+	}
+	flowtable_rebase(ft, now_ms);
 	return n;
 }

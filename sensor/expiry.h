@@ -10,6 +10,8 @@
 #ifndef NFKIT_EXPIRY_H
 #define NFKIT_EXPIRY_H
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -66,7 +68,26 @@ const char *expiry_timeout_name(enum expiry_timeout);
 const char *expiry_reason_name(enum expiry_reason);
 const char *expiry_timeout_names(void); /* for error messages */
 
-enum expiry_class expiry_class_of(uint8_t proto, uint8_t tcp_flags);
+/* Inline: the meter asks once per packet. */
+static inline enum expiry_class
+expiry_class_of(uint8_t proto, uint8_t tcp_flags)
+{
+	switch (proto) {
+	case IPPROTO_TCP:
+		if (tcp_flags & TH_RST)
+			return EXC_TCP_RST;
+		if (tcp_flags & TH_FIN)
+			return EXC_TCP_FIN;
+		return EXC_TCP;
+	case IPPROTO_UDP:
+		return EXC_UDP;
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
+		return EXC_ICMP;
+	default:
+		return EXC_GENERAL;
+	}
+}
 
 /*
  * Calls fn for every flow that is idle past its class timeout or older
@@ -76,6 +97,16 @@ enum expiry_class expiry_class_of(uint8_t proto, uint8_t tcp_flags);
 typedef void (*expiry_fn)(void *arg, struct flow *, enum expiry_reason);
 size_t expiry_run(struct flowtable *, const struct timeouts *, int64_t now_ms,
 		  expiry_fn fn, void *arg);
+/*
+ * Before the clock passes the flow table's epoch by FT_SPAN_MS: expire
+ * (as idle in its class) every flow idle longer than EXPIRY_IDLE_MAX_MS,
+ * then move the table's epoch forward.  So an idle timeout above 24.8
+ * days acts as at most 49.7 days, and exactly as set when a flow's idle
+ * time ends before the next rebase.  Returns the number expired.
+ */
+#define EXPIRY_IDLE_MAX_MS (FT_SPAN_MS / 2)
+size_t expiry_rebase(struct flowtable *, int64_t now_ms, expiry_fn fn,
+		     void *arg);
 /* Every flow, oldest first, with the given reason. */
 size_t expiry_all(struct flowtable *, enum expiry_reason, expiry_fn fn,
 		  void *arg);

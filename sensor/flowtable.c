@@ -28,10 +28,20 @@
  * someone who controls the packets but cannot read the sensor's memory
  * cannot compute which keys collide.
  *
- * The flow array (88 bytes per flow) is allocated at creation for
- * max_flows but is used in order, so its pages become resident only as
- * that many flows exist.  With the index at its bound, a full table costs
- * 88 bytes plus 16 to 32 bytes of index per flow.
+ * The flow array is allocated at creation for max_flows but is used in
+ * order, so its pages become resident only as that many flows exist.  It
+ * is split by use: the 64-byte, line-aligned struct flow holds what every
+ * packet reads and writes, so a packet for a known flow touches one line
+ * of it (and the lines of its two class-list neighbours); a parallel
+ * array of 16-byte cold entries, indexed the same way, holds the first
+ * packet time and the age list, which only creation, removal, maxlife
+ * expiry and export read.  With the index at its bound, a full table
+ * costs 80 bytes plus 16 to 32 bytes of index per flow.
+ *
+ * The last packet time fits 32 bits as milliseconds after an epoch that
+ * the caller moves forward (flowtable_rebase()) before the clock is 49.7
+ * days past it.  All offsets share the epoch, so comparing two of them
+ * (the LRU choice) needs no conversion.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +50,13 @@
 #include "siphash.h"
 
 _Static_assert(sizeof(struct flowkey) == 40, "flow key is five words");
+_Static_assert(sizeof(struct flow) == 64, "a flow is one cache line");
+
+/* The fields a packet does not need, at the same index as its flow. */
+struct flow_cold {
+	int64_t first_ms;      /* unix ms of first packet */
+	uint32_t aprev, anext; /* age list */
+};
 
 struct slot {
 	uint32_t hash;
@@ -54,8 +71,10 @@ struct list {
 #define FT_MINSLOTS 256
 
 struct flowtable {
-	struct flow *flows;
+	struct flow *flows; /* 64-byte aligned */
+	struct flow_cold *cold;
 	struct slot *slots;
+	int64_t epoch; /* flow.last counts ms from here */
 	uint32_t max;
 	uint32_t count;
 	uint32_t cap;	   /* max, or less if growing failed */
@@ -73,6 +92,7 @@ flowtable_new(uint32_t max_flows, const uint8_t seed[16])
 {
 	struct flowtable *ft;
 	uint64_t nslots;
+	void *mem;
 	uint32_t i;
 
 	if (max_flows == 0 || max_flows > (1U << 30))
@@ -83,9 +103,17 @@ flowtable_new(uint32_t max_flows, const uint8_t seed[16])
 	     ft->maxslots <<= 1)
 		;
 	nslots = ft->maxslots < FT_MINSLOTS ? ft->maxslots : FT_MINSLOTS;
-	ft->flows = calloc(max_flows, sizeof(*ft->flows));
+	/*
+	 * Not zeroed: flowtable_insert() clears each flow as it takes it, so
+	 * the pages stay untouched until used (as with calloc()).
+	 */
+	if (posix_memalign(&mem, 64, (size_t)max_flows * sizeof(*ft->flows)) !=
+	    0)
+		mem = NULL;
+	ft->flows = mem;
+	ft->cold = calloc(max_flows, sizeof(*ft->cold));
 	ft->slots = calloc(nslots, sizeof(*ft->slots));
-	if (ft->flows == NULL || ft->slots == NULL) {
+	if (ft->flows == NULL || ft->cold == NULL || ft->slots == NULL) {
 		flowtable_free(ft);
 		return NULL;
 	}
@@ -114,6 +142,7 @@ flowtable_free(struct flowtable *ft)
 	if (ft == NULL)
 		return;
 	free(ft->flows);
+	free(ft->cold);
 	free(ft->slots);
 	free(ft);
 }
@@ -195,10 +224,10 @@ list_append(struct flowtable *ft, struct list *l, uint32_t i, int age)
 	struct flow *f = &ft->flows[i];
 
 	if (age) {
-		f->aprev = l->tail;
-		f->anext = FT_NIL;
+		ft->cold[i].aprev = l->tail;
+		ft->cold[i].anext = FT_NIL;
 		if (l->tail != FT_NIL)
-			ft->flows[l->tail].anext = i;
+			ft->cold[l->tail].anext = i;
 		else
 			l->head = i;
 	} else {
@@ -216,19 +245,19 @@ static void
 list_unlink(struct flowtable *ft, struct list *l, uint32_t i, int age)
 {
 	struct flow *f = &ft->flows[i];
-	uint32_t prev = age ? f->aprev : f->prev;
-	uint32_t next = age ? f->anext : f->next;
+	uint32_t prev = age ? ft->cold[i].aprev : f->prev;
+	uint32_t next = age ? ft->cold[i].anext : f->next;
 
 	if (prev != FT_NIL) {
 		if (age)
-			ft->flows[prev].anext = next;
+			ft->cold[prev].anext = next;
 		else
 			ft->flows[prev].next = next;
 	} else
 		l->head = next;
 	if (next != FT_NIL) {
 		if (age)
-			ft->flows[next].aprev = prev;
+			ft->cold[next].aprev = prev;
 		else
 			ft->flows[next].prev = prev;
 	} else
@@ -289,6 +318,7 @@ flowtable_insert(struct flowtable *ft, const struct flowkey *k, uint32_t hash,
 		return NULL;
 	f = &ft->flows[idx];
 	memset(f, 0, sizeof(*f));
+	ft->cold[idx].first_ms = 0;
 	f->key = *k;
 	f->cls = (uint8_t)cls;
 	f->in_use = 1;
@@ -336,15 +366,34 @@ flowtable_remove(struct flowtable *ft, struct flow *f)
 void
 flowtable_touch(struct flowtable *ft, struct flow *f, unsigned cls)
 {
-	uint32_t idx = index_of(ft, f);
+	uint32_t idx = index_of(ft, f), prev, next;
+	struct list *l = &ft->lists[f->cls];
 
 	if (cls >= FT_NLISTS)
 		cls = f->cls;
-	if (ft->lists[f->cls].tail == idx && f->cls == cls)
+	if (cls != f->cls) {
+		list_unlink(ft, l, idx, 0);
+		f->cls = (uint8_t)cls;
+		list_append(ft, &ft->lists[cls], idx, 0);
 		return;
-	list_unlink(ft, &ft->lists[f->cls], idx, 0);
-	f->cls = (uint8_t)cls;
-	list_append(ft, &ft->lists[cls], idx, 0);
+	}
+	if (l->tail == idx)
+		return;
+	/*
+	 * The packet path: to the tail of the same list.  Not the tail, so
+	 * the flow has a next and the list a tail.
+	 */
+	prev = f->prev;
+	next = f->next;
+	if (prev != FT_NIL)
+		ft->flows[prev].next = next;
+	else
+		l->head = next;
+	ft->flows[next].prev = prev;
+	f->prev = l->tail;
+	f->next = FT_NIL;
+	ft->flows[l->tail].next = idx;
+	l->tail = idx;
 }
 
 struct flow *
@@ -364,7 +413,9 @@ flowtable_oldest(struct flowtable *ft)
 struct flow *
 flowtable_younger(struct flowtable *ft, const struct flow *f)
 {
-	return f->anext == FT_NIL ? NULL : &ft->flows[f->anext];
+	uint32_t next = ft->cold[index_of(ft, f)].anext;
+
+	return next == FT_NIL ? NULL : &ft->flows[next];
 }
 
 struct flow *
@@ -375,7 +426,7 @@ flowtable_lru(struct flowtable *ft)
 
 	for (c = 0; c < FT_NLISTS; c++) {
 		f = flowtable_head(ft, c);
-		if (f != NULL && (best == NULL || f->last_ms < best->last_ms))
+		if (f != NULL && (best == NULL || f->last < best->last))
 			best = f;
 	}
 	return best;
@@ -403,7 +454,9 @@ flowtable_full(const struct flowtable *ft)
 size_t
 flowtable_memory(const struct flowtable *ft)
 {
-	return sizeof(*ft) + (size_t)ft->unused * sizeof(struct flow) +
+	return sizeof(*ft) +
+	       (size_t)ft->unused *
+		   (sizeof(struct flow) + sizeof(struct flow_cold)) +
 	       ((size_t)ft->mask + 1) * sizeof(struct slot);
 }
 
@@ -411,4 +464,50 @@ size_t
 flowtable_index_slots(const struct flowtable *ft)
 {
 	return (size_t)ft->mask + 1;
+}
+
+int64_t
+flowtable_epoch(const struct flowtable *ft)
+{
+	return ft->epoch;
+}
+
+int64_t
+flowtable_last_ms(const struct flowtable *ft, const struct flow *f)
+{
+	return ft->epoch + f->last;
+}
+
+void
+flowtable_set_last(const struct flowtable *ft, struct flow *f, int64_t ms)
+{
+	f->last = (uint32_t)(ms - ft->epoch);
+}
+
+int64_t
+flowtable_first_ms(const struct flowtable *ft, const struct flow *f)
+{
+	return ft->cold[index_of(ft, f)].first_ms;
+}
+
+void
+flowtable_set_first(struct flowtable *ft, const struct flow *f, int64_t ms)
+{
+	ft->cold[index_of(ft, f)].first_ms = ms;
+}
+
+void
+flowtable_rebase(struct flowtable *ft, int64_t now_ms)
+{
+	struct flow *f = flowtable_lru(ft);
+	int64_t epoch = f != NULL ? flowtable_last_ms(ft, f) : now_ms;
+	uint32_t delta, i;
+
+	if (epoch <= ft->epoch)
+		return;
+	delta = (uint32_t)(epoch - ft->epoch);
+	for (i = 0; i < ft->unused; i++)
+		if (ft->flows[i].in_use)
+			ft->flows[i].last -= delta;
+	ft->epoch = epoch;
 }

@@ -1,8 +1,9 @@
 /*
  * flowtable: the sensor's live flows, in bounded memory.
  *
- * All flows live in one array allocated at start (max_flows entries, its
- * pages touched only as flows appear); an open-addressing index with
+ * All flows live in one array allocated at start (max_flows entries of
+ * one cache line, their pages touched only as flows appear, beside a
+ * parallel array of their cold fields); an open-addressing index with
  * linear probing, keyed by a hash seeded at startup, finds them.  The
  * index grows with the live flows, doubling up to a bound set by
  * max_flows, so it is allocated a few times in a table's life and never
@@ -76,21 +77,29 @@ flowkey_tail(uint16_t sport, uint16_t dport, uint16_t vlan, uint8_t af,
 }
 
 /*
- * 88 bytes.  The counters are 32 bits wide because the meter expires a
- * flow before either would pass the 32-bit fields of a v5 record.
+ * A 32-bit time: milliseconds after the table's epoch (see
+ * flowtable_rebase()), so up to FT_SPAN_MS = 49.7 days.
+ */
+#define FT_SPAN_MS ((int64_t)UINT32_MAX)
+
+/*
+ * One cache line, 64 bytes: everything a packet reads or writes (the key
+ * compared, the counters, the last time, the class list links and flags).
+ * What only creation, expiry and export use lives in a parallel array
+ * (first packet time, age list) behind the flowtable_*() accessors.  The
+ * counters are 32 bits wide because the meter expires a flow before either
+ * would pass the 32-bit fields of a v5 record.
  */
 struct flow {
 	struct flowkey key;
 	uint32_t packets;
-	uint32_t bytes;	       /* IP bytes */
-	int64_t last_ms;       /* unix ms of last packet */
-	int64_t first_ms;      /* unix ms of first packet */
-	uint32_t prev, next;   /* class list; next = free list link */
-	uint32_t aprev, anext; /* age list */
-	uint8_t tcp_flags;     /* OR of all TCP flags seen */
-	uint8_t cls;	       /* class list the flow is on */
+	uint32_t bytes;	     /* IP bytes */
+	uint32_t last;	     /* last packet: ms after the table's epoch */
+	uint32_t prev, next; /* class list; next = free list link */
+	uint8_t tcp_flags;   /* OR of all TCP flags seen */
+	uint8_t cls;	     /* class list the flow is on */
 	uint8_t in_use;
-};
+} __attribute__((aligned(64)));
 
 struct flowtable;
 
@@ -116,6 +125,27 @@ struct flow *flowtable_oldest(struct flowtable *); /* age list head */
 struct flow *flowtable_younger(struct flowtable *, const struct flow *);
 /* The least recently used flow over all lists, NULL if empty. */
 struct flow *flowtable_lru(struct flowtable *);
+
+/*
+ * Times.  A flow's last packet time is a 32-bit offset from the table's
+ * epoch (0 in a new table), its first packet time a full unix ms value
+ * kept with the cold fields.  flowtable_set_last() takes any time in
+ * [epoch, epoch + FT_SPAN_MS].
+ */
+int64_t flowtable_epoch(const struct flowtable *);
+int64_t flowtable_last_ms(const struct flowtable *, const struct flow *);
+void flowtable_set_last(const struct flowtable *, struct flow *, int64_t ms);
+int64_t flowtable_first_ms(const struct flowtable *, const struct flow *);
+void flowtable_set_first(struct flowtable *, const struct flow *, int64_t ms);
+/*
+ * Move the epoch forward to the oldest last packet time of the table (or
+ * to now_ms if it is empty) and every flow's offset with it, so that times
+ * up to that plus FT_SPAN_MS fit.  Costs one pass over the live flows; the
+ * caller first expires every flow idle longer than FT_SPAN_MS / 2 (see
+ * expiry_rebase()), so that a rebase is needed at most once per 24.8 days
+ * of clock.
+ */
+void flowtable_rebase(struct flowtable *, int64_t now_ms);
 
 uint32_t flowtable_count(const struct flowtable *);
 uint32_t flowtable_max(const struct flowtable *);

@@ -33,6 +33,8 @@ struct meter {
 	int64_t clock_ms; /* sensor clock, unix ms */
 	int64_t boot_ms;  /* first packet; -1 before */
 	int64_t next_expiry_ms;
+	int64_t epoch_ms;    /* the flow table's epoch, for flow.last */
+	int64_t next_due_ms; /* expiry or an epoch move, the sooner */
 	uint64_t sample_count;
 };
 
@@ -127,8 +129,8 @@ expire_one(void *arg, struct flow *f, enum expiry_reason why)
 	memset(&r, 0, sizeof(r));
 	r.packets = f->packets;
 	r.bytes = f->bytes;
-	r.first_ms = f->first_ms;
-	r.last_ms = f->last_ms;
+	r.first_ms = flowtable_first_ms(m->ft, f);
+	r.last_ms = m->epoch_ms + f->last;
 	memcpy(r.src, f->key.src, sizeof(r.src));
 	memcpy(r.dst, f->key.dst, sizeof(r.dst));
 	r.af = f->key.af;
@@ -163,8 +165,31 @@ run_expiry(struct meter *m)
 	    m->clock_ms + (int64_t)m->cfg.to.secs[EXT_EXPINT] * 1000;
 }
 
+/*
+ * Expiry when it is due, and an epoch move when the clock is about to
+ * leave what a flow's 32-bit last time can hold (about once per 25 to 50
+ * days of clock); then the time of the next of either, so that a packet
+ * checks one deadline.
+ */
+static void
+due(struct meter *m)
+{
+	int64_t rebase_ms;
+
+	if (m->clock_ms >= m->next_expiry_ms)
+		run_expiry(m);
+	if (m->clock_ms - m->epoch_ms > FT_SPAN_MS) {
+		if (expiry_rebase(m->ft, m->clock_ms, expire_one, m) > 0)
+			flush(m);
+		m->epoch_ms = flowtable_epoch(m->ft);
+	}
+	rebase_ms = m->epoch_ms + FT_SPAN_MS + 1;
+	m->next_due_ms =
+	    m->next_expiry_ms < rebase_ms ? m->next_expiry_ms : rebase_ms;
+}
+
 /* Advance the clock to t (never backwards); run expiry when it is due. */
-static int64_t
+static inline int64_t
 advance(struct meter *m, int64_t t)
 {
 	if (m->boot_ms < 0) {
@@ -176,8 +201,8 @@ advance(struct meter *m, int64_t t)
 		t = m->clock_ms;
 	} else
 		m->clock_ms = t;
-	if (m->clock_ms >= m->next_expiry_ms)
-		run_expiry(m);
+	if (m->clock_ms >= m->next_due_ms)
+		due(m);
 	return t;
 }
 
@@ -246,7 +271,7 @@ key_store(const struct packet_info *d, uint64_t tail, uint64_t smac,
 /*
  * -T ether: the -T vlan key, and for IPv4 the MACs in the key bytes an
  * IPv4 address leaves unused (src[8..13], dst[8..13]), so that the flow
- * entry keeps its 88 bytes and the other levels pay nothing (make_key()
+ * entry keeps its 64 bytes and the other levels pay nothing (make_key()
  * builds theirs without this function).  An IPv6 key has no spare bytes:
  * IPv6 flows are keyed as with -T vlan and exported with zero MACs, as
  * are flows of link types without MACs.
@@ -343,12 +368,12 @@ meter_packet(struct meter *m, const struct timeval *ts, const uint8_t *bytes,
 		}
 		f = flowtable_insert(m->ft, &k, h,
 				     expiry_class_of(k.proto, d.tcp_flags));
-		f->first_ms = t;
+		flowtable_set_first(m->ft, f, t);
 		m->st.flows_created++;
 	}
 	f->packets++;
 	f->bytes += d.bytes;
-	f->last_ms = t;
+	f->last = (uint32_t)(t - m->epoch_ms);
 	f->tcp_flags |= d.tcp_flags;
 	flowtable_touch(m->ft, f, expiry_class_of(k.proto, f->tcp_flags));
 }
@@ -457,7 +482,8 @@ meter_dump_flows(struct meter *m, struct outbuf *o, int json)
 			    dst, f->key.dport, f->key.tos, f->tcp_flags,
 			    f->key.vlan, (unsigned long long)f->packets,
 			    (unsigned long long)f->bytes,
-			    (long long)f->first_ms, (long long)f->last_ms,
+			    (long long)flowtable_first_ms(m->ft, f),
+			    (long long)m->epoch_ms + f->last,
 			    expiry_timeout_name(f->cls), macs);
 		} else {
 			outbuf_printf(
@@ -468,8 +494,11 @@ meter_dump_flows(struct meter *m, struct outbuf *o, int json)
 			    f->key.tos, f->tcp_flags, f->key.vlan,
 			    (unsigned long long)f->packets,
 			    (unsigned long long)f->bytes,
-			    (double)(m->clock_ms - f->first_ms) / 1000,
-			    (double)(m->clock_ms - f->last_ms) / 1000,
+			    (double)(m->clock_ms -
+				     flowtable_first_ms(m->ft, f)) /
+				1000,
+			    (double)(m->clock_ms - m->epoch_ms - f->last) /
+				1000,
 			    expiry_timeout_name(f->cls), macs);
 		}
 		first = 0;

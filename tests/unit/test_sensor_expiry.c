@@ -512,6 +512,39 @@ START_TEST(clock_never_backwards)
 }
 END_TEST
 
+/*
+ * A capture longer than the 49.7 days a flow's 32-bit last time holds:
+ * the table's epoch moves forward, a flow kept busy all along keeps its
+ * exact first and last times, and a flow idle for 49.7 days under a
+ * 60-day timeout is expired (as udp) when the epoch moves past it.
+ */
+START_TEST(capture_longer_than_49_days)
+{
+	static const char *const t[] = {"udp=5184000", "maxlife=0", NULL};
+	const int64_t hour = 3600 * 1000, days60 = 60 * 24 * hour;
+	struct meter *m = mk(100, t);
+	struct flowtable *ft = meter_flowtable(m);
+	struct flow *f;
+	int64_t ms;
+
+	pkt(m, 0, 17, 1, 1, 0, 0); /* then idle */
+	for (ms = 0; ms <= days60; ms += hour) {
+		pkt(m, ms, 17, 2, 1, 0, 0);
+		if (ms == 40 * 24 * hour) /* 60-day timeout honoured */
+			ck_assert_uint_eq(active(m), 2);
+	}
+	ck_assert_int_gt(flowtable_epoch(ft), T0);
+	ck_assert_uint_eq(active(m), 1);
+	ck_assert_uint_eq(meter_stats(m)->expired[EXR_UDP], 1);
+	f = flowtable_oldest(ft);
+	ck_assert_uint_eq(f->key.src[3], 2);
+	ck_assert_uint_eq(f->packets, 60 * 24 + 1);
+	ck_assert_int_eq(flowtable_first_ms(ft, f), T0);
+	ck_assert_int_eq(flowtable_last_ms(ft, f), T0 + days60);
+	done(m);
+}
+END_TEST
+
 START_TEST(ipv6_counted_not_exported)
 {
 	struct meter *m = mk(100, NULL);
@@ -587,6 +620,7 @@ expiry_suite(void)
 	tcase_add_test(tc, ether_keys);
 	tcase_add_test(tc, expire_all_and_delete_all);
 	tcase_add_test(tc, clock_never_backwards);
+	tcase_add_test(tc, capture_longer_than_49_days);
 	tcase_add_test(tc, ipv6_counted_not_exported);
 	tcase_add_test(tc, timeout_names);
 	suite_add_tcase(s, tc);

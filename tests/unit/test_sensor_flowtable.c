@@ -130,16 +130,16 @@ START_TEST(lists_and_lru)
 	struct flow *a, *b, *c;
 
 	a = add(ft, 1, 0);
-	a->last_ms = 100;
+	flowtable_set_last(ft, a, 100);
 	b = add(ft, 2, 1);
-	b->last_ms = 200;
+	flowtable_set_last(ft, b, 200);
 	c = add(ft, 3, 0);
-	c->last_ms = 300;
+	flowtable_set_last(ft, c, 300);
 	ck_assert_ptr_eq(flowtable_head(ft, 0), a);
 	ck_assert_ptr_eq(flowtable_head(ft, 1), b);
 	ck_assert_ptr_eq(flowtable_lru(ft), a);
 	/* A packet for a: tail of its list; b is now least recent. */
-	a->last_ms = 400;
+	flowtable_set_last(ft, a, 400);
 	flowtable_touch(ft, a, 0);
 	ck_assert_ptr_eq(flowtable_head(ft, 0), c);
 	ck_assert_ptr_eq(flowtable_lru(ft), b);
@@ -157,6 +157,52 @@ START_TEST(lists_and_lru)
 	ck_assert_ptr_eq(flowtable_younger(ft, a), c);
 	ck_assert_ptr_null(flowtable_head(ft, 1));
 	ck_assert_ptr_null(flowtable_head(ft, FT_NLISTS));
+	flowtable_free(ft);
+}
+END_TEST
+
+/*
+ * The last packet time is a 32-bit offset from the table's epoch: a
+ * rebase moves the epoch to the oldest last time and keeps every flow's
+ * time exact, after which times up to FT_SPAN_MS past it fit; it never
+ * moves the epoch back, and an empty table takes the time given.
+ */
+START_TEST(epoch_advance)
+{
+	struct flowtable *ft = flowtable_new(10, seed);
+	const int64_t t0 = 1700000000000LL;
+	struct flow *a, *b;
+
+	ck_assert_int_eq(flowtable_epoch(ft), 0);
+	flowtable_rebase(ft, t0);
+	ck_assert_int_eq(flowtable_epoch(ft), t0);
+	a = add(ft, 1, 0);
+	b = add(ft, 2, 1);
+	flowtable_set_first(ft, a, t0 + 1000);
+	flowtable_set_last(ft, a, t0 + 1000);
+	flowtable_set_first(ft, b, t0);
+	flowtable_set_last(ft, b, t0 + FT_SPAN_MS);
+	ck_assert_int_eq(flowtable_last_ms(ft, b), t0 + FT_SPAN_MS);
+	ck_assert_ptr_eq(flowtable_lru(ft), a);
+	flowtable_rebase(ft, t0 + FT_SPAN_MS + 5000);
+	ck_assert_int_eq(flowtable_epoch(ft), t0 + 1000);
+	ck_assert_int_eq(flowtable_last_ms(ft, a), t0 + 1000);
+	ck_assert_int_eq(flowtable_last_ms(ft, b), t0 + FT_SPAN_MS);
+	ck_assert_int_eq(flowtable_first_ms(ft, a), t0 + 1000);
+	ck_assert_int_eq(flowtable_first_ms(ft, b), t0);
+	ck_assert_ptr_eq(flowtable_lru(ft), a);
+	/* Now 1000 ms more fit than before. */
+	flowtable_set_last(ft, a, t0 + 1000 + FT_SPAN_MS);
+	ck_assert_int_eq(flowtable_last_ms(ft, a), t0 + 1000 + FT_SPAN_MS);
+	ck_assert_ptr_eq(flowtable_lru(ft), b);
+	flowtable_rebase(ft, t0);
+	ck_assert_int_eq(flowtable_epoch(ft), t0 + FT_SPAN_MS);
+	ck_assert_int_eq(flowtable_last_ms(ft, a), t0 + 1000 + FT_SPAN_MS);
+	ck_assert_int_eq(flowtable_last_ms(ft, b), t0 + FT_SPAN_MS);
+	flowtable_remove(ft, a);
+	flowtable_remove(ft, b);
+	flowtable_rebase(ft, t0 + 3 * FT_SPAN_MS);
+	ck_assert_int_eq(flowtable_epoch(ft), t0 + 3 * FT_SPAN_MS);
 	flowtable_free(ft);
 }
 END_TEST
@@ -273,6 +319,7 @@ flowtable_suite(void)
 	tcase_add_test(tc, full_table);
 	tcase_add_test(tc, churn_matches_reference);
 	tcase_add_test(tc, lists_and_lru);
+	tcase_add_test(tc, epoch_advance);
 	tcase_add_test(tc, hash_is_seeded);
 	tcase_add_test(tc, key_tail_matches_struct);
 	tcase_add_test(tc, memory_per_flow);
