@@ -12,6 +12,7 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -235,11 +236,38 @@ add_slack_gt(int64_t t, int64_t limit)
 	return limit != INT64_MAX && t > limit + INPUT_SLACK_MS;
 }
 
+/*
+ * Open a tmp- file that is gone: nfcollectd finishes a file by renaming it
+ * to ft- or ipfix- in the same directory, and may have done so between the
+ * walk and now.  The finished file holds every flow of the open one.
+ */
+static int
+open_finished(const char *path, char *done, size_t cap)
+{
+	static const char *const prefix[] = {"ipfix-", "ft-"};
+	const char *base = strrchr(path, '/');
+	size_t i;
+	int fd, dirlen, k;
+
+	base = base != NULL ? base + 1 : path;
+	dirlen = (int)(base - path);
+	for (i = 0; i < sizeof(prefix) / sizeof(prefix[0]); i++) {
+		k = snprintf(done, cap, "%.*s%s%s", dirlen, path, prefix[i],
+			     base + 4);
+		if (k > 0 && (size_t)k < cap &&
+		    (fd = open(done, O_RDONLY)) != -1)
+			return fd;
+	}
+	errno = ENOENT;
+	return -1;
+}
+
 enum input_result
 input_read(const struct infile *f, const struct window *w, struct flowrec *buf,
 	   input_fn fn, void *ctx)
 {
 	const char *name = strcmp(f->path, "-") == 0 ? "(stdin)" : f->path;
+	char done[PATH_MAX];
 	const struct ft_header *h;
 	const struct ipfr_stats *ist;
 	enum input_result res = IN_OK;
@@ -253,6 +281,10 @@ input_read(const struct infile *f, const struct window *w, struct flowrec *buf,
 	if (f->start_ms != INT64_MIN && add_slack_gt(f->start_ms, w->end))
 		return IN_SKIPPED;
 	fd = strcmp(f->path, "-") == 0 ? 0 : open(f->path, O_RDONLY);
+	if (fd == -1 && errno == ENOENT && f->is_tmp) {
+		if ((fd = open_finished(f->path, done, sizeof(done))) != -1)
+			name = done;
+	}
 	if (fd == -1) {
 		warn("%s", name);
 		return IN_DAMAGED;
