@@ -65,15 +65,20 @@ bg() {
 	PIDS="$PIDS $LASTPID"
 }
 
+# gone PID: true once a process has exited.  A child that has exited stays
+# a zombie until waited for, and "kill -0" still succeeds on it: look at its
+# state in /proc instead.
+gone() {
+	_st=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)
+	[ -z "$_st" ] || [ "$_st" = Z ]
+}
+
 # stop PID [SIGNAL]: signal a process we started and wait for it (max 10 s).
-# A child that has exited stays a zombie until waited for, so "kill -0"
-# alone would wait the full 10 s: look at its state in /proc instead.
 stop() {
 	kill -"${2:-TERM}" "$1" 2>/dev/null
 	i=0
 	while [ $i -lt 100 ]; do
-		st=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)
-		[ -z "$st" ] || [ "$st" = Z ] && break
+		gone "$1" && break
 		sleep 0.1; i=$((i + 1))
 	done
 	wait "$1" 2>/dev/null

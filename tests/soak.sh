@@ -107,11 +107,6 @@ import json, sys
 d = json.load(sys.stdin)
 print(" ".join(str(d[k]) for k in sys.argv[1:]))' "$@"
 }
-# gone PID: the process has exited (a zombie counts: kill -0 still works).
-gone() {
-	_st=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)
-	[ -z "$_st" ] || [ "$_st" = Z ]
-}
 rss() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 fds() { ls "/proc/$1/fd" | wc -l; }
 # laststat FIELD: FIELD= of the collector's last STAT-V9-IPFIX line.

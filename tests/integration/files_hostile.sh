@@ -35,12 +35,6 @@ start_collector() {
 	wait_for "ss -Hlun 'sport = :$PORT' | grep -q ."
 }
 
-# gone PID: the process has exited (a zombie counts: not yet waited for).
-gone() {
-	st=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)
-	[ -z "$st" ] || [ "$st" = Z ]
-}
-
 # refused CMD...: run a daemon that must refuse to start; RC is its exit
 # status, or "running" if it was still up after 10 s (then stopped).
 refused() {
