@@ -73,6 +73,26 @@ gone() {
 	[ -z "$_st" ] || [ "$_st" = Z ]
 }
 
+# one_runs PID_A PID_B LOG_A LOG_B MESSAGE: judge two daemons started at
+# once on one resource: exactly one may run, the other must exit 1 with
+# MESSAGE in its log.  Sets WHY (empty if so) and WINNERS (the PIDs still
+# to stop).  Waits up to 10 s for one to exit.
+one_runs() {
+	WINNERS="$1 $2"
+	if ! wait_for "gone $1 || gone $2"; then
+		WHY="both run"
+	elif gone "$1" && gone "$2"; then
+		WHY="neither runs: $(cat "$3" "$4")"
+	else
+		if gone "$1"; then _lp=$1 _ll=$3 WINNERS=$2
+		else _lp=$2 _ll=$4 WINNERS=$1; fi
+		wait "$_lp"; _rc=$?
+		WHY=""
+		[ $_rc = 1 ] && grep -q "$5" "$_ll" ||
+		    WHY="loser exit $_rc: $(cat "$_ll")"
+	fi
+}
+
 # stop PID [SIGNAL]: signal a process we started and wait for it (max 10 s).
 stop() {
 	kill -"${2:-TERM}" "$1" 2>/dev/null

@@ -30,22 +30,14 @@ while [ $round -le 20 ]; do
 	sensor a; A=$LASTPID
 	[ $((round % 2)) = 0 ] && wait_for "[ -S '$CTL' ]"
 	sensor b; B=$LASTPID
-	W="$A $B"
-	if ! wait_for "gone $A || gone $B"; then
-		why="both run"
-	elif gone "$A" && gone "$B"; then
-		why="neither runs: $(cat "$TMP/a.log" "$TMP/b.log")"
-	else
-		if gone "$A"; then L=a W=$B LP=$A; else L=b W=$A LP=$B; fi
-		wait "$LP"; rc=$?
-		why=""
-		[ $rc = 1 ] && grep -q 'another nfsensord is running' "$TMP/$L.log" ||
-		    why="loser exit $rc: $(cat "$TMP/$L.log")"
+	one_runs "$A" "$B" "$TMP/a.log" "$TMP/b.log" 'another nfsensord is running'
+	why=$WHY
+	if [ -z "$why" ]; then
 		wait_for "'$NFCTL' -c '$CTL' statistics" ||
-		    why="$why; the running daemon does not answer on $CTL"
+		    why="the running daemon does not answer on $CTL"
 		"$NFCTL" -c "$CTL" shutdown >/dev/null 2>&1
 	fi
-	for p in $W; do stop "$p"; done
+	for p in $WINNERS; do stop "$p"; done
 	PIDS=""
 	if [ -z "$why" ] && { [ -e "$CTL" ] || [ -e "$CTL.lock" ]; }; then
 		why="left behind: $(ls "$TMP")"
