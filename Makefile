@@ -5,6 +5,7 @@
 #   make check      unit tests, the same under ASan+UBSan, the threaded
 #                   modules' tests under TSan, integration tests
 #   make demo       run the whole pipeline on tests/data/demo.pcap
+#   make soak       live pipeline under steady traffic, SOAK_MINUTES (20)
 #   make install    PREFIX=/usr/local DESTDIR=
 #
 # B is the object directory, P the prefix the programs land under (empty:
@@ -68,7 +69,7 @@ PROGS	= $(P)sensor/nfsensord $(P)sensor/nfctl $(P)collector/nfcollectd \
 UNITS	= $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRC))
 TOOLS	= $(patsubst tests/tools/%.c,$(B)/tools/%,$(TOOL_SRC))
 
-.PHONY: all check unit asan tsan integration demo install clean format deps bench fuzz lint golden
+.PHONY: all check unit asan tsan integration demo install clean format deps bench fuzz lint golden soak
 all: $(PROGS) $(TOOLS)
 
 $(B)/%.o: %.c
@@ -148,6 +149,14 @@ golden: all
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@sh tests/bench/run.sh
+
+# Soak (tests/soak.sh, docs/RELIABILITY.md): root, a network namespace,
+# tcpreplay at SOAK_PPS into nfsensord -> nfcollectd -> nfreport for
+# SOAK_MINUTES; RSS and descriptors must stay flat, no flow lost.
+SOAK_MINUTES ?= 20
+SOAK_PPS ?= 5000
+soak: all
+	@SOAK_MINUTES=$(SOAK_MINUTES) SOAK_PPS=$(SOAK_PPS) sh tests/soak.sh
 
 # libFuzzer harnesses (tests/fuzz/), FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 60

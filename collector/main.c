@@ -335,6 +335,29 @@ jail_workdir(const char *jail, char *workdir)
 		memmove(workdir, workdir + n, strlen(workdir + n) + 1);
 }
 
+/*
+ * One collector per spool directory: two would finish ("recover") each
+ * other's open tmp- files and write files of the same names.  Pidfiles
+ * cannot tell (-p -, or one each), so the spool holds a lock of its own,
+ * taken as the user that writes there, before anything in it is touched.
+ * A dot file: the spool's scans and nfreport pass it by.
+ */
+static int
+lock_spool(const char *workdir, char *path, size_t cap)
+{
+	int fd;
+
+	if ((size_t)snprintf(path, cap, "%s/.nfcollectd.lock", workdir) >= cap)
+		log_fatalx("-w %s: path too long", workdir);
+	if ((fd = daemon_lock(path, 0600)) != -1)
+		return fd;
+	if (errno == EEXIST)
+		log_fatalx("-w %s: another nfcollectd writes there (it holds "
+			   "%s)",
+			   workdir, path);
+	log_fatal("-w %s: lock file %s", workdir, path);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -349,9 +372,9 @@ main(int argc, char **argv)
 	struct fanout *fanout = NULL;
 	struct ipfixdec_limits lim;
 	struct ipfixdec *ipfix;
-	char workdir[PATH_MAX];
+	char workdir[PATH_MAX], lockpath[PATH_MAX];
 	sigset_t wait_mask;
-	int n;
+	int n, spool_lock;
 
 	parse_args(argc, argv, &o);
 	log_init("nfcollectd", o.debug, LOG_LOCAL6);
@@ -389,6 +412,7 @@ main(int argc, char **argv)
 	    daemon_privdrop(o.user, o.jail) == -1)
 		log_fatal("dropping privileges (-u %s, -j %s)",
 			  o.user ? o.user : "-", o.jail ? o.jail : "-");
+	spool_lock = lock_spool(workdir, lockpath, sizeof(lockpath));
 
 	if (o.expire_size != 0 || o.expire_count != 0) {
 		if ((retention =
@@ -457,6 +481,7 @@ main(int argc, char **argv)
 	exporter_table_free(exporters);
 	retention_free(retention);
 	listen_close(listener);
+	daemon_unlock(spool_lock, lockpath);
 	daemon_pidfile_remove();
 	log_info("exiting");
 	return 0;

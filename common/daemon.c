@@ -7,6 +7,10 @@
  * behind by a crash is simply taken over.  Call daemon_pidfile_create() after
  * daemon_detach(), so the pid written is the one that keeps running.
  *
+ * daemon_lock() is that lock alone, for any file: nfsensord holds one on
+ * its control socket's path.lock, so that two daemons starting at once
+ * cannot both take the socket.
+ *
  * A daemon started as root must not be turned against other files through
  * its -p path: the pidfile is opened without following a symlink and
  * without blocking on a FIFO, and it is used only if it is a regular file
@@ -92,31 +96,89 @@ daemon_detach(void)
 	return 0;
 }
 
-/* Says why st is not a pidfile we may rewrite, or 0 if it is one. */
+/* Says why st is not a lock file we may use, or 0 if it is one. */
 static int
-pidfile_refuse(const char *path, const struct stat *st)
+lock_refuse(const char *path, const struct stat *st)
 {
 	if (!S_ISREG(st->st_mode))
-		log_warnx("pidfile %s is not a regular file; refusing to use "
-			  "it",
-			  path);
+		log_warnx("%s is not a regular file; refusing to use it", path);
 	else if (st->st_uid != geteuid())
-		log_warnx("pidfile %s belongs to uid %lu, not to us (uid %lu); "
+		log_warnx("%s belongs to uid %lu, not to us (uid %lu); "
 			  "refusing to use it",
 			  path, (unsigned long)st->st_uid,
 			  (unsigned long)geteuid());
 	else if (st->st_nlink != 1)
-		log_warnx("pidfile %s has %lu hard links; refusing to use it",
-			  path, (unsigned long)st->st_nlink);
+		log_warnx("%s has %lu hard links; refusing to use it", path,
+			  (unsigned long)st->st_nlink);
 	else
 		return 0;
 	return 1;
 }
 
 int
+daemon_lock(const char *path, mode_t mode)
+{
+	struct stat st, now;
+	int fd, saved;
+
+	for (;;) {
+		fd =
+		    open(path,
+			 O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK,
+			 mode);
+		if (fd == -1) {
+			if (errno == ELOOP)
+				log_warnx("%s is a symbolic link; refusing to "
+					  "follow it",
+					  path);
+			return -1;
+		}
+		if (fstat(fd, &st) == -1) {
+			saved = errno;
+			close(fd);
+			errno = saved;
+			return -1;
+		}
+		if (lock_refuse(path, &st)) {
+			close(fd);
+			errno = S_ISREG(st.st_mode) ? EPERM : EINVAL;
+			return -1;
+		}
+		if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+			saved = errno == EWOULDBLOCK ? EEXIST : errno;
+			close(fd);
+			errno = saved;
+			return -1;
+		}
+		/*
+		 * The holder before us unlinks the file while still holding
+		 * it, and may have done so between our open() and our
+		 * flock(): then our lock is on a file no newcomer opens.  Each
+		 * pass here means another process removed the file.
+		 */
+		if (lstat(path, &now) == 0 && now.st_dev == st.st_dev &&
+		    now.st_ino == st.st_ino)
+			return fd;
+		close(fd);
+	}
+}
+
+int
+daemon_unlock(int fd, const char *path)
+{
+	struct stat st, now;
+
+	if (fd == -1)
+		return 0;
+	if (fstat(fd, &st) == 0 && lstat(path, &now) == 0 &&
+	    now.st_dev == st.st_dev && now.st_ino == st.st_ino)
+		unlink(path);
+	return close(fd);
+}
+
+int
 daemon_pidfile_create(const char *path)
 {
-	struct stat st;
 	char buf[32];
 	int fd, n, saved;
 
@@ -127,28 +189,8 @@ daemon_pidfile_create(const char *path)
 		errno = EBUSY; /* one pidfile per process */
 		return -1;
 	}
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK,
-		  0644);
-	if (fd == -1) {
-		if (errno == ELOOP)
-			log_warnx("pidfile %s is a symbolic link; refusing to "
-				  "follow it",
-				  path);
+	if ((fd = daemon_lock(path, 0644)) == -1)
 		return -1;
-	}
-	if (fstat(fd, &st) == -1)
-		goto fail;
-	if (pidfile_refuse(path, &st)) {
-		close(fd);
-		errno = S_ISREG(st.st_mode) ? EPERM : EINVAL;
-		return -1;
-	}
-	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
-		saved = errno == EWOULDBLOCK ? EEXIST : errno;
-		close(fd);
-		errno = saved;
-		return -1;
-	}
 	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
 	if (ftruncate(fd, 0) == -1 || write(fd, buf, (size_t)n) != n)
 		goto fail;
@@ -173,9 +215,10 @@ daemon_pidfile_remove(void)
 	if (pidfile_fd == -1)
 		return;
 	/*
-	 * Unlink while still locked, so no newcomer locks the old inode;
-	 * after daemon_privdrop() the path may be out of reach or name another
-	 * file, so only empty the file we hold.
+	 * Unlink while still locked: a newcomer that opened the old file
+	 * before and locks it after sees it is gone (daemon_lock) and takes
+	 * the path anew.  After daemon_privdrop() the path may be out of
+	 * reach or name another file, so only empty the file we hold.
 	 */
 	if (pidfile_unreachable) {
 		if (ftruncate(pidfile_fd, 0) == -1)

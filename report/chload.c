@@ -215,7 +215,7 @@ static int
 read_file(struct fileread *f, const char *path, int64_t start_ms, int *damaged)
 {
 	struct window all = {INT64_MIN, INT64_MAX};
-	struct infile in = {(char *)path, start_ms};
+	struct infile in = {(char *)path, start_ms, 0};
 	struct flowrec *buf;
 	enum input_result ir;
 	int fd;

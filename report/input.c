@@ -12,6 +12,7 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +25,7 @@
 #include "input.h"
 
 static int
-push(struct inlist *l, const char *path, int64_t start)
+push(struct inlist *l, const char *path, int64_t start, int is_tmp)
 {
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 64;
@@ -37,7 +38,8 @@ push(struct inlist *l, const char *path, int64_t start)
 	}
 	if ((l->v[l->n].path = strdup(path)) == NULL)
 		return -1;
-	l->v[l->n++].start_ms = start;
+	l->v[l->n].start_ms = start;
+	l->v[l->n++].is_tmp = is_tmp;
 	return 0;
 }
 
@@ -153,7 +155,7 @@ walk(struct inlist *l, const char *dir, int with_tmp, int depth,
 			warnx("%s: not a regular file; skipped", path);
 		} else if (is_flow_name(de->d_name, with_tmp)) {
 			start = name_start(de->d_name, &is_tmp);
-			if (push(l, path, start) == -1)
+			if (push(l, path, start, is_tmp) == -1)
 				rc = -1;
 		}
 		free(path);
@@ -168,16 +170,19 @@ input_add(struct inlist *l, const char *path, int with_tmp)
 	struct stat st;
 	struct seen seen = {NULL, 0, 0};
 	size_t first = l->n;
+	int64_t start;
 	int is_tmp, rc;
 
 	if (strcmp(path, "-") == 0)
-		return push(l, path, INT64_MIN);
+		return push(l, path, INT64_MIN, 0);
 	if (stat(path, &st) == -1) {
 		warn("%s", path);
 		return -1;
 	}
-	if (!S_ISDIR(st.st_mode))
-		return push(l, path, name_start(path, &is_tmp));
+	if (!S_ISDIR(st.st_mode)) {
+		start = name_start(path, &is_tmp);
+		return push(l, path, start, is_tmp);
+	}
 	rc = walk(l, path, with_tmp, 0, &seen);
 	free(seen.v);
 	if (rc == -1)
@@ -232,14 +237,42 @@ add_slack_gt(int64_t t, int64_t limit)
 	return limit != INT64_MAX && t > limit + INPUT_SLACK_MS;
 }
 
+/*
+ * Open a tmp- file that is gone: nfcollectd finishes a file by renaming it
+ * to ft- or ipfix- in the same directory, and may have done so between the
+ * walk and now.  The finished file holds every flow of the open one.
+ */
+static int
+open_finished(const char *path, char *done, size_t cap)
+{
+	static const char *const prefix[] = {"ipfix-", "ft-"};
+	const char *base = strrchr(path, '/');
+	size_t i;
+	int fd, dirlen, k;
+
+	base = base != NULL ? base + 1 : path;
+	dirlen = (int)(base - path);
+	for (i = 0; i < sizeof(prefix) / sizeof(prefix[0]); i++) {
+		k = snprintf(done, cap, "%.*s%s%s", dirlen, path, prefix[i],
+			     base + 4);
+		if (k > 0 && (size_t)k < cap &&
+		    (fd = open(done, O_RDONLY)) != -1)
+			return fd;
+	}
+	errno = ENOENT;
+	return -1;
+}
+
 enum input_result
 input_read(const struct infile *f, const struct window *w, struct flowrec *buf,
 	   input_fn fn, void *ctx)
 {
 	const char *name = strcmp(f->path, "-") == 0 ? "(stdin)" : f->path;
+	char done[PATH_MAX];
 	const struct ft_header *h;
-	const struct ipfr_stats *st;
+	const struct ipfr_stats *ist;
 	enum input_result res = IN_OK;
+	struct stat st;
 	struct flowfile *r;
 	char err[512];
 	uint64_t limit = UINT64_MAX, got = 0;
@@ -249,9 +282,22 @@ input_read(const struct infile *f, const struct window *w, struct flowrec *buf,
 	if (f->start_ms != INT64_MIN && add_slack_gt(f->start_ms, w->end))
 		return IN_SKIPPED;
 	fd = strcmp(f->path, "-") == 0 ? 0 : open(f->path, O_RDONLY);
+	if (fd == -1 && errno == ENOENT && f->is_tmp) {
+		if ((fd = open_finished(f->path, done, sizeof(done))) != -1)
+			name = done;
+	}
 	if (fd == -1) {
 		warn("%s", name);
 		return IN_DAMAGED;
+	}
+	/*
+	 * An open tmp- file is read up to its last flush.  nfcollectd creates
+	 * it at rotation and writes nothing until its first flush (-F, 10 s):
+	 * an empty one holds no flows yet, which is not damage.
+	 */
+	if (f->is_tmp && fd != 0 && fstat(fd, &st) == 0 && st.st_size == 0) {
+		close(fd);
+		return IN_OK;
 	}
 	if ((r = flowfile_open(fd, name, err, sizeof(err))) == NULL) {
 		warnx("%s", err);
@@ -310,11 +356,11 @@ input_read(const struct infile *f, const struct window *w, struct flowrec *buf,
 		      name, (unsigned long)h->flows, (unsigned long long)got);
 		res = IN_DAMAGED;
 	}
-	st = flowfile_ipfix_stats(r);
-	if (res == IN_OK && st != NULL && st->present && st->flows != got) {
+	ist = flowfile_ipfix_stats(r);
+	if (res == IN_OK && ist != NULL && ist->present && ist->flows != got) {
 		warnx("%s: the statistics record says %llu flows but the "
 		      "file holds %llu",
-		      name, (unsigned long long)st->flows,
+		      name, (unsigned long long)ist->flows,
 		      (unsigned long long)got);
 		res = IN_DAMAGED;
 	}

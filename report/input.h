@@ -26,6 +26,7 @@
 struct infile {
 	char *path;	  /* "-" = stdin */
 	int64_t start_ms; /* from the name; INT64_MIN unknown */
+	int is_tmp;	  /* named tmp-: a file still being written */
 };
 
 struct inlist {

@@ -29,12 +29,17 @@
 #include "capture.h"
 #include "ctl.h"
 #include "ctlproto.h"
+#include "daemon.h"
 #include "export.h"
 #include "flowtable.h"
 #include "log.h"
 #include "meter.h"
 #include "outbuf.h"
+#include "parse.h"
 #include "stats.h"
+
+/* Tests only: ms to sleep between bind() and listen() (sensor_ctl_race.sh). */
+#define CTL_TESTENV_LISTEN_DELAY "NFSENSORD_TEST_LISTEN_DELAY_MS"
 
 /* One client connection: reading its request, then writing its reply. */
 struct conn {
@@ -50,6 +55,8 @@ struct conn {
 
 struct ctl {
 	int fd;
+	int lockfd;	/* flock on path.lock for the life of the socket */
+	char *lockpath; /* path.lock */
 	char *path;
 	dev_t dev; /* the socket file we made, so that */
 	ino_t ino; /* ctl_close() removes only that */
@@ -359,6 +366,61 @@ clear_stale(const char *path, const struct sockaddr_un *sun, char *err,
 	return 0;
 }
 
+static void
+test_delay(void)
+{
+	const char *e = getenv(CTL_TESTENV_LISTEN_DELAY);
+	uint64_t ms;
+
+	if (e != NULL && parse_u64(e, 1, 10000, &ms) == 0)
+		usleep((useconds_t)(ms * 1000));
+}
+
+/*
+ * Take path.lock before touching the socket: the kernel's lock, held until
+ * the process ends, is what says "another daemon runs".  A probe by
+ * connect() alone could not: between bind() and listen() a starting
+ * daemon's socket refuses connections like a dead one, and a second
+ * daemon starting then removed it as stale, and both ran.
+ */
+static int
+take_lock(struct ctl *c, const char *path, char *err, size_t errlen)
+{
+	size_t n = strlen(path) + sizeof(".lock");
+
+	if ((c->lockpath = malloc(n)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	snprintf(c->lockpath, n, "%s.lock", path);
+	if ((c->lockfd = daemon_lock(c->lockpath, 0600)) != -1)
+		return 0;
+	if (errno == EEXIST)
+		snprintf(err, errlen,
+			 "control socket %s is in use: another "
+			 "nfsensord is running (it holds %s)",
+			 path, c->lockpath);
+	else
+		snprintf(err, errlen, "-c %s: lock file %s: %s", path,
+			 c->lockpath, strerror(errno));
+	return -1;
+}
+
+/* Undo a ctl_open() that failed after take_lock(). */
+static struct ctl *
+open_fail(struct ctl *c, int fd, int unlink_path)
+{
+	if (fd != -1)
+		close(fd);
+	if (unlink_path)
+		unlink(c->path);
+	daemon_unlock(c->lockfd, c->lockpath);
+	free(c->lockpath);
+	free(c->path);
+	free(c);
+	return NULL;
+}
+
 struct ctl *
 ctl_open(const char *path, char *err, size_t errlen)
 {
@@ -371,12 +433,20 @@ ctl_open(const char *path, char *err, size_t errlen)
 	if (check_handlers(err, errlen) == -1 ||
 	    sun_path(&sun, path, err, errlen) == -1)
 		return NULL;
-	if (clear_stale(path, &sun, err, errlen) == -1)
+	if ((c = calloc(1, sizeof(*c))) == NULL ||
+	    (c->path = strdup(path)) == NULL) {
+		free(c);
+		snprintf(err, errlen, "out of memory");
 		return NULL;
+	}
+	c->lockfd = -1;
+	if (take_lock(c, path, err, errlen) == -1 ||
+	    clear_stale(path, &sun, err, errlen) == -1)
+		return open_fail(c, -1, 0);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd == -1) {
 		snprintf(err, errlen, "socket: %s", strerror(errno));
-		return NULL;
+		return open_fail(c, -1, 0);
 	}
 	/*
 	 * bind() creates the file with the umask applied, so the mode is
@@ -387,23 +457,13 @@ ctl_open(const char *path, char *err, size_t errlen)
 	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
 		umask(old);
 		snprintf(err, errlen, "bind %s: %s", path, strerror(errno));
-		close(fd);
-		return NULL;
+		return open_fail(c, fd, 0);
 	}
 	umask(old);
+	test_delay();
 	if (lstat(path, &st) == -1 || listen(fd, 16) == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		close(fd);
-		unlink(path);
-		return NULL;
-	}
-	if ((c = calloc(1, sizeof(*c))) == NULL ||
-	    (c->path = strdup(path)) == NULL) {
-		free(c);
-		close(fd);
-		unlink(path);
-		snprintf(err, errlen, "out of memory");
-		return NULL;
+		return open_fail(c, fd, 1);
 	}
 	c->fd = fd;
 	c->dev = st.st_dev;
@@ -627,6 +687,9 @@ ctl_close(struct ctl *c)
 	if (lstat(c->path, &st) == 0 && st.st_dev == c->dev &&
 	    st.st_ino == c->ino)
 		unlink(c->path);
+	/* The lock last: until the socket is gone, no newcomer starts. */
+	daemon_unlock(c->lockfd, c->lockpath);
+	free(c->lockpath);
 	free(c->path);
 	free(c);
 }

@@ -74,15 +74,40 @@ bg() {
 	PIDS="$PIDS $LASTPID"
 }
 
+# gone PID: true once a process has exited.  A child that has exited stays
+# a zombie until waited for, and "kill -0" still succeeds on it: look at its
+# state in /proc instead.
+gone() {
+	_st=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)
+	[ -z "$_st" ] || [ "$_st" = Z ]
+}
+
+# one_runs PID_A PID_B LOG_A LOG_B MESSAGE: judge two daemons started at
+# once on one resource: exactly one may run, the other must exit 1 with
+# MESSAGE in its log.  Sets WHY (empty if so) and WINNERS (the PIDs still
+# to stop).  Waits up to 10 s for one to exit.
+one_runs() {
+	WINNERS="$1 $2"
+	if ! wait_for "gone $1 || gone $2"; then
+		WHY="both run"
+	elif gone "$1" && gone "$2"; then
+		WHY="neither runs: $(cat "$3" "$4")"
+	else
+		if gone "$1"; then _lp=$1 _ll=$3 WINNERS=$2
+		else _lp=$2 _ll=$4 WINNERS=$1; fi
+		wait "$_lp"; _rc=$?
+		WHY=""
+		[ $_rc = 1 ] && grep -q "$5" "$_ll" ||
+		    WHY="loser exit $_rc: $(cat "$_ll")"
+	fi
+}
+
 # stop PID [SIGNAL]: signal a process we started and wait for it (max 10 s).
-# A child that has exited stays a zombie until waited for, so "kill -0"
-# alone would wait the full 10 s: look at its state in /proc instead.
 stop() {
 	kill -"${2:-TERM}" "$1" 2>/dev/null
 	i=0
 	while [ $i -lt 100 ]; do
-		st=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)
-		[ -z "$st" ] || [ "$st" = Z ] && break
+		gone "$1" && break
 		sleep 0.1; i=$((i + 1))
 	done
 	wait "$1" 2>/dev/null

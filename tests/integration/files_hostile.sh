@@ -35,12 +35,6 @@ start_collector() {
 	wait_for "ss -Hlun 'sport = :$PORT' | grep -q ."
 }
 
-# gone PID: the process has exited (a zombie counts: not yet waited for).
-gone() {
-	st=$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)
-	[ -z "$st" ] || [ "$st" = Z ]
-}
-
 # refused CMD...: run a daemon that must refuse to start; RC is its exit
 # status, or "running" if it was still up after 10 s (then stopped).
 refused() {
@@ -161,9 +155,10 @@ if have_shared files_hostile; then
 	stop "$CPID"
 fi
 
-# 6. The pidfile after -u (the directory stays root's).
+# 6. The pidfile after -u (the directory stays root's).  The spool must be
+# reachable by nobody: the collector locks it as that user before starting.
 if getent passwd nobody >/dev/null; then
-	W=$TMP/w6; mkdir -p "$W"; chown nobody "$W"
+	W=$TMP/w6; mkdir -p "$W"; chown nobody "$W"; chmod 711 "$TMP"
 	start_collector "$W" "$TMP/u6.log" -p "$TMP/u6.pid" -u nobody ||
 	    fail "pidfile -u: collector did not start"
 	# The port is bound before the pidfile is written: wait for it.

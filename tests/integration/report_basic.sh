@@ -88,4 +88,16 @@ if [ $rc -eq 2 ] && grep -q 'expected a port number' "$TMP/e" &&
 	pass filter_error_caret
 else fail filter_error_caret "rc $rc: $(cat "$TMP/e")"; fi
 
+# nfcollectd's tmp- file stays empty until its first flush (-F): with -a it
+# holds no flows yet and is no damage; an empty finished file is damage.
+mkdir -p "$TMP/sp"
+: >"$TMP/sp/tmp-v10.2026-12-02.010320+0000"
+"$NFREPORT" -a -q "$TMP/sp" >"$TMP/o" 2>&1; rc=$?
+[ $rc -eq 0 ] && [ ! -s "$TMP/o" ] && pass empty_tmp_file ||
+    fail empty_tmp_file "rc $rc: $(cat "$TMP/o")"
+: >"$TMP/sp/ipfix-v10.2026-12-02.010300+0000"
+"$NFREPORT" -a -q "$TMP/sp" >"$TMP/o" 2>&1; rc=$?
+[ $rc -eq 1 ] && grep -q 'ipfix-v10.*truncated header' "$TMP/o" &&
+    pass empty_finished_file || fail empty_finished_file "rc $rc: $(cat "$TMP/o")"
+
 finish

@@ -1,6 +1,7 @@
 /*
  * Unit tests for common/daemon.c: the pidfile lock (a second holder is
- * refused with EEXIST, a stale file is taken over, removal unlinks) and
+ * refused with EEXIST, a stale file is taken over, removal unlinks), the
+ * lock file under it (daemon_lock, daemon_unlock) and
  * privdrop's checks.  The privilege drop itself is only exercised when the
  * test runs as root, in a child so the test process keeps its rights.
  * The temporary directory is made once per run, outside the test children.
@@ -115,6 +116,54 @@ START_TEST(test_pidfile_stale)
 	fclose(f);
 	ck_assert_int_eq(strtol(buf, NULL, 10), (long)getpid());
 	daemon_pidfile_remove();
+}
+END_TEST
+
+/* Runs daemon_lock(path) in a child; returns its errno, or 0. */
+static int
+lock_in_child(void)
+{
+	pid_t pid;
+	int status;
+
+	if ((pid = fork()) == 0)
+		_exit(daemon_lock(path, 0600) != -1 ? 0
+		      : errno > 0 && errno < 256    ? errno
+						    : 255);
+	ck_assert_int_gt(pid, 0);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+/*
+ * The lock nfsensord takes on its control socket's path.lock: held, a
+ * second taker gets EEXIST; daemon_unlock() removes the file only while it
+ * is still the one locked, never a file put there since.
+ */
+START_TEST(test_lock_file)
+{
+	struct stat st;
+	FILE *f;
+	int fd;
+
+	ck_assert_int_ge(fd = daemon_lock(path, 0600), 0);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0600);
+	ck_assert_int_eq(lock_in_child(), EEXIST);
+	ck_assert_int_eq(daemon_unlock(fd, path), 0);
+	ck_assert_int_eq(access(path, F_OK), -1);
+	ck_assert_int_eq(lock_in_child(), 0);
+
+	ck_assert_int_ge(fd = daemon_lock(path, 0600), 0);
+	unlink(path);
+	ck_assert_ptr_nonnull(f = fopen(path, "w")); /* someone else's now */
+	fclose(f);
+	ck_assert_int_eq(lock_in_child(), 0);
+	ck_assert_int_eq(daemon_unlock(fd, path), 0);
+	ck_assert_int_eq(access(path, F_OK), 0);
+	unlink(path);
+	ck_assert_int_eq(daemon_unlock(-1, path), 0);
 }
 END_TEST
 
@@ -337,9 +386,10 @@ daemon_suite(void)
 	Suite *s = suite_create("daemon");
 	TCase *tc = unit_case(
 	    s, "core", 0,
-	    UNIT_TESTS(test_pidfile_lock, test_pidfile_stale, test_pidfile_none,
-		       test_pidfile_refuses, test_pidfile_after_privdrop,
-		       test_privdrop_noop, test_detach, test_privdrop_root));
+	    UNIT_TESTS(test_pidfile_lock, test_lock_file, test_pidfile_stale,
+		       test_pidfile_none, test_pidfile_refuses,
+		       test_pidfile_after_privdrop, test_privdrop_noop,
+		       test_detach, test_privdrop_root));
 
 	tcase_add_unchecked_fixture(tc, setup, teardown);
 	return s;
