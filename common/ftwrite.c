@@ -3,7 +3,7 @@
  *
  * The file is the header flow-capture writes, then one zlib stream of
  * 64-byte fts3rec_v5 records (or the raw records with zlevel 0), in the
- * file's byte order.  Records are encoded into a 64 KiB block and the block
+ * file's byte order.  Records are encoded into a 256 KiB block and the block
  * goes through deflate in one call; compressed output collects in a 256 KiB
  * buffer that is written when full.  So a record costs an encode and a
  * share of one deflate call, with no allocation and no system call of its
@@ -39,8 +39,14 @@
 #include "ftfile.h"
 #include "zsink.h"
 
-#define RBUF_RECS 1024			    /* records per deflate call */
-#define RBUF_LEN (RBUF_RECS * FT_V5_RECLEN) /* 64 KiB */
+/*
+ * Records per deflate call.  igzip copies the first 32 KiB of each call
+ * into its history buffer and moves the last 32 KiB there at its end, so
+ * a bigger block costs fewer copies per record (4096: 2 copies per 256
+ * KiB instead of per 64 KiB, 7% of igzip's instructions).
+ */
+#define RBUF_RECS 4096
+#define RBUF_LEN (RBUF_RECS * FT_V5_RECLEN) /* 256 KiB */
 
 struct ft_writer {
 	struct zsink sink;    /* the record stream after the header */
@@ -192,6 +198,12 @@ int
 ftw_flush(struct ft_writer *w)
 {
 	return push(w, ZSINK_SYNC);
+}
+
+int
+ftw_speed(struct ft_writer *w, int speed)
+{
+	return zsink_speed(&w->sink, speed);
 }
 
 int
