@@ -63,9 +63,10 @@ struct zstream_deflate_ops {
 };
 
 /*
- * Speeds of an adaptive compressor, fastest last: the writer steps down
- * when it falls behind and back up when it has caught up.  Each is a valid
- * part of one zlib stream, so a file may hold all three.
+ * Speeds of an adaptive compressor, fastest last.  The collector's writer
+ * goes from the default to stored blocks when it falls behind and back
+ * when it has caught up (collector/writer.c says why not igzip level 0).
+ * Each is a valid part of one zlib stream, so a file may hold all three.
  */
 #define ZSTREAM_SPEED_DEFAULT 0 /* igzip level 1 */
 #define ZSTREAM_SPEED_FAST 1	/* igzip level 0: ~10% faster, ~15% larger */
