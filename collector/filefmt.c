@@ -36,6 +36,12 @@ ft_flush(void *w)
 }
 
 static int
+ft_speed(void *w, int speed)
+{
+	return ftw_speed(w, speed);
+}
+
+static int
 ft_close(void *w, const struct ft_counts *c)
 {
 	return ftw_close(w, c);
@@ -108,9 +114,10 @@ ipfix_count(const void *w)
 
 static const struct filefmt formats[FILEFMT_N] = {
     [FILEFMT_FT] = {"flow-tools", 5, "ft-", ft_open, ft_write, ft_flush,
-		    ft_close, ft_abort, ft_count},
+		    ft_speed, ft_close, ft_abort, ft_count},
     [FILEFMT_IPFIX] = {"IPFIX", 10, "ipfix-", ipfix_open, ipfix_write,
-		       ipfix_flush, ipfix_close, ipfix_abort, ipfix_count},
+		       ipfix_flush, NULL, ipfix_close, ipfix_abort,
+		       ipfix_count},
 };
 
 const struct filefmt *

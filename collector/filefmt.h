@@ -38,6 +38,8 @@ struct filefmt {
 	void *(*open)(int fd, const struct filefmt_opts *);
 	int (*write)(void *, const struct flowrec *, size_t);
 	int (*flush)(void *);
+	/* ftw_speed()'s answers; NULL: the format's files have one speed. */
+	int (*speed)(void *, int speed);
 	/* Finish the stream with the counters; frees the writer. */
 	int (*close)(void *, const struct ft_counts *);
 	void (*abort)(void *);

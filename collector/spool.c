@@ -29,6 +29,7 @@
 #include "ftname.h"
 #include "log.h"
 #include "spool.h"
+#include "zstream.h"
 
 #define SPOOL_MAXPENDING 64 /* abandoned files remembered for retry */
 #define SPOOL_MAXSUFFIX 1000
@@ -40,6 +41,7 @@ struct spool {
 	int fd;			  /* open file, or -1 */
 	void *w;		  /* ff's writer of the open file */
 	time_t start;
+	int speed; /* compression speed for the open and next files */
 	char dirpath[PATH_MAX]; /* directory of the open file */
 	char tmppath[PATH_MAX];
 	char ftpath[PATH_MAX]; /* its name once finished */
@@ -344,6 +346,8 @@ spool_open(struct spool *s, time_t t)
 	s->fd = fd;
 	s->start = t;
 	log_debug("opened %s", s->tmppath);
+	if (s->speed != 0 && spool_speed(s, s->speed) == -1)
+		return -1;
 	return 0;
 }
 
@@ -356,6 +360,29 @@ spool_write(struct spool *s, const struct flowrec *r, size_t n)
 		int e = errno;
 
 		abandon(s, "write");
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+int
+spool_adaptive(const struct spool *s)
+{
+	return s->cfg.zlevel < 0 && s->ff->speed != NULL &&
+	       zstream_deflate_choose(-1)->speed != NULL;
+}
+
+int
+spool_speed(struct spool *s, int speed)
+{
+	s->speed = speed;
+	if (s->w == NULL || s->ff->speed == NULL)
+		return 0;
+	if (s->ff->speed(s->w, speed) == -1) {
+		int e = errno;
+
+		abandon(s, "change of compression speed");
 		errno = e;
 		return -1;
 	}

@@ -50,6 +50,17 @@ int spool_write(struct spool *, const struct flowrec *, size_t);
 /* Make the open file readable up to here.  0 or -1 (file abandoned). */
 int spool_flush(struct spool *);
 /*
+ * Whether the files can change compression speed as the writer falls
+ * behind: the default level (-z not given) of a format that supports it,
+ * in a build with ISA-L.
+ */
+int spool_adaptive(const struct spool *);
+/*
+ * Compress what follows (in this file and the next ones) at speed
+ * (ZSTREAM_SPEED_*).  0, or -1 after abandoning the file.
+ */
+int spool_speed(struct spool *, int speed);
+/*
  * Finish the open file: end time and counters into the header, rename to
  * ft-, run the hook, expire.  0 or -1 (the tmp- file is kept for retry).
  */

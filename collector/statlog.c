@@ -11,6 +11,7 @@
 #include "log.h"
 #include "statlog.h"
 #include "writer.h"
+#include "zstream.h"
 
 struct stat_ctx {
 	time_t now;
@@ -86,10 +87,14 @@ statlog_write(struct exporter_table *t, const struct ipfixdec *dec,
 		 " refused_exporters=%" PRIu64 " not_storable_v5=%" PRIu64
 		 " kernel_drops=%" PRIu64 " written=%" PRIu64
 		 " write_dropped=%" PRIu64 " write_errors=%" PRIu64
-		 " queue_waits=%" PRIu64 " files=%" PRIu64,
+		 " queue_waits=%" PRIu64 " files=%" PRIu64
+		 " compression=%s compression_slower=%" PRIu64
+		 " compression_faster=%" PRIu64,
 		 (long long)now, exporter_count(t), rejected, tot->refused,
 		 tot->not_v5, tot->kernel_drops, ws->written, ws->dropped,
-		 ws->errors, ws->waits, ws->files);
+		 ws->errors, ws->waits, ws->files,
+		 ws->speed < 0 ? "fixed" : zstream_speed_name(ws->speed),
+		 ws->slower, ws->faster);
 }
 
 /*

@@ -56,6 +56,9 @@ struct writer_stats {
 	uint64_t errors;  /* write/open/close failures */
 	uint64_t waits;	  /* times the receiver waited for room */
 	uint64_t files;	  /* files finished */
+	uint64_t slower;  /* compression speed changes: faster to write */
+	uint64_t faster;  /* ... and back: smaller files */
+	int speed;	  /* ZSTREAM_SPEED_* now; -1: one speed (-z) */
 };
 
 struct writer;
@@ -77,6 +80,12 @@ struct wbatch *writer_batch(struct writer *);
  * records) and make the next one current.  May wait if the ring is full.
  */
 void writer_submit(struct writer *, enum wctl, time_t when);
+/*
+ * Test only: with on, the thread takes no batch (as if the disk stalled)
+ * until called again with 0; the queue fills and the receive side waits
+ * as it would.
+ */
+void writer_hold(struct writer *, int on);
 /* After a WCTL_STOP submit: wait for the thread and free everything. */
 void writer_free(struct writer *);
 void writer_stats(struct writer *, struct writer_stats *);

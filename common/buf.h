@@ -116,6 +116,41 @@ buf_store_be64(uint8_t *p, uint64_t v)
 	buf_store_be32(p + 4, (uint32_t)v);
 }
 
+static inline void
+buf_store_le16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+static inline void
+buf_store_le32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+}
+
+/* Unchecked store, byte order chosen at run time (bigendian != 0). */
+static inline void
+buf_store16(uint8_t *p, uint16_t v, int bigendian)
+{
+	if (bigendian)
+		buf_store_be16(p, v);
+	else
+		buf_store_le16(p, v);
+}
+
+static inline void
+buf_store32(uint8_t *p, uint32_t v, int bigendian)
+{
+	if (bigendian)
+		buf_store_be32(p, v);
+	else
+		buf_store_le32(p, v);
+}
+
 /* Byte order chosen at run time: bigendian != 0 means big-endian. */
 static inline uint16_t
 buf_load16(const uint8_t *p, int bigendian)

@@ -92,6 +92,12 @@ int ftw_write(struct ft_writer *, const struct flowrec *, size_t n);
  * so far.  0 or -1.
  */
 int ftw_flush(struct ft_writer *);
+/*
+ * Compress the records that follow at speed (ZSTREAM_SPEED_*, zstream.h):
+ * 1 done, 0 when the file's compressor has one speed (raw, or an explicit
+ * zlib level), -1 + errno on a failure (sticky, as a write's).
+ */
+int ftw_speed(struct ft_writer *, int speed);
 /* Counters written into the header at close. */
 struct ft_counts {
 	uint32_t cap_end;

@@ -3,7 +3,7 @@
  *
  * The file is the header flow-capture writes, then one zlib stream of
  * 64-byte fts3rec_v5 records (or the raw records with zlevel 0), in the
- * file's byte order.  Records are encoded into a 64 KiB block and the block
+ * file's byte order.  Records are encoded into a 256 KiB block and the block
  * goes through deflate in one call; compressed output collects in a 256 KiB
  * buffer that is written when full.  So a record costs an encode and a
  * share of one deflate call, with no allocation and no system call of its
@@ -39,8 +39,14 @@
 #include "ftfile.h"
 #include "zsink.h"
 
-#define RBUF_RECS 1024			    /* records per deflate call */
-#define RBUF_LEN (RBUF_RECS * FT_V5_RECLEN) /* 64 KiB */
+/*
+ * Records per deflate call.  igzip copies the first 32 KiB of each call
+ * into its history buffer and moves the last 32 KiB there at its end, so
+ * a bigger block costs fewer copies per record (4096: 2 copies per 256
+ * KiB instead of per 64 KiB, 7% of igzip's instructions).
+ */
+#define RBUF_RECS 4096
+#define RBUF_LEN (RBUF_RECS * FT_V5_RECLEN) /* 256 KiB */
 
 struct ft_writer {
 	struct zsink sink;    /* the record stream after the header */
@@ -52,43 +58,54 @@ struct ft_writer {
 	uint8_t rbuf[RBUF_LEN];
 };
 
-/* Encode one record as fts3rec_v5 (docs/flow-tools-format.md 2.2). */
+/*
+ * Encode one record as fts3rec_v5 (docs/flow-tools-format.md 2.2) with
+ * stores at fixed offsets: every byte of the 64 is written, no cursor.
+ */
 static void
 encode_v5(const struct flowrec *r, int be, uint8_t *out)
 {
-	struct wcursor c;
+	/* The export header's time base, for the uptime-relative times. */
+	int64_t base = flowrec_base_ms(r->unix_secs, r->unix_nsecs);
 
-	buf_wcur_init(&c, out, FT_V5_RECLEN);
-	buf_put_u32(&c, be, r->unix_secs);
-	buf_put_u32(&c, be, r->unix_nsecs);
-	buf_put_u32(&c, be, r->sys_uptime);
-	buf_put_u32(&c, be, r->exaddr);
-	buf_put_u32(&c, be, r->srcaddr);
-	buf_put_u32(&c, be, r->dstaddr);
-	buf_put_u32(&c, be, r->nexthop);
+	buf_store32(out + 0, r->unix_secs, be);
+	buf_store32(out + 4, r->unix_nsecs, be);
+	buf_store32(out + 8, r->sys_uptime, be);
+	buf_store32(out + 12, r->exaddr, be);
+	buf_store32(out + 16, r->srcaddr, be);
+	buf_store32(out + 20, r->dstaddr, be);
+	buf_store32(out + 24, r->nexthop, be);
 	/* 32-bit ifIndex and AS numbers saturate to v5's 16 bits. */
-	buf_put_u16(&c, be, flowrec_sat16(r->input));
-	buf_put_u16(&c, be, flowrec_sat16(r->output));
+	buf_store16(out + 28, flowrec_sat16(r->input), be);
+	buf_store16(out + 30, flowrec_sat16(r->output), be);
 	/* The file holds 32-bit counters; larger ones are clamped, not cut. */
-	buf_put_u32(&c, be,
-		    r->packets > UINT32_MAX ? UINT32_MAX
-					    : (uint32_t)r->packets);
-	buf_put_u32(&c, be,
-		    r->bytes > UINT32_MAX ? UINT32_MAX : (uint32_t)r->bytes);
-	buf_put_u32(&c, be, flowrec_rel_ms(r, r->first_ms));
-	buf_put_u32(&c, be, flowrec_rel_ms(r, r->last_ms));
-	buf_put_u16(&c, be, r->srcport);
-	buf_put_u16(&c, be, r->dstport);
-	buf_put_u8(&c, r->proto);
-	buf_put_u8(&c, r->tos);
-	buf_put_u8(&c, r->tcp_flags);
-	buf_put_u8(&c, 0);
-	buf_put_u8(&c, r->engine_type);
-	buf_put_u8(&c, r->engine_id);
-	buf_put_u8(&c, r->src_mask);
-	buf_put_u8(&c, r->dst_mask);
-	buf_put_u16(&c, be, flowrec_sat16(r->src_as));
-	buf_put_u16(&c, be, flowrec_sat16(r->dst_as));
+	buf_store32(out + 32,
+		    r->packets > UINT32_MAX ? UINT32_MAX : (uint32_t)r->packets,
+		    be);
+	buf_store32(out + 36,
+		    r->bytes > UINT32_MAX ? UINT32_MAX : (uint32_t)r->bytes,
+		    be);
+	/* flowrec_rel_ms() with the base computed once: modulo 2^32. */
+	buf_store32(out + 40,
+		    (uint32_t)((uint64_t)r->sys_uptime +
+			       (uint64_t)(r->first_ms - base)),
+		    be);
+	buf_store32(
+	    out + 44,
+	    (uint32_t)((uint64_t)r->sys_uptime + (uint64_t)(r->last_ms - base)),
+	    be);
+	buf_store16(out + 48, r->srcport, be);
+	buf_store16(out + 50, r->dstport, be);
+	out[52] = r->proto;
+	out[53] = r->tos;
+	out[54] = r->tcp_flags;
+	out[55] = 0;
+	out[56] = r->engine_type;
+	out[57] = r->engine_id;
+	out[58] = r->src_mask;
+	out[59] = r->dst_mask;
+	buf_store16(out + 60, flowrec_sat16(r->src_as), be);
+	buf_store16(out + 62, flowrec_sat16(r->dst_as), be);
 }
 
 /* Send the encoded records in rbuf on their way. */
@@ -181,6 +198,12 @@ int
 ftw_flush(struct ft_writer *w)
 {
 	return push(w, ZSINK_SYNC);
+}
+
+int
+ftw_speed(struct ft_writer *w, int speed)
+{
+	return zsink_speed(&w->sink, speed);
 }
 
 int

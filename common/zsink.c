@@ -112,6 +112,25 @@ zsink_write(struct zsink *s, const uint8_t *p, size_t n, enum zsink_push how)
 	return 0;
 }
 
+int
+zsink_speed(struct zsink *s, int speed)
+{
+	int ret;
+
+	if (s->error != 0)
+		return zsink_fail(s, s->error);
+	if (!s->compress || s->zops->speed == NULL)
+		return 0;
+	s->zio.in = NULL;
+	s->zio.in_len = 0;
+	while ((ret = s->zops->speed(s->zst, speed, &s->zio)) == 0)
+		if (drain(s) == -1)
+			return -1;
+	if (ret < 0)
+		return zsink_fail(s, EPROTO);
+	return 1;
+}
+
 void
 zsink_free(struct zsink *s)
 {

@@ -42,6 +42,12 @@ enum zsink_push {
 int zsink_init(struct zsink *, int fd, int zlevel);
 /* Send p[0..n) on its way, then push as far as asked.  0 or -1 + errno. */
 int zsink_write(struct zsink *, const uint8_t *p, size_t n, enum zsink_push);
+/*
+ * Compress what follows at speed (ZSTREAM_SPEED_*): 1 when done, 0 when
+ * the stream has one speed only (raw, or zlib), -1 + errno (EPROTO: the
+ * compressor failed) on a failure, which sticks as a write's does.
+ */
+int zsink_speed(struct zsink *, int speed);
 /* Record a failure (the first one sticks); returns -1 with errno set. */
 int zsink_fail(struct zsink *, int e);
 void zsink_free(struct zsink *);

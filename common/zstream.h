@@ -53,8 +53,27 @@ struct zstream_deflate_ops {
 	int (*deflate)(void *, struct zio *);
 	int (*flush)(void *, struct zio *);
 	int (*finish)(void *, struct zio *);
+	/*
+	 * Change the speed (ZSTREAM_SPEED_*) for the input that follows,
+	 * returning as the calls above do; NULL when the engine has one
+	 * speed (zlib: "-z N" stays byte for byte flow-capture's).
+	 */
+	int (*speed)(void *, int speed, struct zio *);
 	void (*end)(void *);
 };
+
+/*
+ * Speeds of an adaptive compressor, fastest last.  The collector's writer
+ * goes from the default to stored blocks when it falls behind and back
+ * when it has caught up (collector/writer.c says why not igzip level 0).
+ * Each is a valid part of one zlib stream, so a file may hold all three.
+ */
+#define ZSTREAM_SPEED_DEFAULT 0 /* igzip level 1 */
+#define ZSTREAM_SPEED_FAST 1	/* igzip level 0: ~10% faster, ~15% larger */
+#define ZSTREAM_SPEED_STORED 2	/* stored blocks: a copy and Adler-32 */
+#define ZSTREAM_NSPEEDS 3
+/* "igzip-1", "igzip-0", "stored" */
+const char *zstream_speed_name(int speed);
 
 /*
  * The compressor for ft_wopts.zlevel: 1..9 is zlib at that level; -1 is

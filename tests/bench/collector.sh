@@ -6,7 +6,7 @@
 # coll_run PROG RATE RUN: one collector run; appends to collector.tsv:
 # prog rate run offered_fps sent stored lost rcvbuf_errs cpu_s rss_kb bytes
 coll_run() {
-	local prog rate r d port cpid rb0 rb1 rr n offered sent serr rss cpu files stored bytes lost
+	local prog rate r d port cpid rb0 rb1 rr n offered sent serr rss cpu files stored bytes lost zch
 	prog=$1 rate=$2 r=$3
 	d=$W/coll/$prog; rm -rf "$d"; mkdir -p "$d"
 	port=$(free_port)
@@ -66,11 +66,13 @@ coll_run() {
 		    awk '{ s += $1 } END { print s + 0 }') ;;
 	esac
 	stored=${stored:-0}
+	# nfcollectd's compression speed changes (the writer fell behind).
+	zch=$(grep -c 'compression .* -> ' "$LOG/coll-$prog.$rate.$r.log" 2>/dev/null)
 	rm -rf "$d"	# up to 1.4 GB per run at the top of the full ladder
 	lost=$((sent - stored))
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$prog" "$rate" "$r" \
 	    "$offered" "$sent" "$stored" "$lost" "$((rb1 - rb0))" "${cpu:-?}" "${rss:-?}" \
-	    "$bytes" "send_errors=$serr" >>"$COLL"
+	    "$bytes" "send_errors=$serr compression_changes=${zch:-0}" >>"$COLL"
 	say "  $prog rate=$rate run $r: offered $offered/s sent $sent stored $stored lost $lost RcvbufErrors +$((rb1 - rb0))"
 	[ "$lost" -eq 0 ]
 }

@@ -15,9 +15,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "ipfixfile.h"
+#include "zstream.h"
 #include "spooltest.h"
 #include "../../collector/writer.h"
 #include "unit.h"
@@ -236,6 +239,130 @@ START_TEST(test_two_formats)
 }
 END_TEST
 
+#define ADAPT_RECS 16 /* records per batch in the adaptation test */
+
+/* Submit one batch of ADAPT_RECS records. */
+static void
+submit_small(struct writer *w, uint32_t *seq)
+{
+	fill(writer_batch(w), ADAPT_RECS, seq);
+	writer_submit(w, WCTL_NONE, 0);
+}
+
+/* Wait until the writer has written n records. */
+static void
+wait_written(struct writer *w, uint64_t n, struct writer_stats *st)
+{
+	struct timespec us = {0, 20000};
+	int i;
+
+	for (i = 0; i < 3000000; i++) {
+		writer_stats(w, st);
+		if (st->written >= n)
+			return;
+		nanosleep(&us, NULL);
+	}
+	ck_abort_msg("writer wrote %llu of %llu records",
+		     (unsigned long long)st->written, (unsigned long long)n);
+}
+
+/* zlib (what flow-tools reads with) inflates the whole record stream. */
+static void
+zlib_reads(const char *rel, size_t hdr_len, size_t nrecs)
+{
+	char p[256];
+	FILE *f;
+	uint8_t *z, *out;
+	size_t zlen;
+	z_stream zs;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, rel);
+	ck_assert_ptr_nonnull(f = fopen(p, "rb"));
+	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
+	zlen = (size_t)ftell(f);
+	rewind(f);
+	ck_assert_ptr_nonnull(z = malloc(zlen));
+	ck_assert_ptr_nonnull(out = malloc(nrecs * 64 + 1));
+	ck_assert_uint_eq(fread(z, 1, zlen, f), zlen);
+	fclose(f);
+	ck_assert_uint_gt(zlen, hdr_len);
+	memset(&zs, 0, sizeof(zs));
+	ck_assert_int_eq(inflateInit(&zs), Z_OK);
+	zs.next_in = z + hdr_len;
+	zs.avail_in = (uInt)(zlen - hdr_len);
+	zs.next_out = out;
+	zs.avail_out = (uInt)(nrecs * 64 + 1);
+	ck_assert_int_eq(inflate(&zs, Z_FINISH), Z_STREAM_END);
+	ck_assert_uint_eq(zs.total_out, nrecs * 64);
+	ck_assert_uint_eq(zs.avail_in, 0);
+	inflateEnd(&zs);
+	free(z);
+	free(out);
+}
+
+/*
+ * A writer that falls behind (held, as a stalled disk, while 200 batches
+ * queue up) goes on in stored blocks at a quarter of the ring queued;
+ * kept fed one batch at a time (one queued), it goes back to igzip once
+ * it has taken 16 rings' worth of batches stored: 3897 more, as 199 of
+ * the burst were taken stored already.  The file holds every record in
+ * order and is one zlib stream for zlib and for nfkit's reader.
+ */
+START_TEST(test_adapts_speed)
+{
+	struct spool *s = new_spool(0, NULL);
+	struct writer *w = writer_new(s, NULL, 0);
+	struct writer_stats st;
+	struct ft_header h;
+	uint32_t seq = 0, check = 0;
+	uint64_t n = 0;
+	int i, singles = 0;
+
+	ck_assert_ptr_nonnull(w);
+	writer_stats(w, &st);
+#ifdef HAVE_ISAL
+	ck_assert_int_eq(st.speed, ZSTREAM_SPEED_DEFAULT);
+#else
+	ck_assert_int_eq(st.speed, -1); /* zlib only: one speed */
+#endif
+	writer_submit(w, WCTL_OPEN, T0);
+	submit_small(w, &seq);
+	wait_written(w, n += ADAPT_RECS, &st);
+
+	writer_hold(w, 1);
+	for (i = 0; i < 200; i++)
+		submit_small(w, &seq);
+	writer_hold(w, 0);
+	wait_written(w, n += 200 * ADAPT_RECS, &st);
+#ifdef HAVE_ISAL
+	ck_assert_uint_eq(st.slower, 1);
+	ck_assert_uint_eq(st.faster, 0);
+	ck_assert_int_eq(st.speed, ZSTREAM_SPEED_STORED);
+	while (st.faster == 0 && singles < 10000) {
+		submit_small(w, &seq);
+		wait_written(w, n += ADAPT_RECS, &st);
+		singles++;
+	}
+	ck_assert_int_eq(singles, 16 * WRITER_SLOTS - 199);
+	ck_assert_uint_eq(st.slower, 1);
+	ck_assert_int_eq(st.speed, ZSTREAM_SPEED_DEFAULT);
+#else
+	ck_assert_uint_eq(st.slower, 0);
+	(void)singles;
+#endif
+	for (i = 0; i < 10; i++)
+		submit_small(w, &seq);
+	n += 10 * ADAPT_RECS;
+	writer_submit(w, WCTL_STOP, T0 + 60);
+	writer_free(w);
+	spool_free(s);
+
+	ck_assert_int_eq(read_file("ft-" NAME0, &h, &check), (long)n);
+	ck_assert_uint_eq(check, seq);
+	zlib_reads("ft-" NAME0, h.hdr_len, n);
+}
+END_TEST
+
 static Suite *
 writer_suite(void)
 {
@@ -247,6 +374,7 @@ writer_suite(void)
 	tcase_add_test(tc, test_two_files_in_order);
 	tcase_add_test(tc, test_no_file_before_open);
 	tcase_add_test(tc, test_two_formats);
+	tcase_add_test(tc, test_adapts_speed);
 	suite_add_tcase(s, tc);
 	return s;
 }

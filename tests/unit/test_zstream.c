@@ -165,13 +165,21 @@ END_TEST
 static const struct {
 	const struct zstream_deflate_ops *ops;
 	int level;
+	int adapt; /* change speed every few pieces */
 } deflaters[] = {
-    {&zstream_deflate_zlib, 1},
-    {&zstream_deflate_zlib, 6},
+    {&zstream_deflate_zlib, 1, 0},
+    {&zstream_deflate_zlib, 6, 0},
 #ifdef HAVE_ISAL
-    {&zstream_deflate_isal, -1},
+    {&zstream_deflate_isal, -1, 0},
+    {&zstream_deflate_isal, -1, 1},
 #endif
 };
+
+/*
+ * The speeds an adapting compressor goes through, one per few pieces:
+ * every change between two of the three speeds, each more than once.
+ */
+static const int speed_cycle[] = {0, 1, 2, 0, 2, 1, 0, 2, 2, 1, 1, 2, 0};
 
 static const struct zstream_inflate_ops *const inflaters[] = {
     &zstream_inflate_zlib,
@@ -205,17 +213,32 @@ plain_bytes(void)
  * flush now and then.  Returns the stream's length in z.
  */
 static size_t
-compress_pieces(const struct zstream_deflate_ops *ops, int level,
+compress_pieces(const struct zstream_deflate_ops *ops, int level, int adapt,
 		const uint8_t *plain, uint8_t *z, size_t cap)
 {
 	void *st = ops->init(level);
 	size_t off = 0, piece = 1, zlen = 0;
 	uint8_t win[1000];
 	struct zio io;
-	int ret, k = 0;
+	int ret, k = 0, changes = 0;
 
 	ck_assert_ptr_nonnull(st);
 	while (off <= PLAIN_LEN) {
+		if (adapt && k % 3 == 1) {
+			int sp = speed_cycle[changes++ % (sizeof(speed_cycle) /
+							  sizeof(int))];
+
+			io.in = NULL;
+			io.in_len = 0;
+			do {
+				io.out = win;
+				io.out_len = sizeof(win);
+				ret = ops->speed(st, sp, &io);
+				ck_assert_int_ge(ret, 0);
+				memcpy(z + zlen, win, sizeof(win) - io.out_len);
+				zlen += sizeof(win) - io.out_len;
+			} while (ret == 0);
+		}
 		int (*step)(void *, struct zio *) =
 		    off == PLAIN_LEN ? ops->finish
 		    : ++k % 5 == 0   ? ops->flush
@@ -298,8 +321,8 @@ START_TEST(test_engines)
 	plain = plain_bytes();
 	z = malloc(cap + 8);
 	back = malloc(PLAIN_LEN + 1);
-	zlen = compress_pieces(dops, deflaters[_i / NINFLATERS].level, plain, z,
-			       cap);
+	zlen = compress_pieces(dops, deflaters[_i / NINFLATERS].level,
+			       deflaters[_i / NINFLATERS].adapt, plain, z, cap);
 	ck_assert_uint_lt(zlen, PLAIN_LEN);
 	/* zlib agrees it is one stream. */
 	ck_assert_uint_eq(zlib_inflate_all(z, zlen, back, PLAIN_LEN + 1),
