@@ -92,7 +92,7 @@ live_start() {
 
 # live_run PROG RATE RUN: one replay; appends a line to $LIVE.
 live_run() {
-	local prog rate r tag c0 c1 sent pps cap kdrop idrop flows lim st
+	local prog rate r tag c0 c1 sent pps cap kdrop idrop flows lim
 	prog=$1 rate=$2 r=$3
 	tag="live-$prog-$rate.$r"
 	sink_start
@@ -107,7 +107,7 @@ live_run() {
 	if [ "$rate" = top ]; then
 		tcpreplay -K --topspeed -i "$LIVE_A" "$CAP" >"$LOG/$tag.replay" 2>&1
 	else
-		tcpreplay -K --pps="$rate" $lim -i "$LIVE_A" "$CAP" >"$LOG/$tag.replay" 2>&1
+		tcpreplay -K --pps="$rate" ${lim:+"$lim"} -i "$LIVE_A" "$CAP" >"$LOG/$tag.replay" 2>&1
 	fi
 	sleep 0.3	# the last ring block (100 ms timeout) and the last read
 	c1=$(live_cpu "$LP")
@@ -153,7 +153,7 @@ live_run() {
 }
 
 job_live() {
-	local progs p rate r ok
+	local progs p rate r ifc
 	LIVE=$W/live.tsv
 	: >"$LIVE"
 	if [ "$BENCH_NETNS" = none ] || [ "$(id -u)" != 0 ]; then
