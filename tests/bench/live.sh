@@ -134,9 +134,12 @@ live_run() {
 	stop "$LP"
 	case $prog in
 	tcpdump)
-		cap=$(sed -n 's/^\([0-9]*\) packets captured.*/\1/p' "$LOG/$tag.err")
+		# As for the peers: received by filter - dropped ("captured"
+		# leaves out what was still in the ring at SIGTERM).
+		cap=$(sed -n 's/^\([0-9]*\) packets received by filter.*/\1/p' "$LOG/$tag.err")
 		kdrop=$(sed -n 's/^\([0-9]*\) packets dropped by kernel.*/\1/p' "$LOG/$tag.err")
-		idrop=$(sed -n 's/^\([0-9]*\) packets dropped by interface.*/\1/p' "$LOG/$tag.err") ;;
+		idrop=$(sed -n 's/^\([0-9]*\) packets dropped by interface.*/\1/p' "$LOG/$tag.err")
+		[ -n "$cap" ] && [ -n "$kdrop" ] && cap=$((cap - kdrop)) ;;
 	pmacctd)
 		# "[iface,0] received_packets=N dropped_packets=N" (pcap_stats).
 		cap=$(sed -n 's/.*received_packets=\([0-9]*\).*/\1/p' "$LOG/$tag.out" "$LOG/$tag.err" | tail -1)
