@@ -4,8 +4,11 @@
  * Live captures use pcap_create()/pcap_activate() so that promiscuous
  * mode, snap length and buffer size can be set, and are switched to
  * non-blocking so the main loop can poll() the capture descriptor beside
- * the control socket.  The header's snaplen is never trusted: the decoder
- * only ever sees caplen.
+ * the control socket.  They are not in immediate mode: on Linux libpcap
+ * then uses a TPACKET_V3 ring, which wakes the reader once per block of
+ * packets (full, or CAPTURE_BLOCK_MS after its first packet) instead of
+ * once per packet or few; see docs/PERFORMANCE.md, "Live capture".  The
+ * header's snaplen is never trusted: the decoder only ever sees caplen.
  *
  * A classic pcap file (-r, not stdin) is opened by libpcap, which checks
  * the file header, maps its link type and compiles the filter, and then
@@ -125,8 +128,8 @@ open_live(struct capture *c, const struct capture_config *cfg, char *err,
 		pcap_set_snaplen(c->p, cfg->snaplen);
 	if (cfg->bufsize > 0)
 		pcap_set_buffer_size(c->p, cfg->bufsize);
-	pcap_set_timeout(c->p, 100);
-	pcap_set_immediate_mode(c->p, 1);
+	/* Not immediate mode: the timeout is the ring block's retire timer. */
+	pcap_set_timeout(c->p, CAPTURE_BLOCK_MS);
 	if ((rc = pcap_activate(c->p)) < 0) {
 		snprintf(err, errlen, "%s: %s", cfg->iface,
 			 rc == PCAP_ERROR ? pcap_geterr(c->p)

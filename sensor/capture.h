@@ -23,6 +23,13 @@ struct capture_config {
 	int bufsize;	    /* -B bytes, 0 = libpcap default */
 };
 
+/*
+ * A live capture hands packets over in blocks, each at the latest this
+ * many milliseconds after its first packet arrived: a packet can reach
+ * the caller that much after its timestamp (see capture_open).
+ */
+#define CAPTURE_BLOCK_MS 100
+
 typedef void (*capture_fn)(void *arg, const struct timeval *ts,
 			   const uint8_t *bytes, uint32_t caplen);
 

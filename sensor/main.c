@@ -415,8 +415,13 @@ run_live(struct ctl_env *env, struct ctl *ctl)
 				log_fatalx("%s: %s", capture_name(env->cap),
 					   capture_error(env->cap));
 		}
-		/* Idle time moves the packet clock too. */
-		meter_tick(env->meter, wall_ms());
+		/*
+		 * Idle time moves the packet clock too, but only up to the
+		 * oldest time a packet still waiting in an unfinished ring
+		 * block can have: it is handed over at most CAPTURE_BLOCK_MS
+		 * after it arrived.
+		 */
+		meter_tick(env->meter, wall_ms() - CAPTURE_BLOCK_MS);
 		if (ctl != NULL)
 			ctl_dispatch(ctl, env, pfd + 1, nctl);
 	}

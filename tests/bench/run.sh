@@ -22,18 +22,23 @@
 #   web        nfreport -o html vs nfreport -s srcip/bytes over a day of
 #              five-minute files (288 by default); the target is a page in
 #              at most 1.5x the time of the top-10 table
+#   live       live capture on a veth pair: tcpreplay -K at --topspeed and at
+#              LIVE_RATES into nfsensord -i, softflowd -i, pmacctd + nfprobe
+#              and tcpdump -w /dev/null (the floor): capturer CPU per 1M
+#              packets (/proc), the replayer's rate beside each, packets sent
+#              vs captured vs dropped, flow records exported (needs root)
 #   clickhouse nfchload rows/s into one ClickHouse server (RowBinary over
 #              HTTP) and nfreport --db top-10 srcip/bytes over the loaded
 #              flows, vs nfreport on the files and nfdump (REPORT_FLOWS)
 #
 # Variables: BENCH=quick (default, ~1M packets/flows, a few minutes) or full
 # (the 10M sizes of issue 7); RUNS (default 3, alternating nfkit/peer);
-# JOBS (default "sensor collector collector_ipfix reporter deflate web
+# JOBS (default "sensor live collector collector_ipfix reporter deflate web
 # clickhouse"); BENCH_DIR (default
 # build/bench: inputs are generated there once and reused); SHARED (default
 # ../shared, for pcapgen, nfv5blast and pcount).  Every size can be set:
 # SENSOR_PKTS, SENSOR_DUR, SENSOR_M, SENSOR_V10 (0: no -v 10 rows),
-# SENSOR_V10_M, RATES (offered flows/s; "max" =
+# SENSOR_V10_M, LIVE_RATES, LIVE_PKTS, LIVE_M, RATES (offered flows/s; "max" =
 # unpaced), COLLECT_SECS (each paced run offers RATE x COLLECT_SECS flows, so
 # that buffers cannot hide a rate the collector does not sustain),
 # COLLECT_FLOWS (flows of an unpaced run), REPORT_FLOWS, REPORT_FILES,
@@ -47,7 +52,7 @@ ROOT=${BENCH_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 SHARED=${SHARED:-$ROOT/../shared}
 BENCH=${BENCH:-quick}
 RUNS=${RUNS:-3}
-JOBS=${JOBS:-sensor collector collector_ipfix reporter deflate web clickhouse}
+JOBS=${JOBS:-sensor live collector collector_ipfix reporter deflate web clickhouse}
 W=${BENCH_DIR:-$ROOT/build/bench}
 BIN=$W/bin
 LOG=$W/logs
@@ -110,7 +115,7 @@ say() { printf '%s\n' "bench: $*" >&2; }
 # The jobs live in files of their own beside this one; each defines job_NAME.
 BENCH_SRC=$ROOT/tests/bench
 . "$BENCH_SRC/lib.sh"
-for part in sensor collector web reporter clickhouse deflate table; do
+for part in sensor live collector web reporter clickhouse deflate table; do
 	. "$BENCH_SRC/$part.sh"
 done
 
@@ -124,6 +129,7 @@ build_tools
 for j in $JOBS; do
 	case $j in
 	sensor) job_sensor ;;
+	live) job_live ;;
 	collector) job_collector ;;
 	collector_ipfix) job_collector_ipfix ;;
 	reporter) job_reporter ;;

@@ -21,6 +21,14 @@ print_table() {
 		echo "deflate candidates for the flow-tools record stream (one thread):"
 		cat "$W/deflate.txt"
 	fi
+	if [ -s "$W/live.tsv" ] && [ "${JOBS#*live}" != "$JOBS" ]; then
+		echo
+		echo "live capture runs (load average at the end: ${LIVE_LOAD:-?}; cpu = capturer's user+sys per 1M packets):"
+		awk -F'\t' 'BEGIN { printf "%-10s %7s %3s %8s %10s %8s %8s %7s %7s %8s\n", "program", "rate",
+		    "run", "cpu s/1M", "replay/s", "sent", "captured", "kdrop", "ifdrop", "records" }
+		    { printf "%-10s %7s %3s %8s %10.0f %8s %8s %7s %7s %8s\n", $1, $2, $3, $4, $5, $6, $7,
+		      $8, $9, $10 }' "$W/live.tsv"
+	fi
 	if [ -s "$COLL" ]; then
 		echo
 		echo "collector runs (offered = achieved by nfv5blast; lost = sent - stored):"
