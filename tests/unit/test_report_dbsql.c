@@ -259,13 +259,9 @@ int
 main(void)
 {
 	Suite *s = suite_create("report_dbsql");
-	TCase *tc = tcase_create("core");
 
-	tcase_add_test(tc, test_sql);
-	tcase_add_test(tc, test_window);
-	tcase_add_test(tc, test_too_long);
-	tcase_add_test(tc, test_rowbin);
-	tcase_add_test(tc, test_varint);
-	suite_add_tcase(s, tc);
+	unit_case(s, "core", 0,
+		  UNIT_TESTS(test_sql, test_window, test_too_long, test_rowbin,
+			     test_varint));
 	return unit_run(s);
 }

@@ -369,16 +369,10 @@ int
 main(void)
 {
 	Suite *s = suite_create("report_html");
-	TCase *tc = tcase_create("html");
 
-	tcase_add_test(tc, test_escape);
-	tcase_add_test(tc, test_text_pieces);
-	tcase_add_test(tc, test_si);
-	tcase_add_test(tc, test_localnet);
-	tcase_add_test(tc, test_services);
-	tcase_add_test(tc, test_webagg_sums);
-	tcase_add_test(tc, test_page);
-	tcase_add_test(tc, test_bars);
-	suite_add_tcase(s, tc);
+	unit_case(s, "html", 0,
+		  UNIT_TESTS(test_escape, test_text_pieces, test_si,
+			     test_localnet, test_services, test_webagg_sums,
+			     test_page, test_bars));
 	return unit_run(s);
 }

@@ -599,31 +599,18 @@ static Suite *
 expiry_suite(void)
 {
 	Suite *s = suite_create("expiry");
-	TCase *tc = tcase_create("expiry");
 
-	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, same_packet_is_one_flow);
-	tcase_add_test(tc, timeout_udp);
-	tcase_add_test(tc, timeout_tcp);
-	tcase_add_test(tc, timeout_tcp_rst);
-	tcase_add_test(tc, timeout_tcp_fin);
-	tcase_add_test(tc, timeout_icmp);
-	tcase_add_test(tc, timeout_general);
-	tcase_add_test(tc, rst_moves_flow_to_shorter_timeout);
-	tcase_add_test(tc, maxlife_expires_busy_flow);
-	tcase_add_test(tc, expint_delays_expiry);
-	tcase_add_test(tc, max_flows_evicts_lru);
-	tcase_add_test(tc, max_flows_counts_conversations);
-	tcase_add_test(tc, eviction_loses_nothing);
-	tcase_add_test(tc, byte_counter_overflow);
-	tcase_add_test(tc, key_levels);
-	tcase_add_test(tc, ether_keys);
-	tcase_add_test(tc, expire_all_and_delete_all);
-	tcase_add_test(tc, clock_never_backwards);
-	tcase_add_test(tc, capture_longer_than_49_days);
-	tcase_add_test(tc, ipv6_counted_not_exported);
-	tcase_add_test(tc, timeout_names);
-	suite_add_tcase(s, tc);
+	unit_case(s, "expiry", 120,
+		  UNIT_TESTS(same_packet_is_one_flow, timeout_udp, timeout_tcp,
+			     timeout_tcp_rst, timeout_tcp_fin, timeout_icmp,
+			     timeout_general, rst_moves_flow_to_shorter_timeout,
+			     maxlife_expires_busy_flow, expint_delays_expiry,
+			     max_flows_evicts_lru,
+			     max_flows_counts_conversations,
+			     eviction_loses_nothing, byte_counter_overflow,
+			     key_levels, ether_keys, expire_all_and_delete_all,
+			     clock_never_backwards, capture_longer_than_49_days,
+			     ipv6_counted_not_exported, timeout_names));
 	return s;
 }
 
