@@ -180,7 +180,7 @@ agg_tab_new(const struct aggspec *spec)
 			t->ipmask |= 1u << i;
 	t->famword = t->ipmask != 0;
 	if (t->famword && (t->a6 = addr6_new()) == NULL) {
-		free(t);
+		agg_tab_free(t);
 		return NULL;
 	}
 	t->nwords = spec->nkeys + t->famword;
@@ -195,8 +195,7 @@ agg_tab_new(const struct aggspec *spec)
 	t->shift = 22;
 	t->slots = slots_new(t->mask + 1, t->stride);
 	if (t->slots == NULL) {
-		addr6_free(t->a6);
-		free(t);
+		agg_tab_free(t);
 		return NULL;
 	}
 	return t;
