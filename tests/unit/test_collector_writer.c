@@ -216,17 +216,6 @@ START_TEST(test_two_formats)
 }
 END_TEST
 
-static Suite *
-writer_suite(void)
-{
-	Suite *s = suite_create("collector_writer");
-	TCase *tc =
-	    unit_case(s, "core", 60,
-		      UNIT_TESTS(test_two_files_in_order,
-				 test_no_file_before_open, test_two_formats));
-
-	tcase_add_checked_fixture(tc, setup, teardown);
-	return s;
-}
-
-UNIT_MAIN(writer_suite)
+UNIT_MAIN_FIXTURE("collector_writer", 60, setup, teardown,
+		  test_two_files_in_order, test_no_file_before_open,
+		  test_two_formats)

@@ -453,16 +453,8 @@ START_TEST(test_series)
 }
 END_TEST
 
-int
-main(void)
-{
-	Suite *s = suite_create("report_stats");
-
-	/* 60 s: test_wide_log takes ~0.5 s of cpu */
-	unit_case(s, "stats", 60,
-		  UNIT_TESTS(test_summary, test_aggregate_bruteforce,
-			     test_either_side, test_merge_and_conversation,
-			     test_top_matches_sort, test_lookups, test_series,
-			     test_ipv6_keys, test_tab_top, test_wide_log));
-	return unit_run(s);
-}
+/* 60 s: test_wide_log takes ~0.5 s of cpu */
+UNIT_MAIN_TESTS("report_stats", 60, test_summary, test_aggregate_bruteforce,
+		test_either_side, test_merge_and_conversation,
+		test_top_matches_sort, test_lookups, test_series,
+		test_ipv6_keys, test_tab_top, test_wide_log)

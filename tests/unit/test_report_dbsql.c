@@ -255,13 +255,5 @@ START_TEST(test_varint)
 }
 END_TEST
 
-int
-main(void)
-{
-	Suite *s = suite_create("report_dbsql");
-
-	unit_case(s, "core", 0,
-		  UNIT_TESTS(test_sql, test_window, test_too_long, test_rowbin,
-			     test_varint));
-	return unit_run(s);
-}
+UNIT_MAIN_TESTS("report_dbsql", 0, test_sql, test_window, test_too_long,
+		test_rowbin, test_varint)

@@ -365,14 +365,6 @@ START_TEST(test_bars)
 }
 END_TEST
 
-int
-main(void)
-{
-	Suite *s = suite_create("report_html");
-
-	unit_case(s, "html", 0,
-		  UNIT_TESTS(test_escape, test_text_pieces, test_si,
-			     test_localnet, test_services, test_webagg_sums,
-			     test_page, test_bars));
-	return unit_run(s);
-}
+UNIT_MAIN_TESTS("report_html", 0, test_escape, test_text_pieces, test_si,
+		test_localnet, test_services, test_webagg_sums, test_page,
+		test_bars)

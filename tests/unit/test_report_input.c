@@ -140,15 +140,6 @@ START_TEST(tmp_gone_for_good)
 }
 END_TEST
 
-int
-main(void)
-{
-	Suite *s = suite_create("report_input");
-	TCase *tc = unit_case(
-	    s, "core", 0,
-	    UNIT_TESTS(empty_tmp_holds_nothing, empty_finished_is_damage,
-		       tmp_finished_after_walk, tmp_gone_for_good));
-
-	tcase_add_checked_fixture(tc, setup, teardown);
-	return unit_run(s);
-}
+UNIT_MAIN_FIXTURE("report_input", 0, setup, teardown, empty_tmp_holds_nothing,
+		  empty_finished_is_damage, tmp_finished_after_walk,
+		  tmp_gone_for_good)

@@ -595,23 +595,12 @@ START_TEST(timeout_names)
 }
 END_TEST
 
-static Suite *
-expiry_suite(void)
-{
-	Suite *s = suite_create("expiry");
-
-	unit_case(s, "expiry", 120,
-		  UNIT_TESTS(same_packet_is_one_flow, timeout_udp, timeout_tcp,
-			     timeout_tcp_rst, timeout_tcp_fin, timeout_icmp,
-			     timeout_general, rst_moves_flow_to_shorter_timeout,
-			     maxlife_expires_busy_flow, expint_delays_expiry,
-			     max_flows_evicts_lru,
-			     max_flows_counts_conversations,
-			     eviction_loses_nothing, byte_counter_overflow,
-			     key_levels, ether_keys, expire_all_and_delete_all,
-			     clock_never_backwards, capture_longer_than_49_days,
-			     ipv6_counted_not_exported, timeout_names));
-	return s;
-}
-
-UNIT_MAIN(expiry_suite)
+UNIT_MAIN_TESTS("expiry", 120, same_packet_is_one_flow, timeout_udp,
+		timeout_tcp, timeout_tcp_rst, timeout_tcp_fin, timeout_icmp,
+		timeout_general, rst_moves_flow_to_shorter_timeout,
+		maxlife_expires_busy_flow, expint_delays_expiry,
+		max_flows_evicts_lru, max_flows_counts_conversations,
+		eviction_loses_nothing, byte_counter_overflow, key_levels,
+		ether_keys, expire_all_and_delete_all, clock_never_backwards,
+		capture_longer_than_49_days, ipv6_counted_not_exported,
+		timeout_names)

@@ -308,18 +308,7 @@ START_TEST(index_grows_with_flows)
 }
 END_TEST
 
-static Suite *
-flowtable_suite(void)
-{
-	Suite *s = suite_create("flowtable");
-
-	unit_case(s, "flowtable", 60,
-		  UNIT_TESTS(insert_find_remove, full_table,
-			     churn_matches_reference, lists_and_lru,
-			     epoch_advance, hash_is_seeded,
-			     key_tail_matches_struct, memory_per_flow,
-			     index_grows_with_flows));
-	return s;
-}
-
-UNIT_MAIN(flowtable_suite)
+UNIT_MAIN_TESTS("flowtable", 60, insert_find_remove, full_table,
+		churn_matches_reference, lists_and_lru, epoch_advance,
+		hash_is_seeded, key_tail_matches_struct, memory_per_flow,
+		index_grows_with_flows)
