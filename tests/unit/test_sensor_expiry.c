@@ -327,13 +327,7 @@ START_TEST(byte_counter_overflow)
 
 	/* 66,000 packets of 65,535 bytes exceed 2^32 - 1 bytes. */
 	for (n = 0; n < 66000; n++) {
-		struct pspec s = {.af = 4,
-				  .proto = 17,
-				  .src = 1,
-				  .dst = 2,
-				  .sport = 1,
-				  .dport = 2,
-				  .payload = 0};
+		struct pspec s = pkt_udp(4, 1, 2, 0);
 		uint8_t b[64];
 		struct timeval tv = {T0 / 1000 + n / 1000, 0};
 		size_t len = pkt_build(b, &s);
@@ -389,12 +383,7 @@ END_TEST
 static void
 pkt_mac(struct meter *m, int af, uint8_t smac)
 {
-	struct pspec s = {.af = af,
-			  .proto = 17,
-			  .src = 1,
-			  .dst = 2,
-			  .sport = 1000,
-			  .dport = 53};
+	struct pspec s = pkt_udp(af, 1000, 53, 0);
 	uint8_t b[256];
 	struct timeval tv = {.tv_sec = T0 / 1000};
 	size_t n = pkt_build(b, &s);
