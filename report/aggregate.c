@@ -575,7 +575,8 @@ add_narrow(struct aggtab *t, const struct flowrec *recs, size_t n)
 	return 0;
 }
 
-/* The key words of r into k (the family word last, if kept); its family bits. */
+/* The key words of r into k (the family word last, if kept); its family bits.
+ */
 static inline uint32_t
 rec_key(struct aggtab *t, const struct flowrec *r, uint32_t *k)
 {

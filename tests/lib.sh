@@ -203,6 +203,15 @@ start_sensor() {
 	finish
 }
 
+# start_lo_sensor TEST PORT: as root, start_sensor TEST capturing on lo
+# the UDP datagrams to PORT, its control socket in $CTL; not root: TEST is
+# skipped and ends.
+start_lo_sensor() {
+	[ "$(id -u)" = 0 ] || { skip "$1: live capture on lo needs root"; finish; }
+	CTL=$TMP/s.ctl
+	start_sensor "$1" -i lo "udp and dst port $2"
+}
+
 # sensor_v5recv (tests/tools): receives an exporter's datagrams and counts.
 RECV=$ROOT/build/tools/sensor_v5recv
 
