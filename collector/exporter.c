@@ -63,19 +63,26 @@ exporter_table_free(struct exporter_table *t)
 }
 
 void
-exp_addr_from_sa(struct exp_addr *a, const struct sockaddr *sa)
+exp_addr_set(struct exp_addr *a, int af, const void *addr)
 {
 	memset(a, 0, sizeof(*a));
-	if (sa->sa_family == AF_INET) {
-		const struct sockaddr_in *sin = (const struct sockaddr_in *)sa;
-
+	if (af == AF_INET) {
 		a->a[10] = a->a[11] = 0xff;
-		memcpy(&a->a[12], &sin->sin_addr, 4);
-	} else if (sa->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)sa;
-
-		memcpy(a->a, &s6->sin6_addr, 16);
+		memcpy(&a->a[12], addr, 4);
+	} else if (af == AF_INET6) {
+		memcpy(a->a, addr, 16);
 	}
+}
+
+void
+exp_addr_from_sa(struct exp_addr *a, const struct sockaddr *sa)
+{
+	const struct sockaddr_in *sin = (const struct sockaddr_in *)sa;
+	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)sa;
+
+	exp_addr_set(a, sa->sa_family,
+		     sa->sa_family == AF_INET ? (const void *)&sin->sin_addr
+					      : (const void *)&s6->sin6_addr);
 }
 
 static int

@@ -67,6 +67,8 @@ void exporter_table_free(struct exporter_table *);
 
 /* Convert a socket address to the table's key form. */
 void exp_addr_from_sa(struct exp_addr *, const struct sockaddr *);
+/* The same from an address of family af (AF_INET: 4 bytes, AF_INET6: 16). */
+void exp_addr_set(struct exp_addr *, int af, const void *addr);
 /* Text form of a key address ("127.0.0.1", "::1"). */
 const char *exp_addr_str(const struct exp_addr *, char *, size_t);
 /* The IPv4 address in host order, or 0 for a true IPv6 address. */

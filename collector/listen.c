@@ -200,8 +200,6 @@ static void
 listen_cmsgs(struct lsock *s, struct msghdr *mh, struct exp_addr *dst)
 {
 	struct cmsghdr *cm;
-	struct sockaddr_in sin;
-	struct sockaddr_in6 sin6;
 
 	memset(dst, 0, sizeof(*dst));
 	for (cm = CMSG_FIRSTHDR(mh); cm != NULL; cm = CMSG_NXTHDR(mh, cm)) {
@@ -210,19 +208,13 @@ listen_cmsgs(struct lsock *s, struct msghdr *mh, struct exp_addr *dst)
 			struct in_pktinfo pi;
 
 			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
-			memset(&sin, 0, sizeof(sin));
-			sin.sin_family = AF_INET;
-			sin.sin_addr = pi.ipi_addr;
-			exp_addr_from_sa(dst, (struct sockaddr *)&sin);
+			exp_addr_set(dst, AF_INET, &pi.ipi_addr);
 		} else if (cm->cmsg_level == IPPROTO_IPV6 &&
 			   cm->cmsg_type == IPV6_PKTINFO) {
 			struct in6_pktinfo pi6;
 
 			memcpy(&pi6, CMSG_DATA(cm), sizeof(pi6));
-			memset(&sin6, 0, sizeof(sin6));
-			sin6.sin6_family = AF_INET6;
-			sin6.sin6_addr = pi6.ipi6_addr;
-			exp_addr_from_sa(dst, (struct sockaddr *)&sin6);
+			exp_addr_set(dst, AF_INET6, &pi6.ipi6_addr);
 		} else if (cm->cmsg_level == SOL_SOCKET &&
 			   cm->cmsg_type == SO_RXQ_OVFL)
 			memcpy(&s->drops, CMSG_DATA(cm), sizeof(s->drops));

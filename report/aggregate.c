@@ -180,7 +180,7 @@ agg_tab_new(const struct aggspec *spec)
 			t->ipmask |= 1u << i;
 	t->famword = t->ipmask != 0;
 	if (t->famword && (t->a6 = addr6_new()) == NULL) {
-		free(t);
+		agg_tab_free(t);
 		return NULL;
 	}
 	t->nwords = spec->nkeys + t->famword;
@@ -195,8 +195,7 @@ agg_tab_new(const struct aggspec *spec)
 	t->shift = 22;
 	t->slots = slots_new(t->mask + 1, t->stride);
 	if (t->slots == NULL) {
-		addr6_free(t->a6);
-		free(t);
+		agg_tab_free(t);
 		return NULL;
 	}
 	return t;
@@ -576,25 +575,35 @@ add_narrow(struct aggtab *t, const struct flowrec *recs, size_t n)
 	return 0;
 }
 
+/* The key words of r into k (the family word last, if kept); its family bits.
+ */
+static inline uint32_t
+rec_key(struct aggtab *t, const struct flowrec *r, uint32_t *k)
+{
+	const struct aggspec *s = &t->spec;
+	uint32_t fam = 0;
+	int f;
+
+	for (f = 0; f < s->nkeys; f++)
+		k[f] = key_of(t, s->keys[f], r, f, &fam);
+	if (t->famword)
+		k[s->nkeys] = fam;
+	return fam;
+}
+
 /* Wide keys of a large table: into the log. */
 static int
 log_wide(struct aggtab *t, const struct flowrec *recs, size_t n)
 {
-	const struct aggspec *s = &t->spec;
-	uint32_t k[AGG_MAXWORDS], fam;
+	uint32_t k[AGG_MAXWORDS];
 	struct counters c;
 	size_t i;
-	int f;
 
 	c.flows = 1;
 	for (i = 0; i < n; i++) {
 		const struct flowrec *r = &recs[i];
 
-		fam = 0;
-		for (f = 0; f < s->nkeys; f++)
-			k[f] = key_of(t, s->keys[f], r, f, &fam);
-		if (t->famword)
-			k[s->nkeys] = fam;
+		rec_key(t, r, k);
 		c.packets = r->packets;
 		c.bytes = r->bytes;
 		c.first = r->first_ms;
@@ -637,10 +646,9 @@ agg_tab_add_keys(struct aggtab *t, const uint64_t *keys,
 static int
 add_wide(struct aggtab *t, const struct flowrec *recs, size_t n)
 {
-	const struct aggspec *s = &t->spec;
-	uint32_t kv[BATCH][AGG_MAXWORDS], hv[BATCH], fam;
+	uint32_t kv[BATCH][AGG_MAXWORDS], hv[BATCH];
 	size_t i, j, m;
-	int f, lg;
+	int lg;
 
 	if ((lg = logging(t, n)) == -1)
 		return -1;
@@ -649,12 +657,7 @@ add_wide(struct aggtab *t, const struct flowrec *recs, size_t n)
 	for (i = 0; i < n; i += m) {
 		m = n - i < BATCH ? n - i : BATCH;
 		for (j = 0; j < m; j++) {
-			fam = 0;
-			for (f = 0; f < s->nkeys; f++)
-				kv[j][f] = key_of(t, s->keys[f], &recs[i + j],
-						  f, &fam);
-			if (t->famword)
-				kv[j][s->nkeys] = fam;
+			rec_key(t, &recs[i + j], kv[j]);
 			hv[j] = hash_words(t, kv[j]);
 			__builtin_prefetch(slot_ctr(t, home(t, hv[j])));
 		}
@@ -674,7 +677,6 @@ agg_tab_add(struct aggtab *t, const struct flowrec *recs, size_t n)
 	uint32_t k[AGG_MAXWORDS] = {0}, k2, fam, fam2;
 	const struct aggspec *s = &t->spec;
 	size_t i;
-	int j;
 
 	if (t->narrow && t->nwords > 0)
 		return add_narrow(t, recs, n);
@@ -683,11 +685,7 @@ agg_tab_add(struct aggtab *t, const struct flowrec *recs, size_t n)
 	for (i = 0; i < n; i++) {
 		const struct flowrec *r = &recs[i];
 
-		fam = 0;
-		for (j = 0; j < s->nkeys; j++)
-			k[j] = key_of(t, s->keys[j], r, j, &fam);
-		if (t->famword)
-			k[s->nkeys] = fam;
+		fam = rec_key(t, r, k);
 		if (t->oom || agg_tab_add_key(t, k, r) == -1)
 			return -1;
 		if (s->either) {

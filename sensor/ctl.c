@@ -140,28 +140,33 @@ h_exit(struct ctl_env *env, struct outbuf *o, int json)
 	return 0;
 }
 
+/* Applies fn to every flow and says how many there were and what befell them.
+ */
 static int
-h_expire_all(struct ctl_env *env, struct outbuf *o, int json)
+all_flows(struct ctl_env *env, struct outbuf *o, int json,
+	  void (*fn)(struct meter *), const char *what)
 {
 	char msg[128];
 	uint32_t n = flowtable_count(meter_flowtable(env->meter));
 
-	meter_expire_all(env->meter);
-	snprintf(msg, sizeof(msg), "%u flows expired and exported", n);
+	fn(env->meter);
+	snprintf(msg, sizeof(msg), "%u flows %s", n, what);
 	reply_line(o, json, 1, msg);
 	return 0;
 }
 
 static int
+h_expire_all(struct ctl_env *env, struct outbuf *o, int json)
+{
+	return all_flows(env, o, json, meter_expire_all,
+			 "expired and exported");
+}
+
+static int
 h_delete_all(struct ctl_env *env, struct outbuf *o, int json)
 {
-	char msg[128];
-	uint32_t n = flowtable_count(meter_flowtable(env->meter));
-
-	meter_delete_all(env->meter);
-	snprintf(msg, sizeof(msg), "%u flows deleted, none exported", n);
-	reply_line(o, json, 1, msg);
-	return 0;
+	return all_flows(env, o, json, meter_delete_all,
+			 "deleted, none exported");
 }
 
 static int

@@ -150,6 +150,34 @@ while True:
 	wait_for "grep -q ready '$TMP/sink.$$.log'"
 }
 
+# udp_sock_field PORT N: field N of the line in /proc/net/udp of the
+# socket bound to UDP PORT (5: tx_queue:rx_queue, 13: its drop counter).
+udp_sock_field() {
+	awk -v p="$(printf ':%04X' "$1")" -v n="$2" '$2 ~ p"$" { print $n; exit }' /proc/net/udp
+}
+
+# udp_drain_drops PORT: wait (up to 10 s) until nothing is queued on the
+# socket bound to UDP PORT, then print its drop counter.
+udp_drain_drops() {
+	_i=0
+	while [ $_i -lt 50 ]; do
+		case $(udp_sock_field "$1" 5) in *:00000000) break ;; esac
+		sleep 0.2; _i=$((_i + 1))
+	done
+	udp_sock_field "$1" 13
+}
+
+# start_spool_collector ARGS...: nfcollectd ARGS storing into $TMP/spool
+# what it receives on a free UDP port of 127.0.0.1 ($port), pidfile
+# $TMP/c.pid, stderr to $TMP/collector.log, its PID in $cpid.
+start_spool_collector() {
+	mkdir -p "$TMP/spool"
+	port=$(free_udp_port)
+	start_collector "$port" "$TMP/collector.log" "$@" -p "$TMP/c.pid" \
+	    -w "$TMP/spool" "127.0.0.1/0/$port"
+	cpid=$CPID
+}
+
 # start_collector PORT LOG ARGS...: nfcollectd -D ARGS in the background,
 # stderr to LOG, its PID in $CPID (and $LASTPID); returns when its socket
 # on PORT is bound, non-zero if that takes more than 10 s.
@@ -173,6 +201,15 @@ start_sensor() {
 	wait_for "[ -S '$TMP/s.ctl' ] && [ -s '$TMP/s.pid' ]" && return 0
 	fail "$_t: sensor did not start: $(head -n 3 "$TMP/sensor.log")"
 	finish
+}
+
+# start_lo_sensor TEST PORT: as root, start_sensor TEST capturing on lo
+# the UDP datagrams to PORT, its control socket in $CTL; not root: TEST is
+# skipped and ends.
+start_lo_sensor() {
+	[ "$(id -u)" = 0 ] || { skip "$1: live capture on lo needs root"; finish; }
+	CTL=$TMP/s.ctl
+	start_sensor "$1" -i lo "udp and dst port $2"
 }
 
 # sensor_v5recv (tests/tools): receives an exporter's datagrams and counts.

@@ -1,4 +1,5 @@
-# tests/bench/lib.sh: sourced by tests/bench/run.sh (not run on its own).
+# tests/bench/lib.sh: sourced by tests/bench/run.sh and profile.sh (not run
+# on its own).
 # shellcheck shell=sh
 
 # ---- machine, peers, helpers -------------------------------------------
@@ -10,6 +11,21 @@ machine() {
 }
 
 have() { command -v "$1" >/dev/null 2>&1; }
+
+# bench_netns NAME SCRIPT ARGS...: as root (with ip) and not yet inside
+# one, run sh SCRIPT ARGS... again in a network namespace NAME of its own
+# with its loopback up, then exit with its status; otherwise return.
+bench_netns() {
+	{ [ -z "${BENCH_NETNS:-}" ] && [ "$(id -u)" = 0 ] && have ip; } ||
+		return 0
+	ns=$1; shift
+	ip netns add "$ns" 2>/dev/null || return 0
+	ip netns exec "$ns" ip link set lo up
+	BENCH_NETNS=$ns ip netns exec "$ns" sh "$@"
+	rc=$?
+	ip netns del "$ns"
+	exit $rc
+}
 
 PEERS_MISSING=""
 peer() {	# peer CMD PACKAGE: true if present, else remember and say so

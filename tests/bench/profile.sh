@@ -18,16 +18,8 @@ JOBS=${*:-sensor collector reporter}
 [ -x "$BIN/udpsink" ] || { echo "profile: run tests/bench/run.sh first" >&2; exit 1; }
 
 # Own network namespace when root, as run.sh.
-if [ -z "${BENCH_NETNS:-}" ] && [ "$(id -u)" = 0 ] && command -v ip >/dev/null 2>&1; then
-	NS=nfkit-prof-$$
-	if ip netns add "$NS" 2>/dev/null; then
-		ip netns exec "$NS" ip link set lo up
-		BENCH_NETNS=$NS ip netns exec "$NS" sh "$0" "$@"
-		rc=$?
-		ip netns del "$NS"
-		exit $rc
-	fi
-fi
+. "$ROOT/tests/bench/lib.sh"
+bench_netns nfkit-prof-$$ "$0" "$@"
 
 PERF=0
 perf record -q -e cpu-clock -o "$W/perf.test" true >/dev/null 2>&1 && PERF=1

@@ -79,19 +79,13 @@ full)
 	echo "bench: BENCH must be quick or full" >&2; exit 2 ;;
 esac
 
+BENCH_SRC=$ROOT/tests/bench
+. "$BENCH_SRC/lib.sh"
+
 # As root, run everything in a network namespace of its own: its loopback
 # carries only this benchmark's datagrams and /proc/net/snmp (RcvbufErrors)
 # counts only its drops, whatever else runs on the machine.
-if [ -z "${BENCH_NETNS:-}" ] && [ "$(id -u)" = 0 ] && command -v ip >/dev/null 2>&1; then
-	NS=nfkit-bench-$$
-	if ip netns add "$NS" 2>/dev/null; then
-		ip netns exec "$NS" ip link set lo up
-		BENCH_NETNS=$NS ip netns exec "$NS" sh "$0" "$@"
-		rc=$?
-		ip netns del "$NS"
-		exit $rc
-	fi
-fi
+bench_netns nfkit-bench-$$ "$0" "$@"
 if [ -z "${BENCH_NETNS:-}" ]; then
 	echo "bench: no network namespace (needs root and ip): RcvbufErrors are machine-wide" >&2
 	BENCH_NETNS=none
@@ -113,8 +107,6 @@ trap 'cleanup; exit 130' INT TERM
 say() { printf '%s\n' "bench: $*" >&2; }
 
 # The jobs live in files of their own beside this one; each defines job_NAME.
-BENCH_SRC=$ROOT/tests/bench
-. "$BENCH_SRC/lib.sh"
 for part in sensor live collector web reporter clickhouse deflate table; do
 	. "$BENCH_SRC/$part.sh"
 done

@@ -11,11 +11,8 @@
 . "$(dirname "$0")/../lib.sh"
 need fault_ctl python3 || finish
 need_built fault_ctl "$NFSENSORD" "$NFCTL" || finish
-[ "$(id -u)" = 0 ] || { skip "fault_ctl: live capture on lo needs root"; finish; }
-CTL=$TMP/s.ctl
 tport=$(free_udp_port)
-
-start_sensor fault_ctl -i lo "udp and dst port $tport"
+start_lo_sensor fault_ctl "$tport"
 
 mode=$(stat -c '%a %U' "$CTL")
 [ "$mode" = "600 root" ] && pass "fault_ctl: socket mode 0600, owner root" ||

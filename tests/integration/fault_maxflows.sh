@@ -26,10 +26,6 @@ r = subprocess.run(sys.argv[2:])
 with open(sys.argv[1], "w") as f:
     print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=f)' "$@"
 }
-# udp_drops PORT: the kernel's drop counter of our UDP socket on PORT.
-udp_drops() {
-	awk -v p="$(printf ':%04X' "$1")" '$2 ~ p"$" { print $NF; exit }' /proc/net/udp
-}
 
 "$GEN" -n 10000 "$TMP/small.pcap" && "$GEN" -n $N "$TMP/big.pcap" ||
     { fail "fault_maxflows: generator failed"; finish; }
@@ -39,11 +35,7 @@ rss "$TMP/rss0" "$NFSENSORD" -m 1000 -r "$TMP/small.pcap" -c "$TMP/s0.ctl" \
 set -- $(cat "$TMP/rss0")
 rss_small=${2:-0}
 
-mkdir -p "$TMP/spool"
-port=$(free_udp_port)
-start_collector "$port" "$TMP/collector.log" -B 134217728 -p "$TMP/c.pid" \
-    -w "$TMP/spool" "127.0.0.1/0/$port"
-cpid=$CPID
+start_spool_collector -B 134217728
 start=$(date +%s.%N)
 rss "$TMP/rss1" "$NFSENSORD" -m 1000 -r "$TMP/big.pcap" -n "127.0.0.1:$port" \
     -c "$TMP/s1.ctl" -p "$TMP/s1.pid" 2>"$TMP/sensor.err" >"$TMP/sensor.out"
@@ -51,13 +43,7 @@ set -- $(cat "$TMP/rss1")
 src=${1:-1} rss_big=${2:-0}
 secs=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
 # Let the collector drain its buffer, then read its drop counter.
-i=0
-while [ $i -lt 50 ]; do
-	sleep 0.2; i=$((i + 1))
-	q=$(awk -v p="$(printf ':%04X' "$port")" '$2 ~ p"$" { print $5; exit }' /proc/net/udp)
-	case $q in *:00000000) break ;; esac
-done
-drops=$(udp_drops "$port")
+drops=$(udp_drain_drops "$port")
 stop "$cpid" TERM
 
 stat() { sed -n "s/^$1 *\([0-9][0-9]*\)\$/\1/p" "$TMP/sensor.out" | head -n 1; }

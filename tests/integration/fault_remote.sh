@@ -32,7 +32,7 @@ one() {
 	s2=$!
 	wait $s1; wait $s2
 	sleep 0.5
-	drops=$(awk -v p="$(printf ':%04X' "$port")" '$2 ~ p"$" { print $NF; exit }' /proc/net/udp)
+	drops=$(udp_sock_field "$port" 13)
 	stop "$cpid" TERM
 	"$FTDUMP" -h "$dir"/ft-* >"$dir.hdr" 2>&1
 	"$FTDUMP" -r "$dir"/ft-* >"$dir.recs" 2>&1

@@ -19,26 +19,12 @@ STORM=$ROOT/build/tools/fault_storm
 need_built fault_storm "$STORM" "$FTDUMP" "$NFCOLLECTD" || finish
 VALID=${STORM_VALID:-5000} RATIO=${STORM_RATIO:-20}
 
-# sock_field PORT N: field N of our UDP socket's line in /proc/net/udp.
-sock_field() {
-	awk -v p="$(printf ':%04X' "$1")" -v n="$2" '$2 ~ p"$" { print $n; exit }' /proc/net/udp
-}
-
-mkdir -p "$TMP/spool"
-port=$(free_udp_port)
-start_collector "$port" "$TMP/collector.log" -B 134217728 -p "$TMP/c.pid" \
-    -w "$TMP/spool" "127.0.0.1/0/$port"
-cpid=$CPID
+start_spool_collector -B 134217728
 start=$(date +%s.%N)
 "$STORM" -p "$port" -n "$VALID" -x "$RATIO" -s 1 >"$TMP/storm.out" ||
     fail "fault_storm: sender failed"
 end=$(date +%s.%N)
-i=0
-while [ $i -lt 50 ]; do	# until the collector has read everything
-	case $(sock_field "$port" 5) in *:00000000) break ;; esac
-	sleep 0.2; i=$((i + 1))
-done
-drops=$(sock_field "$port" 13)
+drops=$(udp_drain_drops "$port")	# once the collector has read everything
 alive=1
 kill -0 "$cpid" 2>/dev/null || alive=0
 stop "$cpid" TERM

@@ -10,11 +10,8 @@
 . "$(dirname "$0")/../lib.sh"
 need sensor_ctl_slow python3 || finish
 need_built sensor_ctl_slow "$NFSENSORD" "$NFCTL" || finish
-[ "$(id -u)" = 0 ] || { skip "sensor_ctl_slow: live capture on lo needs root"; finish; }
-CTL=$TMP/s.ctl
 PORT=$(free_udp_port)
-
-start_sensor sensor_ctl_slow -i lo "udp and dst port $PORT"
+start_lo_sensor sensor_ctl_slow "$PORT"
 
 packets() {
 	timeout 3 "$NFCTL" -c "$CTL" -j statistics |

@@ -28,6 +28,19 @@ struct pspec {
 	int v6hbh;	    /* IPv6: insert hop-by-hop options */
 };
 
+/* UDP from 10.0.0.1 (fd00::1) port sport to .2 port dport with payload bytes.
+ */
+static inline struct pspec
+pkt_udp(int af, uint16_t sport, uint16_t dport, uint16_t payload)
+{
+	struct pspec s = {.af = af, .proto = 17, .src = 1, .dst = 2};
+
+	s.sport = sport;
+	s.dport = dport;
+	s.payload = payload;
+	return s;
+}
+
 static inline void
 pkt_put16(uint8_t *p, uint16_t v)
 {

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "ftfile.h"
+#include "ipfixfile.h"
 #include "../../collector/spool.h"
 
 #define T0 1795716315 /* 2026-11-26 18:05:15 UTC */
@@ -55,15 +56,19 @@ new_spool(int nest, struct retention *e)
 }
 
 /*
- * Open dir/rel and return its header and record count: -1 on damage, -2
- * if it cannot be opened, -3 if its header is refused.  With seq, the
- * records must be numbered *seq, *seq + 1, ... in srcaddr (*seq advances).
+ * Open dir/rel and return its record count: -1 on damage, -2 if it cannot
+ * be opened, -3 if its header is refused.  Without st it is a flow-tools
+ * file and *h gets its header; with st an IPFIX file and *st its counters.
+ * With seq, the records must be numbered *seq, *seq + 1, ... in srcaddr
+ * (*seq advances).
  */
 static long
-read_file(const char *rel, struct ft_header *h, uint32_t *seq)
+read_flows(const char *rel, struct ft_header *h, struct ipfr_stats *st,
+	   uint32_t *seq)
 {
 	static struct flowrec buf[4096];
-	struct ft_reader *r;
+	struct ft_reader *fr = NULL;
+	struct ipfix_reader *ir = NULL;
 	char p[256], err[256];
 	long n, i, total = 0;
 	int fd;
@@ -71,21 +76,37 @@ read_file(const char *rel, struct ft_header *h, uint32_t *seq)
 	snprintf(p, sizeof(p), "%s/%s", dir, rel);
 	if ((fd = open(p, O_RDONLY)) == -1)
 		return -2;
-	if ((r = ftr_open(fd, p, err, sizeof(err))) == NULL) {
+	if (st != NULL)
+		ir = ipfr_open(fd, p, err, sizeof(err));
+	else if ((fr = ftr_open(fd, p, err, sizeof(err))) != NULL)
+		*h = *ftr_header(fr);
+	if (fr == NULL && ir == NULL) {
 		close(fd);
 		return -3;
 	}
-	*h = *ftr_header(r);
-	while ((n = ftr_read(r, buf, 4096)) > 0) {
+	while ((n = fr != NULL ? ftr_read(fr, buf, 4096)
+			       : ipfr_read(ir, buf, 4096)) > 0) {
 		for (i = 0; seq != NULL && i < n; i++)
 			ck_assert_uint_eq(buf[i].srcaddr, (*seq)++);
 		total += n;
 	}
 	if (n < 0)
 		total = -1;
-	ftr_close(r);
+	if (fr != NULL) {
+		ftr_close(fr);
+	} else {
+		*st = *ipfr_stats(ir);
+		ipfr_close(ir);
+	}
 	close(fd);
 	return total;
+}
+
+/* A flow-tools file's header and records, as read_flows(). */
+static long
+read_file(const char *rel, struct ft_header *h, uint32_t *seq)
+{
+	return read_flows(rel, h, NULL, seq);
 }
 
 #endif

@@ -41,14 +41,6 @@
 
 #define NRECS 10000
 
-static uint64_t rng_state;
-
-static uint32_t
-rnd(void)
-{
-	return xorshift32(&rng_state);
-}
-
 /* Records with every field varied, times consistent with their stamps. */
 static void
 gen_recs(struct flowrec *r, size_t n, uint64_t seed)
@@ -56,37 +48,37 @@ gen_recs(struct flowrec *r, size_t n, uint64_t seed)
 	uint32_t first, last;
 	size_t i;
 
-	rng_state = seed;
+	rnd_seed(seed);
 	for (i = 0; i < n; i++) {
 		memset(&r[i], 0, sizeof(r[i]));
 		r[i].unix_secs = 1705320000u + (uint32_t)(i / 100);
-		r[i].unix_nsecs = rnd() % 1000000000u;
-		r[i].sys_uptime = rnd();
-		first = rnd();
-		last = first + rnd() % 3600000u; /* may wrap */
+		r[i].unix_nsecs = rnd32() % 1000000000u;
+		r[i].sys_uptime = rnd32();
+		first = rnd32();
+		last = first + rnd32() % 3600000u; /* may wrap */
 		r[i].first_ms = flowrec_abs_ms(r[i].unix_secs, r[i].unix_nsecs,
 					       r[i].sys_uptime, first);
 		r[i].last_ms = flowrec_abs_ms(r[i].unix_secs, r[i].unix_nsecs,
 					      r[i].sys_uptime, last);
-		r[i].packets = rnd();
-		r[i].bytes = i % 3 ? rnd() : UINT32_MAX;
-		r[i].srcaddr = rnd();
-		r[i].dstaddr = rnd();
-		r[i].nexthop = rnd();
-		r[i].exaddr = rnd();
-		r[i].srcport = (uint16_t)rnd();
-		r[i].dstport = (uint16_t)rnd();
-		r[i].input = (uint16_t)rnd();
-		r[i].output = (uint16_t)rnd();
-		r[i].src_as = (uint16_t)rnd();
-		r[i].dst_as = (uint16_t)rnd();
-		r[i].proto = (uint8_t)rnd();
-		r[i].tos = (uint8_t)rnd();
-		r[i].tcp_flags = (uint8_t)rnd();
-		r[i].src_mask = (uint8_t)(rnd() % 33);
-		r[i].dst_mask = (uint8_t)(rnd() % 33);
-		r[i].engine_type = (uint8_t)rnd();
-		r[i].engine_id = (uint8_t)rnd();
+		r[i].packets = rnd32();
+		r[i].bytes = i % 3 ? rnd32() : UINT32_MAX;
+		r[i].srcaddr = rnd32();
+		r[i].dstaddr = rnd32();
+		r[i].nexthop = rnd32();
+		r[i].exaddr = rnd32();
+		r[i].srcport = (uint16_t)rnd32();
+		r[i].dstport = (uint16_t)rnd32();
+		r[i].input = (uint16_t)rnd32();
+		r[i].output = (uint16_t)rnd32();
+		r[i].src_as = (uint16_t)rnd32();
+		r[i].dst_as = (uint16_t)rnd32();
+		r[i].proto = (uint8_t)rnd32();
+		r[i].tos = (uint8_t)rnd32();
+		r[i].tcp_flags = (uint8_t)rnd32();
+		r[i].src_mask = (uint8_t)(rnd32() % 33);
+		r[i].dst_mask = (uint8_t)(rnd32() % 33);
+		r[i].engine_type = (uint8_t)rnd32();
+		r[i].engine_id = (uint8_t)rnd32();
 	}
 }
 

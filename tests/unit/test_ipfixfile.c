@@ -20,62 +20,54 @@
 
 #define NRECS 5000
 
-static uint64_t rng_state;
-
-static uint32_t
-rnd(void)
-{
-	return xorshift32(&rng_state);
-}
-
 /* Records with every field varied; families mixed in runs. */
 static void
 gen(struct flowrec *r, size_t n, uint64_t seed)
 {
 	size_t i, k;
 
-	rng_state = seed;
+	rnd_seed(seed);
 	memset(r, 0, n * sizeof(*r));
 	for (i = 0; i < n; i++) {
-		r[i].first_ms = 1764000000000LL + rnd() % 100000;
-		r[i].last_ms = r[i].first_ms + rnd() % 60000;
-		r[i].packets = (uint64_t)rnd() << 8 | rnd();
-		r[i].bytes = (uint64_t)rnd() << 32 | rnd();
-		r[i].input = rnd();
-		r[i].output = rnd();
-		r[i].src_as = rnd();
-		r[i].dst_as = rnd();
-		r[i].obs_domain = rnd();
-		r[i].sampling = rnd() % 1000;
-		r[i].srcport = (uint16_t)rnd();
-		r[i].dstport = (uint16_t)rnd();
-		r[i].vlan = (uint16_t)(rnd() % 4096);
-		r[i].proto = (uint8_t)rnd();
-		r[i].tos = (uint8_t)rnd();
-		r[i].tcp_flags = (uint8_t)rnd();
-		r[i].src_mask = (uint8_t)(rnd() % 129);
-		r[i].dst_mask = (uint8_t)(rnd() % 129);
-		r[i].end_reason = (uint8_t)(rnd() % 6);
-		r[i].engine_type = (uint8_t)rnd();
-		r[i].engine_id = (uint8_t)rnd();
+		r[i].first_ms = 1764000000000LL + rnd32() % 100000;
+		r[i].last_ms = r[i].first_ms + rnd32() % 60000;
+		r[i].packets = (uint64_t)rnd32() << 8 | rnd32();
+		r[i].bytes = (uint64_t)rnd32() << 32 | rnd32();
+		r[i].input = rnd32();
+		r[i].output = rnd32();
+		r[i].src_as = rnd32();
+		r[i].dst_as = rnd32();
+		r[i].obs_domain = rnd32();
+		r[i].sampling = rnd32() % 1000;
+		r[i].srcport = (uint16_t)rnd32();
+		r[i].dstport = (uint16_t)rnd32();
+		r[i].vlan = (uint16_t)(rnd32() % 4096);
+		r[i].proto = (uint8_t)rnd32();
+		r[i].tos = (uint8_t)rnd32();
+		r[i].tcp_flags = (uint8_t)rnd32();
+		r[i].src_mask = (uint8_t)(rnd32() % 129);
+		r[i].dst_mask = (uint8_t)(rnd32() % 129);
+		r[i].end_reason = (uint8_t)(rnd32() % 6);
+		r[i].engine_type = (uint8_t)rnd32();
+		r[i].engine_id = (uint8_t)rnd32();
 		r[i].af = (i / 7) % 3 == 0 ? FLOWREC_AF_INET6 : FLOWREC_AF_INET;
 		r[i].exaf = (i / 11) % 2 ? FLOWREC_AF_INET6 : FLOWREC_AF_INET;
 		if (r[i].af == FLOWREC_AF_INET6) {
 			for (k = 0; k < 16; k++) {
-				r[i].src6[k] = (uint8_t)rnd();
-				r[i].dst6[k] = (uint8_t)rnd();
-				r[i].nexthop6[k] = (uint8_t)rnd();
+				r[i].src6[k] = (uint8_t)rnd32();
+				r[i].dst6[k] = (uint8_t)rnd32();
+				r[i].nexthop6[k] = (uint8_t)rnd32();
 			}
 		} else {
-			r[i].srcaddr = rnd();
-			r[i].dstaddr = rnd();
-			r[i].nexthop = rnd();
+			r[i].srcaddr = rnd32();
+			r[i].dstaddr = rnd32();
+			r[i].nexthop = rnd32();
 		}
 		if (r[i].exaf == FLOWREC_AF_INET6)
 			for (k = 0; k < 16; k++)
-				r[i].exaddr6[k] = (uint8_t)rnd();
+				r[i].exaddr6[k] = (uint8_t)rnd32();
 		else
-			r[i].exaddr = rnd();
+			r[i].exaddr = rnd32();
 	}
 }
 

@@ -453,24 +453,8 @@ START_TEST(test_series)
 }
 END_TEST
 
-int
-main(void)
-{
-	Suite *s = suite_create("report_stats");
-	TCase *tc = tcase_create("stats");
-
-	tcase_set_timeout(tc, 60); /* test_wide_log: ~0.5 s of cpu */
-
-	tcase_add_test(tc, test_summary);
-	tcase_add_test(tc, test_aggregate_bruteforce);
-	tcase_add_test(tc, test_either_side);
-	tcase_add_test(tc, test_merge_and_conversation);
-	tcase_add_test(tc, test_top_matches_sort);
-	tcase_add_test(tc, test_lookups);
-	tcase_add_test(tc, test_series);
-	tcase_add_test(tc, test_ipv6_keys);
-	tcase_add_test(tc, test_tab_top);
-	tcase_add_test(tc, test_wide_log);
-	suite_add_tcase(s, tc);
-	return unit_run(s);
-}
+/* 60 s: test_wide_log takes ~0.5 s of cpu */
+UNIT_MAIN_TESTS("report_stats", 60, test_summary, test_aggregate_bruteforce,
+		test_either_side, test_merge_and_conversation,
+		test_top_matches_sort, test_lookups, test_series,
+		test_ipv6_keys, test_tab_top, test_wide_log)

@@ -255,17 +255,5 @@ START_TEST(test_varint)
 }
 END_TEST
 
-int
-main(void)
-{
-	Suite *s = suite_create("report_dbsql");
-	TCase *tc = tcase_create("core");
-
-	tcase_add_test(tc, test_sql);
-	tcase_add_test(tc, test_window);
-	tcase_add_test(tc, test_too_long);
-	tcase_add_test(tc, test_rowbin);
-	tcase_add_test(tc, test_varint);
-	suite_add_tcase(s, tc);
-	return unit_run(s);
-}
+UNIT_MAIN_TESTS("report_dbsql", 0, test_sql, test_window, test_too_long,
+		test_rowbin, test_varint)

@@ -365,20 +365,6 @@ START_TEST(test_bars)
 }
 END_TEST
 
-int
-main(void)
-{
-	Suite *s = suite_create("report_html");
-	TCase *tc = tcase_create("html");
-
-	tcase_add_test(tc, test_escape);
-	tcase_add_test(tc, test_text_pieces);
-	tcase_add_test(tc, test_si);
-	tcase_add_test(tc, test_localnet);
-	tcase_add_test(tc, test_services);
-	tcase_add_test(tc, test_webagg_sums);
-	tcase_add_test(tc, test_page);
-	tcase_add_test(tc, test_bars);
-	suite_add_tcase(s, tc);
-	return unit_run(s);
-}
+UNIT_MAIN_TESTS("report_html", 0, test_escape, test_text_pieces, test_si,
+		test_localnet, test_services, test_webagg_sums, test_page,
+		test_bars)

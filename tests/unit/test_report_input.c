@@ -14,6 +14,7 @@
 
 #include "ftfile.h"
 #include "../../report/input.h"
+#include "unit.h"
 
 #define T0 1795716315 /* 2026-11-26 18:05:15 UTC */
 #define NAME "v05.2026-11-26.180515+0000"
@@ -139,23 +140,6 @@ START_TEST(tmp_gone_for_good)
 }
 END_TEST
 
-int
-main(void)
-{
-	Suite *s = suite_create("report_input");
-	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
-
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, empty_tmp_holds_nothing);
-	tcase_add_test(tc, empty_finished_is_damage);
-	tcase_add_test(tc, tmp_finished_after_walk);
-	tcase_add_test(tc, tmp_gone_for_good);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+UNIT_MAIN_FIXTURE("report_input", 0, setup, teardown, empty_tmp_holds_nothing,
+		  empty_finished_is_damage, tmp_finished_after_walk,
+		  tmp_gone_for_good)

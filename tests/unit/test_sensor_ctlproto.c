@@ -154,8 +154,7 @@ static void
 setup(void)
 {
 	struct meter_config cfg;
-	struct pspec s = {
-	    .af = 4, .proto = 17, .src = 1, .dst = 2, .sport = 1, .dport = 2};
+	struct pspec s = pkt_udp(4, 1, 2, 0);
 	uint8_t b[256];
 	struct timeval tv = {1700000000, 0};
 	size_t n;

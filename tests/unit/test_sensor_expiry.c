@@ -327,13 +327,7 @@ START_TEST(byte_counter_overflow)
 
 	/* 66,000 packets of 65,535 bytes exceed 2^32 - 1 bytes. */
 	for (n = 0; n < 66000; n++) {
-		struct pspec s = {.af = 4,
-				  .proto = 17,
-				  .src = 1,
-				  .dst = 2,
-				  .sport = 1,
-				  .dport = 2,
-				  .payload = 0};
+		struct pspec s = pkt_udp(4, 1, 2, 0);
 		uint8_t b[64];
 		struct timeval tv = {T0 / 1000 + n / 1000, 0};
 		size_t len = pkt_build(b, &s);
@@ -389,12 +383,7 @@ END_TEST
 static void
 pkt_mac(struct meter *m, int af, uint8_t smac)
 {
-	struct pspec s = {.af = af,
-			  .proto = 17,
-			  .src = 1,
-			  .dst = 2,
-			  .sport = 1000,
-			  .dport = 53};
+	struct pspec s = pkt_udp(af, 1000, 53, 0);
 	uint8_t b[256];
 	struct timeval tv = {.tv_sec = T0 / 1000};
 	size_t n = pkt_build(b, &s);
@@ -595,36 +584,12 @@ START_TEST(timeout_names)
 }
 END_TEST
 
-static Suite *
-expiry_suite(void)
-{
-	Suite *s = suite_create("expiry");
-	TCase *tc = tcase_create("expiry");
-
-	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, same_packet_is_one_flow);
-	tcase_add_test(tc, timeout_udp);
-	tcase_add_test(tc, timeout_tcp);
-	tcase_add_test(tc, timeout_tcp_rst);
-	tcase_add_test(tc, timeout_tcp_fin);
-	tcase_add_test(tc, timeout_icmp);
-	tcase_add_test(tc, timeout_general);
-	tcase_add_test(tc, rst_moves_flow_to_shorter_timeout);
-	tcase_add_test(tc, maxlife_expires_busy_flow);
-	tcase_add_test(tc, expint_delays_expiry);
-	tcase_add_test(tc, max_flows_evicts_lru);
-	tcase_add_test(tc, max_flows_counts_conversations);
-	tcase_add_test(tc, eviction_loses_nothing);
-	tcase_add_test(tc, byte_counter_overflow);
-	tcase_add_test(tc, key_levels);
-	tcase_add_test(tc, ether_keys);
-	tcase_add_test(tc, expire_all_and_delete_all);
-	tcase_add_test(tc, clock_never_backwards);
-	tcase_add_test(tc, capture_longer_than_49_days);
-	tcase_add_test(tc, ipv6_counted_not_exported);
-	tcase_add_test(tc, timeout_names);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-UNIT_MAIN(expiry_suite)
+UNIT_MAIN_TESTS("expiry", 120, same_packet_is_one_flow, timeout_udp,
+		timeout_tcp, timeout_tcp_rst, timeout_tcp_fin, timeout_icmp,
+		timeout_general, rst_moves_flow_to_shorter_timeout,
+		maxlife_expires_busy_flow, expint_delays_expiry,
+		max_flows_evicts_lru, max_flows_counts_conversations,
+		eviction_loses_nothing, byte_counter_overflow, key_levels,
+		ether_keys, expire_all_and_delete_all, clock_never_backwards,
+		capture_longer_than_49_days, ipv6_counted_not_exported,
+		timeout_names)

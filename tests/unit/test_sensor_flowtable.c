@@ -308,24 +308,7 @@ START_TEST(index_grows_with_flows)
 }
 END_TEST
 
-static Suite *
-flowtable_suite(void)
-{
-	Suite *s = suite_create("flowtable");
-	TCase *tc = tcase_create("flowtable");
-
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, insert_find_remove);
-	tcase_add_test(tc, full_table);
-	tcase_add_test(tc, churn_matches_reference);
-	tcase_add_test(tc, lists_and_lru);
-	tcase_add_test(tc, epoch_advance);
-	tcase_add_test(tc, hash_is_seeded);
-	tcase_add_test(tc, key_tail_matches_struct);
-	tcase_add_test(tc, memory_per_flow);
-	tcase_add_test(tc, index_grows_with_flows);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
-UNIT_MAIN(flowtable_suite)
+UNIT_MAIN_TESTS("flowtable", 60, insert_find_remove, full_table,
+		churn_matches_reference, lists_and_lru, epoch_advance,
+		hash_is_seeded, key_tail_matches_struct, memory_per_flow,
+		index_grows_with_flows)

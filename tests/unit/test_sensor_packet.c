@@ -155,13 +155,7 @@ START_TEST(ipv4_fragments)
 {
 	uint8_t b[2048];
 	struct packet_info d;
-	struct pspec s = {.af = 4,
-			  .proto = 17,
-			  .src = 1,
-			  .dst = 2,
-			  .sport = 7000,
-			  .dport = 7001,
-			  .payload = 100};
+	struct pspec s = pkt_udp(4, 7000, 7001, 100);
 	size_t n;
 
 	s.fragoff = 0x2000; /* first fragment: MF, offset 0 */
@@ -247,15 +241,10 @@ START_TEST(vlan_tags)
 {
 	uint8_t b[2048];
 	struct packet_info d;
-	struct pspec s = {.af = 4,
-			  .proto = 17,
-			  .src = 1,
-			  .dst = 2,
-			  .sport = 1,
-			  .dport = 2,
-			  .vlan = 42};
+	struct pspec s = pkt_udp(4, 1, 2, 0);
 	size_t n;
 
+	s.vlan = 42;
 	s.vlan_tags = 1;
 	n = pkt_build(b, &s);
 	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), PACKET_IPV4);
@@ -324,23 +313,12 @@ START_TEST(mpls_ip)
 {
 	uint8_t b[2048];
 	struct packet_info d;
-	struct pspec s6 = {.af = 6,
-			   .proto = 17,
-			   .src = 1,
-			   .dst = 2,
-			   .sport = 53,
-			   .dport = 4000,
-			   .payload = 20};
-	struct pspec sv = {.af = 4,
-			   .proto = 17,
-			   .src = 1,
-			   .dst = 2,
-			   .sport = 1,
-			   .dport = 2,
-			   .vlan = 42,
-			   .vlan_tags = 1};
+	struct pspec s6 = pkt_udp(6, 53, 4000, 20);
+	struct pspec sv = pkt_udp(4, 1, 2, 0);
 	size_t n;
 
+	sv.vlan = 42;
+	sv.vlan_tags = 1;
 	/* One label, IPv4: the flow fields as without the label. */
 	n = mpls_wrap(b, v4(b, 6, 1234, 80), 0, 1, 1, 0x8847);
 	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), PACKET_IPV4);
@@ -404,16 +382,10 @@ START_TEST(ipv6_plain_and_ext)
 {
 	uint8_t b[2048];
 	struct packet_info d;
-	struct pspec s = {.af = 6,
-			  .proto = 17,
-			  .src = 1,
-			  .dst = 2,
-			  .sport = 547,
-			  .dport = 546,
-			  .tos = 0xb8,
-			  .payload = 12};
+	struct pspec s = pkt_udp(6, 547, 546, 12);
 	size_t n;
 
+	s.tos = 0xb8;
 	n = pkt_build(b, &s);
 	ck_assert_int_eq(dec(DLT_EN10MB, b, n, &d), PACKET_IPV6);
 	ck_assert_int_eq(d.af, 6);

@@ -26,6 +26,30 @@ xorshift32(uint64_t *s)
 	return (uint32_t)(xorshift64(s) >> 32);
 }
 
+/*
+ * One xorshift stream for a test program that needs no other: rnd_seed()
+ * starts it (seed not 0), rnd32() draws its next 32-bit number.
+ */
+static inline uint64_t *
+rnd_state(void)
+{
+	static uint64_t state;
+
+	return &state;
+}
+
+static inline void
+rnd_seed(uint64_t seed)
+{
+	*rnd_state() = seed;
+}
+
+static inline uint32_t
+rnd32(void)
+{
+	return xorshift32(rnd_state());
+}
+
 /* The next number of the splitmix64 sequence, advancing *s by its step. */
 static inline uint64_t
 splitmix64(uint64_t *s)
