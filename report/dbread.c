@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include "chttp.h"
 #include "dbread.h"
@@ -24,6 +25,11 @@ struct dbsource {
 	char *sql; /* the flows */
 	char *table, *where;
 	char *fwhere; /* the filter's part of where */
+	struct window win;
+	/* The loaded files' spans (dbread_files): asked once; -1: unknown. */
+	struct input_span *spans;
+	ssize_t nspans;
+	int spans_asked;
 };
 
 struct dbstream {
@@ -66,6 +72,7 @@ dbread_window(struct dbsource *d, const struct window *w, char *err,
 		 d->table, where);
 	free(d->where);
 	free(d->sql);
+	d->win = *w;
 	d->where = where;
 	d->sql = sql;
 	return 0;
@@ -115,6 +122,7 @@ dbread_close(struct dbsource *d)
 	free(d->table);
 	free(d->where);
 	free(d->fwhere);
+	free(d->spans);
 	free(d);
 }
 
@@ -156,11 +164,84 @@ dbread_file_span(struct dbsource *d, int64_t *lo, int64_t *hi)
 	return n > 0;
 }
 
+/* The markers' table of d's flows table ("db.loaded_all" or "db.loaded"). */
+static void
+markers(const struct dbsource *d, char *out, size_t cap)
+{
+	const char *dot = strrchr(d->table, '.');
+	const char *name = dot ? dot + 1 : d->table;
+	size_t nl = strlen(name);
+
+	/* flows_local's markers are loaded, the Distributed flows' all. */
+	snprintf(out, cap, "%.*s%s", (int)(dot ? dot - d->table + 1 : 0),
+		 d->table,
+		 nl > 6 && strcmp(name + nl - 6, "_local") == 0 ? "loaded"
+								: "loaded_all");
+}
+
+#define SPAN_ROW 25 /* file_ms, cap_start_ms, cap_end_ms, span */
+
+/*
+ * Every loaded file's span, from its marker: 0, or -1 when a marker (or
+ * the table) predates the span columns, or the answer is unusable.
+ */
+static int
+load_spans(struct dbsource *d)
+{
+	struct chbuf b = {0};
+	char sql[512], t[300];
+	size_t i, n;
+	const uint8_t *p;
+
+	markers(d, t, sizeof(t));
+	snprintf(sql, sizeof(sql),
+		 "SELECT any(file_ms), any(cap_start_ms), any(cap_end_ms), "
+		 "min(span) FROM %s GROUP BY file FORMAT RowBinary",
+		 t);
+	d->nspans = -1;
+	if (chttp_query(d->ch, sql, &b) == -1) {
+		fprintf(stderr,
+			"%s: --db: files read: no spans in the markers (%s); "
+			"counting the files the flows come from\n",
+			program_invocation_short_name, chttp_error(d->ch));
+		return -1;
+	}
+	n = b.len / SPAN_ROW;
+	if (b.len % SPAN_ROW != 0 ||
+	    (n > 0 && (d->spans = calloc(n, sizeof(*d->spans))) == NULL)) {
+		chttp_buf_free(&b);
+		return -1;
+	}
+	for (i = 0, p = b.p; i < n; i++, p += SPAN_ROW) {
+		if (p[24] == 0) /* an older nfchload's marker */
+			break;
+		d->spans[i].name_ms = (int64_t)rowbin_get_u64(p);
+		d->spans[i].start_ms = (int64_t)rowbin_get_u64(p + 8);
+		d->spans[i].end_ms = (int64_t)rowbin_get_u64(p + 16);
+	}
+	chttp_buf_free(&b);
+	if (i < n)
+		return -1;
+	d->nspans = (ssize_t)n;
+	return 0;
+}
+
 int
 dbread_files(struct dbsource *d, uint64_t *n)
 {
-	return query_u64(d, "SELECT uniqExact(file) FROM %s WHERE %s", d->where,
-			 n);
+	ssize_t i;
+
+	if (!d->spans_asked) {
+		d->spans_asked = 1;
+		load_spans(d);
+	}
+	if (d->nspans < 0)
+		return query_u64(d, "SELECT uniqExact(file) FROM %s WHERE %s",
+				 d->where, n);
+	/* The files input_read() would open for this window. */
+	for (*n = 0, i = 0; i < d->nspans; i++)
+		*n += (uint64_t)input_overlaps(&d->spans[i], &d->win);
+	return 0;
 }
 
 /* LEB128 at *p (of end - *p bytes); -1 if it runs past the end. */
@@ -181,22 +262,18 @@ varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
 char **
 dbread_captures(struct dbsource *d, size_t *n)
 {
-	const char *dot = strrchr(d->table, '.');
-	const char *name = dot ? dot + 1 : d->table;
-	size_t nl = strlen(name), k = 0;
+	size_t k = 0;
 	struct chbuf b = {0};
 	const uint8_t *p, *end;
-	char sql[512], **v = NULL, **nv;
+	char sql[512], t[300], **v = NULL, **nv;
 	uint64_t len;
 
 	*n = 0;
-	/* flows_local's markers are loaded, the Distributed flows' all. */
+	markers(d, t, sizeof(t));
 	snprintf(sql, sizeof(sql),
-		 "SELECT capture FROM %.*s%s ORDER BY file_ms, file "
+		 "SELECT capture FROM %s ORDER BY file_ms, file "
 		 "FORMAT RowBinary",
-		 (int)(dot ? dot - d->table + 1 : 0), d->table,
-		 nl > 6 && strcmp(name + nl - 6, "_local") == 0 ? "loaded"
-								: "loaded_all");
+		 t);
 	if (chttp_query(d->ch, sql, &b) == -1) {
 		fprintf(stderr, "%s: --db: no capture lines: %s\n",
 			program_invocation_short_name, chttp_error(d->ch));
