@@ -19,6 +19,9 @@
 #include "run.h"
 
 #define WHERE_MAX 65536
+/* A flow row and its sampling interval (--renormalize uses it). */
+#define ROW_COLS ROWBIN_FLOW_COLS ", sampling"
+#define ROW_LEN (ROWBIN_FLOW_LEN + 4)
 
 struct dbsource {
 	struct chttp *ch;
@@ -37,7 +40,7 @@ struct dbstream {
 	size_t n;
 	input_fn fn;
 	void *ctx;
-	uint8_t carry[ROWBIN_FLOW_LEN];
+	uint8_t carry[ROW_LEN];
 	size_t ncarry;
 	int stopped;
 };
@@ -60,14 +63,14 @@ dbread_window(struct dbsource *d, const struct window *w, char *err,
 				      " AND last_ms >= %" PRId64, w->start);
 	if (w->end != INT64_MAX)
 		snprintf(where + k, n - k, " AND last_ms < %" PRId64, w->end);
-	n = strlen(where) + strlen(d->table) + sizeof(ROWBIN_FLOW_COLS) + 128;
+	n = strlen(where) + strlen(d->table) + sizeof(ROW_COLS) + 128;
 	if ((sql = malloc(n)) == NULL) {
 		free(where);
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
 	snprintf(sql, n,
-		 "SELECT " ROWBIN_FLOW_COLS " FROM %s WHERE %s "
+		 "SELECT " ROW_COLS " FROM %s WHERE %s "
 		 "ORDER BY file_ms, file, seq FORMAT RowBinary",
 		 d->table, where);
 	free(d->where);
@@ -349,6 +352,7 @@ static int
 one_row(struct dbstream *s, const uint8_t *p)
 {
 	rowbin_flow_get(p, &s->buf[s->n]);
+	s->buf[s->n].sampling = rowbin_get_u32(p + ROWBIN_FLOW_LEN);
 	if (++s->n == INPUT_BLOCK)
 		return flush(s);
 	return 0;
@@ -361,21 +365,20 @@ on_rows(void *ctx, const uint8_t *p, size_t len)
 	size_t k;
 
 	if (s->ncarry > 0) {
-		k = ROWBIN_FLOW_LEN - s->ncarry;
+		k = ROW_LEN - s->ncarry;
 		if (k > len)
 			k = len;
 		memcpy(s->carry + s->ncarry, p, k);
 		s->ncarry += k;
 		p += k;
 		len -= k;
-		if (s->ncarry < ROWBIN_FLOW_LEN)
+		if (s->ncarry < ROW_LEN)
 			return 0;
 		s->ncarry = 0;
 		if (one_row(s, s->carry) == -1)
 			return -1;
 	}
-	for (; len >= ROWBIN_FLOW_LEN;
-	     p += ROWBIN_FLOW_LEN, len -= ROWBIN_FLOW_LEN)
+	for (; len >= ROW_LEN; p += ROW_LEN, len -= ROW_LEN)
 		if (one_row(s, p) == -1)
 			return -1;
 	memcpy(s->carry, p, len);
@@ -418,22 +421,35 @@ dbread_setup(struct runopts *o, const char *url, const char *table,
 	     struct filter *f)
 {
 	struct filter_error ferr;
+	struct filter *all;
 	char err[256];
 
-	o->db = dbread_open(url, table, f, &o->win, err, sizeof(err));
-	filter_free(f);
+	if ((all = filter_compile("", &ferr)) == NULL) {
+		fprintf(stderr, "%s: out of memory\n",
+			program_invocation_short_name);
+		filter_free(f);
+		return NULL;
+	}
+	/*
+	 * --renormalize: the filter tests the renormalised packets and bytes,
+	 * as on files, so it runs here on the rows and the servers send the
+	 * window's flows (dbstat is not used either).
+	 */
+	o->db = dbread_open(url, table, o->renorm ? all : f, &o->win, err,
+			    sizeof(err));
 	if (o->db == NULL) {
 		fprintf(stderr, "%s: --db: %s\n", program_invocation_short_name,
 			err);
+		filter_free(all);
+		filter_free(f);
 		return NULL;
 	}
-	if ((f = filter_compile("", &ferr)) == NULL) {
-		fprintf(stderr, "%s: out of memory\n",
-			program_invocation_short_name);
-		dbread_close(o->db);
-		o->db = NULL;
-		return NULL;
+	if (o->renorm) {
+		filter_free(all);
+		o->filter = f;
+		return f;
 	}
-	o->filter = f;
-	return f;
+	filter_free(f);
+	o->filter = all;
+	return all;
 }

@@ -94,6 +94,12 @@ get64(const uint8_t *p)
 	return get32(p) | (uint64_t)get32(p + 4) << 32;
 }
 
+uint32_t
+rowbin_get_u32(const uint8_t *p)
+{
+	return get32(p);
+}
+
 uint64_t
 rowbin_get_u64(const uint8_t *p)
 {
