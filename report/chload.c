@@ -37,8 +37,9 @@ static const char *const schema[] = {
     ") ENGINE = MergeTree() PARTITION BY day ORDER BY (last_ms, exporter)",
     "CREATE TABLE IF NOT EXISTS %s.loaded (file String, rows UInt64,"
     " damaged UInt8, loaded DateTime DEFAULT now(),"
-    " file_ms Int64 DEFAULT 0, capture String DEFAULT '')"
-    " ENGINE = MergeTree() ORDER BY file",
+    " file_ms Int64 DEFAULT 0, capture String DEFAULT '',"
+    " cap_start_ms Int64 DEFAULT 0, cap_end_ms Int64 DEFAULT 0,"
+    " span UInt8 DEFAULT 0) ENGINE = MergeTree() ORDER BY file",
 };
 
 /*
@@ -46,8 +47,9 @@ static const char *const schema[] = {
  * made without them (18.16 has no ADD COLUMN IF NOT EXISTS).
  */
 static const char *const loaded_added[][2] = {
-    {"file_ms", "Int64 DEFAULT 0"},
-    {"capture", "String DEFAULT ''"},
+    {"file_ms", "Int64 DEFAULT 0"},	 {"capture", "String DEFAULT ''"},
+    {"cap_start_ms", "Int64 DEFAULT 0"}, {"cap_end_ms", "Int64 DEFAULT 0"},
+    {"span", "UInt8 DEFAULT 0"},
 };
 
 int
@@ -276,39 +278,54 @@ insert(struct chload *l, const struct fileread *f, const char *qid)
 
 /*
  * The marker that says the file is in (q: its quoted path), with its start
- * time and capture line when the table has those columns (nfchload -I
- * adds them to a table made by an older nfchload).
+ * time and capture line, and the span of its header (input_overlaps(): it
+ * decides nfreport --db's "files read"), when the table has those columns
+ * (nfchload -I adds them to a table made by an older nfchload).
  */
 static int
 marker(struct chload *l, const char *path, const char *q, uint32_t rows,
        int64_t start_ms, int damaged)
 {
 	char sql[6000], cap[520], qc[1100];
+	struct input_span sp;
 	uint64_t v;
+	int n;
 
 	if (l->markcols == 0) {
 		snprintf(sql, sizeof(sql),
 			 "SELECT count() FROM system.columns WHERE "
 			 "database = '%s' AND table = 'loaded' AND "
-			 "name = 'capture'",
+			 "name IN ('capture', 'span')",
 			 l->db);
 		if (chttp_query_u64(l->ch, sql, &v) == -1) {
 			log_warnx("%s: %s", path, chttp_error(l->ch));
 			return CHLOAD_RETRY;
 		}
-		l->markcols = v > 0 ? 1 : -1;
+		l->markcols = v > 0 ? (int)v : -1;
 	}
-	input_capture(path, cap, sizeof(cap));
-	if (l->markcols < 0 || chload_quote(cap, qc, sizeof(qc)) == -1)
+	input_marker(path, start_ms, cap, sizeof(cap), &sp);
+	if (l->markcols < 0 || chload_quote(cap, qc, sizeof(qc)) == -1) {
 		snprintf(sql, sizeof(sql),
 			 "INSERT INTO %s.loaded (file, rows, damaged)"
 			 " VALUES (%s, %u, %d)",
 			 l->db, q, rows, damaged);
+		return run(l, path, sql);
+	}
+	n = snprintf(sql, sizeof(sql),
+		     "INSERT INTO %s.loaded (file, rows, damaged, file_ms, "
+		     "capture%s) VALUES (%s, %u, %d, %lld, %s",
+		     l->db,
+		     l->markcols > 1 ? ", cap_start_ms, cap_end_ms, span" : "",
+		     q, rows, damaged, (long long)start_ms, qc);
+	if (n < 0 || (size_t)n + 64 > sizeof(sql)) {
+		log_warnx("%s: path too long", path);
+		return CHLOAD_BADFILE;
+	}
+	if (l->markcols > 1)
+		snprintf(sql + n, sizeof(sql) - (size_t)n, ", %lld, %lld, 1)",
+			 (long long)sp.start_ms, (long long)sp.end_ms);
 	else
-		snprintf(sql, sizeof(sql),
-			 "INSERT INTO %s.loaded (file, rows, damaged, file_ms, "
-			 "capture) VALUES (%s, %u, %d, %lld, %s)",
-			 l->db, q, rows, damaged, (long long)start_ms, qc);
+		snprintf(sql + n, sizeof(sql) - (size_t)n, ")");
 	return run(l, path, sql);
 }
 

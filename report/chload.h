@@ -38,7 +38,8 @@ struct chload {
 	struct chttp *ch;
 	const char *db; /* database name */
 	uint32_t block; /* rows per INSERT; 0 = CHLOAD_BLOCK */
-	int markcols;	/* loaded has file_ms, capture: 1; not: -1; 0: ask */
+	int markcols;	/* loaded has file_ms, capture: 1; and span: 2;
+			   none: -1; 0: ask */
 	/* Counters since start: */
 	uint64_t files, rows, skipped, repaired, damaged;
 };

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include "chttp.h"
 #include "dbread.h"
@@ -18,12 +19,20 @@
 #include "run.h"
 
 #define WHERE_MAX 65536
+/* A flow row and its sampling interval (--renormalize uses it). */
+#define ROW_COLS ROWBIN_FLOW_COLS ", sampling"
+#define ROW_LEN (ROWBIN_FLOW_LEN + 4)
 
 struct dbsource {
 	struct chttp *ch;
 	char *sql; /* the flows */
 	char *table, *where;
 	char *fwhere; /* the filter's part of where */
+	struct window win;
+	/* The loaded files' spans (dbread_files): asked once; -1: unknown. */
+	struct input_span *spans;
+	ssize_t nspans;
+	int spans_asked;
 };
 
 struct dbstream {
@@ -31,7 +40,7 @@ struct dbstream {
 	size_t n;
 	input_fn fn;
 	void *ctx;
-	uint8_t carry[ROWBIN_FLOW_LEN];
+	uint8_t carry[ROW_LEN];
 	size_t ncarry;
 	int stopped;
 };
@@ -54,18 +63,19 @@ dbread_window(struct dbsource *d, const struct window *w, char *err,
 				      " AND last_ms >= %" PRId64, w->start);
 	if (w->end != INT64_MAX)
 		snprintf(where + k, n - k, " AND last_ms < %" PRId64, w->end);
-	n = strlen(where) + strlen(d->table) + sizeof(ROWBIN_FLOW_COLS) + 128;
+	n = strlen(where) + strlen(d->table) + sizeof(ROW_COLS) + 128;
 	if ((sql = malloc(n)) == NULL) {
 		free(where);
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
 	snprintf(sql, n,
-		 "SELECT " ROWBIN_FLOW_COLS " FROM %s WHERE %s "
+		 "SELECT " ROW_COLS " FROM %s WHERE %s "
 		 "ORDER BY file_ms, file, seq FORMAT RowBinary",
 		 d->table, where);
 	free(d->where);
 	free(d->sql);
+	d->win = *w;
 	d->where = where;
 	d->sql = sql;
 	return 0;
@@ -115,6 +125,7 @@ dbread_close(struct dbsource *d)
 	free(d->table);
 	free(d->where);
 	free(d->fwhere);
+	free(d->spans);
 	free(d);
 }
 
@@ -156,11 +167,84 @@ dbread_file_span(struct dbsource *d, int64_t *lo, int64_t *hi)
 	return n > 0;
 }
 
+/* The markers' table of d's flows table ("db.loaded_all" or "db.loaded"). */
+static void
+markers(const struct dbsource *d, char *out, size_t cap)
+{
+	const char *dot = strrchr(d->table, '.');
+	const char *name = dot ? dot + 1 : d->table;
+	size_t nl = strlen(name);
+
+	/* flows_local's markers are loaded, the Distributed flows' all. */
+	snprintf(out, cap, "%.*s%s", (int)(dot ? dot - d->table + 1 : 0),
+		 d->table,
+		 nl > 6 && strcmp(name + nl - 6, "_local") == 0 ? "loaded"
+								: "loaded_all");
+}
+
+#define SPAN_ROW 25 /* file_ms, cap_start_ms, cap_end_ms, span */
+
+/*
+ * Every loaded file's span, from its marker: 0, or -1 when a marker (or
+ * the table) predates the span columns, or the answer is unusable.
+ */
+static int
+load_spans(struct dbsource *d)
+{
+	struct chbuf b = {0};
+	char sql[512], t[300];
+	size_t i, n;
+	const uint8_t *p;
+
+	markers(d, t, sizeof(t));
+	snprintf(sql, sizeof(sql),
+		 "SELECT any(file_ms), any(cap_start_ms), any(cap_end_ms), "
+		 "min(span) FROM %s GROUP BY file FORMAT RowBinary",
+		 t);
+	d->nspans = -1;
+	if (chttp_query(d->ch, sql, &b) == -1) {
+		fprintf(stderr,
+			"%s: --db: files read: no spans in the markers (%s); "
+			"counting the files the flows come from\n",
+			program_invocation_short_name, chttp_error(d->ch));
+		return -1;
+	}
+	n = b.len / SPAN_ROW;
+	if (b.len % SPAN_ROW != 0 ||
+	    (n > 0 && (d->spans = calloc(n, sizeof(*d->spans))) == NULL)) {
+		chttp_buf_free(&b);
+		return -1;
+	}
+	for (i = 0, p = b.p; i < n; i++, p += SPAN_ROW) {
+		if (p[24] == 0) /* an older nfchload's marker */
+			break;
+		d->spans[i].name_ms = (int64_t)rowbin_get_u64(p);
+		d->spans[i].start_ms = (int64_t)rowbin_get_u64(p + 8);
+		d->spans[i].end_ms = (int64_t)rowbin_get_u64(p + 16);
+	}
+	chttp_buf_free(&b);
+	if (i < n)
+		return -1;
+	d->nspans = (ssize_t)n;
+	return 0;
+}
+
 int
 dbread_files(struct dbsource *d, uint64_t *n)
 {
-	return query_u64(d, "SELECT uniqExact(file) FROM %s WHERE %s", d->where,
-			 n);
+	ssize_t i;
+
+	if (!d->spans_asked) {
+		d->spans_asked = 1;
+		load_spans(d);
+	}
+	if (d->nspans < 0)
+		return query_u64(d, "SELECT uniqExact(file) FROM %s WHERE %s",
+				 d->where, n);
+	/* The files input_read() would open for this window. */
+	for (*n = 0, i = 0; i < d->nspans; i++)
+		*n += (uint64_t)input_overlaps(&d->spans[i], &d->win);
+	return 0;
 }
 
 /* LEB128 at *p (of end - *p bytes); -1 if it runs past the end. */
@@ -181,22 +265,18 @@ varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
 char **
 dbread_captures(struct dbsource *d, size_t *n)
 {
-	const char *dot = strrchr(d->table, '.');
-	const char *name = dot ? dot + 1 : d->table;
-	size_t nl = strlen(name), k = 0;
+	size_t k = 0;
 	struct chbuf b = {0};
 	const uint8_t *p, *end;
-	char sql[512], **v = NULL, **nv;
+	char sql[512], t[300], **v = NULL, **nv;
 	uint64_t len;
 
 	*n = 0;
-	/* flows_local's markers are loaded, the Distributed flows' all. */
+	markers(d, t, sizeof(t));
 	snprintf(sql, sizeof(sql),
-		 "SELECT capture FROM %.*s%s ORDER BY file_ms, file "
+		 "SELECT capture FROM %s ORDER BY file_ms, file "
 		 "FORMAT RowBinary",
-		 (int)(dot ? dot - d->table + 1 : 0), d->table,
-		 nl > 6 && strcmp(name + nl - 6, "_local") == 0 ? "loaded"
-								: "loaded_all");
+		 t);
 	if (chttp_query(d->ch, sql, &b) == -1) {
 		fprintf(stderr, "%s: --db: no capture lines: %s\n",
 			program_invocation_short_name, chttp_error(d->ch));
@@ -272,6 +352,7 @@ static int
 one_row(struct dbstream *s, const uint8_t *p)
 {
 	rowbin_flow_get(p, &s->buf[s->n]);
+	s->buf[s->n].sampling = rowbin_get_u32(p + ROWBIN_FLOW_LEN);
 	if (++s->n == INPUT_BLOCK)
 		return flush(s);
 	return 0;
@@ -284,21 +365,20 @@ on_rows(void *ctx, const uint8_t *p, size_t len)
 	size_t k;
 
 	if (s->ncarry > 0) {
-		k = ROWBIN_FLOW_LEN - s->ncarry;
+		k = ROW_LEN - s->ncarry;
 		if (k > len)
 			k = len;
 		memcpy(s->carry + s->ncarry, p, k);
 		s->ncarry += k;
 		p += k;
 		len -= k;
-		if (s->ncarry < ROWBIN_FLOW_LEN)
+		if (s->ncarry < ROW_LEN)
 			return 0;
 		s->ncarry = 0;
 		if (one_row(s, s->carry) == -1)
 			return -1;
 	}
-	for (; len >= ROWBIN_FLOW_LEN;
-	     p += ROWBIN_FLOW_LEN, len -= ROWBIN_FLOW_LEN)
+	for (; len >= ROW_LEN; p += ROW_LEN, len -= ROW_LEN)
 		if (one_row(s, p) == -1)
 			return -1;
 	memcpy(s->carry, p, len);
@@ -341,22 +421,35 @@ dbread_setup(struct runopts *o, const char *url, const char *table,
 	     struct filter *f)
 {
 	struct filter_error ferr;
+	struct filter *all;
 	char err[256];
 
-	o->db = dbread_open(url, table, f, &o->win, err, sizeof(err));
-	filter_free(f);
+	if ((all = filter_compile("", &ferr)) == NULL) {
+		fprintf(stderr, "%s: out of memory\n",
+			program_invocation_short_name);
+		filter_free(f);
+		return NULL;
+	}
+	/*
+	 * --renormalize: the filter tests the renormalised packets and bytes,
+	 * as on files, so it runs here on the rows and the servers send the
+	 * window's flows (dbstat is not used either).
+	 */
+	o->db = dbread_open(url, table, o->renorm ? all : f, &o->win, err,
+			    sizeof(err));
 	if (o->db == NULL) {
 		fprintf(stderr, "%s: --db: %s\n", program_invocation_short_name,
 			err);
+		filter_free(all);
+		filter_free(f);
 		return NULL;
 	}
-	if ((f = filter_compile("", &ferr)) == NULL) {
-		fprintf(stderr, "%s: out of memory\n",
-			program_invocation_short_name);
-		dbread_close(o->db);
-		o->db = NULL;
-		return NULL;
+	if (o->renorm) {
+		filter_free(all);
+		o->filter = f;
+		return f;
 	}
-	o->filter = f;
-	return f;
+	filter_free(f);
+	o->filter = all;
+	return all;
 }

@@ -54,15 +54,17 @@ struct runopts;
 /*
  * nfreport's --db: translate f and the window of o into the query, set
  * o->db, and replace f (freed) by the filter that passes everything, since
- * the servers filter now.  Returns that filter, or NULL after printing why
- * (f is freed either way).
+ * the servers filter now.  With o->renorm the query has only the window
+ * and f stays o->filter (it tests renormalised packets and bytes).
+ * Returns the filter now in o->filter, or NULL after printing why (f is
+ * freed then).
  */
 struct filter *dbread_setup(struct runopts *o, const char *url,
 			    const char *table, struct filter *f);
 /*
- * Query and feed the flows to fn in blocks of up to INPUT_BLOCK (buf).
- * IN_OK, IN_STOPPED when fn asked to stop, or IN_DAMAGED after printing
- * why (the server failed or sent a broken answer).
+ * Query and feed the flows, with their sampling intervals, to fn in blocks of
+ * up to INPUT_BLOCK (buf). IN_OK, IN_STOPPED when fn asked to stop, or
+ * IN_DAMAGED after printing why (the server failed or sent a broken answer).
  */
 enum input_result dbread_read(struct dbsource *, struct flowrec *buf,
 			      input_fn fn, void *ctx);

@@ -28,7 +28,9 @@
 int
 dbstat_applies(const struct runopts *o)
 {
-	return (o->nstats > 0 || o->agg || o->series_ms != 0) && o->limit == 0;
+	/* --renormalize: the flows come back with their sampling intervals. */
+	return (o->nstats > 0 || o->agg || o->series_ms != 0) &&
+	       o->limit == 0 && !o->renorm;
 }
 
 static uint64_t

@@ -237,6 +237,33 @@ add_slack_gt(int64_t t, int64_t limit)
 	return limit != INT64_MAX && t > limit + INPUT_SLACK_MS;
 }
 
+int
+input_overlaps(const struct input_span *s, const struct window *w)
+{
+	if (s->name_ms != INT64_MIN && add_slack_gt(s->name_ms, w->end))
+		return 0;
+	if (s->end_ms != 0 && sub_slack_lt(s->end_ms, w->start))
+		return 0;
+	return s->start_ms == 0 || !add_slack_gt(s->start_ms, w->end);
+}
+
+/*
+ * A closed capture file cannot hold flows that ended after it closed, nor
+ * (give or take the slack) before it opened.  A streamed file's times are
+ * those of the copy, so they prove nothing.  h is NULL for IPFIX.
+ */
+static void
+header_span(const struct ft_header *h, int64_t name_ms, struct input_span *s)
+{
+	s->name_ms = name_ms;
+	s->start_ms = s->end_ms = 0;
+	if (h == NULL || (h->flags & FT_FLAG_STREAMING))
+		return;
+	if ((h->flags & FT_FLAG_DONE) && h->cap_end != 0)
+		s->end_ms = (int64_t)h->cap_end * 1000;
+	s->start_ms = (int64_t)h->cap_start * 1000;
+}
+
 /*
  * Open a tmp- file that is gone: nfcollectd finishes a file by renaming it
  * to ft- or ipfix- in the same directory, and may have done so between the
@@ -271,6 +298,7 @@ input_read(const struct infile *f, const struct window *w, struct flowrec *buf,
 	char done[PATH_MAX];
 	const struct ft_header *h;
 	const struct ipfr_stats *ist;
+	struct input_span span;
 	enum input_result res = IN_OK;
 	struct stat st;
 	struct flowfile *r;
@@ -279,7 +307,9 @@ input_read(const struct infile *f, const struct window *w, struct flowrec *buf,
 	int fd, trusted = 0;
 	long n;
 
-	if (f->start_ms != INT64_MIN && add_slack_gt(f->start_ms, w->end))
+	span.name_ms = f->start_ms;
+	span.start_ms = span.end_ms = 0;
+	if (!input_overlaps(&span, w))
 		return IN_SKIPPED;
 	fd = strcmp(f->path, "-") == 0 ? 0 : open(f->path, O_RDONLY);
 	if (fd == -1 && errno == ENOENT && f->is_tmp) {
@@ -305,21 +335,10 @@ input_read(const struct infile *f, const struct window *w, struct flowrec *buf,
 			close(fd);
 		return IN_DAMAGED;
 	}
-	/*
-	 * A closed capture file cannot hold flows that ended after it
-	 * closed, nor (give or take the slack) before it opened.  A streamed
-	 * file's times are those of the copy, so they prove nothing.  An
-	 * IPFIX file says its times only at its end, so it is read.
-	 */
 	h = flowfile_ft_header(r);
-	if (h != NULL && !(h->flags & FT_FLAG_STREAMING)) {
-		if ((h->flags & FT_FLAG_DONE) && h->cap_end != 0 &&
-		    sub_slack_lt((int64_t)h->cap_end * 1000, w->start))
-			res = IN_SKIPPED;
-		if (h->cap_start != 0 &&
-		    add_slack_gt((int64_t)h->cap_start * 1000, w->end))
-			res = IN_SKIPPED;
-	}
+	header_span(h, f->start_ms, &span);
+	if (!input_overlaps(&span, w))
+		res = IN_SKIPPED;
 	/* Only a finished, non-streamed file's flow count means anything. */
 	if (h != NULL)
 		trusted = h->stream_version == 3 && (h->flags & FT_FLAG_DONE) &&
@@ -371,13 +390,15 @@ input_read(const struct infile *f, const struct window *w, struct flowrec *buf,
 }
 
 int
-input_capture(const char *path, char *out, size_t cap)
+input_marker(const char *path, int64_t name_ms, char *out, size_t cap,
+	     struct input_span *span)
 {
 	struct ft_reader *r;
 	char err[256];
 	int fd;
 
 	out[0] = '\0';
+	header_span(NULL, name_ms, span);
 	if (strcmp(path, "-") == 0 || (fd = open(path, O_RDONLY)) == -1)
 		return -1;
 	if ((r = ftr_open(fd, path, err, sizeof(err))) != NULL) {
@@ -385,8 +406,17 @@ input_capture(const char *path, char *out, size_t cap)
 
 		snprintf(out, cap, "%s%s%s", h->hostname,
 			 h->comment[0] ? ": " : "", h->comment);
+		header_span(h, name_ms, span);
 		ftr_close(r);
 	}
 	close(fd);
 	return r != NULL ? 0 : -1;
+}
+
+int
+input_capture(const char *path, char *out, size_t cap)
+{
+	struct input_span span;
+
+	return input_marker(path, INT64_MIN, out, cap, &span);
 }

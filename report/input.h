@@ -40,6 +40,24 @@ struct window {
 };
 
 /*
+ * What a file's name and header prove about the end times of its flows:
+ * the start time in its name (INT64_MIN unknown) and, from a flow-tools
+ * header not written by a stream copy, when the capture opened and (a
+ * finished file) closed, in unix ms, 0 unknown.  An IPFIX file says its
+ * times only at its end, so its header proves nothing: it is always read.
+ */
+struct input_span {
+	int64_t name_ms, start_ms, end_ms;
+};
+
+/*
+ * 0 if a file of that span cannot hold flows in the window (it is skipped,
+ * not read), allowing INPUT_SLACK_MS; else 1.  input_read() and nfreport
+ * --db's "files read" (the markers' stored spans) both decide by it.
+ */
+int input_overlaps(const struct input_span *, const struct window *);
+
+/*
  * Add a command-line path.  Directories are walked; with_tmp includes
  * "tmp-" files.  Returns 0, or -1 after printing why the path is unusable.
  */
@@ -51,6 +69,12 @@ void input_free(struct inlist *);
  * the file is not a readable flow-tools file (out is then "").
  */
 int input_capture(const char *path, char *out, size_t cap);
+/*
+ * input_capture(), and the span of the file (named at name_ms): what
+ * nfchload stores in the file's marker.
+ */
+int input_marker(const char *path, int64_t name_ms, char *out, size_t cap,
+		 struct input_span *);
 
 /*
  * Called with each block of records in the window; may reorder or drop

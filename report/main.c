@@ -398,9 +398,6 @@ main(int argc, char **argv)
 	}
 
 	web = strcmp(c.format, "html") == 0 || c.web.dir != NULL;
-	/* The flows' sampling intervals are not among the rows read back. */
-	if (c.run.renorm && c.db_url != NULL)
-		usage_error("--renormalize does not work with --db yet");
 	if (!web && c.web.has_local)
 		usage_error("--local is for -o html and --html-dir");
 	/* The web report writes its pages itself: its output is unused. */

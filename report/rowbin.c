@@ -94,6 +94,18 @@ get64(const uint8_t *p)
 	return get32(p) | (uint64_t)get32(p + 4) << 32;
 }
 
+uint32_t
+rowbin_get_u32(const uint8_t *p)
+{
+	return get32(p);
+}
+
+uint64_t
+rowbin_get_u64(const uint8_t *p)
+{
+	return get64(p);
+}
+
 size_t
 rowbin_flow_put(uint8_t *p, const struct flowrec *r)
 {

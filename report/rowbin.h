@@ -32,7 +32,7 @@ size_t rowbin_flow_put(uint8_t *p, const struct flowrec *);
  * Read one flow row: an IPv4 flow when its source, destination and next
  * hop are all IPv4-mapped, else an IPv6 flow (af 6) with the 16 bytes of
  * each; the exporter likewise on its own (exaf).  The columns not in a
- * flow row (sampling, file) stay 0.
+ * flow row (sampling, file) stay 0 (dbread.c reads sampling after it).
  */
 void rowbin_flow_get(const uint8_t *p, struct flowrec *);
 /* An IPv4 address (host order) as 16 IPv4-mapped bytes. */
@@ -44,6 +44,9 @@ size_t rowbin_put_u16(uint8_t *, uint16_t);
 size_t rowbin_put_u32(uint8_t *, uint32_t);
 size_t rowbin_put_u64(uint8_t *, uint64_t);
 size_t rowbin_put_varint(uint8_t *, uint64_t);
+/* The little-endian UInt32 and UInt64 at p. */
+uint32_t rowbin_get_u32(const uint8_t *p);
+uint64_t rowbin_get_u64(const uint8_t *p);
 /* String: LEB128 length then the bytes (at most len + 10 bytes). */
 size_t rowbin_put_string(uint8_t *, const char *, size_t len);
 

@@ -18,8 +18,8 @@ else fail schema_init "$(cat "$TMP/init.err")"; fi
 # A markers table made by an older nfchload gains its new columns with -I.
 ch_sql 1 "CREATE DATABASE old" && ch_sql 1 "CREATE TABLE old.loaded (file String, rows UInt64, damaged UInt8, loaded DateTime DEFAULT now()) ENGINE = MergeTree() ORDER BY file"
 "$NFCHLOAD" -I -T old -H "$CH_URL1" 2>"$TMP/old.err"
-cols=$(ch_sql 1 "SELECT count() FROM system.columns WHERE database = 'old' AND table = 'loaded' AND name IN ('file_ms', 'capture')")
-if [ "$cols" = 2 ] && [ "$(ch_sql 1 'EXISTS TABLE nfkit.loaded_all')" = 1 ]; then pass schema_upgrade
+cols=$(ch_sql 1 "SELECT count() FROM system.columns WHERE database = 'old' AND table = 'loaded' AND name IN ('file_ms', 'capture', 'cap_start_ms', 'cap_end_ms', 'span')")
+if [ "$cols" = 5 ] && [ "$(ch_sql 1 'EXISTS TABLE nfkit.loaded_all')" = 1 ]; then pass schema_upgrade
 else fail schema_upgrade "columns $cols: $(cat "$TMP/old.err")"; fi
 
 rnd() { od -An -N2 -tu2 /dev/urandom | tr -d ' '; }

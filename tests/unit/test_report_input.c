@@ -3,7 +3,8 @@
  * tmp- file that nfcollectd has not flushed yet is empty and holds no
  * flows; one it finished (renamed to ft-) after the directory walk is read
  * under its finished name; a missing or empty file that is not tmp- is
- * still damage.  Found by make soak (nfreport -a every 10 s).
+ * still damage.  Found by make soak (nfreport -a every 10 s).  And the
+ * span nfchload stores in a marker skips a file as input_read() does.
  */
 #include <check.h>
 #include <fcntl.h>
@@ -140,6 +141,51 @@ START_TEST(tmp_gone_for_good)
 }
 END_TEST
 
+/*
+ * The span input_marker() gives nfchload's marker decides as input_read()
+ * does: a finished file is skipped by a window that ends more than the
+ * slack before it opened or starts more than the slack after it closed.
+ */
+START_TEST(marker_span_decides_as_read)
+{
+	static const int64_t t = (int64_t)T0 * 1000, s = INPUT_SLACK_MS;
+	const struct window w[] = {
+	    {t - s - 2000, t - s - 1000}, /* ends too early: skipped */
+	    {t - s - 2000, t - s + 1000},
+	    {t + 60000 + s - 1000, INT64_MAX},
+	    {t + 60000 + s + 1, INT64_MAX}, /* starts too late: skipped */
+	};
+	struct input_span sp;
+	struct infile f;
+	char path[128], cap[64];
+	size_t i, n;
+
+	make_file("ft-", 3);
+	snprintf(path, sizeof(path), "%s/ft-%s", dir, NAME);
+	ck_assert_int_eq(input_marker(path, t, cap, sizeof(cap), &sp), 0);
+	ck_assert(sp.name_ms == t && sp.start_ms == t &&
+		  sp.end_ms == t + 60000);
+	f.path = path;
+	f.start_ms = INT64_MIN; /* the header alone decides */
+	f.is_tmp = 0;
+	for (i = 0; i < sizeof(w) / sizeof(w[0]); i++) {
+		n = 0;
+		ck_assert_int_eq(input_overlaps(&sp, &w[i]), i == 1 || i == 2);
+		ck_assert_int_eq(input_read(&f, &w[i], buf, count, &n),
+				 i == 1 || i == 2 ? IN_OK : IN_SKIPPED);
+	}
+	/* No header times (IPFIX): only the name can skip it. */
+	sp.name_ms = INT64_MIN;
+	sp.start_ms = sp.end_ms = 0;
+	ck_assert_int_eq(input_overlaps(&sp, &w[0]), 1);
+	ck_assert_int_eq(input_overlaps(&sp, &w[3]), 1);
+	sp.name_ms = w[0].end + s;
+	ck_assert_int_eq(input_overlaps(&sp, &w[0]), 1);
+	sp.name_ms++;
+	ck_assert_int_eq(input_overlaps(&sp, &w[0]), 0);
+}
+END_TEST
+
 UNIT_MAIN_FIXTURE("report_input", 0, setup, teardown, empty_tmp_holds_nothing,
 		  empty_finished_is_damage, tmp_finished_after_walk,
-		  tmp_gone_for_good)
+		  tmp_gone_for_good, marker_span_decides_as_read)
