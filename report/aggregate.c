@@ -418,7 +418,10 @@ logging(struct aggtab *t, size_t more)
 		return 1;
 	if (t->narrow || t->n + more < LOG_START)
 		return 0;
-	return (t->part = calloc(LOG_PARTS, sizeof(*t->part))) ? 1 : -1;
+	/* An array of LOG_PARTS chunk-list heads: pointers, on purpose. */
+	// NOLINTNEXTLINE(bugprone-sizeof-expression)
+	t->part = calloc(LOG_PARTS, sizeof(t->part[0]));
+	return t->part != NULL ? 1 : -1;
 }
 
 /*
@@ -488,7 +491,7 @@ log_flush(struct aggtab *t, int keep)
 int
 agg_settle(const struct aggtab *t)
 {
-	return t->logn ? log_flush((struct aggtab *)(uintptr_t)t, 0) : 0;
+	return t->logn ? log_flush((struct aggtab *)t, 0) : 0;
 }
 
 int
