@@ -161,3 +161,15 @@ stop() {
 	kill -KILL "$1" 2>/dev/null
 	wait "$1" 2>/dev/null
 }
+
+# sensor_capture: sets CAP to the sensor jobs' generated capture
+# ($SENSOR_PKTS packets over $SENSOR_DUR s), made once; false if pcapgen fails.
+sensor_capture() {
+	CAP=$W/sensor-$SENSOR_PKTS.pcap
+	[ -s "$CAP" ] && return 0
+	say "generating $CAP ($SENSOR_PKTS packets)"
+	"$BIN/pcapgen" -o "$CAP.tmp" -n "$SENSOR_PKTS" -s 1 -d "$SENSOR_DUR" -S 128 \
+	    >"$LOG/pcapgen.out" 2>&1 && mv "$CAP.tmp" "$CAP" && return 0
+	say "pcapgen failed"
+	return 1
+}

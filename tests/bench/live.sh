@@ -165,13 +165,7 @@ job_live() {
 		return
 	fi
 	peer tcpreplay tcpreplay || { row live - "-" "-" "" "-" "-" "-" "skipped: no tcpreplay"; return; }
-	CAP=$W/sensor-$SENSOR_PKTS.pcap
-	if [ ! -s "$CAP" ]; then
-		say "generating $CAP ($SENSOR_PKTS packets)"
-		"$BIN/pcapgen" -o "$CAP.tmp" -n "$SENSOR_PKTS" -s 1 -d "$SENSOR_DUR" -S 128 \
-		    >"$LOG/pcapgen.out" 2>&1 && mv "$CAP.tmp" "$CAP" ||
-		    { say "pcapgen failed"; return; }
-	fi
+	sensor_capture || return
 	: "${LIVE_RATES:=top 50000 150000}" "${LIVE_PKTS:=300000}" "${LIVE_M:=8192}"
 	NFCTL=${NFCTL:-$ROOT/sensor/nfctl}
 	LIVE_A=lvA$$ LIVE_B=lvB$$

@@ -18,13 +18,7 @@ sink_stop() {	# sets SINK_GOT: the records the sink received
 }
 
 job_sensor() {
-	CAP=$W/sensor-$SENSOR_PKTS.pcap
-	if [ ! -s "$CAP" ]; then
-		say "generating $CAP ($SENSOR_PKTS packets)"
-		"$BIN/pcapgen" -o "$CAP.tmp" -n "$SENSOR_PKTS" -s 1 -d "$SENSOR_DUR" -S 128 \
-		    >"$LOG/pcapgen.out" 2>&1 && mv "$CAP.tmp" "$CAP" ||
-		    { say "pcapgen failed"; return; }
-	fi
+	sensor_capture || return
 	pkts=$SENSOR_PKTS
 	have_sf=0; peer softflowd softflowd && have_sf=1
 	have_nf=0; nfkit_ok "$NFSENSORD" && have_nf=1
