@@ -454,6 +454,20 @@ frame_flow(struct acc *a)
 	return 1;
 }
 
+/*
+ * a + b for times in ms, saturating: a hostile record may carry any 64-bit
+ * time (or domain start), and the sum must not overflow.
+ */
+static int64_t
+ms_add(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	if (__builtin_add_overflow(a, b, &r))
+		return b > 0 ? INT64_MAX : INT64_MIN;
+	return r;
+}
+
 static void
 times(struct acc *a, struct ipfixrec_ctx *ctx)
 {
@@ -473,21 +487,22 @@ times(struct acc *a, struct ipfixrec_ctx *ctx)
 	} else if (a->has_upstart || a->has_upend) {
 		if (ctx->dom->has_init) {
 			if (a->has_upstart && !a->has_start) {
-				a->start = ctx->dom->init_ms + a->up_start;
+				a->start =
+				    ms_add(ctx->dom->init_ms, a->up_start);
 				a->has_start = 1;
 			}
 			if (a->has_upend && !a->has_end) {
-				a->end = ctx->dom->init_ms + a->up_end;
+				a->end = ms_add(ctx->dom->init_ms, a->up_end);
 				a->has_end = 1;
 			}
 		} else
 			ctx->st->reason[IPFIXDEC_NOTIME]++;
 	}
 	if (a->has_dur && a->has_start && !a->has_end) {
-		a->end = a->start + (int64_t)(a->dur & INT32_MAX);
+		a->end = ms_add(a->start, (int64_t)(a->dur & INT32_MAX));
 		a->has_end = 1;
 	} else if (a->has_dur && a->has_end && !a->has_start) {
-		a->start = a->end - (int64_t)(a->dur & INT32_MAX);
+		a->start = ms_add(a->end, -(int64_t)(a->dur & INT32_MAX));
 		a->has_start = 1;
 	}
 	if (!a->has_start)
