@@ -87,6 +87,12 @@ buf_load_le32(const uint8_t *p)
 }
 
 static inline uint64_t
+buf_load_le64(const uint8_t *p)
+{
+	return (uint64_t)buf_load_le32(p + 4) << 32 | buf_load_le32(p);
+}
+
+static inline uint64_t
 buf_load_be64(const uint8_t *p)
 {
 	return (uint64_t)buf_load_be32(p) << 32 | buf_load_be32(p + 4);

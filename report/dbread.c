@@ -15,6 +15,7 @@
 #include "chttp.h"
 #include "dbread.h"
 #include "dbsql.h"
+#include "buf.h"
 #include "rowbin.h"
 #include "run.h"
 
@@ -218,9 +219,9 @@ load_spans(struct dbsource *d)
 	for (i = 0, p = b.p; i < n; i++, p += SPAN_ROW) {
 		if (p[24] == 0) /* an older nfchload's marker */
 			break;
-		d->spans[i].name_ms = (int64_t)rowbin_get_u64(p);
-		d->spans[i].start_ms = (int64_t)rowbin_get_u64(p + 8);
-		d->spans[i].end_ms = (int64_t)rowbin_get_u64(p + 16);
+		d->spans[i].name_ms = (int64_t)buf_load_le64(p);
+		d->spans[i].start_ms = (int64_t)buf_load_le64(p + 8);
+		d->spans[i].end_ms = (int64_t)buf_load_le64(p + 16);
 	}
 	chttp_buf_free(&b);
 	if (i < n)
@@ -352,7 +353,7 @@ static int
 one_row(struct dbstream *s, const uint8_t *p)
 {
 	rowbin_flow_get(p, &s->buf[s->n]);
-	s->buf[s->n].sampling = rowbin_get_u32(p + ROWBIN_FLOW_LEN);
+	s->buf[s->n].sampling = buf_load_le32(p + ROWBIN_FLOW_LEN);
 	if (++s->n == INPUT_BLOCK)
 		return flush(s);
 	return 0;

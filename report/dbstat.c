@@ -16,6 +16,7 @@
 
 #include "chttp.h"
 #include "dbsql.h"
+#include "buf.h"
 #include "dbstat.h"
 #include "fields.h"
 #include "rowbin.h"
@@ -33,27 +34,16 @@ dbstat_applies(const struct runopts *o)
 	       o->limit == 0 && !o->renorm;
 }
 
-static uint64_t
-le64(const uint8_t *p)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
 /* The counters of one group into r; returns the flows. */
 static uint64_t
 counters(const uint8_t *p, struct flowrec *r)
 {
 	memset(r, 0, sizeof(*r));
-	r->packets = le64(p + 8);
-	r->bytes = le64(p + 16);
-	r->first_ms = (int64_t)le64(p + 24);
-	r->last_ms = (int64_t)le64(p + 32);
-	return le64(p);
+	r->packets = buf_load_le64(p + 8);
+	r->bytes = buf_load_le64(p + 16);
+	r->first_ms = (int64_t)buf_load_le64(p + 24);
+	r->last_ms = (int64_t)buf_load_le64(p + 32);
+	return buf_load_le64(p);
 }
 
 static int
@@ -98,8 +88,8 @@ totals(struct dbsource *d, struct summary *sum)
 		sum->bytes = r.bytes;
 		sum->first = r.first_ms;
 		sum->last = r.last_ms;
-		sum->flows6 = le64(b.p + COUNTERS_LEN);
-		sum->bytes6 = le64(b.p + COUNTERS_LEN + 8);
+		sum->flows6 = buf_load_le64(b.p + COUNTERS_LEN);
+		sum->bytes6 = buf_load_le64(b.p + COUNTERS_LEN + 8);
 	}
 	rc = 0;
 out:
@@ -169,7 +159,7 @@ stat_key(const struct aggspec *s, struct aggtab *t, const uint8_t *p,
 
 	for (j = 0; j < (s->either ? 1 : s->nkeys); j++) {
 		if (!dbsql_is_addr(s->keys[j])) {
-			key[j] = (uint32_t)le64(p);
+			key[j] = (uint32_t)buf_load_le64(p);
 			p += 8;
 			continue;
 		}
@@ -189,7 +179,7 @@ static size_t
 series_key(const struct aggspec *s, struct aggtab *t, const uint8_t *p,
 	   uint32_t *key)
 {
-	uint64_t k = le64(p);
+	uint64_t k = buf_load_le64(p);
 
 	(void)s;
 	(void)t;

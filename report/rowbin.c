@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "buf.h"
 #include "rowbin.h"
 
 size_t
@@ -76,36 +77,6 @@ rowbin_addr_get(const uint8_t *p, uint32_t *v4)
 	return 0;
 }
 
-static uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	return get16(p) | (uint32_t)get16(p + 2) << 16;
-}
-
-static uint64_t
-get64(const uint8_t *p)
-{
-	return get32(p) | (uint64_t)get32(p + 4) << 32;
-}
-
-uint32_t
-rowbin_get_u32(const uint8_t *p)
-{
-	return get32(p);
-}
-
-uint64_t
-rowbin_get_u64(const uint8_t *p)
-{
-	return get64(p);
-}
-
 size_t
 rowbin_flow_put(uint8_t *p, const struct flowrec *r)
 {
@@ -154,8 +125,8 @@ void
 rowbin_flow_get(const uint8_t *p, struct flowrec *r)
 {
 	memset(r, 0, sizeof(*r));
-	r->first_ms = (int64_t)get64(p);
-	r->last_ms = (int64_t)get64(p + 8);
+	r->first_ms = (int64_t)buf_load_le64(p);
+	r->last_ms = (int64_t)buf_load_le64(p + 8);
 	p += 16;
 	/* The family rule of dbsql.h's DBSQL_V4FLOW. */
 	if (rowbin_addr_get(p, &r->srcaddr) == -1 ||
@@ -173,12 +144,12 @@ rowbin_flow_get(const uint8_t *p, struct flowrec *r)
 		memcpy(r->exaddr6, p + 48, 16);
 	}
 	p += 64;
-	r->srcport = get16(p);
-	r->dstport = get16(p + 2);
-	r->input = get32(p + 4);
-	r->output = get32(p + 8);
-	r->src_as = get32(p + 12);
-	r->dst_as = get32(p + 16);
+	r->srcport = buf_load_le16(p);
+	r->dstport = buf_load_le16(p + 2);
+	r->input = buf_load_le32(p + 4);
+	r->output = buf_load_le32(p + 8);
+	r->src_as = buf_load_le32(p + 12);
+	r->dst_as = buf_load_le32(p + 16);
 	p += 20;
 	r->proto = p[0];
 	r->tos = p[1];
@@ -188,9 +159,9 @@ rowbin_flow_get(const uint8_t *p, struct flowrec *r)
 	r->engine_type = p[5];
 	r->engine_id = p[6];
 	p += 7;
-	r->packets = get64(p);
-	r->bytes = get64(p + 8);
-	r->unix_secs = get32(p + 16);
-	r->unix_nsecs = get32(p + 20);
-	r->sys_uptime = get32(p + 24);
+	r->packets = buf_load_le64(p);
+	r->bytes = buf_load_le64(p + 8);
+	r->unix_secs = buf_load_le32(p + 16);
+	r->unix_nsecs = buf_load_le32(p + 20);
+	r->sys_uptime = buf_load_le32(p + 24);
 }

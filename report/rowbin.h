@@ -44,9 +44,6 @@ size_t rowbin_put_u16(uint8_t *, uint16_t);
 size_t rowbin_put_u32(uint8_t *, uint32_t);
 size_t rowbin_put_u64(uint8_t *, uint64_t);
 size_t rowbin_put_varint(uint8_t *, uint64_t);
-/* The little-endian UInt32 and UInt64 at p. */
-uint32_t rowbin_get_u32(const uint8_t *p);
-uint64_t rowbin_get_u64(const uint8_t *p);
 /* String: LEB128 length then the bytes (at most len + 10 bytes). */
 size_t rowbin_put_string(uint8_t *, const char *, size_t len);
 
