@@ -16,6 +16,9 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <linux/sock_diag.h>
+#endif
 
 #include "listen.h"
 #include "log.h"
@@ -267,6 +270,26 @@ listen_recv(struct listener *l, size_t i, struct listen_msg **msgs)
 	}
 	*msgs = l->msgs;
 	return n;
+}
+
+unsigned
+listen_fill(const struct listener *l, size_t i, unsigned scale)
+{
+#if defined(__linux__) && defined(SO_MEMINFO)
+	uint32_t mi[SK_MEMINFO_VARS];
+	socklen_t len = sizeof(mi);
+
+	if (i >= l->nsocks ||
+	    getsockopt(l->socks[i].fd, SOL_SOCKET, SO_MEMINFO, mi, &len) ==
+		-1 ||
+	    len < sizeof(mi) || mi[SK_MEMINFO_RCVBUF] == 0)
+		return 0;
+	return (unsigned)((uint64_t)mi[SK_MEMINFO_RMEM_ALLOC] * scale /
+			  mi[SK_MEMINFO_RCVBUF]);
+#else
+	(void)l, (void)i, (void)scale;
+	return 0;
+#endif
 }
 
 uint64_t

@@ -54,6 +54,12 @@ size_t listen_pollfds(struct listener *, struct pollfd *, size_t max);
  * call.  Returns the count, 0 if none were waiting, -1 on error.
  */
 int listen_recv(struct listener *, size_t i, struct listen_msg **msgs);
+/*
+ * How full socket i's receive buffer is, in 1/scale of it (SO_MEMINFO:
+ * the memory its queued datagrams take against the buffer's size); 0
+ * where the kernel does not say.
+ */
+unsigned listen_fill(const struct listener *, size_t i, unsigned scale);
 /* Datagrams the kernel dropped on all sockets (SO_RXQ_OVFL), so far. */
 uint64_t listen_kernel_drops(const struct listener *);
 

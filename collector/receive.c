@@ -57,6 +57,7 @@ struct cap {
 	time_t next_rotate;
 	time_t next_minute;
 	long minute_secs; /* 60, or the test override */
+	unsigned backlog; /* for the batch being filled (wbatch.backlog) */
 };
 
 static long
@@ -72,6 +73,8 @@ ms_since(const struct timespec *t)
 static void
 submit(struct cap *c, enum wctl ctl, time_t when)
 {
+	writer_batch(c->cfg->writer)->backlog = c->backlog;
+	c->backlog = 0;
 	writer_submit(c->cfg->writer, ctl, when);
 }
 
@@ -384,6 +387,7 @@ static void
 read_socket(struct cap *c, size_t i, int rounds, time_t now)
 {
 	struct listen_msg *msgs;
+	unsigned fill;
 	int round, j, k;
 
 	for (round = 0; round < rounds; round++) {
@@ -398,6 +402,10 @@ read_socket(struct cap *c, size_t i, int rounds, time_t now)
 			fanout_kick(c->cfg->fanout);
 		if (k < LISTEN_VLEN)
 			break;
+		/* More is waiting: how much, for the writer (one call). */
+		fill = listen_fill(c->cfg->listener, i, WRITER_SLOTS);
+		if (fill > c->backlog)
+			c->backlog = fill;
 	}
 }
 

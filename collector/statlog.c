@@ -89,12 +89,12 @@ statlog_write(struct exporter_table *t, const struct ipfixdec *dec,
 		 " write_dropped=%" PRIu64 " write_errors=%" PRIu64
 		 " queue_waits=%" PRIu64 " files=%" PRIu64
 		 " compression=%s compression_slower=%" PRIu64
-		 " compression_faster=%" PRIu64,
+		 " compression_faster=%" PRIu64 " compression_stored=%" PRIu64,
 		 (long long)now, exporter_count(t), rejected, tot->refused,
 		 tot->not_v5, tot->kernel_drops, ws->written, ws->dropped,
 		 ws->errors, ws->waits, ws->files,
 		 ws->speed < 0 ? "fixed" : zstream_speed_name(ws->speed),
-		 ws->slower, ws->faster);
+		 ws->slower, ws->faster, ws->stored);
 }
 
 /*

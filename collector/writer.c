@@ -32,13 +32,20 @@
 /* After a failure, try again this often (seconds). */
 #define RETRY_SECS(w) ((w)->flush_secs > 0 ? (w)->flush_secs : 10)
 /*
- * Compression speed against the queue (batches waiting, counted when the
- * writer takes one): stored blocks at a quarter of the ring queued; back
- * to igzip level 1 once the queue is down to 1/32 of the ring and the
- * writer has taken 16 rings' worth of batches stored (4M records, a few
- * seconds, when it is busy; minutes of small batches when it is not), so
- * that an input the writer can only just keep up with makes it change
- * speed every few seconds at most, not on every burst.
+ * Compression speed against the pressure on the writer, taken at each
+ * batch: the batches queued in the ring, or the fullest a socket receive
+ * buffer was seen while the batch was filled (wbatch.backlog, in the same
+ * 1/256ths), whichever is more.  A batch taken in igzip at a quarter
+ * switches the files to stored blocks, a batch taken stored at 1/32 or
+ * less switches them back.  So the writer stores only what could not be
+ * compressed in time: in igzip the queue grows while the input outruns it
+ * (or the socket fills while the writer's compression keeps the receive
+ * thread from the CPU), in stored blocks (a seventh of the instructions)
+ * it drains, and the share of records stored follows the shortfall.  The
+ * gap between the marks is the hysteresis: on the queue alone at least 56
+ * batches (57,344 records) pass between two switches; a switch costs a
+ * full flush, 40-70 bytes per switch and back (igzip's history is lost;
+ * docs/PERFORMANCE.md), so even a switch per batch would cost under 0.2%.
  *
  * igzip level 0 (ZSTREAM_SPEED_FAST) is not a step: it takes as many
  * instructions per record as level 1 (callgrind) and about 9% less time
@@ -47,7 +54,12 @@
  */
 #define SLOWER_MARK (WRITER_SLOTS / 4)
 #define FASTER_MARK (WRITER_SLOTS / 32)
-#define SPEED_HOLD (16 * WRITER_SLOTS)
+/*
+ * A writer at the edge of keeping up may switch many times a minute: the
+ * first switch after a quiet minute is logged at once, the rest in one
+ * summary line at most once a minute (and at the end), with the counts.
+ */
+#define COMP_LOG_SECS 60
 
 /* One file format's output: writer thread only. */
 struct wout {
@@ -73,10 +85,12 @@ struct writer {
 	struct writer_stats st; /* under mu */
 	int held;		/* under mu: writer_hold() */
 
-	int stopped;	/* writer thread only */
-	int adapt;	/* the files can change compression speed */
-	int speed;	/* ZSTREAM_SPEED_* of the files */
-	uint64_t since; /* batches taken at this speed */
+	int stopped; /* writer thread only */
+	int adapt;   /* the files can change compression speed */
+	int speed;   /* ZSTREAM_SPEED_* of the files */
+	/* Compression changes and records since the last line logged. */
+	time_t log_at; /* monotonic time of that line; 0: none yet */
+	uint64_t log_slower, log_faster, log_recs, log_stored;
 };
 
 static time_t
@@ -94,6 +108,60 @@ count(struct writer *w, uint64_t *field, uint64_t n)
 	pthread_mutex_lock(&w->mu);
 	*field += n;
 	pthread_mutex_unlock(&w->mu);
+}
+
+/*
+ * The compression changes not logged yet, in one line: at most once every
+ * COMP_LOG_SECS, and at the end (force).
+ */
+static void
+comp_summary(struct writer *w, int force)
+{
+	time_t now;
+
+	if (w->log_slower + w->log_faster == 0)
+		return;
+	now = mono_now();
+	if (!force && now - w->log_at < COMP_LOG_SECS)
+		return;
+	log_info("compression: %llu change(s) in %lld s (%llu to stored, %llu "
+		 "back), %llu of %llu records stored; now %s",
+		 (unsigned long long)(w->log_slower + w->log_faster),
+		 (long long)(now - w->log_at),
+		 (unsigned long long)w->log_slower,
+		 (unsigned long long)w->log_faster,
+		 (unsigned long long)w->log_stored,
+		 (unsigned long long)w->log_recs, zstream_speed_name(w->speed));
+	w->log_at = now;
+	w->log_slower = w->log_faster = w->log_recs = w->log_stored = 0;
+}
+
+/* A change of speed: logged at once after a quiet spell, else summed up. */
+static void
+comp_log(struct writer *w, int to, uint64_t queued, unsigned backlog)
+{
+	time_t now = mono_now();
+
+	if (to > w->speed)
+		w->log_slower++;
+	else
+		w->log_faster++;
+	if (w->log_at != 0 && now - w->log_at < COMP_LOG_SECS)
+		return;
+	if (to > w->speed)
+		log_warnx("compression %s -> %s: the writer is behind, "
+			  "%llu of %d batches queued, socket buffer %u%% full",
+			  zstream_speed_name(w->speed), zstream_speed_name(to),
+			  (unsigned long long)queued, WRITER_SLOTS,
+			  backlog * 100 / WRITER_SLOTS);
+	else
+		log_info("compression %s -> %s: the writer caught up, "
+			 "%llu of %d batches queued, socket buffer %u%% full",
+			 zstream_speed_name(w->speed), zstream_speed_name(to),
+			 (unsigned long long)queued, WRITER_SLOTS,
+			 backlog * 100 / WRITER_SLOTS);
+	w->log_at = now;
+	w->log_slower = w->log_faster = w->log_recs = w->log_stored = 0;
 }
 
 /* Open the next file if one should be open; failures retry later. */
@@ -192,6 +260,7 @@ process(struct writer *w, struct wbatch *b)
 			retention_run(w->retention, 0);
 		break;
 	case WCTL_STOP:
+		comp_summary(w, 1);
 		for (i = 0; i < FILEFMT_N; i++) {
 			finish(w, &w->out[i], b->when);
 			w->out[i].want_open = 0;
@@ -231,58 +300,54 @@ tick(struct writer *w)
 			try_open(w, o, time(NULL));
 		}
 	}
+	comp_summary(w, 0);
 }
 
 /*
- * Before a batch, with queued batches waiting (it included): faster or
- * smaller if the queue says so, in every output, logged and counted.  A file
- * whose compressor fails here is abandoned as on a failed write, and a new one
- * opened at once.
+ * Before batch b, with queued batches waiting (b included): faster or
+ * smaller if the queue says so, in every output, logged and counted.  A
+ * file whose compressor fails here is abandoned as on a failed write, and
+ * a new one opened at once.
  */
 static void
-adapt(struct writer *w, uint64_t queued)
+adapt(struct writer *w, const struct wbatch *b, uint64_t queued)
 {
+	uint64_t pressure = b->backlog > queued ? b->backlog : queued;
 	int to = w->speed;
 	struct wout *o;
 	size_t i;
 
 	if (!w->adapt)
 		return;
-	w->since++;
-	if (to == ZSTREAM_SPEED_DEFAULT && queued >= SLOWER_MARK)
+	if (to == ZSTREAM_SPEED_DEFAULT && pressure >= SLOWER_MARK)
 		to = ZSTREAM_SPEED_STORED;
-	else if (to == ZSTREAM_SPEED_STORED && queued <= FASTER_MARK &&
-		 w->since >= SPEED_HOLD)
+	else if (to == ZSTREAM_SPEED_STORED && pressure <= FASTER_MARK)
 		to = ZSTREAM_SPEED_DEFAULT;
-	if (to == w->speed)
-		return;
-	for (i = 0; i < FILEFMT_N; i++) {
-		o = &w->out[i];
-		if (o->spool != NULL && spool_speed(o->spool, to) == -1) {
-			count(w, &w->st.errors, 1);
-			o->want_open = 1;
-			o->next_retry = 0;
+	if (to != w->speed) {
+		for (i = 0; i < FILEFMT_N; i++) {
+			o = &w->out[i];
+			if (o->spool != NULL &&
+			    spool_speed(o->spool, to) == -1) {
+				count(w, &w->st.errors, 1);
+				o->want_open = 1;
+				o->next_retry = 0;
+			}
 		}
+		comp_log(w, to, queued, b->backlog);
+		pthread_mutex_lock(&w->mu);
+		if (to > w->speed)
+			w->st.slower++;
+		else
+			w->st.faster++;
+		w->st.speed = to;
+		pthread_mutex_unlock(&w->mu);
+		w->speed = to;
 	}
-	if (to > w->speed)
-		log_warnx("compression %s -> %s: the writer is behind, "
-			  "%llu of %d batches queued",
-			  zstream_speed_name(w->speed), zstream_speed_name(to),
-			  (unsigned long long)queued, WRITER_SLOTS);
-	else
-		log_info("compression %s -> %s: the writer caught up, "
-			 "%llu of %d batches queued",
-			 zstream_speed_name(w->speed), zstream_speed_name(to),
-			 (unsigned long long)queued, WRITER_SLOTS);
-	pthread_mutex_lock(&w->mu);
-	if (to > w->speed)
-		w->st.slower++;
-	else
-		w->st.faster++;
-	w->st.speed = to;
-	pthread_mutex_unlock(&w->mu);
-	w->speed = to;
-	w->since = 0;
+	w->log_recs += b->n;
+	if (w->speed == ZSTREAM_SPEED_STORED) {
+		w->log_stored += b->n;
+		count(w, &w->st.stored, b->n);
+	}
 }
 
 static void *
@@ -309,7 +374,7 @@ writer_main(void *arg)
 		queued = w->tail - w->head;
 		pthread_mutex_unlock(&w->mu);
 
-		adapt(w, queued);
+		adapt(w, b, queued);
 		process(w, b);
 
 		pthread_mutex_lock(&w->mu);
@@ -399,6 +464,7 @@ writer_submit(struct writer *w, enum wctl ctl, time_t when)
 	b = writer_batch(w);
 	b->n = 0;
 	b->lost = b->corrupt = b->resets = 0;
+	b->backlog = 0;
 	b->ctl = WCTL_NONE;
 }
 

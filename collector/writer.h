@@ -48,6 +48,12 @@ struct wbatch {
 	enum wctl ctl;
 	time_t when;
 	struct timespec born; /* monotonic time of the first record */
+	/*
+	 * The fullest a socket receive buffer was seen while the batch was
+	 * filled, in 1/WRITER_SLOTS of it: the input waiting before the
+	 * ring, which the writer weighs like its queue.
+	 */
+	unsigned backlog;
 };
 
 struct writer_stats {
@@ -58,6 +64,7 @@ struct writer_stats {
 	uint64_t files;	  /* files finished */
 	uint64_t slower;  /* compression speed changes: faster to write */
 	uint64_t faster;  /* ... and back: smaller files */
+	uint64_t stored;  /* records taken while the files were stored */
 	int speed;	  /* ZSTREAM_SPEED_* now; -1: one speed (-z) */
 };
 

@@ -9,7 +9,7 @@
 #
 # The sensor reads the file as fast as it can and so exports about a
 # million flows per second; the collector gets -B 128M so that the kernel
-# socket buffer can hold the whole burst (with the default 4 MiB, 10-30 %
+# socket buffer can hold the whole burst (with 4 MiB, the default then, 10-30 %
 # of the datagrams were dropped by the kernel, see docs/RELIABILITY.md).
 # The socket's own drop counter (/proc/net/udp) is reported either way.
 . "$(dirname "$0")/../lib.sh"
