@@ -66,8 +66,11 @@ coll_run() {
 		    awk '{ s += $1 } END { print s + 0 }') ;;
 	esac
 	stored=${stored:-0}
-	# nfcollectd's compression speed changes (the writer fell behind).
-	zch=$(grep -c 'compression .* -> ' "$LOG/coll-$prog.$rate.$r.log" 2>/dev/null)
+	# nfcollectd's compression speed changes (the writer fell behind):
+	# the first logged alone, the rest summed up ("compression: N change(s)").
+	zch=$(awk '/compression .* -> / { n++ }
+	    /compression: [0-9]+ change/ { for (i = 1; i < NF; i++) if ($i == "compression:") n += $(i + 1) }
+	    END { print n + 0 }' "$LOG/coll-$prog.$rate.$r.log" 2>/dev/null)
 	rm -rf "$d"	# up to 1.4 GB per run at the top of the full ladder
 	lost=$((sent - stored))
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$prog" "$rate" "$r" \
