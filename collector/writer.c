@@ -126,7 +126,8 @@ comp_summary(struct writer *w, int force)
 		return;
 	log_info("compression: %llu change(s) in %lld s (%llu to stored, %llu "
 		 "back), %llu of %llu records stored; now %s",
-		 (unsigned long long)(w->log_slower + w->log_faster),
+		 (unsigned long long)w->log_slower +
+		     (unsigned long long)w->log_faster,
 		 (long long)(now - w->log_at),
 		 (unsigned long long)w->log_slower,
 		 (unsigned long long)w->log_faster,
