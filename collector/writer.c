@@ -306,7 +306,7 @@ tick(struct writer *w)
 
 /*
  * Before batch b, with queued batches waiting (b included): faster or
- * smaller if the queue says so, in every output, logged and counted.  A
+ * smaller if the pressure says so, in every output, logged and counted.  A
  * file whose compressor fails here is abandoned as on a failed write, and
  * a new one opened at once.
  */
