@@ -79,8 +79,12 @@ int agg_tab_add_group(struct aggtab *, const uint32_t *key,
  * UINT32_MAX when out of memory or the table has no address key.
  */
 uint32_t agg_tab_addr6(struct aggtab *, const uint8_t *a);
-/* Fold every row of src into dst (same spec).  0 or -1. */
-int agg_tab_merge(struct aggtab *dst, const struct aggtab *src);
+/*
+ * Fold every row of src into dst (same spec).  0 or -1.  Flows src has
+ * logged but not folded in yet may move to dst's log rather than be
+ * copied: src is then only fit to be freed.
+ */
+int agg_tab_merge(struct aggtab *dst, struct aggtab *src);
 size_t agg_tab_size(const struct aggtab *);
 /* The rows, unordered, in a new array (free() it).  NULL if empty/ENOMEM. */
 struct aggrow *agg_tab_rows(const struct aggtab *, size_t *n);

@@ -113,7 +113,7 @@ webagg_add(struct webagg *w, const struct flowrec *r, size_t n)
 }
 
 int
-webagg_merge(struct webagg *dst, const struct webagg *src)
+webagg_merge(struct webagg *dst, struct webagg *src)
 {
 	int i;
 

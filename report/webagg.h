@@ -39,7 +39,8 @@ struct webagg *webagg_new(const struct webagg_opts *);
 void webagg_free(struct webagg *);
 /* Fold n filtered flows in.  0, or -1 when memory ran out. */
 int webagg_add(struct webagg *, const struct flowrec *, size_t n);
-int webagg_merge(struct webagg *dst, const struct webagg *src);
+/* Fold src in (see agg_tab_merge(): src is then only fit to be freed). */
+int webagg_merge(struct webagg *dst, struct webagg *src);
 /* The i-th ranked table and its statdef (0 <= i < WEBAGG_NSTATS). */
 const struct statdef *webagg_statdef(int i);
 const struct aggtab *webagg_stat(const struct webagg *, int i);
