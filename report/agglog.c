@@ -34,8 +34,6 @@
  * uses less memory than folding, and each flow is folded in once, at the
  * end, instead of being copied by every resize of the growing table.
  */
-#define LOG_BITS 8
-#define LOG_PARTS (1u << LOG_BITS)
 #define LOG_START 65536	   /* entries of a table that starts logging */
 #define LOG_MIN (1u << 16) /* log entries beyond the table's */
 #define LOG_CHUNK 256	   /* entries per chunk */
@@ -198,6 +196,54 @@ agg_log_flush(struct aggtab *t, int keep)
 	if (!keep)
 		spare_free(t);
 	return rc;
+}
+
+/*
+ * Fold the entries of t whose hash is in partition p, from its slots and
+ * from its log, into s, a table of t's spec that holds nothing else.  In
+ * s the hashes are shifted past the partition bits, so that the entries
+ * spread over all of its slots.  t does not change.  0 or -1.
+ */
+int
+agg_log_part(struct aggtab *s, const struct aggtab *t, size_t p)
+{
+	size_t span = (t->mask + 1) >> LOG_BITS, j, m, i;
+	const struct counters *lc;
+	const struct logchunk *ch;
+	const uint32_t *w;
+	struct counters *c;
+	const uint8_t *e;
+	uint32_t h;
+
+	/*
+	 * p's entries start at or after the slots of its hashes; an entry
+	 * there can also be p - 1's, pushed along by linear probing, and p's
+	 * last ones can be pushed past them, into the occupied run after.
+	 */
+	for (j = p * span, m = 0; m < span || slot_ctr(t, j)->flows != 0;
+	     m++, j = (j + 1) & t->mask) {
+		lc = slot_ctr(t, j);
+		w = slot_wide(t, j);
+		if (lc->flows == 0 || w[0] >> (32 - LOG_BITS) != p)
+			continue;
+		if ((c = agg_lookup_wide(s, w + 1, w[0] << LOG_BITS)) == NULL)
+			return -1;
+		fold(c, lc->flows, lc->packets, lc->bytes, lc->first, lc->last);
+	}
+	for (ch = t->part != NULL ? t->part[p] : NULL; ch != NULL;
+	     ch = ch->next)
+		for (i = 0; i < ch->n; i++) {
+			e = ch->e + i * t->stride;
+			memcpy(&h, e + KEY_OFF, sizeof(h));
+			lc = (const void *)e;
+			c = agg_lookup_wide(s, (const void *)(e + KEY_OFF + 4),
+					    h << LOG_BITS);
+			if (c == NULL)
+				return -1;
+			fold(c, lc->flows, lc->packets, lc->bytes, lc->first,
+			     lc->last);
+		}
+	return 0;
 }
 
 /*

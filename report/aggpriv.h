@@ -25,6 +25,10 @@ struct counters {
  */
 #define KEY_OFF sizeof(struct counters)
 
+/* The log of a large wide table: partitions by a hash's top bits. */
+#define LOG_BITS 8
+#define LOG_PARTS (1u << LOG_BITS)
+
 struct logchunk {
 	struct logchunk *next;
 	size_t n;
@@ -150,6 +154,8 @@ fold(struct counters *c, uint64_t flows, uint64_t packets, uint64_t bytes,
 
 /* aggregate.c: 2^k times the slots.  0 or -1. */
 int agg_resize(struct aggtab *, int k);
+/* Empty the table (its slots; it must not log). */
+void agg_tab_clear(struct aggtab *);
 /* The counters for a key (of hash h), created if new; NULL on ENOMEM. */
 struct counters *agg_lookup_wide(struct aggtab *, const uint32_t *k,
 				 uint32_t h);
@@ -164,6 +170,11 @@ int agg_log_put(struct aggtab *, const uint32_t *k, uint32_t h,
 /* Fold the log in (see agglog.c); keep its chunks if keep.  0 or -1. */
 int agg_log_flush(struct aggtab *, int keep);
 void agg_log_free(struct aggtab *);
+/*
+ * Fold the entries of t of log partition p, slots and log, into s (an
+ * empty table of t's spec, that never logs) without folding t's log.
+ */
+int agg_log_part(struct aggtab *s, const struct aggtab *t, size_t p);
 /* Fold pending (logged) flows in before a read.  0, or -1 on ENOMEM. */
 int agg_settle(const struct aggtab *);
 

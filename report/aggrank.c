@@ -191,60 +191,114 @@ count_value_row(const struct aggrow *r, enum order o)
 	return count_value(&c, o);
 }
 
+/* The best rows so far: a heap of topn rows whose root is the worst. */
+struct topheap {
+	struct aggrow *h, cand;
+	size_t k, topn;
+	int64_t rootv;
+	enum order o;
+};
+
 /*
- * The best topn rows straight from the slots: a heap of topn rows whose
- * root is the worst kept, and a candidate built only when its count
- * reaches the root's.  Ranking a table of millions of conversations so
- * needs topn rows of memory instead of one row (~270 bytes) per entry.
+ * Offer slot j of table s, whose key words are t's (t's IPv6 ids), to
+ * the heap: a candidate row is built only when its count reaches the
+ * root's.
+ */
+static void
+top_offer(struct topheap *q, const struct aggtab *s, size_t j,
+	  const struct aggtab *t)
+{
+	const struct counters *c = slot_ctr(s, j);
+	int64_t v;
+	size_t i;
+
+	if (q->k < q->topn) {
+		slot_row(s, j, &q->h[q->k]);
+		if (t->famword)
+			row_fields(t, &q->h[q->k]);
+		if (++q->k == q->topn) {
+			for (i = q->k / 2; i-- > 0;)
+				sift(q->h, q->k, i, q->o);
+			q->rootv = count_value_row(&q->h[0], q->o);
+		}
+		return;
+	}
+	if ((v = count_value(c, q->o)) >= 0 && v < q->rootv)
+		return;
+	if (t->famword) { /* the IPv6 tie-break reads the fields */
+		memset(&q->cand, 0, sizeof(q->cand));
+		slot_row(s, j, &q->cand);
+		row_fields(t, &q->cand);
+	} else
+		slot_row(s, j, &q->cand);
+	if (rank_cmp(&q->cand, &q->h[0], q->o) < 0) {
+		q->h[0] = q->cand;
+		sift(q->h, q->k, 0, q->o);
+		q->rootv = count_value_row(&q->h[0], q->o);
+	}
+}
+
+/*
+ * A table with a log (millions of conversations) is ranked partition by
+ * partition: each partition's entries, from the slots and the log, are
+ * folded into a small table that stays in the cache, which is offered to
+ * the heap and emptied for the next.  The log is not folded into the
+ * table, which would have to grow to hold every key.  0 or -1.
+ */
+static int
+top_parts(struct topheap *q, const struct aggtab *t)
+{
+	struct aggtab *s;
+	size_t p, j;
+	int rc = 0;
+
+	if ((s = agg_tab_new(&t->spec)) == NULL)
+		return -1;
+	for (p = 0; rc == 0 && p < LOG_PARTS; p++) {
+		if (p > 0)
+			agg_tab_clear(s);
+		rc = agg_log_part(s, t, p);
+		for (j = 0; rc == 0 && j <= s->mask; j++)
+			if (slot_ctr(s, j)->flows != 0)
+				top_offer(q, s, j, t);
+	}
+	agg_tab_free(s);
+	return rc;
+}
+
+/*
+ * The best topn rows straight from the slots (and the log, if any).
+ * Ranking a table of millions of conversations so needs topn rows of
+ * memory instead of one row (~270 bytes) per entry.
  */
 struct aggrow *
 agg_tab_top(const struct aggtab *t, enum order o, size_t topn, size_t *n)
 {
-	struct aggrow *h, cand;
-	int64_t rootv = -1, v;
-	size_t j, k = 0, i;
+	struct topheap q;
+	size_t j, i;
 
 	*n = 0;
-	if (agg_settle(t) == -1)
+	if (topn > t->n + t->logn)
+		topn = t->n + t->logn;
+	if (topn == 0 || (q.h = calloc(topn, sizeof(*q.h))) == NULL)
 		return NULL;
-	if (topn > t->n)
-		topn = t->n;
-	if (topn == 0 || (h = calloc(topn, sizeof(*h))) == NULL)
-		return NULL;
-	memset(&cand, 0, sizeof(cand));
-	for (j = 0; j <= t->mask; j++) {
-		const struct counters *c = slot_ctr(t, j);
-
-		if (c->flows == 0)
-			continue;
-		if (k < topn) {
-			slot_row(t, j, &h[k]);
-			if (t->famword)
-				row_fields(t, &h[k]);
-			if (++k == topn) {
-				for (i = k / 2; i-- > 0;)
-					sift(h, k, i, o);
-				rootv = count_value_row(&h[0], o);
-			}
-			continue;
+	memset(&q.cand, 0, sizeof(q.cand));
+	q.k = 0;
+	q.topn = topn;
+	q.rootv = -1;
+	q.o = o;
+	if (t->logn > 0) {
+		if (top_parts(&q, t) == -1) {
+			free(q.h);
+			return NULL;
 		}
-		if ((v = count_value(c, o)) >= 0 && v < rootv)
-			continue;
-		if (t->famword) { /* the IPv6 tie-break reads the fields */
-			memset(&cand, 0, sizeof(cand));
-			slot_row(t, j, &cand);
-			row_fields(t, &cand);
-		} else
-			slot_row(t, j, &cand);
-		if (rank_cmp(&cand, &h[0], o) < 0) {
-			h[0] = cand;
-			sift(h, k, 0, o);
-			rootv = count_value_row(&h[0], o);
-		}
-	}
-	for (i = 0; i < k; i++)
-		row_fields(t, &h[i]);
-	agg_rows_sort(h, k, o);
-	*n = k;
-	return h;
+	} else
+		for (j = 0; j <= t->mask; j++)
+			if (slot_ctr(t, j)->flows != 0)
+				top_offer(&q, t, j, t);
+	for (i = 0; i < q.k; i++)
+		row_fields(t, &q.h[i]);
+	agg_rows_sort(q.h, q.k, o);
+	*n = q.k;
+	return q.h;
 }

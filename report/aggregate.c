@@ -524,6 +524,13 @@ agg_tab_add(struct aggtab *t, const struct flowrec *recs, size_t n)
 	return 0;
 }
 
+void
+agg_tab_clear(struct aggtab *t)
+{
+	memset(t->slots, 0, (t->mask + 1) * t->stride);
+	t->n = 0;
+}
+
 size_t
 agg_tab_size(const struct aggtab *t)
 {

@@ -397,9 +397,11 @@ static void
 rows_check(const struct aggtab *t, size_t nq, enum order o)
 {
 	struct aggrow *rows, *top;
-	size_t n, i, k, bad = 0;
+	size_t n, i, k, bad = 0, ntop;
 	unsigned q;
 
+	/* Before any other read, which folds the log in. */
+	ck_assert_ptr_nonnull(top = agg_tab_top(t, o, 10, &ntop));
 	ck_assert_uint_eq(agg_tab_size(t), nq);
 	ck_assert_ptr_nonnull(rows = agg_tab_rows(t, &n));
 	ck_assert_uint_eq(n, nq);
@@ -416,8 +418,7 @@ rows_check(const struct aggtab *t, size_t nq, enum order o)
 	}
 	ck_assert_uint_eq(bad, 0);
 	k = agg_rows_top(rows, n, o, 10);
-	ck_assert_ptr_nonnull(top = agg_tab_top(t, o, 10, &i));
-	ck_assert_uint_eq(i, k);
+	ck_assert_uint_eq(ntop, k);
 	ck_assert_mem_eq(top, rows, k * sizeof(*rows));
 	free(top);
 	free(rows);
@@ -447,7 +448,9 @@ END_TEST
 START_TEST(test_wide_log_new_keys)
 {
 	const struct statdef *d = agg_stat_lookup("conversation");
-	struct aggtab *a = agg_tab_new(&d->spec), *b = agg_tab_new(&d->spec);
+	struct aggtab *a = agg_tab_new(&d->spec), *b = agg_tab_new(&d->spec),
+		      *s;
+	size_t p, j, nkeys = 0, nflows = 0;
 
 	memset(want_flows, 0, sizeof(want_flows));
 	memset(want_bytes, 0, sizeof(want_bytes));
@@ -456,10 +459,25 @@ START_TEST(test_wide_log_new_keys)
 	ck_assert_uint_lt(a->n, 100000); /* folded in: the sample only */
 	ck_assert_uint_gt(a->logn, 100000);
 	feed(b, QB - 200000, 1, 200000, 0);
-	feed(b, 100000, 0, 0, QB); /* keys seen in a and b */
+	feed(b, 20000, 0, 0, QB); /* keys seen in a and b */
 	ck_assert_uint_gt(b->logn, 0);
 	ck_assert_int_eq(agg_tab_merge(a, b), 0);
 	ck_assert_uint_eq(b->logn, 0); /* moved, or copied if IPv6 */
+	ck_assert_uint_gt(a->logn, 0); /* ranked by partition */
+	/* Each entry, in the slots or logged, is in one partition. */
+	ck_assert_ptr_nonnull(s = agg_tab_new(&d->spec));
+	for (p = 0; p < LOG_PARTS; p++) {
+		if (agg_log_part(s, a, p) != 0)
+			break;
+		for (j = 0; j <= s->mask; j++)
+			nflows += slot_ctr(s, j)->flows;
+		nkeys += s->n;
+		agg_tab_clear(s);
+	}
+	agg_tab_free(s);
+	ck_assert_uint_eq(p, LOG_PARTS);
+	ck_assert_uint_eq(nkeys, QB);
+	ck_assert_uint_eq(nflows, QB + 20000);
 	rows_check(a, QB, O_FLOWS);
 	agg_tab_free(a);
 	agg_tab_free(b);
