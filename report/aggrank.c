@@ -242,15 +242,15 @@ top_offer(struct topheap *q, const struct aggtab *s, size_t j,
  * A table with a log (millions of conversations) is ranked partition by
  * partition: each partition's entries, from the slots and the log, are
  * folded into a small table that stays in the cache, which is offered to
- * the heap and emptied for the next.  The log is not folded into the
+ * the heaps and emptied for the next.  The log is not folded into the
  * table, which would have to grow to hold every key.  0 or -1.
  */
 static int
-top_parts(struct topheap *q, const struct aggtab *t)
+top_parts(struct topheap *q, int nq, const struct aggtab *t)
 {
 	struct aggtab *s;
 	size_t p, j;
-	int rc = 0;
+	int rc = 0, i;
 
 	if ((s = agg_tab_new(&t->spec)) == NULL)
 		return -1;
@@ -260,45 +260,68 @@ top_parts(struct topheap *q, const struct aggtab *t)
 		rc = agg_log_part(s, t, p);
 		for (j = 0; rc == 0 && j <= s->mask; j++)
 			if (slot_ctr(s, j)->flows != 0)
-				top_offer(q, s, j, t);
+				for (i = 0; i < nq; i++)
+					top_offer(&q[i], s, j, t);
 	}
 	agg_tab_free(s);
 	return rc;
 }
 
 /*
- * The best topn rows straight from the slots (and the log, if any).
- * Ranking a table of millions of conversations so needs topn rows of
- * memory instead of one row (~270 bytes) per entry.
+ * The best topn rows straight from the slots (and the log, if any), for
+ * each order in one pass.  Ranking a table of millions of conversations
+ * so needs topn rows of memory instead of one row (~270 bytes) per entry.
  */
+int
+agg_tab_tops(const struct aggtab *t, const enum order *o, int no, size_t topn,
+	     struct aggrow **rows, size_t *n)
+{
+	struct topheap q[AGG_MAXTOPS];
+	size_t j, k;
+	int i, rc = 0;
+
+	if (topn > t->n + t->logn)
+		topn = t->n + t->logn;
+	for (i = 0; i < no; i++) {
+		rows[i] = NULL;
+		n[i] = 0;
+	}
+	if (no < 1 || no > AGG_MAXTOPS || topn == 0)
+		return no > AGG_MAXTOPS ? -1 : 0;
+	memset(q, 0, sizeof(q));
+	for (i = 0; i < no; i++) {
+		q[i].topn = topn;
+		q[i].rootv = -1;
+		q[i].o = o[i];
+		if ((q[i].h = calloc(topn, sizeof(*q[i].h))) == NULL)
+			rc = -1;
+	}
+	if (rc == 0 && t->logn > 0)
+		rc = top_parts(q, no, t);
+	else if (rc == 0)
+		for (j = 0; j <= t->mask; j++)
+			if (slot_ctr(t, j)->flows != 0)
+				for (i = 0; i < no; i++)
+					top_offer(&q[i], t, j, t);
+	for (i = 0; i < no; i++) {
+		if (rc == -1) {
+			free(q[i].h);
+			continue;
+		}
+		for (k = 0; k < q[i].k; k++)
+			row_fields(t, &q[i].h[k]);
+		agg_rows_sort(q[i].h, q[i].k, o[i]);
+		rows[i] = q[i].h;
+		n[i] = q[i].k;
+	}
+	return rc;
+}
+
 struct aggrow *
 agg_tab_top(const struct aggtab *t, enum order o, size_t topn, size_t *n)
 {
-	struct topheap q;
-	size_t j, i;
+	struct aggrow *rows;
 
-	*n = 0;
-	if (topn > t->n + t->logn)
-		topn = t->n + t->logn;
-	if (topn == 0 || (q.h = calloc(topn, sizeof(*q.h))) == NULL)
-		return NULL;
-	memset(&q.cand, 0, sizeof(q.cand));
-	q.k = 0;
-	q.topn = topn;
-	q.rootv = -1;
-	q.o = o;
-	if (t->logn > 0) {
-		if (top_parts(&q, t) == -1) {
-			free(q.h);
-			return NULL;
-		}
-	} else
-		for (j = 0; j <= t->mask; j++)
-			if (slot_ctr(t, j)->flows != 0)
-				top_offer(&q, t, j, t);
-	for (i = 0; i < q.k; i++)
-		row_fields(t, &q.h[i]);
-	agg_rows_sort(q.h, q.k, o);
-	*n = q.k;
-	return q.h;
+	agg_tab_tops(t, &o, 1, topn, &rows, n);
+	return rows;
 }

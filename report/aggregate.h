@@ -117,6 +117,14 @@ size_t agg_rows_top(struct aggrow *, size_t n, enum order, size_t topn);
  */
 struct aggrow *agg_tab_top(const struct aggtab *, enum order, size_t topn,
 			   size_t *n);
+/*
+ * The same for no orders (at most AGG_MAXTOPS) in one pass over the
+ * table: rows[i] and n[i] as agg_tab_top() by o[i].  0, or -1 when out of
+ * memory (every rows[i] NULL).
+ */
+#define AGG_MAXTOPS 4
+int agg_tab_tops(const struct aggtab *, const enum order *o, int no,
+		 size_t topn, struct aggrow **rows, size_t *n);
 
 /* A -s statistic: a name, the table spec, and the column labels. */
 struct statdef {

@@ -499,17 +499,17 @@ static int
 tab_rankings(FILE *f, const char *title, const struct statdef *def,
 	     const struct aggtab *t, const struct html_page *p)
 {
-	struct aggrow *rows;
-	size_t k;
+	struct aggrow *rows[3];
+	size_t k[3];
 	int i;
 
+	if (agg_tab_tops(t, table_orders, 3, p->topn, rows, k) == -1)
+		return -1;
 	fprintf(f, "<h3>%s</h3>\n<div class=\"tables\">\n", title);
 	for (i = 0; i < 3; i++) {
-		rows = agg_tab_top(t, table_orders[i], p->topn, &k);
-		if (rows == NULL && k == 0 && agg_tab_size(t) > 0 && p->topn)
-			return -1;
-		table(f, def->name, def, rows, k, table_orders[i], p->total);
-		free(rows);
+		table(f, def->name, def, rows[i], k[i], table_orders[i],
+		      p->total);
+		free(rows[i]);
 	}
 	fprintf(f, "</div>\n");
 	return 0;

@@ -323,6 +323,24 @@ START_TEST(test_tab_top)
 			free(top);
 			free(all);
 		}
+	/* Four orders in one pass: the same rows as one by one. */
+	for (m = 0; m < sizeof(sizes) / sizeof(sizes[0]); m++) {
+		const enum order ords[AGG_MAXTOPS] = {O_BYTES, O_TSTART,
+						      O_FLOWS, O_BPP};
+		struct aggrow *tops[AGG_MAXTOPS];
+		size_t ns[AGG_MAXTOPS];
+
+		ck_assert_int_eq(
+		    agg_tab_tops(t, ords, AGG_MAXTOPS, sizes[m], tops, ns), 0);
+		for (o = 0; o < AGG_MAXTOPS; o++) {
+			top = agg_tab_top(t, ords[o], sizes[m], &i);
+			ck_assert_uint_eq(ns[o], i);
+			ck_assert(i == 0 ||
+				  memcmp(top, tops[o], i * sizeof(*top)) == 0);
+			free(top);
+			free(tops[o]);
+		}
+	}
 	agg_tab_free(t);
 }
 END_TEST
@@ -396,12 +414,14 @@ feed(struct aggtab *t, size_t nflows, int all, unsigned q0, unsigned nq)
 static void
 rows_check(const struct aggtab *t, size_t nq, enum order o)
 {
-	struct aggrow *rows, *top;
-	size_t n, i, k, bad = 0, ntop;
+	const enum order ords[3] = {o, O_BYTES, O_TEND};
+	struct aggrow *rows, *tops[3];
+	size_t n, i, k, bad = 0, ntop[3];
 	unsigned q;
+	int r;
 
 	/* Before any other read, which folds the log in. */
-	ck_assert_ptr_nonnull(top = agg_tab_top(t, o, 10, &ntop));
+	ck_assert_int_eq(agg_tab_tops(t, ords, 3, 10, tops, ntop), 0);
 	ck_assert_uint_eq(agg_tab_size(t), nq);
 	ck_assert_ptr_nonnull(rows = agg_tab_rows(t, &n));
 	ck_assert_uint_eq(n, nq);
@@ -417,10 +437,12 @@ rows_check(const struct aggtab *t, size_t nq, enum order o)
 		want_flows[q] = 0; /* each key once */
 	}
 	ck_assert_uint_eq(bad, 0);
-	k = agg_rows_top(rows, n, o, 10);
-	ck_assert_uint_eq(ntop, k);
-	ck_assert_mem_eq(top, rows, k * sizeof(*rows));
-	free(top);
+	for (r = 0; r < 3; r++) {
+		k = agg_rows_top(rows, n, ords[r], 10);
+		ck_assert_uint_eq(ntop[r], k);
+		ck_assert_mem_eq(tops[r], rows, k * sizeof(*rows));
+		free(tops[r]);
+	}
 	free(rows);
 }
 
