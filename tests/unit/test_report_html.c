@@ -162,6 +162,16 @@ START_TEST(test_services)
 	ck_assert_str_eq(t, "proto 99");
 	ck_assert_int_eq(svcname_known(6, 22), 1);
 	ck_assert_int_eq(svcname_known(17, 22), 0);
+	/* The bitmap in front of the search: first, last, neighbours. */
+	ck_assert_int_eq(svcname_known(6, 20), 1);
+	ck_assert_int_eq(svcname_known(6, 19), 0);
+	ck_assert_int_eq(svcname_known(17, 51820), 1);
+	ck_assert_int_eq(svcname_known(17, 51819), 0);
+	ck_assert_int_eq(svcname_known(17, 51821), 0);
+	ck_assert_int_eq(svcname_known(17, 51820 - 64), 0);
+	ck_assert_int_eq(svcname_known(17, 9995), 1);
+	ck_assert_int_eq(svcname_known(17, 9995 + 32), 0);
+	ck_assert_int_eq(svcname_known(6, 65535), 0);
 }
 END_TEST
 
