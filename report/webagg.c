@@ -132,17 +132,21 @@ webagg_stat(const struct webagg *w, int i)
 	return w->stat[i];
 }
 
-struct aggrow *
-webagg_services(const struct webagg *w, size_t *n)
+int
+webagg_services(const struct webagg *w, const enum order *o, int no,
+		size_t topn, struct aggrow **rows, size_t *n)
 {
-	struct aggrow *rows = agg_tab_rows(w->svc, n);
-	size_t i;
+	int i;
+	size_t j;
 
-	for (i = 0; rows != NULL && i < *n; i++) {
-		rows[i].r.proto = (uint8_t)(rows[i].key[0] >> 16);
-		rows[i].r.dstport = (uint16_t)rows[i].key[0];
-	}
-	return rows;
+	if (agg_tab_tops(w->svc, o, no, topn, rows, n) == -1)
+		return -1;
+	for (i = 0; i < no; i++)
+		for (j = 0; j < n[i]; j++) {
+			rows[i][j].r.proto = (uint8_t)(rows[i][j].key[0] >> 16);
+			rows[i][j].r.dstport = (uint16_t)rows[i][j].key[0];
+		}
+	return 0;
 }
 
 /* ---- shaping ---- */

@@ -222,6 +222,7 @@ START_TEST(test_webagg_sums)
 	struct webview v;
 	struct window win = {INT64_MIN, INT64_MAX};
 	struct aggrow *svc;
+	const enum order by_bytes = O_BYTES;
 	uint64_t want[3] = {0, 0, 0}, got, dir[3][3];
 	size_t i, ns;
 	int m, d;
@@ -272,10 +273,12 @@ START_TEST(test_webagg_sums)
 	ck_assert_str_eq(v.proto[0][0].name, "TCP");
 	webagg_view_free(&v);
 	/* The services table holds every flow once. */
-	svc = webagg_services(a, &ns);
+	ck_assert_int_eq(webagg_services(a, &by_bytes, 1, NF, &svc, &ns), 0);
 	for (got = 0, i = 0; i < ns; i++)
 		got += svc[i].r.bytes;
 	ck_assert_uint_eq(got, want[WV_BYTES]);
+	ck_assert_uint_gt(ns, 1); /* ranked: the largest first */
+	ck_assert_uint_ge(svc[0].r.bytes, svc[ns - 1].r.bytes);
 	free(svc);
 	/* A window wider than the data sets the axis: a day, coarsened. */
 	win.start = T0 - 86400000 + 7200000;
