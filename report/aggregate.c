@@ -350,6 +350,7 @@ add_narrow(struct aggtab *t, const struct flowrec *recs, size_t n)
 	uint64_t kv[2 * BATCH];
 	uint32_t hv[2 * BATCH];
 	const struct flowrec *rv[2 * BATCH];
+	struct counters *c;
 	size_t i, j, m, e;
 	uint64_t v;
 
@@ -368,8 +369,12 @@ add_narrow(struct aggtab *t, const struct flowrec *recs, size_t n)
 			v = key64(t, k);
 			rv[e] = r;
 			kv[e] = v;
-			hv[e] = hash64(t, v);
-			__builtin_prefetch(slot_ctr(t, home(t, hv[e])));
+			if (e > 0 && kv[e - 1] == v) {
+				hv[e] = hv[e - 1]; /* a run: see below */
+			} else {
+				hv[e] = hash64(t, v);
+				__builtin_prefetch(slot_ctr(t, home(t, hv[e])));
+			}
 			e++;
 			if (s->either) {
 				/* The other side counts too, once per flow. */
@@ -389,9 +394,17 @@ add_narrow(struct aggtab *t, const struct flowrec *recs, size_t n)
 		}
 		if (t->oom)
 			return -1;
-		for (j = 0; j < e; j++)
-			if (fold_flow(lookup64(t, kv[j], hv[j]), rv[j]) == -1)
+		/*
+		 * Flows often come in runs of one key (the exporter of a
+		 * file): its counters stay where they are until a key is
+		 * added, so a run looks its key up once.
+		 */
+		for (c = NULL, j = 0; j < e; j++) {
+			if (j == 0 || kv[j] != kv[j - 1])
+				c = lookup64(t, kv[j], hv[j]);
+			if (fold_flow(c, rv[j]) == -1)
 				return -1;
+		}
 	}
 	return 0;
 }
