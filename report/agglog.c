@@ -27,9 +27,9 @@
  *
  * Folding pays only if the log holds keys more than once.  A periodic
  * fold therefore starts with a sample, the first LOG_SAMPLE partitions
- * (a random share of the keys, by their hash); when that brought in at
- * least 7/8 new keys, the rest stays logged until the log has doubled.  A
- * log entry is smaller than the slots a key takes (72 bytes against 96 to
+ * (a random share of the keys, by their hash); when at least 7/8 of it
+ * would be new keys, the log stays as it is until it has doubled.  A log
+ * entry is smaller than the slots a key takes (72 bytes against 96 to
  * 192), so with all-new keys (conversations with ephemeral ports) this
  * uses less memory than folding, and each flow is folded in once, at the
  * end, instead of being copied by every resize of the growing table.
@@ -37,7 +37,7 @@
 #define LOG_START 65536	   /* entries of a table that starts logging */
 #define LOG_MIN (1u << 16) /* log entries beyond the table's */
 #define LOG_CHUNK 256	   /* entries per chunk */
-#define LOG_SAMPLE 2	   /* partitions folded to see if folding pays */
+#define LOG_SAMPLE 2	   /* partitions counted to see if folding pays */
 
 static void
 spare_free(struct aggtab *t)
@@ -152,44 +152,87 @@ fold_part(struct aggtab *t, size_t p, int keep)
 }
 
 /*
+ * Count the distinct keys of the log's first LOG_SAMPLE partitions (*done
+ * entries) that t does not hold yet (*fresh), in a table of their own:
+ * folded into t they could not be taken back, and before t has grown for
+ * the whole log they would pile up in its first slots (a slot's place is
+ * its hash's top bits).  0 or -1.
+ */
+static int
+log_sample(const struct aggtab *t, size_t *done, size_t *fresh)
+{
+	const struct logchunk *ch;
+	struct aggtab *s;
+	struct counters *c;
+	const uint8_t *e;
+	const uint32_t *w;
+	size_t p, i, j;
+	uint32_t h;
+	int rc = 0;
+
+	*done = *fresh = 0;
+	if ((s = agg_tab_new(&t->spec)) == NULL)
+		return -1;
+	for (p = 0; p < LOG_SAMPLE; p++)
+		for (ch = t->part[p]; ch != NULL; ch = ch->next) {
+			for (i = 0; rc == 0 && i < ch->n; i++) {
+				e = ch->e + i * t->stride;
+				memcpy(&h, e + KEY_OFF, sizeof(h));
+				c = agg_lookup_wide(
+				    s, (const void *)(e + KEY_OFF + 4),
+				    h << LOG_BITS);
+				if (c == NULL)
+					rc = -1;
+				else
+					c->flows = 1;
+			}
+			*done += ch->n;
+		}
+	for (j = 0; rc == 0 && j <= s->mask; j++) {
+		if (slot_ctr(s, j)->flows == 0)
+			continue;
+		w = slot_wide(s, j) + 1;
+		if (!agg_has_wide(t, w, hash_words(t, w)))
+			(*fresh)++;
+	}
+	agg_tab_free(s);
+	return rc;
+}
+
+/*
  * Fold the log into the slots, partition by partition.  0 or -1.  The
- * chunks are kept for the next flows if keep, and then the fold stops
- * after a sample if it does not pay (see LOG_SAMPLE).
+ * chunks are kept for the next flows if keep, and then the log is left
+ * as it is if a sample says folding does not pay (see LOG_SAMPLE).
  */
 int
 agg_log_flush(struct aggtab *t, int keep)
 {
-	size_t p, n0 = t->n, total = t->logn, done, est;
-	int rc = 0, k;
+	size_t p, n0 = t->n, total = t->logn, done, fresh, est, k;
+	int rc = 0;
 
+	if (total > 0 && log_sample(t, &done, &fresh) == -1)
+		return -1;
+	if (total > 0 && keep && done > 0 && fresh * 8 >= done * 7) {
+		/* Nearly all new keys: the log waits. */
+		t->logat = 2 * total > LOG_MIN + n0 ? 2 * total : LOG_MIN + n0;
+		return 0;
+	}
 	for (p = 0; t->logn > 0 && p < LOG_PARTS; p++) {
 		/*
-		 * The entries folded so far are a share of the log (their
-		 * partitions are a range of hashes) and foretell the size
-		 * of the table: grow for it at once, or the slots' first
-		 * part (a slot's place is its hash's top bits too) fills
-		 * up beyond 3/4 on its own.  Not while sampling: that fold
-		 * may stop.
+		 * Grow at once for the size the sample, then the partitions
+		 * folded so far (a range of hashes each) foretell, or the
+		 * slots' first part fills up beyond 3/4 on its own.
 		 */
-		done = total - t->logn;
-		if (keep && p < LOG_SAMPLE)
-			done = 0;
-		for (k = 0, est = done ? n0 + (t->n - n0) * total / done : 0;
-		     est * 4 > ((t->mask + 1) << k) * 3; k++)
+		if (total > t->logn)
+			est = n0 + (t->n - n0) * total / (total - t->logn);
+		else
+			est = n0 + (done > 0 ? fresh * total / done : 0);
+		for (k = 0; est * 4 > ((t->mask + 1) << k) * 3; k++)
 			;
 		if (rc == 0 && k > 0)
-			rc = agg_resize(t, k);
+			rc = agg_resize(t, (int)k);
 		if (fold_part(t, p, keep) == -1)
 			rc = -1;
-		done = total - t->logn;
-		if (keep && rc == 0 && p + 1 == LOG_SAMPLE && done > 0 &&
-		    (t->n - n0) * 8 >= done * 7) {
-			/* Nearly all new keys: the rest waits. */
-			t->logat = 2 * t->logn > LOG_MIN + t->n
-				       ? 2 * t->logn
-				       : LOG_MIN + t->n;
-			return 0;
-		}
 	}
 	t->logn = 0;
 	t->logat = LOG_MIN + t->n;

@@ -160,6 +160,8 @@ void agg_tab_clear(struct aggtab *);
 struct counters *agg_lookup_wide(struct aggtab *, const uint32_t *k,
 				 uint32_t h);
 struct counters *agg_lookup(struct aggtab *, const uint32_t *k);
+/* Is the wide key k (of hash h) in the slots? */
+int agg_has_wide(const struct aggtab *, const uint32_t *k, uint32_t h);
 
 /* agglog.c: the log. */
 /* Is the table a wide one that logs (from now on, with more entries)? */

@@ -4,7 +4,10 @@
  * Ranking uses a bounded selection: the best N rows are kept in a binary
  * heap while scanning (O(n log N)), then sorted; only -O sorts everything.
  * agg_tab_top() does the same straight from the slots, so that a table of
- * millions of conversations never becomes an array of rows.
+ * millions of conversations never becomes an array of rows, and, for a
+ * table that still has a log (agglog.c), partition by partition, so that
+ * the log is never folded into one table of every key.  agg_tab_tops()
+ * ranks by several orders in one such pass.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -264,11 +264,11 @@ lookup64(struct aggtab *t, uint64_t v, uint32_t h)
 	return fresh(t, j);
 }
 
-/* The counters for a wide key k of hash h; created (flows 0) if new. */
-struct counters *
-agg_lookup_wide(struct aggtab *t, const uint32_t *k, uint32_t h)
+/* The slot of a wide key k of hash h, or the empty slot where it goes. */
+static inline size_t
+probe_wide(const struct aggtab *t, const uint32_t *k, uint32_t h)
 {
-	uint32_t *w;
+	const uint32_t *w;
 	size_t j;
 	int i;
 
@@ -280,8 +280,26 @@ agg_lookup_wide(struct aggtab *t, const uint32_t *k, uint32_t h)
 		for (i = 0; i < t->nwords && w[i + 1] == k[i]; i++)
 			;
 		if (i == t->nwords)
-			return slot_ctr(t, j);
+			break;
 	}
+	return j;
+}
+
+int
+agg_has_wide(const struct aggtab *t, const uint32_t *k, uint32_t h)
+{
+	return slot_ctr(t, probe_wide(t, k, h))->flows != 0;
+}
+
+/* The counters for a wide key k of hash h; created (flows 0) if new. */
+struct counters *
+agg_lookup_wide(struct aggtab *t, const uint32_t *k, uint32_t h)
+{
+	uint32_t *w;
+	size_t j = probe_wide(t, k, h);
+
+	if (slot_ctr(t, j)->flows != 0)
+		return slot_ctr(t, j);
 	if ((j = place(t, j, h)) == SIZE_MAX)
 		return NULL;
 	w = slot_wide(t, j);

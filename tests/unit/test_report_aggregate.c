@@ -478,7 +478,7 @@ START_TEST(test_wide_log_new_keys)
 	memset(want_bytes, 0, sizeof(want_bytes));
 	/* 64Ki keys in the slots, then a log of 131072 that is sampled. */
 	feed(a, 200000, 1, 0, 0);
-	ck_assert_uint_lt(a->n, 100000); /* folded in: the sample only */
+	ck_assert_uint_lt(a->n, 100000); /* the log was sampled, not folded */
 	ck_assert_uint_gt(a->logn, 100000);
 	feed(b, QB - 200000, 1, 200000, 0);
 	feed(b, 20000, 0, 0, QB); /* keys seen in a and b */
