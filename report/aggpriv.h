@@ -32,8 +32,8 @@ struct counters {
 struct logchunk {
 	struct logchunk *next;
 	size_t n;
-	int v6;	     /* an entry holds IPv6 ids (this table's own) */
-	uint8_t e[]; /* LOG_CHUNK entries of the table's stride */
+	size_t v6;   /* an entry holds IPv6 ids (this table's own) */
+	uint8_t e[]; /* LOG_CHUNK entries of the table's stride, 8-aligned */
 };
 
 struct aggtab {
