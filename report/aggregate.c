@@ -443,6 +443,17 @@ rec_key(struct aggtab *t, const struct flowrec *r, uint32_t *k)
 	return fam;
 }
 
+int
+agg_tab_add_row(struct aggtab *t, const struct aggrow *w)
+{
+	uint32_t k[AGG_MAXWORDS] = {0};
+
+	rec_key(t, &w->r, k);
+	if (t->oom)
+		return -1;
+	return agg_tab_add_group(t, k, &w->r, w->flows);
+}
+
 /* Wide keys of a large table: into the log. */
 static int
 log_wide(struct aggtab *t, const struct flowrec *recs, size_t n)

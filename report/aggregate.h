@@ -74,6 +74,12 @@ int agg_tab_add_keys(struct aggtab *, const uint64_t *keys,
 int agg_tab_add_group(struct aggtab *, const uint32_t *key,
 		      const struct flowrec *r, uint64_t flows);
 /*
+ * Fold a row of another table whose keys include this one's (its key
+ * fields set, as agg_tab_rows() gives them) in under this table's key:
+ * a table derived from a finer one.  0 or -1.
+ */
+int agg_tab_add_row(struct aggtab *, const struct aggrow *);
+/*
  * The key word of an IPv6 address in a table keyed on an address (its
  * bit in the last key word set by the caller), for agg_tab_add_group();
  * UINT32_MAX when out of memory or the table has no address key.

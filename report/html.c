@@ -489,6 +489,8 @@ tab_rankings(FILE *f, const char *title, const struct statdef *def,
 	size_t k[3];
 	int i;
 
+	if (def != NULL && t == NULL)
+		return -1;
 	if ((def != NULL ? agg_tab_tops(t, table_orders, 3, p->topn, rows, k)
 			 : webagg_services(p->agg, table_orders, 3, p->topn,
 					   rows, k)) == -1)

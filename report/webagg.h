@@ -43,6 +43,7 @@ int webagg_add(struct webagg *, const struct flowrec *, size_t n);
 int webagg_merge(struct webagg *dst, struct webagg *src);
 /* The i-th ranked table and its statdef (0 <= i < WEBAGG_NSTATS). */
 const struct statdef *webagg_statdef(int i);
+/* NULL when out of memory. */
 const struct aggtab *webagg_stat(const struct webagg *, int i);
 /*
  * The best topn services by each of the no orders o, as agg_tab_tops()
