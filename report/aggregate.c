@@ -458,7 +458,7 @@ agg_tab_add_row(struct aggtab *t, const struct aggrow *w)
 static int
 log_wide(struct aggtab *t, const struct flowrec *recs, size_t n)
 {
-	uint32_t k[AGG_MAXWORDS];
+	uint32_t k[AGG_MAXWORDS] = {0};
 	struct counters c;
 	size_t i;
 
@@ -509,7 +509,7 @@ agg_tab_add_keys(struct aggtab *t, const uint64_t *keys,
 static int
 add_wide(struct aggtab *t, const struct flowrec *recs, size_t n)
 {
-	uint32_t kv[BATCH][AGG_MAXWORDS], hv[BATCH];
+	uint32_t kv[BATCH][AGG_MAXWORDS] = {{0}}, hv[BATCH];
 	size_t i, j, m;
 	int lg;
 
