@@ -25,10 +25,15 @@ struct counters {
  */
 #define KEY_OFF sizeof(struct counters)
 
+/* The log of a large wide table: partitions by a hash's top bits. */
+#define LOG_BITS 8
+#define LOG_PARTS (1u << LOG_BITS)
+
 struct logchunk {
 	struct logchunk *next;
 	size_t n;
-	uint8_t e[]; /* LOG_CHUNK entries of the table's stride */
+	size_t v6;   /* an entry holds IPv6 ids (this table's own) */
+	uint8_t e[]; /* LOG_CHUNK entries of the table's stride, 8-aligned */
 };
 
 struct aggtab {
@@ -48,6 +53,7 @@ struct aggtab {
 	struct logchunk **part;
 	struct logchunk *spare; /* chunks folded in, for reuse */
 	size_t logn;
+	size_t logat; /* logn at which the log is (partly) folded in */
 	/*
 	 * Address keys: bit i of ipmask is set when key i is an address
 	 * field; then the last key word holds the IPv6 bits (AGG_MAXWORDS)
@@ -106,6 +112,71 @@ slot_words(const struct aggtab *t, size_t j, uint32_t *k)
 		k[1] = (uint32_t)(v >> 32);
 }
 
+static inline uint32_t
+hash64(const struct aggtab *t, uint64_t v)
+{
+	uint64_t h = (v ^ t->seed) * 0x9e3779b97f4a7c15ULL;
+
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 32;
+	return (uint32_t)h;
+}
+
+static inline uint32_t
+hash_words(const struct aggtab *t, const uint32_t *k)
+{
+	uint64_t h = t->seed;
+	int i;
+
+	for (i = 0; i < t->nwords; i++) {
+		h ^= k[i];
+		h *= 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 29;
+	}
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 32;
+	return (uint32_t)h;
+}
+
+static inline void
+fold(struct counters *c, uint64_t flows, uint64_t packets, uint64_t bytes,
+     int64_t first, int64_t last)
+{
+	c->flows += flows;
+	c->packets += packets;
+	c->bytes += bytes;
+	if (first < c->first)
+		c->first = first;
+	if (last > c->last)
+		c->last = last;
+}
+
+/* aggregate.c: 2^k times the slots.  0 or -1. */
+int agg_resize(struct aggtab *, int k);
+/* Empty the table (its slots; it must not log). */
+void agg_tab_clear(struct aggtab *);
+/* The counters for a key (of hash h), created if new; NULL on ENOMEM. */
+struct counters *agg_lookup_wide(struct aggtab *, const uint32_t *k,
+				 uint32_t h);
+struct counters *agg_lookup(struct aggtab *, const uint32_t *k);
+/* Is the wide key k (of hash h) in the slots? */
+int agg_has_wide(const struct aggtab *, const uint32_t *k, uint32_t h);
+
+/* agglog.c: the log. */
+/* Is the table a wide one that logs (from now on, with more entries)? */
+int agg_logging(struct aggtab *, size_t more);
+/* Append an entry (key k of hash h, counters c).  0 or -1. */
+int agg_log_put(struct aggtab *, const uint32_t *k, uint32_t h,
+		const struct counters *c);
+/* Fold the log in (see agglog.c); keep its chunks if keep.  0 or -1. */
+int agg_log_flush(struct aggtab *, int keep);
+void agg_log_free(struct aggtab *);
+/*
+ * Fold the entries of t of log partition p, slots and log, into s (an
+ * empty table of t's spec, that never logs) without folding t's log.
+ */
+int agg_log_part(struct aggtab *s, const struct aggtab *t, size_t p);
 /* Fold pending (logged) flows in before a read.  0, or -1 on ENOMEM. */
 int agg_settle(const struct aggtab *);
 

@@ -4,7 +4,10 @@
  * Ranking uses a bounded selection: the best N rows are kept in a binary
  * heap while scanning (O(n log N)), then sorted; only -O sorts everything.
  * agg_tab_top() does the same straight from the slots, so that a table of
- * millions of conversations never becomes an array of rows.
+ * millions of conversations never becomes an array of rows, and, for a
+ * table that still has a log (agglog.c), partition by partition, so that
+ * the log is never folded into one table of every key.  agg_tab_tops()
+ * ranks by several orders in one such pass.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -191,60 +194,137 @@ count_value_row(const struct aggrow *r, enum order o)
 	return count_value(&c, o);
 }
 
+/* The best rows so far: a heap of topn rows whose root is the worst. */
+struct topheap {
+	struct aggrow *h, cand;
+	size_t k, topn;
+	int64_t rootv;
+	enum order o;
+};
+
 /*
- * The best topn rows straight from the slots: a heap of topn rows whose
- * root is the worst kept, and a candidate built only when its count
- * reaches the root's.  Ranking a table of millions of conversations so
- * needs topn rows of memory instead of one row (~270 bytes) per entry.
+ * Offer slot j of table s, whose key words are t's (t's IPv6 ids), to
+ * the heap: a candidate row is built only when its count reaches the
+ * root's.
  */
+static void
+top_offer(struct topheap *q, const struct aggtab *s, size_t j,
+	  const struct aggtab *t)
+{
+	const struct counters *c = slot_ctr(s, j);
+	int64_t v;
+	size_t i;
+
+	if (q->k < q->topn) {
+		slot_row(s, j, &q->h[q->k]);
+		if (t->famword)
+			row_fields(t, &q->h[q->k]);
+		if (++q->k == q->topn) {
+			for (i = q->k / 2; i-- > 0;)
+				sift(q->h, q->k, i, q->o);
+			q->rootv = count_value_row(&q->h[0], q->o);
+		}
+		return;
+	}
+	if ((v = count_value(c, q->o)) >= 0 && v < q->rootv)
+		return;
+	if (t->famword) { /* the IPv6 tie-break reads the fields */
+		memset(&q->cand, 0, sizeof(q->cand));
+		slot_row(s, j, &q->cand);
+		row_fields(t, &q->cand);
+	} else
+		slot_row(s, j, &q->cand);
+	if (rank_cmp(&q->cand, &q->h[0], q->o) < 0) {
+		q->h[0] = q->cand;
+		sift(q->h, q->k, 0, q->o);
+		q->rootv = count_value_row(&q->h[0], q->o);
+	}
+}
+
+/*
+ * A table with a log (millions of conversations) is ranked partition by
+ * partition: each partition's entries, from the slots and the log, are
+ * folded into a small table that stays in the cache, which is offered to
+ * the heaps and emptied for the next.  The log is not folded into the
+ * table, which would have to grow to hold every key.  0 or -1.
+ */
+static int
+top_parts(struct topheap *q, int nq, const struct aggtab *t)
+{
+	struct aggtab *s;
+	size_t p, j;
+	int rc = 0, i;
+
+	if ((s = agg_tab_new(&t->spec)) == NULL)
+		return -1;
+	for (p = 0; rc == 0 && p < LOG_PARTS; p++) {
+		if (p > 0)
+			agg_tab_clear(s);
+		rc = agg_log_part(s, t, p);
+		for (j = 0; rc == 0 && j <= s->mask; j++)
+			if (slot_ctr(s, j)->flows != 0)
+				for (i = 0; i < nq; i++)
+					top_offer(&q[i], s, j, t);
+	}
+	agg_tab_free(s);
+	return rc;
+}
+
+/*
+ * The best topn rows straight from the slots (and the log, if any), for
+ * each order in one pass.  Ranking a table of millions of conversations
+ * so needs topn rows of memory instead of one row (~270 bytes) per entry.
+ */
+int
+agg_tab_tops(const struct aggtab *t, const enum order *o, int no, size_t topn,
+	     struct aggrow **rows, size_t *n)
+{
+	struct topheap q[AGG_MAXTOPS];
+	size_t j, k;
+	int i, rc = 0;
+
+	if (topn > t->n + t->logn)
+		topn = t->n + t->logn;
+	for (i = 0; i < no; i++) {
+		rows[i] = NULL;
+		n[i] = 0;
+	}
+	if (no < 1 || no > AGG_MAXTOPS || topn == 0)
+		return no > AGG_MAXTOPS ? -1 : 0;
+	memset(q, 0, sizeof(q));
+	for (i = 0; i < no; i++) {
+		q[i].topn = topn;
+		q[i].rootv = -1;
+		q[i].o = o[i];
+		if ((q[i].h = calloc(topn, sizeof(*q[i].h))) == NULL)
+			rc = -1;
+	}
+	if (rc == 0 && t->logn > 0)
+		rc = top_parts(q, no, t);
+	else if (rc == 0)
+		for (j = 0; j <= t->mask; j++)
+			if (slot_ctr(t, j)->flows != 0)
+				for (i = 0; i < no; i++)
+					top_offer(&q[i], t, j, t);
+	for (i = 0; i < no; i++) {
+		if (rc == -1) {
+			free(q[i].h);
+			continue;
+		}
+		for (k = 0; k < q[i].k; k++)
+			row_fields(t, &q[i].h[k]);
+		agg_rows_sort(q[i].h, q[i].k, o[i]);
+		rows[i] = q[i].h;
+		n[i] = q[i].k;
+	}
+	return rc;
+}
+
 struct aggrow *
 agg_tab_top(const struct aggtab *t, enum order o, size_t topn, size_t *n)
 {
-	struct aggrow *h, cand;
-	int64_t rootv = -1, v;
-	size_t j, k = 0, i;
+	struct aggrow *rows;
 
-	*n = 0;
-	if (agg_settle(t) == -1)
-		return NULL;
-	if (topn > t->n)
-		topn = t->n;
-	if (topn == 0 || (h = calloc(topn, sizeof(*h))) == NULL)
-		return NULL;
-	memset(&cand, 0, sizeof(cand));
-	for (j = 0; j <= t->mask; j++) {
-		const struct counters *c = slot_ctr(t, j);
-
-		if (c->flows == 0)
-			continue;
-		if (k < topn) {
-			slot_row(t, j, &h[k]);
-			if (t->famword)
-				row_fields(t, &h[k]);
-			if (++k == topn) {
-				for (i = k / 2; i-- > 0;)
-					sift(h, k, i, o);
-				rootv = count_value_row(&h[0], o);
-			}
-			continue;
-		}
-		if ((v = count_value(c, o)) >= 0 && v < rootv)
-			continue;
-		if (t->famword) { /* the IPv6 tie-break reads the fields */
-			memset(&cand, 0, sizeof(cand));
-			slot_row(t, j, &cand);
-			row_fields(t, &cand);
-		} else
-			slot_row(t, j, &cand);
-		if (rank_cmp(&cand, &h[0], o) < 0) {
-			h[0] = cand;
-			sift(h, k, 0, o);
-			rootv = count_value_row(&h[0], o);
-		}
-	}
-	for (i = 0; i < k; i++)
-		row_fields(t, &h[i]);
-	agg_rows_sort(h, k, o);
-	*n = k;
-	return h;
+	agg_tab_tops(t, &o, 1, topn, &rows, n);
+	return rows;
 }

@@ -6,11 +6,15 @@
  * lookup usually touches one cache line; a one- or two-word key (-s srcip,
  * --series) is a single uint64 compared inline, and flows are hashed a
  * batch ahead of their probes so that cache misses overlap.  The hash is
- * seeded per table from getrandom(): the keys come from flow files, which
- * whoever sends the flows controls, and a fixed hash would let them force
- * every key into one probe chain.  The rows and their ranking are in
- * aggrank.c.
+ * seeded from getrandom(), once per process: the keys come from flow
+ * files, which whoever sends the flows controls, and a fixed hash would
+ * let them force every key into one probe chain.  One seed for all tables
+ * makes a key hash alike in every worker's table, so that a merge can move
+ * logged flows from one table to another as they are.  The log of a
+ * large wide-key table and merging are in agglog.c, the rows and their
+ * ranking in aggrank.c.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,28 +74,6 @@ agg_summary_merge(struct summary *s, const struct summary *o)
 #define BATCH 16 /* records hashed ahead of their probes */
 
 /*
- * Wide keys in a large table (millions of conversations) are not looked
- * up flow by flow, which misses the cache and the TLB on nearly every
- * probe: the flows are logged, as entries in slot layout, in LOG_PARTS
- * partitions by the top bits of their hash, and folded in partition by
- * partition.  A slot's place is the top bits of its hash too, so the
- * flows of one partition land in one 1/LOG_PARTS of the slots, which
- * stays in the cache while they are folded in.  The log is folded in
- * when it holds LOG_MIN entries more than the table, so that it never
- * needs much more memory than the table, and before any read.  256
- * partitions rather than 1024: the chunks being written to then stay in
- * the cache too, which saved more (10M conversations: 7.8 s of cpu
- * against 9-10 s) than the smaller parts of the slots (4.5 MiB each at
- * 10M entries) cost.  Huge pages (MADV_HUGEPAGE) for the slots made the
- * same run's system time 3x longer on the test machine: not used.
- */
-#define LOG_BITS 8
-#define LOG_PARTS (1u << LOG_BITS)
-#define LOG_START 65536	   /* entries of a table that starts logging */
-#define LOG_MIN (1u << 16) /* log entries beyond the table's */
-#define LOG_CHUNK 256	   /* entries per chunk */
-
-/*
  * Key word of field id of r, key position bit: an IPv4 address or any
  * other field's value, or an IPv6 address's id with its bit set in *fam.
  */
@@ -120,31 +102,16 @@ key64(const struct aggtab *t, const uint32_t *k)
 	return t->nwords == 1 ? k[0] : 0;
 }
 
-static inline uint32_t
-hash64(const struct aggtab *t, uint64_t v)
+static uint64_t agg_seed;
+static pthread_once_t agg_seed_once = PTHREAD_ONCE_INIT;
+
+static void
+seed_init(void)
 {
-	uint64_t h = (v ^ t->seed) * 0x9e3779b97f4a7c15ULL;
-
-	h ^= h >> 29;
-	h *= 0xbf58476d1ce4e5b9ULL;
-	h ^= h >> 32;
-	return (uint32_t)h;
-}
-
-static inline uint32_t
-hash_words(const struct aggtab *t, const uint32_t *k)
-{
-	uint64_t h = t->seed;
-	int i;
-
-	for (i = 0; i < t->nwords; i++) {
-		h ^= k[i];
-		h *= 0x9e3779b97f4a7c15ULL;
-		h ^= h >> 29;
-	}
-	h *= 0xbf58476d1ce4e5b9ULL;
-	h ^= h >> 32;
-	return (uint32_t)h;
+	if (getrandom(&agg_seed, sizeof(agg_seed), GRND_NONBLOCK) !=
+	    (ssize_t)sizeof(agg_seed))
+		agg_seed =
+		    (uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)&agg_seed;
 }
 
 /*
@@ -188,9 +155,8 @@ agg_tab_new(const struct aggspec *spec)
 	t->stride = t->narrow
 			? KEY_OFF + 8
 			: (KEY_OFF + 4 + (size_t)t->nwords * 4 + 7) / 8 * 8;
-	if (getrandom(&t->seed, sizeof(t->seed), GRND_NONBLOCK) !=
-	    (ssize_t)sizeof(t->seed))
-		t->seed = (uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)t;
+	pthread_once(&agg_seed_once, seed_init);
+	t->seed = agg_seed;
 	t->mask = 1023;
 	t->shift = 22;
 	t->slots = slots_new(t->mask + 1, t->stride);
@@ -201,38 +167,12 @@ agg_tab_new(const struct aggspec *spec)
 	return t;
 }
 
-static void
-spare_free(struct aggtab *t)
-{
-	struct logchunk *ch;
-
-	while ((ch = t->spare) != NULL) {
-		t->spare = ch->next;
-		free(ch);
-	}
-}
-
-static void
-log_free(struct aggtab *t)
-{
-	struct logchunk *ch, *nx;
-	size_t p;
-
-	spare_free(t);
-	for (p = 0; t->part != NULL && p < LOG_PARTS; p++)
-		for (ch = t->part[p]; ch != NULL; ch = nx) {
-			nx = ch->next;
-			free(ch);
-		}
-	free(t->part);
-}
-
 void
 agg_tab_free(struct aggtab *t)
 {
 	if (t == NULL)
 		return;
-	log_free(t);
+	agg_log_free(t);
 	addr6_free(t->a6);
 	free(t->slots);
 	free(t);
@@ -245,8 +185,8 @@ slot_hash(const struct aggtab *t, size_t j)
 }
 
 /* 2^k times the slots, moving every entry to its place in the new array. */
-static int
-resize(struct aggtab *t, int k)
+int
+agg_resize(struct aggtab *t, int k)
 {
 	struct aggtab o = *t;
 	size_t i, j;
@@ -274,7 +214,7 @@ resize(struct aggtab *t, int k)
 static int
 grow(struct aggtab *t)
 {
-	return resize(t, 1);
+	return agg_resize(t, 1);
 }
 
 /*
@@ -324,11 +264,11 @@ lookup64(struct aggtab *t, uint64_t v, uint32_t h)
 	return fresh(t, j);
 }
 
-/* The counters for a wide key k of hash h; created (flows 0) if new. */
-static struct counters *
-lookup_wide(struct aggtab *t, const uint32_t *k, uint32_t h)
+/* The slot of a wide key k of hash h, or the empty slot where it goes. */
+static inline size_t
+probe_wide(const struct aggtab *t, const uint32_t *k, uint32_t h)
 {
-	uint32_t *w;
+	const uint32_t *w;
 	size_t j;
 	int i;
 
@@ -340,8 +280,26 @@ lookup_wide(struct aggtab *t, const uint32_t *k, uint32_t h)
 		for (i = 0; i < t->nwords && w[i + 1] == k[i]; i++)
 			;
 		if (i == t->nwords)
-			return slot_ctr(t, j);
+			break;
 	}
+	return j;
+}
+
+int
+agg_has_wide(const struct aggtab *t, const uint32_t *k, uint32_t h)
+{
+	return slot_ctr(t, probe_wide(t, k, h))->flows != 0;
+}
+
+/* The counters for a wide key k of hash h; created (flows 0) if new. */
+struct counters *
+agg_lookup_wide(struct aggtab *t, const uint32_t *k, uint32_t h)
+{
+	uint32_t *w;
+	size_t j = probe_wide(t, k, h);
+
+	if (slot_ctr(t, j)->flows != 0)
+		return slot_ctr(t, j);
 	if ((j = place(t, j, h)) == SIZE_MAX)
 		return NULL;
 	w = slot_wide(t, j);
@@ -351,28 +309,15 @@ lookup_wide(struct aggtab *t, const uint32_t *k, uint32_t h)
 }
 
 /* The same for a key of any length. */
-static struct counters *
-lookup(struct aggtab *t, const uint32_t *k)
+struct counters *
+agg_lookup(struct aggtab *t, const uint32_t *k)
 {
 	if (t->narrow) {
 		uint64_t v = key64(t, k);
 
 		return lookup64(t, v, hash64(t, v));
 	}
-	return lookup_wide(t, k, hash_words(t, k));
-}
-
-static inline void
-fold(struct counters *c, uint64_t flows, uint64_t packets, uint64_t bytes,
-     int64_t first, int64_t last)
-{
-	c->flows += flows;
-	c->packets += packets;
-	c->bytes += bytes;
-	if (first < c->first)
-		c->first = first;
-	if (last > c->last)
-		c->last = last;
+	return agg_lookup_wide(t, k, hash_words(t, k));
 }
 
 static inline int
@@ -384,122 +329,12 @@ fold_flow(struct counters *c, const struct flowrec *r)
 	return 0;
 }
 
-/* Append an entry (key k of hash h, counters c) to the log.  0 or -1. */
-static int
-log_put(struct aggtab *t, const uint32_t *k, uint32_t h,
-	const struct counters *c)
-{
-	struct logchunk **pp = &t->part[h >> (32 - LOG_BITS)], *ch = *pp;
-	uint8_t *e;
-
-	if (ch == NULL || ch->n == LOG_CHUNK) {
-		if ((ch = t->spare) != NULL)
-			t->spare = ch->next;
-		else if ((ch = malloc(sizeof(*ch) + LOG_CHUNK * t->stride)) ==
-			 NULL)
-			return -1;
-		ch->next = *pp;
-		ch->n = 0;
-		*pp = ch;
-	}
-	e = ch->e + ch->n++ * t->stride;
-	memcpy(e, c, sizeof(*c));
-	memcpy(e + KEY_OFF, &h, sizeof(h));
-	memcpy(e + KEY_OFF + 4, k, (size_t)t->nwords * 4);
-	t->logn++;
-	return 0;
-}
-
-/* Is t a wide table that logs (from now on)?  -1 on ENOMEM. */
-static int
-logging(struct aggtab *t, size_t more)
-{
-	if (t->part != NULL)
-		return 1;
-	if (t->narrow || t->n + more < LOG_START)
-		return 0;
-	/* An array of LOG_PARTS chunk-list heads: pointers, on purpose. */
-	// NOLINTNEXTLINE(bugprone-sizeof-expression)
-	t->part = calloc(LOG_PARTS, sizeof(t->part[0]));
-	return t->part != NULL ? 1 : -1;
-}
-
-/*
- * Fold the log into the slots, partition by partition.  0 or -1.  The
- * chunks are kept for the next flows if keep, else freed.
- */
-static int
-log_flush(struct aggtab *t, int keep)
-{
-	struct logchunk *ch, *nx;
-	const struct counters *lc;
-	struct counters *c;
-	const uint8_t *e;
-	size_t p, i, n0 = t->n, est;
-	uint32_t h;
-	int rc = 0, k;
-
-	for (p = 0; t->logn > 0 && p < LOG_PARTS; p++) {
-		/*
-		 * The slots' first p / LOG_PARTS hold the entries of the
-		 * partitions so far: grow for the size they foretell, or
-		 * that part of the table fills up beyond 3/4 on its own.
-		 */
-		for (k = 0, est = n0 + (t->n - n0) * LOG_PARTS / (p ? p : 1);
-		     p > 0 && est * 4 > ((t->mask + 1) << k) * 3; k++)
-			;
-		if (rc == 0 && k > 0)
-			rc = resize(t, k);
-		for (ch = t->part[p]; ch != NULL; ch = nx) {
-			nx = ch->next;
-			for (i = 0; rc == 0 && i < ch->n; i++) {
-				e = ch->e + i * t->stride;
-				if (i + 4 < ch->n) {
-					memcpy(&h, e + 4 * t->stride + KEY_OFF,
-					       sizeof(h));
-					__builtin_prefetch(
-					    slot_ctr(t, home(t, h)));
-				}
-				memcpy(&h, e + KEY_OFF, sizeof(h));
-				lc = (const void *)e;
-				c = lookup_wide(
-				    t, (const void *)(e + KEY_OFF + 4), h);
-				if (c == NULL)
-					rc = -1;
-				else
-					fold(c, lc->flows, lc->packets,
-					     lc->bytes, lc->first, lc->last);
-			}
-			if (keep) {
-				ch->next = t->spare;
-				t->spare = ch;
-			} else
-				free(ch);
-		}
-		t->part[p] = NULL;
-	}
-	t->logn = 0;
-	if (!keep)
-		spare_free(t);
-	return rc;
-}
-
-/*
- * Readers fold the log in first; they change nothing that they show, so
- * they keep taking a const table.  -1 on ENOMEM.
- */
-int
-agg_settle(const struct aggtab *t)
-{
-	return t->logn ? log_flush((struct aggtab *)t, 0) : 0;
-}
-
 int
 agg_tab_add_key(struct aggtab *t, const uint32_t *key, const struct flowrec *r)
 {
-	if (t->logn && log_flush(t, 0) == -1)
+	if (t->logn && agg_log_flush(t, 0) == -1)
 		return -1;
-	return fold_flow(lookup(t, key), r);
+	return fold_flow(agg_lookup(t, key), r);
 }
 
 int
@@ -508,7 +343,8 @@ agg_tab_add_group(struct aggtab *t, const uint32_t *key,
 {
 	struct counters *c;
 
-	if ((t->logn && log_flush(t, 0) == -1) || (c = lookup(t, key)) == NULL)
+	if ((t->logn && agg_log_flush(t, 0) == -1) ||
+	    (c = agg_lookup(t, key)) == NULL)
 		return -1;
 	fold(c, flows, r->packets, r->bytes, r->first_ms, r->last_ms);
 	return 0;
@@ -532,6 +368,7 @@ add_narrow(struct aggtab *t, const struct flowrec *recs, size_t n)
 	uint64_t kv[2 * BATCH];
 	uint32_t hv[2 * BATCH];
 	const struct flowrec *rv[2 * BATCH];
+	struct counters *c;
 	size_t i, j, m, e;
 	uint64_t v;
 
@@ -550,8 +387,12 @@ add_narrow(struct aggtab *t, const struct flowrec *recs, size_t n)
 			v = key64(t, k);
 			rv[e] = r;
 			kv[e] = v;
-			hv[e] = hash64(t, v);
-			__builtin_prefetch(slot_ctr(t, home(t, hv[e])));
+			if (e > 0 && kv[e - 1] == v) {
+				hv[e] = hv[e - 1]; /* a run: see below */
+			} else {
+				hv[e] = hash64(t, v);
+				__builtin_prefetch(slot_ctr(t, home(t, hv[e])));
+			}
 			e++;
 			if (s->either) {
 				/* The other side counts too, once per flow. */
@@ -571,9 +412,17 @@ add_narrow(struct aggtab *t, const struct flowrec *recs, size_t n)
 		}
 		if (t->oom)
 			return -1;
-		for (j = 0; j < e; j++)
-			if (fold_flow(lookup64(t, kv[j], hv[j]), rv[j]) == -1)
+		/*
+		 * Flows often come in runs of one key (the exporter of a
+		 * file): its counters stay where they are until a key is
+		 * added, so a run looks its key up once.
+		 */
+		for (c = NULL, j = 0; j < e; j++) {
+			if (j == 0 || kv[j] != kv[j - 1])
+				c = lookup64(t, kv[j], hv[j]);
+			if (fold_flow(c, rv[j]) == -1)
 				return -1;
+		}
 	}
 	return 0;
 }
@@ -594,11 +443,22 @@ rec_key(struct aggtab *t, const struct flowrec *r, uint32_t *k)
 	return fam;
 }
 
+int
+agg_tab_add_row(struct aggtab *t, const struct aggrow *w)
+{
+	uint32_t k[AGG_MAXWORDS] = {0};
+
+	rec_key(t, &w->r, k);
+	if (t->oom)
+		return -1;
+	return agg_tab_add_group(t, k, &w->r, w->flows);
+}
+
 /* Wide keys of a large table: into the log. */
 static int
 log_wide(struct aggtab *t, const struct flowrec *recs, size_t n)
 {
-	uint32_t k[AGG_MAXWORDS];
+	uint32_t k[AGG_MAXWORDS] = {0};
 	struct counters c;
 	size_t i;
 
@@ -611,10 +471,10 @@ log_wide(struct aggtab *t, const struct flowrec *recs, size_t n)
 		c.bytes = r->bytes;
 		c.first = r->first_ms;
 		c.last = r->last_ms;
-		if (t->oom || log_put(t, k, hash_words(t, k), &c) == -1)
+		if (t->oom || agg_log_put(t, k, hash_words(t, k), &c) == -1)
 			return -1;
 	}
-	return t->logn >= LOG_MIN + t->n ? log_flush(t, 1) : 0;
+	return t->logn >= t->logat ? agg_log_flush(t, 1) : 0;
 }
 
 int
@@ -649,11 +509,11 @@ agg_tab_add_keys(struct aggtab *t, const uint64_t *keys,
 static int
 add_wide(struct aggtab *t, const struct flowrec *recs, size_t n)
 {
-	uint32_t kv[BATCH][AGG_MAXWORDS], hv[BATCH];
+	uint32_t kv[BATCH][AGG_MAXWORDS] = {{0}}, hv[BATCH];
 	size_t i, j, m;
 	int lg;
 
-	if ((lg = logging(t, n)) == -1)
+	if ((lg = agg_logging(t, n)) == -1)
 		return -1;
 	if (lg)
 		return log_wide(t, recs, n);
@@ -667,7 +527,7 @@ add_wide(struct aggtab *t, const struct flowrec *recs, size_t n)
 		if (t->oom)
 			return -1;
 		for (j = 0; j < m; j++)
-			if (fold_flow(lookup_wide(t, kv[j], hv[j]),
+			if (fold_flow(agg_lookup_wide(t, kv[j], hv[j]),
 				      &recs[i + j]) == -1)
 				return -1;
 	}
@@ -706,65 +566,11 @@ agg_tab_add(struct aggtab *t, const struct flowrec *recs, size_t n)
 	return 0;
 }
 
-/* Fold src's entry (key k, counters c) into dst.  0 or -1. */
-static int
-merge_entry(struct aggtab *dst, const struct aggtab *src, uint32_t *k,
-	    const struct counters *c, int lg)
+void
+agg_tab_clear(struct aggtab *t)
 {
-	struct counters *d;
-	uint32_t fam;
-	int i;
-
-	/* IPv6 ids are the source table's: take dst's. */
-	fam = src->famword ? k[src->nwords - 1] : 0;
-	for (i = 0; fam != 0 && i < src->spec.nkeys; i++)
-		if (fam >> i & 1 &&
-		    (k[i] = addr6_intern(dst->a6, addr6_get(src->a6, k[i]))) ==
-			UINT32_MAX)
-			return -1;
-	if (lg)
-		return log_put(dst, k, hash_words(dst, k), c);
-	if ((d = lookup(dst, k)) == NULL)
-		return -1;
-	fold(d, c->flows, c->packets, c->bytes, c->first, c->last);
-	return 0;
-}
-
-/*
- * A large wide table merges into the log of dst, its own log entries and
- * its slots alike, so that the merge too is folded in by partition.
- */
-int
-agg_tab_merge(struct aggtab *dst, const struct aggtab *src)
-{
-	uint32_t k[AGG_MAXWORDS] = {0};
-	const struct logchunk *ch;
-	const uint8_t *e;
-	size_t j, p;
-	int lg;
-
-	if ((lg = logging(dst, src->n + src->logn)) == -1)
-		return -1;
-	if (!lg && dst->logn && log_flush(dst, 0) == -1)
-		return -1;
-	for (j = 0; j <= src->mask; j++) {
-		if (slot_ctr(src, j)->flows == 0)
-			continue;
-		slot_words(src, j, k);
-		if (merge_entry(dst, src, k, slot_ctr(src, j), lg) == -1)
-			return -1;
-	}
-	for (p = 0; src->logn && p < LOG_PARTS; p++)
-		for (ch = src->part[p]; ch != NULL; ch = ch->next)
-			for (j = 0; j < ch->n; j++) {
-				e = ch->e + j * src->stride;
-				memcpy(k, e + KEY_OFF + 4,
-				       (size_t)src->nwords * 4);
-				if (merge_entry(dst, src, k, (const void *)e,
-						lg) == -1)
-					return -1;
-			}
-	return lg && dst->logn >= LOG_MIN + dst->n ? log_flush(dst, 1) : 0;
+	memset(t->slots, 0, (t->mask + 1) * t->stride);
+	t->n = 0;
 }
 
 size_t

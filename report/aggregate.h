@@ -74,13 +74,23 @@ int agg_tab_add_keys(struct aggtab *, const uint64_t *keys,
 int agg_tab_add_group(struct aggtab *, const uint32_t *key,
 		      const struct flowrec *r, uint64_t flows);
 /*
+ * Fold a row of another table whose keys include this one's (its key
+ * fields set, as agg_tab_rows() gives them) in under this table's key:
+ * a table derived from a finer one.  0 or -1.
+ */
+int agg_tab_add_row(struct aggtab *, const struct aggrow *);
+/*
  * The key word of an IPv6 address in a table keyed on an address (its
  * bit in the last key word set by the caller), for agg_tab_add_group();
  * UINT32_MAX when out of memory or the table has no address key.
  */
 uint32_t agg_tab_addr6(struct aggtab *, const uint8_t *a);
-/* Fold every row of src into dst (same spec).  0 or -1. */
-int agg_tab_merge(struct aggtab *dst, const struct aggtab *src);
+/*
+ * Fold every row of src into dst (same spec).  0 or -1.  Flows src has
+ * logged but not folded in yet may move to dst's log rather than be
+ * copied: src is then only fit to be freed.
+ */
+int agg_tab_merge(struct aggtab *dst, struct aggtab *src);
 size_t agg_tab_size(const struct aggtab *);
 /* The rows, unordered, in a new array (free() it).  NULL if empty/ENOMEM. */
 struct aggrow *agg_tab_rows(const struct aggtab *, size_t *n);
@@ -113,6 +123,14 @@ size_t agg_rows_top(struct aggrow *, size_t n, enum order, size_t topn);
  */
 struct aggrow *agg_tab_top(const struct aggtab *, enum order, size_t topn,
 			   size_t *n);
+/*
+ * The same for no orders (at most AGG_MAXTOPS) in one pass over the
+ * table: rows[i] and n[i] as agg_tab_top() by o[i].  0, or -1 when out of
+ * memory (every rows[i] NULL).
+ */
+#define AGG_MAXTOPS 4
+int agg_tab_tops(const struct aggtab *, const enum order *o, int no,
+		 size_t topn, struct aggrow **rows, size_t *n);
 
 /* A -s statistic: a name, the table spec, and the column labels. */
 struct statdef {

@@ -477,39 +477,29 @@ table(FILE *f, const char *stat, const struct statdef *def,
 	fprintf(f, "</tbody></table>\n");
 }
 
-/* The three rankings of rows in an array (services) ... */
-static void
-rankings(FILE *f, const char *stat, const char *title,
-	 const struct statdef *def, struct aggrow *rows, size_t n,
-	 const struct html_page *p)
-{
-	size_t k;
-	int i;
-
-	fprintf(f, "<h3>%s</h3>\n<div class=\"tables\">\n", title);
-	for (i = 0; i < 3; i++) {
-		k = agg_rows_top(rows, n, table_orders[i], p->topn);
-		table(f, stat, def, rows, k, table_orders[i], p->total);
-	}
-	fprintf(f, "</div>\n");
-}
-
-/* ... or of a table, ranked in place: a table of millions of rows. */
+/*
+ * The three rankings of a table (ranked in place: a table of millions of
+ * rows), or of the services when def is NULL.
+ */
 static int
 tab_rankings(FILE *f, const char *title, const struct statdef *def,
 	     const struct aggtab *t, const struct html_page *p)
 {
-	struct aggrow *rows;
-	size_t k;
+	struct aggrow *rows[3];
+	size_t k[3];
 	int i;
 
+	if (def != NULL && t == NULL)
+		return -1;
+	if ((def != NULL ? agg_tab_tops(t, table_orders, 3, p->topn, rows, k)
+			 : webagg_services(p->agg, table_orders, 3, p->topn,
+					   rows, k)) == -1)
+		return -1;
 	fprintf(f, "<h3>%s</h3>\n<div class=\"tables\">\n", title);
 	for (i = 0; i < 3; i++) {
-		rows = agg_tab_top(t, table_orders[i], p->topn, &k);
-		if (rows == NULL && k == 0 && agg_tab_size(t) > 0 && p->topn)
-			return -1;
-		table(f, def->name, def, rows, k, table_orders[i], p->total);
-		free(rows);
+		table(f, def != NULL ? def->name : "service", def, rows[i],
+		      k[i], table_orders[i], p->total);
+		free(rows[i]);
 	}
 	fprintf(f, "</div>\n");
 	return 0;
@@ -518,8 +508,6 @@ tab_rankings(FILE *f, const char *title, const struct statdef *def,
 static int
 tables(FILE *f, const struct html_page *p)
 {
-	struct aggrow *rows;
-	size_t n;
 	int i;
 
 	fprintf(f, "<section id=\"top\">\n<h2>Top %zu</h2>\n", p->topn);
@@ -529,11 +517,8 @@ tables(FILE *f, const struct html_page *p)
 		if (tab_rankings(f, stat_titles[i], def, webagg_stat(p->agg, i),
 				 p) == -1)
 			return -1;
-		if (i == 2) {
-			rows = webagg_services(p->agg, &n);
-			rankings(f, "service", "Services", NULL, rows, n, p);
-			free(rows);
-		}
+		if (i == 2 && tab_rankings(f, "Services", NULL, NULL, p) == -1)
+			return -1;
 	}
 	fprintf(f, "</section>\n");
 	return 0;

@@ -231,9 +231,9 @@ worker_free(struct worker *w)
 	free(w->keep);
 }
 
-/* Fold worker b into worker a. */
+/* Fold worker b into worker a; b is then only fit to be freed. */
 static int
-worker_merge(struct worker *a, const struct worker *b)
+worker_merge(struct worker *a, struct worker *b)
 {
 	int i;
 

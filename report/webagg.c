@@ -4,12 +4,17 @@
  *
  * Reading costs one lookup per ranked table (batched in agg_tab_add), one
  * for the services table and one for the cells per flow; everything else
- * happens once, on the merged tables, after the pass.
+ * happens once, on the merged tables, after the pass.  The exporters and
+ * the input and output interfaces are one table of (exporter, input,
+ * output) while reading, one lookup per flow instead of three (there are
+ * few such triples), and the three ranked tables are derived from it
+ * before the first read.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "fields.h"
 #include "svcname.h"
 #include "webagg.h"
 
@@ -17,9 +22,14 @@ static const char *const statnames[WEBAGG_NSTATS] = {
     "srcip", "dstip", "conversation", "exporter", "inif", "outif",
 };
 
+/* The ranked tables derived from the (exporter, input, output) table. */
+#define WEB_IFS 3 /* exporter, inif, outif: stat[WEB_IFS ...] */
+
 struct webagg {
 	struct webagg_opts o;
 	struct aggtab *stat[WEBAGG_NSTATS];
+	struct aggtab *ifs;   /* (exporter, input, output) while reading */
+	int derived;	      /* stat[WEB_IFS ...] filled from ifs */
 	struct aggtab *svc;   /* key: proto << 16 | port */
 	struct aggtab *cells; /* key: bucket, cellword() */
 };
@@ -41,6 +51,7 @@ struct webagg *
 webagg_new(const struct webagg_opts *o)
 {
 	struct aggspec one = {1, {-1}, 0, 0}, two = {2, {-1, -1}, 0, 0};
+	struct aggspec ifs = {3, {F_EXPORTER, F_INIF, F_OUTIF}, 0, 0};
 	struct webagg *w;
 	int i;
 
@@ -52,7 +63,8 @@ webagg_new(const struct webagg_opts *o)
 		    NULL)
 			goto fail;
 	if ((w->svc = agg_tab_new(&one)) == NULL ||
-	    (w->cells = agg_tab_new(&two)) == NULL)
+	    (w->cells = agg_tab_new(&two)) == NULL ||
+	    (w->ifs = agg_tab_new(&ifs)) == NULL)
 		goto fail;
 	return w;
 fail:
@@ -71,6 +83,7 @@ webagg_free(struct webagg *w)
 		agg_tab_free(w->stat[i]);
 	agg_tab_free(w->svc);
 	agg_tab_free(w->cells);
+	agg_tab_free(w->ifs);
 	free(w);
 }
 
@@ -87,9 +100,11 @@ webagg_add(struct webagg *w, const struct flowrec *r, size_t n)
 	int64_t b;
 	int s;
 
-	for (s = 0; s < WEBAGG_NSTATS; s++)
+	for (s = 0; s < WEB_IFS; s++)
 		if (agg_tab_add(w->stat[s], r, n) == -1)
 			return -1;
+	if (agg_tab_add(w->ifs, r, n) == -1)
+		return -1;
 	for (i = 0; i < n; i += m) {
 		m = n - i < WEB_BATCH ? n - i : WEB_BATCH;
 		for (j = 0; j < m; j++) {
@@ -113,7 +128,7 @@ webagg_add(struct webagg *w, const struct flowrec *r, size_t n)
 }
 
 int
-webagg_merge(struct webagg *dst, const struct webagg *src)
+webagg_merge(struct webagg *dst, struct webagg *src)
 {
 	int i;
 
@@ -121,28 +136,62 @@ webagg_merge(struct webagg *dst, const struct webagg *src)
 		if (agg_tab_merge(dst->stat[i], src->stat[i]) == -1)
 			return -1;
 	if (agg_tab_merge(dst->svc, src->svc) == -1 ||
-	    agg_tab_merge(dst->cells, src->cells) == -1)
+	    agg_tab_merge(dst->cells, src->cells) == -1 ||
+	    agg_tab_merge(dst->ifs, src->ifs) == -1)
 		return -1;
 	return 0;
+}
+
+/*
+ * The exporter and interface tables from the (exporter, input, output)
+ * ones, before the first read: reading changes nothing that it shows, so
+ * it takes a const accumulator, as agg_settle() does.  0 or -1.
+ */
+static int
+derive(const struct webagg *cw)
+{
+	struct webagg *w = (struct webagg *)cw;
+	struct aggrow *rows;
+	size_t n, i;
+	int s, rc = 0;
+
+	if (w->derived)
+		return 0;
+	rows = agg_tab_rows(w->ifs, &n);
+	if (rows == NULL && agg_tab_size(w->ifs) > 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		for (s = WEB_IFS; s < WEBAGG_NSTATS; s++)
+			if (agg_tab_add_row(w->stat[s], &rows[i]) == -1)
+				rc = -1;
+	free(rows);
+	w->derived = rc == 0;
+	return rc;
 }
 
 const struct aggtab *
 webagg_stat(const struct webagg *w, int i)
 {
+	if (i >= WEB_IFS && derive(w) == -1)
+		return NULL;
 	return w->stat[i];
 }
 
-struct aggrow *
-webagg_services(const struct webagg *w, size_t *n)
+int
+webagg_services(const struct webagg *w, const enum order *o, int no,
+		size_t topn, struct aggrow **rows, size_t *n)
 {
-	struct aggrow *rows = agg_tab_rows(w->svc, n);
-	size_t i;
+	int i;
+	size_t j;
 
-	for (i = 0; rows != NULL && i < *n; i++) {
-		rows[i].r.proto = (uint8_t)(rows[i].key[0] >> 16);
-		rows[i].r.dstport = (uint16_t)rows[i].key[0];
-	}
-	return rows;
+	if (agg_tab_tops(w->svc, o, no, topn, rows, n) == -1)
+		return -1;
+	for (i = 0; i < no; i++)
+		for (j = 0; j < n[i]; j++) {
+			rows[i][j].r.proto = (uint8_t)(rows[i][j].key[0] >> 16);
+			rows[i][j].r.dstport = (uint16_t)rows[i][j].key[0];
+		}
+	return 0;
 }
 
 /* ---- shaping ---- */

@@ -39,12 +39,18 @@ struct webagg *webagg_new(const struct webagg_opts *);
 void webagg_free(struct webagg *);
 /* Fold n filtered flows in.  0, or -1 when memory ran out. */
 int webagg_add(struct webagg *, const struct flowrec *, size_t n);
-int webagg_merge(struct webagg *dst, const struct webagg *src);
+/* Fold src in (see agg_tab_merge(): src is then only fit to be freed). */
+int webagg_merge(struct webagg *dst, struct webagg *src);
 /* The i-th ranked table and its statdef (0 <= i < WEBAGG_NSTATS). */
 const struct statdef *webagg_statdef(int i);
+/* NULL when out of memory. */
 const struct aggtab *webagg_stat(const struct webagg *, int i);
-/* Per-service totals, unordered (r.proto, r.dstport = service port). */
-struct aggrow *webagg_services(const struct webagg *, size_t *n);
+/*
+ * The best topn services by each of the no orders o, as agg_tab_tops()
+ * (r.proto, r.dstport = service port).  0, or -1 when out of memory.
+ */
+int webagg_services(const struct webagg *, const enum order *o, int no,
+		    size_t topn, struct aggrow **rows, size_t *n);
 
 enum { WV_FLOWS, WV_PACKETS, WV_BYTES, WV_NMETRIC };
 

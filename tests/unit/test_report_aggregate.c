@@ -10,6 +10,7 @@
 #include "../../report/fields.h"
 #include "../../report/series.h"
 #include "../../report/aggregate.h"
+#include "../../report/aggpriv.h"
 #include "unit.h"
 
 static unsigned rng = 4242;
@@ -322,6 +323,24 @@ START_TEST(test_tab_top)
 			free(top);
 			free(all);
 		}
+	/* Four orders in one pass: the same rows as one by one. */
+	for (m = 0; m < sizeof(sizes) / sizeof(sizes[0]); m++) {
+		const enum order ords[AGG_MAXTOPS] = {O_BYTES, O_TSTART,
+						      O_FLOWS, O_BPP};
+		struct aggrow *tops[AGG_MAXTOPS];
+		size_t ns[AGG_MAXTOPS];
+
+		ck_assert_int_eq(
+		    agg_tab_tops(t, ords, AGG_MAXTOPS, sizes[m], tops, ns), 0);
+		for (o = 0; o < AGG_MAXTOPS; o++) {
+			top = agg_tab_top(t, ords[o], sizes[m], &i);
+			ck_assert_uint_eq(ns[o], i);
+			ck_assert(i == 0 ||
+				  memcmp(top, tops[o], i * sizeof(*top)) == 0);
+			free(top);
+			free(tops[o]);
+		}
+	}
 	agg_tab_free(t);
 }
 END_TEST
@@ -332,9 +351,9 @@ END_TEST
  * be the exact sums.  Key q (one of Q) is a 5-tuple, IPv6 for q % 7 == 0;
  * enough flows go into one table to fold its log in during the adds.
  */
-enum { Q = 70000, BLK = 4096 };
-static uint64_t want_flows[Q], want_bytes[Q];
-static int64_t want_first[Q], want_last[Q];
+enum { Q = 70000, QB = 280000, BLK = 4096 };
+static uint64_t want_flows[QB], want_bytes[QB];
+static int64_t want_first[QB], want_last[QB];
 
 static struct flowrec
 qflow(unsigned q, uint64_t bytes, int64_t t)
@@ -360,9 +379,12 @@ row_q(const struct aggrow *w)
 	return w->r.srcaddr * 300 + w->r.dstaddr;
 }
 
-/* Fold nflows flows (q from rnd, or each q once if all) into t. */
+/*
+ * Fold nflows flows into t: keys q0 + rnd(nq), or each of q0, q0 + 1, ...
+ * once if all.
+ */
 static void
-feed(struct aggtab *t, size_t nflows, int all)
+feed(struct aggtab *t, size_t nflows, int all, unsigned q0, unsigned nq)
 {
 	static struct flowrec b[BLK];
 	size_t i, m, done;
@@ -371,7 +393,7 @@ feed(struct aggtab *t, size_t nflows, int all)
 	for (done = 0; done < nflows; done += m) {
 		m = nflows - done < BLK ? nflows - done : BLK;
 		for (i = 0; i < m; i++) {
-			q = all ? (unsigned)(done + i) : rnd(Q);
+			q = q0 + (all ? (unsigned)(done + i) : rnd(nq));
 			b[i] = qflow(q, 1 + rnd(1000), (int64_t)rnd(100000));
 			want_flows[q]++;
 			want_bytes[q] += b[i].bytes;
@@ -384,38 +406,101 @@ feed(struct aggtab *t, size_t nflows, int all)
 	}
 }
 
+/*
+ * t's rows against the brute-force sums of keys 0 to nq - 1, each key
+ * once, and its top 10 by o against a full ranking of the rows.  One
+ * assertion for all rows: check writes each one down.
+ */
+static void
+rows_check(const struct aggtab *t, size_t nq, enum order o)
+{
+	const enum order ords[3] = {o, O_BYTES, O_TEND};
+	struct aggrow *rows, *tops[3];
+	size_t n, i, k, bad = 0, ntop[3];
+	unsigned q;
+	int r;
+
+	/* Before any other read, which folds the log in. */
+	ck_assert_int_eq(agg_tab_tops(t, ords, 3, 10, tops, ntop), 0);
+	ck_assert_uint_eq(agg_tab_size(t), nq);
+	ck_assert_ptr_nonnull(rows = agg_tab_rows(t, &n));
+	ck_assert_uint_eq(n, nq);
+	for (i = 0; i < n; i++) {
+		q = row_q(&rows[i]);
+		if (q >= nq || rows[i].flows != want_flows[q] ||
+		    rows[i].r.bytes != want_bytes[q] ||
+		    rows[i].r.first_ms != want_first[q] ||
+		    rows[i].r.last_ms != want_last[q]) {
+			bad++;
+			continue;
+		}
+		want_flows[q] = 0; /* each key once */
+	}
+	ck_assert_uint_eq(bad, 0);
+	for (r = 0; r < 3; r++) {
+		k = agg_rows_top(rows, n, ords[r], 10);
+		ck_assert_uint_eq(ntop[r], k);
+		ck_assert_mem_eq(tops[r], rows, k * sizeof(*rows));
+		free(tops[r]);
+	}
+	free(rows);
+}
+
 START_TEST(test_wide_log)
 {
 	const struct statdef *d = agg_stat_lookup("conversation");
 	struct aggtab *a = agg_tab_new(&d->spec), *b = agg_tab_new(&d->spec);
-	struct aggrow *rows, *top;
-	size_t n, i, k, seen = 0;
-	unsigned q;
 
-	feed(a, Q, 1);	    /* every key, so that a logs */
-	feed(a, 150000, 0); /* the log outgrows the table */
-	feed(b, 70000, 0);  /* b logs as well: merged log to log */
+	feed(a, Q, 1, 0, Q);	  /* every key, so that a logs */
+	feed(a, 150000, 0, 0, Q); /* the log outgrows the table */
+	feed(b, 70000, 0, 0, Q);  /* b logs as well: merged log to log */
 	ck_assert_int_eq(agg_tab_merge(a, b), 0);
-	ck_assert_uint_eq(agg_tab_size(a), Q);
-	ck_assert_ptr_nonnull(rows = agg_tab_rows(a, &n));
-	ck_assert_uint_eq(n, Q);
-	for (i = 0; i < n; i++) {
-		q = row_q(&rows[i]);
-		ck_assert_uint_lt(q, Q);
-		ck_assert_uint_eq(rows[i].flows, want_flows[q]);
-		ck_assert_uint_eq(rows[i].r.bytes, want_bytes[q]);
-		ck_assert_int_eq(rows[i].r.first_ms, want_first[q]);
-		ck_assert_int_eq(rows[i].r.last_ms, want_last[q]);
-		want_flows[q] = 0; /* each key once */
-		seen++;
+	rows_check(a, Q, O_BYTES);
+	agg_tab_free(a);
+	agg_tab_free(b);
+}
+END_TEST
+
+/*
+ * All-new keys (conversations with ephemeral ports): a periodic fold
+ * stops after its sample and leaves the log as it is; a merge moves the
+ * other table's log over (re-interning its IPv6 ids); the sums stay
+ * exact.
+ */
+START_TEST(test_wide_log_new_keys)
+{
+	const struct statdef *d = agg_stat_lookup("conversation");
+	struct aggtab *a = agg_tab_new(&d->spec), *b = agg_tab_new(&d->spec),
+		      *s;
+	size_t p, j, nkeys = 0, nflows = 0;
+
+	memset(want_flows, 0, sizeof(want_flows));
+	memset(want_bytes, 0, sizeof(want_bytes));
+	/* 64Ki keys in the slots, then a log of 131072 that is sampled. */
+	feed(a, 200000, 1, 0, 0);
+	ck_assert_uint_lt(a->n, 100000); /* the log was sampled, not folded */
+	ck_assert_uint_gt(a->logn, 100000);
+	feed(b, QB - 200000, 1, 200000, 0);
+	feed(b, 20000, 0, 0, QB); /* keys seen in a and b */
+	ck_assert_uint_gt(b->logn, 0);
+	ck_assert_int_eq(agg_tab_merge(a, b), 0);
+	ck_assert_uint_eq(b->logn, 0); /* moved, or copied if IPv6 */
+	ck_assert_uint_gt(a->logn, 0); /* ranked by partition */
+	/* Each entry, in the slots or logged, is in one partition. */
+	ck_assert_ptr_nonnull(s = agg_tab_new(&d->spec));
+	for (p = 0; p < LOG_PARTS; p++) {
+		if (agg_log_part(s, a, p) != 0)
+			break;
+		for (j = 0; j <= s->mask; j++)
+			nflows += slot_ctr(s, j)->flows;
+		nkeys += s->n;
+		agg_tab_clear(s);
 	}
-	ck_assert_uint_eq(seen, Q);
-	k = agg_rows_top(rows, n, O_BYTES, 10);
-	ck_assert_ptr_nonnull(top = agg_tab_top(a, O_BYTES, 10, &i));
-	ck_assert_uint_eq(i, k);
-	ck_assert_mem_eq(top, rows, k * sizeof(*rows));
-	free(top);
-	free(rows);
+	agg_tab_free(s);
+	ck_assert_uint_eq(p, LOG_PARTS);
+	ck_assert_uint_eq(nkeys, QB);
+	ck_assert_uint_eq(nflows, QB + 20000);
+	rows_check(a, QB, O_FLOWS);
 	agg_tab_free(a);
 	agg_tab_free(b);
 }
@@ -453,8 +538,9 @@ START_TEST(test_series)
 }
 END_TEST
 
-/* 60 s: test_wide_log takes ~0.5 s of cpu */
+/* 60 s: test_wide_log and test_wide_log_new_keys take ~0.5 s of cpu each */
 UNIT_MAIN_TESTS("report_stats", 60, test_summary, test_aggregate_bruteforce,
 		test_either_side, test_merge_and_conversation,
 		test_top_matches_sort, test_lookups, test_series,
-		test_ipv6_keys, test_tab_top, test_wide_log)
+		test_ipv6_keys, test_tab_top, test_wide_log,
+		test_wide_log_new_keys)

@@ -162,6 +162,16 @@ START_TEST(test_services)
 	ck_assert_str_eq(t, "proto 99");
 	ck_assert_int_eq(svcname_known(6, 22), 1);
 	ck_assert_int_eq(svcname_known(17, 22), 0);
+	/* The bitmap in front of the search: first, last, neighbours. */
+	ck_assert_int_eq(svcname_known(6, 20), 1);
+	ck_assert_int_eq(svcname_known(6, 19), 0);
+	ck_assert_int_eq(svcname_known(17, 51820), 1);
+	ck_assert_int_eq(svcname_known(17, 51819), 0);
+	ck_assert_int_eq(svcname_known(17, 51821), 0);
+	ck_assert_int_eq(svcname_known(17, 51820 - 64), 0);
+	ck_assert_int_eq(svcname_known(17, 9995), 1);
+	ck_assert_int_eq(svcname_known(17, 9995 + 32), 0);
+	ck_assert_int_eq(svcname_known(6, 65535), 0);
 }
 END_TEST
 
@@ -212,6 +222,7 @@ START_TEST(test_webagg_sums)
 	struct webview v;
 	struct window win = {INT64_MIN, INT64_MAX};
 	struct aggrow *svc;
+	const enum order by_bytes = O_BYTES;
 	uint64_t want[3] = {0, 0, 0}, got, dir[3][3];
 	size_t i, ns;
 	int m, d;
@@ -262,10 +273,12 @@ START_TEST(test_webagg_sums)
 	ck_assert_str_eq(v.proto[0][0].name, "TCP");
 	webagg_view_free(&v);
 	/* The services table holds every flow once. */
-	svc = webagg_services(a, &ns);
+	ck_assert_int_eq(webagg_services(a, &by_bytes, 1, NF, &svc, &ns), 0);
 	for (got = 0, i = 0; i < ns; i++)
 		got += svc[i].r.bytes;
 	ck_assert_uint_eq(got, want[WV_BYTES]);
+	ck_assert_uint_gt(ns, 1); /* ranked: the largest first */
+	ck_assert_uint_ge(svc[0].r.bytes, svc[ns - 1].r.bytes);
 	free(svc);
 	/* A window wider than the data sets the axis: a day, coarsened. */
 	win.start = T0 - 86400000 + 7200000;
@@ -365,6 +378,69 @@ START_TEST(test_bars)
 }
 END_TEST
 
+/*
+ * The exporter and interface tables, derived from one (exporter, input,
+ * output) table, hold the rows that counting them directly gives: IPv4
+ * and IPv6 exporters, two accumulators merged.  Rows are compared by
+ * their fields (IPv6 ids differ between tables).
+ */
+START_TEST(test_webagg_ifs)
+{
+	enum { NI = 3000 };
+	static struct flowrec f[NI];
+	struct webagg_opts o = {60000, NULL};
+	struct webagg *a, *b;
+	struct aggtab *t;
+	struct aggrow *got, *want;
+	size_t i, ng, nw, bad = 0;
+	int s;
+
+	for (i = 0; i < NI; i++) {
+		memset(&f[i], 0, sizeof(f[i]));
+		if (i % 3 == 0) {
+			f[i].exaf = 6;
+			f[i].exaddr6[0] = 0x20;
+			f[i].exaddr6[15] = (uint8_t)(i % 5);
+		} else
+			f[i].exaddr = 0x0a000001 + (uint32_t)(i % 4);
+		f[i].input = (uint32_t)(i * 7 % 11);
+		f[i].output = (uint32_t)(i * 5 % 13);
+		f[i].packets = 1 + i % 17;
+		f[i].bytes = 40 * (1 + i % 23);
+		f[i].first_ms = 1700000000000 + (int64_t)(i * 37 % 1000);
+		f[i].last_ms = f[i].first_ms + (int64_t)(i % 9);
+	}
+	ck_assert_ptr_nonnull(a = webagg_new(&o));
+	ck_assert_ptr_nonnull(b = webagg_new(&o));
+	ck_assert_int_eq(webagg_add(a, f, NI / 2), 0);
+	ck_assert_int_eq(webagg_add(b, f + NI / 2, NI - NI / 2), 0);
+	ck_assert_int_eq(webagg_merge(a, b), 0);
+	for (s = 3; s < WEBAGG_NSTATS; s++) {
+		ck_assert_ptr_nonnull(
+		    t = agg_tab_new(&webagg_statdef(s)->spec));
+		ck_assert_int_eq(agg_tab_add(t, f, NI), 0);
+		ck_assert_ptr_nonnull(webagg_stat(a, s));
+		ck_assert_ptr_nonnull(got =
+					  agg_tab_rows(webagg_stat(a, s), &ng));
+		ck_assert_ptr_nonnull(want = agg_tab_rows(t, &nw));
+		ck_assert_uint_eq(ng, nw);
+		ck_assert_uint_gt(ng, 1);
+		agg_rows_sort(got, ng, O_BYTES);
+		agg_rows_sort(want, nw, O_BYTES);
+		for (i = 0; i < ng; i++)
+			if (got[i].flows != want[i].flows ||
+			    memcmp(&got[i].r, &want[i].r, sizeof(got[i].r)))
+				bad++;
+		ck_assert_uint_eq(bad, 0);
+		free(got);
+		free(want);
+		agg_tab_free(t);
+	}
+	webagg_free(a);
+	webagg_free(b);
+}
+END_TEST
+
 UNIT_MAIN_TESTS("report_html", 0, test_escape, test_text_pieces, test_si,
-		test_localnet, test_services, test_webagg_sums, test_page,
-		test_bars)
+		test_localnet, test_services, test_webagg_sums, test_webagg_ifs,
+		test_page, test_bars)
