@@ -108,8 +108,20 @@ struct flowtable *flowtable_new(uint32_t max_flows, const uint8_t seed[16]);
 void flowtable_free(struct flowtable *);
 
 uint32_t flowtable_hash(const struct flowtable *, const struct flowkey *);
+/* The same, and starts loading the key's index slot. */
+uint32_t flowtable_hash_prefetch(const struct flowtable *,
+				 const struct flowkey *);
 struct flow *flowtable_find(struct flowtable *, const struct flowkey *,
 			    uint32_t hash);
+/*
+ * For a caller that looks up a batch of keys (sensor/meter.c): start
+ * loading the flows that the probe runs of these n hashes name, once
+ * their index slots have arrived (flowtable_hash_prefetch() started
+ * loading those).  A hint only: it changes nothing, and the table may change
+ * before the lookups; flowtable_find() is still the answer.
+ */
+void flowtable_prefetch(const struct flowtable *, const uint32_t *hash,
+			unsigned n);
 /*
  * A new zeroed flow with this key, at the tail of list cls and of the age
  * list; NULL if the table is full (the caller evicts first).
