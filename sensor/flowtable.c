@@ -232,22 +232,40 @@ flowtable_find(struct flowtable *ft, const struct flowkey *k, uint32_t hash)
  * is meant to hide).  Probes stop at an empty slot.
  */
 void
-flowtable_prefetch(const struct flowtable *ft, const uint32_t *hash, unsigned n)
+flowtable_prefetch(const struct flowtable *ft, const uint32_t *hash, unsigned n,
+		   uint32_t *found)
 {
 	const struct slot *s;
 	uint32_t i;
 	unsigned k;
 
-	for (k = 0; k < n; k++)
+	for (k = 0; k < n; k++) {
+		found[k] = FT_NIL;
 		for (i = hash[k] & ft->mask;; i = (i + 1) & ft->mask) {
 			s = &ft->slots[i];
 			if (s->idx == 0)
 				break;
 			if (s->hash == hash[k]) {
+				found[k] = s->idx - 1;
 				__builtin_prefetch(&ft->flows[s->idx - 1], 1);
 				break;
 			}
 		}
+	}
+}
+
+void
+flowtable_prefetch_links(const struct flowtable *ft, uint32_t idx)
+{
+	const struct flow *f;
+
+	if (idx >= ft->unused)
+		return;
+	f = &ft->flows[idx];
+	if (f->prev < ft->unused)
+		__builtin_prefetch(&ft->flows[f->prev], 1);
+	if (f->next < ft->unused)
+		__builtin_prefetch(&ft->flows[f->next], 1);
 }
 
 /* Doubly linked lists through the flow array, by index. */
