@@ -184,6 +184,15 @@ flowtable_hash(const struct flowtable *ft, const struct flowkey *k)
 	return hash_key(ft, k);
 }
 
+uint32_t
+flowtable_hash_prefetch(const struct flowtable *ft, const struct flowkey *k)
+{
+	uint32_t h = hash_key(ft, k);
+
+	__builtin_prefetch(&ft->slots[h & ft->mask]);
+	return h;
+}
+
 static inline int
 key_equal(const struct flowkey *a, const struct flowkey *b)
 {
@@ -215,6 +224,48 @@ flowtable_find(struct flowtable *ft, const struct flowkey *k, uint32_t hash)
 		if (key_equal(&f->key, k))
 			return f;
 	}
+}
+
+/*
+ * The first flow of each probe run whose stored hash matches, as
+ * flowtable_find() would reach it; no key is read (that is the miss this
+ * is meant to hide).  Probes stop at an empty slot.
+ */
+void
+flowtable_prefetch(const struct flowtable *ft, const uint32_t *hash, unsigned n,
+		   uint32_t *found)
+{
+	const struct slot *s;
+	uint32_t i;
+	unsigned k;
+
+	for (k = 0; k < n; k++) {
+		found[k] = FT_NIL;
+		for (i = hash[k] & ft->mask;; i = (i + 1) & ft->mask) {
+			s = &ft->slots[i];
+			if (s->idx == 0)
+				break;
+			if (s->hash == hash[k]) {
+				found[k] = s->idx - 1;
+				__builtin_prefetch(&ft->flows[s->idx - 1], 1);
+				break;
+			}
+		}
+	}
+}
+
+void
+flowtable_prefetch_links(const struct flowtable *ft, uint32_t idx)
+{
+	const struct flow *f;
+
+	if (idx >= ft->unused)
+		return;
+	f = &ft->flows[idx];
+	if (f->prev < ft->unused)
+		__builtin_prefetch(&ft->flows[f->prev], 1);
+	if (f->next < ft->unused)
+		__builtin_prefetch(&ft->flows[f->next], 1);
 }
 
 /* Doubly linked lists through the flow array, by index. */

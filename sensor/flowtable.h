@@ -108,8 +108,25 @@ struct flowtable *flowtable_new(uint32_t max_flows, const uint8_t seed[16]);
 void flowtable_free(struct flowtable *);
 
 uint32_t flowtable_hash(const struct flowtable *, const struct flowkey *);
+/* The same, and starts loading the key's index slot. */
+uint32_t flowtable_hash_prefetch(const struct flowtable *,
+				 const struct flowkey *);
 struct flow *flowtable_find(struct flowtable *, const struct flowkey *,
 			    uint32_t hash);
+/*
+ * For a caller that looks up a batch of keys (sensor/meter.c): start
+ * loading the flows that the probe runs of these n hashes name, once
+ * their index slots have arrived (flowtable_hash_prefetch() started
+ * loading those), and set found[i] to that flow's index (FT_NIL: none).
+ * Later, with that flow's line in the cache, flowtable_prefetch_links()
+ * starts loading its two class-list neighbours, which flowtable_touch()
+ * writes (an index out of range is ignored).  Hints only: they change
+ * nothing, and the table may change before the lookups (the found flow
+ * may then be another); flowtable_find() is still the answer.
+ */
+void flowtable_prefetch(const struct flowtable *, const uint32_t *hash,
+			unsigned n, uint32_t *found);
+void flowtable_prefetch_links(const struct flowtable *, uint32_t idx);
 /*
  * A new zeroed flow with this key, at the tail of list cls and of the age
  * list; NULL if the table is full (the caller evicts first).

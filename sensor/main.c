@@ -340,6 +340,14 @@ on_packet(void *arg, const struct timeval *ts, const uint8_t *bytes,
 	meter_packet(arg, ts, bytes, caplen);
 }
 
+/* Live, lookups go in batches: see meter_queue() and PERFORMANCE.md. */
+static void
+on_packet_live(void *arg, const struct timeval *ts, const uint8_t *bytes,
+	       uint32_t caplen)
+{
+	meter_queue(arg, ts, bytes, caplen);
+}
+
 static void
 on_discard(void *arg, const struct timeval *ts, const uint8_t *bytes,
 	   uint32_t caplen)
@@ -409,11 +417,14 @@ run_live(struct ctl_env *env, struct ctl *ctl)
 		/* While paused, packets are still read, and thrown away. */
 		if (pfd[0].revents & (POLLIN | POLLERR)) {
 			n = capture_read(env->cap, READ_BATCH,
-					 env->gather ? on_packet : on_discard,
+					 env->gather ? on_packet_live
+						     : on_discard,
 					 env->meter);
 			if (n == -2)
 				log_fatalx("%s: %s", capture_name(env->cap),
 					   capture_error(env->cap));
+			/* Nothing below sees a half-done batch. */
+			meter_flush(env->meter);
 		}
 		/*
 		 * Idle time moves the packet clock too, but only up to the

@@ -61,6 +61,22 @@ int meter_parse_key(const char *, enum meter_key *);
 const char *meter_key_names(void);
 
 void meter_set_linktype(struct meter *, const struct linktype *);
+/*
+ * One packet: decoded and counted now, its flow found or created and
+ * added to at the latest by the next meter_flush() (a batch of packets'
+ * lookups overlap their cache misses).  Until then the flow table and
+ * flows_created do not show it; every other function here that reads or
+ * changes the table flushes first, and so does a packet at which expiry
+ * is due, so what is exported is the same as one packet at a time.
+ * bytes need only last for the call.
+ */
+void meter_queue(struct meter *, const struct timeval *ts, const uint8_t *bytes,
+		 uint32_t caplen);
+void meter_flush(struct meter *);
+/*
+ * One packet, all done (after what is queued).  From a file, where the
+ * table stays in the cache, this is faster than the batch.
+ */
 void meter_packet(struct meter *, const struct timeval *ts,
 		  const uint8_t *bytes, uint32_t caplen);
 /* A packet read and thrown away while capture is paused (stop-gather). */

@@ -308,7 +308,47 @@ START_TEST(index_grows_with_flows)
 }
 END_TEST
 
+/*
+ * The batch hints: flowtable_prefetch() names, for each hash, the flow
+ * flowtable_find() returns (or FT_NIL), also after removals have shifted
+ * probe runs; flowtable_hash_prefetch() is flowtable_hash().  The flows
+ * are taken in order, so the first inserted has index 0.
+ */
+START_TEST(prefetch_names_the_flow)
+{
+	struct flowtable *ft = flowtable_new(2000, seed);
+	uint32_t h[50], found[50], n, k;
+	struct flowkey key_n;
+	struct flow *f0, *f;
+
+	ck_assert_ptr_nonnull(ft);
+	for (n = 0; n < 1500; n++)
+		ck_assert_ptr_nonnull(add(ft, n, 0));
+	for (n = 1; n < 1500; n += 3)
+		flowtable_remove(ft, find(ft, n));
+	f0 = find(ft, 0);
+	for (n = 0; n < 2000; n += 50) {
+		for (k = 0; k < 50; k++) {
+			key(&key_n, n + k);
+			h[k] = flowtable_hash_prefetch(ft, &key_n);
+			ck_assert_uint_eq(h[k], flowtable_hash(ft, &key_n));
+		}
+		flowtable_prefetch(ft, h, 50, found);
+		for (k = 0; k < 50; k++) {
+			f = find(ft, n + k);
+			if (f == NULL)
+				ck_assert_uint_eq(found[k], FT_NIL);
+			else
+				ck_assert_uint_eq(found[k], (uint32_t)(f - f0));
+			flowtable_prefetch_links(ft, found[k]);
+		}
+	}
+	flowtable_prefetch_links(ft, 5000); /* out of range: ignored */
+	flowtable_free(ft);
+}
+END_TEST
+
 UNIT_MAIN_TESTS("flowtable", 60, insert_find_remove, full_table,
 		churn_matches_reference, lists_and_lru, epoch_advance,
 		hash_is_seeded, key_tail_matches_struct, memory_per_flow,
-		index_grows_with_flows)
+		index_grows_with_flows, prefetch_names_the_flow)
