@@ -19,13 +19,19 @@ if [ "${1:-}" != "--check" ]; then
 	# shellcheck disable=SC2086
 	exec clang-format -i $files
 fi
+# One clang-format for all files; only if it objects, one per file to
+# name each file that differs.
 bad=0
-for f in $files; do
-	if ! clang-format --dry-run -Werror "$f" >/dev/null 2>&1; then
-		echo "UNFORMATTED: $f (make format rewrites it)"
-		bad=$((bad + 1))
-	fi
-done
+# shellcheck disable=SC2086
+if ! clang-format --dry-run -Werror $files >/dev/null 2>&1; then
+	for f in $files; do
+		if ! clang-format --dry-run -Werror "$f" >/dev/null 2>&1; then
+			echo "UNFORMATTED: $f (make format rewrites it)"
+			bad=$((bad + 1))
+		fi
+	done
+	[ "$bad" -gt 0 ] || { echo "FAIL: lint_format: clang-format failed"; exit 1; }
+fi
 if [ "$bad" -gt 0 ]; then
 	echo "FAIL: lint_format: $bad files differ from clang-format's output"
 	exit 1

@@ -280,8 +280,9 @@ ref() {
 finish() { exit "$FAILED"; }
 
 # pipeline PCAP DIR [sensor flags...]: nfcollectd on a free port writing
-# into DIR, nfsensord -r PCAP exporting to it, then SIGTERM to the collector
-# so the file is finished.  Logs in DIR.log.*; returns non-zero on failure.
+# into DIR, nfsensord -r PCAP exporting to it, then, once the collector has
+# read every datagram, SIGTERM to it so the file is finished.  Logs in
+# DIR.log.*; returns non-zero on failure.
 pipeline() {
 	_pcap=$1 _dir=$2; shift 2
 	mkdir -p "$_dir"
@@ -291,7 +292,7 @@ pipeline() {
 	"$NFSENSORD" -r "$_pcap" -n "127.0.0.1:$_pport" -c "$_dir.ctl" -p "$_dir.spid" \
 	    "$@" >"$_dir.log.sensor" 2>&1
 	_src=$?
-	sleep 0.3
+	wait_udp_read "$_pport"
 	stop "$CPID" TERM
 	return $_src
 }

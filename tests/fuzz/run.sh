@@ -1,6 +1,7 @@
 #!/bin/sh
 # Builds the libFuzzer harnesses (tests/fuzz/fuzz_*.c) and runs each for
-# FUZZ_SECONDS (default 60).  `make fuzz` calls this; the short pass in
+# FUZZ_SECONDS (default 60), FUZZ_JOBS (default: the number of cores) at
+# a time.  `make fuzz` calls this; the short pass in
 # `make check` (tests/integration/fuzz_short.sh) calls it with a few seconds.
 #
 # Everything lands in build/fuzz/:
@@ -16,7 +17,7 @@
 # A harness whose file or sources are missing, or do not compile, is a
 # FAIL.
 #
-# Environment: FUZZ_SECONDS, FUZZ_ONLY="v5 packet" (subset), SHARED,
+# Environment: FUZZ_SECONDS, FUZZ_JOBS, FUZZ_ONLY="v5 packet" (subset), SHARED,
 # FUZZ_CC (default clang), FUZZ_OUT (default build/fuzz: a long run can use
 # its own directory so that a `make check` meanwhile does not relink the
 # binaries it is running).  Exit status: 0 if every harness ran without a crash,
@@ -140,6 +141,36 @@ fi
 summary=$OUT/summary.tsv
 printf 'harness\tseconds\texecs\texec_per_s\tcov\tft\tcorpus\tresult\n' >"$summary"
 rc=0
+JOBS=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 2)}
+# each FUNC ITEM...: FUNC ITEM for every ITEM, $JOBS at a time (item i in
+# group i mod $JOBS, the items of a group one after the other).
+each() {
+	_f=$1
+	shift
+	_j=0
+	while [ "$_j" -lt "$JOBS" ]; do
+		(
+			_i=0
+			for _x; do
+				[ $((_i % JOBS)) -eq "$_j" ] && "$_f" "$_x"
+				_i=$((_i + 1))
+			done
+		) &
+		_j=$((_j + 1))
+	done
+	wait
+}
+
+# Compile every module the harnesses may link first, in parallel (the loop
+# below then finds the objects up to date); a source that fails here is
+# compiled again below and reported there.
+compile() { obj "$1" >/dev/null; }
+# shellcheck disable=SC2046
+each compile $(ls common/*.c sensor/*.c collector/*.c report/*.c 2>/dev/null |
+    grep -vxE 'sensor/main.c|sensor/nfctl.c|collector/main.c|report/main.c')
+
+# Build every harness; RUN lists those that built.
+RUN=""
 for name in ${ONLY:-$ALL}; do
 	harness_spec "$name" || { echo "FAIL: fuzz_$name: unknown harness"; rc=1; continue; }
 	missing=""
@@ -172,7 +203,15 @@ for name in ${ONLY:-$ALL}; do
 		printf '%s\t0\t-\t-\t-\t-\t-\tbuild failed\n' "$name" >>"$summary"
 		rc=1; continue
 	fi
+	RUN="$RUN $name"
+done
 
+# fuzz NAME: one harness for SECS seconds on its corpus (seeds, checked-in
+# seeds and the regress inputs, replayed first); its verdict line goes to
+# logs/NAME.result, its summary row to logs/NAME.tsv.
+fuzz() {
+	name=$1
+	bin=$OUT/bin/fuzz_$name
 	corpus=$OUT/corpus/$name
 	mkdir -p "$corpus"
 	for d in "$OUT/seeds/$name" "tests/fuzz/seeds/$name" "tests/fuzz/regress/$name"; do
@@ -206,10 +245,21 @@ for name in ${ONLY:-$ALL}; do
 		why=$(grep -m1 -E '^(==[0-9]+==ERROR|SUMMARY|.*runtime error)' "$log")
 		result="crash ${art:-exit $frc}"
 		echo "FAIL: fuzz_$name: ${art:-exit $frc}: $why (log $log)"
-		rc=1
-	fi
+	fi >"$OUT/logs/$name.result"
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$secs" "${execs:--}" \
-	    "${eps:--}" "${cov:--}" "${ft:--}" "$ncorp" "$result" >>"$summary"
+	    "${eps:--}" "${cov:--}" "${ft:--}" "$ncorp" "$result" >"$OUT/logs/$name.tsv"
+}
+
+# The harnesses are single-threaded: $JOBS of them run at once, each still
+# for SECS seconds of its own.
+for name in $RUN; do rm -f "$OUT/logs/$name.result" "$OUT/logs/$name.tsv"; done
+# shellcheck disable=SC2086
+each fuzz $RUN
+for name in $RUN; do
+	cat "$OUT/logs/$name.result" 2>/dev/null ||
+	    echo "FAIL: fuzz_$name: no result (see $OUT/logs/$name.log)"
+	grep -q '^PASS: ' "$OUT/logs/$name.result" 2>/dev/null || rc=1
+	cat "$OUT/logs/$name.tsv" >>"$summary" 2>/dev/null
 done
 echo "fuzz: summary in $summary"
 exit $rc

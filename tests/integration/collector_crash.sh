@@ -26,7 +26,9 @@ start() {	# $1 = dir, $2 = log, more args to nfcollectd
 W=$TMP/quiet; mkdir -p "$W"; PORT=
 start "$W" "$TMP/q1.log"
 "$TMP/nfv5blast" -p "$PORT" -n 3000 -r 10000 >/dev/null
-sleep 2.5
+# Quiet from here: the -F 1 flush must bring all 3000 into the tmp- file
+# (waited for up to 10 s; the check below fails if it never comes).
+wait_for "[ \"\$(ft_records $W/tmp-v05.*)\" = 3000 ]"
 stop "$CPID" KILL
 tmpf=$(ls "$W"/tmp-v05.* 2>/dev/null)
 [ -n "$tmpf" ] && [ "$(ft_records "$tmpf")" = 3000 ] &&

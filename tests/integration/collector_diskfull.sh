@@ -18,20 +18,26 @@ trap 'umount "$W" 2>/dev/null; cleanup' EXIT INT TERM
 PORT=$(free_udp_port)
 start_collector "$PORT" "$TMP/c.log" -p - -F 1 -w "$W" "0/0/$PORT"
 
+# The waits below end when what they wait for is seen (the -F 1 flush, the
+# failure logged); each gives up after 10 s and the checks after it then
+# fail.
 "$TMP/nfv5blast" -p "$PORT" -n 600 -s 1 >/dev/null
-sleep 1.5				# flushed
+wait_for "[ \"\$(ft_records $W/tmp-v05.*)\" = 600 ]"	# flushed
 dd if=/dev/zero of="$W/filler" bs=4k 2>/dev/null	# fill the disk
 "$TMP/nfv5blast" -p "$PORT" -n 6000 -r 6000 -s 2 >/dev/null
-sleep 1.5				# the flush fails now
+wait_for "grep -q 'No space left' '$TMP/c.log'"	# the flush fails now
 if kill -0 "$CPID" 2>/dev/null && grep -q "No space left" "$TMP/c.log"; then
 	pass "disk full: still running, failure logged"
 else
 	fail "disk full: died or silent: $(tail -n 5 "$TMP/c.log")"
 fi
 rm -f "$W/filler"			# space returns
+# The writer retries at most every -F (1) s after a failure and drops what
+# comes before; when the failed flush was its last write, the retry comes
+# with the next datagrams, not on a timer.  So this one stays a sleep.
 sleep 2.5				# retry: reopen, finish the abandoned file
 "$TMP/nfv5blast" -p "$PORT" -n 600 -s 3 >/dev/null
-sleep 1.5
+wait_udp_read "$PORT"
 stop "$CPID" TERM
 rc=$?
 [ "$rc" = 0 ] && pass "disk full: SIGTERM exit 0 after recovery" || fail "disk full: exit $rc"

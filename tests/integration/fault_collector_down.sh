@@ -3,7 +3,7 @@
 # live on lo (UDP to one test port only), expires UDP flows after 1 s and
 # exports to nfcollectd.  Phase A: 40 flows with the collector up, all
 # stored.  Then the collector is stopped; phase B: 40 flows exported into
-# the void in several datagrams -- the sensor must keep running and count
+# the void in four bursts, each expired with nfctl expire-all -- the sensor must keep running and count
 # the send failures (ECONNREFUSED from the ICMP port unreachable).  Then a
 # new collector on the same port; phase C: 40 flows, all stored: the
 # sensor exports again without being told.  (Phase B's flows are lost: UDP
@@ -15,26 +15,19 @@ need_built fault_collector_down "$FTDUMP" "$NFSENSORD" "$NFCTL" "$NFCOLLECTD" ||
 [ "$(id -u)" = 0 ] || { skip "fault_collector_down: live capture on lo needs root"; finish; }
 K=40
 
-# flows N BURSTS: N UDP flows (one socket = one source port each, 2
-# packets) to 127.0.0.1:$tport, in BURSTS groups 1.5 s apart so that the
-# sensor exports them in several datagrams.
+# flows N: N UDP flows (one socket = one source port each, 2 packets) to
+# 127.0.0.1:$tport.
 flows() {
-	python3 - "$tport" "$1" "$2" <<'PY'
-import socket, sys, time
-port, n, bursts = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-per = (n + bursts - 1) // bursts
-sent = 0
+	python3 - "$tport" "$1" <<'PY'
+import socket, sys
+port, n = int(sys.argv[1]), int(sys.argv[2])
 # All sockets stay open until the end, so no two share a source port.
 socks = []
-for b in range(bursts):
-    for i in range(min(per, n - sent)):
-        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        s.sendto(b"x" * 20, ("127.0.0.1", port))
-        s.sendto(b"y" * 20, ("127.0.0.1", port))
-        socks.append(s)
-        sent += 1
-    if b + 1 < bursts:
-        time.sleep(1.5)
+for i in range(n):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.sendto(b"x" * 20, ("127.0.0.1", port))
+    s.sendto(b"y" * 20, ("127.0.0.1", port))
+    socks.append(s)
 for s in socks:
     s.close()
 PY
@@ -54,7 +47,7 @@ start_sensor fault_collector_down -i lo -n "127.0.0.1:$cport" -t udp=1 \
     -t expint=1 "udp and dst port $tport"
 sleep 0.5
 
-flows $K 1
+flows $K
 wait_for "[ \"\$(stat 'Flows exported')\" -ge $K ]"
 sleep 0.3
 stop "$c1" TERM
@@ -63,9 +56,18 @@ a=$(stored "$TMP/c1")
     fail "fault_collector_down: phase A: $a of $K flows stored"
 
 f0=$(stat 'Export failures')
-flows $K 4
+# Four bursts, each expired with nfctl expire-all once the sensor has
+# counted its packets: four export datagrams at least, without waiting
+# for the 1 s timer between bursts.
+pk=$(stat 'Packets processed')
+for b in 1 2 3 4; do
+	flows $((K / 4))
+	wait_for "[ \"\$(stat 'Packets processed')\" -ge $((pk + b * K / 2)) ]"
+	"$NFCTL" -c "$TMP/s.ctl" expire-all >/dev/null 2>&1
+done
 wait_for "[ \"\$(stat 'Flows exported')\" -ge $((2 * K)) ]"
-sleep 1.5
+# A datagram after the ICMP port unreachable fails: wait for the count.
+wait_for "[ \"\$(stat 'Export failures')\" -gt ${f0:-0} ]"
 f1=$(stat 'Export failures')
 if kill -0 "$spid" 2>/dev/null && [ "${f1:-0}" -gt "${f0:-0}" ]; then
 	pass "fault_collector_down: collector down: sensor running, $((f1 - f0)) send failures counted"
@@ -74,7 +76,7 @@ else
 fi
 
 collector "$TMP/c2"; c2=$LASTPID
-flows $K 1
+flows $K
 wait_for "[ \"\$(stat 'Flows exported')\" -ge $((3 * K)) ]"
 sleep 0.5
 exported=$(stat 'Flows exported') dgrams=$(stat 'Export datagrams')

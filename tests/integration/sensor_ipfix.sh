@@ -50,6 +50,19 @@ stat_line() {	# LABEL FILE: the number after a label of the statistics
 }
 
 # Export every capture with both versions, each run to its own nfcapd.
+# The nfcapds start together and stop together: one wait for their
+# sockets, one for their queues to be read, instead of one per run.
+# bound PORT...: true if every UDP PORT has a socket bound on 127.0.0.1.
+bound() {
+	_ss=$(ss -Hlun | awk '{ print $4 }')
+	for _p; do echo "$_ss" | grep -qx "127.0.0.1:$_p" || return 1; done
+}
+# read_all PORT...: true if nothing is queued on any of these ports.
+read_all() {
+	ss -Hlun | awk -v ports=" $* " '{ p = $4; sub(/.*:/, "", p) }
+	    index(ports, " " p " ") && $2 != 0 { q = 1 } END { exit q }'
+}
+NFPIDS="" NFPORTS=""
 set -- $PORTS
 for f in $CAPS; do
 	for v in 9 10; do
@@ -57,16 +70,22 @@ for f in $CAPS; do
 		echo "$1" >"$o.port"
 		mkdir -p "$o.nf"
 		nfcapd -w "$o.nf" -p "$1" -b 127.0.0.1 -t 300 -B 4194304 >"$o.nflog" 2>&1 &
-		npid=$!
-		PIDS="$PIDS $npid"
-		wait_for "ss -Hlun 'sport = :$1' | grep -q ." || sleep 0.5
-		"$NFSENSORD" -r "$PCAPS/$f" -v "$v" -n "127.0.0.1:$1" >"$o.stats" 2>"$o.err"
-		echo $? >"$o.rc"
-		sleep 0.1
-		stop "$npid" TERM
+		NFPIDS="$NFPIDS $!" NFPORTS="$NFPORTS $1"
 		shift
 	done
 done
+PIDS="$PIDS $NFPIDS"
+wait_for "bound $NFPORTS" || fail "sensor_ipfix: not every nfcapd bound its port"
+for f in $CAPS; do
+	for v in 9 10; do
+		o=$TMP/$v.$f
+		"$NFSENSORD" -r "$PCAPS/$f" -v "$v" -n "127.0.0.1:$(cat "$o.port")" >"$o.stats" 2>"$o.err"
+		echo $? >"$o.rc"
+	done
+done
+wait_for "read_all $NFPORTS" || fail "sensor_ipfix: nfcapd left datagrams unread"
+kill -TERM $NFPIDS 2>/dev/null
+for p in $NFPIDS; do stop "$p" TERM; done
 # softflowd to a sink bound to all its ports (so no port is unreachable).
 udp_sink "$@"
 SINK=$LASTPID
@@ -90,6 +109,18 @@ sleep 0.5
 stop "$TPID" TERM
 kill "$SINK"
 
+# tshark decodes the whole capture once, every test port as cflow;
+# cflow_flows.py --split writes each port's records to $TMP/by/PORT.flows
+# as a run on that port alone would (sequence numbers, counts and
+# templates per port).  flows PORT FILE: one port's lines into FILE.
+mkdir -p "$TMP/by"
+dargs=$(for p in $PORTS; do printf ' -d udp.port==%s,cflow' "$p"; done)
+# shellcheck disable=SC2086
+tshark -r "$TMP/export.pcap" $dargs -T json 2>/dev/null |
+    python3 "$FLOWS" --split "$TMP/by" $PORTS ||
+    fail "sensor_ipfix: tshark or cflow_flows.py failed on the export"
+flows() { cp "$TMP/by/$1.flows" "$2"; }
+
 mpls_ip_bytes() {	# as in sensor_pcaps.sh: pcaps README, note 2
 	case $1 in eth-mixed-tcpreplay.pcap) echo 755 ;; *) echo 0 ;; esac
 }
@@ -104,8 +135,7 @@ for f in $CAPS; do
 			fail "v$v $f: nfsensord exit $(cat "$o.rc"): $(head -n 2 "$o.err")"
 			continue
 		fi
-		tshark -r "$TMP/export.pcap" -Y "udp.dstport == $p" -d "udp.port==$p,cflow" \
-		    -T json 2>/dev/null | python3 "$FLOWS" >"$o.flows"
+		flows "$p" "$o.flows"
 		s=$(awk '/^S / { print }' "$o.flows")
 		dg=$(stat_line "Export datagrams " "$o.stats")
 		fl=$(stat_line "Flows exported " "$o.stats")
@@ -148,8 +178,7 @@ tshark -r "$PCAPS/$VLANCAP" -T fields -e vlan.id -e ip.src -e ip.dst -E occurren
     awk '{ print $2, $3, $4, $1 }' >"$TMP/vlan.want"
 for v in 9 10; do
 	p=$(cat "$TMP/vlan$v.port")
-	tshark -r "$TMP/export.pcap" -Y "udp.dstport == $p" -d "udp.port==$p,cflow" \
-	    -T json 2>/dev/null | python3 "$FLOWS" >"$TMP/vlan$v.flows"
+	flows "$p" "$TMP/vlan$v.flows"
 	awk '$1 == "F" { print $15, $3, $5, $10 }' "$TMP/vlan$v.flows" | sort >"$TMP/vlan$v.got"
 	[ -s "$TMP/vlan.want" ] && cmp -s "$TMP/vlan$v.got" "$TMP/vlan.want" &&
 	    pass "v$v -T vlan $VLANCAP: VLAN ids $(cut -d' ' -f1 "$TMP/vlan.want" | sort -u | tr '\n' ' ')in the records as in the capture" ||
@@ -168,8 +197,7 @@ for f in $CAPS6; do
 	for v in 10 9; do
 		o=$TMP/sf$v.$f
 		p=$(cat "$o.port")
-		tshark -r "$TMP/export.pcap" -Y "udp.dstport == $p" -d "udp.port==$p,cflow" \
-		    -T json 2>/dev/null | python3 "$FLOWS" >"$o.flows"
+		flows "$p" "$o.flows"
 		sf6=$(fam "$o.flows" 6) sf4=$(fam "$o.flows" 4)
 		us6=$(fam "$TMP/10.$f.flows" 6) us4=$(fam "$TMP/10.$f.flows" 4)
 		# softflowd's own count of the records it sent.
@@ -212,7 +240,9 @@ done
 
 # pmacct's nfacctd on the captures with IPv6: the same totals as tshark.
 # One nfacctd per version takes the captures one after the other; after
-# each, its running totals must reach tshark's running totals.
+# each, its running totals must reach tshark's running totals.  The two
+# nfacctds run side by side: each capture goes to both, then one wait
+# covers both print plugins' next purge.
 need sensor_ipfix_nfacctd nfacctd || finish
 acct_total() {	# JSON-FILE: "flows packets bytes" so far
 	python3 -c 'import json, sys
@@ -224,9 +254,11 @@ except OSError:
     pass
 print(n, p, b)' "$1"
 }
+ACCT=""		# the versions whose nfacctd is up and agrees so far
 for v in 10 9; do
 	o=$TMP/acct.$v
 	port=$(free_udp_port)
+	echo "$port" >"$o.port"
 	cat >"$o.conf" <<EOF
 daemonize: false
 nfacctd_ip: 127.0.0.1
@@ -239,24 +271,37 @@ print_refresh_time[json]: 1
 aggregate[json]: peer_src_ip, src_host, dst_host, src_port, dst_port, proto, tos, tcpflags, timestamp_start, timestamp_end
 EOF
 	nfacctd -f "$o.conf" >"$o.log" 2>&1 &
-	apid=$!
-	PIDS="$PIDS $apid"
+	echo $! >"$o.pid"
+	PIDS="$PIDS $!"
+	echo "0 0 0" >"$o.want"
+done
+for v in 10 9; do
+	o=$TMP/acct.$v
 	# Ready when its print plugin has purged once (every second): the
 	# socket alone is bound before the plugin takes records.
-	wait_for "grep -q 'Purging cache - END' '$o.log'" ||
-	    { fail "nfacctd v$v: not ready: $(tail -n 2 "$o.log")"; continue; }
-	n=0 p=0 b=0
-	for f in $(awk -F'\t' 'NR > 1 && $2 != "unreadable" && $5 > 0 { print $1 }' "$SHARED/pcaps/reference.tsv"); do
-		"$NFSENSORD" -r "$PCAPS/$f" -v "$v" -n "127.0.0.1:$port" >/dev/null 2>&1
-		set -- $(awk '$1 == "F" { n++; p += $10; b += $11 } END { printf "%d %d %d", n, p, b }' "$TMP/$v.$f.flows")
-		n=$((n + $1)) p=$((p + $2)) b=$((b + $3))
-		# The print plugin writes every second: wait for these flows.
-		wait_for "[ \"\$(acct_total $o.json)\" = '$n $p $b' ]"
-		got=$(acct_total "$o.json")
-		[ "$got" = "$n $p $b" ] &&
-		    pass "nfacctd v$v $f: running totals $got flows/packets/bytes = tshark's" ||
-		    { fail "nfacctd v$v $f: running totals '$got', tshark's '$n $p $b'"; break; }
-	done
-	stop "$apid" INT
+	wait_for "grep -q 'Purging cache - END' '$o.log'" && ACCT="$ACCT $v" ||
+	    fail "nfacctd v$v: not ready: $(tail -n 2 "$o.log")"
 done
+for f in $CAPS6; do
+	for v in $ACCT; do
+		o=$TMP/acct.$v
+		"$NFSENSORD" -r "$PCAPS/$f" -v "$v" -n "127.0.0.1:$(cat "$o.port")" >/dev/null 2>&1
+		set -- $(cat "$o.want") $(awk '$1 == "F" { n++; p += $10; b += $11 }
+		    END { printf "%d %d %d", n, p, b }' "$TMP/$v.$f.flows")
+		echo "$(($1 + $4)) $(($2 + $5)) $(($3 + $6))" >"$o.want"
+	done
+	for v in $ACCT; do
+		o=$TMP/acct.$v
+		# The print plugin writes every second: wait for these flows.
+		wait_for "[ \"\$(acct_total $o.json)\" = \"\$(cat $o.want)\" ]"
+		got=$(acct_total "$o.json") want=$(cat "$o.want")
+		if [ "$got" = "$want" ]; then
+			pass "nfacctd v$v $f: running totals $got flows/packets/bytes = tshark's"
+		else
+			fail "nfacctd v$v $f: running totals '$got', tshark's '$want'"
+			ACCT=$(echo "$ACCT" | sed "s/ $v\$//; s/ $v / /")
+		fi
+	done
+done
+for v in 10 9; do stop "$(cat "$TMP/acct.$v.pid")" INT; done
 finish

@@ -85,8 +85,8 @@ def bad(o):
     return False
 
 
-def main():
-    pkts = json.load(sys.stdin)
+def flatten(pkts):
+    """The F, O and S lines of one exporter's datagrams, as text."""
     seq = {}
     tot = dict(datagrams=0, records=0, templates=0, seqerr=0, counterr=0,
                notemplate=0, malformed=0)
@@ -130,8 +130,30 @@ def main():
             tot['counterr'] += 1
         tot['datagrams'] += 1
         tot['records'] += ndata
-    print('\n'.join(out))
-    print('S ' + ' '.join('%s=%d' % kv for kv in tot.items()))
+    return '\n'.join(out) + '\nS ' + ' '.join('%s=%d' % kv for kv in tot.items()) + '\n'
+
+
+def dstport(p):
+    udp = p['_source']['layers'].get('udp', {})
+    return udp.get('udp.dstport')
+
+
+def main():
+    pkts = json.load(sys.stdin)
+    if len(sys.argv) < 3 or sys.argv[1] != '--split':
+        sys.stdout.write(flatten(pkts))
+        return
+    # --split DIR PORT...: one tshark pass over many exports, each sent to
+    # its own port; DIR/PORT.flows for every PORT, as if tshark had been
+    # run on that port's datagrams alone (its sequence numbers, counts and
+    # templates are per port; a port without datagrams gets only S).
+    by = {port: [] for port in sys.argv[3:]}
+    for p in pkts:
+        if dstport(p) in by:
+            by[dstport(p)].append(p)
+    for port, ps in by.items():
+        with open('%s/%s.flows' % (sys.argv[2], port), 'w') as f:
+            f.write(flatten(ps))
 
 
 main()
