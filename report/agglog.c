@@ -375,20 +375,37 @@ log_move(struct aggtab *dst, struct aggtab *src, size_t p)
 
 /*
  * A large wide table merges into the log of dst, its own log entries and
- * its slots alike, so that the merge too is folded in by partition.
+ * its slots alike, so that the merge too is folded in by partition.  The
+ * smaller table is the one merged: when it is dst, the two swap contents
+ * first (slots, log and IPv6 ids; sums do not care which way round).  A
+ * table that does not log is grown for both at once: src's entries come
+ * in the order of their hashes, and a table growing while they come
+ * would pile them up in its first slots (a slot's place is its hash's top
+ * bits).
  */
 int
 agg_tab_merge(struct aggtab *dst, struct aggtab *src)
 {
 	uint32_t k[AGG_MAXWORDS] = {0}, h;
 	const struct logchunk *ch;
+	struct aggtab tmp;
 	const uint8_t *e;
-	size_t j, p;
-	int lg;
+	size_t j, p, need;
+	int lg, g;
 
+	if (dst->n + dst->logn < src->n + src->logn) {
+		tmp = *dst;
+		*dst = *src;
+		*src = tmp;
+	}
 	if ((lg = agg_logging(dst, src->n + src->logn)) == -1)
 		return -1;
 	if (!lg && dst->logn && agg_log_flush(dst, 0) == -1)
+		return -1;
+	for (g = 0, need = dst->n + src->n + src->logn;
+	     !lg && need * 4 > ((dst->mask + 1) << g) * 3; g++)
+		;
+	if (g > 0 && agg_resize(dst, g) == -1)
 		return -1;
 	for (j = 0; j <= src->mask; j++) {
 		if (slot_ctr(src, j)->flows == 0)

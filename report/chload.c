@@ -236,7 +236,7 @@ read_file(struct fileread *f, const char *path, int64_t start_ms, int *damaged)
 		log_warnx("%s: out of memory", path);
 		return CHLOAD_RETRY;
 	}
-	ir = input_read(&in, &all, buf, encode, f);
+	ir = input_read(&in, &all, buf, encode, f, NULL);
 	free(buf);
 	if (f->nomem) {
 		log_warnx("%s: out of memory", path);

@@ -292,13 +292,13 @@ open_finished(const char *path, char *done, size_t cap)
 
 enum input_result
 input_read(const struct infile *f, const struct window *w, struct flowrec *buf,
-	   input_fn fn, void *ctx)
+	   input_fn fn, void *ctx, struct input_span *sp)
 {
 	const char *name = strcmp(f->path, "-") == 0 ? "(stdin)" : f->path;
 	char done[PATH_MAX];
 	const struct ft_header *h;
 	const struct ipfr_stats *ist;
-	struct input_span span;
+	struct input_span own, *span = sp != NULL ? sp : &own;
 	enum input_result res = IN_OK;
 	struct stat st;
 	struct flowfile *r;
@@ -307,9 +307,9 @@ input_read(const struct infile *f, const struct window *w, struct flowrec *buf,
 	int fd, trusted = 0;
 	long n;
 
-	span.name_ms = f->start_ms;
-	span.start_ms = span.end_ms = 0;
-	if (!input_overlaps(&span, w))
+	span->name_ms = f->start_ms;
+	span->start_ms = span->end_ms = 0;
+	if (!input_overlaps(span, w))
 		return IN_SKIPPED;
 	fd = strcmp(f->path, "-") == 0 ? 0 : open(f->path, O_RDONLY);
 	if (fd == -1 && errno == ENOENT && f->is_tmp) {
@@ -336,8 +336,8 @@ input_read(const struct infile *f, const struct window *w, struct flowrec *buf,
 		return IN_DAMAGED;
 	}
 	h = flowfile_ft_header(r);
-	header_span(h, f->start_ms, &span);
-	if (!input_overlaps(&span, w))
+	header_span(h, f->start_ms, span);
+	if (!input_overlaps(span, w))
 		res = IN_SKIPPED;
 	/* Only a finished, non-streamed file's flow count means anything. */
 	if (h != NULL)

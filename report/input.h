@@ -88,9 +88,12 @@ enum input_result { IN_OK, IN_SKIPPED, IN_DAMAGED, IN_STOPPED };
  * Read one file through fn.  Damage (unreadable file, bad header, corrupt
  * stream, a record count that disagrees with the header) is reported on
  * stderr in one line naming the file; the records before it have been
- * passed to fn.  buf holds INPUT_BLOCK records.
+ * passed to fn.  buf holds INPUT_BLOCK records.  When span is not NULL it
+ * gets what the file's name and header proved (as far as they were read),
+ * so that a caller can tell which narrower windows the file is read for.
  */
 enum input_result input_read(const struct infile *, const struct window *,
-			     struct flowrec *buf, input_fn fn, void *ctx);
+			     struct flowrec *buf, input_fn fn, void *ctx,
+			     struct input_span *span);
 
 #endif

@@ -182,8 +182,8 @@ worker(void *arg)
 		j.c = NULL;
 		if (buf == NULL)
 			p->res[i].nomem = 1;
-		else if (input_read(&p->in->v[i], p->win, buf, keep_block,
-				    &j) == IN_DAMAGED)
+		else if (input_read(&p->in->v[i], p->win, buf, keep_block, &j,
+				    NULL) == IN_DAMAGED)
 			p->res[i].damaged = 1;
 
 		pthread_mutex_lock(&p->lock);

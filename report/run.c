@@ -32,7 +32,11 @@ struct worker {
 	uint64_t seen; /* flows taken, for -c */
 	int damaged, nomem;
 	struct run_files files;
-	struct webagg *web; /* -o html */
+	/* -o html: an accumulator per view; with views, their own totals. */
+	struct webagg *web[RUN_MAXVIEWS];
+	struct summary vsum[RUN_MAXVIEWS];
+	struct run_files vfiles[RUN_MAXVIEWS];
+	int view; /* of the flows agg_rows() is given */
 	struct flowrec *buf;
 	/* Flows mode only: */
 	struct flowrec *keep; /* -O: everything, to sort */
@@ -128,8 +132,11 @@ agg_rows(struct worker *w, const struct flowrec *r, size_t n)
 		bad |= agg_tab_add(w->agg, r, n);
 	if (o->series_ms)
 		bad |= series_add(w->series, o->series_ms, r, n);
-	if (o->web)
-		bad |= webagg_add(w->web, r, n);
+	if (o->web) {
+		if (o->nviews > 1)
+			agg_summary_add(&w->vsum[w->view], r, n);
+		bad |= webagg_add(w->web[w->view], r, n);
+	}
 	if (bad) {
 		w->nomem = 1;
 		return 1;
@@ -137,18 +144,77 @@ agg_rows(struct worker *w, const struct flowrec *r, size_t n)
 	return stop;
 }
 
+/* Move the flows that end at or after t to the front; how many they are. */
+static size_t
+ended_since(struct flowrec *r, size_t n, int64_t t)
+{
+	struct flowrec tmp;
+	size_t i = 0, j = n;
+
+	for (;;) {
+		while (i < j && r[i].last_ms >= t)
+			i++;
+		while (i < j && r[j - 1].last_ms < t)
+			j--;
+		if (i == j)
+			return i;
+		tmp = r[i];
+		r[i] = r[j - 1];
+		r[j - 1] = tmp;
+	}
+}
+
 static int
 agg_block(void *ctx, struct flowrec *r, size_t n)
 {
 	struct worker *w = ctx;
+	const struct runopts *o = w->o;
+	size_t at, m;
+	int k, stop = 0;
 
-	renorm(w->o, r, n);
-	return agg_rows(w, r, filter_block(w->o->filter, r, n));
+	renorm(o, r, n);
+	n = filter_block(o->filter, r, n);
+	if (o->nviews <= 1)
+		return agg_rows(w, r, n);
+	/* Views: each flow to the narrowest one it ends in. */
+	for (at = 0, k = 0; k < o->nviews && !stop; k++, at += m) {
+		m = k + 1 < o->nviews
+			? ended_since(r + at, n - at, o->view_start[k])
+			: n - at;
+		w->view = k;
+		if (m > 0)
+			stop = agg_rows(w, r + at, m);
+	}
+	return stop;
+}
+
+/*
+ * Views: the file (of span s, read as res) counts as read, or damaged, for
+ * each view whose window it overlaps, as a pass over that window alone
+ * would count it.
+ */
+static void
+count_views(struct worker *w, enum input_result res, const struct input_span *s)
+{
+	struct window vw;
+	int k;
+
+	vw.end = w->o->win.end;
+	for (k = 0; k < w->o->nviews && res != IN_SKIPPED; k++) {
+		vw.start = w->o->view_start[k];
+		if (!input_overlaps(s, &vw))
+			continue;
+		w->vfiles[k].read++;
+		if (res == IN_DAMAGED)
+			w->vfiles[k].damaged++;
+	}
 }
 
 static void
 read_files(struct worker *w, input_fn fn)
 {
+	struct input_span span;
+	enum input_result res;
 	size_t i;
 
 	/* --db: one query stands for all the files (one worker). */
@@ -163,7 +229,11 @@ read_files(struct worker *w, input_fn fn)
 	}
 	while (!w->nomem && (i = __atomic_fetch_add(
 				 w->next, 1, __ATOMIC_RELAXED)) < w->in->n) {
-		switch (input_read(&w->in->v[i], &w->o->win, w->buf, fn, w)) {
+		res =
+		    input_read(&w->in->v[i], &w->o->win, w->buf, fn, w, &span);
+		if (w->o->nviews > 1)
+			count_views(w, res, &span);
+		switch (res) {
 		case IN_DAMAGED:
 			w->damaged = 1;
 			w->files.damaged++;
@@ -212,8 +282,11 @@ worker_init(struct worker *w, const struct runopts *o, const struct inlist *in,
 	series_spec(&ss);
 	if (o->series_ms && (w->series = agg_tab_new(&ss)) == NULL)
 		return -1;
-	if (o->web && (w->web = webagg_new(o->web)) == NULL)
-		return -1;
+	for (i = 0; o->web && i < (o->nviews > 1 ? o->nviews : 1); i++) {
+		agg_summary_init(&w->vsum[i]);
+		if ((w->web[i] = webagg_new(&o->web[i])) == NULL)
+			return -1;
+	}
 	return 0;
 }
 
@@ -226,7 +299,8 @@ worker_free(struct worker *w)
 		agg_tab_free(w->stat[i]);
 	agg_tab_free(w->agg);
 	agg_tab_free(w->series);
-	webagg_free(w->web);
+	for (i = 0; i < RUN_MAXVIEWS; i++)
+		webagg_free(w->web[i]);
 	free(w->buf);
 	free(w->keep);
 }
@@ -247,8 +321,13 @@ worker_merge(struct worker *a, struct worker *b)
 		return -1;
 	if (a->series && agg_tab_merge(a->series, b->series) == -1)
 		return -1;
-	if (a->web && webagg_merge(a->web, b->web) == -1)
-		return -1;
+	for (i = 0; i < RUN_MAXVIEWS && a->web[i] != NULL; i++) {
+		if (webagg_merge(a->web[i], b->web[i]) == -1)
+			return -1;
+		agg_summary_merge(&a->vsum[i], &b->vsum[i]);
+		a->vfiles[i].read += b->vfiles[i].read;
+		a->vfiles[i].damaged += b->vfiles[i].damaged;
+	}
 	a->files.read += b->files.read;
 	a->files.damaged += b->files.damaged;
 	return 0;
@@ -419,6 +498,31 @@ agg_pipelined(struct worker *w)
 	w->files.damaged = w->damaged ? 1 : 0;
 }
 
+/*
+ * The views' pages, narrowest first, each view's flows folded into the
+ * next view's accumulator after its page.  0, or -1 when out of memory.
+ */
+static int
+web_views(const struct runopts *o, struct worker *w)
+{
+	int k;
+
+	if (o->nviews <= 1) {
+		o->web_done(o->web_ctx, 0, w->web[0], &w->sum, &w->files);
+		return 0;
+	}
+	for (k = 0; k < o->nviews; k++) {
+		if (k > 0) {
+			if (webagg_merge(w->web[k], w->web[k - 1]) == -1)
+				return -1;
+			agg_summary_merge(&w->vsum[k], &w->vsum[k - 1]);
+		}
+		o->web_done(o->web_ctx, k, w->web[k], &w->vsum[k],
+			    &w->vfiles[k]);
+	}
+	return 0;
+}
+
 static int
 run_aggregate(const struct runopts *o, const struct inlist *in,
 	      struct summary *total)
@@ -438,6 +542,7 @@ run_aggregate(const struct runopts *o, const struct inlist *in,
 		started = i;
 	}
 	if (n == 1 && in->n == 1 && o->limit == 0 && o->threads != 1 &&
+	    o->nviews <= 1 &&
 	    (o->threads > 1 || sysconf(_SC_NPROCESSORS_ONLN) > 1))
 		agg_pipelined(&w[0]);
 	else
@@ -453,9 +558,10 @@ run_aggregate(const struct runopts *o, const struct inlist *in,
 	}
 	if (w[0].nomem)
 		goto out;
-	if (o->web_done != NULL)
-		o->web_done(o->web_ctx, w[0].web, &w[0].sum, &w[0].files);
-	else
+	if (o->web_done != NULL) {
+		if (web_views(o, &w[0]) == -1)
+			goto out;
+	} else
 		print_aggregates(o, &w[0]);
 	*total = w[0].sum;
 	rc = w[0].damaged;

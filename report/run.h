@@ -20,6 +20,8 @@
 #define RUN_MAXSTATS 16
 /* The most threads (--threads, or one per processor) the reporter uses. */
 #define RUN_MAXTHREADS 16
+/* The most views (nested windows) one web pass feeds: site mode's three. */
+#define RUN_MAXVIEWS 3
 
 /* Files read (not skipped by the window) and found damaged. */
 struct run_files {
@@ -50,11 +52,18 @@ struct runopts {
 	 */
 	int renorm;
 	/*
-	 * -o html: every worker also fills a web accumulator, and at the
-	 * end web_done gets the merged one instead of anything printed.
+	 * -o html: every worker also fills web accumulators, and at the end
+	 * web_done gets the merged ones in turn instead of anything printed.
+	 * There is one per view: nviews windows that end at win.end and
+	 * start at view_start[k], narrowest first (the widest starts at
+	 * win.start).  Site mode's hour, day and week are read in one pass
+	 * that way: a flow goes to the narrowest view it ends in, and each
+	 * view's accumulator is folded into the next one's after its page.
 	 */
-	const struct webagg_opts *web;
-	void (*web_done)(void *ctx, const struct webagg *,
+	const struct webagg_opts *web; /* nviews of them */
+	int nviews;
+	int64_t view_start[RUN_MAXVIEWS];
+	void (*web_done)(void *ctx, int view, const struct webagg *,
 			 const struct summary *, const struct run_files *);
 	void *web_ctx;
 	struct dbsource *db; /* --db: flows from there, not files */

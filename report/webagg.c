@@ -127,19 +127,59 @@ webagg_add(struct webagg *w, const struct flowrec *r, size_t n)
 	return 0;
 }
 
+/*
+ * src's cells into dst's, whose buckets are wider: a view's page is drawn
+ * from buckets of its own width, and the pass reads a narrower view's
+ * flows with narrower ones.  Widths come from a ladder in which each
+ * divides the wider ones, so a narrow bucket lies inside one wide bucket
+ * and the sums are those a pass with the wide buckets would make.
+ */
+static int
+merge_rebased(struct webagg *dst, struct webagg *src)
+{
+	struct aggrow *rows;
+	uint64_t b;
+	size_t n, i;
+	int rc = 0;
+
+	if (dst->o.base_ms % src->o.base_ms != 0)
+		return -1;
+	rows = agg_tab_rows(src->cells, &n);
+	if (rows == NULL && agg_tab_size(src->cells) > 0)
+		return -1;
+	for (i = 0; i < n && rc == 0; i++) {
+		b = (uint64_t)rows[i].key[0] * (uint64_t)src->o.base_ms /
+		    (uint64_t)dst->o.base_ms;
+		rows[i].key[0] = (uint32_t)b;
+		rc = agg_tab_add_group(dst->cells, rows[i].key, &rows[i].r,
+				       rows[i].flows);
+	}
+	free(rows);
+	return rc;
+}
+
 int
 webagg_merge(struct webagg *dst, struct webagg *src)
 {
 	int i;
 
-	for (i = 0; i < WEBAGG_NSTATS; i++)
+	/* The exporter and interface tables are derived from ifs. */
+	for (i = 0; i < WEB_IFS; i++)
 		if (agg_tab_merge(dst->stat[i], src->stat[i]) == -1)
 			return -1;
+	for (i = WEB_IFS; dst->derived && i < WEBAGG_NSTATS; i++) {
+		agg_tab_free(dst->stat[i]);
+		if ((dst->stat[i] = agg_tab_new(&webagg_statdef(i)->spec)) ==
+		    NULL)
+			return -1;
+	}
+	dst->derived = 0;
 	if (agg_tab_merge(dst->svc, src->svc) == -1 ||
-	    agg_tab_merge(dst->cells, src->cells) == -1 ||
 	    agg_tab_merge(dst->ifs, src->ifs) == -1)
 		return -1;
-	return 0;
+	if (dst->o.base_ms == src->o.base_ms)
+		return agg_tab_merge(dst->cells, src->cells);
+	return merge_rebased(dst, src);
 }
 
 /*

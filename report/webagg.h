@@ -39,7 +39,11 @@ struct webagg *webagg_new(const struct webagg_opts *);
 void webagg_free(struct webagg *);
 /* Fold n filtered flows in.  0, or -1 when memory ran out. */
 int webagg_add(struct webagg *, const struct flowrec *, size_t n);
-/* Fold src in (see agg_tab_merge(): src is then only fit to be freed). */
+/*
+ * Fold src in (see agg_tab_merge(): src is then only fit to be freed).
+ * src's buckets may be narrower than dst's if they divide them (a
+ * narrower view into a wider one); -1 if not, or when memory ran out.
+ */
 int webagg_merge(struct webagg *dst, struct webagg *src);
 /* The i-th ranked table and its statdef (0 <= i < WEBAGG_NSTATS). */
 const struct statdef *webagg_statdef(int i);

@@ -22,7 +22,7 @@
 #include "timefmt.h"
 #include "webreport.h"
 
-/* What one pass's callback needs to write its page. */
+/* What a pass's callback needs to write its pages. */
 struct pass {
 	struct webreport *w;
 	const struct runopts *o;
@@ -30,32 +30,44 @@ struct pass {
 	char **captures; /* --db: the loaded files' capture lines */
 	size_t ncaptures;
 	FILE *f;
-	const char *title;
 	const struct html_nav *nav;
-	int nnav, self;
+	int nnav;
+	int page0; /* site page of the pass's first view; -1: stdout */
+	struct window win[RUN_MAXVIEWS]; /* of each view's page */
 	char generated[64];
-	int err;
+	struct summary *total; /* site mode: gets the day page's totals */
+	int err;	       /* the first page that failed: 1 */
 };
 
-static void
-page_done(void *ctx, const struct webagg *agg, const struct summary *sum,
-	  const struct run_files *files)
+static const struct html_nav site_nav[] = {
+    {"hour.html", "last hour"},
+    {"index.html", "last day"},
+    {"week.html", "last week"},
+};
+static const int64_t site_span[] = {3600000, 86400000, 7 * 86400000LL};
+#define SITE_DAY 1 /* the page whose totals the summary line shows */
+
+/* Write view's page to p->f.  0, or -1 with errno set. */
+static int
+page_write(struct pass *p, int view, int page, const struct webagg *agg,
+	   const struct summary *sum, const struct run_files *files)
 {
-	struct pass *p = ctx;
 	struct html_page hp;
 	uint64_t nfiles = 0;
 
 	memset(&hp, 0, sizeof(hp));
-	hp.title = p->title;
-	hp.win = p->o->win;
+	hp.title = page >= 0 ? site_nav[page].label : NULL;
+	hp.win = p->win[view];
 	hp.in = p->in;
 	hp.captures = (const char *const *)p->captures;
 	hp.ncaptures = p->ncaptures;
 	hp.files_read = files->read;
 	/* --db: the loaded files the page's flows come from. */
 	if (p->o->db != NULL) {
-		if (dbread_files(p->o->db, &nfiles) == -1)
-			p->err = EIO;
+		if (dbread_files(p->o->db, &nfiles) == -1) {
+			errno = EIO;
+			return -1;
+		}
 		hp.files_read = (size_t)nfiles;
 	}
 	hp.files_damaged = files->damaged;
@@ -69,9 +81,82 @@ page_done(void *ctx, const struct webagg *agg, const struct summary *sum,
 	hp.generated = p->generated;
 	hp.nav = p->nav;
 	hp.nnav = p->nnav;
-	hp.self = p->self;
-	if (html_page(p->f, &hp) == -1)
-		p->err = errno ? errno : EIO;
+	hp.self = page;
+	errno = 0;
+	if (html_page(p->f, &hp) == -1) {
+		if (errno == 0)
+			errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Site page k through a temporary file and rename(): a reader of the old
+ * page sees it whole until the new one replaces it whole.
+ */
+static int
+site_write(struct pass *p, int view, int k, const struct webagg *agg,
+	   const struct summary *sum, const struct run_files *files)
+{
+	const char *me = program_invocation_short_name;
+	char tmp[4096], dst[4096];
+	int fd, rc;
+
+	snprintf(dst, sizeof(dst), "%s/%s", p->w->dir, site_nav[k].file);
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", p->w->dir,
+			     site_nav[k].file) >= sizeof(tmp)) {
+		fprintf(stderr, "%s: %s: path too long\n", me, p->w->dir);
+		return -1;
+	}
+	if ((fd = mkstemp(tmp)) == -1 || (p->f = fdopen(fd, "w")) == NULL) {
+		fprintf(stderr, "%s: %s: %s\n", me, tmp, strerror(errno));
+		if (fd != -1) {
+			close(fd);
+			unlink(tmp);
+		}
+		return -1;
+	}
+	if ((rc = page_write(p, view, k, agg, sum, files)) == -1)
+		fprintf(stderr, "%s: writing the page: %s\n", me,
+			strerror(errno));
+	/* Readable by a web server, as an ordinary file would be. */
+	else if (fchmod(fd, 0644) == -1 || fflush(p->f) == EOF ||
+		 fsync(fd) == -1) {
+		fprintf(stderr, "%s: %s: %s\n", me, tmp, strerror(errno));
+		rc = -1;
+	}
+	if (fclose(p->f) == EOF && rc == 0) {
+		fprintf(stderr, "%s: %s: %s\n", me, tmp, strerror(errno));
+		rc = -1;
+	}
+	if (rc == 0 && rename(tmp, dst) == -1) {
+		fprintf(stderr, "%s: %s: %s\n", me, dst, strerror(errno));
+		rc = -1;
+	}
+	if (rc == -1)
+		unlink(tmp);
+	return rc;
+}
+
+static void
+page_done(void *ctx, int view, const struct webagg *agg,
+	  const struct summary *sum, const struct run_files *files)
+{
+	struct pass *p = ctx;
+	int page = p->page0 >= 0 ? p->page0 + view : -1;
+
+	if (page == SITE_DAY)
+		*p->total = *sum;
+	if (page < 0) {
+		p->f = stdout;
+		if (page_write(p, view, page, agg, sum, files) == -1) {
+			fprintf(stderr, "%s: writing the page: %s\n",
+				program_invocation_short_name, strerror(errno));
+			p->err = 1;
+		}
+	} else if (site_write(p, view, page, agg, sum, files) == -1)
+		p->err = 1;
 }
 
 static int64_t
@@ -126,96 +211,78 @@ auto_base(const struct window *win, const struct inlist *in,
 	return 86400000;
 }
 
-/* One pass writing one page to f. */
+/*
+ * One pass over o->win for the views whose windows p->win holds (views
+ * 0 .. nviews-1, narrowest first, all ending at o->win.end), writing their
+ * pages.  Returns what run_report() does, or -1 if a page failed.
+ */
 static int
-one_page(struct pass *p, struct runopts *o, struct summary *total)
+pass_run(struct pass *p, struct runopts *o, int nviews, struct summary *total)
 {
-	struct webagg_opts wo;
+	struct webagg_opts wo[RUN_MAXVIEWS];
+	struct summary all, day;
 	struct tcache tc;
-	int rc;
+	int k, rc;
 
-	wo.base_ms =
-	    p->w->base_ms ? p->w->base_ms : auto_base(&o->win, p->in, o->db);
-	wo.local = p->w->has_local ? &p->w->local : NULL;
-	o->web = &wo;
+	for (k = 0; k < nviews; k++) {
+		wo[k].base_ms = p->w->base_ms
+				    ? p->w->base_ms
+				    : auto_base(&p->win[k], p->in, o->db);
+		wo[k].local = p->w->has_local ? &p->w->local : NULL;
+		o->view_start[k] = p->win[k].start;
+	}
+	o->win = p->win[nviews - 1];
+	o->web = wo;
+	o->nviews = nviews;
 	o->web_done = page_done;
 	o->web_ctx = p;
 	p->o = o;
 	p->err = 0;
+	p->total = &day;
 	timefmt_cache_init(&tc);
 	p->generated[timefmt_ms(&tc, now_ms(), p->generated) - 4] = '\0';
 	if (timefmt_is_utc())
 		strcat(p->generated, " UTC");
-	rc = run_report(o, p->in, total);
+	rc = run_report(o, p->in, p->page0 < 0 ? total : &all);
 	o->web = NULL;
-	if (rc >= 0 && p->err) {
-		fprintf(stderr, "%s: writing the page: %s\n",
-			program_invocation_short_name, strerror(p->err));
-		rc = -1;
-	}
-	return rc;
+	o->nviews = 0;
+	if (p->page0 >= 0 && p->page0 <= SITE_DAY &&
+	    p->page0 + nviews > SITE_DAY)
+		*total = day;
+	return rc >= 0 && p->err ? -1 : rc;
 }
 
-static const struct html_nav site_nav[] = {
-    {"hour.html", "last hour"},
-    {"index.html", "last day"},
-    {"week.html", "last week"},
-};
-static const int64_t site_span[] = {3600000, 86400000, 7 * 86400000LL};
-
-/* Write page k of the site through a temporary file and rename(). */
+/*
+ * The site's pages.  Files: one pass, the week's window, each flow fed to
+ * the narrowest page that shows it.  --db: one query per page, since the
+ * database selects each window itself and there is no reading to share.
+ */
 static int
-site_page(struct pass *p, struct runopts *o, int k, int64_t end,
-	  struct summary *total)
+site_pages(struct pass *p, struct runopts *o, int64_t end,
+	   struct summary *total)
 {
 	const char *me = program_invocation_short_name;
-	char tmp[4096], dst[4096], err[256];
-	int fd, rc, saved;
+	char err[256];
+	int k, rc = 0, r;
 
-	snprintf(dst, sizeof(dst), "%s/%s", p->w->dir, site_nav[k].file);
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", p->w->dir,
-			     site_nav[k].file) >= sizeof(tmp)) {
-		fprintf(stderr, "%s: %s: path too long\n", me, p->w->dir);
-		return -1;
+	for (k = 0; k < 3; k++) {
+		p->win[k].start = end - site_span[k];
+		p->win[k].end = end;
 	}
-	if ((fd = mkstemp(tmp)) == -1 || (p->f = fdopen(fd, "w")) == NULL) {
-		fprintf(stderr, "%s: %s: %s\n", me, tmp, strerror(errno));
-		if (fd != -1) {
-			close(fd);
-			unlink(tmp);
+	if (o->db == NULL) {
+		p->page0 = 0;
+		return pass_run(p, o, 3, total);
+	}
+	for (k = 0; k < 3; k++) {
+		p->win[0] = (struct window){end - site_span[k], end};
+		if (dbread_window(o->db, &p->win[0], err, sizeof(err)) == -1) {
+			fprintf(stderr, "%s: --db: %s\n", me, err);
+			return -1;
 		}
-		return -1;
-	}
-	o->win.start = end - site_span[k];
-	o->win.end = end;
-	if (o->db != NULL &&
-	    dbread_window(o->db, &o->win, err, sizeof(err)) == -1) {
-		fprintf(stderr, "%s: --db: %s\n", me, err);
-		fclose(p->f);
-		unlink(tmp);
-		return -1;
-	}
-	p->title = site_nav[k].label;
-	p->self = k;
-	rc = one_page(p, o, total);
-	/* Readable by a web server, as an ordinary file would be. */
-	if (fchmod(fd, 0644) == -1 || fflush(p->f) == EOF || fsync(fd) == -1) {
-		saved = errno;
-		if (rc >= 0)
-			fprintf(stderr, "%s: %s: %s\n", me, tmp,
-				strerror(saved));
-		rc = -1;
-	}
-	if (fclose(p->f) == EOF && rc >= 0) {
-		fprintf(stderr, "%s: %s: %s\n", me, tmp, strerror(errno));
-		rc = -1;
-	}
-	if (rc < 0 || rename(tmp, dst) == -1) {
-		if (rc >= 0)
-			fprintf(stderr, "%s: %s: %s\n", me, dst,
-				strerror(errno));
-		unlink(tmp);
-		return -1;
+		p->page0 = k;
+		if ((r = pass_run(p, o, 1, total)) < 0)
+			return -1;
+		rc |= r;
 	}
 	return rc;
 }
@@ -225,16 +292,15 @@ static int
 write_pages(struct pass *p, struct runopts *o, struct summary *total)
 {
 	struct webreport *w = p->w;
-	struct summary s;
 	struct stat st;
 	const char *why = NULL;
 	int64_t end;
-	int k, rc = 0, r;
+	int rc;
 
 	if (w->dir == NULL) {
-		p->f = stdout;
-		p->self = -1;
-		return one_page(p, o, total);
+		p->page0 = -1;
+		p->win[0] = o->win;
+		return pass_run(p, o, 1, total);
 	}
 	if (stat(w->dir, &st) == -1)
 		why = strerror(errno);
@@ -248,16 +314,15 @@ write_pages(struct pass *p, struct runopts *o, struct summary *total)
 	end = o->win.end != INT64_MAX ? o->win.end : now_ms();
 	p->nav = site_nav;
 	p->nnav = 3;
-	for (k = 0; k < 3; k++) {
-		r = site_page(p, o, k, end, k == 1 ? total : &s);
-		if (r < 0)
-			return -1;
-		rc |= r;
-	}
+	rc = site_pages(p, o, end, total);
 	/* The directory entry of the renames must reach the disk too. */
-	if ((k = open(w->dir, O_RDONLY | O_DIRECTORY)) != -1) {
-		fsync(k);
-		close(k);
+	if (rc >= 0) {
+		int fd = open(w->dir, O_RDONLY | O_DIRECTORY);
+
+		if (fd != -1) {
+			fsync(fd);
+			close(fd);
+		}
 	}
 	return rc;
 }

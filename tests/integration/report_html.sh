@@ -199,6 +199,39 @@ rc=$?
     pass "site: a missing directory is a clear error, exit 1" ||
     fail "site: missing directory: exit $rc, $(cat "$TMP/err")"
 
+# The site's pages come from one pass over the week, each flow fed to the
+# narrowest page that shows it: each page must be the page of its own
+# window, apart from its title and links.  25 hours of files, so that the
+# hour, the day and the week all differ.
+# One file of the day (not of the hour) is cut short: damaged on the day's
+# and the week's pages only.
+"$TMP/ftgen" -n 30000 -f 300 -o "$TMP/gen25" >/dev/null
+cut=$(ls "$TMP/gen25"/ft-v05.* | sed -n 100p)
+truncate -s $(($(wc -c <"$cut") / 2)) "$cut"
+s25=$TMP/site25
+mkdir -p "$s25"
+END25=2023-11-15T23:05
+strip() {
+	python3 -c 'import re, sys
+sys.stdout.write(re.sub(r"<title>.*?</title>|<h1>.*?</h1>|<nav>.*?</nav>\n?", "",
+    open(sys.argv[1]).read(), flags=re.S))' "$1"
+}
+SOURCE_DATE_EPOCH=1700000000 "$NFREPORT" -U --html-dir "$s25" --local "$LOCAL" \
+    -t ",$END25" "$TMP/gen25" 2>"$TMP/err"
+rc=$? ok=1 why=""
+for pw in hour:2023-11-15T22:05 index:2023-11-14T23:05 week:2023-11-08T23:05; do
+	p=${pw%%:*} start=${pw#*:}
+	SOURCE_DATE_EPOCH=1700000000 "$NFREPORT" -U -o html --local "$LOCAL" \
+	    -t "$start,$END25" "$TMP/gen25" >"$TMP/one-$p.html" 2>>"$TMP/err"
+	strip "$s25/$p.html" >"$TMP/a.html"
+	strip "$TMP/one-$p.html" >"$TMP/b.html"
+	cmp -s "$TMP/a.html" "$TMP/b.html" || { ok=0; why="$why $p"; }
+done
+[ $rc -eq 1 ] && [ $ok -eq 1 ] && ! cmp -s "$TMP/one-index.html" "$TMP/one-week.html" &&
+    ! cmp -s "$TMP/one-hour.html" "$TMP/one-index.html" &&
+    pass "site: one pass gives each page its own window's page (hour, day, week differ; a damaged file, exit 1)" ||
+    fail "site: one-pass pages differ from their windows' pages:$why (exit $rc) $(head -2 "$TMP/err")"
+
 # A reader reads index.html as fast as it can while the site is written
 # 20 times over; every read must be a whole page.
 python3 - "$site/index.html" "$TMP/writer.done" >"$TMP/reader.out" <<'EOP' &

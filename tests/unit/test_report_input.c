@@ -79,7 +79,7 @@ read_one(const char *prefix, int is_tmp, size_t *n)
 	f.start_ms = INT64_MIN;
 	f.is_tmp = is_tmp;
 	*n = 0;
-	return input_read(&f, &all, buf, count, n);
+	return input_read(&f, &all, buf, count, n, NULL);
 }
 
 static void
@@ -171,7 +171,7 @@ START_TEST(marker_span_decides_as_read)
 	for (i = 0; i < sizeof(w) / sizeof(w[0]); i++) {
 		n = 0;
 		ck_assert_int_eq(input_overlaps(&sp, &w[i]), i == 1 || i == 2);
-		ck_assert_int_eq(input_read(&f, &w[i], buf, count, &n),
+		ck_assert_int_eq(input_read(&f, &w[i], buf, count, &n, NULL),
 				 i == 1 || i == 2 ? IN_OK : IN_SKIPPED);
 	}
 	/* No header times (IPFIX): only the name can skip it. */
