@@ -27,7 +27,7 @@ job_web() {
 		    "$NFREPORT" "$DAY" "$LOG/web.html"
 		record web "nfreport html" $r "$(wc -c <"$LOG/web.html")"
 		# Site mode: hour, day and week pages, the windows ending
-		# where the day's last file does (three passes today).
+		# where the day's last file does (one pass over the files).
 		rm -rf "$W/web-site" && mkdir -p "$W/web-site"
 		timed "web-site.$r" "$NFREPORT" -U --html-dir "$W/web-site" \
 		    -t "@0,@$(web_end "$DAY")" --local 10.0.0.0/16 "$DAY"
