@@ -12,12 +12,17 @@ struct addr6tab {
 	uint32_t n, cap;
 	uint32_t *slots; /* id + 1; 0 = empty */
 	uint32_t mask;
+	uint64_t seed;
 };
 
 struct addr6tab *
-addr6_new(void)
+addr6_new(uint64_t seed)
 {
-	return calloc(1, sizeof(struct addr6tab));
+	struct addr6tab *t = calloc(1, sizeof(*t));
+
+	if (t != NULL)
+		t->seed = seed;
+	return t;
 }
 
 void
@@ -30,15 +35,26 @@ addr6_free(struct addr6tab *t)
 	free(t);
 }
 
+/*
+ * Every byte must reach the low bits that pick the slot: addresses often
+ * differ only in their last bytes (hosts of one prefix) or in bytes 6-7
+ * (the /64s of a site), and a hash that let those bytes reach only its
+ * high bits put them all in one probe chain (65536 such addresses took
+ * 2-3 s to intern instead of milliseconds).
+ */
 static uint32_t
-hash16(const uint8_t *a)
+hash16(const struct addr6tab *t, const uint8_t *a)
 {
-	uint64_t x, y;
+	uint64_t x, y, h = t->seed;
 
 	memcpy(&x, a, 8);
 	memcpy(&y, a + 8, 8);
-	x = (x ^ (y * 0x9e3779b97f4a7c15ULL)) * 0xbf58476d1ce4e5b9ULL;
-	return (uint32_t)(x ^ x >> 31);
+	h = (h ^ x) * 0x9e3779b97f4a7c15ULL;
+	h ^= h >> 29;
+	h = (h ^ y) * 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 32;
+	h *= 0x94d049bb133111ebULL;
+	return (uint32_t)(h ^ h >> 29);
 }
 
 /* Double (or create) the slot array and place every address again. */
@@ -51,7 +67,7 @@ rehash(struct addr6tab *t)
 	if (s == NULL)
 		return -1;
 	for (i = 0; i < t->n; i++) {
-		for (j = hash16(t->addrs + (size_t)i * 16) & m; s[j] != 0;
+		for (j = hash16(t, t->addrs + (size_t)i * 16) & m; s[j] != 0;
 		     j = (j + 1) & m)
 			;
 		s[j] = i + 1;
@@ -70,7 +86,8 @@ addr6_intern(struct addr6tab *t, const uint8_t *a)
 
 	if ((t->n + 1) * 2 > t->mask + 1 && rehash(t) == -1)
 		return UINT32_MAX;
-	for (j = hash16(a) & t->mask; t->slots[j] != 0; j = (j + 1) & t->mask)
+	for (j = hash16(t, a) & t->mask; t->slots[j] != 0;
+	     j = (j + 1) & t->mask)
 		if (memcmp(t->addrs + (size_t)(t->slots[j] - 1) * 16, a, 16) ==
 		    0)
 			return t->slots[j] - 1;

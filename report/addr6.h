@@ -11,7 +11,11 @@
 
 struct addr6tab;
 
-struct addr6tab *addr6_new(void);
+/*
+ * seed: mixed into the hash, so that whoever writes the flows cannot pick
+ * addresses that share a probe chain (the aggregator's random seed).
+ */
+struct addr6tab *addr6_new(uint64_t seed);
 void addr6_free(struct addr6tab *);
 /* The id of the 16 bytes at a, added if new; UINT32_MAX when out of memory. */
 uint32_t addr6_intern(struct addr6tab *, const uint8_t *a);

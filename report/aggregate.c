@@ -146,10 +146,7 @@ agg_tab_new(const struct aggspec *spec)
 		    fields[spec->keys[i]].kind == FK_IP)
 			t->ipmask |= 1u << i;
 	t->famword = t->ipmask != 0;
-	if (t->famword && (t->a6 = addr6_new()) == NULL) {
-		agg_tab_free(t);
-		return NULL;
-	}
+
 	t->nwords = spec->nkeys + t->famword;
 	t->narrow = t->nwords <= 2;
 	t->stride = t->narrow
@@ -157,6 +154,10 @@ agg_tab_new(const struct aggspec *spec)
 			: (KEY_OFF + 4 + (size_t)t->nwords * 4 + 7) / 8 * 8;
 	pthread_once(&agg_seed_once, seed_init);
 	t->seed = agg_seed;
+	if (t->famword && (t->a6 = addr6_new(t->seed)) == NULL) {
+		agg_tab_free(t);
+		return NULL;
+	}
 	t->mask = 1023;
 	t->shift = 22;
 	t->slots = slots_new(t->mask + 1, t->stride);
