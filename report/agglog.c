@@ -90,6 +90,15 @@ agg_log_put(struct aggtab *t, const uint32_t *k, uint32_t h,
 	memcpy(e, c, sizeof(*c));
 	memcpy(e + KEY_OFF, &h, sizeof(h));
 	memcpy(e + KEY_OFF + 4, k, (size_t)t->nwords * 4);
+	/*
+	 * The partition's next entry, for writing: 256 partitions are more
+	 * write streams than the hardware prefetcher follows, and a store
+	 * that misses holds up the ones after it.
+	 */
+	if (ch->n < LOG_CHUNK) {
+		__builtin_prefetch(e + t->stride, 1);
+		__builtin_prefetch(e + 2 * t->stride - 1, 1);
+	}
 	t->logn++;
 	return 0;
 }
