@@ -11,25 +11,25 @@
 /*
  * Wide keys in a large table (millions of conversations) are not looked
  * up flow by flow, which misses the cache and the TLB on nearly every
- * probe: the flows are logged, as entries in slot layout, in LOG_PARTS
- * partitions by the top bits of their hash, and folded in partition by
- * partition.  A slot's place is the top bits of its hash too, so the
- * flows of one partition land in one 1/LOG_PARTS of the slots, which
- * stays in the cache while they are folded in.  The log is folded in
- * when it holds LOG_MIN entries more than the table (or, see below, when
- * it has doubled), so that it never needs much more memory than the
- * table, and before any read.  256 partitions rather than 1024: the
- * chunks being written to then stay in the cache too, which saved more
- * (10M conversations: 7.8 s of cpu against 9-10 s) than the smaller parts
- * of the slots (4.5 MiB each at 10M entries) cost.  Huge pages (MADV_HUGEPAGE)
- * for the slots made the same run's system time 3x longer on the test machine:
- * not used.
+ * probe: the flows are logged, as entries of their counters and key
+ * (struct logent, aggpriv.h), in LOG_PARTS partitions by the top bits of
+ * their hash, and folded in partition by partition.  A slot's place is the top
+ * bits of its hash too, so the flows of one partition land in one 1/LOG_PARTS
+ * of the slots, which stays in the cache while they are folded in.  The log is
+ * folded in when it holds LOG_MIN entries more than the table (or, see below,
+ * when it has doubled), so that it never needs much more memory than the table,
+ * and before any read.  256 partitions rather than 1024: the chunks being
+ * written to then stay in the cache too, which saved more (10M
+ * conversations: 7.8 s of cpu against 9-10 s) than the smaller parts of the
+ * slots (4.5 MiB each at 10M entries) cost.  Huge pages (MADV_HUGEPAGE) for the
+ * slots made the same run's system time 3x longer on the test machine: not
+ * used.
  *
  * Folding pays only if the log holds keys more than once.  A periodic
  * fold therefore starts with a sample, the first LOG_SAMPLE partitions
  * (a random share of the keys, by their hash); when at least 7/8 of it
  * would be new keys, the log stays as it is until it has doubled.  A log
- * entry is smaller than the slots a key takes (72 bytes against 96 to
+ * entry is smaller than the slots a key takes (64 bytes against 96 to
  * 192), so with all-new keys (conversations with ephemeral ports) this
  * uses less memory than folding, and each flow is folded in once, at the
  * end, instead of being copied by every resize of the growing table.
@@ -65,42 +65,93 @@ agg_log_free(struct aggtab *t)
 	free(t->part);
 }
 
-/* Append an entry (key k of hash h, counters c) to the log.  0 or -1. */
-int
-agg_log_put(struct aggtab *t, const uint32_t *k, uint32_t h,
-	    const struct counters *c)
+static inline const struct logent *
+ent_at(const struct aggtab *t, const struct logchunk *ch, size_t i)
+{
+	return (const void *)(ch->e + i * t->lstride);
+}
+
+static inline void
+fold_ent(struct counters *c, const struct logent *le)
+{
+	fold(c, le->flows, le->packets, le->bytes, le->first, le->last);
+}
+
+static inline void
+ent_ctr(const struct logent *le, struct counters *c)
+{
+	c->flows = le->flows;
+	c->packets = le->packets;
+	c->bytes = le->bytes;
+	c->first = le->first;
+	c->last = le->last;
+}
+
+/* A new chunk at the head of the list *pp.  NULL on ENOMEM. */
+static struct logchunk *
+log_chunk(struct aggtab *t, struct logchunk **pp)
+{
+	struct logchunk *ch;
+
+	if ((ch = t->spare) != NULL)
+		t->spare = ch->next;
+	else if ((ch = aligned_alloc(64, sizeof(*ch) +
+					     LOG_CHUNK * t->lstride)) == NULL)
+		return NULL;
+	ch->next = *pp;
+	ch->n = 0;
+	ch->v6 = 0;
+	*pp = ch;
+	return ch;
+}
+
+/* Append an entry of flows (not 0) flows and c's other counters. */
+static inline int
+log_put(struct aggtab *t, const uint32_t *k, uint32_t h,
+	const struct counters *c, uint32_t flows)
 {
 	struct logchunk **pp = &t->part[h >> (32 - LOG_BITS)], *ch = *pp;
-	uint8_t *e;
+	struct logent *le;
 
-	if (ch == NULL || ch->n == LOG_CHUNK) {
-		if ((ch = t->spare) != NULL)
-			t->spare = ch->next;
-		else if ((ch = malloc(sizeof(*ch) + LOG_CHUNK * t->stride)) ==
-			 NULL)
-			return -1;
-		ch->next = *pp;
-		ch->n = 0;
-		ch->v6 = 0;
-		*pp = ch;
-	}
+	if ((ch == NULL || ch->n == LOG_CHUNK) &&
+	    (ch = log_chunk(t, pp)) == NULL)
+		return -1;
 	if (t->famword && k[t->nwords - 1] != 0)
 		ch->v6 = 1;
-	e = ch->e + ch->n++ * t->stride;
-	memcpy(e, c, sizeof(*c));
-	memcpy(e + KEY_OFF, &h, sizeof(h));
-	memcpy(e + KEY_OFF + 4, k, (size_t)t->nwords * 4);
+	le = (void *)(ch->e + ch->n++ * t->lstride);
+	le->packets = c->packets;
+	le->bytes = c->bytes;
+	le->first = c->first;
+	le->last = c->last;
+	le->h = h;
+	le->flows = flows;
+	memcpy(le->k, k, (size_t)t->nwords * 4);
 	/*
 	 * The partition's next entry, for writing: 256 partitions are more
 	 * write streams than the hardware prefetcher follows, and a store
 	 * that misses holds up the ones after it.
 	 */
 	if (ch->n < LOG_CHUNK) {
-		__builtin_prefetch(e + t->stride, 1);
-		__builtin_prefetch(e + 2 * t->stride - 1, 1);
+		__builtin_prefetch((uint8_t *)le + t->lstride, 1);
+		__builtin_prefetch((uint8_t *)le + 2 * t->lstride - 1, 1);
 	}
 	t->logn++;
 	return 0;
+}
+
+/* Append an entry (key k of hash h, counters c) to the log.  0 or -1. */
+int
+agg_log_put(struct aggtab *t, const uint32_t *k, uint32_t h,
+	    const struct counters *c)
+{
+	const struct counters none = {0, 0, 0, INT64_MAX, INT64_MIN};
+	uint64_t n = c->flows;
+
+	/* A count an entry cannot hold: the excess in entries of its own. */
+	for (; n > UINT32_MAX; n -= UINT32_MAX)
+		if (log_put(t, k, h, &none, UINT32_MAX) == -1)
+			return -1;
+	return log_put(t, k, h, c, (uint32_t)n);
 }
 
 /* Is t a wide table that logs (from now on)?  -1 on ENOMEM. */
@@ -114,6 +165,8 @@ agg_logging(struct aggtab *t, size_t more)
 	/* An array of LOG_PARTS chunk-list heads: pointers, on purpose. */
 	// NOLINTNEXTLINE(bugprone-sizeof-expression)
 	t->part = calloc(LOG_PARTS, sizeof(t->part[0]));
+	t->lstride =
+	    (sizeof(struct logent) + (size_t)t->nwords * 4 + 7) / 8 * 8;
 	t->logat = LOG_MIN + t->n;
 	return t->part != NULL ? 1 : -1;
 }
@@ -123,31 +176,22 @@ static int
 fold_part(struct aggtab *t, size_t p, int keep)
 {
 	struct logchunk *ch, *nx;
-	const struct counters *lc;
+	const struct logent *le;
 	struct counters *c;
-	const uint8_t *e;
 	size_t i;
-	uint32_t h;
 	int rc = 0;
 
 	for (ch = t->part[p]; ch != NULL; ch = nx) {
 		nx = ch->next;
 		for (i = 0; rc == 0 && i < ch->n; i++) {
-			e = ch->e + i * t->stride;
-			if (i + 4 < ch->n) {
-				memcpy(&h, e + 4 * t->stride + KEY_OFF,
-				       sizeof(h));
-				__builtin_prefetch(slot_ctr(t, home(t, h)));
-			}
-			memcpy(&h, e + KEY_OFF, sizeof(h));
-			lc = (const void *)e;
-			c = agg_lookup_wide(t, (const void *)(e + KEY_OFF + 4),
-					    h);
-			if (c == NULL)
+			if (i + 4 < ch->n)
+				__builtin_prefetch(slot_ctr(
+				    t, home(t, ent_at(t, ch, i + 4)->h)));
+			le = ent_at(t, ch, i);
+			if ((c = agg_lookup_wide(t, le->k, le->h)) == NULL)
 				rc = -1;
 			else
-				fold(c, lc->flows, lc->packets, lc->bytes,
-				     lc->first, lc->last);
+				fold_ent(c, le);
 		}
 		t->logn -= ch->n;
 		if (keep) {
@@ -171,12 +215,11 @@ static int
 log_sample(const struct aggtab *t, size_t *done, size_t *fresh)
 {
 	const struct logchunk *ch;
+	const struct logent *le;
 	struct aggtab *s;
 	struct counters *c;
-	const uint8_t *e;
 	const uint32_t *w;
 	size_t p, i, j;
-	uint32_t h;
 	int rc = 0;
 
 	*done = *fresh = 0;
@@ -185,11 +228,9 @@ log_sample(const struct aggtab *t, size_t *done, size_t *fresh)
 	for (p = 0; p < LOG_SAMPLE; p++)
 		for (ch = t->part[p]; ch != NULL; ch = ch->next) {
 			for (i = 0; rc == 0 && i < ch->n; i++) {
-				e = ch->e + i * t->stride;
-				memcpy(&h, e + KEY_OFF, sizeof(h));
-				c = agg_lookup_wide(
-				    s, (const void *)(e + KEY_OFF + 4),
-				    h << LOG_BITS);
+				le = ent_at(t, ch, i);
+				c = agg_lookup_wide(s, le->k,
+						    le->h << LOG_BITS);
 				if (c == NULL)
 					rc = -1;
 				else
@@ -262,10 +303,9 @@ agg_log_part(struct aggtab *s, const struct aggtab *t, size_t p)
 	size_t span = (t->mask + 1) >> LOG_BITS, j, m, i;
 	const struct counters *lc;
 	const struct logchunk *ch;
+	const struct logent *le;
 	const uint32_t *w;
 	struct counters *c;
-	const uint8_t *e;
-	uint32_t h;
 
 	/*
 	 * p's entries start at or after the slots of its hashes; an entry
@@ -285,15 +325,11 @@ agg_log_part(struct aggtab *s, const struct aggtab *t, size_t p)
 	for (ch = t->part != NULL ? t->part[p] : NULL; ch != NULL;
 	     ch = ch->next)
 		for (i = 0; i < ch->n; i++) {
-			e = ch->e + i * t->stride;
-			memcpy(&h, e + KEY_OFF, sizeof(h));
-			lc = (const void *)e;
-			c = agg_lookup_wide(s, (const void *)(e + KEY_OFF + 4),
-					    h << LOG_BITS);
-			if (c == NULL)
+			le = ent_at(t, ch, i);
+			if ((c = agg_lookup_wide(s, le->k,
+						 le->h << LOG_BITS)) == NULL)
 				return -1;
-			fold(c, lc->flows, lc->packets, lc->bytes, lc->first,
-			     lc->last);
+			fold_ent(c, le);
 		}
 	return 0;
 }
@@ -341,25 +377,25 @@ merge_entry(struct aggtab *dst, const struct aggtab *src, uint32_t *k,
 static int
 log_move(struct aggtab *dst, struct aggtab *src, size_t p)
 {
-	uint32_t k[AGG_MAXWORDS] = {0}, fam;
+	uint32_t k[AGG_MAXWORDS] = {0};
+	const struct logent *le;
 	struct logchunk *ch;
-	uint8_t *e;
+	struct counters c;
 	size_t i, w;
 
 	while ((ch = src->part[p]) != NULL) {
 		for (i = w = 0; ch->v6 && i < ch->n; i++) {
-			e = ch->e + i * src->stride;
-			memcpy(&fam, e + KEY_OFF + 4 * (size_t)src->nwords,
-			       sizeof(fam));
-			if (fam == 0) {
+			le = ent_at(src, ch, i);
+			if (le->k[src->nwords - 1] == 0) {
 				if (w != i)
-					memcpy(ch->e + w * src->stride, e,
-					       src->stride);
+					memcpy(ch->e + w * src->lstride, le,
+					       src->lstride);
 				w++;
 				continue;
 			}
-			memcpy(k, e + KEY_OFF + 4, (size_t)src->nwords * 4);
-			if (merge_entry(dst, src, k, (const void *)e, 1) == -1)
+			memcpy(k, le->k, (size_t)src->nwords * 4);
+			ent_ctr(le, &c);
+			if (merge_entry(dst, src, k, &c, 1) == -1)
 				return -1;
 		}
 		if (ch->v6) {
@@ -391,7 +427,8 @@ agg_tab_merge(struct aggtab *dst, struct aggtab *src)
 {
 	uint32_t k[AGG_MAXWORDS] = {0}, h;
 	const struct logchunk *ch;
-	const uint8_t *e;
+	const struct logent *le;
+	struct counters c;
 	size_t j, p;
 	int lg;
 
@@ -416,11 +453,10 @@ agg_tab_merge(struct aggtab *dst, struct aggtab *src)
 			return -1;
 		for (ch = src->part[p]; ch != NULL; ch = ch->next)
 			for (j = 0; j < ch->n; j++) {
-				e = ch->e + j * src->stride;
-				memcpy(k, e + KEY_OFF + 4,
-				       (size_t)src->nwords * 4);
-				if (merge_entry(dst, src, k, (const void *)e,
-						lg) == -1)
+				le = ent_at(src, ch, j);
+				memcpy(k, le->k, (size_t)src->nwords * 4);
+				ent_ctr(le, &c);
+				if (merge_entry(dst, src, k, &c, lg) == -1)
 					return -1;
 			}
 	}

@@ -506,6 +506,44 @@ START_TEST(test_wide_log_new_keys)
 }
 END_TEST
 
+/*
+ * A merged slot of more flows than a log entry counts (UINT32_MAX): the
+ * log holds it in more than one entry, and the sums stay exact.  Key 3
+ * is IPv4 (its slot's hash is moved as it is), key 7 IPv6 (re-interned
+ * and re-hashed).
+ */
+START_TEST(test_wide_log_big_count)
+{
+	const struct statdef *d = agg_stat_lookup("conversation");
+	struct aggtab *a = agg_tab_new(&d->spec), *b = agg_tab_new(&d->spec);
+	const uint64_t big = ((uint64_t)1 << 32) + 5;
+	const unsigned qs[2] = {3, 7};
+	struct aggrow w;
+	size_t logn;
+	int i;
+
+	memset(want_flows, 0, sizeof(want_flows));
+	memset(want_bytes, 0, sizeof(want_bytes));
+	feed(a, Q, 1, 0, Q); /* every key: a logs */
+	ck_assert_ptr_nonnull(a->part);
+	for (i = 0; i < 2; i++) {
+		memset(&w, 0, sizeof(w));
+		w.r = qflow(qs[i], 1234, -7);
+		w.flows = big;
+		ck_assert_int_eq(agg_tab_add_row(b, &w), 0);
+		want_flows[qs[i]] += big;
+		want_bytes[qs[i]] += 1234;
+		want_first[qs[i]] = -7;
+	}
+	logn = a->logn;
+	ck_assert_int_eq(agg_tab_merge(a, b), 0);
+	ck_assert_uint_eq(a->logn, logn + 4); /* two entries each */
+	rows_check(a, Q, O_FLOWS);
+	agg_tab_free(a);
+	agg_tab_free(b);
+}
+END_TEST
+
 START_TEST(test_series)
 {
 	struct aggspec s;
@@ -543,4 +581,4 @@ UNIT_MAIN_TESTS("report_stats", 60, test_summary, test_aggregate_bruteforce,
 		test_either_side, test_merge_and_conversation,
 		test_top_matches_sort, test_lookups, test_series,
 		test_ipv6_keys, test_tab_top, test_wide_log,
-		test_wide_log_new_keys)
+		test_wide_log_new_keys, test_wide_log_big_count)
