@@ -63,6 +63,7 @@ agg_log_free(struct aggtab *t)
 			free(ch);
 		}
 	free(t->part);
+	free(t->cur);
 }
 
 static inline const struct logent *
@@ -87,9 +88,37 @@ ent_ctr(const struct logent *le, struct counters *c)
 	c->last = le->last;
 }
 
-/* A new chunk at the head of the list *pp.  NULL on ENOMEM. */
-static struct logchunk *
-log_chunk(struct aggtab *t, struct logchunk **pp)
+/*
+ * Appending to partition p writes at its cursor, without touching the
+ * chunk's header (another cache line for each of the 256 partitions):
+ * the entries of the chunk a cursor points into are counted by the
+ * cursor.
+ */
+static inline size_t
+log_n(const struct aggtab *t, size_t p, const struct logchunk *ch)
+{
+	const struct logcur *cu = &t->cur[p];
+
+	return cu->end != NULL && ch == t->part[p]
+		   ? (size_t)(cu->at - ch->e) / t->lstride
+		   : ch->n;
+}
+
+/* Count partition p's first chunk in its header and drop its cursor. */
+static void
+log_close(struct aggtab *t, size_t p)
+{
+	struct logcur *cu = &t->cur[p];
+
+	if (cu->end == NULL)
+		return;
+	t->part[p]->n = log_n(t, p, t->part[p]);
+	cu->at = cu->end = NULL;
+}
+
+/* A new chunk at the head of partition p, with the cursor.  -1 on ENOMEM. */
+static int
+log_chunk(struct aggtab *t, size_t p)
 {
 	struct logchunk *ch;
 
@@ -97,12 +126,15 @@ log_chunk(struct aggtab *t, struct logchunk **pp)
 		t->spare = ch->next;
 	else if ((ch = aligned_alloc(64, sizeof(*ch) +
 					     LOG_CHUNK * t->lstride)) == NULL)
-		return NULL;
-	ch->next = *pp;
+		return -1;
+	log_close(t, p);
+	ch->next = t->part[p];
 	ch->n = 0;
 	ch->v6 = 0;
-	*pp = ch;
-	return ch;
+	t->part[p] = ch;
+	t->cur[p].at = ch->e;
+	t->cur[p].end = ch->e + LOG_CHUNK * t->lstride;
+	return 0;
 }
 
 /* Append an entry of flows (not 0) flows and c's other counters. */
@@ -110,15 +142,16 @@ static inline int
 log_put(struct aggtab *t, const uint32_t *k, uint32_t h,
 	const struct counters *c, uint32_t flows)
 {
-	struct logchunk **pp = &t->part[h >> (32 - LOG_BITS)], *ch = *pp;
+	size_t p = h >> (32 - LOG_BITS);
+	struct logcur *cu = &t->cur[p];
 	struct logent *le;
 
-	if ((ch == NULL || ch->n == LOG_CHUNK) &&
-	    (ch = log_chunk(t, pp)) == NULL)
+	if (cu->at == cu->end && log_chunk(t, p) == -1)
 		return -1;
 	if (t->famword && k[t->nwords - 1] != 0)
-		ch->v6 = 1;
-	le = (void *)(ch->e + ch->n++ * t->lstride);
+		t->part[p]->v6 = 1;
+	le = (void *)cu->at;
+	cu->at += t->lstride;
 	le->packets = c->packets;
 	le->bytes = c->bytes;
 	le->first = c->first;
@@ -131,9 +164,9 @@ log_put(struct aggtab *t, const uint32_t *k, uint32_t h,
 	 * write streams than the hardware prefetcher follows, and a store
 	 * that misses holds up the ones after it.
 	 */
-	if (ch->n < LOG_CHUNK) {
-		__builtin_prefetch((uint8_t *)le + t->lstride, 1);
-		__builtin_prefetch((uint8_t *)le + 2 * t->lstride - 1, 1);
+	if (cu->at != cu->end) {
+		__builtin_prefetch(cu->at, 1);
+		__builtin_prefetch(cu->at + t->lstride - 1, 1);
 	}
 	t->logn++;
 	return 0;
@@ -165,10 +198,18 @@ agg_logging(struct aggtab *t, size_t more)
 	/* An array of LOG_PARTS chunk-list heads: pointers, on purpose. */
 	// NOLINTNEXTLINE(bugprone-sizeof-expression)
 	t->part = calloc(LOG_PARTS, sizeof(t->part[0]));
+	t->cur = calloc(LOG_PARTS, sizeof(t->cur[0]));
+	if (t->part == NULL || t->cur == NULL) {
+		free(t->part);
+		free(t->cur);
+		t->part = NULL;
+		t->cur = NULL;
+		return -1;
+	}
 	t->lstride =
 	    (sizeof(struct logent) + (size_t)t->nwords * 4 + 7) / 8 * 8;
 	t->logat = LOG_MIN + t->n;
-	return t->part != NULL ? 1 : -1;
+	return 1;
 }
 
 /* Fold partition p of the log in; its chunks are kept if keep.  0 or -1. */
@@ -181,6 +222,7 @@ fold_part(struct aggtab *t, size_t p, int keep)
 	size_t i;
 	int rc = 0;
 
+	log_close(t, p);
 	for (ch = t->part[p]; ch != NULL; ch = nx) {
 		nx = ch->next;
 		for (i = 0; rc == 0 && i < ch->n; i++) {
@@ -219,7 +261,7 @@ log_sample(const struct aggtab *t, size_t *done, size_t *fresh)
 	struct aggtab *s;
 	struct counters *c;
 	const uint32_t *w;
-	size_t p, i, j;
+	size_t p, i, j, n;
 	int rc = 0;
 
 	*done = *fresh = 0;
@@ -227,7 +269,8 @@ log_sample(const struct aggtab *t, size_t *done, size_t *fresh)
 		return -1;
 	for (p = 0; p < LOG_SAMPLE; p++)
 		for (ch = t->part[p]; ch != NULL; ch = ch->next) {
-			for (i = 0; rc == 0 && i < ch->n; i++) {
+			for (i = 0, n = log_n(t, p, ch); rc == 0 && i < n;
+			     i++) {
 				le = ent_at(t, ch, i);
 				c = agg_lookup_wide(s, le->k,
 						    le->h << LOG_BITS);
@@ -236,7 +279,7 @@ log_sample(const struct aggtab *t, size_t *done, size_t *fresh)
 				else
 					c->flows = 1;
 			}
-			*done += ch->n;
+			*done += n;
 		}
 	for (j = 0; rc == 0 && j <= s->mask; j++) {
 		if (slot_ctr(s, j)->flows == 0)
@@ -300,7 +343,7 @@ agg_log_flush(struct aggtab *t, int keep)
 int
 agg_log_part(struct aggtab *s, const struct aggtab *t, size_t p)
 {
-	size_t span = (t->mask + 1) >> LOG_BITS, j, m, i;
+	size_t span = (t->mask + 1) >> LOG_BITS, j, m, i, n;
 	const struct counters *lc;
 	const struct logchunk *ch;
 	const struct logent *le;
@@ -324,7 +367,7 @@ agg_log_part(struct aggtab *s, const struct aggtab *t, size_t p)
 	}
 	for (ch = t->part != NULL ? t->part[p] : NULL; ch != NULL;
 	     ch = ch->next)
-		for (i = 0; i < ch->n; i++) {
+		for (i = 0, n = log_n(t, p, ch); i < n; i++) {
 			le = ent_at(t, ch, i);
 			if ((c = agg_lookup_wide(s, le->k,
 						 le->h << LOG_BITS)) == NULL)
@@ -383,6 +426,7 @@ log_move(struct aggtab *dst, struct aggtab *src, size_t p)
 	struct counters c;
 	size_t i, w;
 
+	log_close(src, p);
 	while ((ch = src->part[p]) != NULL) {
 		for (i = w = 0; ch->v6 && i < ch->n; i++) {
 			le = ent_at(src, ch, i);
@@ -451,6 +495,7 @@ agg_tab_merge(struct aggtab *dst, struct aggtab *src)
 	for (p = 0; src->logn && p < LOG_PARTS; p++) {
 		if (lg && log_move(dst, src, p) == -1)
 			return -1;
+		log_close(src, p);
 		for (ch = src->part[p]; ch != NULL; ch = ch->next)
 			for (j = 0; j < ch->n; j++) {
 				le = ent_at(src, ch, j);

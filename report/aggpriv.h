@@ -43,9 +43,14 @@ struct logent {
 	uint32_t k[];	   /* the key words */
 };
 
+/* Where a partition's next entry goes, in its first chunk, and its end. */
+struct logcur {
+	uint8_t *at, *end;
+};
+
 struct logchunk {
 	struct logchunk *next;
-	size_t n;
+	size_t n;  /* not kept up while the chunk has a cursor (agglog.c) */
 	size_t v6; /* an entry holds IPv6 ids (this table's own) */
 	/* LOG_CHUNK entries of lstride bytes, from a cache line */
 	_Alignas(64) uint8_t e[];
@@ -66,6 +71,7 @@ struct aggtab {
 	 * LOG_PARTS lists of chunks by the top bits of their hash.
 	 */
 	struct logchunk **part;
+	struct logcur *cur;	/* each partition's, NULL NULL if none */
 	struct logchunk *spare; /* chunks folded in, for reuse */
 	size_t lstride;		/* bytes per log entry */
 	size_t logn;
