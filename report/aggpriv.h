@@ -84,6 +84,7 @@ struct aggtab {
 	 */
 	uint32_t ipmask;
 	int famword;
+	int conv; /* the keys are -s conversation's (rec_key) */
 	struct addr6tab *a6;
 	int oom; /* interning an address failed */
 };
