@@ -11,25 +11,25 @@
 /*
  * Wide keys in a large table (millions of conversations) are not looked
  * up flow by flow, which misses the cache and the TLB on nearly every
- * probe: the flows are logged, as entries in slot layout, in LOG_PARTS
- * partitions by the top bits of their hash, and folded in partition by
- * partition.  A slot's place is the top bits of its hash too, so the
- * flows of one partition land in one 1/LOG_PARTS of the slots, which
- * stays in the cache while they are folded in.  The log is folded in
- * when it holds LOG_MIN entries more than the table (or, see below, when
- * it has doubled), so that it never needs much more memory than the
- * table, and before any read.  256 partitions rather than 1024: the
- * chunks being written to then stay in the cache too, which saved more
- * (10M conversations: 7.8 s of cpu against 9-10 s) than the smaller parts
- * of the slots (4.5 MiB each at 10M entries) cost.  Huge pages (MADV_HUGEPAGE)
- * for the slots made the same run's system time 3x longer on the test machine:
- * not used.
+ * probe: the flows are logged, as entries of their counters and key
+ * (struct logent, aggpriv.h), in LOG_PARTS partitions by the top bits of
+ * their hash, and folded in partition by partition.  A slot's place is the top
+ * bits of its hash too, so the flows of one partition land in one 1/LOG_PARTS
+ * of the slots, which stays in the cache while they are folded in.  The log is
+ * folded in when it holds LOG_MIN entries more than the table (or, see below,
+ * when it has doubled), so that it never needs much more memory than the table,
+ * and before any read.  256 partitions rather than 1024: the chunks being
+ * written to then stay in the cache too, which saved more (10M
+ * conversations: 7.8 s of cpu against 9-10 s) than the smaller parts of the
+ * slots (4.5 MiB each at 10M entries) cost.  Huge pages (MADV_HUGEPAGE) for the
+ * slots made the same run's system time 3x longer on the test machine: not
+ * used.
  *
  * Folding pays only if the log holds keys more than once.  A periodic
  * fold therefore starts with a sample, the first LOG_SAMPLE partitions
  * (a random share of the keys, by their hash); when at least 7/8 of it
  * would be new keys, the log stays as it is until it has doubled.  A log
- * entry is smaller than the slots a key takes (72 bytes against 96 to
+ * entry is smaller than the slots a key takes (64 bytes against 96 to
  * 192), so with all-new keys (conversations with ephemeral ports) this
  * uses less memory than folding, and each flow is folded in once, at the
  * end, instead of being copied by every resize of the growing table.
@@ -63,6 +63,113 @@ agg_log_free(struct aggtab *t)
 			free(ch);
 		}
 	free(t->part);
+	free(t->cur);
+}
+
+static inline const struct logent *
+ent_at(const struct aggtab *t, const struct logchunk *ch, size_t i)
+{
+	return (const void *)(ch->e + i * t->lstride);
+}
+
+static inline void
+fold_ent(struct counters *c, const struct logent *le)
+{
+	fold(c, le->flows, le->packets, le->bytes, le->first, le->last);
+}
+
+static inline void
+ent_ctr(const struct logent *le, struct counters *c)
+{
+	c->flows = le->flows;
+	c->packets = le->packets;
+	c->bytes = le->bytes;
+	c->first = le->first;
+	c->last = le->last;
+}
+
+/*
+ * Appending to partition p writes at its cursor, without touching the
+ * chunk's header (another cache line for each of the 256 partitions):
+ * the entries of the chunk a cursor points into are counted by the
+ * cursor.
+ */
+static inline size_t
+log_n(const struct aggtab *t, size_t p, const struct logchunk *ch)
+{
+	const struct logcur *cu = &t->cur[p];
+
+	return cu->end != NULL && ch == t->part[p]
+		   ? (size_t)(cu->at - ch->e) / t->lstride
+		   : ch->n;
+}
+
+/* Count partition p's first chunk in its header and drop its cursor. */
+static void
+log_close(struct aggtab *t, size_t p)
+{
+	struct logcur *cu = &t->cur[p];
+
+	if (cu->end == NULL)
+		return;
+	t->part[p]->n = log_n(t, p, t->part[p]);
+	cu->at = cu->end = NULL;
+}
+
+/* A new chunk at the head of partition p, with the cursor.  -1 on ENOMEM. */
+static int
+log_chunk(struct aggtab *t, size_t p)
+{
+	struct logchunk *ch;
+
+	if ((ch = t->spare) != NULL)
+		t->spare = ch->next;
+	else if ((ch = aligned_alloc(64, sizeof(*ch) +
+					     LOG_CHUNK * t->lstride)) == NULL)
+		return -1;
+	log_close(t, p);
+	ch->next = t->part[p];
+	ch->n = 0;
+	ch->v6 = 0;
+	t->part[p] = ch;
+	t->cur[p].at = ch->e;
+	t->cur[p].end = ch->e + LOG_CHUNK * t->lstride;
+	return 0;
+}
+
+/* Append an entry of flows (not 0) flows and c's other counters. */
+static inline int
+log_put(struct aggtab *t, const uint32_t *k, uint32_t h,
+	const struct counters *c, uint32_t flows)
+{
+	size_t p = h >> (32 - LOG_BITS);
+	struct logcur *cu = &t->cur[p];
+	struct logent *le;
+
+	if (cu->at == cu->end && log_chunk(t, p) == -1)
+		return -1;
+	if (t->famword && k[t->nwords - 1] != 0)
+		t->part[p]->v6 = 1;
+	le = (void *)cu->at;
+	cu->at += t->lstride;
+	le->packets = c->packets;
+	le->bytes = c->bytes;
+	le->first = c->first;
+	le->last = c->last;
+	le->h = h;
+	le->flows = flows;
+	memcpy(le->k, k, (size_t)t->nwords * 4);
+	/*
+	 * The partition's next entry, for writing: 256 partitions are more
+	 * write streams than the hardware prefetcher follows, and a store
+	 * that misses holds up the ones after it.
+	 */
+	if (cu->at != cu->end) {
+		__builtin_prefetch(cu->at, 1);
+		__builtin_prefetch(cu->at + t->lstride - 1, 1);
+	}
+	t->logn++;
+	return 0;
 }
 
 /* Append an entry (key k of hash h, counters c) to the log.  0 or -1. */
@@ -70,28 +177,14 @@ int
 agg_log_put(struct aggtab *t, const uint32_t *k, uint32_t h,
 	    const struct counters *c)
 {
-	struct logchunk **pp = &t->part[h >> (32 - LOG_BITS)], *ch = *pp;
-	uint8_t *e;
+	const struct counters none = {0, 0, 0, INT64_MAX, INT64_MIN};
+	uint64_t n = c->flows;
 
-	if (ch == NULL || ch->n == LOG_CHUNK) {
-		if ((ch = t->spare) != NULL)
-			t->spare = ch->next;
-		else if ((ch = malloc(sizeof(*ch) + LOG_CHUNK * t->stride)) ==
-			 NULL)
+	/* A count an entry cannot hold: the excess in entries of its own. */
+	for (; n > UINT32_MAX; n -= UINT32_MAX)
+		if (log_put(t, k, h, &none, UINT32_MAX) == -1)
 			return -1;
-		ch->next = *pp;
-		ch->n = 0;
-		ch->v6 = 0;
-		*pp = ch;
-	}
-	if (t->famword && k[t->nwords - 1] != 0)
-		ch->v6 = 1;
-	e = ch->e + ch->n++ * t->stride;
-	memcpy(e, c, sizeof(*c));
-	memcpy(e + KEY_OFF, &h, sizeof(h));
-	memcpy(e + KEY_OFF + 4, k, (size_t)t->nwords * 4);
-	t->logn++;
-	return 0;
+	return log_put(t, k, h, c, (uint32_t)n);
 }
 
 /* Is t a wide table that logs (from now on)?  -1 on ENOMEM. */
@@ -105,8 +198,18 @@ agg_logging(struct aggtab *t, size_t more)
 	/* An array of LOG_PARTS chunk-list heads: pointers, on purpose. */
 	// NOLINTNEXTLINE(bugprone-sizeof-expression)
 	t->part = calloc(LOG_PARTS, sizeof(t->part[0]));
+	t->cur = calloc(LOG_PARTS, sizeof(t->cur[0]));
+	if (t->part == NULL || t->cur == NULL) {
+		free(t->part);
+		free(t->cur);
+		t->part = NULL;
+		t->cur = NULL;
+		return -1;
+	}
+	t->lstride =
+	    (sizeof(struct logent) + (size_t)t->nwords * 4 + 7) / 8 * 8;
 	t->logat = LOG_MIN + t->n;
-	return t->part != NULL ? 1 : -1;
+	return 1;
 }
 
 /* Fold partition p of the log in; its chunks are kept if keep.  0 or -1. */
@@ -114,31 +217,23 @@ static int
 fold_part(struct aggtab *t, size_t p, int keep)
 {
 	struct logchunk *ch, *nx;
-	const struct counters *lc;
+	const struct logent *le;
 	struct counters *c;
-	const uint8_t *e;
 	size_t i;
-	uint32_t h;
 	int rc = 0;
 
+	log_close(t, p);
 	for (ch = t->part[p]; ch != NULL; ch = nx) {
 		nx = ch->next;
 		for (i = 0; rc == 0 && i < ch->n; i++) {
-			e = ch->e + i * t->stride;
-			if (i + 4 < ch->n) {
-				memcpy(&h, e + 4 * t->stride + KEY_OFF,
-				       sizeof(h));
-				__builtin_prefetch(slot_ctr(t, home(t, h)));
-			}
-			memcpy(&h, e + KEY_OFF, sizeof(h));
-			lc = (const void *)e;
-			c = agg_lookup_wide(t, (const void *)(e + KEY_OFF + 4),
-					    h);
-			if (c == NULL)
+			if (i + 4 < ch->n)
+				__builtin_prefetch(slot_ctr(
+				    t, home(t, ent_at(t, ch, i + 4)->h)));
+			le = ent_at(t, ch, i);
+			if ((c = agg_lookup_wide(t, le->k, le->h)) == NULL)
 				rc = -1;
 			else
-				fold(c, lc->flows, lc->packets, lc->bytes,
-				     lc->first, lc->last);
+				fold_ent(c, le);
 		}
 		t->logn -= ch->n;
 		if (keep) {
@@ -162,12 +257,11 @@ static int
 log_sample(const struct aggtab *t, size_t *done, size_t *fresh)
 {
 	const struct logchunk *ch;
+	const struct logent *le;
 	struct aggtab *s;
 	struct counters *c;
-	const uint8_t *e;
 	const uint32_t *w;
-	size_t p, i, j;
-	uint32_t h;
+	size_t p, i, j, n;
 	int rc = 0;
 
 	*done = *fresh = 0;
@@ -175,18 +269,17 @@ log_sample(const struct aggtab *t, size_t *done, size_t *fresh)
 		return -1;
 	for (p = 0; p < LOG_SAMPLE; p++)
 		for (ch = t->part[p]; ch != NULL; ch = ch->next) {
-			for (i = 0; rc == 0 && i < ch->n; i++) {
-				e = ch->e + i * t->stride;
-				memcpy(&h, e + KEY_OFF, sizeof(h));
-				c = agg_lookup_wide(
-				    s, (const void *)(e + KEY_OFF + 4),
-				    h << LOG_BITS);
+			for (i = 0, n = log_n(t, p, ch); rc == 0 && i < n;
+			     i++) {
+				le = ent_at(t, ch, i);
+				c = agg_lookup_wide(s, le->k,
+						    le->h << LOG_BITS);
 				if (c == NULL)
 					rc = -1;
 				else
 					c->flows = 1;
 			}
-			*done += ch->n;
+			*done += n;
 		}
 	for (j = 0; rc == 0 && j <= s->mask; j++) {
 		if (slot_ctr(s, j)->flows == 0)
@@ -250,13 +343,12 @@ agg_log_flush(struct aggtab *t, int keep)
 int
 agg_log_part(struct aggtab *s, const struct aggtab *t, size_t p)
 {
-	size_t span = (t->mask + 1) >> LOG_BITS, j, m, i;
+	size_t span = (t->mask + 1) >> LOG_BITS, j, m, i, n;
 	const struct counters *lc;
 	const struct logchunk *ch;
+	const struct logent *le;
 	const uint32_t *w;
 	struct counters *c;
-	const uint8_t *e;
-	uint32_t h;
 
 	/*
 	 * p's entries start at or after the slots of its hashes; an entry
@@ -275,16 +367,12 @@ agg_log_part(struct aggtab *s, const struct aggtab *t, size_t p)
 	}
 	for (ch = t->part != NULL ? t->part[p] : NULL; ch != NULL;
 	     ch = ch->next)
-		for (i = 0; i < ch->n; i++) {
-			e = ch->e + i * t->stride;
-			memcpy(&h, e + KEY_OFF, sizeof(h));
-			lc = (const void *)e;
-			c = agg_lookup_wide(s, (const void *)(e + KEY_OFF + 4),
-					    h << LOG_BITS);
-			if (c == NULL)
+		for (i = 0, n = log_n(t, p, ch); i < n; i++) {
+			le = ent_at(t, ch, i);
+			if ((c = agg_lookup_wide(s, le->k,
+						 le->h << LOG_BITS)) == NULL)
 				return -1;
-			fold(c, lc->flows, lc->packets, lc->bytes, lc->first,
-			     lc->last);
+			fold_ent(c, le);
 		}
 	return 0;
 }
@@ -332,25 +420,26 @@ merge_entry(struct aggtab *dst, const struct aggtab *src, uint32_t *k,
 static int
 log_move(struct aggtab *dst, struct aggtab *src, size_t p)
 {
-	uint32_t k[AGG_MAXWORDS] = {0}, fam;
+	uint32_t k[AGG_MAXWORDS] = {0};
+	const struct logent *le;
 	struct logchunk *ch;
-	uint8_t *e;
+	struct counters c;
 	size_t i, w;
 
+	log_close(src, p);
 	while ((ch = src->part[p]) != NULL) {
 		for (i = w = 0; ch->v6 && i < ch->n; i++) {
-			e = ch->e + i * src->stride;
-			memcpy(&fam, e + KEY_OFF + 4 * (size_t)src->nwords,
-			       sizeof(fam));
-			if (fam == 0) {
+			le = ent_at(src, ch, i);
+			if (le->k[src->nwords - 1] == 0) {
 				if (w != i)
-					memcpy(ch->e + w * src->stride, e,
-					       src->stride);
+					memcpy(ch->e + w * src->lstride, le,
+					       src->lstride);
 				w++;
 				continue;
 			}
-			memcpy(k, e + KEY_OFF + 4, (size_t)src->nwords * 4);
-			if (merge_entry(dst, src, k, (const void *)e, 1) == -1)
+			memcpy(k, le->k, (size_t)src->nwords * 4);
+			ent_ctr(le, &c);
+			if (merge_entry(dst, src, k, &c, 1) == -1)
 				return -1;
 		}
 		if (ch->v6) {
@@ -388,8 +477,9 @@ agg_tab_merge(struct aggtab *dst, struct aggtab *src)
 {
 	uint32_t k[AGG_MAXWORDS] = {0}, h;
 	const struct logchunk *ch;
+	const struct logent *le;
+	struct counters c;
 	struct aggtab tmp;
-	const uint8_t *e;
 	size_t j, p, need;
 	int lg, g;
 
@@ -422,13 +512,13 @@ agg_tab_merge(struct aggtab *dst, struct aggtab *src)
 	for (p = 0; src->logn && p < LOG_PARTS; p++) {
 		if (lg && log_move(dst, src, p) == -1)
 			return -1;
+		log_close(src, p);
 		for (ch = src->part[p]; ch != NULL; ch = ch->next)
 			for (j = 0; j < ch->n; j++) {
-				e = ch->e + j * src->stride;
-				memcpy(k, e + KEY_OFF + 4,
-				       (size_t)src->nwords * 4);
-				if (merge_entry(dst, src, k, (const void *)e,
-						lg) == -1)
+				le = ent_at(src, ch, j);
+				memcpy(k, le->k, (size_t)src->nwords * 4);
+				ent_ctr(le, &c);
+				if (merge_entry(dst, src, k, &c, lg) == -1)
 					return -1;
 			}
 	}

@@ -29,11 +29,31 @@ struct counters {
 #define LOG_BITS 8
 #define LOG_PARTS (1u << LOG_BITS)
 
+/*
+ * A log entry: a slot's counters and key in 64 bytes for a conversation
+ * (6 key words) where a slot takes 72, the flow count in 32 bits, and
+ * entries in a chunk from a 64-byte boundary: an entry of 64 bytes is
+ * one cache line.  A count above UINT32_MAX (merged slots only) takes
+ * more than one entry (agg_log_put).
+ */
+struct logent {
+	uint64_t packets, bytes;
+	int64_t first, last;
+	uint32_t h, flows; /* the key's hash, flows (never 0) */
+	uint32_t k[];	   /* the key words */
+};
+
+/* Where a partition's next entry goes, in its first chunk, and its end. */
+struct logcur {
+	uint8_t *at, *end;
+};
+
 struct logchunk {
 	struct logchunk *next;
-	size_t n;
-	size_t v6;   /* an entry holds IPv6 ids (this table's own) */
-	uint8_t e[]; /* LOG_CHUNK entries of the table's stride, 8-aligned */
+	size_t n;  /* not kept up while the chunk has a cursor (agglog.c) */
+	size_t v6; /* an entry holds IPv6 ids (this table's own) */
+	/* LOG_CHUNK entries of lstride bytes, from a cache line */
+	_Alignas(64) uint8_t e[];
 };
 
 struct aggtab {
@@ -51,7 +71,9 @@ struct aggtab {
 	 * LOG_PARTS lists of chunks by the top bits of their hash.
 	 */
 	struct logchunk **part;
+	struct logcur *cur;	/* each partition's, NULL NULL if none */
 	struct logchunk *spare; /* chunks folded in, for reuse */
+	size_t lstride;		/* bytes per log entry */
 	size_t logn;
 	size_t logat; /* logn at which the log is (partly) folded in */
 	/*
@@ -62,6 +84,7 @@ struct aggtab {
 	 */
 	uint32_t ipmask;
 	int famword;
+	int conv; /* the keys are -s conversation's (rec_key) */
 	struct addr6tab *a6;
 	int oom; /* interning an address failed */
 };

@@ -129,6 +129,9 @@ slots_new(size_t nslots, size_t stride)
 	return memset(p, 0, nslots * stride);
 }
 
+static const int conv_keys[5] = {F_SRCIP, F_SRCPORT, F_DSTIP, F_DSTPORT,
+				 F_PROTO};
+
 struct aggtab *
 agg_tab_new(const struct aggspec *spec)
 {
@@ -146,7 +149,8 @@ agg_tab_new(const struct aggspec *spec)
 		    fields[spec->keys[i]].kind == FK_IP)
 			t->ipmask |= 1u << i;
 	t->famword = t->ipmask != 0;
-
+	t->conv = spec->nkeys == 5 && !spec->either &&
+		  memcmp(spec->keys, conv_keys, sizeof(conv_keys)) == 0;
 	t->nwords = spec->nkeys + t->famword;
 	t->narrow = t->nwords <= 2;
 	t->stride = t->narrow
@@ -437,6 +441,19 @@ rec_key(struct aggtab *t, const struct flowrec *r, uint32_t *k)
 	uint32_t fam = 0;
 	int f;
 
+	/*
+	 * An IPv4 flow's conversation: its fields as key_of() reads them,
+	 * without a call and a switch for each (~120 instructions a flow).
+	 */
+	if (t->conv && !flowrec_is_v6(r)) {
+		k[0] = r->srcaddr;
+		k[1] = r->srcport;
+		k[2] = r->dstaddr;
+		k[3] = r->dstport;
+		k[4] = r->proto;
+		k[5] = 0;
+		return 0;
+	}
 	for (f = 0; f < s->nkeys; f++)
 		k[f] = key_of(t, s->keys[f], r, f, &fam);
 	if (t->famword)
