@@ -2,8 +2,9 @@
  * Unit tests for report/aggrank.c's threaded ranking: a table ranked on
  * several threads (agg_rank_threads()) gives the rows that one thread
  * gives, in the same order, and both the rows of a full sort; with and
- * without a log, with ties in every count and IPv4 and IPv6 keys.  Also
- * built and run under TSan (Makefile TSAN_UNITS).
+ * without a log, with ties in every count and IPv4 and IPv6 keys.  Run
+ * under TSan by hand (15 s; docs/PERFORMANCE.md, "Ranking on both
+ * processors"): it is not in the Makefile's TSAN_UNITS.
  */
 #include <check.h>
 #include <stdlib.h>
@@ -182,8 +183,8 @@ END_TEST
  * A table with a log: its partitions are shared out to the threads.
  * 90000 keys and repeats make t log (beyond the first 65536 keys, which
  * stay in its slots), the rest come in a merge, all below the size at
- * which the log would be folded in.  Up to (n + logn) / 64 rows (1718)
- * are ranked on several threads: all the sizes here.
+ * which the log would be folded in.  Up to (n + logn) / 64 rows (over
+ * 1700) are ranked on several threads: all the sizes here.
  */
 START_TEST(test_rank_threads_log)
 {
@@ -209,6 +210,6 @@ START_TEST(test_rank_threads_log)
 }
 END_TEST
 
-/* 60 s: ~1 s of cpu, 10-20 s under TSan */
+/* 60 s: ~1 s of cpu (1.5 s under ASan, 15 s under TSan) */
 UNIT_MAIN_TESTS("report_aggrank", 60, test_rank_threads_slots,
 		test_rank_threads_log)
