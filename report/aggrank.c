@@ -8,7 +8,16 @@
  * table that still has a log (agglog.c), partition by partition, so that
  * the log is never folded into one table of every key.  agg_tab_tops()
  * ranks by several orders in one such pass.
+ *
+ * The partitions of a logged table are independent: with several threads
+ * (agg_rank_threads()) each takes partitions in turn into its own small
+ * table and heaps, and the heaps are merged at the end.  The rows ranked
+ * are the same, in the same order: every key is in one partition only,
+ * and rank_cmp() is a total order on distinct keys, so the best N rows of
+ * the union are the best N of the threads' best N, whichever thread saw
+ * which partition.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -241,32 +250,157 @@ top_offer(struct topheap *q, const struct aggtab *s, size_t j,
 	}
 }
 
+/* Empty heaps of topn rows for the no orders o.  0 or -1 (q[i].h NULL). */
+static int
+heaps_new(struct topheap *q, const enum order *o, int no, size_t topn)
+{
+	int i, rc = 0;
+
+	memset(q, 0, (size_t)no * sizeof(*q));
+	for (i = 0; i < no; i++) {
+		q[i].topn = topn;
+		q[i].rootv = -1;
+		q[i].o = o[i];
+		if ((q[i].h = calloc(topn, sizeof(*q[i].h))) == NULL)
+			rc = -1;
+	}
+	return rc;
+}
+
+/*
+ * Threads ranking a logged table: 1 (the caller's only) until the program
+ * says otherwise.  Set before any ranking starts.
+ */
+static int rank_threads = 1;
+
+/* At most this many, whatever agg_rank_threads() is given. */
+#define RANK_MAXTHREADS 64
+
+void
+agg_rank_threads(int n)
+{
+	rank_threads = n < 1 ? 1 : n > RANK_MAXTHREADS ? RANK_MAXTHREADS : n;
+}
+
+/*
+ * One thread's share of ranking a logged table: the partitions it takes
+ * (through the shared index next) go to its heaps q.  Ranker 0 is the
+ * calling thread, whose heaps are agg_tab_tops()'; the others' are own.
+ * rc is -1 when it ran out of memory.  Nothing but next is shared.
+ */
+struct ranker {
+	const struct aggtab *t;
+	struct topheap *q, own[AGG_MAXTOPS];
+	int nq, rc;
+	size_t *next;
+	pthread_t tid;
+	int started; /* tid runs */
+};
+
 /*
  * A table with a log (millions of conversations) is ranked partition by
  * partition: each partition's entries, from the slots and the log, are
  * folded into a small table that stays in the cache, which is offered to
  * the heaps and emptied for the next.  The log is not folded into the
- * table, which would have to grow to hold every key.  0 or -1.
+ * table, which would have to grow to hold every key.  agg_log_part()
+ * only reads t, so rankers share it.
  */
-static int
-top_parts(struct topheap *q, int nq, const struct aggtab *t)
+static void *
+top_parts(void *arg)
 {
+	struct ranker *r = arg;
+	const struct aggtab *t = r->t;
 	struct aggtab *s;
 	size_t p, j;
-	int rc = 0, i;
+	int i;
 
 	if ((s = agg_tab_new(&t->spec)) == NULL)
-		return -1;
-	for (p = 0; rc == 0 && p < LOG_PARTS; p++) {
-		if (p > 0)
+		r->rc = -1;
+	while (r->rc == 0 && (p = __atomic_fetch_add(
+				  r->next, 1, __ATOMIC_RELAXED)) < LOG_PARTS) {
+		if (s->n > 0)
 			agg_tab_clear(s);
-		rc = agg_log_part(s, t, p);
-		for (j = 0; rc == 0 && j <= s->mask; j++)
+		r->rc = agg_log_part(s, t, p);
+		for (j = 0; r->rc == 0 && j <= s->mask; j++)
 			if (slot_ctr(s, j)->flows != 0)
-				for (i = 0; i < nq; i++)
-					top_offer(&q[i], s, j, t);
+				for (i = 0; i < r->nq; i++)
+					top_offer(&r->q[i], s, j, t);
 	}
+	/* Out of memory: the others stop after their partition. */
+	if (r->rc == -1)
+		__atomic_store_n(r->next, LOG_PARTS, __ATOMIC_RELAXED);
 	agg_tab_free(s);
+	return NULL;
+}
+
+/*
+ * Fold heap b into heap a (same order and topn): the best topn of both.
+ * The rows are compared as top_offer() left them, as they were when
+ * kept.  0 or -1.
+ */
+static int
+heap_merge(struct topheap *a, const struct topheap *b)
+{
+	struct aggrow *h;
+
+	if (b->k == 0)
+		return 0;
+	if ((h = realloc(a->h, (a->k + b->k) * sizeof(*h))) == NULL)
+		return -1;
+	memcpy(h + a->k, b->h, b->k * sizeof(*h));
+	a->h = h;
+	a->k = agg_rows_top(h, a->k + b->k, a->o, a->topn);
+	return 0;
+}
+
+/*
+ * Rank logged table t into the heaps q (nq of them, empty) on up to
+ * rank_threads threads.  More threads only while their heaps stay small
+ * beside the table (topn at most 1/64 of its entries): each has heaps of
+ * its own.  A ranker that cannot have its heaps or its thread leaves its
+ * partitions to the others.  0 or -1.
+ */
+static int
+rank_parts(struct topheap *q, int nq, const struct aggtab *t)
+{
+	struct ranker one, *rk = &one;
+	enum order o[AGG_MAXTOPS];
+	size_t next = 0, topn = q[0].topn;
+	int nr = rank_threads, r, i, rc = 0;
+
+	memset(&one, 0, sizeof(one));
+	if (nr > 1 && topn > (t->n + t->logn) / 64)
+		nr = 1;
+	if (nr > 1 && (rk = calloc((size_t)nr, sizeof(*rk))) == NULL) {
+		rk = &one;
+		nr = 1;
+	}
+	for (i = 0; i < nq; i++)
+		o[i] = q[i].o;
+	for (r = 0; r < nr; r++) {
+		rk[r].t = t;
+		rk[r].nq = nq;
+		rk[r].next = &next;
+		rk[r].q = r == 0 ? q : rk[r].own;
+		if (r > 0 && heaps_new(rk[r].own, o, nq, topn) == 0 &&
+		    pthread_create(&rk[r].tid, NULL, top_parts, &rk[r]) == 0)
+			rk[r].started = 1;
+	}
+	top_parts(&rk[0]);
+	for (r = 0; r < nr; r++) {
+		if (rk[r].started)
+			pthread_join(rk[r].tid, NULL);
+		if (rk[r].rc == -1)
+			rc = -1;
+	}
+	for (r = 1; r < nr; r++)
+		for (i = 0; i < nq; i++) {
+			if (rc == 0 && heap_merge(&q[i], &rk[r].own[i]) == -1)
+				rc = -1;
+			free(rk[r].own[i].h);
+		}
+	if (rk != &one)
+		free(rk);
 	return rc;
 }
 
@@ -291,16 +425,9 @@ agg_tab_tops(const struct aggtab *t, const enum order *o, int no, size_t topn,
 	}
 	if (no < 1 || no > AGG_MAXTOPS || topn == 0)
 		return no > AGG_MAXTOPS ? -1 : 0;
-	memset(q, 0, sizeof(q));
-	for (i = 0; i < no; i++) {
-		q[i].topn = topn;
-		q[i].rootv = -1;
-		q[i].o = o[i];
-		if ((q[i].h = calloc(topn, sizeof(*q[i].h))) == NULL)
-			rc = -1;
-	}
+	rc = heaps_new(q, o, no, topn);
 	if (rc == 0 && t->logn > 0)
-		rc = top_parts(q, no, t);
+		rc = rank_parts(q, no, t);
 	else if (rc == 0)
 		for (j = 0; j <= t->mask; j++)
 			if (slot_ctr(t, j)->flows != 0)

@@ -131,6 +131,13 @@ struct aggrow *agg_tab_top(const struct aggtab *, enum order, size_t topn,
 #define AGG_MAXTOPS 4
 int agg_tab_tops(const struct aggtab *, const enum order *o, int no,
 		 size_t topn, struct aggrow **rows, size_t *n);
+/*
+ * Threads agg_tab_top() and agg_tab_tops() may rank a table that still
+ * has a log (agglog.c) on, the caller's among them: 1 (the default) keeps
+ * ranking on the caller's thread.  The rows are the same for any number.
+ * Set before ranking starts, not while a ranking runs.
+ */
+void agg_rank_threads(int n);
 
 /* A -s statistic: a name, the table spec, and the column labels. */
 struct statdef {

@@ -333,8 +333,9 @@ worker_merge(struct worker *a, struct worker *b)
 	return 0;
 }
 
+/* --threads, else one per online processor, at most RUN_MAXTHREADS. */
 static int
-nthreads(const struct runopts *o, const struct inlist *in)
+nprocs(const struct runopts *o)
 {
 	long n = o->threads;
 
@@ -343,7 +344,16 @@ nthreads(const struct runopts *o, const struct inlist *in)
 		if (n > RUN_MAXTHREADS)
 			n = RUN_MAXTHREADS;
 	}
-	if (o->limit != 0 || n < 1)
+	return n < 1 ? 1 : (int)n;
+}
+
+/* Readers: nprocs(), but one for -c and at most one per file. */
+static int
+nthreads(const struct runopts *o, const struct inlist *in)
+{
+	long n = nprocs(o);
+
+	if (o->limit != 0)
 		n = 1;
 	if ((size_t)n > in->n)
 		n = in->n ? (long)in->n : 1;
@@ -558,6 +568,8 @@ run_aggregate(const struct runopts *o, const struct inlist *in,
 	}
 	if (w[0].nomem)
 		goto out;
+	/* Ranking after the read: -c and the number of files do not matter. */
+	agg_rank_threads(nprocs(o));
 	if (o->web_done != NULL) {
 		if (web_views(o, &w[0]) == -1)
 			goto out;
