@@ -139,11 +139,11 @@ check: deps
 # the reporter's prefetch workers) under ThreadSanitizer, in build/tsan/;
 # tests/run.sh runs them.  Only what they link is built: common/ and, of
 # collector/ and report/, the modules below (what the linker takes from
-# the full libraries; 9 of 45).  A TSan test that stops linking (undefined
+# the full libraries; 14 of 48).  A TSan test that stops linking (undefined
 # reference) needs its new module added here.
-TSAN_UNITS = test_collector_writer test_report_prefetch
+TSAN_UNITS = test_collector_writer test_report_prefetch test_report_aggrank
 TSAN_COLLECTOR = writer spool filefmt retention
-TSAN_REPORT = prefetch input filter filtereval fields
+TSAN_REPORT = prefetch input filter filtereval fields aggregate agglog aggrank aggstat addr6
 tsan:
 	@$(MAKE) --no-print-directory B=build/tsan SAN=-fsanitize=thread \
 	    CFLAGS="-O1 -g" UNIT_LIBS='$$(LIBCOLLECTOR) $$(LIBREPORT) $$(LIBNFKIT)' \

@@ -300,7 +300,7 @@ log_sample(const struct aggtab *t, size_t *done, size_t *fresh)
 int
 agg_log_flush(struct aggtab *t, int keep)
 {
-	size_t p, n0 = t->n, total = t->logn, done, fresh, est, k;
+	size_t p, n0 = t->n, total = t->logn, done = 0, fresh = 0, est, k;
 	int rc = 0;
 
 	if (total > 0 && log_sample(t, &done, &fresh) == -1)
