@@ -232,6 +232,21 @@ done
     pass "site: one pass gives each page its own window's page (hour, day, week differ; a damaged file, exit 1)" ||
     fail "site: one-pass pages differ from their windows' pages:$why (exit $rc) $(head -2 "$TMP/err")"
 
+# A site from a stream on stdin: read once, its flows on all three pages.
+sst=$TMP/sitestdin
+mkdir -p "$sst"
+last=$(ls "$TMP/gen25"/ft-v05.* | tail -1)
+"$NFREPORT" -U --html-dir "$sst" -t ",2023-11-15T23:10" - <"$last" 2>"$TMP/err"
+rc=$?
+n=$("$NFREPORT" -q -c 1000000 "$last" | wc -l)
+ok=1
+for p in hour index week; do
+	grep -q "id=\"flows\">$n<" "$sst/$p.html" || ok=0
+done
+[ $rc -eq 0 ] && [ $ok -eq 1 ] && [ "$n" -gt 0 ] &&
+    pass "site: a stream on stdin is read once, its $n flows on all three pages" ||
+    fail "site from stdin: exit $rc, flows $(grep -o 'id="flows">[^<]*' "$sst"/*.html | tr '\n' ' ') of $n: $(head -2 "$TMP/err")"
+
 # A reader reads index.html as fast as it can while the site is written
 # 20 times over; every read must be a whole page.
 python3 - "$site/index.html" "$TMP/writer.done" >"$TMP/reader.out" <<'EOP' &
