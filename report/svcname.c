@@ -88,16 +88,37 @@ static const struct {
 
 #define NKNOWN (sizeof(known) / sizeof(known[0]))
 
-static uint64_t known_bits[65536 / 64]; /* ports in known[] */
+/* Ports in known[], by protocol: [0] TCP, [1] UDP. */
+static uint64_t known_bits[2][65536 / 64];
 static pthread_once_t known_once = PTHREAD_ONCE_INIT;
 
 static void
 known_init(void)
 {
 	size_t i;
+	int k;
 
 	for (i = 0; i < NKNOWN; i++)
-		known_bits[known[i].port / 64] |= 1ull << (known[i].port % 64);
+		for (k = 0; k < 2; k++)
+			if (known[i].protos & (k == 0 ? P_TCP : P_UDP))
+				known_bits[k][known[i].port / 64] |=
+				    1ull << (known[i].port % 64);
+}
+
+/* The bitmap of known ports of proto, or NULL (no port is known). */
+static const uint64_t *
+known_map(uint8_t proto)
+{
+	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP)
+		return NULL;
+	pthread_once(&known_once, known_init);
+	return known_bits[proto == IPPROTO_UDP];
+}
+
+static int
+is_known(const uint64_t *map, uint16_t port)
+{
+	return map != NULL && (map[port / 64] >> (port % 64) & 1);
 }
 
 /* The table entry for port under proto, or -1. */
@@ -105,19 +126,13 @@ static int
 find(uint8_t proto, uint16_t port)
 {
 	size_t lo = 0, hi = NKNOWN, mid;
-	int want = proto == IPPROTO_TCP	  ? P_TCP
-		   : proto == IPPROTO_UDP ? P_UDP
-					  : 0;
 
-	if (want == 0)
-		return -1;
-	pthread_once(&known_once, known_init);
-	if (!(known_bits[port / 64] >> (port % 64) & 1))
+	if (!is_known(known_map(proto), port))
 		return -1;
 	while (lo < hi) {
 		mid = (lo + hi) / 2;
 		if (known[mid].port == port)
-			return (known[mid].protos & want) ? (int)mid : -1;
+			return (int)mid;
 		if (known[mid].port < port)
 			lo = mid + 1;
 		else
@@ -129,7 +144,7 @@ find(uint8_t proto, uint16_t port)
 int
 svcname_known(uint8_t proto, uint16_t port)
 {
-	return find(proto, port) >= 0;
+	return is_known(known_map(proto), port);
 }
 
 static int
@@ -142,11 +157,14 @@ has_ports(uint8_t proto)
 uint16_t
 svcname_port(uint8_t proto, uint16_t sport, uint16_t dport)
 {
+	const uint64_t *map;
+
 	if (!has_ports(proto))
 		return 0;
-	if (find(proto, dport) >= 0)
+	map = known_map(proto);
+	if (is_known(map, dport))
 		return dport;
-	if (find(proto, sport) >= 0)
+	if (is_known(map, sport))
 		return sport;
 	return sport < dport ? sport : dport;
 }
