@@ -298,7 +298,7 @@ input_read(const struct infile *f, const struct window *w, struct flowrec *buf,
 	char done[PATH_MAX];
 	const struct ft_header *h;
 	const struct ipfr_stats *ist;
-	struct input_span own, *span = sp != NULL ? sp : &own;
+	struct input_span own = {0, 0, 0}, *span = sp != NULL ? sp : &own;
 	enum input_result res = IN_OK;
 	struct stat st;
 	struct flowfile *r;

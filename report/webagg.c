@@ -144,9 +144,8 @@ merge_rebased(struct webagg *dst, struct webagg *src)
 
 	if (dst->o.base_ms % src->o.base_ms != 0)
 		return -1;
-	rows = agg_tab_rows(src->cells, &n);
-	if (rows == NULL && agg_tab_size(src->cells) > 0)
-		return -1;
+	if ((rows = agg_tab_rows(src->cells, &n)) == NULL)
+		return agg_tab_size(src->cells) > 0 ? -1 : 0;
 	for (i = 0; i < n && rc == 0; i++) {
 		b = (uint64_t)rows[i].key[0] * (uint64_t)src->o.base_ms /
 		    (uint64_t)dst->o.base_ms;

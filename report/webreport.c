@@ -224,6 +224,7 @@ pass_run(struct pass *p, struct runopts *o, int nviews, struct summary *total)
 	struct tcache tc;
 	int k, rc;
 
+	agg_summary_init(&day);
 	for (k = 0; k < nviews; k++) {
 		wo[k].base_ms = p->w->base_ms
 				    ? p->w->base_ms
