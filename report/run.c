@@ -44,7 +44,10 @@ struct worker {
 	pthread_t tid;
 };
 
-/* Apply -c to n more flows and count them; returns how many stay. */
+/*
+ * Apply -c to n more flows and count them (with views, in the view's
+ * totals: web_views() adds them up); returns how many stay.
+ */
 static size_t
 limit(struct worker *w, const struct flowrec *r, size_t n, int *stop)
 {
@@ -55,7 +58,7 @@ limit(struct worker *w, const struct flowrec *r, size_t n, int *stop)
 		*stop = 1;
 	}
 	w->seen += n;
-	agg_summary_add(&w->sum, r, n);
+	agg_summary_add(o->nviews > 1 ? &w->vsum[w->view] : &w->sum, r, n);
 	return n;
 }
 
@@ -132,11 +135,8 @@ agg_rows(struct worker *w, const struct flowrec *r, size_t n)
 		bad |= agg_tab_add(w->agg, r, n);
 	if (o->series_ms)
 		bad |= series_add(w->series, o->series_ms, r, n);
-	if (o->web) {
-		if (o->nviews > 1)
-			agg_summary_add(&w->vsum[w->view], r, n);
+	if (o->web)
 		bad |= webagg_add(w->web[w->view], r, n);
-	}
 	if (bad) {
 		w->nomem = 1;
 		return 1;
@@ -530,6 +530,7 @@ web_views(const struct runopts *o, struct worker *w)
 		o->web_done(o->web_ctx, k, w->web[k], &w->vsum[k],
 			    &w->vfiles[k]);
 	}
+	w->sum = w->vsum[o->nviews - 1]; /* every view's flows by now */
 	return 0;
 }
 
